@@ -1,0 +1,25 @@
+// Shared first step of `npm start`, `npm test` and `npm run bench`: a fresh clone needs nothing but
+// Node and npm, so install dependencies when they are missing and compile the TypeScript.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", ...options });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    process.stderr.write(`\n${command} ${args.join(" ")} failed (exit ${result.status})\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+export function setup() {
+  if (!existsSync(join(root, "node_modules", ".package-lock.json"))) {
+    process.stdout.write("Installing dependencies (first run)...\n");
+    run("npm", [existsSync(join(root, "package-lock.json")) ? "ci" : "install", "--no-audit", "--no-fund"]);
+  }
+  run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-b"]);
+}
