@@ -19,7 +19,9 @@ export function run(command, args, options = {}) {
 export function setup() {
   if (!existsSync(join(root, "node_modules", ".package-lock.json"))) {
     process.stdout.write("Installing dependencies (first run)...\n");
-    run("npm", [existsSync(join(root, "package-lock.json")) ? "ci" : "install", "--no-audit", "--no-fund"]);
+    // `npm install`, not `npm ci`: npm 11 records only this platform's optional packages in the lockfile
+    // and then `npm ci` refuses it as out of sync.
+    run("npm", ["install", "--no-audit", "--no-fund"]);
   }
   run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-b"]);
 }
