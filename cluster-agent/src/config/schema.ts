@@ -1,0 +1,122 @@
+import { z } from "zod";
+
+/** host:port, IPv6 hosts in brackets ("[::1]:8080"). */
+const listenAddress = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "must be host:port, e.g. 127.0.0.1:8080")
+  .refine((v) => {
+    const port = Number(v.slice(v.lastIndexOf(":") + 1));
+    return port >= 0 && port <= 65535;
+  }, "port must be 0-65535");
+
+const modelId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, "letters, digits and . _ : / - only");
+
+const embeddedModel = z
+  .object({
+    id: modelId,
+    runtime: z.literal("embedded"),
+    /** Path of a GGUF file. */
+    path: z.string().min(1),
+    /** Sequences generated at once (slots). */
+    parallel: z.number().int().min(1).max(256).default(4),
+    /** CPU threads; 0 = the number of cores. */
+    threads: z.number().int().min(0).max(1024).default(0),
+    /** "auto" offloads to a GPU when one exists; 0 forces CPU. */
+    gpuLayers: z.union([z.literal("auto"), z.number().int().min(0)]).default("auto"),
+    /** Context window per sequence in tokens; defaults to the model's own. */
+    contextSize: z.number().int().min(64).optional(),
+  })
+  .strict();
+
+const externalModel = z
+  .object({
+    id: modelId,
+    runtime: z.literal("external"),
+    /** Base URL of the OpenAI-compatible upstream, e.g. http://127.0.0.1:8000/v1 */
+    url: z.url({ protocol: /^https?$/ }),
+    /** Model name the upstream knows; defaults to id. */
+    upstreamModel: z.string().min(1).optional(),
+    /** Name of an environment variable holding the upstream's API key (the key itself never sits in config). */
+    apiKeyEnv: z.string().min(1).optional(),
+    slots: z.number().int().min(1).max(4096).default(64),
+    contextLength: z.number().int().min(64).default(8192),
+    timeoutMs: z.number().int().min(1000).default(600_000),
+    /** Optional command the agent starts and supervises (vLLM, llama-server, SGLang). */
+    command: z.array(z.string().min(1)).min(1).optional(),
+    healthUrl: z.url({ protocol: /^https?$/ }).optional(),
+    startTimeoutMs: z.number().int().min(1000).default(600_000),
+  })
+  .strict();
+
+export const modelConfigSchema = z.discriminatedUnion("runtime", [embeddedModel, externalModel]);
+
+export const configSchema = z
+  .object({
+    node: z
+      .object({
+        name: z
+          .string()
+          .min(1)
+          .max(63)
+          .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, "letters, digits, . and - only"),
+        region: z.string().min(1).max(32),
+      })
+      .strict(),
+    dataDir: z.string().min(1),
+    databaseUrl: z.string().min(1).optional(),
+    api: z
+      .object({
+        listen: listenAddress.default("127.0.0.1:8080"),
+        /** Largest request body accepted; larger answers 413. */
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(4 * 1024 * 1024),
+        /** Streams and requests idle longer than this are ended. */
+        requestTimeoutMs: z.number().int().min(1000).default(600_000),
+      })
+      .strict()
+      .default({ listen: "127.0.0.1:8080", bodyLimitBytes: 4 * 1024 * 1024, requestTimeoutMs: 600_000 }),
+    scheduler: z
+      .object({
+        /** Requests waiting for a slot, per model, before new ones get 503. */
+        queueLimit: z.number().int().min(0).max(100_000).default(256),
+        /** A request waiting longer than this for a slot gets 503. */
+        queueTimeoutMs: z.number().int().min(100).default(30_000),
+      })
+      .strict()
+      .default({ queueLimit: 256, queueTimeoutMs: 30_000 }),
+    keys: z
+      .object({
+        /** Full reload of keys from the store, besides LISTEN/NOTIFY. */
+        resyncSeconds: z.number().int().min(1).default(60),
+      })
+      .strict()
+      .default({ resyncSeconds: 60 }),
+    models: z.array(modelConfigSchema).default([]),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.models.forEach((model, index) => {
+      if (seen.has(model.id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", index, "id"],
+          message: `duplicate model id "${model.id}"`,
+        });
+      seen.add(model.id);
+    });
+  });
+
+export type AgentConfig = z.infer<typeof configSchema>;
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+export type EmbeddedModelConfig = z.infer<typeof embeddedModel>;
+export type ExternalModelConfig = z.infer<typeof externalModel>;
