@@ -78,11 +78,11 @@ export const configSchema = z
           .min(1024)
           .max(64 * 1024 * 1024)
           .default(4 * 1024 * 1024),
-        /** Streams and requests idle longer than this are ended. */
-        requestTimeoutMs: z.number().int().min(1000).default(600_000),
+        /** Time allowed to receive a whole request (headers and body); slow senders are cut off. */
+        requestTimeoutMs: z.number().int().min(1000).default(30_000),
       })
       .strict()
-      .default({ listen: "127.0.0.1:8080", bodyLimitBytes: 4 * 1024 * 1024, requestTimeoutMs: 600_000 }),
+      .default({ listen: "127.0.0.1:8080", bodyLimitBytes: 4 * 1024 * 1024, requestTimeoutMs: 30_000 }),
     scheduler: z
       .object({
         /** Requests waiting for a slot, per model, before new ones get 503. */

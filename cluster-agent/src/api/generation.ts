@@ -1,0 +1,252 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { ApiError } from "../common/errors.js";
+import type { Logger } from "../common/log.js";
+import type { GenerationRequest, GenerationResult, ResponseFormat } from "../runtime/types.js";
+import { ClientGoneError } from "../scheduler/scheduler.js";
+import type { ModelRegistry, ServedModel } from "./models.js";
+import {
+  type ChatCompletionRequest,
+  type CompletionRequest,
+  chatCompletionRequest,
+  completionRequest,
+  contentText,
+  parseBody,
+} from "./schemas.js";
+import { completionBody, completionId, type Kind, StreamFramer } from "./shapes.js";
+
+/** A client that stops reading its stream is cut off once this much output waits for it. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+export interface Principal {
+  keyId: string;
+  accountId: string;
+}
+
+export interface GenerationDeps {
+  models: ModelRegistry;
+  logger: Logger;
+}
+
+type Body = ChatCompletionRequest | CompletionRequest;
+
+function responseFormat(body: ChatCompletionRequest): ResponseFormat | undefined {
+  const format = body.response_format;
+  if (format?.type !== "json_schema") return format;
+  const spec = format.json_schema;
+  return { type: "json_schema", name: spec.name, schema: spec.schema ?? {}, strict: spec.strict ?? false };
+}
+
+function toGeneration(kind: Kind, body: Body, signal: AbortSignal): GenerationRequest {
+  const common = {
+    maxTokens: 0,
+    temperature: body.temperature ?? undefined,
+    topP: body.top_p ?? undefined,
+    seed: body.seed ?? undefined,
+    stop: body.stop == null ? undefined : typeof body.stop === "string" ? [body.stop] : body.stop,
+    signal,
+  };
+  if (kind === "chat") {
+    const chat = body as ChatCompletionRequest;
+    return {
+      ...common,
+      kind: "chat",
+      responseFormat: responseFormat(chat),
+      messages: chat.messages.map((m) => ({
+        role: m.role === "developer" ? "system" : m.role,
+        content: contentText(m.content),
+      })),
+    };
+  }
+  const prompt = (body as CompletionRequest).prompt;
+  return { ...common, kind: "completion", prompt: typeof prompt === "string" ? prompt : prompt[0]! };
+}
+
+function requestedMaxTokens(kind: Kind, body: Body): number | undefined {
+  if (kind === "chat") {
+    const chat = body as ChatCompletionRequest;
+    return chat.max_completion_tokens ?? chat.max_tokens ?? undefined;
+  }
+  // OpenAI's legacy completions default to 16 tokens when max_tokens is absent.
+  return body.max_tokens ?? 16;
+}
+
+/**
+ * Settles maxTokens against the model's context window. The embedded runtime tokenizes locally, so
+ * the prompt is always counted and an oversized request is refused before it takes a slot; an external
+ * upstream checks its own context, so we only count there when we must pick a default.
+ */
+async function settleMaxTokens(model: ServedModel, request: GenerationRequest, asked: number | undefined) {
+  const { runtime } = model;
+  if (asked !== undefined && runtime.kind === "external") {
+    request.maxTokens = asked;
+    return;
+  }
+  const context = runtime.model.contextLength;
+  const prompt = await runtime.countPromptTokens(request);
+  const room = context - prompt;
+  if (asked !== undefined ? prompt + asked > context : room < 1) {
+    const wanted = prompt + (asked ?? 1);
+    throw new ApiError(
+      400,
+      "invalid_request_error",
+      `This model's maximum context length is ${context} tokens. However, you requested ${wanted} tokens (${prompt} in the messages, ${asked ?? 1} in the completion). Please reduce the length of the messages or completion.`,
+      "messages",
+      "context_length_exceeded",
+    );
+  }
+  request.maxTokens = asked ?? room;
+}
+
+export async function handleGeneration(
+  kind: Kind,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal,
+  deps: GenerationDeps,
+): Promise<void> {
+  const body =
+    kind === "chat"
+      ? parseBody(chatCompletionRequest, request.body)
+      : parseBody(completionRequest, request.body);
+  const served = deps.models.get(body.model);
+  if (!served) {
+    throw new ApiError(
+      404,
+      "invalid_request_error",
+      `The model \`${body.model}\` does not exist or you do not have access to it.`,
+      "model",
+      "model_not_found",
+    );
+  }
+  const abort = new AbortController();
+  const raw = reply.raw;
+  raw.once("close", () => {
+    if (!raw.writableFinished) abort.abort();
+  });
+
+  const generation = toGeneration(kind, body, abort.signal);
+  await settleMaxTokens(served, generation, requestedMaxTokens(kind, body));
+
+  let release: () => void;
+  try {
+    release = await served.scheduler.acquire(principal.accountId, abort.signal);
+  } catch (error) {
+    if (error instanceof ClientGoneError) {
+      reply.hijack();
+      return;
+    }
+    throw error;
+  }
+
+  const id = completionId(kind);
+  const created = Math.floor(Date.now() / 1000);
+  const modelName = served.runtime.model.id;
+  try {
+    if (!body.stream) {
+      const result = await served.runtime.generate(generation);
+      if (result.aborted) {
+        reply.hijack();
+        return;
+      }
+      logFinished(deps, request, reply, principal, modelName, 200, result);
+      await reply.send(
+        completionBody(kind, id, created, modelName, result.text, result.finishReason, result.usage),
+      );
+      return;
+    }
+    await stream(kind, request, reply, principal, deps, served, generation, {
+      id,
+      created,
+      includeUsage: body.stream_options?.include_usage === true,
+      abort,
+    });
+  } finally {
+    release();
+  }
+}
+
+async function stream(
+  kind: Kind,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal,
+  deps: GenerationDeps,
+  served: ServedModel,
+  generation: GenerationRequest,
+  meta: { id: string; created: number; includeUsage: boolean; abort: AbortController },
+): Promise<void> {
+  const raw = reply.raw;
+  const modelName = served.runtime.model.id;
+  const framer = new StreamFramer(kind, meta.id, meta.created, modelName, meta.includeUsage);
+  // The status line waits for the first token, so a failure before any output is still a plain
+  // HTTP error with the right status.
+  let started = false;
+  const start = () => {
+    started = true;
+    reply.hijack();
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
+    raw.write(framer.first());
+  };
+  let result: GenerationResult;
+  try {
+    result = await served.runtime.generate(generation, (text) => {
+      if (!started) start();
+      if (text.length === 0 || raw.destroyed) return;
+      raw.write(framer.delta(text));
+      if (raw.writableLength > MAX_BUFFERED_BYTES) meta.abort.abort();
+    });
+  } catch (error) {
+    if (!started) throw error;
+    const apiError = error instanceof ApiError ? error : null;
+    raw.end(
+      framer.error(
+        apiError?.message ?? "The model server failed while generating.",
+        apiError?.type ?? "server_error",
+        apiError?.code ?? "generation_failed",
+      ),
+    );
+    deps.logger.error({ reqId: request.id, err: { message: (error as Error).message } }, "stream failed");
+    return;
+  }
+  if (result.aborted) {
+    if (!raw.destroyed) raw.destroy();
+    logFinished(deps, request, reply, principal, modelName, 499, result);
+    return;
+  }
+  if (!started) start();
+  raw.end(framer.finish(result.finishReason, result.usage));
+  logFinished(deps, request, reply, principal, modelName, 200, result);
+}
+
+function logFinished(
+  deps: GenerationDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal,
+  model: string,
+  status: number,
+  result: GenerationResult,
+): void {
+  deps.logger.info(
+    {
+      reqId: request.id,
+      path: request.routeOptions.url,
+      status,
+      model,
+      account: principal.accountId,
+      keyId: principal.keyId,
+      promptTokens: result.usage.promptTokens,
+      cachedTokens: result.usage.cachedTokens,
+      completionTokens: result.usage.completionTokens,
+      finish: result.finishReason,
+      ms: Math.round(reply.elapsedTime),
+    },
+    "request completed",
+  );
+}

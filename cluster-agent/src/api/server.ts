@@ -1,0 +1,246 @@
+import { randomBytes } from "node:crypto";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
+import { ApiError } from "../common/errors.js";
+import type { Logger } from "../common/log.js";
+import { handleGeneration, type Principal } from "./generation.js";
+import type { ModelRegistry } from "./models.js";
+
+/** Why a request's credentials were refused; never carries the presented key. */
+export type AuthFailure = "missing" | "malformed" | "unknown" | "revoked" | "account_inactive";
+
+export type AuthOutcome = ({ ok: true } & Principal) | { ok: false; reason: AuthFailure };
+
+export interface Authenticator {
+  /** Synchronous for cached keys (the common case); a promise only when the store must be asked. */
+  authenticate(authorization: string | undefined): AuthOutcome | Promise<AuthOutcome>;
+}
+
+export interface ApiServerOptions {
+  models: ModelRegistry;
+  authenticator: Authenticator;
+  logger: Logger;
+  bodyLimitBytes: number;
+  /** Time allowed to receive a whole request (headers and body): slow senders are cut off. */
+  requestTimeoutMs: number;
+  /** False while the node drains or starts: /readyz answers 503 and new generations are refused. */
+  isAcceptingTraffic?: () => boolean;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+function errorBody(error: ApiError) {
+  return { error: { message: error.message, type: error.type, param: error.param, code: error.code } };
+}
+
+function authError(reason: AuthFailure): ApiError {
+  switch (reason) {
+    case "missing":
+      return new ApiError(
+        401,
+        "invalid_request_error",
+        "You didn't provide an API key. Send it in the Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).",
+        null,
+        "missing_api_key",
+      );
+    case "account_inactive":
+      return new ApiError(
+        403,
+        "invalid_request_error",
+        "This account is not active. Contact support to restore access.",
+        null,
+        "account_inactive",
+      );
+    default:
+      // Malformed, unknown and revoked keys look alike from outside: no oracle for key guessing.
+      return new ApiError(
+        401,
+        "invalid_request_error",
+        "Incorrect API key provided.",
+        null,
+        "invalid_api_key",
+      );
+  }
+}
+
+/** Maps anything thrown while serving a request to an OpenAI-style error with the right status. */
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const e = error as { statusCode?: number; code?: string };
+  switch (e.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new ApiError(
+        413,
+        "invalid_request_error",
+        "The request body is too large.",
+        null,
+        "request_too_large",
+      );
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new ApiError(
+        400,
+        "invalid_request_error",
+        "The request body is empty; send a JSON object.",
+        null,
+        "invalid_json",
+      );
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new ApiError(
+        415,
+        "invalid_request_error",
+        "Unsupported Content-Type; send the body as application/json.",
+        null,
+        "unsupported_media_type",
+      );
+  }
+  if (error instanceof SyntaxError || e.code === "FST_ERR_CTP_INVALID_JSON_BODY") {
+    // The parser's own message can quote the body (the customer's prompt); never echo or log it.
+    return new ApiError(
+      400,
+      "invalid_request_error",
+      "We could not parse the JSON body of your request. The API expects a JSON object as the request body.",
+      null,
+      "invalid_json",
+    );
+  }
+  if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
+    return new ApiError(
+      e.statusCode,
+      "invalid_request_error",
+      "The request could not be processed.",
+      null,
+      e.code ?? null,
+    );
+  }
+  return new ApiError(
+    500,
+    "server_error",
+    "The server had an error while processing your request.",
+    null,
+    null,
+  );
+}
+
+export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  return reply.code(error.status).type("application/json; charset=utf-8").send(errorBody(error));
+}
+
+export function createApiServer(options: ApiServerOptions): FastifyInstance {
+  const { models, authenticator, logger } = options;
+  const accepting = options.isAcceptingTraffic ?? (() => true);
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimitBytes,
+    requestTimeout: options.requestTimeoutMs,
+    requestIdHeader: false,
+    genReqId: () => `req_${randomBytes(12).toString("hex")}`,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+  });
+  app.decorateRequest("principal", null);
+
+  // Clients such as curl -d send form content types; the body is still JSON, so parse it as such.
+  const json = app.getDefaultJsonParser("error", "error");
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string" }, json);
+  app.addContentTypeParser("*", { parseAs: "string" }, json);
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+    if (!request.url.startsWith("/v1/")) return;
+    let outcome = authenticator.authenticate(request.headers.authorization);
+    if (outcome instanceof Promise) outcome = await outcome;
+    if (!outcome.ok) return sendError(reply, authError(outcome.reason));
+    request.principal = { keyId: outcome.keyId, accountId: outcome.accountId };
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) {
+      // Message and stack only: an error object may hold request data.
+      const err = error as Error;
+      logger.error(
+        { reqId: request.id, err: { type: err?.name, message: err?.message, stack: err?.stack } },
+        "request failed",
+      );
+    }
+    return sendError(reply, apiError);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new ApiError(
+        404,
+        "invalid_request_error",
+        `Unknown request URL: ${request.method} ${request.url.split("?")[0]}. Please check the URL for typos.`,
+        null,
+        "unknown_url",
+      ),
+    ),
+  );
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_request, reply) => {
+    if (models.isReady() && accepting()) return { status: "ready" };
+    return reply.code(503).header("retry-after", "5").send({ status: "not_ready" });
+  });
+
+  const modelObject = (id: string, created: number, ownedBy: string) => ({
+    id,
+    object: "model",
+    created,
+    owned_by: ownedBy,
+  });
+  app.get("/v1/models", async () => ({
+    object: "list",
+    data: models.list().map(({ runtime: { model } }) => modelObject(model.id, model.created, model.ownedBy)),
+  }));
+  app.get<{ Params: { "*": string } }>("/v1/models/*", async (request) => {
+    const id = request.params["*"];
+    const served = models.get(id);
+    if (!served) {
+      throw new ApiError(
+        404,
+        "invalid_request_error",
+        `The model \`${id}\` does not exist or you do not have access to it.`,
+        "model",
+        "model_not_found",
+      );
+    }
+    const { model } = served.runtime;
+    return modelObject(model.id, model.created, model.ownedBy);
+  });
+
+  const generation =
+    (kind: "chat" | "completion") => async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!accepting()) {
+        throw new ApiError(
+          503,
+          "server_error",
+          "This node is not accepting requests right now; retry shortly.",
+          null,
+          "node_unavailable",
+          {
+            "retry-after": "5",
+          },
+        );
+      }
+      await handleGeneration(kind, request, reply, request.principal!, { models, logger });
+    };
+  app.post("/v1/chat/completions", generation("chat"));
+  app.post("/v1/completions", generation("completion"));
+  return app;
+}

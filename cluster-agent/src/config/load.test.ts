@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { ConfigError, loadConfig } from "./load.js";
+
+const dir = mkdtempSync(join(tmpdir(), "entrim-config-"));
+function file(value: unknown): string {
+  const path = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(path, typeof value === "string" ? value : JSON.stringify(value));
+  return path;
+}
+
+test("defaults: public API on 127.0.0.1:8080, no models, a data dir, an EU region", () => {
+  const config = loadConfig({}, {});
+  assert.equal(config.api.listen, "127.0.0.1:8080");
+  assert.deepEqual(config.models, []);
+  assert.match(config.dataDir, /\.entrim$/);
+  assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.scheduler.queueLimit, 256);
+});
+
+test("flags win over the environment, which wins over the file", () => {
+  const path = file({ api: { listen: "127.0.0.1:9000" }, node: { name: "from-file", region: "eu-west" } });
+  const env = {
+    ENTRIM_LISTEN: "127.0.0.1:9001",
+    ENTRIM_NODE_NAME: "from-env",
+    DATABASE_URL: "postgres://u@h/db",
+  };
+  const config = loadConfig({ config: path, listen: "127.0.0.1:9002" }, env);
+  assert.equal(config.api.listen, "127.0.0.1:9002");
+  assert.equal(config.node.name, "from-env");
+  assert.equal(config.node.region, "eu-west");
+  assert.equal(config.databaseUrl, "postgres://u@h/db");
+});
+
+test("shorthand models: NAME=PATH is embedded, NAME=URL is external, --parallel applies", () => {
+  const config = loadConfig(
+    { model: ["tiny=/models/t.gguf", "big=http://127.0.0.1:8000/v1"], parallel: "3" },
+    {},
+  );
+  assert.deepEqual(
+    config.models.map((m) => [m.id, m.runtime]),
+    [
+      ["tiny", "embedded"],
+      ["big", "external"],
+    ],
+  );
+  const tiny = config.models[0]!;
+  assert.equal(tiny.runtime === "embedded" && tiny.parallel, 3);
+});
+
+test("an invalid field stops start-up with a message naming it", () => {
+  const path = file({ models: [{ id: "m", runtime: "embedded", path: "/m.gguf", parallel: 0 }] });
+  assert.throws(
+    () => loadConfig({ config: path }, {}),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /models\[0\]\.parallel/);
+      return true;
+    },
+  );
+  assert.throws(() => loadConfig({ listen: "localhost" }, {}), /api\.listen: must be host:port/);
+  assert.throws(() => loadConfig({ config: file({ apiTypo: 1 }) }, {}), /apiTypo/);
+  assert.throws(() => loadConfig({ config: file("{not json") }, {}), /not valid JSON/);
+  assert.throws(
+    () => loadConfig({ config: join(dir, "missing.json") }, {}),
+    /cannot read config file .*ENOENT/,
+  );
+  assert.throws(
+    () => loadConfig({ model: ["a=/a.gguf"], parallel: "two" }, {}),
+    /parallel: expected an integer/,
+  );
+  const dup = file({
+    models: [
+      { id: "m", runtime: "embedded", path: "/a" },
+      { id: "m", runtime: "embedded", path: "/b" },
+    ],
+  });
+  assert.throws(() => loadConfig({ config: dup }, {}), /models\[1\]\.id: duplicate model id "m"/);
+});
