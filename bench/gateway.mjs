@@ -1,0 +1,117 @@
+// Gateway benchmarks: what the agent's features cost per request, against a bare pass-through proxy
+// and against calling the upstream directly, all measured in the same run on the same machine.
+import { cpuSeconds, load, startAgent, startBareProxy, startUpstream } from "./lib.mjs";
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const body = (stream) =>
+  JSON.stringify({
+    model: "bench",
+    messages: [{ role: "user", content: "Say something short about benchmarks, please." }],
+    max_tokens: 16,
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  });
+
+async function measure(name, url, headers, options) {
+  const warm = await load({ url, method: "POST", headers, body: options.body, connections: 8, duration: 1 });
+  void warm;
+  const result = await load({
+    url,
+    method: "POST",
+    headers,
+    body: options.body,
+    duration: DURATION,
+    ...options,
+  });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0) throw new Error(`${name}: ${bad} of ${result.requests.total} requests failed`);
+  return result;
+}
+
+async function capacity() {
+  const upstream = await startUpstream({ "delay-ms": 0, tokens: 16 });
+  const origin = new URL(upstream.url).origin;
+  const proxy = await startBareProxy(origin);
+  const agent = await startAgent(upstream.url);
+  const json = { "content-type": "application/json" };
+  const auth = { ...json, authorization: `Bearer ${agent.token}` };
+  const opts = { body: body(false), connections: 64 };
+  const bare = await measure("bare proxy", `${proxy.url}/v1/chat/completions`, json, opts);
+  const ours = await measure("agent", `${agent.url}/v1/chat/completions`, auth, opts);
+  await Promise.all([upstream.stop(), proxy.stop(), agent.stop()]);
+  return {
+    bareRps: bare.requests.average,
+    agentRps: ours.requests.average,
+    ratio: ours.requests.average / bare.requests.average,
+    bareP99: bare.latency.p99,
+    agentP99: ours.latency.p99,
+  };
+}
+
+async function overhead() {
+  const upstream = await startUpstream({ "delay-ms": 100, tokens: 16 });
+  const agent = await startAgent(upstream.url);
+  const json = { "content-type": "application/json" };
+  const auth = { ...json, authorization: `Bearer ${agent.token}` };
+  // 500 requests/s offered at 100 ms each needs ~50 in flight; 100 connections leave headroom.
+  const opts = { body: body(false), connections: 100, overallRate: 500 };
+  const direct = await measure("direct", `${upstream.url}/chat/completions`, json, opts);
+  const ours = await measure("agent", `${agent.url}/v1/chat/completions`, auth, opts);
+  await Promise.all([upstream.stop(), agent.stop()]);
+  return {
+    offeredRps: 500,
+    directRps: direct.requests.average,
+    agentRps: ours.requests.average,
+    directP50: direct.latency.p50,
+    directP99: direct.latency.p99,
+    agentP50: ours.latency.p50,
+    agentP99: ours.latency.p99,
+    addedP50: ours.latency.p50 - direct.latency.p50,
+    addedP99: ours.latency.p99 - direct.latency.p99,
+  };
+}
+
+async function streaming() {
+  const tokens = 256;
+  const upstream = await startUpstream({ "delay-ms": 0, tokens });
+  const origin = new URL(upstream.url).origin;
+  const proxy = await startBareProxy(origin);
+  const agent = await startAgent(upstream.url);
+  const json = { "content-type": "application/json" };
+  const auth = { ...json, authorization: `Bearer ${agent.token}` };
+  const run = async (name, url, headers, pid) => {
+    const before = cpuSeconds(pid);
+    const started = performance.now();
+    const result = await measure(name, url, headers, {
+      body: body(true).replace('"max_tokens":16', `"max_tokens":${tokens}`),
+      connections: 32,
+    });
+    const wall = (performance.now() - started) / 1000;
+    const cpu = cpuSeconds(pid) - before;
+    const tokensPerSecond = (result.requests.total * tokens) / wall;
+    return {
+      streamsPerSecond: result.requests.average,
+      tokensPerSecond,
+      cpuCores: cpu / wall,
+      tokensPerCoreSecond: (result.requests.total * tokens) / cpu,
+    };
+  };
+  const bare = await run("bare proxy stream", `${proxy.url}/v1/chat/completions`, json, proxy.pid);
+  const ours = await run("agent stream", `${agent.url}/v1/chat/completions`, auth, agent.pid);
+  await Promise.all([upstream.stop(), proxy.stop(), agent.stop()]);
+  return {
+    tokensPerStream: tokens,
+    bare,
+    agent: ours,
+    ratioPerCore: ours.tokensPerCoreSecond / bare.tokensPerCoreSecond,
+  };
+}
+
+export async function runGatewayBenchmarks() {
+  return { capacity: await capacity(), overhead: await overhead(), streaming: await streaming() };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results = await runGatewayBenchmarks();
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  process.exit(0);
+}

@@ -1,0 +1,98 @@
+// Shared pieces of the benchmarks: child processes that announce their URL, CPU accounting from
+// /proc, and autocannon runs.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+
+export const root = fileURLToPath(new URL("..", import.meta.url));
+export const BIN = join(root, "cluster-agent", "bin", "entrim-agent.js");
+const children = new Set();
+
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
+/** Starts a process and resolves with the URL from its first line matching `pattern` (group 1). */
+export function spawnService(args, pattern, options = {}) {
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "pipe", options.stderr ?? "ignore"],
+    env: options.env ?? process.env,
+  });
+  children.add(child);
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on("line", (line) => {
+      const match = pattern.exec(line);
+      if (match) resolve({ url: match[1], pid: child.pid, child, stop: () => stopChild(child) });
+    });
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code} before it was ready`)));
+  });
+}
+
+function stopChild(child) {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => {
+      children.delete(child);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+export function startUpstream(options = {}) {
+  const args = [join(root, "cluster-agent", "dist", "test-support", "upstream-main.js"), "--port", "0"];
+  for (const [flag, value] of Object.entries(options)) args.push(`--${flag}`, String(value));
+  return spawnService(args, /listening (\S+)/);
+}
+
+export function startBareProxy(upstreamOrigin) {
+  return spawnService([join(root, "bench", "bare-proxy.mjs"), upstreamOrigin, "0"], /listening (\S+)/);
+}
+
+/** A real agent on its own data dir, fronting `upstreamBase` through the external adapter, with a key. */
+export async function startAgent(upstreamBase, model = "bench") {
+  const dataDir = mkdtempSync(join(tmpdir(), "entrim-bench-"));
+  const cli = (...args) => {
+    const result = spawnSync(process.execPath, [BIN, "--json", "--data-dir", dataDir, ...args], {
+      encoding: "utf8",
+    });
+    if (result.status !== 0) throw new Error(result.stderr);
+    return JSON.parse(result.stdout);
+  };
+  const agent = await spawnService(
+    [BIN, "--data-dir", dataDir, "serve", "--listen", "127.0.0.1:0", "--model", `${model}=${upstreamBase}`],
+    /"api":"([^"]+)"/,
+    // The access log is on, as in production; it goes to a file-like sink, not a terminal.
+    { stderr: "ignore" },
+  );
+  const account = cli("accounts", "create", "--name", "Bench", "--email", "bench@example.com");
+  const key = cli("keys", "create", "--account", account.id);
+  return { ...agent, token: key.token, dataDir };
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+export function load(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ ...options, setupClient: undefined }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+}
+
+export function machine() {
+  const cpu = cpus();
+  return { cpu: cpu[0]?.model ?? "unknown", cores: cpu.length, node: process.version };
+}

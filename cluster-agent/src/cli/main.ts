@@ -1,0 +1,4 @@
+import { runCli } from "./program.js";
+
+const code = await runCli(process.argv);
+if (code !== 0) process.exitCode = code;

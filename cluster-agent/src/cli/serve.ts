@@ -1,0 +1,61 @@
+import type { Command } from "commander";
+import { createLogger } from "../common/log.js";
+import { ConfigError, type ConfigFlags, loadConfig } from "../config/load.js";
+import { startAgent } from "../main.js";
+import { CliError, globalOptions } from "./context.js";
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command("serve")
+    .description("run the agent: the public OpenAI-compatible API on this node's models")
+    .option("--config <file>", "JSON config file (env ENTRIM_CONFIG)")
+    .option("--listen <host:port>", "public API address (default 127.0.0.1:8080; env ENTRIM_LISTEN)")
+    .option(
+      "--model <name=path|name=url>",
+      "serve a GGUF file or an OpenAI-compatible upstream; repeatable",
+      collect,
+    )
+    .option("--parallel <n>", "sequences generated at once per embedded model")
+    .option("--threads <n>", "CPU threads per embedded model (0 = all cores)")
+    .option("--node-name <name>", "this node's name in the registry (default: hostname)")
+    .option("--region <region>", "this node's region (env ENTRIM_REGION)")
+    .option("--log-level <level>", "fatal, error, warn, info, debug or trace")
+    .action(async (options: ConfigFlags, command: Command) => {
+      const global = globalOptions(command);
+      let config: ReturnType<typeof loadConfig>;
+      try {
+        config = loadConfig({ ...options, dataDir: global.dataDir, databaseUrl: global.databaseUrl });
+      } catch (error) {
+        if (error instanceof ConfigError) throw new CliError(error.message);
+        throw error;
+      }
+      const logger = createLogger({ level: config.logLevel });
+      const agent = await startAgent(config, logger);
+      // Machine-readable readiness line for supervisors and scripts (no secrets in it).
+      process.stdout.write(
+        `${JSON.stringify({ event: "ready", api: agent.apiUrl, node: config.node.name })}\n`,
+      );
+      let signals = 0;
+      const shutdown = (signal: NodeJS.Signals) => {
+        signals++;
+        if (signals > 1) {
+          logger.warn({ signal }, "second signal: exiting without a clean shutdown");
+          process.exit(130);
+        }
+        logger.info({ signal }, "shutting down");
+        agent.stop().then(
+          () => process.exit(0),
+          (error: Error) => {
+            logger.error({ err: { message: error.message } }, "shutdown failed");
+            process.exit(1);
+          },
+        );
+      };
+      process.on("SIGINT", shutdown);
+      process.on("SIGTERM", shutdown);
+    });
+}

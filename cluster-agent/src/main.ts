@@ -1,0 +1,172 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { loadPepper } from "./admission/api-key.js";
+import { KeyCache } from "./admission/key-cache.js";
+import { ModelRegistry } from "./api/models.js";
+import { createApiServer } from "./api/server.js";
+import { createLogger, type Logger } from "./common/log.js";
+import { VERSION } from "./common/version.js";
+import type { AgentConfig, ModelConfig } from "./config/schema.js";
+import { EmbeddedRuntime } from "./runtime/embedded.js";
+import { ExternalRuntime } from "./runtime/external.js";
+import { Supervisor } from "./runtime/supervisor.js";
+import { writeTinyModel } from "./runtime/tiny-model.js";
+import type { Runtime } from "./runtime/types.js";
+import { Scheduler } from "./scheduler/scheduler.js";
+import { heartbeatNode, upsertNode } from "./store/nodes.js";
+import { openStore, type Store } from "./store/store.js";
+
+/** The model a node serves when nothing is configured: the project's own tiny model, made on first use. */
+export const DEFAULT_MODEL_ID = "entrim-tiny";
+const HEARTBEAT_MS = 10_000;
+
+export interface RunningAgent {
+  config: AgentConfig;
+  /** Base URL of the public API, e.g. http://127.0.0.1:8080 */
+  apiUrl: string;
+  server: FastifyInstance;
+  store: Store;
+  models: ModelRegistry;
+  stop(): Promise<void>;
+}
+
+async function defaultModels(config: AgentConfig, logger: Logger): Promise<ModelConfig[]> {
+  if (config.models.length > 0) return config.models;
+  const path = join(config.dataDir, "models", `${DEFAULT_MODEL_ID}.gguf`);
+  if (!existsSync(path)) {
+    mkdirSync(join(config.dataDir, "models"), { recursive: true });
+    const made = await writeTinyModel({ out: path, seed: 1 });
+    logger.info(
+      { path, bytes: made.bytes, sha256: made.sha256 },
+      "no model configured: generated the tiny demo model",
+    );
+  }
+  return [{ id: DEFAULT_MODEL_ID, runtime: "embedded", path, parallel: 4, threads: 1, gpuLayers: "auto" }];
+}
+
+function createRuntime(model: ModelConfig, logger: Logger): Runtime {
+  if (model.runtime === "embedded") {
+    return new EmbeddedRuntime({
+      modelPath: model.path,
+      modelId: model.id,
+      parallel: model.parallel,
+      threads: model.threads === 0 ? undefined : model.threads,
+      gpuLayers: model.gpuLayers,
+      contextSize: model.contextSize,
+      logger,
+    });
+  }
+  const apiKey = model.apiKeyEnv ? process.env[model.apiKeyEnv] : undefined;
+  if (model.apiKeyEnv && !apiKey) {
+    throw new Error(
+      `models.${model.id}.apiKeyEnv names ${model.apiKeyEnv}, which is not set in the environment`,
+    );
+  }
+  const supervisor = model.command
+    ? new Supervisor({
+        command: model.command,
+        healthUrl: model.healthUrl ?? `${model.url.replace(/\/$/, "")}/models`,
+        startTimeoutMs: model.startTimeoutMs,
+        logger,
+      })
+    : undefined;
+  return new ExternalRuntime({
+    modelId: model.id,
+    upstreamUrl: model.url,
+    upstreamModel: model.upstreamModel,
+    apiKey,
+    slots: model.slots,
+    contextLength: model.contextLength,
+    timeoutMs: model.timeoutMs,
+    supervisor,
+    logger,
+  });
+}
+
+/** Starts one agent: store, key cache, runtimes, public API, node registry. */
+export async function startAgent(
+  config: AgentConfig,
+  logger = createLogger({ level: config.logLevel }),
+): Promise<RunningAgent> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const cleanup: (() => Promise<unknown>)[] = [() => store.close()];
+  const undo = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => {});
+  };
+  try {
+    const pepper = loadPepper({ dataDir: config.dataDir, env: process.env });
+    const keys = new KeyCache({ store, pepper, logger, resyncIntervalMs: config.keys.resyncSeconds * 1000 });
+    await keys.start();
+    cleanup.push(() => keys.stop());
+
+    const models = new ModelRegistry();
+    for (const model of await defaultModels(config, logger)) {
+      const runtime = createRuntime(model, logger);
+      models.add({
+        runtime,
+        scheduler: new Scheduler({
+          name: model.id,
+          slots: runtime.slots,
+          queueLimit: config.scheduler.queueLimit,
+          queueTimeoutMs: config.scheduler.queueTimeoutMs,
+        }),
+      });
+    }
+    cleanup.push(() => models.unloadAll());
+    await models.loadAll();
+
+    const server = createApiServer({
+      models,
+      authenticator: keys,
+      logger,
+      bodyLimitBytes: config.api.bodyLimitBytes,
+      requestTimeoutMs: config.api.requestTimeoutMs,
+    });
+    const separator = config.api.listen.lastIndexOf(":");
+    const host = config.api.listen.slice(0, separator).replace(/^\[|\]$/g, "");
+    const address = await server.listen({ host, port: Number(config.api.listen.slice(separator + 1)) });
+    cleanup.push(() => server.close());
+
+    const node = {
+      name: config.node.name,
+      region: config.node.region,
+      addresses: { api: address },
+      version: VERSION,
+      models: models.list().map((m) => m.runtime.model.id),
+      state: "serving",
+    };
+    await upsertNode(store.pool, node);
+    const heartbeat = setInterval(() => {
+      heartbeatNode(store.pool, node.name).catch((error: Error) =>
+        logger.warn({ err: { message: error.message } }, "node heartbeat failed; serving from memory"),
+      );
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+    cleanup.push(async () => {
+      clearInterval(heartbeat);
+      await upsertNode(store.pool, { ...node, state: "stopped" }).catch(() => {});
+    });
+
+    logger.info(
+      { api: address, node: node.name, region: node.region, models: node.models, version: VERSION },
+      "agent ready",
+    );
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      apiUrl: address,
+      server,
+      store,
+      models,
+      stop: () => {
+        stopping ??= undo().then(() => logger.info("agent stopped"));
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+}

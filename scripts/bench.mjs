@@ -1,0 +1,82 @@
+// `npm run bench`: runs every benchmark and rewrites docs/BENCHMARKS.md with the machine, the method,
+// the numbers and the baseline of each ratio. Raw results also go to bench/results/.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { root, setup } from "./setup.mjs";
+
+setup();
+const { runGatewayBenchmarks } = await import("../bench/gateway.mjs");
+const { machine } = await import("../bench/lib.mjs");
+
+const started = new Date();
+const gateway = await runGatewayBenchmarks();
+const host = machine();
+mkdirSync(join(root, "bench", "results"), { recursive: true });
+writeFileSync(
+  join(root, "bench", "results", "gateway.json"),
+  `${JSON.stringify({ host, started, gateway }, null, 2)}\n`,
+);
+
+const f = (n, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const { capacity: c, overhead: o, streaming: s } = gateway;
+const verdict = (ok) => (ok ? "meets target" : "**misses target**");
+
+const doc = `# Benchmarks
+
+Written by \`npm run bench\` on ${started.toISOString().slice(0, 10)}. Every ratio compares against a
+baseline measured in the same run on the same machine, so the numbers travel between machines better
+than absolute figures do. Tests never assert timings; this file is where performance is recorded.
+
+Machine: ${host.cpu}, ${host.cores} cores, Node.js ${host.node}. Load generator: autocannon, in the
+benchmark's own process; the agent, the upstream and the baseline proxy each run in their own process,
+so on a 2-core machine all of them share the same two cores (the figures are a floor, not a ceiling).
+
+## Gateway: the price of our features per request
+
+Setup: a local OpenAI-compatible upstream (\`cluster-agent/src/test-support/upstream.ts\`, answering
+16 completion tokens) behind a real agent (\`entrim-agent serve --model bench=<upstream>\`: external
+adapter, API-key authentication against the key cache, request validation, scheduler, access log; its
+store is the embedded PostgreSQL). Every request is a non-streamed chat completion with \`max_tokens:
+16\`; any non-2xx answer fails the benchmark.
+
+### Capacity at concurrency 64, upstream answering at once
+
+| | requests/s | p99 latency |
+| --- | ---: | ---: |
+| bare pass-through proxy (node:http + undici, nothing else) — baseline | ${f(c.bareRps)} | ${f(c.bareP99)} ms |
+| entrim agent | ${f(c.agentRps)} | ${f(c.agentP99)} ms |
+| **ratio agent / baseline** | **${f(c.ratio, 2)}** (target ≥ 0.7: ${verdict(c.ratio >= 0.7)}) | |
+
+### Overhead under realistic load: upstream answers after 100 ms, 500 requests/s offered
+
+| | achieved req/s | p50 | p99 |
+| --- | ---: | ---: | ---: |
+| calling the upstream directly — baseline | ${f(o.directRps)} | ${f(o.directP50, 1)} ms | ${f(o.directP99, 1)} ms |
+| through the agent | ${f(o.agentRps)} | ${f(o.agentP50, 1)} ms | ${f(o.agentP99, 1)} ms |
+| **added by the agent** | | **${f(o.addedP50, 1)} ms** (target < 1 ms: ${verdict(o.addedP50 < 1)}) | **${f(o.addedP99, 1)} ms** (target < 5 ms: ${verdict(o.addedP99 < 5)}) |
+
+autocannon reports latency in whole milliseconds, so an added p50 below 1 ms shows as 0 or 1.
+
+### Streaming relay: tokens per second per core
+
+Upstream streams ${s.tokensPerStream} tokens per response as fast as it can; 32 concurrent streams
+with \`stream_options.include_usage\`. CPU is the relaying process's own user+system time from
+\`/proc/<pid>/stat\`.
+
+| | streams/s | tokens/s | cores used | tokens per CPU-second |
+| --- | ---: | ---: | ---: | ---: |
+| bare pass-through proxy (bytes copied, no parsing) — baseline | ${f(s.bare.streamsPerSecond)} | ${f(s.bare.tokensPerSecond)} | ${f(s.bare.cpuCores, 2)} | ${f(s.bare.tokensPerCoreSecond)} |
+| entrim agent (parses each upstream event, re-frames it, counts usage) | ${f(s.agent.streamsPerSecond)} | ${f(s.agent.tokensPerSecond)} | ${f(s.agent.cpuCores, 2)} | ${f(s.agent.tokensPerCoreSecond)} |
+| **ratio per core, agent / baseline** | | | | **${f(s.ratioPerCore, 2)}** |
+
+## Reproduce
+
+\`\`\`sh
+npm run bench                    # all benchmarks, rewrites this file
+BENCH_DURATION=30 npm run bench  # longer runs for steadier numbers
+\`\`\`
+`;
+writeFileSync(join(root, "docs", "BENCHMARKS.md"), doc);
+process.stdout.write(doc);
+process.exit(0);

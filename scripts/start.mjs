@@ -1,0 +1,79 @@
+// `npm start`: one local agent on the embedded defaults (a private PostgreSQL and the tiny generated
+// model in ./.entrim), a demo account with a fresh API key, and a curl line to try it.
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { root, setup } from "./setup.mjs";
+
+setup();
+const bin = join(root, "cluster-agent", "bin", "entrim-agent.js");
+const dataDir = process.env.ENTRIM_DATA_DIR ?? join(root, ".entrim");
+const env = { ...process.env, ENTRIM_DATA_DIR: dataDir };
+
+function cli(...args) {
+  const result = spawnSync(process.execPath, [bin, "--json", ...args], { cwd: root, env, encoding: "utf8" });
+  if (result.status !== 0) {
+    process.stderr.write(result.stderr);
+    throw new Error(`entrim-agent ${args.join(" ")} failed`);
+  }
+  return JSON.parse(result.stdout);
+}
+
+const agent = spawn(process.execPath, [bin, "serve", ...process.argv.slice(2)], {
+  cwd: root,
+  env,
+  stdio: ["ignore", "pipe", "inherit"],
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => agent.kill(signal));
+agent.on("exit", (code) => process.exit(code ?? 0));
+
+const lines = createInterface({ input: agent.stdout });
+lines.on("line", async (line) => {
+  let event;
+  try {
+    event = JSON.parse(line);
+  } catch {
+    process.stdout.write(`${line}\n`);
+    return;
+  }
+  if (event.event !== "ready") return;
+  try {
+    const accounts = cli("accounts", "list");
+    const demo =
+      accounts.find((a) => a.email === "demo@example.com") ??
+      cli(
+        "accounts",
+        "create",
+        "--name",
+        "Demo customer",
+        "--email",
+        "demo@example.com",
+        "--company",
+        "Demo GmbH",
+      );
+    const key = cli("keys", "create", "--account", demo.id, "--name", `demo ${new Date().toISOString()}`);
+    const response = await fetch(`${event.api}/v1/models`, {
+      headers: { authorization: `Bearer ${key.token}` },
+    });
+    const model = (await response.json()).data?.[0]?.id ?? "entrim-tiny";
+    const body = JSON.stringify({ model, messages: [{ role: "user", content: "Hello!" }], max_tokens: 32 });
+    process.stdout.write(
+      [
+        "",
+        `Entrim agent "${event.node}" is serving the OpenAI-compatible API at ${event.api}/v1`,
+        `Data directory: ${dataDir}`,
+        "",
+        `Demo API key (shown once): ${key.token}`,
+        "",
+        "Try it:",
+        `  curl ${event.api}/v1/chat/completions -H "Authorization: Bearer ${key.token}" -H "Content-Type: application/json" -d '${body}'`,
+        "",
+        "Press Ctrl+C to stop.",
+        "",
+      ].join("\n"),
+    );
+  } catch (error) {
+    process.stderr.write(`Could not create the demo key: ${error.message}\n`);
+    agent.kill("SIGTERM");
+  }
+});

@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import OpenAI from "openai";
+import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
+
+/** One slot and a one-place queue make leaks and overload visible to a client. */
+let dataDir: string;
+let agent: AgentProcess;
+let token: string;
+let keyId: string;
+const MODEL = "tiny";
+
+before(async () => {
+  dataDir = tempDir("slots");
+  const modelPath = join(dataDir, "tiny.gguf");
+  cli(dataDir, "model", "make-tiny", "--out", modelPath);
+  agent = await startAgent(
+    dataDir,
+    ["--model", `${MODEL}=${modelPath}`, "--parallel", "1", "--threads", "1"],
+    {
+      scheduler: { queueLimit: 1, queueTimeoutMs: 60_000 },
+    },
+  );
+  ({ token, keyId } = createAccountWithKey(dataDir));
+});
+
+after(async () => {
+  await agent?.stop();
+  removeDir(dataDir);
+});
+
+function longStream(signal?: AbortSignal) {
+  return new OpenAI({ baseURL: agent.baseURL, apiKey: token, maxRetries: 0 }).chat.completions.create(
+    {
+      model: MODEL,
+      messages: [{ role: "user", content: "Tell me everything." }],
+      max_tokens: 1500,
+      stream: true,
+    },
+    { signal },
+  );
+}
+
+test("aborting a stream mid-way frees its slot for the next request", async () => {
+  // Three times in a row: with one slot, a leaked slot would leave the next request queued forever.
+  for (let round = 0; round < 3; round++) {
+    const controller = new AbortController();
+    const stream = await longStream(controller.signal);
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.content) break;
+    }
+    controller.abort();
+  }
+  const client = new OpenAI({ baseURL: agent.baseURL, apiKey: token, maxRetries: 0 });
+  const response = await client.chat.completions.create({
+    model: MODEL,
+    messages: [{ role: "user", content: "Still there?" }],
+    max_tokens: 4,
+  });
+  assert.ok(response.usage && response.usage.completion_tokens >= 1);
+});
+
+test("a full queue answers 503 with Retry-After, and the admitted requests still complete", async () => {
+  const client = new OpenAI({ baseURL: agent.baseURL, apiKey: token, maxRetries: 0 });
+  const running = await longStream(); // holds the only slot once its first chunk arrives
+  const iterator = running[Symbol.asyncIterator]();
+  await iterator.next();
+  const queued = client.chat.completions.create({
+    model: MODEL,
+    messages: [{ role: "user", content: "q" }],
+    max_tokens: 2,
+  });
+  // Wait until the queued request is really waiting: the next one must be refused.
+  let refused: Response | undefined;
+  for (let i = 0; i < 200 && !refused; i++) {
+    const response = await fetch(`${agent.baseURL}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "x" }], max_tokens: 2 }),
+    });
+    if (response.status === 503) refused = response;
+    else await response.arrayBuffer();
+  }
+  assert.ok(refused, "a request beyond slot + queue is refused");
+  assert.match(refused.headers.get("retry-after") ?? "", /^\d+$/);
+  const body = (await refused.json()) as { error: { type: string; code: string } };
+  assert.equal(body.error.code, "model_overloaded");
+  for (let next = await iterator.next(); !next.done; next = await iterator.next());
+  const answered = await queued;
+  assert.ok(answered.choices[0]);
+});
+
+test("a revoked key is refused within a second, on the running agent, without a restart", async () => {
+  const client = new OpenAI({ baseURL: agent.baseURL, apiKey: token, maxRetries: 0 });
+  await client.models.list();
+  cli(dataDir, "keys", "revoke", keyId);
+  const revokedAt = Date.now();
+  let status = 200;
+  while (Date.now() - revokedAt < 1000) {
+    const response = await fetch(`${agent.baseURL}/models`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    status = response.status;
+    await response.arrayBuffer();
+    if (status === 401) break;
+  }
+  assert.equal(status, 401, "the revoked key is refused within 1 s of the revoke command returning");
+});
+
+test("keys and prompts never reach the agent's log", () => {
+  const log = agent.log();
+  assert.ok(log.includes("request completed"), "the access log is written");
+  assert.ok(!log.includes(token), "no API key in the log");
+  assert.ok(!log.includes(token.split("-").pop()!), "no key secret in the log");
+  assert.ok(!log.includes("Tell me everything"), "no prompt text in the log");
+});

@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+/** End-to-end tests drive the real `entrim-agent` binary, as an operator would. */
+export const BIN = new URL("../../../cluster-agent/bin/entrim-agent.js", import.meta.url).pathname;
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `entrim-e2e-${prefix}-`));
+}
+
+/** Runs one CLI command with --json and returns its parsed output; throws with stderr on failure. */
+export function cli<T = unknown>(dataDir: string, ...args: string[]): T {
+  const result = spawnSync(process.execPath, [BIN, "--json", "--data-dir", dataDir, ...args], {
+    encoding: "utf8",
+  });
+  if (result.status !== 0)
+    throw new Error(`entrim-agent ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+}
+
+export interface AgentProcess {
+  url: string;
+  baseURL: string;
+  process: ChildProcess;
+  /** Everything the agent wrote to stderr (its log), for assertions about what is logged. */
+  log: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `entrim-agent serve` and resolves once it prints its ready line. */
+export async function startAgent(
+  dataDir: string,
+  args: string[] = [],
+  config?: unknown,
+): Promise<AgentProcess> {
+  const extra = [...args];
+  if (config !== undefined) {
+    const path = join(dataDir, "config.json");
+    writeFileSync(path, JSON.stringify(config));
+    extra.push("--config", path);
+  }
+  const child = spawn(
+    process.execPath,
+    [BIN, "--data-dir", dataDir, "serve", "--listen", "127.0.0.1:0", ...extra],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ENTRIM_LOG_LEVEL: process.env.ENTRIM_LOG_LEVEL ?? "info" },
+    },
+  );
+  let stderr = "";
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on("line", (line) => {
+      try {
+        const event = JSON.parse(line) as { event?: string; api?: string };
+        if (event.event === "ready" && event.api) resolve(event.api);
+      } catch {
+        // not a JSON line
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`agent exited ${code} before ready:\n${stderr}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    url,
+    baseURL: `${url}/v1`,
+    process: child,
+    log: () => stderr,
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A demo account with one key, made through the CLI. */
+export function createAccountWithKey(
+  dataDir: string,
+  name = "E2E customer",
+): { accountId: string; keyId: string; token: string } {
+  const account = cli<{ id: string }>(
+    dataDir,
+    "accounts",
+    "create",
+    "--name",
+    name,
+    "--email",
+    `${name.replace(/\W/g, "").toLowerCase()}@example.com`,
+  );
+  const key = cli<{ id: string; token: string }>(dataDir, "keys", "create", "--account", account.id);
+  return { accountId: account.id, keyId: key.id, token: key.token };
+}
