@@ -166,6 +166,21 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     request.principal = { keyId: outcome.keyId, accountId: outcome.accountId };
   });
 
+  // Refused requests are metadata too (status, route, timing): one line each, never a body or a key.
+  app.addHook("onResponse", async (request, reply) => {
+    if (reply.statusCode < 400) return;
+    logger.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        path: request.routeOptions.url ?? "unmatched",
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      "request refused",
+    );
+  });
+
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error);
     if (apiError.status >= 500) {
