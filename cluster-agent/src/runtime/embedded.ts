@@ -4,25 +4,12 @@
  * token, so every billed token is one the model evaluated or sampled, counted, not estimated.
  */
 import { availableParallelism } from "node:os";
-import type {
-  Llama,
-  LlamaContext,
-  LlamaContextSequence,
-  LlamaGrammar,
-  LlamaModel,
-  Token,
-} from "node-llama-cpp";
-import {
-  getLlama,
-  isLlamaText,
-  LlamaGrammarEvaluationState,
-  LlamaLogLevel,
-  resolveChatWrapper,
-} from "node-llama-cpp";
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel } from "node-llama-cpp";
+import { getLlama, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
+import { decode } from "./decode.js";
 import { createPromptBuilder, type PromptBuilder } from "./prompt.js";
-import { TextStream } from "./text-stream.js";
 import type {
   DeltaSink,
   GenerationRequest,
@@ -52,9 +39,6 @@ export interface EmbeddedRuntimeOptions {
 
 /** Each slot's KV cache costs memory in proportion to the context; huge training contexts are opt-in. */
 const DEFAULT_CONTEXT_CAP = 8192;
-/** A UTF-8 character spans at most 4 byte tokens; wait no longer than that for it to complete. */
-const MAX_PARTIAL_CHARACTER_TOKENS = 4;
-const REPLACEMENT_CHARACTER = "\uFFFD";
 
 type GpuMode = "auto" | false;
 const llamas = new Map<GpuMode, Promise<Llama>>();
@@ -99,6 +83,7 @@ export class EmbeddedRuntime implements Runtime {
   readonly slots: number;
   private info: ModelInfo;
   private loaded: Loaded | undefined;
+  private loading: Promise<void> | undefined;
   private state = "not loaded";
   private active = 0;
   private totals = { requests: 0, promptTokens: 0, completionTokens: 0 };
@@ -120,10 +105,19 @@ export class EmbeddedRuntime implements Runtime {
     return this.info;
   }
 
-  async load(): Promise<void> {
+  load(): Promise<void> {
+    // Concurrent callers share one load: a second context would double the memory and the slots.
+    this.loading ??= this.doLoad().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private async doLoad(): Promise<void> {
     if (this.loaded) return;
     this.state = "loading";
     const log = this.options.logger;
+    // Native messages are process-wide (one Llama per process); the latest runtime's logger receives them.
     if (log) nativeLogger = log;
     let model: LlamaModel | undefined;
     try {
@@ -204,15 +198,20 @@ export class EmbeddedRuntime implements Runtime {
     try {
       // A sequence may still hold a previous caller's tokens if an earlier cleanup failed.
       if (sequence.nextTokenIndex !== 0) await sequence.clearHistory();
-      const result = await this.run(
-        loaded,
+      const stops = [
+        ...(request.stop ?? []),
+        ...(request.kind === "chat" ? loaded.prompts.chatStopStrings : []),
+      ];
+      const result = await decode({
+        model: loaded.model,
         sequence,
         prompt,
-        Math.min(request.maxTokens, room),
+        budget: Math.min(request.maxTokens, room),
         request,
+        stops,
         grammar,
         onDelta,
-      );
+      });
       this.totals.requests++;
       this.totals.promptTokens += result.usage.promptTokens;
       this.totals.completionTokens += result.usage.completionTokens;
@@ -225,68 +224,6 @@ export class EmbeddedRuntime implements Runtime {
         loaded.free.push(sequence);
       }
     }
-  }
-
-  private async run(
-    loaded: Loaded,
-    sequence: LlamaContextSequence,
-    prompt: Token[],
-    budget: number,
-    request: GenerationRequest,
-    grammar: LlamaGrammar | undefined,
-    onDelta: DeltaSink | undefined,
-  ): Promise<GenerationResult> {
-    const { model } = loaded;
-    const stops = [...(request.stop ?? [])];
-    if (request.kind === "chat") stops.push(...loaded.prompts.chatStopStrings);
-    // A grammar brings its own stop triggers: the JSON one stops a flood of whitespace after the value.
-    for (const trigger of grammar?.stopGenerationTriggers ?? []) {
-      const text = typeof trigger === "string" ? trigger : isLlamaText(trigger) ? trigger.toString() : "";
-      if (text !== "") stops.push(text);
-    }
-    const stream = new TextStream(stops, (delta) => onDelta?.(delta), grammar?.trimWhitespaceSuffix ?? false);
-    const accepted: Token[] = [];
-    const partial: Token[] = [];
-    let generated = 0;
-    let finishReason: GenerationResult["finishReason"] = "stop";
-    let aborted = false;
-
-    const tokens = sequence.evaluate(prompt, {
-      temperature: request.temperature ?? 1,
-      topP: request.topP ?? 1,
-      ...(request.seed === undefined ? {} : { seed: request.seed }),
-      ...(grammar ? { grammarEvaluationState: new LlamaGrammarEvaluationState({ model, grammar }) } : {}),
-      // The end-of-generation token is sampled like any other and billed like llama-server and vLLM do.
-      yieldEogToken: true,
-    });
-    for await (const token of tokens) {
-      generated++;
-      if (model.isEogToken(token)) break;
-      partial.push(token);
-      const text = model.detokenize(partial, false, accepted);
-      // Byte tokens of one multi-byte character arrive one by one; wait for the character to complete.
-      if (!text.endsWith(REPLACEMENT_CHARACTER) || partial.length >= MAX_PARTIAL_CHARACTER_TOKENS) {
-        accepted.push(...partial);
-        partial.length = 0;
-        if (stream.push(text)) break;
-      }
-      if (generated >= budget) {
-        finishReason = "length";
-        break;
-      }
-      if (request.signal.aborted) {
-        aborted = true;
-        break;
-      }
-    }
-    if (partial.length > 0 && !stream.hasStopped) stream.push(model.detokenize(partial, false, accepted));
-    const text = stream.finish();
-    return {
-      text,
-      finishReason,
-      aborted,
-      usage: { promptTokens: prompt.length, completionTokens: generated, cachedTokens: 0 },
-    };
   }
 
   private async grammarFor(
