@@ -217,11 +217,13 @@ export class EmbeddedRuntime implements Runtime {
       this.totals.completionTokens += result.usage.completionTokens;
       return result;
     } finally {
-      this.active--;
       // Prompts and outputs live only for the request: drop the KV state before the slot is reused.
-      if (!sequence.disposed) {
-        await sequence.clearHistory();
-        loaded.free.push(sequence);
+      // The slot goes back even if that fails; the next request clears it before use.
+      try {
+        if (!sequence.disposed) await sequence.clearHistory();
+      } finally {
+        if (!sequence.disposed) loaded.free.push(sequence);
+        this.active--;
       }
     }
   }
