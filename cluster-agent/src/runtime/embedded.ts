@@ -1,0 +1,261 @@
+/**
+ * The embedded runtime: node-llama-cpp in the agent's process. One context holds `parallel` sequences;
+ * each sequence is a slot that runs one generation at a time. Generation drives the sequence token by
+ * token, so every billed token is one the model evaluated or sampled, counted, not estimated.
+ */
+import { availableParallelism } from "node:os";
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel } from "node-llama-cpp";
+import { getLlama, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
+import { ApiError } from "../common/errors.js";
+import type { Logger } from "../common/log.js";
+import { decode } from "./decode.js";
+import { createPromptBuilder, type PromptBuilder } from "./prompt.js";
+import type {
+  DeltaSink,
+  GenerationRequest,
+  GenerationResult,
+  ModelInfo,
+  ResponseFormat,
+  Runtime,
+  RuntimeHealth,
+  RuntimeStats,
+} from "./types.js";
+
+export interface EmbeddedRuntimeOptions {
+  modelPath: string;
+  /** Public model name customers send. */
+  modelId: string;
+  /** Sequences generating at once (the runtime's slots). */
+  parallel?: number;
+  /** CPU threads for evaluation; tiny models and tests want 1. */
+  threads?: number;
+  /** 0 keeps the model on the CPU; "auto" offloads when node-llama-cpp finds a GPU. */
+  gpuLayers?: "auto" | number;
+  /** Tokens per sequence; defaults to the model's training context, capped. */
+  contextSize?: number;
+  ownedBy?: string;
+  logger?: Logger;
+}
+
+/** Each slot's KV cache costs memory in proportion to the context; huge training contexts are opt-in. */
+const DEFAULT_CONTEXT_CAP = 8192;
+
+type GpuMode = "auto" | false;
+const llamas = new Map<GpuMode, Promise<Llama>>();
+let nativeLogger: Logger | undefined;
+
+/** One Llama per process and GPU mode: it owns the native backend, which must not be loaded twice. */
+function sharedLlama(gpu: GpuMode): Promise<Llama> {
+  let llama = llamas.get(gpu);
+  if (!llama) {
+    llama = getLlama({
+      gpu,
+      build: "never",
+      usePrebuiltBinaries: true,
+      progressLogs: false,
+      logLevel: LlamaLogLevel.warn,
+      // llama.cpp's warnings describe the model and the hardware, never prompts or outputs.
+      logger: (level, message) => {
+        const text = message.trim();
+        if (text === "" || !nativeLogger) return;
+        if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal)
+          nativeLogger.error({ native: text });
+        else nativeLogger.warn({ native: text });
+      },
+    });
+    llamas.set(gpu, llama);
+    llama.catch(() => llamas.delete(gpu));
+  }
+  return llama;
+}
+
+interface Loaded {
+  llama: Llama;
+  model: LlamaModel;
+  context: LlamaContext;
+  prompts: PromptBuilder;
+  free: LlamaContextSequence[];
+  jsonGrammar?: LlamaGrammar;
+}
+
+export class EmbeddedRuntime implements Runtime {
+  readonly kind = "embedded" as const;
+  readonly slots: number;
+  private info: ModelInfo;
+  private loaded: Loaded | undefined;
+  private loading: Promise<void> | undefined;
+  private state = "not loaded";
+  private active = 0;
+  private totals = { requests: 0, promptTokens: 0, completionTokens: 0 };
+
+  constructor(private readonly options: EmbeddedRuntimeOptions) {
+    const parallel = options.parallel ?? 1;
+    if (!Number.isInteger(parallel) || parallel < 1)
+      throw new RangeError("parallel must be a positive integer");
+    this.slots = parallel;
+    this.info = {
+      id: options.modelId,
+      contextLength: options.contextSize ?? 0,
+      ownedBy: options.ownedBy ?? "entrim",
+      created: Math.floor(Date.now() / 1000),
+    };
+  }
+
+  get model(): ModelInfo {
+    return this.info;
+  }
+
+  load(): Promise<void> {
+    // Concurrent callers share one load: a second context would double the memory and the slots.
+    this.loading ??= this.doLoad().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private async doLoad(): Promise<void> {
+    if (this.loaded) return;
+    this.state = "loading";
+    const log = this.options.logger;
+    // Native messages are process-wide (one Llama per process); the latest runtime's logger receives them.
+    if (log) nativeLogger = log;
+    let model: LlamaModel | undefined;
+    try {
+      const gpuLayers = this.options.gpuLayers ?? "auto";
+      const llama = await sharedLlama(gpuLayers === 0 ? false : "auto");
+      model = await llama.loadModel({ modelPath: this.options.modelPath, gpuLayers });
+      const contextSize = this.options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
+      const context = await model.createContext({
+        contextSize,
+        sequences: this.slots,
+        threads: this.options.threads ?? availableParallelism(),
+      });
+      const free = Array.from({ length: this.slots }, () => context.getSequence());
+      const prompts = createPromptBuilder(model, resolveChatWrapper(model));
+      this.loaded = { llama, model, context, prompts, free };
+      this.info = { ...this.info, contextLength: context.contextSize };
+      this.state = "loaded";
+      log?.info(
+        { model: this.info.id, slots: this.slots, contextSize, gpu: llama.gpu, gpuLayers: model.gpuLayers },
+        "embedded runtime loaded",
+      );
+    } catch (error) {
+      await model?.dispose();
+      this.state = `load failed: ${(error as Error).message}`;
+      throw error;
+    }
+  }
+
+  async unload(): Promise<void> {
+    const loaded = this.loaded;
+    if (!loaded) return;
+    this.loaded = undefined;
+    this.state = "not loaded";
+    // Disposing the context aborts sequences still generating; their generate() calls then reject.
+    await loaded.context.dispose();
+    await loaded.model.dispose();
+  }
+
+  stats(): RuntimeStats {
+    return {
+      active: this.active,
+      slots: this.slots,
+      requestsTotal: this.totals.requests,
+      promptTokensTotal: this.totals.promptTokens,
+      completionTokensTotal: this.totals.completionTokens,
+    };
+  }
+
+  async health(): Promise<RuntimeHealth> {
+    return { ok: this.loaded !== undefined, detail: this.state };
+  }
+
+  async countPromptTokens(request: GenerationRequest): Promise<number> {
+    return this.require().prompts.tokens(request).length;
+  }
+
+  async generate(request: GenerationRequest, onDelta?: DeltaSink): Promise<GenerationResult> {
+    const loaded = this.require();
+    if (!Number.isInteger(request.maxTokens) || request.maxTokens < 1)
+      throw new ApiError(400, "invalid_request_error", "max_tokens must be a positive integer", "max_tokens");
+    if (request.signal.aborted) return { text: "", finishReason: "stop", aborted: true, usage: emptyUsage() };
+    const prompt = loaded.prompts.tokens(request);
+    const room = loaded.context.contextSize - prompt.length;
+    if (room < 1)
+      throw new ApiError(
+        400,
+        "invalid_request_error",
+        `This model's context is ${loaded.context.contextSize} tokens; the prompt has ${prompt.length}.`,
+        request.kind === "chat" ? "messages" : "prompt",
+        "context_length_exceeded",
+      );
+    const grammar = await this.grammarFor(loaded, request.responseFormat);
+
+    const sequence = loaded.free.pop();
+    if (!sequence)
+      throw new Error(`no free sequence: ${this.slots} slots are busy (the scheduler must not overbook)`);
+    this.active++;
+    try {
+      // A sequence may still hold a previous caller's tokens if an earlier cleanup failed.
+      if (sequence.nextTokenIndex !== 0) await sequence.clearHistory();
+      const stops = [
+        ...(request.stop ?? []),
+        ...(request.kind === "chat" ? loaded.prompts.chatStopStrings : []),
+      ];
+      const result = await decode({
+        model: loaded.model,
+        sequence,
+        prompt,
+        budget: Math.min(request.maxTokens, room),
+        request,
+        stops,
+        grammar,
+        onDelta,
+      });
+      this.totals.requests++;
+      this.totals.promptTokens += result.usage.promptTokens;
+      this.totals.completionTokens += result.usage.completionTokens;
+      return result;
+    } finally {
+      // Prompts and outputs live only for the request: drop the KV state before the slot is reused.
+      // The slot goes back even if that fails; the next request clears it before use.
+      try {
+        if (!sequence.disposed) await sequence.clearHistory();
+      } finally {
+        if (!sequence.disposed) loaded.free.push(sequence);
+        this.active--;
+      }
+    }
+  }
+
+  private async grammarFor(
+    loaded: Loaded,
+    format: ResponseFormat | undefined,
+  ): Promise<LlamaGrammar | undefined> {
+    if (!format || format.type === "text") return undefined;
+    if (format.type === "json_object") {
+      loaded.jsonGrammar ??= await loaded.llama.getGrammarFor("json");
+      return loaded.jsonGrammar;
+    }
+    try {
+      // biome-ignore lint/suspicious/noExplicitAny: node-llama-cpp types schemas it can map statically
+      return await loaded.llama.createGrammarForJsonSchema(format.schema as any);
+    } catch (error) {
+      throw new ApiError(
+        400,
+        "invalid_request_error",
+        `response_format.json_schema is not supported: ${(error as Error).message}`,
+        "response_format",
+      );
+    }
+  }
+
+  private require(): Loaded {
+    if (!this.loaded) throw new Error(`model ${this.info.id} is not loaded (${this.state})`);
+    return this.loaded;
+  }
+}
+
+function emptyUsage(): GenerationResult["usage"] {
+  return { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
+}
