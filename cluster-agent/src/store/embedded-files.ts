@@ -107,7 +107,7 @@ export async function ensureDirectory(path: string, mode: number): Promise<void>
     if (!info.isDirectory()) throw new Error(`${path} exists and is not a directory.`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
+    if (code === "EACCES" || code === "EPERM" || code === "EROFS" || code === "ENOTDIR") {
       throw new Error(`The data directory ${path} is not writable (${code}); choose another --data-dir.`);
     }
     throw error;
