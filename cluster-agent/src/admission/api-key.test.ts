@@ -59,7 +59,11 @@ describe("API key format", () => {
     const flipped = Buffer.from(hmac);
     flipped[31]! ^= 1;
     assert.equal(verifySecret(secret, flipped, pepper), false, "one bit off");
-    assert.equal(verifySecret(secret, hmac.subarray(0, 16), pepper), false, "a truncated hmac does not throw");
+    assert.equal(
+      verifySecret(secret, hmac.subarray(0, 16), pepper),
+      false,
+      "a truncated hmac does not throw",
+    );
   });
 });
 
@@ -78,7 +82,10 @@ describe("pepper", () => {
       assert.deepEqual(a, b, "two processes starting at once agree");
       // The file's text is what another agent's ENTRIM_KEY_PEPPER should be set to.
       const text = (await readFile(join(dir, "key-pepper"), "utf8")).trim();
-      assert.deepEqual(await loadPepper({ dataDir: "/nonexistent", env: { ENTRIM_KEY_PEPPER: text } }), first);
+      assert.deepEqual(
+        await loadPepper({ dataDir: "/nonexistent", env: { ENTRIM_KEY_PEPPER: text } }),
+        first,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -86,7 +93,10 @@ describe("pepper", () => {
 
   it("comes from ENTRIM_KEY_PEPPER as hex or base64 of at least 32 bytes", async () => {
     const bytes = randomBytes(32);
-    const fromHex = await loadPepper({ dataDir: "/nonexistent", env: { ENTRIM_KEY_PEPPER: bytes.toString("hex") } });
+    const fromHex = await loadPepper({
+      dataDir: "/nonexistent",
+      env: { ENTRIM_KEY_PEPPER: bytes.toString("hex") },
+    });
     assert.deepEqual(fromHex, bytes);
     assert.deepEqual(decodePepper(bytes.toString("base64"), "test"), bytes);
     assert.deepEqual(decodePepper(bytes.toString("base64url"), "test"), bytes);

@@ -138,7 +138,9 @@ export function decodePepper(text: string, source: string): Buffer {
 function pepperFileError(file: string, error: unknown): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "EACCES" || code === "EROFS" || code === "EPERM") {
-    return new Error(`Cannot create the key pepper file ${file} (${code}): the data directory is not writable.`);
+    return new Error(
+      `Cannot create the key pepper file ${file} (${code}): the data directory is not writable.`,
+    );
   }
   return error as Error;
 }

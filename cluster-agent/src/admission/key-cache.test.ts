@@ -73,7 +73,11 @@ describe("key cache", () => {
     assert.deepEqual(cache.authenticate(`Basic ${known.token}`), { ok: false, reason: "malformed" });
     assert.deepEqual(cache.authenticate("Bearer sk-entrim-nope"), { ok: false, reason: "malformed" });
     const forged = `sk-entrim-${known.keyId}-${generateApiKey().secret}`;
-    assert.deepEqual(cache.authenticate(bearer(forged)), { ok: false, reason: "unknown" }, "known id, wrong secret");
+    assert.deepEqual(
+      cache.authenticate(bearer(forged)),
+      { ok: false, reason: "unknown" },
+      "known id, wrong secret",
+    );
     assert.deepEqual(cache.authenticate(bearer(known.token)), result, "the memo was not replaced");
 
     const stranger = generateApiKey().token;
@@ -140,7 +144,10 @@ describe("key cache", () => {
       keyId: known.keyId,
       accountId: known.accountId,
     });
-    assert.deepEqual(await cache.authenticate(bearer(generateApiKey().token)), { ok: false, reason: "unknown" });
+    assert.deepEqual(await cache.authenticate(bearer(generateApiKey().token)), {
+      ok: false,
+      reason: "unknown",
+    });
 
     const resynced = waitFor<{ reason: string }>(cache, "resync", (e) => e.reason === "reconnect");
     server = await startEmbeddedPostgres({ dir: join(dataDir, "postgres"), fast: true });

@@ -142,7 +142,10 @@ export class KeyCache extends EventEmitter {
   private lookup(id: string): Promise<Entry | undefined> {
     const pending = this.lookups.get(id);
     if (pending) return pending;
-    if (this.lookups.size >= (this.options.maxConcurrentLookups ?? 16) || Date.now() < this.lookupPauseUntil) {
+    if (
+      this.lookups.size >= (this.options.maxConcurrentLookups ?? 16) ||
+      Date.now() < this.lookupPauseUntil
+    ) {
       return Promise.resolve(undefined);
     }
     const load = this.beginLoad();
@@ -160,7 +163,10 @@ export class KeyCache extends EventEmitter {
         (error: Error) => {
           // Store down: refuse unknown ids without hammering it, and keep serving the known ones.
           this.lookupPauseUntil = Date.now() + 1_000;
-          this.options.logger?.warn({ err: error.message, keyId: id }, "key lookup failed; refusing unknown key");
+          this.options.logger?.warn(
+            { err: error.message, keyId: id },
+            "key lookup failed; refusing unknown key",
+          );
           return undefined;
         },
       )
@@ -201,7 +207,10 @@ export class KeyCache extends EventEmitter {
       this.options.logger?.debug({ reason, keys: this.entries.size }, "key cache resynced");
       this.emit("resync", { reason, keys: this.entries.size });
     } catch (error) {
-      this.options.logger?.warn({ err: (error as Error).message, reason }, "key cache resync failed; serving cached keys");
+      this.options.logger?.warn(
+        { err: (error as Error).message, reason },
+        "key cache resync failed; serving cached keys",
+      );
       throw error;
     } finally {
       this.finishLoad(load);
@@ -217,9 +226,9 @@ export class KeyCache extends EventEmitter {
       verified: previous?.hmac.equals(credential.hmac) ? previous.verified : undefined,
     };
     this.entries.set(credential.id, entry);
-    let keys = this.byAccount.get(credential.accountId);
-    if (!keys) this.byAccount.set(credential.accountId, (keys = new Set()));
-    keys.add(credential.id);
+    const keys = this.byAccount.get(credential.accountId);
+    if (keys) keys.add(credential.id);
+    else this.byAccount.set(credential.accountId, new Set([credential.id]));
     this.negative.delete(credential.id);
     return entry;
   }

@@ -33,9 +33,11 @@ export async function createAccount(db: Db, input: NewAccount): Promise<Account>
   const name = input.name.trim();
   const email = input.email.trim();
   const company = input.company?.trim() || null;
-  if (!name || name.length > 200) throw new StoreError("invalid", "The account name must be 1 to 200 characters.");
+  if (!name || name.length > 200)
+    throw new StoreError("invalid", "The account name must be 1 to 200 characters.");
   if (!isValidEmail(email)) throw new StoreError("invalid", `"${email}" is not a valid email address.`);
-  if (company && company.length > 200) throw new StoreError("invalid", "The company name must be at most 200 characters.");
+  if (company && company.length > 200)
+    throw new StoreError("invalid", "The company name must be at most 200 characters.");
   try {
     const result = await db.query(
       `INSERT INTO accounts (id, name, email, company) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
@@ -46,7 +48,8 @@ export async function createAccount(db: Db, input: NewAccount): Promise<Account>
     if (isPgError(error, UNIQUE_VIOLATION)) {
       throw new StoreError("conflict", `An open account with the email ${email} already exists.`);
     }
-    if (isPgError(error, CHECK_VIOLATION)) throw new StoreError("invalid", `Invalid account: ${error.message}`);
+    if (isPgError(error, CHECK_VIOLATION))
+      throw new StoreError("invalid", `Invalid account: ${error.message}`);
     throw error;
   }
 }
@@ -70,8 +73,12 @@ export async function listAccounts(
 
 /** Every agent's key cache hears of the change (trigger + NOTIFY) and applies it at once. */
 export async function setAccountStatus(db: Db, id: string, status: AccountStatus): Promise<Account> {
-  if (!ACCOUNT_STATUSES.includes(status)) throw new StoreError("invalid", `Unknown account status "${status}".`);
-  const result = await db.query(`UPDATE accounts SET status = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [id, status]);
+  if (!ACCOUNT_STATUSES.includes(status))
+    throw new StoreError("invalid", `Unknown account status "${status}".`);
+  const result = await db.query(`UPDATE accounts SET status = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [
+    id,
+    status,
+  ]);
   if (!result.rows[0]) throw new StoreError("not_found", `There is no account ${id}.`);
   return toAccount(result.rows[0]);
 }

@@ -80,7 +80,10 @@ export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyInfo> {
   if (result.rows[0]) return toInfo(result.rows[0]);
   const existing = await getApiKey(db, id);
   if (!existing) throw new StoreError("not_found", `There is no API key ${id}.`);
-  throw new StoreError("conflict", `API key ${id} was already revoked at ${existing.revokedAt?.toISOString()}.`);
+  throw new StoreError(
+    "conflict",
+    `API key ${id} was already revoked at ${existing.revokedAt?.toISOString()}.`,
+  );
 }
 
 const CREDENTIAL = `SELECT k.id, k.account_id, k.hmac, k.revoked_at IS NOT NULL AS revoked, a.status AS account_status

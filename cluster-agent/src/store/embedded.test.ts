@@ -43,7 +43,11 @@ describe("embedded PostgreSQL", () => {
     assert.equal((await second.pool.query("SELECT v FROM survives")).rows[0].v, "kept");
 
     await second.close();
-    assert.equal((await first.pool.query("SELECT count(*)::int AS n FROM survives")).rows[0].n, 1, "still up");
+    assert.equal(
+      (await first.pool.query("SELECT count(*)::int AS n FROM survives")).rows[0].n,
+      1,
+      "still up",
+    );
     const url = urlOf(await readConfig(dataDir));
     await first.close();
     assert.equal(await canConnect(url), false, "the starter stops the server on close");
@@ -62,7 +66,10 @@ describe("embedded PostgreSQL", () => {
     const dead = spawnSync(process.execPath, ["-e", ""]).pid;
     assert.ok(dead && !isProcessAlive(dead));
     const pidFile = join(dataDir, "postgres", "pgdata", "postmaster.pid");
-    await writeFile(pidFile, `${dead}\n${join(dataDir, "postgres", "pgdata")}\n0\n5432\n\n127.0.0.1\n0 0\nready\n`);
+    await writeFile(
+      pidFile,
+      `${dead}\n${join(dataDir, "postgres", "pgdata")}\n0\n5432\n\n127.0.0.1\n0 0\nready\n`,
+    );
     const store = await openStore({ dataDir, fast: true, migrate: false });
     try {
       assert.equal((await store.pool.query("SELECT 1 AS one")).rows[0].one, 1);
@@ -77,7 +84,9 @@ describe("embedded PostgreSQL", () => {
     const script = `const { openStore } = await import(${JSON.stringify(storeModule)});
       await openStore({ dataDir: ${JSON.stringify(dataDir)}, fast: true, migrate: false });
       process.stdout.write("ready\\n");`;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
       child.once("exit", (code) => reject(new Error(`child exited early (${code})`)));
@@ -103,7 +112,10 @@ describe("embedded PostgreSQL", () => {
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      await assert.rejects(startEmbeddedPostgres({ dir: join(base, "busy", "postgres"), port, fast: true }), /in use/);
+      await assert.rejects(
+        startEmbeddedPostgres({ dir: join(base, "busy", "postgres"), port, fast: true }),
+        /in use/,
+      );
     } finally {
       blocker.close();
     }
@@ -130,7 +142,9 @@ describe("embedded PostgreSQL", () => {
   });
 });
 
-async function readConfig(dataDir: string): Promise<{ port: number; password: string; user: string; database: string }> {
+async function readConfig(
+  dataDir: string,
+): Promise<{ port: number; password: string; user: string; database: string }> {
   return JSON.parse(await readFile(join(dataDir, "postgres", "instance.json"), "utf8"));
 }
 

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import pg from "pg";
 import type { Logger } from "../common/log.js";
-import { type EmbeddedPostgresInstance, loadEmbeddedPostgres } from "./embedded-binaries.js";
+import { loadEmbeddedPostgres } from "./embedded-binaries.js";
 import {
   ensureDirectory,
   ensureTraversable,
@@ -154,11 +154,18 @@ async function launch(
     password: config.password,
     authMethod: "scram-sha-256",
     persistent: true,
-    initdbFlags: ["--encoding=UTF8", "--locale=C", "--no-instructions", ...(options.fast ? ["--no-sync"] : [])],
+    initdbFlags: [
+      "--encoding=UTF8",
+      "--locale=C",
+      "--no-instructions",
+      ...(options.fast ? ["--no-sync"] : []),
+    ],
     postgresFlags: [
       // Loopback TCP only: no socket files in /tmp to collide between servers or leak across users.
       ...["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-      ...(options.fast ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+      ...(options.fast
+        ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        : []),
     ],
     createPostgresUser: false,
     onLog: (message) => {
@@ -232,11 +239,14 @@ function portInUse(port: number, configFile: string): Error {
 }
 
 async function ensureDatabase(config: InstanceConfig): Promise<void> {
-  const client = new pg.Client({ connectionString: connectionUrl({ ...config, database: "postgres" }, config.port) });
+  const client = new pg.Client({
+    connectionString: connectionUrl({ ...config, database: "postgres" }, config.port),
+  });
   await client.connect();
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [config.database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(config.database)}`);
+    if (found.rowCount === 0)
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(config.database)}`);
   } finally {
     await client.end();
   }

@@ -48,7 +48,9 @@ describe("migrations", () => {
         files.map((m) => m.file),
       );
       assert.deepEqual(await migrate(store), [], "a second run finds nothing to do");
-      const rows = await store.pool.query("SELECT version, name, checksum FROM schema_migrations ORDER BY version");
+      const rows = await store.pool.query(
+        "SELECT version, name, checksum FROM schema_migrations ORDER BY version",
+      );
       assert.deepEqual(
         rows.rows,
         files.map((m) => ({ version: m.version, name: m.name, checksum: m.checksum })),

@@ -40,7 +40,13 @@ export async function readMigrations(dir: URL | string = DEFAULT_MIGRATIONS_DIR)
     const sql = await readFile(`${path.replace(/\/?$/, "/")}${file}`, "utf8");
     const version = Number(match[1]);
     if (files.some((m) => m.version === version)) throw new Error(`Two migrations have version ${version}.`);
-    files.push({ version, name: match[2]!, file, sql, checksum: createHash("sha256").update(sql).digest("hex") });
+    files.push({
+      version,
+      name: match[2]!,
+      file,
+      sql,
+      checksum: createHash("sha256").update(sql).digest("hex"),
+    });
   }
   return files;
 }
@@ -84,7 +90,9 @@ export async function migrate(
           await client.query("COMMIT");
         } catch (error) {
           await client.query("ROLLBACK").catch(() => {});
-          throw new Error(`Migration ${migration.file} failed: ${(error as Error).message}`, { cause: error });
+          throw new Error(`Migration ${migration.file} failed: ${(error as Error).message}`, {
+            cause: error,
+          });
         }
         done.push(migration);
       }

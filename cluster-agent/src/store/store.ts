@@ -45,7 +45,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const log = options.logger;
   const embedded = options.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dir: join(options.dataDir, "postgres"), logger: log, fast: options.fast });
+    : await startEmbeddedPostgres({
+        dir: join(options.dataDir, "postgres"),
+        logger: log,
+        fast: options.fast,
+      });
   const url = options.databaseUrl ?? embedded!.url;
   const location = redactUrl(url);
   const pool = new pg.Pool({
@@ -58,7 +62,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   });
   // An idle client that loses its server emits here; unhandled, it would crash the agent, which must
   // keep serving from its caches instead.
-  pool.on("error", (error) => log?.warn({ err: error.message, store: location }, "idle database connection lost"));
+  pool.on("error", (error) =>
+    log?.warn({ err: error.message, store: location }, "idle database connection lost"),
+  );
   const listener = new Listener({
     connectionString: url,
     logger: log,
@@ -70,7 +76,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     pool,
     location,
     kind: embedded ? "embedded" : "external",
-    listen: (channel, onPayload, listenOptions) => listener.listen(channel, onPayload, listenOptions?.onReconnect),
+    listen: (channel, onPayload, listenOptions) =>
+      listener.listen(channel, onPayload, listenOptions?.onReconnect),
     close: async () => {
       if (closed) return;
       closed = true;
