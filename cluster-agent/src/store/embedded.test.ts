@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { makeTempDataDir } from "../test-support/postgres.js";
 import { startEmbeddedPostgres } from "./embedded.js";
-import { hydrateSymlinks } from "./embedded-binaries.js";
+import { hydrateSymlinks, loadEmbeddedPostgres } from "./embedded-binaries.js";
 import { readPostmaster } from "./embedded-files.js";
 import { isProcessAlive } from "./file-lock.js";
 import { openStore } from "./store.js";
@@ -32,6 +32,16 @@ async function canConnect(url: string): Promise<boolean> {
 }
 
 describe("embedded PostgreSQL", () => {
+  it("loads without taking over the process's signal and exit handling", async () => {
+    const events = ["SIGINT", "SIGTERM", "SIGHUP", "beforeExit", "exit"] as const;
+    const before = events.map((event) => process.listenerCount(event));
+    await loadEmbeddedPostgres();
+    assert.deepEqual(
+      events.map((event) => process.listenerCount(event)),
+      before,
+    );
+  });
+
   it("is shared by two stores on one data dir, stopped by its starter, and keeps data across restarts", async () => {
     const dataDir = join(base, "shared");
     const first = await openStore({ dataDir, fast: true });

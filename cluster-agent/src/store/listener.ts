@@ -107,6 +107,10 @@ export class Listener {
       this.options.logger?.warn({ err: error?.message }, "LISTEN connection lost; reconnecting");
       this.scheduleReconnect();
     };
+    // Errors before the connection is up reject connect(); afterwards they mean the connection is lost.
+    let up = false;
+    client.on("error", (error) => up && onLost(error));
+    client.on("end", () => up && onLost());
     try {
       await client.connect();
       for (const channel of new Set([...this.subscriptions].map((s) => s.channel))) {
@@ -116,8 +120,7 @@ export class Listener {
       client.end().catch(() => {});
       throw error;
     }
-    client.on("error", onLost);
-    client.on("end", () => onLost());
+    up = true;
     if (this.closed) {
       await client.end().catch(() => {});
       throw new Error("The store is closed.");

@@ -11,6 +11,7 @@ import { openStore, type Store } from "./store.js";
 let server: TestPostgres;
 let scratch: string;
 let counter = 0;
+const created: string[] = [];
 
 /** A fresh empty database on the test server, so each test starts from zero migrations. */
 async function freshDatabase(): Promise<string> {
@@ -19,6 +20,7 @@ async function freshDatabase(): Promise<string> {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
+  created.push(name);
   const url = new URL(server.url);
   url.pathname = `/${name}`;
   return url.toString();
@@ -33,6 +35,11 @@ before(async () => {
   scratch = await makeTempDataDir();
 });
 after(async () => {
+  // Matters with ENTRIM_TEST_DATABASE_URL, where the server outlives the test.
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
   await server.stop();
   await rm(scratch, { recursive: true, force: true });
 });
