@@ -111,7 +111,12 @@ async function joinRunning(
     return undefined;
   }
   const owner = await readOwnerPid(join(dir, "owner"));
-  if (config && owner !== undefined && isProcessAlive(owner)) {
+  if (owner !== undefined && isProcessAlive(owner)) {
+    if (!config) {
+      throw new Error(
+        `PostgreSQL is running in ${pgdata} (started by pid ${owner}) but ${join(dir, "instance.json")} is missing, so its password is unknown. Stop that process and start again.`,
+      );
+    }
     for (let waited = 0; state?.alive && state.status !== "ready" && waited < 30_000; waited += 100) {
       await delay(100);
       state = await readPostmaster(pgdata);
