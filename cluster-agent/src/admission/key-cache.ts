@@ -1,0 +1,307 @@
+import { hash, timingSafeEqual } from "node:crypto";
+import { EventEmitter } from "node:events";
+import type { Logger } from "../common/log.js";
+import {
+  type ApiKeyCredential,
+  getApiKeyCredential,
+  listUsableCredentials,
+  recordKeyUsage,
+} from "../store/api-keys.js";
+import type { Store } from "../store/store.js";
+import { parseApiKey, verifySecret } from "./api-key.js";
+
+/** The channel the migrations' triggers notify on. */
+export const KEYS_CHANNEL = "entrim_keys";
+
+export type AuthFailureReason = "missing" | "malformed" | "unknown" | "revoked" | "account_inactive";
+export interface KeyPrincipal {
+  readonly ok: true;
+  readonly keyId: string;
+  readonly accountId: string;
+}
+export interface AuthFailure {
+  readonly ok: false;
+  readonly reason: AuthFailureReason;
+}
+export type AuthResult = KeyPrincipal | AuthFailure;
+
+/** What the triggers send: ids and the new state, never secrets. */
+export type KeyNotification =
+  | { kind: "key"; id: string; accountId: string; op: "insert" | "update" | "delete"; revoked: boolean }
+  | { kind: "account"; id: string; status: string };
+
+export interface KeyCacheOptions {
+  store: Pick<Store, "pool" | "listen">;
+  pepper: Buffer;
+  logger?: Logger | undefined;
+  /** Full reload from the tables, a safety net under NOTIFY (default 60 s). */
+  resyncIntervalMs?: number;
+  /** How long an id the store does not know is refused without asking again (default 5 s). */
+  negativeTtlMs?: number;
+  maxNegativeEntries?: number;
+  /** Store lookups for uncached ids in flight at once; beyond it unknown ids are refused outright. */
+  maxConcurrentLookups?: number;
+  /** How often last_used_at is written (default 10 s). */
+  usageFlushMs?: number;
+}
+
+interface Entry {
+  readonly principal: KeyPrincipal;
+  readonly hmac: Buffer;
+  revoked: boolean;
+  accountActive: boolean;
+  /** SHA-256 of the last secret that verified: a repeat costs one hash instead of an HMAC. */
+  verified: Buffer | undefined;
+}
+
+const fail = (reason: AuthFailureReason): AuthFailure => Object.freeze({ ok: false, reason });
+const MISSING = fail("missing");
+const MALFORMED = fail("malformed");
+const UNKNOWN = fail("unknown");
+const REVOKED = fail("revoked");
+const INACTIVE = fail("account_inactive");
+
+/**
+ * Authenticates bearer tokens from memory. Loaded with every usable key at start, kept current by the
+ * store's NOTIFY feed (a revocation or restriction applies within milliseconds, from the payload alone),
+ * and by a periodic and a post-reconnect full resync. When the store is unreachable it keeps serving
+ * what it knows and refuses what it does not: fail-static, never fail-open.
+ *
+ * Emits "change" (KeyNotification, once applied) and "resync" ({ reason, keys }).
+ */
+export class KeyCache extends EventEmitter {
+  private entries = new Map<string, Entry>();
+  private byAccount = new Map<string, Set<string>>();
+  private readonly negative = new Map<string, number>();
+  private readonly lookups = new Map<string, Promise<Entry | undefined>>();
+  private readonly usage = new Map<string, number>();
+  /** Notifications that arrived while a load was in flight: re-applied over its (older) result. */
+  private notes: { seq: number; note: KeyNotification }[] = [];
+  private seq = 0;
+  /** Load id → the notification seq at its start. */
+  private readonly loadsInFlight = new Map<number, number>();
+  private nextLoadId = 0;
+  private lookupPauseUntil = 0;
+  private resyncing: Promise<void> | undefined;
+  private resyncAgain: string | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly options: KeyCacheOptions) {
+    super();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async start(): Promise<void> {
+    // LISTEN first, then load: a change between the two is then seen by one or the other.
+    this.unlisten = await this.options.store.listen(KEYS_CHANNEL, (payload) => this.onPayload(payload), {
+      onReconnect: () => void this.resync("reconnect").catch(() => {}),
+    });
+    await this.resync("start");
+    const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms).unref());
+    every(this.options.resyncIntervalMs ?? 60_000, () => void this.resync("interval").catch(() => {}));
+    every(this.options.usageFlushMs ?? 10_000, () => void this.flushUsage());
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await this.unlisten?.();
+    await this.flushUsage();
+  }
+
+  /** Synchronous whenever the key's id is cached, which is every request but a brand-new key's first. */
+  authenticate(authorization: string | undefined): AuthResult | Promise<AuthResult> {
+    if (!authorization) return MISSING;
+    if (authorization.length < 8 || authorization.slice(0, 7).toLowerCase() !== "bearer ") return MALFORMED;
+    const parsed = parseApiKey(authorization.slice(7).trim());
+    if (!parsed) return MALFORMED;
+    const entry = this.entries.get(parsed.id);
+    if (entry) return this.check(entry, parsed.secret);
+    const until = this.negative.get(parsed.id);
+    if (until !== undefined && until > Date.now()) return UNKNOWN;
+    return this.lookup(parsed.id).then((found) => (found ? this.check(found, parsed.secret) : UNKNOWN));
+  }
+
+  private check(entry: Entry, secret: string): AuthResult {
+    // The secret is checked before the state, so an id alone reveals nothing about its key.
+    const digest = hash("sha256", secret, "buffer");
+    if (!(entry.verified && timingSafeEqual(entry.verified, digest))) {
+      if (!verifySecret(secret, entry.hmac, this.options.pepper)) return UNKNOWN;
+      entry.verified = digest;
+    }
+    if (entry.revoked) return REVOKED;
+    if (!entry.accountActive) return INACTIVE;
+    this.usage.set(entry.principal.keyId, Date.now());
+    return entry.principal;
+  }
+
+  private lookup(id: string): Promise<Entry | undefined> {
+    const pending = this.lookups.get(id);
+    if (pending) return pending;
+    if (
+      this.lookups.size >= (this.options.maxConcurrentLookups ?? 16) ||
+      Date.now() < this.lookupPauseUntil
+    ) {
+      return Promise.resolve(undefined);
+    }
+    const load = this.beginLoad();
+    const promise = getApiKeyCredential(this.options.store.pool, id)
+      .then(
+        (credential) => {
+          if (!credential) {
+            this.rememberUnknown(id);
+            return undefined;
+          }
+          const entry = this.put(credential, this.entries.get(id));
+          this.reapplySince(load);
+          return entry;
+        },
+        (error: Error) => {
+          // Store down: refuse unknown ids without hammering it, and keep serving the known ones.
+          this.lookupPauseUntil = Date.now() + 1_000;
+          this.options.logger?.warn(
+            { err: error.message, keyId: id },
+            "key lookup failed; refusing unknown key",
+          );
+          return undefined;
+        },
+      )
+      .finally(() => {
+        this.lookups.delete(id);
+        this.finishLoad(load);
+      });
+    this.lookups.set(id, promise);
+    return promise;
+  }
+
+  /** Reloads every usable key. Concurrent calls coalesce; a call during a run queues one more. */
+  resync(reason: string): Promise<void> {
+    if (this.resyncing) {
+      this.resyncAgain = reason;
+      return this.resyncing;
+    }
+    this.resyncing = this.runResync(reason).finally(() => {
+      this.resyncing = undefined;
+      const again = this.resyncAgain;
+      this.resyncAgain = undefined;
+      if (again) void this.resync(again).catch(() => {});
+    });
+    return this.resyncing;
+  }
+
+  private async runResync(reason: string): Promise<void> {
+    const load = this.beginLoad();
+    try {
+      const credentials = await listUsableCredentials(this.options.store.pool);
+      const previous = this.entries;
+      this.entries = new Map();
+      this.byAccount = new Map();
+      for (const credential of credentials) this.put(credential, previous.get(credential.id));
+      this.negative.clear();
+      this.lookupPauseUntil = 0;
+      this.reapplySince(load);
+      this.options.logger?.debug({ reason, keys: this.entries.size }, "key cache resynced");
+      this.emit("resync", { reason, keys: this.entries.size });
+    } catch (error) {
+      this.options.logger?.warn(
+        { err: (error as Error).message, reason },
+        "key cache resync failed; serving cached keys",
+      );
+      throw error;
+    } finally {
+      this.finishLoad(load);
+    }
+  }
+
+  private put(credential: ApiKeyCredential, previous: Entry | undefined): Entry {
+    const entry: Entry = {
+      principal: Object.freeze({ ok: true, keyId: credential.id, accountId: credential.accountId }),
+      hmac: credential.hmac,
+      revoked: credential.revoked,
+      accountActive: credential.accountStatus === "active",
+      verified: previous?.hmac.equals(credential.hmac) ? previous.verified : undefined,
+    };
+    this.entries.set(credential.id, entry);
+    const keys = this.byAccount.get(credential.accountId);
+    if (keys) keys.add(credential.id);
+    else this.byAccount.set(credential.accountId, new Set([credential.id]));
+    this.negative.delete(credential.id);
+    return entry;
+  }
+
+  private onPayload(payload: string): void {
+    let note: KeyNotification;
+    try {
+      note = JSON.parse(payload) as KeyNotification;
+    } catch {
+      this.options.logger?.warn("ignoring a malformed key notification");
+      return;
+    }
+    this.seq++;
+    if (this.loadsInFlight.size > 0) this.notes.push({ seq: this.seq, note });
+    if (this.apply(note)) {
+      this.emit("change", note);
+      return;
+    }
+    // A new key or a changed one: fetch it now so its first request is served from memory.
+    this.negative.delete(note.id);
+    this.lookup(note.id).then(() => this.emit("change", note));
+  }
+
+  /** Applies what the payload alone decides; false when the key must be fetched. */
+  private apply(note: KeyNotification): boolean {
+    if (note.kind === "account") {
+      for (const keyId of this.byAccount.get(note.id) ?? []) {
+        const entry = this.entries.get(keyId);
+        if (entry) entry.accountActive = note.status === "active";
+      }
+      return true;
+    }
+    if (!note.revoked) return false;
+    const entry = this.entries.get(note.id);
+    if (entry) entry.revoked = true;
+    return true;
+  }
+
+  private beginLoad(): number {
+    const load = ++this.nextLoadId;
+    this.loadsInFlight.set(load, this.seq);
+    return load;
+  }
+
+  /** The load read the tables at some point after it began; newer notifications win over it. */
+  private reapplySince(load: number): void {
+    const since = this.loadsInFlight.get(load) ?? this.seq;
+    for (const n of this.notes) if (n.seq > since) this.apply(n.note);
+  }
+
+  private finishLoad(load: number): void {
+    this.loadsInFlight.delete(load);
+    const oldest = Math.min(...this.loadsInFlight.values());
+    this.notes = this.loadsInFlight.size === 0 ? [] : this.notes.filter((n) => n.seq > oldest);
+  }
+
+  private rememberUnknown(id: string): void {
+    this.negative.set(id, Date.now() + (this.options.negativeTtlMs ?? 5_000));
+    if (this.negative.size > (this.options.maxNegativeEntries ?? 10_000)) {
+      this.negative.delete(this.negative.keys().next().value!);
+    }
+  }
+
+  /** Writes last_used_at in one statement per interval, off the request path. */
+  async flushUsage(): Promise<void> {
+    if (this.usage.size === 0) return;
+    const batch = new Map(this.usage);
+    this.usage.clear();
+    try {
+      await recordKeyUsage(this.options.store.pool, batch);
+    } catch (error) {
+      for (const [id, at] of batch) if ((this.usage.get(id) ?? 0) < at) this.usage.set(id, at);
+      this.options.logger?.debug({ err: (error as Error).message }, "could not record key usage; will retry");
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { Command } from "commander";
+import { migrate, migrationStatus } from "../store/migrate.js";
+import { output, table } from "./context.js";
+import { withStore } from "./store-context.js";
+
+export function registerDbCommands(program: Command): void {
+  const db = program.command("db").description("Inspect and migrate the cluster store");
+
+  db.command("migrate")
+    .description("Apply pending schema migrations")
+    .action(async (_options: unknown, command: Command) => {
+      const { applied, location } = await withStore(
+        command,
+        async (store) => ({ applied: await migrate(store), location: store.location }),
+        { migrate: false },
+      );
+      const rows = applied.map((m) => ({ version: m.version, name: m.name, file: m.file }));
+      output(command, { store: location, applied: rows }, () =>
+        rows.length === 0
+          ? `The schema at ${location} is up to date.`
+          : [`Applied to ${location}:`, ...rows.map((m) => `  ${m.file}`)].join("\n"),
+      );
+    });
+
+  db.command("status")
+    .description("Show which migrations are applied, pending or changed")
+    .action(async (_options: unknown, command: Command) => {
+      const { status, location } = await withStore(
+        command,
+        async (store) => ({ status: await migrationStatus(store), location: store.location }),
+        { migrate: false },
+      );
+      output(command, { store: location, migrations: status }, () =>
+        [
+          `Store: ${location}`,
+          table(
+            status.map((s) => ({ ...s, applied: s.appliedAt?.toISOString() ?? "" })),
+            ["version", "name", "state", "applied"],
+          ),
+        ].join("\n"),
+      );
+    });
+}

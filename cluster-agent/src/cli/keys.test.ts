@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import pg from "pg";
+import { loadPepper, parseApiKey, verifySecret } from "../admission/api-key.js";
+import { getApiKeyCredential } from "../store/api-keys.js";
+import { runCli, testProgram } from "../test-support/cli.js";
+import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { registerAccountCommands } from "./accounts.js";
+import { CliError } from "./context.js";
+import { registerKeyCommands } from "./keys.js";
+
+let server: TestPostgres;
+let dataDir: string;
+let accountId: string;
+const cli = (...args: string[]) =>
+  runCli(testProgram(registerAccountCommands, registerKeyCommands), [
+    "--database-url",
+    server.url,
+    "--data-dir",
+    dataDir,
+    ...args,
+  ]);
+const cliError = (message: RegExp) => (error: unknown) =>
+  error instanceof CliError && message.test(error.message);
+
+before(async () => {
+  server = await startTestPostgres();
+  dataDir = await makeTempDataDir();
+  const account = await cli(
+    "--json",
+    "accounts",
+    "create",
+    "--name",
+    "Keys AG",
+    "--email",
+    "keys@example.eu",
+  );
+  accountId = JSON.parse(account).id;
+});
+after(async () => {
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("entrim-agent keys", () => {
+  let keyId: string;
+
+  it("creates a key, prints it once with a warning, and it verifies under the data dir's pepper", async () => {
+    const human = await cli("keys", "create", "--account", accountId, "--name", "prod");
+    const token = /sk-entrim-\S+/.exec(human)?.[0];
+    assert.ok(token, "the token is printed");
+    assert.match(human, /cannot be shown again/);
+    const parsed = parseApiKey(token)!;
+    keyId = parsed.id;
+    const db = new pg.Client({ connectionString: server.url });
+    await db.connect();
+    try {
+      const credential = await getApiKeyCredential(db, parsed.id);
+      const pepper = await loadPepper({ dataDir, env: {} });
+      assert.equal(verifySecret(parsed.secret, credential!.hmac, pepper), true);
+    } finally {
+      await db.end();
+    }
+
+    const json = JSON.parse(await cli("--json", "keys", "create", "--account", accountId));
+    assert.ok(parseApiKey(json.token));
+    assert.match(json.warning, /cannot be shown again/);
+  });
+
+  it("lists keys without secrets", async () => {
+    const listed = JSON.parse(await cli("--json", "keys", "list", "--account", accountId));
+    assert.equal(listed.length, 2);
+    for (const key of listed) {
+      assert.deepEqual(Object.keys(key).sort(), [
+        "accountId",
+        "createdAt",
+        "createdBy",
+        "id",
+        "lastUsedAt",
+        "name",
+        "revokedAt",
+      ]);
+    }
+    const table = await cli("keys", "list");
+    assert.match(table, /^id\s+account\s+name\s+created\s+last used\s+revoked\n/);
+    assert.doesNotMatch(table, /sk-entrim-/);
+    assert.match(table, new RegExp(`${keyId}\\s+${accountId}\\s+prod\\s+\\S+\\s+never`));
+  });
+
+  it("revokes once and explains every mistake", async () => {
+    assert.match(
+      await cli("keys", "revoke", keyId),
+      new RegExp(`^Revoked API key ${keyId} of account ${accountId}\\.`),
+    );
+    await assert.rejects(cli("keys", "revoke", keyId), cliError(/already revoked.*Nothing to do/));
+    await assert.rejects(
+      cli("keys", "revoke", "zzzzzzzzzzzz"),
+      cliError(/no API key zzzzzzzzzzzz.*keys list/),
+    );
+    await assert.rejects(cli("keys", "revoke", "nope"), cliError(/not an API key id/));
+    const json = JSON.parse(await cli("--json", "keys", "create", "--account", accountId));
+    await assert.rejects(
+      cli("keys", "revoke", json.token),
+      cliError(new RegExp(`pass only its id: keys revoke ${json.id}`)),
+    );
+    await assert.rejects(
+      cli("keys", "create", "--account", "acct_missing"),
+      cliError(/no account acct_missing.*accounts list/),
+    );
+    await assert.rejects(
+      cli("keys", "list", "--account", "acct_missing"),
+      cliError(/no account acct_missing/),
+    );
+    const listed = JSON.parse(await cli("--json", "keys", "list", "--account", accountId));
+    assert.ok(listed.find((k: { id: string; revokedAt: string | null }) => k.id === keyId).revokedAt);
+  });
+});

@@ -1,0 +1,108 @@
+import { userInfo } from "node:os";
+import type { Command } from "commander";
+import { isApiKeyId, loadPepper, parseApiKey } from "../admission/api-key.js";
+import { getAccount } from "../store/accounts.js";
+import { createApiKey, listApiKeys, revokeApiKey } from "../store/api-keys.js";
+import { StoreError } from "../store/db.js";
+import { CliError, output, table } from "./context.js";
+import { withStore } from "./store-context.js";
+
+const NOT_SHOWN_AGAIN = "Store this key now: it cannot be shown again. Only its HMAC is kept.";
+
+export function registerKeyCommands(program: Command): void {
+  const keys = program.command("keys").description("Manage API keys");
+
+  keys
+    .command("create")
+    .description("Create an API key for an account and print it once")
+    .requiredOption("--account <id>", "account the key belongs to")
+    .option("--name <name>", "a label for the key, e.g. where it is used")
+    .action(async (options: { account: string; name?: string }, command: Command) => {
+      const created = await withStore(command, async (store, dataDir) => {
+        const pepper = await loadPepper({ dataDir, env: process.env });
+        try {
+          return await createApiKey(store.pool, {
+            accountId: options.account,
+            name: options.name,
+            createdBy: `cli:${userInfo().username}`,
+            pepper,
+          });
+        } catch (error) {
+          if (error instanceof StoreError && error.code === "not_found") {
+            throw new CliError(`${error.message} Run \`accounts list\` to find the account id.`);
+          }
+          throw error;
+        }
+      });
+      output(command, { ...created.key, token: created.token, warning: NOT_SHOWN_AGAIN }, () =>
+        [
+          `Created API key ${created.key.id} for account ${created.key.accountId}:`,
+          "",
+          `  ${created.token}`,
+          "",
+          NOT_SHOWN_AGAIN,
+        ].join("\n"),
+      );
+    });
+
+  keys
+    .command("list")
+    .description("List API keys (never their secrets)")
+    .option("--account <id>", "only this account's keys")
+    .action(async (options: { account?: string }, command: Command) => {
+      const rows = await withStore(command, async (store) => {
+        if (options.account && !(await getAccount(store.pool, options.account))) {
+          throw new CliError(
+            `There is no account ${options.account}. Run \`accounts list\` to find the account id.`,
+          );
+        }
+        return listApiKeys(store.pool, options.account ? { accountId: options.account } : {});
+      });
+      output(command, rows, () =>
+        table(
+          rows.map((k) => ({
+            id: k.id,
+            account: k.accountId,
+            name: k.name,
+            created: k.createdAt.toISOString(),
+            "last used": k.lastUsedAt?.toISOString() ?? "never",
+            revoked: k.revokedAt?.toISOString() ?? "",
+          })),
+          ["id", "account", "name", "created", "last used", "revoked"],
+        ),
+      );
+    });
+
+  keys
+    .command("revoke")
+    .description("Revoke an API key; every agent refuses it within a second")
+    .argument("<id>", "the key's id (the 12 characters after sk-entrim-)")
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const parsed = parseApiKey(id);
+      if (parsed) {
+        // The whole token would now sit in shell history; refuse and name what to pass instead.
+        throw new CliError(
+          `That is a full API key including its secret; pass only its id: keys revoke ${parsed.id}`,
+        );
+      }
+      if (!isApiKeyId(id)) {
+        throw new CliError(
+          `"${id}" is not an API key id (12 characters a-z, 2-7). Run \`keys list\` to find it.`,
+        );
+      }
+      const revoked = await withStore(command, async (store) => {
+        try {
+          return await revokeApiKey(store.pool, id);
+        } catch (error) {
+          if (error instanceof StoreError && error.code === "not_found") {
+            throw new CliError(`${error.message} Run \`keys list\` to find the key id.`);
+          }
+          if (error instanceof StoreError && error.code === "conflict") {
+            throw new CliError(`${error.message} Nothing to do.`);
+          }
+          throw error;
+        }
+      });
+      output(command, revoked, () => `Revoked API key ${revoked.id} of account ${revoked.accountId}.`);
+    });
+}

@@ -1,0 +1,133 @@
+import { generateApiKey, hashSecret, isApiKeyId } from "../admission/api-key.js";
+import type { AccountStatus } from "./accounts.js";
+import { type Db, isPgError, StoreError, UNIQUE_VIOLATION } from "./db.js";
+
+/** What operators and customers may see of a key: never its secret or HMAC. */
+export interface ApiKeyInfo {
+  id: string;
+  accountId: string;
+  name: string;
+  createdAt: Date;
+  createdBy: string;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** What admission needs to verify a presented key; stays inside the agent. */
+export interface ApiKeyCredential {
+  id: string;
+  accountId: string;
+  hmac: Buffer;
+  revoked: boolean;
+  accountStatus: AccountStatus;
+}
+
+export interface NewApiKey {
+  accountId: string;
+  name?: string | undefined;
+  /** Who asked for it (operator name, "cli:<user>"): keys are security-relevant. */
+  createdBy: string;
+  pepper: Buffer;
+}
+
+const INFO = "k.id, k.account_id, k.name, k.created_at, k.created_by, k.last_used_at, k.revoked_at";
+
+/** Returns the token exactly once: only its HMAC is stored, so it cannot be shown again. */
+export async function createApiKey(db: Db, input: NewApiKey): Promise<{ key: ApiKeyInfo; token: string }> {
+  const name = input.name?.trim() ?? "";
+  if (name.length > 200) throw new StoreError("invalid", "The key name must be at most 200 characters.");
+  // A 60-bit id collides practically never; one retry turns "practically" into "never".
+  for (let attempt = 0; ; attempt++) {
+    const generated = generateApiKey();
+    try {
+      const result = await db.query(
+        `INSERT INTO api_keys AS k (id, account_id, name, hmac, created_by)
+         SELECT $1, a.id, $3, $4, $5 FROM accounts a WHERE a.id = $2 AND a.status <> 'closed'
+         RETURNING ${INFO}`,
+        [generated.id, input.accountId, name, hashSecret(generated.secret, input.pepper), input.createdBy],
+      );
+      if (result.rows[0]) return { key: toInfo(result.rows[0]), token: generated.token };
+    } catch (error) {
+      if (isPgError(error, UNIQUE_VIOLATION) && attempt === 0) continue;
+      throw error;
+    }
+    const account = await db.query("SELECT status FROM accounts WHERE id = $1", [input.accountId]);
+    if (!account.rows[0]) throw new StoreError("not_found", `There is no account ${input.accountId}.`);
+    throw new StoreError("invalid", `Account ${input.accountId} is closed; closed accounts get no new keys.`);
+  }
+}
+
+export async function getApiKey(db: Db, id: string): Promise<ApiKeyInfo | undefined> {
+  if (!isApiKeyId(id)) return undefined;
+  const result = await db.query(`SELECT ${INFO} FROM api_keys k WHERE k.id = $1`, [id]);
+  return result.rows[0] ? toInfo(result.rows[0]) : undefined;
+}
+
+export async function listApiKeys(db: Db, filter: { accountId?: string } = {}): Promise<ApiKeyInfo[]> {
+  const result = await db.query(
+    `SELECT ${INFO} FROM api_keys k WHERE ($1::text IS NULL OR k.account_id = $1) ORDER BY k.created_at, k.id`,
+    [filter.accountId ?? null],
+  );
+  return result.rows.map(toInfo);
+}
+
+/** Every agent stops accepting the key within moments (trigger + NOTIFY to their caches). */
+export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyInfo> {
+  const result = await db.query(
+    `UPDATE api_keys k SET revoked_at = now() WHERE k.id = $1 AND k.revoked_at IS NULL RETURNING ${INFO}`,
+    [id],
+  );
+  if (result.rows[0]) return toInfo(result.rows[0]);
+  const existing = await getApiKey(db, id);
+  if (!existing) throw new StoreError("not_found", `There is no API key ${id}.`);
+  throw new StoreError(
+    "conflict",
+    `API key ${id} was already revoked at ${existing.revokedAt?.toISOString()}.`,
+  );
+}
+
+const CREDENTIAL = `SELECT k.id, k.account_id, k.hmac, k.revoked_at IS NOT NULL AS revoked, a.status AS account_status
+  FROM api_keys k JOIN accounts a ON a.id = k.account_id`;
+
+export async function getApiKeyCredential(db: Db, id: string): Promise<ApiKeyCredential | undefined> {
+  const result = await db.query(`${CREDENTIAL} WHERE k.id = $1`, [id]);
+  return result.rows[0] ? toCredential(result.rows[0]) : undefined;
+}
+
+/** The keys that can authenticate right now: not revoked, of active accounts. */
+export async function listUsableCredentials(db: Db): Promise<ApiKeyCredential[]> {
+  const result = await db.query(`${CREDENTIAL} WHERE k.revoked_at IS NULL AND a.status = 'active'`);
+  return result.rows.map(toCredential);
+}
+
+/** Batched by the key cache; only moves forward, so agents flushing out of order cannot go back. */
+export async function recordKeyUsage(db: Db, lastUsed: Map<string, number>): Promise<void> {
+  if (lastUsed.size === 0) return;
+  await db.query(
+    `UPDATE api_keys k SET last_used_at = greatest(k.last_used_at, u.at)
+     FROM (SELECT unnest($1::text[]) AS id, unnest($2::timestamptz[]) AS at) u WHERE k.id = u.id`,
+    [[...lastUsed.keys()], [...lastUsed.values()].map((ms) => new Date(ms))],
+  );
+}
+
+function toInfo(row: Record<string, unknown>): ApiKeyInfo {
+  return {
+    id: row.id as string,
+    accountId: row.account_id as string,
+    name: row.name as string,
+    createdAt: row.created_at as Date,
+    createdBy: row.created_by as string,
+    lastUsedAt: (row.last_used_at as Date | null) ?? null,
+    revokedAt: (row.revoked_at as Date | null) ?? null,
+  };
+}
+
+function toCredential(row: Record<string, unknown>): ApiKeyCredential {
+  return {
+    id: row.id as string,
+    accountId: row.account_id as string,
+    hmac: row.hmac as Buffer,
+    revoked: row.revoked as boolean,
+    accountStatus: row.account_status as AccountStatus,
+  };
+}

@@ -1,0 +1,37 @@
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+
+/** Repositories take any of these, so a caller can run several of them in one transaction. */
+export type Db = pg.Pool | pg.PoolClient | pg.Client;
+
+/** A failure the caller can explain to a person: bad input, a missing row, a conflicting state. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: "invalid" | "not_found" | "conflict",
+    message: string,
+  ) {
+    super(message);
+    this.name = "StoreError";
+  }
+}
+
+export function isPgError(error: unknown, code: string): error is Error & { constraint?: string } {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}
+
+export const UNIQUE_VIOLATION = "23505";
+export const CHECK_VIOLATION = "23514";
+
+const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** `<prefix>_<16 chars>`: ~82 random bits, unguessable and short enough to read to a colleague. */
+export function randomId(prefix: string, length = 16): string {
+  let id = "";
+  while (id.length < length) {
+    for (const byte of randomBytes(length)) {
+      // 252 = 7 * 36: rejecting the top four values keeps every character equally likely.
+      if (byte < 252 && id.length < length) id += ID_ALPHABET[byte % 36];
+    }
+  }
+  return `${prefix}_${id}`;
+}
