@@ -14,7 +14,7 @@ import { Supervisor } from "./runtime/supervisor.js";
 import { writeTinyModel } from "./runtime/tiny-model.js";
 import type { Runtime } from "./runtime/types.js";
 import { Scheduler } from "./scheduler/scheduler.js";
-import { heartbeatNode, upsertNode } from "./store/nodes.js";
+import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";
 import { openStore, type Store } from "./store/store.js";
 
 /** The model a node serves when nothing is configured: the project's own tiny model, made on first use. */
@@ -96,7 +96,7 @@ export async function startAgent(
     for (const step of cleanup.reverse()) await step().catch(() => {});
   };
   try {
-    const pepper = loadPepper({ dataDir: config.dataDir, env: process.env });
+    const pepper = await loadPepper({ dataDir: config.dataDir, env: process.env });
     const keys = new KeyCache({ store, pepper, logger, resyncIntervalMs: config.keys.resyncSeconds * 1000 });
     await keys.start();
     cleanup.push(() => keys.stop());
@@ -129,23 +129,23 @@ export async function startAgent(
     const address = await server.listen({ host, port: Number(config.api.listen.slice(separator + 1)) });
     cleanup.push(() => server.close());
 
-    const node = {
+    const node: NodeRegistration = {
       name: config.node.name,
       region: config.node.region,
-      addresses: { api: address },
+      addresses: [address],
       version: VERSION,
-      models: models.list().map((m) => m.runtime.model.id),
-      state: "serving",
+      models: models.list().map((m) => ({ id: m.runtime.model.id, runtime: m.runtime.kind })),
+      state: "ready",
     };
     await upsertNode(store.pool, node);
-    const heartbeat = setInterval(() => {
-      heartbeatNode(store.pool, node.name).catch((error: Error) =>
+    const beat = setInterval(() => {
+      heartbeat(store.pool, node.name).catch((error: Error) =>
         logger.warn({ err: { message: error.message } }, "node heartbeat failed; serving from memory"),
       );
     }, HEARTBEAT_MS);
-    heartbeat.unref();
+    beat.unref();
     cleanup.push(async () => {
-      clearInterval(heartbeat);
+      clearInterval(beat);
       await upsertNode(store.pool, { ...node, state: "stopped" }).catch(() => {});
     });
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { EmbeddedRuntime } from "@entrim/cluster-agent/dist/runtime/embedded.js";
 import OpenAI from "openai";
-import { EmbeddedRuntime } from "../../cluster-agent/dist/runtime/embedded.js";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
 /**

@@ -4,6 +4,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from "fastify";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
@@ -139,7 +140,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   const accepting = options.isAcceptingTraffic ?? (() => true);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     requestTimeout: options.requestTimeoutMs,
     requestIdHeader: false,

@@ -39,13 +39,16 @@ export function registerServeCommand(program: Command): void {
       process.stdout.write(
         `${JSON.stringify({ event: "ready", api: agent.apiUrl, node: config.node.name })}\n`,
       );
-      let signals = 0;
+      let firstSignalAt = 0;
       const shutdown = (signal: NodeJS.Signals) => {
-        signals++;
-        if (signals > 1) {
+        // A process manager may signal the whole group at once (npx and the agent both get SIGTERM);
+        // only a signal repeated later, like a second Ctrl+C, skips the clean shutdown.
+        if (firstSignalAt > 0) {
+          if (Date.now() - firstSignalAt < 1000) return;
           logger.warn({ signal }, "second signal: exiting without a clean shutdown");
           process.exit(130);
         }
+        firstSignalAt = Date.now();
         logger.info({ signal }, "shutting down");
         agent.stop().then(
           () => process.exit(0),
