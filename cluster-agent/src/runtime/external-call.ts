@@ -37,7 +37,11 @@ function readUsage(u: unknown): TokenUsage | null {
   const { prompt_tokens: p, completion_tokens: c, prompt_tokens_details: d } = u as Record<string, unknown>;
   if (typeof p !== "number" || typeof c !== "number" || !(p >= 0) || !(c >= 0)) return null;
   const cached = (d as { cached_tokens?: unknown } | null | undefined)?.cached_tokens;
-  return { promptTokens: p, completionTokens: c, cachedTokens: typeof cached === "number" && cached >= 0 ? cached : 0 };
+  return {
+    promptTokens: p,
+    completionTokens: c,
+    cachedTokens: typeof cached === "number" && cached >= 0 ? cached : 0,
+  };
 }
 
 class CancelledByClient extends Error {
@@ -131,7 +135,11 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     if (this.settled) controller.abort(this.#cancelled ? new CancelledByClient() : new Error("settled"));
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, unknown>): void {
+  onResponseStart(
+    _c: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, unknown>,
+  ): void {
     this.#status = statusCode;
     if (statusCode >= 400) {
       const retryAfter = headers["retry-after"];
@@ -167,7 +175,10 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     const body = chunks === null ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     if (this.#status >= 400) {
       const err = upstreamHttpError(this.#status, body, this.#retryAfter);
-      this.#ctx.logger?.debug({ model: this.#ctx.modelId, status: this.#status }, "upstream answered an error");
+      this.#ctx.logger?.debug(
+        { model: this.#ctx.modelId, status: this.#status },
+        "upstream answered an error",
+      );
       this.fail(err);
       return;
     }

@@ -29,9 +29,16 @@ export function upstreamFailed(detail: string): ApiError {
 }
 
 export function upstreamUnavailable(): ApiError {
-  return new ApiError(503, "api_error", "upstream model server is unavailable", null, "upstream_unavailable", {
-    "retry-after": "1",
-  });
+  return new ApiError(
+    503,
+    "api_error",
+    "upstream model server is unavailable",
+    null,
+    "upstream_unavailable",
+    {
+      "retry-after": "1",
+    },
+  );
 }
 
 export function errorCode(err: unknown): string {
@@ -64,7 +71,12 @@ function parseErrorBody(body: Buffer | null): { message: string; param: string |
       message?: unknown;
       param?: unknown;
     };
-    const message = typeof error.message === "string" ? error.message : typeof parsed.error === "string" ? parsed.error : "";
+    const message =
+      typeof error.message === "string"
+        ? error.message
+        : typeof parsed.error === "string"
+          ? parsed.error
+          : "";
     const param = typeof error.param === "string" && SAFE_PARAM.test(error.param) ? error.param : null;
     return { message, param };
   } catch {
@@ -99,14 +111,26 @@ export function upstreamHttpError(status: number, body: Buffer | null, retryAfte
   }
   if (status === 408) return transportError({ code: "UND_ERR_HEADERS_TIMEOUT" });
   if (status === 429 || status === 503) {
-    const e = new ApiError(503, "api_error", "model server is overloaded, retry shortly", null, "upstream_overloaded", {
-      "retry-after": retryAfter !== null && /^\d{1,5}$/.test(retryAfter) ? retryAfter : "1",
-    });
+    const e = new ApiError(
+      503,
+      "api_error",
+      "model server is overloaded, retry shortly",
+      null,
+      "upstream_overloaded",
+      {
+        "retry-after": retryAfter !== null && /^\d{1,5}$/.test(retryAfter) ? retryAfter : "1",
+      },
+    );
     e.cause = `HTTP ${status}`;
     return e;
   }
   if (status < 500) {
-    return new ApiError(400, "invalid_request_error", `the model server rejected the request (HTTP ${status})`, param);
+    return new ApiError(
+      400,
+      "invalid_request_error",
+      `the model server rejected the request (HTTP ${status})`,
+      param,
+    );
   }
   return upstreamFailed(`HTTP ${status}`);
 }

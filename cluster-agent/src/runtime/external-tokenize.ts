@@ -20,7 +20,11 @@ export interface TokenizeTarget {
 
 const TIMEOUT_MS = 10_000;
 
-async function post(target: TokenizeTarget, path: string, payload: unknown): Promise<{ status: number; json: unknown }> {
+async function post(
+  target: TokenizeTarget,
+  path: string,
+  payload: unknown,
+): Promise<{ status: number; json: unknown }> {
   let res: Awaited<ReturnType<Pool["request"]>>;
   try {
     res = await target.pool.request({
@@ -85,7 +89,10 @@ export async function countPromptTokensUpstream(
       content = applied.status === 200 ? field(applied.json, "prompt") : undefined;
     }
     if (typeof content === "string") {
-      const tokens = field(checked(await post(target, "/tokenize", { content, add_special: true })), "tokens");
+      const tokens = field(
+        checked(await post(target, "/tokenize", { content, add_special: true })),
+        "tokens",
+      );
       if (Array.isArray(tokens)) return tokens.length;
     }
   }

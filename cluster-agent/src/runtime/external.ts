@@ -64,7 +64,10 @@ const HEALTH_TIMEOUT_MS = 5_000;
 function upstreamFormat(format: ResponseFormat | undefined): unknown {
   if (format === undefined || format.type === "text") return undefined;
   if (format.type === "json_object") return format;
-  return { type: "json_schema", json_schema: { name: format.name, schema: format.schema, strict: format.strict } };
+  return {
+    type: "json_schema",
+    json_schema: { name: format.name, schema: format.schema, strict: format.strict },
+  };
 }
 
 export class ExternalRuntime implements Runtime {
@@ -114,7 +117,13 @@ export class ExternalRuntime implements Runtime {
     this.#ctx = {
       modelId: options.modelId,
       logger: options.logger,
-      stats: { active: 0, slots: this.slots, requestsTotal: 0, promptTokensTotal: 0, completionTokensTotal: 0 },
+      stats: {
+        active: 0,
+        slots: this.slots,
+        requestsTotal: 0,
+        promptTokensTotal: 0,
+        completionTokensTotal: 0,
+      },
     };
   }
 
@@ -157,7 +166,12 @@ export class ExternalRuntime implements Runtime {
       if (call.settled) return;
       try {
         this.#pool.dispatch(
-          { path: chat ? this.#paths.chat : this.#paths.completion, method: "POST", headers: this.#headers, body },
+          {
+            path: chat ? this.#paths.chat : this.#paths.completion,
+            method: "POST",
+            headers: this.#headers,
+            body,
+          },
           call,
         );
       } catch (err) {
@@ -168,7 +182,12 @@ export class ExternalRuntime implements Runtime {
 
   async countPromptTokens(request: GenerationRequest): Promise<number> {
     if (this.#options.promptTokenCounting === "estimate") return estimatePromptTokens(request);
-    const target = { pool: this.#aux, headers: this.#headers, root: this.#paths.root, model: this.#upstreamModel };
+    const target = {
+      pool: this.#aux,
+      headers: this.#headers,
+      root: this.#paths.root,
+      model: this.#upstreamModel,
+    };
     if (this.#tokenizer === null) {
       const detecting = detectTokenizer(target);
       this.#tokenizer = detecting;
