@@ -184,24 +184,34 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     }
     if (this.#parser !== null) {
       this.#parser.end();
-      if (this.#finish === null) return this.fail(upstreamFailed("stream ended before a finish_reason"));
+      if (this.#finish === null) {
+        this.fail(upstreamFailed("stream ended before a finish_reason"));
+        return;
+      }
     } else {
       let message: UpstreamMessage;
       try {
         message = JSON.parse(body === null ? "" : body.toString()) as UpstreamMessage;
       } catch {
-        return this.fail(upstreamFailed("response is not JSON"));
+        this.fail(upstreamFailed("response is not JSON"));
+        return;
       }
       const choice = message.choices?.[0];
       const text = this.#chat ? choice?.message?.content : choice?.text;
       if (typeof text === "string") this.#text = text;
-      else if (text !== null) return this.fail(upstreamFailed("response has no text"));
+      else if (text !== null) {
+        this.fail(upstreamFailed("response has no text"));
+        return;
+      }
       this.#finish = choice?.finish_reason === "length" ? "length" : "stop";
       this.#usage = readUsage(message.usage);
     }
     const usage = this.#usage;
     // Billing takes these numbers as they are; an estimate here would be an invoice error.
-    if (usage === null) return this.fail(upstreamFailed("upstream reported no token usage"));
+    if (usage === null) {
+      this.fail(upstreamFailed("upstream reported no token usage"));
+      return;
+    }
     this.#settle();
     this.#account(usage);
     this.#resolve({ text: this.#text, finishReason: this.#finish ?? "stop", usage, aborted: false });
@@ -229,10 +239,12 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     try {
       message = JSON.parse(data) as UpstreamMessage;
     } catch {
-      return this.fail(upstreamFailed("stream event is not JSON"));
+      this.fail(upstreamFailed("stream event is not JSON"));
+      return;
     }
     if (message.error !== undefined && message.error !== null) {
-      return this.fail(upstreamFailed("upstream reported an error mid-stream"));
+      this.fail(upstreamFailed("upstream reported an error mid-stream"));
+      return;
     }
     const choice = message.choices?.[0];
     if (choice !== undefined) {
@@ -244,7 +256,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
           this.#onDelta!(text);
         } catch (err) {
           // The consumer (usually the client's socket) failed: stop generating for nobody.
-          return this.fail(err);
+          this.fail(err);
+          return;
         }
       }
       const finish = choice.finish_reason;
