@@ -1,0 +1,268 @@
+/**
+ * One generation request to an external engine, as an undici dispatch handler. Bytes arrive in
+ * onResponseData and are parsed in place (SSE when streaming, one JSON document otherwise), so the hot
+ * path has no Readable stream, no async iteration and exactly one JSON.parse per upstream message.
+ */
+import type { Dispatcher } from "undici";
+import type { Logger } from "../common/log.js";
+import { errorCode, transportError, upstreamFailed, upstreamHttpError } from "./external-errors.js";
+import { SseParser } from "./sse.js";
+import type { DeltaSink, FinishReason, GenerationResult, RuntimeStats, TokenUsage } from "./types.js";
+
+export interface CallContext {
+  readonly modelId: string;
+  readonly logger: Logger | undefined;
+  /** Mutated in place by every call; the runtime hands out copies. */
+  readonly stats: RuntimeStats;
+}
+
+/** Bounds memory for a non-streamed answer or an error body; a real answer is far smaller. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+interface UpstreamChoice {
+  delta?: { content?: unknown } | null;
+  message?: { content?: unknown } | null;
+  text?: unknown;
+  finish_reason?: unknown;
+}
+interface UpstreamMessage {
+  choices?: UpstreamChoice[] | null;
+  usage?: unknown;
+  error?: unknown;
+}
+
+function readUsage(u: unknown): TokenUsage | null {
+  if (u === null || typeof u !== "object") return null;
+  const { prompt_tokens: p, completion_tokens: c, prompt_tokens_details: d } = u as Record<string, unknown>;
+  if (typeof p !== "number" || typeof c !== "number" || !(p >= 0) || !(c >= 0)) return null;
+  const cached = (d as { cached_tokens?: unknown } | null | undefined)?.cached_tokens;
+  return {
+    promptTokens: p,
+    completionTokens: c,
+    cachedTokens: typeof cached === "number" && cached >= 0 ? cached : 0,
+  };
+}
+
+class CancelledByClient extends Error {
+  constructor() {
+    super("generation cancelled by the client");
+    this.name = "CancelledByClient";
+  }
+}
+
+export class UpstreamCall implements Dispatcher.DispatchHandler {
+  settled = false;
+  readonly #ctx: CallContext;
+  readonly #chat: boolean;
+  readonly #signal: AbortSignal;
+  readonly #onDelta: DeltaSink | undefined;
+  readonly #resolve: (result: GenerationResult) => void;
+  readonly #reject: (err: unknown) => void;
+  #controller: Dispatcher.DispatchController | null = null;
+  #cancelled = false;
+  #status = 0;
+  #retryAfter: string | null = null;
+  #chunks: Buffer[] | null = null;
+  #bytes = 0;
+  #parser: SseParser | null = null;
+  #text = "";
+  #deltas = 0;
+  #finish: FinishReason | null = null;
+  #usage: TokenUsage | null = null;
+  #done = false;
+
+  constructor(
+    ctx: CallContext,
+    chat: boolean,
+    signal: AbortSignal,
+    onDelta: DeltaSink | undefined,
+    resolve: (result: GenerationResult) => void,
+    reject: (err: unknown) => void,
+  ) {
+    this.#ctx = ctx;
+    this.#chat = chat;
+    this.#signal = signal;
+    this.#onDelta = onDelta;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    ctx.stats.active++;
+    ctx.stats.requestsTotal++;
+    if (signal.aborted) this.handleEvent();
+    // The call object itself is the listener (handleEvent): no closure per request.
+    else signal.addEventListener("abort", this);
+  }
+
+  /** The request's signal fired: answer at once with what arrived, and drop the upstream request. */
+  handleEvent(): void {
+    if (this.settled) return;
+    this.#cancelled = true;
+    this.#settle();
+    // Before the first chunk, or without continuous usage stats, the upstream has not told us its counts;
+    // what is known is reported: the text pieces received (each engine chunk carries one token's text).
+    const u = this.#usage;
+    const usage: TokenUsage =
+      u === null
+        ? { promptTokens: 0, completionTokens: this.#deltas, cachedTokens: 0 }
+        : { ...u, completionTokens: Math.max(u.completionTokens, this.#deltas) };
+    this.#account(usage);
+    this.#resolve({ text: this.#text, finishReason: "stop", usage, aborted: true });
+    // Destroys the connection: for HTTP/1.1 that is the only way to tell the engine to stop generating.
+    this.#controller?.abort(new CancelledByClient());
+  }
+
+  fail(err: unknown): void {
+    if (this.settled) return;
+    this.#settle();
+    this.#controller?.abort(err instanceof Error ? err : new Error(String(err)));
+    this.#reject(err);
+  }
+
+  #settle(): void {
+    this.settled = true;
+    this.#ctx.stats.active--;
+    this.#signal.removeEventListener("abort", this);
+  }
+
+  #account(usage: TokenUsage): void {
+    this.#ctx.stats.promptTokensTotal += usage.promptTokens;
+    this.#ctx.stats.completionTokensTotal += usage.completionTokens;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    // Cancelled while queued for a connection: never send it.
+    if (this.settled) controller.abort(this.#cancelled ? new CancelledByClient() : new Error("settled"));
+  }
+
+  onResponseStart(
+    _c: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, unknown>,
+  ): void {
+    this.#status = statusCode;
+    if (statusCode >= 400) {
+      const retryAfter = headers["retry-after"];
+      this.#retryAfter = typeof retryAfter === "string" ? retryAfter : null;
+      this.#chunks = [];
+    } else if (this.#onDelta !== undefined) {
+      this.#parser = new SseParser(this.#onEvent);
+    } else {
+      this.#chunks = [];
+    }
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    const parser = this.#parser;
+    if (parser !== null) {
+      try {
+        parser.push(chunk);
+      } catch (err) {
+        this.#failInternal(err);
+      }
+      return;
+    }
+    this.#bytes += chunk.length;
+    const limit = this.#status >= 400 ? MAX_ERROR_BODY_BYTES : MAX_BODY_BYTES;
+    if (this.#bytes <= limit) this.#chunks?.push(chunk);
+    else if (this.#status < 400) this.fail(upstreamFailed("response body too large"));
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    const chunks = this.#chunks;
+    const body = chunks === null ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    if (this.#status >= 400) {
+      const err = upstreamHttpError(this.#status, body, this.#retryAfter);
+      this.#ctx.logger?.debug(
+        { model: this.#ctx.modelId, status: this.#status },
+        "upstream answered an error",
+      );
+      this.fail(err);
+      return;
+    }
+    if (this.#parser !== null) {
+      this.#parser.end();
+      if (this.#finish === null) {
+        this.fail(upstreamFailed("stream ended before a finish_reason"));
+        return;
+      }
+    } else {
+      let message: UpstreamMessage;
+      try {
+        message = JSON.parse(body === null ? "" : body.toString()) as UpstreamMessage;
+      } catch {
+        this.fail(upstreamFailed("response is not JSON"));
+        return;
+      }
+      const choice = message.choices?.[0];
+      const text = this.#chat ? choice?.message?.content : choice?.text;
+      if (typeof text === "string") this.#text = text;
+      else if (text !== null) {
+        this.fail(upstreamFailed("response has no text"));
+        return;
+      }
+      this.#finish = choice?.finish_reason === "length" ? "length" : "stop";
+      this.#usage = readUsage(message.usage);
+    }
+    const usage = this.#usage;
+    // Billing takes these numbers as they are; an estimate here would be an invoice error.
+    if (usage === null) {
+      this.fail(upstreamFailed("upstream reported no token usage"));
+      return;
+    }
+    this.#settle();
+    this.#account(usage);
+    this.#resolve({ text: this.#text, finishReason: this.#finish ?? "stop", usage, aborted: false });
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (this.settled) return;
+    const mapped = transportError(err);
+    this.#ctx.logger?.debug({ model: this.#ctx.modelId, code: errorCode(err) }, "upstream request failed");
+    this.fail(mapped);
+  }
+
+  #failInternal(err: unknown): void {
+    this.fail(upstreamFailed(err instanceof Error ? err.message : "stream parse error"));
+  }
+
+  readonly #onEvent = (data: string): void => {
+    if (this.settled) return;
+    if (this.#done) return;
+    if (data === "[DONE]") {
+      this.#done = true;
+      return;
+    }
+    let message: UpstreamMessage;
+    try {
+      message = JSON.parse(data) as UpstreamMessage;
+    } catch {
+      this.fail(upstreamFailed("stream event is not JSON"));
+      return;
+    }
+    if (message.error !== undefined && message.error !== null) {
+      this.fail(upstreamFailed("upstream reported an error mid-stream"));
+      return;
+    }
+    const choice = message.choices?.[0];
+    if (choice !== undefined) {
+      const text = this.#chat ? choice.delta?.content : choice.text;
+      if (typeof text === "string" && text.length > 0) {
+        this.#text += text;
+        this.#deltas++;
+        try {
+          this.#onDelta!(text);
+        } catch (err) {
+          // The consumer (usually the client's socket) failed: stop generating for nobody.
+          this.fail(err);
+          return;
+        }
+      }
+      const finish = choice.finish_reason;
+      if (typeof finish === "string") this.#finish = finish === "length" ? "length" : "stop";
+    }
+    if (message.usage !== undefined && message.usage !== null) this.#usage = readUsage(message.usage);
+  };
+}

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { SseParser } from "./sse.js";
+
+interface Ev {
+  data: string;
+  event: string;
+}
+
+function parseAll(chunks: Buffer[]): Ev[] {
+  const out: Ev[] = [];
+  const parser = new SseParser((data, event) => out.push({ data, event }));
+  for (const c of chunks) parser.push(c);
+  parser.end();
+  return out;
+}
+
+function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let prev = 0;
+  for (const p of points) {
+    chunks.push(buf.subarray(prev, p));
+    prev = p;
+  }
+  chunks.push(buf.subarray(prev));
+  return chunks;
+}
+
+describe("SseParser", () => {
+  it("parses an OpenAI-style token stream", () => {
+    const events = parseAll([Buffer.from('data: {"a":1}\n\ndata: [DONE]\n\n')]);
+    assert.deepEqual(events, [
+      { data: '{"a":1}', event: "message" },
+      { data: "[DONE]", event: "message" },
+    ]);
+  });
+
+  it("treats a CR that ends one chunk and an LF that opens the next as one line break", () => {
+    const events = parseAll([Buffer.from("data: x\r"), Buffer.from("\ndata: y\r\n\r\n")]);
+    assert.deepEqual(events, [{ data: "x\ny", event: "message" }]);
+  });
+
+  it("reassembles a multi-byte character split across chunks", () => {
+    const bytes = Buffer.from("data: 世界🙂\n\n");
+    const events = parseAll([bytes.subarray(0, 8), bytes.subarray(8, 9), bytes.subarray(9)]);
+    assert.deepEqual(events, [{ data: "世界🙂", event: "message" }]);
+  });
+
+  it("ignores comments, strips one leading space and a BOM, and drops an unterminated event", () => {
+    const events = parseAll([Buffer.from("\ufeff: keep-alive\ndata:  two\nevent: e\n\ndata: lost")]);
+    assert.deepEqual(events, [{ data: " two", event: "e" }]);
+  });
+
+  it("rejects a line larger than its limit instead of buffering without end", () => {
+    const parser = new SseParser(() => {}, { maxEventBytes: 16 });
+    assert.throws(() => parser.push(Buffer.from("data: 0123456789abcdefghij")));
+  });
+
+  it("yields the same events however the bytes are split (property)", () => {
+    const line = fc.string({ unit: "binary", maxLength: 12 }).filter((s) => !/[\r\n]/.test(s));
+    const event = fc.record({
+      lines: fc.array(line, { minLength: 1, maxLength: 3 }),
+      type: fc.option(fc.stringMatching(/^[a-z]{1,6}$/), { nil: undefined }),
+      comment: fc.boolean(),
+    });
+    const eol = fc.constantFrom("\n", "\r\n", "\r");
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(event, eol), { maxLength: 8 }),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (events, bom, cuts) => {
+          let text = bom ? "\ufeff" : "";
+          for (const [e, nl] of events) {
+            if (e.comment) text += `: ping${nl}`;
+            if (e.type !== undefined) text += `event: ${e.type}${nl}`;
+            for (const l of e.lines) text += `data: ${l}${nl}`;
+            text += nl;
+          }
+          const expected = events.map(([e]) => ({ data: e.lines.join("\n"), event: e.type ?? "message" }));
+          assert.deepEqual(parseAll(splitAt(Buffer.from(text), cuts)), expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * Incremental Server-Sent Events parser (WHATWG "event stream" interpretation) for upstream token
+ * streams. It works on raw bytes and decodes only complete lines: a line terminator byte never occurs
+ * inside a multi-byte UTF-8 sequence, so a character split across network chunks is reassembled before
+ * it is ever decoded, and no streaming TextDecoder state is needed.
+ */
+
+/** Receives one dispatched event: its data (data lines joined by "\n") and its type ("message" if unset). */
+export type SseEventSink = (data: string, event: string) => void;
+
+const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
+
+/** Guards memory against an upstream that never ends a line or an event. */
+const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
+export class SseParser {
+  readonly #onEvent: SseEventSink;
+  readonly #maxEventBytes: number;
+  /** Bytes of an unterminated line carried over from the previous chunk. */
+  #rest: Buffer | null = null;
+  #data = "";
+  #hasData = false;
+  #event = "";
+  #eventBytes = 0;
+  /** A chunk ended in CR: an LF opening the next chunk belongs to that CRLF, not a new empty line. */
+  #skipLf = false;
+  #first = true;
+  #lastEventId = "";
+
+  constructor(onEvent: SseEventSink, options: { maxEventBytes?: number } = {}) {
+    this.#onEvent = onEvent;
+    this.#maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  }
+
+  /** The last `id:` field seen, for reconnecting clients; upstream token streams do not use it. */
+  get lastEventId(): string {
+    return this.#lastEventId;
+  }
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    let buf = chunk;
+    let lineStart = 0;
+    let scanFrom = 0;
+    if (this.#rest !== null) {
+      // The carried-over line is unterminated, so it holds no CR or LF: scanning resumes after it.
+      scanFrom = this.#rest.length;
+      buf = Buffer.concat([this.#rest, chunk]);
+      this.#rest = null;
+    } else if (this.#skipLf) {
+      this.#skipLf = false;
+      if (buf.length > 0 && buf[0] === LF) lineStart = scanFrom = 1;
+    }
+    const n = buf.length;
+    for (let i = scanFrom; i < n; i++) {
+      const b = buf[i];
+      if (b !== LF && b !== CR) continue;
+      this.#line(buf, lineStart, i);
+      if (b === CR) {
+        if (i + 1 < n) {
+          if (buf[i + 1] === LF) i++;
+        } else {
+          this.#skipLf = true;
+        }
+      }
+      lineStart = i + 1;
+    }
+    if (lineStart < n) {
+      const pending = n - lineStart;
+      if (this.#eventBytes + pending > this.#maxEventBytes) {
+        throw new Error(`event stream line exceeds ${this.#maxEventBytes} bytes`);
+      }
+      // Copy: the caller may reuse its buffer, and a subarray would pin the whole chunk.
+      this.#rest = Buffer.from(buf.subarray(lineStart, n));
+    }
+  }
+
+  /** Call at end of stream. Per the spec an event not closed by a blank line is discarded. */
+  end(): void {
+    this.#rest = null;
+    this.#reset();
+  }
+
+  #reset(): void {
+    this.#data = "";
+    this.#hasData = false;
+    this.#event = "";
+    this.#eventBytes = 0;
+  }
+
+  #line(buf: Buffer, lineStart: number, end: number): void {
+    let start = lineStart;
+    if (this.#first) {
+      this.#first = false;
+      // A UTF-8 byte-order mark may open the stream; it is not part of the first field name.
+      if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) {
+        start += 3;
+      }
+    }
+    if (start === end) {
+      if (this.#hasData) {
+        const data = this.#data;
+        const event = this.#event === "" ? "message" : this.#event;
+        this.#reset();
+        this.#onEvent(data, event);
+      } else {
+        this.#reset();
+      }
+      return;
+    }
+    this.#eventBytes += end - start;
+    if (this.#eventBytes > this.#maxEventBytes) {
+      throw new Error(`event stream event exceeds ${this.#maxEventBytes} bytes`);
+    }
+    if (buf[start] === COLON) return;
+    // Fast path: "data:" is by far the most common field in token streams.
+    if (
+      end - start >= 5 &&
+      buf[start] === 0x64 &&
+      buf[start + 1] === 0x61 &&
+      buf[start + 2] === 0x74 &&
+      buf[start + 3] === 0x61 &&
+      buf[start + 4] === COLON
+    ) {
+      this.#field("data", buf, start + 5, end);
+      return;
+    }
+    let colon = start;
+    while (colon < end && buf[colon] !== COLON) colon++;
+    const name = buf.toString("utf8", start, colon);
+    this.#field(name, buf, colon < end ? colon + 1 : end, end);
+  }
+
+  #field(name: string, buf: Buffer, valueStart: number, end: number): void {
+    const from = valueStart < end && buf[valueStart] === SPACE ? valueStart + 1 : valueStart;
+    const value = buf.toString("utf8", from, end);
+    switch (name) {
+      case "data":
+        if (this.#hasData) this.#data += `\n${value}`;
+        else {
+          this.#data = value;
+          this.#hasData = true;
+        }
+        break;
+      case "event":
+        this.#event = value;
+        break;
+      case "id":
+        if (!value.includes("\0")) this.#lastEventId = value;
+        break;
+      default:
+        // "retry" and unknown fields do not concern a one-shot token stream.
+        break;
+    }
+  }
+}
