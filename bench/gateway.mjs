@@ -1,6 +1,6 @@
 // Gateway benchmarks: what the agent's features cost per request, against a bare pass-through proxy
 // and against calling the upstream directly, all measured in the same run on the same machine.
-import { cpuSeconds, load, startAgent, startBareProxy, startUpstream } from "./lib.mjs";
+import { cpuSeconds, load, openLoop, startAgent, startBareProxy, startUpstream } from "./lib.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const body = (stream) =>
@@ -35,15 +35,26 @@ async function capacity() {
   const json = { "content-type": "application/json" };
   const auth = { ...json, authorization: `Bearer ${agent.token}` };
   const opts = { body: body(false), connections: 64 };
-  const bare = await measure("bare proxy", `${proxy.url}/v1/chat/completions`, json, opts);
-  const ours = await measure("agent", `${agent.url}/v1/chat/completions`, auth, opts);
+  const run = async (name, url, headers, pid) => {
+    const before = cpuSeconds(pid);
+    const result = await measure(name, url, headers, opts);
+    return {
+      rps: result.requests.average,
+      p99: result.latency.p99,
+      cpuMicrosPerRequest: ((cpuSeconds(pid) - before) / result.requests.total) * 1e6,
+    };
+  };
+  const bare = await run("bare proxy", `${proxy.url}/v1/chat/completions`, json, proxy.pid);
+  const ours = await run("agent", `${agent.url}/v1/chat/completions`, auth, agent.pid);
   await Promise.all([upstream.stop(), proxy.stop(), agent.stop()]);
   return {
-    bareRps: bare.requests.average,
-    agentRps: ours.requests.average,
-    ratio: ours.requests.average / bare.requests.average,
-    bareP99: bare.latency.p99,
-    agentP99: ours.latency.p99,
+    bareRps: bare.rps,
+    agentRps: ours.rps,
+    ratio: ours.rps / bare.rps,
+    bareP99: bare.p99,
+    agentP99: ours.p99,
+    bareCpuMicros: bare.cpuMicrosPerRequest,
+    agentCpuMicros: ours.cpuMicrosPerRequest,
   };
 }
 
@@ -52,21 +63,25 @@ async function overhead() {
   const agent = await startAgent(upstream.url);
   const json = { "content-type": "application/json" };
   const auth = { ...json, authorization: `Bearer ${agent.token}` };
-  // 500 requests/s offered at 100 ms each needs ~50 in flight; 100 connections leave headroom.
-  const opts = { body: body(false), connections: 100, overallRate: 500 };
-  const direct = await measure("direct", `${upstream.url}/chat/completions`, json, opts);
-  const ours = await measure("agent", `${agent.url}/v1/chat/completions`, auth, opts);
+  const run = async (name, url, headers) => {
+    await openLoop({ url, headers, body: body(false), rate: 500, duration: 2 });
+    const result = await openLoop({ url, headers, body: body(false), rate: 500, duration: DURATION });
+    if (result.failed > 0) throw new Error(`${name}: ${result.failed} of ${result.sent} requests failed`);
+    return result;
+  };
+  const direct = await run("direct", `${upstream.url}/chat/completions`, json);
+  const ours = await run("agent", `${agent.url}/v1/chat/completions`, auth);
   await Promise.all([upstream.stop(), agent.stop()]);
   return {
     offeredRps: 500,
-    directRps: direct.requests.average,
-    agentRps: ours.requests.average,
-    directP50: direct.latency.p50,
-    directP99: direct.latency.p99,
-    agentP50: ours.latency.p50,
-    agentP99: ours.latency.p99,
-    addedP50: ours.latency.p50 - direct.latency.p50,
-    addedP99: ours.latency.p99 - direct.latency.p99,
+    directRps: direct.achievedRps,
+    agentRps: ours.achievedRps,
+    directP50: direct.p50,
+    directP99: direct.p99,
+    agentP50: ours.p50,
+    agentP99: ours.p99,
+    addedP50: ours.p50 - direct.p50,
+    addedP99: ours.p99 - direct.p99,
   };
 }
 

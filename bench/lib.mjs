@@ -96,3 +96,51 @@ export function machine() {
   const cpu = cpus();
   return { cpu: cpu[0]?.model ?? "unknown", cores: cpu.length, node: process.version };
 }
+
+/**
+ * Open-loop load at a fixed rate: each request is sent at its scheduled time whether or not earlier
+ * ones have finished, and its latency counts from that time, so a stall shows up in the percentiles
+ * instead of silently lowering the offered load (coordinated omission). autocannon's rate-limited mode
+ * measures from the actual send, which hides exactly that.
+ */
+export async function openLoop({ url, headers, body, rate, duration }) {
+  const { Pool } = await import("undici");
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections: 512, keepAliveTimeout: 30_000 });
+  const total = Math.round(rate * duration);
+  const latencies = new Float64Array(total);
+  let failed = 0;
+  const started = performance.now();
+  const sends = [];
+  for (let i = 0; i < total; i++) {
+    const at = started + (i * 1000) / rate;
+    const wait = at - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    sends.push(
+      pool
+        .request({ path: target.pathname, method: "POST", headers, body })
+        .then(async (response) => {
+          await response.body.arrayBuffer();
+          if (response.statusCode !== 200) failed++;
+          latencies[i] = performance.now() - at;
+        })
+        .catch(() => {
+          failed++;
+        }),
+    );
+  }
+  await Promise.all(sends);
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.close();
+  const sorted = Array.from(latencies).sort((a, b) => a - b);
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return {
+    sent: total,
+    failed,
+    achievedRps: total / elapsed,
+    p50: pct(50),
+    p90: pct(90),
+    p99: pct(99),
+    max: sorted.at(-1),
+  };
+}

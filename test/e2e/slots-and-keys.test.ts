@@ -17,7 +17,7 @@ before(async () => {
   cli(dataDir, "model", "make-tiny", "--out", modelPath);
   agent = await startAgent(
     dataDir,
-    ["--model", `${MODEL}=${modelPath}`, "--parallel", "1", "--threads", "1"],
+    ["--model", `${MODEL}=${modelPath}`, "--parallel", "1", "--threads", "1", "--log-level", "debug"],
     {
       scheduler: { queueLimit: 1, queueTimeoutMs: 60_000 },
     },
@@ -110,7 +110,7 @@ test("a revoked key is refused within a second, on the running agent, without a 
 
 test("keys and prompts never reach the agent's log", () => {
   const log = agent.log();
-  assert.ok(log.includes("request completed"), "the access log is written");
+  assert.ok(log.includes("request completed"), "the debug request log is written, and checked below");
   assert.ok(!log.includes(token), "no API key in the log");
   assert.ok(!log.includes(token.split("-").pop()!), "no key secret in the log");
   assert.ok(!log.includes("Tell me everything"), "no prompt text in the log");

@@ -138,7 +138,7 @@ export async function handleGeneration(
     throw error;
   }
 
-  const id = completionId(kind);
+  const id = completionId(kind, request.id);
   const created = Math.floor(Date.now() / 1000);
   const modelName = served.runtime.model.id;
   try {
@@ -193,11 +193,23 @@ async function stream(
     });
     raw.write(framer.first());
   };
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    raw.uncork();
+  };
   let result: GenerationResult;
   try {
     result = await served.runtime.generate(generation, (text) => {
       if (!started) start();
       if (text.length === 0 || raw.destroyed) return;
+      // Deltas that arrive in the same tick (an upstream TCP read carries many events) leave in one
+      // write instead of one syscall per token; a lone token still goes out at once.
+      if (!corked) {
+        corked = true;
+        raw.cork();
+        process.nextTick(uncork);
+      }
       raw.write(framer.delta(text));
       if (raw.writableLength > MAX_BUFFERED_BYTES) meta.abort.abort();
     });
@@ -233,7 +245,10 @@ function logFinished(
   status: number,
   result: GenerationResult,
 ): void {
-  deps.logger.info(
+  // Per-request detail is for debugging only: usage is metered separately, and a log line per request
+  // would cost more than the rest of the gateway's work.
+  if (!deps.logger.isLevelEnabled("debug")) return;
+  deps.logger.debug(
     {
       reqId: request.id,
       path: request.routeOptions.url,

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -7,6 +6,7 @@ import Fastify, {
   LogController,
 } from "fastify";
 import { ApiError } from "../common/errors.js";
+import { nextRequestId } from "../common/ids.js";
 import type { Logger } from "../common/log.js";
 import { handleGeneration, type Principal } from "./generation.js";
 import type { ModelRegistry } from "./models.js";
@@ -144,7 +144,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes,
     requestTimeout: options.requestTimeoutMs,
     requestIdHeader: false,
-    genReqId: () => `req_${randomBytes(12).toString("hex")}`,
+    genReqId: () => `req_${nextRequestId()}`,
     return503OnClosing: true,
     forceCloseConnections: "idle",
     onProtoPoisoning: "error",

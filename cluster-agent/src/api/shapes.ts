@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { FinishReason, TokenUsage } from "../runtime/types.js";
 
 /**
@@ -10,8 +9,9 @@ export type Kind = "chat" | "completion";
 
 const SYSTEM_FINGERPRINT = "fp_entrim";
 
-export function completionId(kind: Kind): string {
-  return `${kind === "chat" ? "chatcmpl" : "cmpl"}-${randomBytes(12).toString("base64url")}`;
+/** Derived from the request id, so a customer's completion id leads support straight to the request. */
+export function completionId(kind: Kind, requestId: string): string {
+  return `${kind === "chat" ? "chatcmpl" : "cmpl"}-${requestId.slice(4)}`;
 }
 
 export function usageBody(usage: TokenUsage) {

@@ -42,7 +42,8 @@ const externalModel = z
     upstreamModel: z.string().min(1).optional(),
     /** Name of an environment variable holding the upstream's API key (the key itself never sits in config). */
     apiKeyEnv: z.string().min(1).optional(),
-    slots: z.number().int().min(1).max(4096).default(64),
+    /** Requests sent upstream at once; vLLM batches up to 256 sequences by default. */
+    slots: z.number().int().min(1).max(4096).default(256),
     contextLength: z.number().int().min(64).default(8192),
     timeoutMs: z.number().int().min(1000).default(600_000),
     /** Optional command the agent starts and supervises (vLLM, llama-server, SGLang). */
