@@ -2,7 +2,9 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { loadPepper } from "./admission/api-key.js";
+import type { AdmissionGate } from "./admission/gate.js";
 import { KeyCache } from "./admission/key-cache.js";
+import { InFlightRequests } from "./api/in-flight.js";
 import { ModelRegistry } from "./api/models.js";
 import { createApiServer } from "./api/server.js";
 import { createLogger, type Logger } from "./common/log.js";
@@ -28,6 +30,7 @@ export interface RunningAgent {
   server: FastifyInstance;
   store: Store;
   models: ModelRegistry;
+  inFlight: InFlightRequests;
   stop(): Promise<void>;
 }
 
@@ -117,9 +120,13 @@ export async function startAgent(
     cleanup.push(() => models.unloadAll());
     await models.loadAll();
 
+    const inFlight = new InFlightRequests();
+    const gates: AdmissionGate[] = [];
     const server = createApiServer({
       models,
       authenticator: keys,
+      gates,
+      inFlight,
       logger,
       bodyLimitBytes: config.api.bodyLimitBytes,
       requestTimeoutMs: config.api.requestTimeoutMs,
@@ -160,6 +167,7 @@ export async function startAgent(
       server,
       store,
       models,
+      inFlight,
       stop: () => {
         stopping ??= undo().then(() => logger.info("agent stopped"));
         return stopping;

@@ -1,8 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { AdmissionGate, Principal, Reservation } from "../admission/gate.js";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
-import type { GenerationRequest, GenerationResult, ResponseFormat } from "../runtime/types.js";
+import { estimatePromptTokens } from "../runtime/external-tokenize.js";
+import type { GenerationRequest, GenerationResult, ResponseFormat, TokenUsage } from "../runtime/types.js";
 import { ClientGoneError } from "../scheduler/scheduler.js";
+import type { InFlightRequests } from "./in-flight.js";
 import type { ModelRegistry, ServedModel } from "./models.js";
 import {
   type ChatCompletionRequest,
@@ -17,14 +20,13 @@ import { completionBody, completionId, type Kind, StreamFramer } from "./shapes.
 /** A client that stops reading its stream is cut off once this much output waits for it. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
-export interface Principal {
-  keyId: string;
-  accountId: string;
-}
+export type { Principal };
 
 export interface GenerationDeps {
   models: ModelRegistry;
   logger: Logger;
+  gate: Required<AdmissionGate>;
+  inFlight: InFlightRequests;
 }
 
 type Body = ChatCompletionRequest | CompletionRequest;
@@ -75,11 +77,16 @@ function requestedMaxTokens(kind: Kind, body: Body): number | undefined {
  * the prompt is always counted and an oversized request is refused before it takes a slot; an external
  * upstream checks its own context, so we only count there when we must pick a default.
  */
-async function settleMaxTokens(model: ServedModel, request: GenerationRequest, asked: number | undefined) {
+async function settleMaxTokens(
+  model: ServedModel,
+  request: GenerationRequest,
+  asked: number | undefined,
+): Promise<number> {
   const { runtime } = model;
   if (asked !== undefined && runtime.kind === "external") {
     request.maxTokens = asked;
-    return;
+    // An upper bound, for rate-limit reservations only: billing takes the upstream's exact usage.
+    return estimatePromptTokens(request);
   }
   const context = runtime.model.contextLength;
   const prompt = await runtime.countPromptTokens(request);
@@ -95,6 +102,7 @@ async function settleMaxTokens(model: ServedModel, request: GenerationRequest, a
     );
   }
   request.maxTokens = asked ?? room;
+  return prompt;
 }
 
 export async function handleGeneration(
@@ -125,44 +133,99 @@ export async function handleGeneration(
   });
 
   const generation = toGeneration(kind, body, abort.signal);
-  await settleMaxTokens(served, generation, requestedMaxTokens(kind, body));
+  const promptTokens = await settleMaxTokens(served, generation, requestedMaxTokens(kind, body));
+  const modelName = served.runtime.model.id;
+  const reservation = deps.gate.reserve({
+    principal,
+    ip: request.ip,
+    model: modelName,
+    promptTokens,
+    maxTokens: generation.maxTokens,
+  });
+  if (reservation) reply.headers(reservation.headers);
+  let usage: TokenUsage | null = null;
+  try {
+    usage = await run(kind, request, reply, principal, deps, served, generation, body, abort);
+  } finally {
+    reservation?.settle(usage);
+  }
+}
 
+/** Takes a slot, registers the request as in flight, generates; returns the usage, if any. */
+async function run(
+  kind: Kind,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal,
+  deps: GenerationDeps,
+  served: ServedModel,
+  generation: GenerationRequest,
+  body: Body,
+  abort: AbortController,
+): Promise<TokenUsage | null> {
   let release: () => void;
   try {
     release = await served.scheduler.acquire(principal.accountId, abort.signal);
   } catch (error) {
     if (error instanceof ClientGoneError) {
       reply.hijack();
-      return;
+      return null;
     }
     throw error;
   }
-
-  const id = completionId(kind, request.id);
-  const created = Math.floor(Date.now() / 1000);
   const modelName = served.runtime.model.id;
+  const meta: StreamMeta = {
+    id: completionId(kind, request.id),
+    created: Math.floor(Date.now() / 1000),
+    includeUsage: body.stream_options?.include_usage === true,
+    abort,
+    cutBy: null,
+  };
+  const unregister = deps.inFlight.add({
+    principal,
+    ip: request.ip,
+    model: modelName,
+    cut: (error) => {
+      meta.cutBy = error;
+      abort.abort();
+    },
+  });
   try {
     if (!body.stream) {
       const result = await served.runtime.generate(generation);
+      if (meta.cutBy) throw meta.cutBy;
       if (result.aborted) {
         reply.hijack();
-        return;
+        return result.usage;
       }
       logFinished(deps, request, reply, principal, modelName, 200, result);
       await reply.send(
-        completionBody(kind, id, created, modelName, result.text, result.finishReason, result.usage),
+        completionBody(
+          kind,
+          meta.id,
+          meta.created,
+          modelName,
+          result.text,
+          result.finishReason,
+          result.usage,
+        ),
       );
-      return;
+      return result.usage;
     }
-    await stream(kind, request, reply, principal, deps, served, generation, {
-      id,
-      created,
-      includeUsage: body.stream_options?.include_usage === true,
-      abort,
-    });
+    return await stream(kind, request, reply, principal, deps, served, generation, meta);
   } finally {
+    unregister();
     release();
   }
+}
+
+interface StreamMeta {
+  id: string;
+  created: number;
+  includeUsage: boolean;
+  abort: AbortController;
+  /** Set when the request was ended from outside (suspension, drain deadline). */
+  cutBy: ApiError | null;
 }
 
 async function stream(
@@ -173,8 +236,8 @@ async function stream(
   deps: GenerationDeps,
   served: ServedModel,
   generation: GenerationRequest,
-  meta: { id: string; created: number; includeUsage: boolean; abort: AbortController },
-): Promise<void> {
+  meta: StreamMeta,
+): Promise<TokenUsage | null> {
   const raw = reply.raw;
   const modelName = served.runtime.model.id;
   const framer = new StreamFramer(kind, meta.id, meta.created, modelName, meta.includeUsage);
@@ -216,6 +279,7 @@ async function stream(
   } catch (error) {
     if (!started) throw error;
     const apiError = error instanceof ApiError ? error : null;
+    deps.logger.error({ reqId: request.id, err: { message: (error as Error).message } }, "stream failed");
     raw.end(
       framer.error(
         apiError?.message ?? "The model server failed while generating.",
@@ -223,17 +287,23 @@ async function stream(
         apiError?.code ?? "generation_failed",
       ),
     );
-    deps.logger.error({ reqId: request.id, err: { message: (error as Error).message } }, "stream failed");
-    return;
+    return null;
+  }
+  if (meta.cutBy) {
+    // Ended from outside: the client learns why, in the stream if it has begun.
+    if (!started) throw meta.cutBy;
+    raw.end(framer.error(meta.cutBy.message, meta.cutBy.type, meta.cutBy.code));
+    return result.usage;
   }
   if (result.aborted) {
     if (!raw.destroyed) raw.destroy();
     logFinished(deps, request, reply, principal, modelName, 499, result);
-    return;
+    return result.usage;
   }
   if (!started) start();
   raw.end(framer.finish(result.finishReason, result.usage));
   logFinished(deps, request, reply, principal, modelName, 200, result);
+  return result.usage;
 }
 
 function logFinished(

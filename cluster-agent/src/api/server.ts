@@ -5,10 +5,12 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from "fastify";
+import { type AdmissionGate, composeGates, type Principal } from "../admission/gate.js";
 import { ApiError } from "../common/errors.js";
 import { nextRequestId } from "../common/ids.js";
 import type { Logger } from "../common/log.js";
-import { handleGeneration, type Principal } from "./generation.js";
+import { handleGeneration } from "./generation.js";
+import { InFlightRequests } from "./in-flight.js";
 import type { ModelRegistry } from "./models.js";
 
 /** Why a request's credentials were refused; never carries the presented key. */
@@ -30,11 +32,19 @@ export interface ApiServerOptions {
   requestTimeoutMs: number;
   /** False while the node drains or starts: /readyz answers 503 and new generations are refused. */
   isAcceptingTraffic?: () => boolean;
+  /** Admission stages beyond authentication: suspensions, rate limits, abuse detection. */
+  gates?: AdmissionGate[];
+  /** Generations in flight, so that other parts of the agent can end them (suspension, drain). */
+  inFlight?: InFlightRequests;
 }
 
 declare module "fastify" {
   interface FastifyRequest {
     principal: Principal | null;
+  }
+  interface FastifyReply {
+    /** The OpenAI error code a refused request was answered with, for security events. */
+    errorCode: string | null;
   }
 }
 
@@ -131,6 +141,7 @@ function toApiError(error: unknown): ApiError {
 }
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  reply.errorCode = error.code;
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   return reply.code(error.status).type("application/json; charset=utf-8").send(errorBody(error));
 }
@@ -138,6 +149,8 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
 export function createApiServer(options: ApiServerOptions): FastifyInstance {
   const { models, authenticator, logger } = options;
   const accepting = options.isAcceptingTraffic ?? (() => true);
+  const gate = composeGates(options.gates ?? []);
+  const inFlight = options.inFlight ?? new InFlightRequests();
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -151,6 +164,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     onConstructorPoisoning: "error",
   });
   app.decorateRequest("principal", null);
+  app.decorateReply("errorCode", null);
 
   // Clients such as curl -d send form content types; the body is still JSON, so parse it as such.
   const json = app.getDefaultJsonParser("error", "error");
@@ -161,15 +175,31 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
     if (!request.url.startsWith("/v1/")) return;
-    let outcome = authenticator.authenticate(request.headers.authorization);
-    if (outcome instanceof Promise) outcome = await outcome;
-    if (!outcome.ok) return sendError(reply, authError(outcome.reason));
-    request.principal = { keyId: outcome.keyId, accountId: outcome.accountId };
+    try {
+      gate.checkIp(request.ip);
+      let outcome = authenticator.authenticate(request.headers.authorization);
+      if (outcome instanceof Promise) outcome = await outcome;
+      if (!outcome.ok) {
+        gate.onAuthFailure(request.ip, outcome.reason);
+        return sendError(reply, authError(outcome.reason));
+      }
+      request.principal = { keyId: outcome.keyId, accountId: outcome.accountId };
+      gate.checkPrincipal(request.principal, request.ip);
+    } catch (error) {
+      return sendError(reply, toApiError(error));
+    }
   });
 
   // Refused requests are metadata too (status, route, timing): one line each, never a body or a key.
   app.addHook("onResponse", async (request, reply) => {
     if (reply.statusCode < 400) return;
+    gate.onRefused({
+      ip: request.ip,
+      principal: request.principal,
+      status: reply.statusCode,
+      code: reply.errorCode,
+      route: request.routeOptions.url ?? "unmatched",
+    });
     logger.info(
       {
         reqId: request.id,
@@ -254,7 +284,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
           },
         );
       }
-      await handleGeneration(kind, request, reply, request.principal!, { models, logger });
+      await handleGeneration(kind, request, reply, request.principal!, { models, logger, gate, inFlight });
     };
   app.post("/v1/chat/completions", generation("chat"));
   app.post("/v1/completions", generation("completion"));

@@ -1,0 +1,99 @@
+import type { ApiError } from "../common/errors.js";
+import type { TokenUsage } from "../runtime/types.js";
+
+/** Who is asking: the authenticated key and its account. */
+export interface Principal {
+  keyId: string;
+  accountId: string;
+}
+
+export interface ReservationRequest {
+  principal: Principal;
+  ip: string;
+  model: string;
+  /** Exact for the embedded runtime; an upper-bound estimate for external upstreams. */
+  promptTokens: number;
+  /** The completion budget the request may use (max_tokens, or what the context leaves). */
+  maxTokens: number;
+}
+
+/** Capacity held for one request; settled exactly once with the real usage (or none if it failed). */
+export interface Reservation {
+  /** Response headers (x-ratelimit-*), sent on success and on refusal alike. */
+  readonly headers: Readonly<Record<string, string>>;
+  settle(usage: TokenUsage | null): void;
+}
+
+/** Why a request was refused, for security events; never carries content or keys. */
+export interface Refusal {
+  ip: string;
+  principal: Principal | null;
+  status: number;
+  code: string | null;
+  route: string;
+}
+
+/**
+ * The admission pipeline the public API runs for every request, in this order:
+ * checkIp → authenticate → (onAuthFailure | checkPrincipal) → validate → reserve → run → settle.
+ * Each stage is synchronous on the hot path (in-memory state kept current by LISTEN/NOTIFY);
+ * refusing means throwing an ApiError. Gates are composed, so suspensions, rate limits and abuse
+ * detection each implement only the stages they need.
+ */
+export interface AdmissionGate {
+  /** Before authentication: a blocked IP is refused without spending an HMAC on it. */
+  checkIp?(ip: string): void;
+  onAuthFailure?(ip: string, reason: string): void;
+  /** After authentication: suspended accounts and keys, restricted processing. */
+  checkPrincipal?(principal: Principal, ip: string): void;
+  /** Before the request takes a slot; throws a 429 ApiError when over a limit. */
+  reserve?(request: ReservationRequest): Reservation | undefined;
+  /** Every refused request (4xx/5xx before or instead of generation). */
+  onRefused?(refusal: Refusal): void;
+}
+
+/** Runs several gates as one, in order. */
+export function composeGates(gates: AdmissionGate[]): Required<AdmissionGate> {
+  const withStage = <K extends keyof AdmissionGate>(stage: K) => gates.filter((g) => g[stage] !== undefined);
+  const ip = withStage("checkIp");
+  const failures = withStage("onAuthFailure");
+  const principals = withStage("checkPrincipal");
+  const reservers = withStage("reserve");
+  const refusals = withStage("onRefused");
+  return {
+    checkIp: (address) => {
+      for (const gate of ip) gate.checkIp!(address);
+    },
+    onAuthFailure: (address, reason) => {
+      for (const gate of failures) gate.onAuthFailure!(address, reason);
+    },
+    checkPrincipal: (principal, address) => {
+      for (const gate of principals) gate.checkPrincipal!(principal, address);
+    },
+    reserve: (request) => {
+      if (reservers.length === 0) return undefined;
+      const held: Reservation[] = [];
+      try {
+        for (const gate of reservers) {
+          const reservation = gate.reserve!(request);
+          if (reservation) held.push(reservation);
+        }
+      } catch (error) {
+        // A later gate refused: give back what earlier gates reserved.
+        for (const reservation of held) reservation.settle(null);
+        throw error as ApiError;
+      }
+      if (held.length === 0) return undefined;
+      if (held.length === 1) return held[0];
+      return {
+        headers: Object.assign({}, ...held.map((r) => r.headers)),
+        settle: (usage) => {
+          for (const reservation of held) reservation.settle(usage);
+        },
+      };
+    },
+    onRefused: (refusal) => {
+      for (const gate of refusals) gate.onRefused!(refusal);
+    },
+  };
+}
