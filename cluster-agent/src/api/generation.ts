@@ -105,6 +105,25 @@ async function settleMaxTokens(
   return prompt;
 }
 
+/** One admitted generation request, as the stages below share it. */
+interface Call {
+  kind: Kind;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  principal: Principal;
+  deps: GenerationDeps;
+  served: ServedModel;
+  model: string;
+  generation: GenerationRequest;
+  stream: boolean;
+  includeUsage: boolean;
+  abort: AbortController;
+  id: string;
+  created: number;
+  /** Set when the request was ended from outside (suspension, drain deadline). */
+  cutBy: ApiError | null;
+}
+
 export async function handleGeneration(
   kind: Kind,
   request: FastifyRequest,
@@ -134,38 +153,44 @@ export async function handleGeneration(
 
   const generation = toGeneration(kind, body, abort.signal);
   const promptTokens = await settleMaxTokens(served, generation, requestedMaxTokens(kind, body));
-  const modelName = served.runtime.model.id;
+  const call: Call = {
+    kind,
+    request,
+    reply,
+    principal,
+    deps,
+    served,
+    model: served.runtime.model.id,
+    generation,
+    stream: body.stream === true,
+    includeUsage: body.stream_options?.include_usage === true,
+    abort,
+    id: completionId(kind, request.id),
+    created: Math.floor(Date.now() / 1000),
+    cutBy: null,
+  };
   const reservation = deps.gate.reserve({
     principal,
     ip: request.ip,
-    model: modelName,
+    model: call.model,
     promptTokens,
     maxTokens: generation.maxTokens,
   });
   if (reservation) reply.headers(reservation.headers);
   let usage: TokenUsage | null = null;
   try {
-    usage = await run(kind, request, reply, principal, deps, served, generation, body, abort);
+    usage = await run(call);
   } finally {
     reservation?.settle(usage);
   }
 }
 
 /** Takes a slot, registers the request as in flight, generates; returns the usage, if any. */
-async function run(
-  kind: Kind,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  principal: Principal,
-  deps: GenerationDeps,
-  served: ServedModel,
-  generation: GenerationRequest,
-  body: Body,
-  abort: AbortController,
-): Promise<TokenUsage | null> {
+async function run(call: Call): Promise<TokenUsage | null> {
+  const { served, reply, deps } = call;
   let release: () => void;
   try {
-    release = await served.scheduler.acquire(principal.accountId, abort.signal);
+    release = await served.scheduler.acquire(call.principal.accountId, call.abort.signal);
   } catch (error) {
     if (error instanceof ClientGoneError) {
       reply.hijack();
@@ -173,74 +198,46 @@ async function run(
     }
     throw error;
   }
-  const modelName = served.runtime.model.id;
-  const meta: StreamMeta = {
-    id: completionId(kind, request.id),
-    created: Math.floor(Date.now() / 1000),
-    includeUsage: body.stream_options?.include_usage === true,
-    abort,
-    cutBy: null,
-  };
   const unregister = deps.inFlight.add({
-    principal,
-    ip: request.ip,
-    model: modelName,
+    principal: call.principal,
+    ip: call.request.ip,
+    model: call.model,
     cut: (error) => {
-      meta.cutBy = error;
-      abort.abort();
+      call.cutBy = error;
+      call.abort.abort();
     },
   });
   try {
-    if (!body.stream) {
-      const result = await served.runtime.generate(generation);
-      if (meta.cutBy) throw meta.cutBy;
-      if (result.aborted) {
-        reply.hijack();
-        return result.usage;
-      }
-      logFinished(deps, request, reply, principal, modelName, 200, result);
-      await reply.send(
-        completionBody(
-          kind,
-          meta.id,
-          meta.created,
-          modelName,
-          result.text,
-          result.finishReason,
-          result.usage,
-        ),
-      );
+    if (call.stream) return await stream(call);
+    const result = await served.runtime.generate(call.generation);
+    if (call.cutBy) throw call.cutBy;
+    if (result.aborted) {
+      reply.hijack();
       return result.usage;
     }
-    return await stream(kind, request, reply, principal, deps, served, generation, meta);
+    logFinished(call, 200, result);
+    await reply.send(
+      completionBody(
+        call.kind,
+        call.id,
+        call.created,
+        call.model,
+        result.text,
+        result.finishReason,
+        result.usage,
+      ),
+    );
+    return result.usage;
   } finally {
     unregister();
     release();
   }
 }
 
-interface StreamMeta {
-  id: string;
-  created: number;
-  includeUsage: boolean;
-  abort: AbortController;
-  /** Set when the request was ended from outside (suspension, drain deadline). */
-  cutBy: ApiError | null;
-}
-
-async function stream(
-  kind: Kind,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  principal: Principal,
-  deps: GenerationDeps,
-  served: ServedModel,
-  generation: GenerationRequest,
-  meta: StreamMeta,
-): Promise<TokenUsage | null> {
+async function stream(call: Call): Promise<TokenUsage | null> {
+  const { reply, deps } = call;
   const raw = reply.raw;
-  const modelName = served.runtime.model.id;
-  const framer = new StreamFramer(kind, meta.id, meta.created, modelName, meta.includeUsage);
+  const framer = new StreamFramer(call.kind, call.id, call.created, call.model, call.includeUsage);
   // The status line waits for the first token, so a failure before any output is still a plain
   // HTTP error with the right status.
   let started = false;
@@ -263,7 +260,7 @@ async function stream(
   };
   let result: GenerationResult;
   try {
-    result = await served.runtime.generate(generation, (text) => {
+    result = await call.served.runtime.generate(call.generation, (text) => {
       if (!started) start();
       if (text.length === 0 || raw.destroyed) return;
       // Deltas that arrive in the same tick (an upstream TCP read carries many events) leave in one
@@ -274,12 +271,15 @@ async function stream(
         process.nextTick(uncork);
       }
       raw.write(framer.delta(text));
-      if (raw.writableLength > MAX_BUFFERED_BYTES) meta.abort.abort();
+      if (raw.writableLength > MAX_BUFFERED_BYTES) call.abort.abort();
     });
   } catch (error) {
     if (!started) throw error;
     const apiError = error instanceof ApiError ? error : null;
-    deps.logger.error({ reqId: request.id, err: { message: (error as Error).message } }, "stream failed");
+    deps.logger.error(
+      { reqId: call.request.id, err: { message: (error as Error).message } },
+      "stream failed",
+    );
     raw.end(
       framer.error(
         apiError?.message ?? "The model server failed while generating.",
@@ -289,48 +289,41 @@ async function stream(
     );
     return null;
   }
-  if (meta.cutBy) {
+  if (call.cutBy) {
     // Ended from outside: the client learns why, in the stream if it has begun.
-    if (!started) throw meta.cutBy;
-    raw.end(framer.error(meta.cutBy.message, meta.cutBy.type, meta.cutBy.code));
+    if (!started) throw call.cutBy;
+    raw.end(framer.error(call.cutBy.message, call.cutBy.type, call.cutBy.code));
     return result.usage;
   }
   if (result.aborted) {
     if (!raw.destroyed) raw.destroy();
-    logFinished(deps, request, reply, principal, modelName, 499, result);
+    logFinished(call, 499, result);
     return result.usage;
   }
   if (!started) start();
   raw.end(framer.finish(result.finishReason, result.usage));
-  logFinished(deps, request, reply, principal, modelName, 200, result);
+  logFinished(call, 200, result);
   return result.usage;
 }
 
-function logFinished(
-  deps: GenerationDeps,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  principal: Principal,
-  model: string,
-  status: number,
-  result: GenerationResult,
-): void {
+function logFinished(call: Call, status: number, result: GenerationResult): void {
   // Per-request detail is for debugging only: usage is metered separately, and a log line per request
   // would cost more than the rest of the gateway's work.
-  if (!deps.logger.isLevelEnabled("debug")) return;
-  deps.logger.debug(
+  const { logger } = call.deps;
+  if (!logger.isLevelEnabled("debug")) return;
+  logger.debug(
     {
-      reqId: request.id,
-      path: request.routeOptions.url,
+      reqId: call.request.id,
+      path: call.request.routeOptions.url,
       status,
-      model,
-      account: principal.accountId,
-      keyId: principal.keyId,
+      model: call.model,
+      account: call.principal.accountId,
+      keyId: call.principal.keyId,
       promptTokens: result.usage.promptTokens,
       cachedTokens: result.usage.cachedTokens,
       completionTokens: result.usage.completionTokens,
       finish: result.finishReason,
-      ms: Math.round(reply.elapsedTime),
+      ms: Math.round(call.reply.elapsedTime),
     },
     "request completed",
   );
