@@ -5,8 +5,9 @@ const listenAddress = z
   .string()
   .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "must be host:port, e.g. 127.0.0.1:8080")
   .refine((v) => {
+    // Only judge the port when the shape is right; the regex already explained anything else.
     const port = Number(v.slice(v.lastIndexOf(":") + 1));
-    return port >= 0 && port <= 65535;
+    return Number.isNaN(port) || (port >= 0 && port <= 65535);
   }, "port must be 0-65535");
 
 const modelId = z
