@@ -136,7 +136,8 @@ export class SpikeDetector {
     }
     a.tokens += tokens;
     const { factor, minTokens, warmupMinutes } = this.rule;
-    if (a.reported || a.busyMinutes < warmupMinutes) return undefined;
+    // Without one finished busy minute there is no baseline to compare with.
+    if (a.reported || a.busyMinutes < Math.max(1, warmupMinutes)) return undefined;
     if (a.tokens < minTokens || a.tokens <= factor * a.baseline) return undefined;
     a.reported = true;
     return { tokens: a.tokens, baseline: Math.round(a.baseline) };
