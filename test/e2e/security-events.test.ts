@@ -11,6 +11,8 @@ let dataDir: string;
 let agent: AgentProcess;
 let token: string;
 let accountId: string;
+/** The agent's own store, for waiting cheaply and for the canary check; assertions go through the CLI. */
+let db: pg.Client;
 const MODEL = "tiny";
 const CANARY = `canary${randomBytes(8).toString("hex")}`;
 
@@ -23,9 +25,13 @@ before(async () => {
     security: { flushIntervalMs: 100, rules: { authFailures: { threshold: 3, windowSeconds: 600 } } },
   });
   ({ token, accountId } = createAccountWithKey(dataDir, "Security events"));
+  const { url } = await startEmbeddedPostgres({ dir: join(dataDir, "postgres") });
+  db = new pg.Client({ connectionString: url });
+  await db.connect();
 });
 
 after(async () => {
+  await db?.end();
   await agent?.stop();
   removeDir(dataDir);
 });
@@ -38,14 +44,11 @@ function post(body: string, authorization = `Bearer ${token}`) {
   });
 }
 
-/** Polls until `check` returns a value; events reach the store within a flush interval. */
-async function eventually<T>(what: string, check: () => T | undefined): Promise<T> {
+/** Polls the store until the query returns at least `count` rows; events arrive within a flush interval. */
+async function untilRows(what: string, sql: string, params: unknown[], count: number): Promise<void> {
   const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
+  while ((await db.query(sql, params)).rows.length < count) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -65,22 +68,21 @@ test("bad keys from one address become auth_failure events, queryable by address
     });
     assert.equal(response.status, 401);
   }
-  const failures = await eventually("four auth failures", () => {
-    const rows = events("--ip", "127.0.0.1", "--kind", "auth_failure");
-    return rows.length >= 4 ? rows : undefined;
-  });
+  await untilRows("four auth failures", "SELECT 1 FROM security_events WHERE kind = 'auth_failure'", [], 4);
+  await untilRows("an abuse flag", "SELECT 1 FROM abuse_flags", [], 1);
+  const failures = events("--ip", "127.0.0.1", "--kind", "auth_failure");
+  assert.equal(failures.length, 4);
   assert.equal(failures[0]?.code, "invalid_api_key");
   assert.equal(failures[0]?.ip, "127.0.0.1");
   assert.deepEqual(events("--ip", "10.0.0.0/8"), []);
 
-  const flag = await eventually("an abuse flag for the address", () =>
-    cli<{ rule: string; subjectType: string; subject: string; count: number }[]>(
-      dataDir,
-      "abuse",
-      "list",
-      "--open",
-    ).find((f) => f.rule === "auth_failures"),
+  const flags = cli<{ rule: string; subjectType: string; subject: string; count: number }[]>(
+    dataDir,
+    "abuse",
+    "list",
+    "--open",
   );
+  const flag = flags.find((f) => f.rule === "auth_failures")!;
   assert.equal(`${flag.subjectType}:${flag.subject}`, "ip:127.0.0.1");
   assert.equal(flag.count, 1, "four failures with a threshold of three trip the rule once");
 });
@@ -98,13 +100,18 @@ test("malformed and oversized requests are recorded against the account, without
   );
   assert.equal(oversized.status, 413);
 
-  const recorded = await eventually("the malformed and oversized events", () => {
-    const rows = events("--account", accountId);
-    const kinds = rows.map((r) => r.kind).sort();
-    return kinds.filter((k) => k === "malformed_request").length === 2 && kinds.includes("oversized_request")
-      ? rows
-      : undefined;
-  });
+  await untilRows(
+    "three events of the account",
+    "SELECT 1 FROM security_events WHERE account_id = $1",
+    [accountId],
+    3,
+  );
+  const recorded = events("--account", accountId);
+  assert.deepEqual(recorded.map((r) => r.kind).sort(), [
+    "malformed_request",
+    "malformed_request",
+    "oversized_request",
+  ]);
   const big = recorded.find((r) => r.kind === "oversized_request")!;
   assert.equal(big.code, "request_too_large");
   assert.deepEqual(big.detail, { status: 413, route: "/v1/chat/completions" });
