@@ -4,6 +4,8 @@ import type { FastifyInstance } from "fastify";
 import { loadPepper } from "./admission/api-key.js";
 import type { AdmissionGate } from "./admission/gate.js";
 import { KeyCache } from "./admission/key-cache.js";
+import { SecurityEventsGate } from "./admission/security-events.js";
+import { SecurityEventRecorder } from "./admission/security-recorder.js";
 import { InFlightRequests } from "./api/in-flight.js";
 import { ModelRegistry } from "./api/models.js";
 import { createApiServer } from "./api/server.js";
@@ -17,6 +19,7 @@ import { writeTinyModel } from "./runtime/tiny-model.js";
 import type { Runtime } from "./runtime/types.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";
+import { startSecurityMaintenance } from "./store/security-maintenance.js";
 import { openStore, type Store } from "./store/store.js";
 
 /** The model a node serves when nothing is configured: the project's own tiny model, made on first use. */
@@ -31,6 +34,8 @@ export interface RunningAgent {
   store: Store;
   models: ModelRegistry;
   inFlight: InFlightRequests;
+  /** Security events and abuse rules; `record()` takes events from other components (IP blocks). */
+  security: SecurityEventsGate;
   stop(): Promise<void>;
 }
 
@@ -121,7 +126,28 @@ export async function startAgent(
     await models.loadAll();
 
     const inFlight = new InFlightRequests();
-    const gates: AdmissionGate[] = [];
+    const security = new SecurityEventsGate({
+      recorder: new SecurityEventRecorder({
+        store,
+        node: config.node.name,
+        logger,
+        flushIntervalMs: config.security.flushIntervalMs,
+        bufferLimit: config.security.bufferLimit,
+      }),
+      rules: config.security.rules,
+    });
+    security.start();
+    cleanup.push(() => security.stop());
+    const maintenance = startSecurityMaintenance({
+      pool: store.pool,
+      retentionDays: config.security.retentionDays,
+      intervalMs: config.security.maintenanceIntervalMinutes * 60_000,
+      logger,
+    });
+    await maintenance.runNow();
+    cleanup.push(() => maintenance.stop());
+
+    const gates: AdmissionGate[] = [security];
     const server = createApiServer({
       models,
       authenticator: keys,
@@ -168,6 +194,7 @@ export async function startAgent(
       store,
       models,
       inFlight,
+      security,
       stop: () => {
         stopping ??= undo().then(() => logger.info("agent stopped"));
         return stopping;

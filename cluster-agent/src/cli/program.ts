@@ -5,6 +5,7 @@ import { CliError } from "./context.js";
 import { registerDbCommands } from "./db.js";
 import { registerKeyCommands } from "./keys.js";
 import { registerModelCommands } from "./model.js";
+import { registerSecurityCommands } from "./security.js";
 import { registerServeCommand } from "./serve.js";
 
 export function createProgram(): Command {
@@ -32,6 +33,7 @@ export function createProgram(): Command {
   registerKeyCommands(program);
   registerDbCommands(program);
   registerModelCommands(program);
+  registerSecurityCommands(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -54,6 +54,53 @@ const externalModel = z
   })
   .strict();
 
+const windowRule = (threshold: number, windowSeconds: number) =>
+  z
+    .object({
+      /** Events of one subject within the window that flag it; 0 turns the rule off. */
+      threshold: z.number().int().min(0).max(1_000_000).default(threshold),
+      windowSeconds: z.number().int().min(1).max(86_400).default(windowSeconds),
+    })
+    .strict()
+    .default({ threshold, windowSeconds });
+
+const USAGE_SPIKE = { factor: 5, minTokens: 50_000, warmupMinutes: 10, alpha: 0.1 };
+
+const securitySchema = z
+  .object({
+    /** Days security events (and resolved abuse flags) are kept. */
+    retentionDays: z.number().int().min(1).max(3650).default(30),
+    /** How often buffered events are written to the store. */
+    flushIntervalMs: z.number().int().min(50).max(60_000).default(1000),
+    /** Events held in memory while the store is away; beyond it the oldest are dropped. */
+    bufferLimit: z.number().int().min(100).max(1_000_000).default(10_000),
+    /** How often the leader creates partitions ahead and applies retention. */
+    maintenanceIntervalMinutes: z.number().int().min(1).max(1440).default(60),
+    rules: z
+      .object({
+        authFailures: windowRule(20, 60),
+        rateLimited: windowRule(100, 60),
+        suspendedAccess: windowRule(10, 300),
+        usageSpike: z
+          .object({
+            /** A minute above factor × the account's baseline is a spike; 0 turns the rule off. */
+            factor: z.number().min(0).max(1000).default(USAGE_SPIKE.factor),
+            /** Tokens a minute must reach to count as a spike at all. */
+            minTokens: z.number().int().min(1).default(USAGE_SPIKE.minTokens),
+            /** Busy minutes observed before an account's baseline is trusted. */
+            warmupMinutes: z.number().int().min(0).max(10_000).default(USAGE_SPIKE.warmupMinutes),
+            /** Weight of the newest busy minute in the baseline (EWMA). */
+            alpha: z.number().gt(0).max(1).default(USAGE_SPIKE.alpha),
+          })
+          .strict()
+          .default(USAGE_SPIKE),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
 export const modelConfigSchema = z.discriminatedUnion("runtime", [embeddedModel, externalModel]);
 
 export const configSchema = z
@@ -101,6 +148,7 @@ export const configSchema = z
       })
       .strict()
       .default({ resyncSeconds: 60 }),
+    security: securitySchema,
     models: z.array(modelConfigSchema).default([]),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -119,6 +167,7 @@ export const configSchema = z
   });
 
 export type AgentConfig = z.infer<typeof configSchema>;
+export type SecurityConfig = z.infer<typeof securitySchema>;
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 export type EmbeddedModelConfig = z.infer<typeof embeddedModel>;
 export type ExternalModelConfig = z.infer<typeof externalModel>;

@@ -1,0 +1,268 @@
+import type { AbuseSubjectType } from "../store/abuse-flags.js";
+import type { SecurityEventKind } from "../store/security-events.js";
+
+/** "threshold events of one subject within windowSeconds"; a threshold of 0 turns the rule off. */
+export interface WindowRule {
+  threshold: number;
+  windowSeconds: number;
+}
+
+/**
+ * A minute whose tokens exceed `factor` × the account's baseline (an EWMA of its busy minutes, weight
+ * `alpha` for the newest) and at least `minTokens`, once `warmupMinutes` busy minutes formed the baseline.
+ * A factor of 0 turns the rule off.
+ */
+export interface SpikeRule {
+  factor: number;
+  minTokens: number;
+  warmupMinutes: number;
+  alpha: number;
+}
+
+export interface AbuseRulesConfig {
+  authFailures: WindowRule;
+  rateLimited: WindowRule;
+  suspendedAccess: WindowRule;
+  usageSpike: SpikeRule;
+}
+
+/** A rule tripping for a subject: the recorder turns these into abuse flags. */
+export interface RuleTrip {
+  rule: string;
+  subjectType: AbuseSubjectType;
+  subject: string;
+  at: number;
+  /** The events (or tokens) counted when it tripped. */
+  observed: number;
+  /** The thresholds in force, as evidence. */
+  limits: Readonly<Record<string, number>>;
+}
+
+export interface Spike {
+  tokens: number;
+  baseline: number;
+}
+
+const MAX_SUBJECTS = 100_000;
+
+interface Window {
+  start: number;
+  current: number;
+  previous: number;
+}
+
+/**
+ * Counts events per subject over a sliding window, estimated from the current and previous fixed
+ * windows (the previous one weighted by how much of it still overlaps): O(1) memory per subject, and a
+ * burst straddling a window boundary is still seen. A trip resets the subject, so a steady stream of
+ * events trips once per `threshold` events.
+ */
+export class SlidingCounter {
+  private readonly windows = new Map<string, Window>();
+  private readonly windowMs: number;
+
+  constructor(
+    private readonly rule: WindowRule,
+    private readonly maxSubjects = MAX_SUBJECTS,
+  ) {
+    this.windowMs = rule.windowSeconds * 1000;
+  }
+
+  get size(): number {
+    return this.windows.size;
+  }
+
+  /** Counts one event; returns the estimated count when it reaches the threshold. */
+  hit(subject: string, now: number): number | undefined {
+    if (this.rule.threshold <= 0) return undefined;
+    const aligned = now - (now % this.windowMs);
+    let w = this.windows.get(subject);
+    if (!w) {
+      if (this.windows.size >= this.maxSubjects) this.windows.delete(this.windows.keys().next().value!);
+      w = { start: aligned, current: 0, previous: 0 };
+      this.windows.set(subject, w);
+    } else if (aligned > w.start) {
+      w.previous = aligned - w.start === this.windowMs ? w.current : 0;
+      w.current = 0;
+      w.start = aligned;
+    }
+    w.current++;
+    const overlap = 1 - (now - w.start) / this.windowMs;
+    const estimate = w.current + w.previous * overlap;
+    if (estimate < this.rule.threshold) return undefined;
+    w.current = 0;
+    w.previous = 0;
+    return Math.round(estimate);
+  }
+
+  /** Forgets subjects with nothing left in either window. */
+  sweep(now: number): void {
+    for (const [subject, w] of this.windows)
+      if (now - w.start >= 2 * this.windowMs) this.windows.delete(subject);
+  }
+}
+
+interface AccountMinute {
+  minute: number;
+  tokens: number;
+  baseline: number;
+  busyMinutes: number;
+  reported: boolean;
+}
+
+/** Per-account token-rate baseline and spike test; everything in memory, O(1) per settled request. */
+export class SpikeDetector {
+  private readonly accounts = new Map<string, AccountMinute>();
+
+  constructor(
+    private readonly rule: SpikeRule,
+    private readonly maxAccounts = MAX_SUBJECTS,
+  ) {}
+
+  /** Adds a settled request's tokens; returns the spike the first time a minute crosses the line. */
+  add(accountId: string, tokens: number, now: number): Spike | undefined {
+    if (this.rule.factor <= 0 || tokens <= 0) return undefined;
+    const minute = Math.floor(now / 60_000);
+    let a = this.accounts.get(accountId);
+    if (!a) {
+      if (this.accounts.size >= this.maxAccounts) this.accounts.delete(this.accounts.keys().next().value!);
+      a = { minute, tokens: 0, baseline: 0, busyMinutes: 0, reported: false };
+      this.accounts.set(accountId, a);
+    } else if (minute !== a.minute) {
+      this.close(a);
+      a.minute = minute;
+      a.tokens = 0;
+      a.reported = false;
+    }
+    a.tokens += tokens;
+    const { factor, minTokens, warmupMinutes } = this.rule;
+    // Without one finished busy minute there is no baseline to compare with.
+    if (a.reported || a.busyMinutes < Math.max(1, warmupMinutes)) return undefined;
+    if (a.tokens < minTokens || a.tokens <= factor * a.baseline) return undefined;
+    a.reported = true;
+    return { tokens: a.tokens, baseline: Math.round(a.baseline) };
+  }
+
+  /** The baseline of an account, for tests and operators. */
+  baseline(accountId: string): number | undefined {
+    return this.accounts.get(accountId)?.baseline;
+  }
+
+  /**
+   * Folds a finished busy minute into the baseline. Idle minutes are left out (a night's quiet must not
+   * make every morning a spike), and a spike counts only up to the line, so abuse that goes on raises
+   * the baseline slowly instead of hiding itself within minutes.
+   */
+  private close(a: AccountMinute): void {
+    if (a.tokens <= 0) return;
+    const judged = a.busyMinutes >= this.rule.warmupMinutes && a.baseline > 0;
+    const counted = judged ? Math.min(a.tokens, this.rule.factor * a.baseline) : a.tokens;
+    a.baseline =
+      a.busyMinutes === 0 ? counted : this.rule.alpha * counted + (1 - this.rule.alpha) * a.baseline;
+    a.busyMinutes++;
+  }
+}
+
+export interface ObservedEvent {
+  kind: SecurityEventKind;
+  ip: string | null;
+  accountId: string | null;
+  keyId: string | null;
+}
+
+/** The configured rules over the security events one agent sees. */
+export class AbuseRules {
+  private readonly authFailures: SlidingCounter;
+  private readonly rateLimited: SlidingCounter;
+  private readonly suspended: SlidingCounter;
+  readonly spikes: SpikeDetector;
+
+  constructor(private readonly config: AbuseRulesConfig) {
+    this.authFailures = new SlidingCounter(config.authFailures);
+    this.rateLimited = new SlidingCounter(config.rateLimited);
+    this.suspended = new SlidingCounter(config.suspendedAccess);
+    this.spikes = new SpikeDetector(config.usageSpike);
+  }
+
+  observe(event: ObservedEvent, now: number): RuleTrip | undefined {
+    switch (event.kind) {
+      case "auth_failure":
+      case "revoked_key":
+        if (!event.ip) return undefined;
+        return this.count("auth_failures", this.authFailures, this.config.authFailures, "ip", event.ip, now);
+      case "rate_limited":
+        if (!event.accountId) return undefined;
+        return this.count(
+          "rate_limited",
+          this.rateLimited,
+          this.config.rateLimited,
+          "account",
+          event.accountId,
+          now,
+        );
+      case "suspended_access": {
+        // The narrowest subject known: a suspended key's holder may not be the whole account.
+        const [type, subject]: [AbuseSubjectType, string | null] = event.keyId
+          ? ["key", event.keyId]
+          : event.accountId
+            ? ["account", event.accountId]
+            : ["ip", event.ip];
+        if (!subject) return undefined;
+        return this.count(
+          "suspended_access",
+          this.suspended,
+          this.config.suspendedAccess,
+          type,
+          subject,
+          now,
+        );
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** A usage spike is flagged on its own: the baseline already is the account's history. */
+  observeUsage(accountId: string, tokens: number, now: number): { spike: Spike; trip: RuleTrip } | undefined {
+    const spike = this.spikes.add(accountId, tokens, now);
+    if (!spike) return undefined;
+    const { factor, minTokens } = this.config.usageSpike;
+    return {
+      spike,
+      trip: {
+        rule: "usage_spike",
+        subjectType: "account",
+        subject: accountId,
+        at: now,
+        observed: spike.tokens,
+        limits: { baselineTokensPerMinute: spike.baseline, factor, minTokens },
+      },
+    };
+  }
+
+  sweep(now: number): void {
+    this.authFailures.sweep(now);
+    this.rateLimited.sweep(now);
+    this.suspended.sweep(now);
+  }
+
+  private count(
+    rule: string,
+    counter: SlidingCounter,
+    config: WindowRule,
+    subjectType: AbuseSubjectType,
+    subject: string,
+    now: number,
+  ): RuleTrip | undefined {
+    const observed = counter.hit(subject, now);
+    if (observed === undefined) return undefined;
+    return {
+      rule,
+      subjectType,
+      subject,
+      at: now,
+      observed,
+      limits: { threshold: config.threshold, windowSeconds: config.windowSeconds },
+    };
+  }
+}
