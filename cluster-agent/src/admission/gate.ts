@@ -43,7 +43,12 @@ export interface Refusal {
 export interface AdmissionGate {
   /** Before authentication: a blocked IP is refused without spending an HMAC on it. */
   checkIp?(ip: string): void;
-  onAuthFailure?(ip: string, reason: string): void;
+  /**
+   * keyId is given only when the secret verified but the key may not be used (revoked, inactive
+   * account): then it names a real key. For unknown or malformed keys it is absent, since the id would
+   * be whatever the caller typed.
+   */
+  onAuthFailure?(ip: string, reason: string, keyId?: string): void;
   /** After authentication: suspended accounts and keys, restricted processing. */
   checkPrincipal?(principal: Principal, ip: string): void;
   /** Before the request takes a slot; throws a 429 ApiError when over a limit. */
@@ -64,8 +69,8 @@ export function composeGates(gates: AdmissionGate[]): Required<AdmissionGate> {
     checkIp: (address) => {
       for (const gate of ip) gate.checkIp!(address);
     },
-    onAuthFailure: (address, reason) => {
-      for (const gate of failures) gate.onAuthFailure!(address, reason);
+    onAuthFailure: (address, reason, keyId) => {
+      for (const gate of failures) gate.onAuthFailure!(address, reason, keyId);
     },
     checkPrincipal: (principal, address) => {
       for (const gate of principals) gate.checkPrincipal!(principal, address);

@@ -92,11 +92,12 @@ export class SecurityEventsGate implements AdmissionGate {
     if (trip) this.flag(trip);
   }
 
-  onAuthFailure(ip: string, reason: string): void {
+  onAuthFailure(ip: string, reason: string, keyId?: string): void {
     const { kind, code } = classifyAuthFailure(reason);
     this.record({
       kind,
       ip,
+      keyId: keyId ?? null,
       code,
       detail: {
         status: kind === "suspended_access" ? 403 : 401,

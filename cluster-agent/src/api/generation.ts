@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { AdmissionGate, Principal, Reservation } from "../admission/gate.js";
+import type { AdmissionGate, Principal } from "../admission/gate.js";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 import { estimatePromptTokens } from "../runtime/external-tokenize.js";

@@ -128,6 +128,16 @@ function invalid(message: string, param: string | null, code: string | null = nu
   return new ApiError(400, "invalid_request_error", message, param, code);
 }
 
+/** zod does not report the offending input by default; look it up to tell "missing" from "wrong". */
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let value = body;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
 /** Validates a parsed JSON body, turning the first problem into an OpenAI-style 400. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -149,7 +159,7 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (hint && (issue.code === "invalid_value" || issue.code === "invalid_type" || issue.code === "too_big")) {
     throw invalid(`Unsupported value for '${param}': ${hint}.`, param, "unsupported_value");
   }
-  if (issue.code === "invalid_type" && issue.input === undefined) {
+  if (issue.code === "invalid_type" && valueAt(body, issue.path) === undefined) {
     throw invalid(`Missing required parameter: '${param}'.`, param, "missing_required_parameter");
   }
   throw invalid(`Invalid value for '${param}': ${issue.message}.`, param, "invalid_value");

@@ -5,6 +5,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from "fastify";
+import { parseApiKey } from "../admission/api-key.js";
 import { type AdmissionGate, composeGates, type Principal } from "../admission/gate.js";
 import { ApiError } from "../common/errors.js";
 import { nextRequestId } from "../common/ids.js";
@@ -46,6 +47,10 @@ declare module "fastify" {
     /** The OpenAI error code a refused request was answered with, for security events. */
     errorCode: string | null;
   }
+}
+
+function bearerToken(header: string | undefined): string {
+  return header?.startsWith("Bearer ") ? header.slice(7).trim() : "";
 }
 
 function errorBody(error: ApiError) {
@@ -180,7 +185,9 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
       let outcome = authenticator.authenticate(request.headers.authorization);
       if (outcome instanceof Promise) outcome = await outcome;
       if (!outcome.ok) {
-        gate.onAuthFailure(request.ip, outcome.reason);
+        const verified = outcome.reason === "revoked" || outcome.reason === "account_inactive";
+        const keyId = verified ? parseApiKey(bearerToken(request.headers.authorization))?.id : undefined;
+        gate.onAuthFailure(request.ip, outcome.reason, keyId);
         return sendError(reply, authError(outcome.reason));
       }
       request.principal = { keyId: outcome.keyId, accountId: outcome.accountId };
