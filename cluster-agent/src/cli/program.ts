@@ -4,6 +4,7 @@ import { registerAccountCommands } from "./accounts.js";
 import { CliError } from "./context.js";
 import { registerDbCommands } from "./db.js";
 import { registerKeyCommands } from "./keys.js";
+import { registerLimitCommands } from "./limits.js";
 import { registerModelCommands } from "./model.js";
 import { registerServeCommand } from "./serve.js";
 
@@ -30,6 +31,7 @@ export function createProgram(): Command {
   registerServeCommand(program);
   registerAccountCommands(program);
   registerKeyCommands(program);
+  registerLimitCommands(program);
   registerDbCommands(program);
   registerModelCommands(program);
   for (const command of program.commands) {
