@@ -2,8 +2,11 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { loadPepper } from "./admission/api-key.js";
+import { ClusterShare } from "./admission/cluster-share.js";
 import type { AdmissionGate } from "./admission/gate.js";
 import { KeyCache } from "./admission/key-cache.js";
+import { LimitsCache } from "./admission/limits-cache.js";
+import { RateLimiter } from "./admission/rate-limits.js";
 import { SecurityEventsGate } from "./admission/security-events.js";
 import { SecurityEventRecorder } from "./admission/security-recorder.js";
 import { InFlightRequests } from "./api/in-flight.js";
@@ -148,6 +151,23 @@ export async function startAgent(
     cleanup.push(() => maintenance.stop());
 
     const gates: AdmissionGate[] = [security];
+    const limits = new LimitsCache({ store, logger, resyncIntervalMs: config.limits.resyncSeconds * 1000 });
+    await limits.start();
+    cleanup.push(() => limits.stop());
+    const shares = new ClusterShare({
+      store,
+      self: config.node.name,
+      liveMs: config.limits.liveSeconds * 1000,
+      refreshMs: config.limits.membershipSeconds * 1000,
+      logger,
+    });
+    await shares.start();
+    cleanup.push(() => shares.stop());
+    // No spendSource yet: spend needs metering and prices (a later issue); caps are stored, not enforced.
+    const rateLimiter = new RateLimiter({ limits, shares });
+    rateLimiter.start();
+    cleanup.push(async () => rateLimiter.stop());
+    gates.push(rateLimiter);
     const server = createApiServer({
       models,
       authenticator: keys,

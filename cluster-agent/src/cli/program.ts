@@ -4,6 +4,7 @@ import { registerAccountCommands } from "./accounts.js";
 import { CliError } from "./context.js";
 import { registerDbCommands } from "./db.js";
 import { registerKeyCommands } from "./keys.js";
+import { registerLimitCommands } from "./limits.js";
 import { registerModelCommands } from "./model.js";
 import { registerSecurityCommands } from "./security.js";
 import { registerServeCommand } from "./serve.js";
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   registerServeCommand(program);
   registerAccountCommands(program);
   registerKeyCommands(program);
+  registerLimitCommands(program);
   registerDbCommands(program);
   registerModelCommands(program);
   registerSecurityCommands(program);

@@ -149,6 +149,17 @@ export const configSchema = z
       .strict()
       .default({ resyncSeconds: 60 }),
     security: securitySchema,
+    limits: z
+      .object({
+        /** Full reload of rate limits from the store, besides LISTEN/NOTIFY. */
+        resyncSeconds: z.number().int().min(1).default(60),
+        /** How often the node registry is re-read for each node's share of a limit. */
+        membershipSeconds: z.number().int().min(1).default(5),
+        /** A node silent for longer is no longer counted as serving (agents beat every 10 s). */
+        liveSeconds: z.number().int().min(11).default(30),
+      })
+      .strict()
+      .default({ resyncSeconds: 60, membershipSeconds: 5, liveSeconds: 30 }),
     models: z.array(modelConfigSchema).default([]),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

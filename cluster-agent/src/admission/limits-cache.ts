@@ -1,0 +1,154 @@
+import { EventEmitter } from "node:events";
+import type { Logger } from "../common/log.js";
+import { type LimitValues, listLimits } from "../store/limits.js";
+import type { Store } from "../store/store.js";
+
+/** The channel 0003_rate_limits.sql's trigger notifies on. */
+export const LIMITS_CHANNEL = "entrim_limits";
+
+/** What the trigger sends: the row's ids and numbers (numeric columns arrive as JSON numbers). */
+export interface LimitNotification {
+  op: "insert" | "update" | "delete";
+  accountId: string;
+  keyId: string | null;
+  rpm: number | null;
+  tpm: number | null;
+  concurrency: number | null;
+  spendCapEur: number | string | null;
+}
+
+export interface LimitsCacheOptions {
+  store: Pick<Store, "pool" | "listen">;
+  logger?: Logger | undefined;
+  /** Full reload, a safety net under NOTIFY (default 60 s). */
+  resyncIntervalMs?: number;
+}
+
+const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/**
+ * Every account's and key's limits in memory: loaded at start, kept current by NOTIFY (a change
+ * applies on every agent within milliseconds, from the payload alone) and by periodic and
+ * post-reconnect full reloads. When the store is away it keeps enforcing what it knows (fail-static).
+ * Rows without any limit are not kept, so the hot path's lookup misses fast for unlimited customers.
+ *
+ * Emits "change" (LimitNotification, once applied) and "resync" ({ reason, entries }).
+ */
+export class LimitsCache extends EventEmitter {
+  private accounts = new Map<string, LimitValues>();
+  private keys = new Map<string, LimitValues>();
+  /** Notifications that arrived while a reload was in flight: re-applied over its (older) result. */
+  private pending: LimitNotification[] | undefined;
+  private resyncing: Promise<void> | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: LimitsCacheOptions) {
+    super();
+  }
+
+  /** The account's own limits (its total, and the default for its keys). */
+  account(accountId: string): LimitValues | undefined {
+    return this.accounts.get(accountId);
+  }
+
+  /** The key's overrides only; null fields inherit the account's. */
+  key(keyId: string): LimitValues | undefined {
+    return this.keys.get(keyId);
+  }
+
+  get size(): number {
+    return this.accounts.size + this.keys.size;
+  }
+
+  async start(): Promise<void> {
+    // LISTEN first, then load: a change between the two is then seen by one or the other.
+    this.unlisten = await this.options.store.listen(LIMITS_CHANNEL, (payload) => this.onPayload(payload), {
+      onReconnect: () => void this.resync("reconnect").catch(() => {}),
+    });
+    await this.resync("start");
+    this.timer = setInterval(
+      () => void this.resync("interval").catch(() => {}),
+      this.options.resyncIntervalMs ?? 60_000,
+    ).unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.unlisten?.();
+    await this.resyncing?.catch(() => {});
+  }
+
+  /** Reloads every row; concurrent calls share one reload. Rejects (keeping the old state) on failure. */
+  resync(reason: string): Promise<void> {
+    this.resyncing ??= this.load(reason).finally(() => {
+      this.resyncing = undefined;
+    });
+    return this.resyncing;
+  }
+
+  private async load(reason: string): Promise<void> {
+    this.pending = [];
+    try {
+      const rows = await listLimits(this.options.store.pool);
+      const accounts = new Map<string, LimitValues>();
+      const keys = new Map<string, LimitValues>();
+      for (const row of rows) {
+        const values = compact(row);
+        if (values) (row.keyId === null ? accounts : keys).set(row.keyId ?? row.accountId, values);
+      }
+      this.accounts = accounts;
+      this.keys = keys;
+      for (const note of this.pending) this.apply(note);
+      this.options.logger?.debug({ reason, entries: this.size }, "rate limits resynced");
+      this.emit("resync", { reason, entries: this.size });
+    } catch (error) {
+      this.options.logger?.warn(
+        { err: (error as Error).message, reason },
+        "rate-limit resync failed; enforcing the cached limits",
+      );
+      throw error;
+    } finally {
+      this.pending = undefined;
+    }
+  }
+
+  private onPayload(payload: string): void {
+    let note: LimitNotification;
+    try {
+      note = JSON.parse(payload) as LimitNotification;
+    } catch {
+      this.options.logger?.warn("ignoring a malformed rate-limit notification");
+      return;
+    }
+    this.pending?.push(note);
+    this.apply(note);
+    this.emit("change", note);
+  }
+
+  private apply(note: LimitNotification): void {
+    const map = note.keyId === null ? this.accounts : this.keys;
+    const id = note.keyId ?? note.accountId;
+    const values = note.op === "delete" ? undefined : compact(note);
+    if (values) map.set(id, values);
+    else map.delete(id);
+  }
+}
+
+function compact(row: {
+  rpm: unknown;
+  tpm: unknown;
+  concurrency: unknown;
+  spendCapEur: unknown;
+}): LimitValues | undefined {
+  const values: LimitValues = {
+    rpm: num(row.rpm),
+    tpm: num(row.tpm),
+    concurrency: num(row.concurrency),
+    spendCapEur: num(row.spendCapEur),
+  };
+  const any =
+    values.rpm !== null || values.tpm !== null || values.concurrency !== null || values.spendCapEur !== null;
+  return any ? Object.freeze(values) : undefined;
+}
