@@ -3,7 +3,9 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { loadPepper } from "./admission/api-key.js";
 import type { AdmissionGate } from "./admission/gate.js";
+import { IpBlocker, recordIpBlockIn } from "./admission/ip-block.js";
 import { KeyCache } from "./admission/key-cache.js";
+import { SuspensionGate } from "./admission/suspensions.js";
 import { InFlightRequests } from "./api/in-flight.js";
 import { ModelRegistry } from "./api/models.js";
 import { createApiServer } from "./api/server.js";
@@ -31,6 +33,9 @@ export interface RunningAgent {
   store: Store;
   models: ModelRegistry;
   inFlight: InFlightRequests;
+  suspensions: SuspensionGate;
+  /** Undefined when abuse.ipBlock.enabled is false; emits "blocked" for security events. */
+  ipBlocker: IpBlocker | undefined;
   stop(): Promise<void>;
 }
 
@@ -122,6 +127,26 @@ export async function startAgent(
 
     const inFlight = new InFlightRequests();
     const gates: AdmissionGate[] = [];
+    const suspensions = new SuspensionGate({
+      store,
+      inFlight,
+      logger,
+      resyncIntervalMs: config.suspensions.resyncSeconds * 1000,
+    });
+    await suspensions.start();
+    cleanup.push(() => suspensions.stop());
+    gates.push(suspensions);
+    const { ipBlock } = config.abuse;
+    const ipBlocker = ipBlock.enabled
+      ? new IpBlocker({
+          ...ipBlock,
+          windowMs: ipBlock.windowSeconds * 1000,
+          blockMs: ipBlock.blockSeconds * 1000,
+          record: recordIpBlockIn(store.pool, config.node.name, suspensions),
+          logger,
+        })
+      : undefined;
+    if (ipBlocker) gates.push(ipBlocker);
     const server = createApiServer({
       models,
       authenticator: keys,
@@ -168,6 +193,8 @@ export async function startAgent(
       store,
       models,
       inFlight,
+      suspensions,
+      ipBlocker,
       stop: () => {
         stopping ??= undo().then(() => logger.info("agent stopped"));
         return stopping;

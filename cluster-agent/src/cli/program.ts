@@ -6,6 +6,7 @@ import { registerDbCommands } from "./db.js";
 import { registerKeyCommands } from "./keys.js";
 import { registerModelCommands } from "./model.js";
 import { registerServeCommand } from "./serve.js";
+import { registerSuspensionCommands } from "./suspensions.js";
 
 export function createProgram(): Command {
   const program = new Command("entrim-agent")
@@ -32,6 +33,7 @@ export function createProgram(): Command {
   registerKeyCommands(program);
   registerDbCommands(program);
   registerModelCommands(program);
+  registerSuspensionCommands(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();
