@@ -44,8 +44,6 @@ interface Tracked {
   times: number[];
   /** Set once a block was triggered, so further failures do not record it again. */
   blockedUntil: number;
-  /** Set only while the store could not record the block: this agent enforces it itself. */
-  localOnly: boolean;
 }
 
 /**
@@ -57,6 +55,8 @@ interface Tracked {
  */
 export class IpBlocker extends EventEmitter implements AdmissionGate {
   private readonly tracked = new Map<string, Tracked>();
+  /** Blocks the store could not record (ipKey → until): this agent enforces them itself. */
+  private readonly localBlocks = new Map<string, number>();
   private readonly allow: Cidr[];
   private readonly now: () => number;
 
@@ -72,13 +72,14 @@ export class IpBlocker extends EventEmitter implements AdmissionGate {
 
   /** Only blocks the store could not record: the rest are the suspension cache's to enforce. */
   checkIp(ip: string): void {
-    if (this.tracked.size === 0) return;
+    if (this.localBlocks.size === 0) return;
     const address = parseIp(ip);
-    const entry = address && this.tracked.get(ipKey(address));
-    if (!entry?.localOnly) return;
-    const left = entry.blockedUntil - this.now();
+    const key = address && ipKey(address);
+    const until = key && this.localBlocks.get(key);
+    if (!key || !until) return;
+    const left = until - this.now();
     if (left <= 0) {
-      entry.localOnly = false;
+      this.localBlocks.delete(key);
       return;
     }
     const seconds = Math.ceil(left / 1000);
@@ -101,7 +102,7 @@ export class IpBlocker extends EventEmitter implements AdmissionGate {
     let entry = this.tracked.get(key);
     if (entry)
       this.tracked.delete(key); // re-inserted below: Map order is least recently failing first
-    else entry = { times: [], blockedUntil: 0, localOnly: false };
+    else entry = { times: [], blockedUntil: 0 };
     this.tracked.set(key, entry);
     if (this.tracked.size > this.options.maxTrackedIps) {
       this.tracked.delete(this.tracked.keys().next().value!);
@@ -112,10 +113,10 @@ export class IpBlocker extends EventEmitter implements AdmissionGate {
     while (times.length > 0 && times[0]! <= since) times.shift();
     times.push(now);
     if (times.length > this.options.failures) times.shift();
-    if (times.length >= this.options.failures) this.block(address, entry, now);
+    if (times.length >= this.options.failures) this.block(address, key, entry, now);
   }
 
-  private block(address: { version: 4 | 6; value: bigint }, entry: Tracked, now: number): void {
+  private block(address: { version: 4 | 6; value: bigint }, key: string, entry: Tracked, now: number): void {
     const failures = entry.times.length;
     entry.times = [];
     entry.blockedUntil = now + this.options.blockMs;
@@ -136,7 +137,10 @@ export class IpBlocker extends EventEmitter implements AdmissionGate {
       (suspension) => announce(suspension.id),
       (error: Error) => {
         // Fail-static: the store is away, so this agent holds the block alone until it expires.
-        entry.localOnly = true;
+        this.localBlocks.set(key, entry.blockedUntil);
+        if (this.localBlocks.size > this.options.maxTrackedIps) {
+          this.localBlocks.delete(this.localBlocks.keys().next().value!);
+        }
         this.options.logger?.error(
           { err: error.message, ip },
           "could not record an IP block in the store; enforcing it on this agent only",
