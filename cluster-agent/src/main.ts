@@ -2,13 +2,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { loadPepper } from "./admission/api-key.js";
-import { ClusterShare } from "./admission/cluster-share.js";
-import type { AdmissionGate } from "./admission/gate.js";
 import { KeyCache } from "./admission/key-cache.js";
-import { LimitsCache } from "./admission/limits-cache.js";
-import { RateLimiter } from "./admission/rate-limits.js";
-import { SecurityEventsGate } from "./admission/security-events.js";
-import { SecurityEventRecorder } from "./admission/security-recorder.js";
+import { type Admission, startAdmission } from "./admission/setup.js";
 import { InFlightRequests } from "./api/in-flight.js";
 import { ModelRegistry } from "./api/models.js";
 import { createApiServer } from "./api/server.js";
@@ -22,7 +17,6 @@ import { writeTinyModel } from "./runtime/tiny-model.js";
 import type { Runtime } from "./runtime/types.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";
-import { startSecurityMaintenance } from "./store/security-maintenance.js";
 import { openStore, type Store } from "./store/store.js";
 
 /** The model a node serves when nothing is configured: the project's own tiny model, made on first use. */
@@ -37,8 +31,7 @@ export interface RunningAgent {
   store: Store;
   models: ModelRegistry;
   inFlight: InFlightRequests;
-  /** Security events and abuse rules; `record()` takes events from other components (IP blocks). */
-  security: SecurityEventsGate;
+  admission: Admission;
   stop(): Promise<void>;
 }
 
@@ -129,49 +122,11 @@ export async function startAgent(
     await models.loadAll();
 
     const inFlight = new InFlightRequests();
-    const security = new SecurityEventsGate({
-      recorder: new SecurityEventRecorder({
-        store,
-        node: config.node.name,
-        logger,
-        flushIntervalMs: config.security.flushIntervalMs,
-        bufferLimit: config.security.bufferLimit,
-      }),
-      rules: config.security.rules,
-    });
-    security.start();
-    cleanup.push(() => security.stop());
-    const maintenance = startSecurityMaintenance({
-      pool: store.pool,
-      retentionDays: config.security.retentionDays,
-      intervalMs: config.security.maintenanceIntervalMinutes * 60_000,
-      logger,
-    });
-    await maintenance.runNow();
-    cleanup.push(() => maintenance.stop());
-
-    const gates: AdmissionGate[] = [security];
-    const limits = new LimitsCache({ store, logger, resyncIntervalMs: config.limits.resyncSeconds * 1000 });
-    await limits.start();
-    cleanup.push(() => limits.stop());
-    const shares = new ClusterShare({
-      store,
-      self: config.node.name,
-      liveMs: config.limits.liveSeconds * 1000,
-      refreshMs: config.limits.membershipSeconds * 1000,
-      logger,
-    });
-    await shares.start();
-    cleanup.push(() => shares.stop());
-    // No spendSource yet: spend needs metering and prices (a later issue); caps are stored, not enforced.
-    const rateLimiter = new RateLimiter({ limits, shares });
-    rateLimiter.start();
-    cleanup.push(async () => rateLimiter.stop());
-    gates.push(rateLimiter);
+    const admission = await startAdmission(config, store, inFlight, logger, cleanup);
     const server = createApiServer({
       models,
       authenticator: keys,
-      gates,
+      gates: admission.gates,
       inFlight,
       logger,
       bodyLimitBytes: config.api.bodyLimitBytes,
@@ -214,7 +169,7 @@ export async function startAgent(
       store,
       models,
       inFlight,
-      security,
+      admission,
       stop: () => {
         stopping ??= undo().then(() => logger.info("agent stopped"));
         return stopping;

@@ -8,6 +8,7 @@ import { registerLimitCommands } from "./limits.js";
 import { registerModelCommands } from "./model.js";
 import { registerSecurityCommands } from "./security.js";
 import { registerServeCommand } from "./serve.js";
+import { registerSuspensionCommands } from "./suspensions.js";
 
 export function createProgram(): Command {
   const program = new Command("entrim-agent")
@@ -36,6 +37,7 @@ export function createProgram(): Command {
   registerDbCommands(program);
   registerModelCommands(program);
   registerSecurityCommands(program);
+  registerSuspensionCommands(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseCidr } from "../admission/cidr.js";
 
 /** host:port, IPv6 hosts in brackets ("[::1]:8080"). */
 const listenAddress = z
@@ -100,6 +101,43 @@ const securitySchema = z
   })
   .strict()
   .prefault({});
+/** Networks (CIDR or single addresses) in the IP block allow-list; checked like the CLI checks them. */
+const cidrText = z.string().refine((v) => {
+  try {
+    parseCidr(v);
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be an IP address or a network such as 10.0.0.0/8 (no host bits right of the mask)");
+
+/** fail2ban-style blocking of addresses that keep presenting wrong API keys. */
+const ipBlock = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Failed authentications from one address within the window that block it. */
+    failures: z.number().int().min(1).max(100_000).default(20),
+    windowSeconds: z.number().int().min(1).max(86_400).default(60),
+    blockSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86_400)
+      .default(900),
+    /** Addresses tracked at once; the least recently failing one is forgotten beyond it. */
+    maxTrackedIps: z.number().int().min(1).max(10_000_000).default(10_000),
+    /** Networks never blocked automatically. */
+    allowList: z.array(cidrText).default([]),
+  })
+  .strict();
+const IP_BLOCK_DEFAULTS = {
+  enabled: true,
+  failures: 20,
+  windowSeconds: 60,
+  blockSeconds: 900,
+  maxTrackedIps: 10_000,
+  allowList: [],
+};
 
 export const modelConfigSchema = z.discriminatedUnion("runtime", [embeddedModel, externalModel]);
 
@@ -160,6 +198,19 @@ export const configSchema = z
       })
       .strict()
       .default({ resyncSeconds: 60, membershipSeconds: 5, liveSeconds: 30 }),
+    suspensions: z
+      .object({
+        /** Full reload of suspensions from the store, besides LISTEN/NOTIFY. */
+        resyncSeconds: z.number().int().min(1).default(30),
+      })
+      .strict()
+      .default({ resyncSeconds: 30 }),
+    abuse: z
+      .object({
+        ipBlock: ipBlock.default(IP_BLOCK_DEFAULTS),
+      })
+      .strict()
+      .default({ ipBlock: IP_BLOCK_DEFAULTS }),
     models: z.array(modelConfigSchema).default([]),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
