@@ -59,7 +59,7 @@ async function ask(token: string): Promise<number> {
   return response.status;
 }
 
-test("with PostgreSQL stopped, known keys keep working, unknown keys are refused, and new keys work once it is back", async () => {
+test("with PostgreSQL stopped, known keys keep working and unknown keys are refused; once it is back, new keys and suspensions take effect", async () => {
   const account = storeCli<{ id: string }>(
     "accounts",
     "create",
@@ -100,5 +100,11 @@ test("with PostgreSQL stopped, known keys keep working, unknown keys are refused
   let status = 0;
   while (Date.now() < deadline && status !== 200) status = await ask(fresh);
   assert.equal(status, 200, "a key created after the store came back works");
+
+  // The agent's change feeds reconnected: a suspension made now is enforced on the running agent.
+  storeCli("suspend", "--account", account.id, "--reason", "non_payment");
+  const suspendDeadline = Date.now() + 15_000;
+  while (Date.now() < suspendDeadline && status !== 403) status = await ask(known);
+  assert.equal(status, 403, "a suspension made after the store returned is enforced");
   assert.ok(agent.process.exitCode === null, "the agent never exited");
 });
