@@ -72,6 +72,19 @@ export async function startAgent(upstreamBase, model = "bench") {
   );
   const account = cli("accounts", "create", "--name", "Bench", "--email", "bench@example.com");
   const key = cli("keys", "create", "--account", account.id);
+  // Limits far above what the benchmark sends: every request still goes through the reservation path.
+  cli(
+    "limits",
+    "set",
+    "--account",
+    account.id,
+    "--rpm",
+    "100000000",
+    "--tpm",
+    "100000000000",
+    "--concurrency",
+    "100000",
+  );
   return { ...agent, token: key.token, dataDir };
 }
 
