@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AdmissionGate, Principal } from "../admission/gate.js";
+import { Cancellation, type CancelSignal } from "../common/cancellation.js";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 import { estimatePromptTokens } from "../runtime/external-tokenize.js";
@@ -38,29 +39,38 @@ function responseFormat(body: ChatCompletionRequest): ResponseFormat | undefined
   return { type: "json_schema", name: spec.name, schema: spec.schema ?? {}, strict: spec.strict ?? false };
 }
 
-function toGeneration(kind: Kind, body: Body, signal: AbortSignal): GenerationRequest {
-  const common = {
-    maxTokens: 0,
-    temperature: body.temperature ?? undefined,
-    topP: body.top_p ?? undefined,
-    seed: body.seed ?? undefined,
-    stop: body.stop == null ? undefined : typeof body.stop === "string" ? [body.stop] : body.stop,
-    signal,
-  };
+function toGeneration(kind: Kind, body: Body, signal: CancelSignal): GenerationRequest {
+  // Written out rather than spread: one object shape per kind keeps this per-request path monomorphic.
+  const stop = body.stop == null ? undefined : typeof body.stop === "string" ? [body.stop] : body.stop;
   if (kind === "chat") {
     const chat = body as ChatCompletionRequest;
     return {
-      ...common,
       kind: "chat",
-      responseFormat: responseFormat(chat),
       messages: chat.messages.map((m) => ({
         role: m.role === "developer" ? "system" : m.role,
         content: contentText(m.content),
       })),
+      maxTokens: 0,
+      temperature: body.temperature ?? undefined,
+      topP: body.top_p ?? undefined,
+      seed: body.seed ?? undefined,
+      stop,
+      responseFormat: responseFormat(chat),
+      signal,
     };
   }
   const prompt = (body as CompletionRequest).prompt;
-  return { ...common, kind: "completion", prompt: typeof prompt === "string" ? prompt : prompt[0]! };
+  return {
+    kind: "completion",
+    prompt: typeof prompt === "string" ? prompt : prompt[0]!,
+    maxTokens: 0,
+    temperature: body.temperature ?? undefined,
+    topP: body.top_p ?? undefined,
+    seed: body.seed ?? undefined,
+    stop,
+    responseFormat: undefined,
+    signal,
+  };
 }
 
 function requestedMaxTokens(kind: Kind, body: Body): number | undefined {
@@ -117,7 +127,7 @@ interface Call {
   generation: GenerationRequest;
   stream: boolean;
   includeUsage: boolean;
-  abort: AbortController;
+  abort: Cancellation;
   id: string;
   created: number;
   /** Set when the request was ended from outside (suspension, drain deadline). */
@@ -145,7 +155,7 @@ export async function handleGeneration(
       "model_not_found",
     );
   }
-  const abort = new AbortController();
+  const abort = new Cancellation();
   const raw = reply.raw;
   raw.once("close", () => {
     if (!raw.writableFinished) abort.abort();

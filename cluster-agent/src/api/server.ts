@@ -177,29 +177,48 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   app.addContentTypeParser("application/json", { parseAs: "string" }, json);
   app.addContentTypeParser("*", { parseAs: "string" }, json);
 
-  app.addHook("onRequest", async (request, reply) => {
+  // Callback-style hooks: they run for every request, and the cached-key path stays synchronous
+  // without a promise per request. Answering early means sending and not calling done().
+  const admitted = (request: FastifyRequest, reply: FastifyReply, outcome: AuthOutcome): boolean => {
+    if (!outcome.ok) {
+      const verified = outcome.reason === "revoked" || outcome.reason === "account_inactive";
+      const keyId = verified ? parseApiKey(bearerToken(request.headers.authorization))?.id : undefined;
+      gate.onAuthFailure(request.ip, outcome.reason, keyId);
+      sendError(reply, authError(outcome.reason));
+      return false;
+    }
+    request.principal = { keyId: outcome.keyId, accountId: outcome.accountId };
+    gate.checkPrincipal(request.principal, request.ip);
+    return true;
+  };
+  app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
-    if (!request.url.startsWith("/v1/")) return;
+    if (!request.url.startsWith("/v1/")) return done();
     try {
       gate.checkIp(request.ip);
-      let outcome = authenticator.authenticate(request.headers.authorization);
-      if (outcome instanceof Promise) outcome = await outcome;
-      if (!outcome.ok) {
-        const verified = outcome.reason === "revoked" || outcome.reason === "account_inactive";
-        const keyId = verified ? parseApiKey(bearerToken(request.headers.authorization))?.id : undefined;
-        gate.onAuthFailure(request.ip, outcome.reason, keyId);
-        return sendError(reply, authError(outcome.reason));
+      const outcome = authenticator.authenticate(request.headers.authorization);
+      if (!(outcome instanceof Promise)) {
+        if (admitted(request, reply, outcome)) done();
+        return;
       }
-      request.principal = { keyId: outcome.keyId, accountId: outcome.accountId };
-      gate.checkPrincipal(request.principal, request.ip);
+      outcome.then(
+        (settled) => {
+          try {
+            if (admitted(request, reply, settled)) done();
+          } catch (error) {
+            sendError(reply, toApiError(error));
+          }
+        },
+        (error: unknown) => sendError(reply, toApiError(error)),
+      );
     } catch (error) {
-      return sendError(reply, toApiError(error));
+      sendError(reply, toApiError(error));
     }
   });
 
   // Refused requests are metadata too (status, route, timing): one line each, never a body or a key.
-  app.addHook("onResponse", async (request, reply) => {
-    if (reply.statusCode < 400) return;
+  app.addHook("onResponse", (request, reply, done) => {
+    if (reply.statusCode < 400) return done();
     gate.onRefused({
       ip: request.ip,
       principal: request.principal,
@@ -217,6 +236,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
       },
       "request refused",
     );
+    done();
   });
 
   app.setErrorHandler((error, request, reply) => {

@@ -4,6 +4,7 @@
  * path has no Readable stream, no async iteration and exactly one JSON.parse per upstream message.
  */
 import type { Dispatcher } from "undici";
+import type { CancelSignal } from "../common/cancellation.js";
 import type { Logger } from "../common/log.js";
 import { errorCode, transportError, upstreamFailed, upstreamHttpError } from "./external-errors.js";
 import { SseParser } from "./sse.js";
@@ -55,7 +56,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   settled = false;
   readonly #ctx: CallContext;
   readonly #chat: boolean;
-  readonly #signal: AbortSignal;
+  readonly #signal: CancelSignal;
   readonly #onDelta: DeltaSink | undefined;
   readonly #resolve: (result: GenerationResult) => void;
   readonly #reject: (err: unknown) => void;
@@ -75,7 +76,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   constructor(
     ctx: CallContext,
     chat: boolean,
-    signal: AbortSignal,
+    signal: CancelSignal,
     onDelta: DeltaSink | undefined,
     resolve: (result: GenerationResult) => void,
     reject: (err: unknown) => void,

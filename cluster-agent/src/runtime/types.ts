@@ -1,3 +1,5 @@
+import type { CancelSignal } from "../common/cancellation.js";
+
 /**
  * The contract every inference runtime adapter fulfils. The scheduler and the public API speak only
  * this interface, so the embedded runtime (node-llama-cpp) and external OpenAI-compatible engines
@@ -25,7 +27,7 @@ interface GenerationCommon {
   stop?: string[];
   responseFormat?: ResponseFormat;
   /** Aborted when the client disconnects or the request is cancelled; the slot must be freed. */
-  signal: AbortSignal;
+  signal: CancelSignal;
 }
 
 export interface ChatGenerationRequest extends GenerationCommon {

@@ -1,3 +1,4 @@
+import type { CancelSignal } from "../common/cancellation.js";
 import { ApiError } from "../common/errors.js";
 
 export interface SchedulerOptions {
@@ -19,7 +20,7 @@ interface Waiter {
   resolve: (release: Release) => void;
   reject: (error: unknown) => void;
   timer: NodeJS.Timeout;
-  signal: AbortSignal;
+  signal: CancelSignal;
   onAbort: () => void;
 }
 
@@ -46,7 +47,7 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {}
 
-  acquire(account: string, signal: AbortSignal): Promise<Release> {
+  acquire(account: string, signal: CancelSignal): Promise<Release> {
     if (signal.aborted) return Promise.reject(new ClientGoneError());
     if (this.active < this.options.slots && this.queued === 0) {
       this.active++;
