@@ -1,5 +1,6 @@
 import { hash, timingSafeEqual } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { CoalescedTask } from "../common/coalesce.js";
 import type { Logger } from "../common/log.js";
 import {
   type ApiKeyCredential,
@@ -82,8 +83,7 @@ export class KeyCache extends EventEmitter {
   private readonly loadsInFlight = new Map<number, number>();
   private nextLoadId = 0;
   private lookupPauseUntil = 0;
-  private resyncing: Promise<void> | undefined;
-  private resyncAgain: string | undefined;
+  private readonly reloads = new CoalescedTask((reason) => this.runResync(reason));
   private unlisten: (() => Promise<void>) | undefined;
   private timers: NodeJS.Timeout[] = [];
 
@@ -180,17 +180,7 @@ export class KeyCache extends EventEmitter {
 
   /** Reloads every usable key. Concurrent calls coalesce; a call during a run queues one more. */
   resync(reason: string): Promise<void> {
-    if (this.resyncing) {
-      this.resyncAgain = reason;
-      return this.resyncing;
-    }
-    this.resyncing = this.runResync(reason).finally(() => {
-      this.resyncing = undefined;
-      const again = this.resyncAgain;
-      this.resyncAgain = undefined;
-      if (again) void this.resync(again).catch(() => {});
-    });
-    return this.resyncing;
+    return this.reloads.trigger(reason);
   }
 
   private async runResync(reason: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { CoalescedTask } from "../common/coalesce.js";
 import type { Logger } from "../common/log.js";
 import { type LimitValues, listLimits } from "../store/limits.js";
 import type { Store } from "../store/store.js";
@@ -39,7 +40,7 @@ export class LimitsCache extends EventEmitter {
   private keys = new Map<string, LimitValues>();
   /** Notifications that arrived while a reload was in flight: re-applied over its (older) result. */
   private pending: LimitNotification[] | undefined;
-  private resyncing: Promise<void> | undefined;
+  private readonly reloads = new CoalescedTask((reason) => this.load(reason));
   private unlisten: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -77,15 +78,12 @@ export class LimitsCache extends EventEmitter {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.unlisten?.();
-    await this.resyncing?.catch(() => {});
+    await this.reloads.running?.catch(() => {});
   }
 
   /** Reloads every row; concurrent calls share one reload. Rejects (keeping the old state) on failure. */
   resync(reason: string): Promise<void> {
-    this.resyncing ??= this.load(reason).finally(() => {
-      this.resyncing = undefined;
-    });
-    return this.resyncing;
+    return this.reloads.trigger(reason);
   }
 
   private async load(reason: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { InFlightRequests } from "../api/in-flight.js";
+import { CoalescedTask } from "../common/coalesce.js";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 import type { Store } from "../store/store.js";
@@ -86,8 +87,7 @@ export class SuspensionGate extends EventEmitter implements AdmissionGate {
   private ranges: Entry[] = [];
   /** Notices that arrived during a resync's query: its snapshot may predate them. */
   private duringResync: SuspensionNotice[] | undefined;
-  private resyncing: Promise<void> | undefined;
-  private resyncAgain: string | undefined;
+  private readonly reloads = new CoalescedTask((reason) => this.runResync(reason));
   private unlisten: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -180,17 +180,7 @@ export class SuspensionGate extends EventEmitter implements AdmissionGate {
 
   /** Reloads every active suspension. Concurrent calls coalesce; a call during a run queues one more. */
   resync(reason: string): Promise<void> {
-    if (this.resyncing) {
-      this.resyncAgain = reason;
-      return this.resyncing;
-    }
-    this.resyncing = this.runResync(reason).finally(() => {
-      this.resyncing = undefined;
-      const again = this.resyncAgain;
-      this.resyncAgain = undefined;
-      if (again) void this.resync(again).catch(() => {});
-    });
-    return this.resyncing;
+    return this.reloads.trigger(reason);
   }
 
   private async runResync(reason: string): Promise<void> {
