@@ -229,11 +229,31 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     this.fail(upstreamFailed(err instanceof Error ? err.message : "stream parse error"));
   }
 
+  /** Passes one piece of text on; false when the consumer failed and the call was ended. */
+  #delta(text: string): boolean {
+    this.#text += text;
+    this.#deltas++;
+    try {
+      this.#onDelta!(text);
+      return true;
+    } catch (err) {
+      // The consumer (usually the client's socket) failed: stop generating for nobody.
+      this.fail(err);
+      return false;
+    }
+  }
+
   readonly #onEvent = (data: string): void => {
     if (this.settled) return;
     if (this.#done) return;
     if (data === "[DONE]") {
       this.#done = true;
+      return;
+    }
+    const quick = plainDelta(data, this.#chat);
+    if (quick !== undefined) {
+      // The opening event announces the role with empty content: nothing to relay.
+      if (quick.length > 0) this.#delta(quick);
       return;
     }
     let message: UpstreamMessage;
@@ -250,20 +270,55 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     const choice = message.choices?.[0];
     if (choice !== undefined) {
       const text = this.#chat ? choice.delta?.content : choice.text;
-      if (typeof text === "string" && text.length > 0) {
-        this.#text += text;
-        this.#deltas++;
-        try {
-          this.#onDelta!(text);
-        } catch (err) {
-          // The consumer (usually the client's socket) failed: stop generating for nobody.
-          this.fail(err);
-          return;
-        }
-      }
+      if (typeof text === "string" && text.length > 0 && !this.#delta(text)) return;
       const finish = choice.finish_reason;
       if (typeof finish === "string") this.#finish = finish === "length" ? "length" : "stop";
     }
     if (message.usage !== undefined && message.usage !== null) this.#usage = readUsage(message.usage);
   };
+}
+
+const CHAT_TEXT = '"content":"';
+const COMPLETION_TEXT = '"text":"';
+const NOT_FINISHED = '"finish_reason":null';
+
+/**
+ * The text of an ordinary mid-stream event, read without parsing the whole event: nearly every event
+ * of a stream is one token of text, and JSON.parse of each was the largest cost of relaying. Only
+ * events whose shape is unambiguous qualify: one text field, finish_reason null, no usage object, no
+ * error. A quote inside a JSON string is always escaped, so these markers cannot occur inside the
+ * text itself. Anything else (the finish event, the usage event, errors, several choices) returns
+ * undefined and takes the full parse. The text itself is decoded by JSON.parse, exactly.
+ */
+export function plainDelta(data: string, chat: boolean): string | undefined {
+  const marker = chat ? CHAT_TEXT : COMPLETION_TEXT;
+  const at = data.indexOf(marker);
+  if (at < 0) return undefined;
+  const open = at + marker.length - 1;
+  let escaped = false;
+  let close = -1;
+  for (let i = open + 1; i < data.length; i++) {
+    const c = data.charCodeAt(i);
+    if (c === 0x5c) {
+      escaped = true;
+      i++;
+    } else if (c === 0x22) {
+      close = i;
+      break;
+    }
+  }
+  if (close < 0) return undefined;
+  // Scans stay short: the head (ids, model) and the tail (finish_reason, usage) around the text.
+  const tail = data.slice(close);
+  if (
+    !tail.includes(NOT_FINISHED) ||
+    tail.includes(marker) ||
+    tail.includes('"usage":{') ||
+    tail.includes('"index":1')
+  ) {
+    return undefined;
+  }
+  const head = data.slice(0, at);
+  if (head.includes('"error":') || head.includes('"usage":{')) return undefined;
+  return escaped ? (JSON.parse(data.slice(open, close + 1)) as string) : data.slice(open + 1, close);
 }

@@ -55,18 +55,26 @@ export class SseParser {
       if (buf.length > 0 && buf[0] === LF) lineStart = scanFrom = 1;
     }
     const n = buf.length;
-    for (let i = scanFrom; i < n; i++) {
-      const b = buf[i];
-      if (b !== LF && b !== CR) continue;
-      this.#line(buf, lineStart, i);
-      if (b === CR) {
-        if (i + 1 < n) {
-          if (buf[i + 1] === LF) i++;
+    // Line ends are found with the native indexOf (a byte loop in JS was the relay's largest cost);
+    // each search result is reused until the scan passes it, so a chunk costs one pass per byte value.
+    let cr = buf.indexOf(CR, scanFrom);
+    let lf = buf.indexOf(LF, scanFrom);
+    let i = scanFrom;
+    while (i < n) {
+      if (cr !== -1 && cr < i) cr = buf.indexOf(CR, i);
+      if (lf !== -1 && lf < i) lf = buf.indexOf(LF, i);
+      const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+      if (end === -1) break;
+      this.#line(buf, lineStart, end);
+      i = end + 1;
+      if (buf[end] === CR) {
+        if (i < n) {
+          if (buf[i] === LF) i++;
         } else {
           this.#skipLf = true;
         }
       }
-      lineStart = i + 1;
+      lineStart = i;
     }
     if (lineStart < n) {
       const pending = n - lineStart;
