@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { chmod, mkdir, open, readFile, stat } from "node:fs/promises";
+import { chmod, link, mkdir, open, readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 
 /**
@@ -99,17 +99,24 @@ export async function loadPepper({ dataDir, env = process.env }: PepperSource): 
   const file = join(dataDir, "key-pepper");
   // 0711: the embedded PostgreSQL's unprivileged user must be able to traverse the data dir.
   await mkdir(dataDir, { recursive: true, mode: 0o711 });
+  // Written whole to a private temporary file, then linked into place: link() fails if the pepper
+  // already exists, so a concurrent process either wins or reads the winner's complete file, never a
+  // half-written one.
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    const handle = await open(file, "wx", 0o600);
+    const handle = await open(temporary, "wx", 0o600);
     try {
       await handle.writeFile(`${randomBytes(MIN_PEPPER_BYTES).toString("base64")}\n`);
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await chmod(file, 0o600);
+    await chmod(temporary, 0o600);
+    await link(temporary, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw pepperFileError(file, error);
+  } finally {
+    await unlink(temporary).catch(() => {});
   }
   const info = await stat(file);
   if ((info.mode & 0o077) !== 0) {
