@@ -75,6 +75,13 @@ export function formatCents(cents: bigint): string {
   return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}`;
 }
 
+/** 1_234_500_000_000n → "1.2345": exact euros from pico-euros, for informative figures (not invoiced). */
+export function formatPicoEur(pico: bigint): string {
+  const perEur = 1_000_000_000_000n;
+  const fraction = (pico % perEur).toString().padStart(12, "0").replace(/0+$/, "");
+  return `${pico / perEur}.${fraction.padEnd(2, "0")}`;
+}
+
 export interface RollUpResult {
   day: string;
   /** usage_daily rows the day has now. */
