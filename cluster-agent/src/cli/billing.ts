@@ -31,7 +31,9 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 function eur(option: string, text: string): bigint {
   const micro = parseEurPerMillion(text);
   if (micro === undefined) {
-    throw new CliError(`${option} "${text}" is not a price; give EUR per million tokens, e.g. 0.5 (at most 6 decimals).`);
+    throw new CliError(
+      `${option} "${text}" is not a price; give EUR per million tokens, e.g. 0.5 (at most 6 decimals).`,
+    );
   }
   return micro;
 }
@@ -57,7 +59,17 @@ function invoiceRow(i: Invoice): Record<string, unknown> {
     due: i.dueAt?.toISOString().slice(0, 10) ?? "",
   };
 }
-const INVOICE_COLUMNS = ["id", "account", "month", "status", "subtotal", "tax", "total", "invoice date", "due"];
+const INVOICE_COLUMNS = [
+  "id",
+  "account",
+  "month",
+  "status",
+  "subtotal",
+  "tax",
+  "total",
+  "invoice date",
+  "due",
+];
 
 /** Store "not found"s point at `invoices list`; other store errors pass through withStore. */
 function withInvoiceHint(error: unknown): never {
@@ -71,32 +83,42 @@ export function registerBillingCommands(program: Command): void {
   const prices = program.command("prices").description("Price versions per model (EUR per million tokens)");
   prices
     .command("set")
-    .description("Add a price version for a model, in force from --from (default now); versions are never edited")
+    .description(
+      "Add a price version for a model, in force from --from (default now); versions are never edited",
+    )
     .requiredOption("--model <name>", "the model's public name")
     .requiredOption("--input <eur>", "EUR per million input tokens")
     .requiredOption("--output <eur>", "EUR per million output tokens")
     .option("--cached <eur>", "EUR per million cached input tokens (default: the input price)")
     .option("--from <time>", "ISO time it takes effect, e.g. 2026-12-01T00:00:00Z (default now)")
-    .action(async (o: { model: string; input: string; output: string; cached?: string; from?: string }, command: Command) => {
-      const input = eur("--input", o.input);
-      const effectiveFrom = o.from === undefined ? undefined : new Date(o.from);
-      if (effectiveFrom && Number.isNaN(effectiveFrom.getTime())) {
-        throw new CliError(`--from "${o.from}" is not a time; write e.g. 2026-12-01T00:00:00Z.`);
-      }
-      const created = await withStore(command, (store) =>
-        addPriceVersion(store.pool, {
-          model: o.model,
-          inputMicroEurPerM: input,
-          cachedMicroEurPerM: o.cached === undefined ? input : eur("--cached", o.cached),
-          outputMicroEurPerM: eur("--output", o.output),
-          effectiveFrom,
-          createdBy: by(),
-        }),
-      );
-      output(command, plain(created), () =>
-        `Price version ${created.version} for ${created.model} in force from ${new Date(created.effectiveFrom).toISOString()}.`,
-      );
-    });
+    .action(
+      async (
+        o: { model: string; input: string; output: string; cached?: string; from?: string },
+        command: Command,
+      ) => {
+        const input = eur("--input", o.input);
+        const effectiveFrom = o.from === undefined ? undefined : new Date(o.from);
+        if (effectiveFrom && Number.isNaN(effectiveFrom.getTime())) {
+          throw new CliError(`--from "${o.from}" is not a time; write e.g. 2026-12-01T00:00:00Z.`);
+        }
+        const created = await withStore(command, (store) =>
+          addPriceVersion(store.pool, {
+            model: o.model,
+            inputMicroEurPerM: input,
+            cachedMicroEurPerM: o.cached === undefined ? input : eur("--cached", o.cached),
+            outputMicroEurPerM: eur("--output", o.output),
+            effectiveFrom,
+            createdBy: by(),
+          }),
+        );
+        output(
+          command,
+          plain(created),
+          () =>
+            `Price version ${created.version} for ${created.model} in force from ${new Date(created.effectiveFrom).toISOString()}.`,
+        );
+      },
+    );
   prices
     .command("list")
     .description("List price versions, oldest first per model")
@@ -153,7 +175,9 @@ function registerInvoiceCommands(program: Command): void {
   const invoices = program.command("invoices").description("Monthly postpaid invoices");
   invoices
     .command("generate")
-    .description("Roll up a month's usage and write a draft invoice per account (drafts are replaced, issued ones kept)")
+    .description(
+      "Roll up a month's usage and write a draft invoice per account (drafts are replaced, issued ones kept)",
+    )
     .requiredOption("--month <YYYY-MM>", "the month billed")
     .option("--tax-rate <rate>", "tax rate as a fraction", DEFAULT_TAX_RATE)
     .action(async (o: { month: string; taxRate: string }, command: Command) => {
@@ -167,7 +191,9 @@ function registerInvoiceCommands(program: Command): void {
           ...(result.kept.length > 0
             ? [`Kept unchanged (already issued): ${result.kept.map((i) => i.id).join(", ")}`]
             : []),
-          ...(result.removed.length > 0 ? [`Removed drafts without usage: ${result.removed.join(", ")}`] : []),
+          ...(result.removed.length > 0
+            ? [`Removed drafts without usage: ${result.removed.join(", ")}`]
+            : []),
         ].join("\n"),
       );
     });
@@ -191,7 +217,9 @@ function registerInvoiceCommands(program: Command): void {
     .description("Show an invoice and its lines")
     .argument("<id>", "invoice id, e.g. inv_202611_...")
     .action(async (id: string, _o: unknown, command: Command) => {
-      const { invoice, lines } = await withStore(command, (store) => getInvoice(store.pool, id).catch(withInvoiceHint));
+      const { invoice, lines } = await withStore(command, (store) =>
+        getInvoice(store.pool, id).catch(withInvoiceHint),
+      );
       output(command, invoiceDocument(invoice, lines), () =>
         [
           table([invoiceRow(invoice)], INVOICE_COLUMNS),
@@ -207,7 +235,9 @@ function registerInvoiceCommands(program: Command): void {
             })),
             ["model", "requests", "prompt", "cached", "completion", "amount EUR"],
           ),
-          ...(invoice.disputeReason ? ["", `Disputed ${invoice.disputedAt?.toISOString()}: ${invoice.disputeReason}`] : []),
+          ...(invoice.disputeReason
+            ? ["", `Disputed ${invoice.disputedAt?.toISOString()}: ${invoice.disputeReason}`]
+            : []),
         ].join("\n"),
       );
     });
@@ -219,9 +249,13 @@ function registerInvoiceCommands(program: Command): void {
     .action(async (id: string, o: { format: string }, command: Command) => {
       const format = globalOptions(command).json ? "json" : o.format;
       if (format !== "json" && format !== "csv") throw new CliError('--format must be "json" or "csv".');
-      const { invoice, lines } = await withStore(command, (store) => getInvoice(store.pool, id).catch(withInvoiceHint));
+      const { invoice, lines } = await withStore(command, (store) =>
+        getInvoice(store.pool, id).catch(withInvoiceHint),
+      );
       process.stdout.write(
-        format === "csv" ? invoiceCsv(invoice, lines) : `${JSON.stringify(invoiceDocument(invoice, lines), null, 2)}\n`,
+        format === "csv"
+          ? invoiceCsv(invoice, lines)
+          : `${JSON.stringify(invoiceDocument(invoice, lines), null, 2)}\n`,
       );
     });
   invoices
@@ -235,8 +269,11 @@ function registerInvoiceCommands(program: Command): void {
       const invoice = await withStore(command, (store) =>
         issueInvoice(store.pool, id, { by: by(), termsDays }).catch(withInvoiceHint),
       );
-      output(command, plain(invoice), () =>
-        `Issued ${invoice.id}: ${formatCents(invoice.totalCents)} EUR due ${invoice.dueAt?.toISOString().slice(0, 10)}.`,
+      output(
+        command,
+        plain(invoice),
+        () =>
+          `Issued ${invoice.id}: ${formatCents(invoice.totalCents)} EUR due ${invoice.dueAt?.toISOString().slice(0, 10)}.`,
       );
     });
   invoices
@@ -262,7 +299,9 @@ function registerInvoiceCommands(program: Command): void {
     });
   invoices
     .command("overdue")
-    .description("List issued invoices past their due date; --suspend suspends their accounts for non_payment")
+    .description(
+      "List issued invoices past their due date; --suspend suspends their accounts for non_payment",
+    )
     .option("--suspend", "suspend each such account (reason non_payment) unless already suspended for it")
     .action(async (o: { suspend?: boolean }, command: Command) => {
       if (!o.suspend) {

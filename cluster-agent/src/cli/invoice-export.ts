@@ -86,5 +86,8 @@ export function invoiceCsv(invoice: Invoice, lines: InvoiceLine[]): string {
     [...head, "tax", "", "", "", "", "", invoice.taxRate, formatCents(invoice.taxCents)],
     [...head, "total", "", "", "", "", "", "", formatCents(invoice.totalCents)],
   ];
-  return [CSV_COLUMNS, ...rows].map((row) => row.map(csvField).join(",")).join("\n").concat("\n");
+  return [CSV_COLUMNS, ...rows]
+    .map((row) => row.map(csvField).join(","))
+    .join("\n")
+    .concat("\n");
 }

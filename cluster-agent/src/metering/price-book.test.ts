@@ -19,7 +19,12 @@ const price = (version: number, effectiveFrom: number): Price => ({
 
 describe("findPrice", () => {
   const versions: Price[] = [];
-  for (const [v, from] of [[3, 300], [1, 100], [2, 200]] as const) insertVersion(versions, price(v, from));
+  for (const [v, from] of [
+    [3, 300],
+    [1, 100],
+    [2, 200],
+  ] as const)
+    insertVersion(versions, price(v, from));
 
   it("picks the latest version with effectiveFrom ≤ at, the new one from its first millisecond", () => {
     assert.equal(findPrice(versions, 99), null);
@@ -34,7 +39,10 @@ describe("findPrice", () => {
 
   it("ignores a version it already has", () => {
     insertVersion(versions, price(2, 200));
-    assert.deepEqual(versions.map((v) => v.version), [1, 2, 3]);
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      [1, 2, 3],
+    );
   });
 });
 
@@ -110,12 +118,27 @@ describe("StorePriceBook", () => {
   });
 
   it("refuses back-dated, duplicate and edited versions", async () => {
-    const base = { model: "m", inputMicroEurPerM: 1n, cachedMicroEurPerM: 1n, outputMicroEurPerM: 1n, createdBy: "t" };
-    await assert.rejects(addPriceVersion(store.pool, { ...base, effectiveFrom: new Date(Date.now() - 60_000) }), /past/);
+    const base = {
+      model: "m",
+      inputMicroEurPerM: 1n,
+      cachedMicroEurPerM: 1n,
+      outputMicroEurPerM: 1n,
+      createdBy: "t",
+    };
+    await assert.rejects(
+      addPriceVersion(store.pool, { ...base, effectiveFrom: new Date(Date.now() - 60_000) }),
+      /past/,
+    );
     const from = new Date(Date.now() + 86_400_000);
     await addPriceVersion(store.pool, { ...base, effectiveFrom: from });
-    await assert.rejects(addPriceVersion(store.pool, { ...base, effectiveFrom: from }), /already has a price version/);
-    await assert.rejects(store.pool.query("UPDATE price_versions SET output_micro_eur_per_m = 0"), /immutable/);
+    await assert.rejects(
+      addPriceVersion(store.pool, { ...base, effectiveFrom: from }),
+      /already has a price version/,
+    );
+    await assert.rejects(
+      store.pool.query("UPDATE price_versions SET output_micro_eur_per_m = 0"),
+      /immutable/,
+    );
     await assert.rejects(store.pool.query("DELETE FROM price_versions"), /immutable/);
   });
 });

@@ -232,7 +232,8 @@ function toInvoice(row: Record<string, unknown>): Invoice {
     month: row.month as string,
     status: row.status as InvoiceStatus,
     currency: "EUR",
-    taxRate: row.tax_rate as string,
+    // numeric(6,4) prints "0.1900"; show it as it was given.
+    taxRate: (row.tax_rate as string).replace(/\.?0+$/, ""),
     costPicoEur: BigInt(row.cost as string),
     subtotalCents: BigInt(row.subtotal as string),
     taxCents: BigInt(row.tax as string),
