@@ -10,6 +10,7 @@ import { createApiServer } from "./api/server.js";
 import { createLogger, type Logger } from "./common/log.js";
 import { VERSION } from "./common/version.js";
 import type { AgentConfig, ModelConfig } from "./config/schema.js";
+import { StorePriceBook } from "./metering/price-book.js";
 import { EmbeddedRuntime } from "./runtime/embedded.js";
 import { ExternalRuntime } from "./runtime/external.js";
 import { Supervisor } from "./runtime/supervisor.js";
@@ -32,6 +33,8 @@ export interface RunningAgent {
   models: ModelRegistry;
   inFlight: InFlightRequests;
   admission: Admission;
+  /** Price versions from the store, for pricing each request (the meter takes it). */
+  priceBook: StorePriceBook;
   stop(): Promise<void>;
 }
 
@@ -104,6 +107,9 @@ export async function startAgent(
     const keys = new KeyCache({ store, pepper, logger, resyncIntervalMs: config.keys.resyncSeconds * 1000 });
     await keys.start();
     cleanup.push(() => keys.stop());
+    const priceBook = new StorePriceBook({ store, logger });
+    await priceBook.start();
+    cleanup.push(() => priceBook.stop());
 
     const models = new ModelRegistry();
     for (const model of await defaultModels(config, logger)) {
@@ -170,6 +176,7 @@ export async function startAgent(
       models,
       inFlight,
       admission,
+      priceBook,
       stop: () => {
         stopping ??= undo().then(() => logger.info("agent stopped"));
         return stopping;

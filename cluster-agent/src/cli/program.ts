@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../common/version.js";
 import { registerAccountCommands } from "./accounts.js";
+import { registerBillingCommands } from "./billing.js";
 import { CliError } from "./context.js";
 import { registerDbCommands } from "./db.js";
 import { registerKeyCommands } from "./keys.js";
@@ -38,6 +39,7 @@ export function createProgram(): Command {
   registerModelCommands(program);
   registerSecurityCommands(program);
   registerSuspensionCommands(program);
+  registerBillingCommands(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -1,0 +1,324 @@
+import { userInfo } from "node:os";
+import type { Command } from "commander";
+import { formatCents, formatPicoEur, usageByDay } from "../store/billing.js";
+import { StoreError } from "../store/db.js";
+import {
+  disputeInvoice,
+  issueInvoice,
+  markInvoicePaid,
+  overdueInvoices,
+  suspendOverdueAccounts,
+} from "../store/invoice-states.js";
+import {
+  DEFAULT_PAYMENT_TERMS_DAYS,
+  generateInvoices,
+  getInvoice,
+  INVOICE_STATUSES,
+  type Invoice,
+  type InvoiceStatus,
+  listInvoices,
+} from "../store/invoices.js";
+import { addPriceVersion, formatMicroEur, listPriceVersions, parseEurPerMillion } from "../store/prices.js";
+import { CliError, globalOptions, output, table } from "./context.js";
+import { invoiceCsv, invoiceDocument, plain } from "./invoice-export.js";
+import { withStore } from "./store-context.js";
+
+/** The default VAT rate (Germany's standard rate); pass --tax-rate for anything else, e.g. 0 for reverse charge. */
+export const DEFAULT_TAX_RATE = "0.19";
+const by = () => `cli:${userInfo().username}`;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function eur(option: string, text: string): bigint {
+  const micro = parseEurPerMillion(text);
+  if (micro === undefined) {
+    throw new CliError(
+      `${option} "${text}" is not a price; give EUR per million tokens, e.g. 0.5 (at most 6 decimals).`,
+    );
+  }
+  return micro;
+}
+
+function day(option: string, text: string): Date {
+  const at = new Date(`${text}T00:00:00Z`);
+  if (!DAY.test(text) || Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== text) {
+    throw new CliError(`${option} "${text}" is not a day; write it as YYYY-MM-DD (UTC), e.g. 2026-11-01.`);
+  }
+  return at;
+}
+
+function invoiceRow(i: Invoice): Record<string, unknown> {
+  return {
+    id: i.id,
+    account: i.accountId,
+    month: i.month,
+    status: i.status,
+    subtotal: formatCents(i.subtotalCents),
+    tax: formatCents(i.taxCents),
+    total: formatCents(i.totalCents),
+    "invoice date": i.issuedAt?.toISOString().slice(0, 10) ?? "",
+    due: i.dueAt?.toISOString().slice(0, 10) ?? "",
+  };
+}
+const INVOICE_COLUMNS = [
+  "id",
+  "account",
+  "month",
+  "status",
+  "subtotal",
+  "tax",
+  "total",
+  "invoice date",
+  "due",
+];
+
+/** Store "not found"s point at `invoices list`; other store errors pass through withStore. */
+function withInvoiceHint(error: unknown): never {
+  if (error instanceof StoreError && error.code === "not_found") {
+    throw new CliError(`${error.message} Run \`invoices list\` to find the invoice id.`);
+  }
+  throw error;
+}
+
+export function registerBillingCommands(program: Command): void {
+  const prices = program.command("prices").description("Price versions per model (EUR per million tokens)");
+  prices
+    .command("set")
+    .description(
+      "Add a price version for a model, in force from --from (default now); versions are never edited",
+    )
+    .requiredOption("--model <name>", "the model's public name")
+    .requiredOption("--input <eur>", "EUR per million input tokens")
+    .requiredOption("--output <eur>", "EUR per million output tokens")
+    .option("--cached <eur>", "EUR per million cached input tokens (default: the input price)")
+    .option("--from <time>", "ISO time it takes effect, e.g. 2026-12-01T00:00:00Z (default now)")
+    .action(
+      async (
+        o: { model: string; input: string; output: string; cached?: string; from?: string },
+        command: Command,
+      ) => {
+        const input = eur("--input", o.input);
+        const effectiveFrom = o.from === undefined ? undefined : new Date(o.from);
+        if (effectiveFrom && Number.isNaN(effectiveFrom.getTime())) {
+          throw new CliError(`--from "${o.from}" is not a time; write e.g. 2026-12-01T00:00:00Z.`);
+        }
+        const created = await withStore(command, (store) =>
+          addPriceVersion(store.pool, {
+            model: o.model,
+            inputMicroEurPerM: input,
+            cachedMicroEurPerM: o.cached === undefined ? input : eur("--cached", o.cached),
+            outputMicroEurPerM: eur("--output", o.output),
+            effectiveFrom,
+            createdBy: by(),
+          }),
+        );
+        output(
+          command,
+          plain(created),
+          () =>
+            `Price version ${created.version} for ${created.model} in force from ${new Date(created.effectiveFrom).toISOString()}.`,
+        );
+      },
+    );
+  prices
+    .command("list")
+    .description("List price versions, oldest first per model")
+    .option("--model <name>", "only this model")
+    .action(async (o: { model?: string }, command: Command) => {
+      const rows = await withStore(command, (store) => listPriceVersions(store.pool, o.model));
+      output(command, plain(rows), () =>
+        table(
+          rows.map((p) => ({
+            version: p.version,
+            model: p.model,
+            "input/M": formatMicroEur(p.inputMicroEurPerM),
+            "cached/M": formatMicroEur(p.cachedMicroEurPerM),
+            "output/M": formatMicroEur(p.outputMicroEurPerM),
+            from: new Date(p.effectiveFrom).toISOString(),
+            by: p.createdBy,
+          })),
+          ["version", "model", "input/M", "cached/M", "output/M", "from", "by"],
+        ),
+      );
+    });
+
+  program
+    .command("usage")
+    .description("An account's usage per UTC day and model")
+    .requiredOption("--account <id>", "the account")
+    .requiredOption("--from <day>", "first day, YYYY-MM-DD (UTC)")
+    .requiredOption("--to <day>", "last day, included, YYYY-MM-DD (UTC)")
+    .action(async (o: { account: string; from: string; to: string }, command: Command) => {
+      const rows = await withStore(command, (store) =>
+        usageByDay(store.pool, o.account, day("--from", o.from), day("--to", o.to)),
+      );
+      output(command, plain(rows), () =>
+        table(
+          rows.map((r) => ({
+            day: r.day,
+            model: r.model,
+            requests: r.requests,
+            prompt: r.promptTokens,
+            cached: r.cachedTokens,
+            completion: r.completionTokens,
+            // Exact and unrounded: the invoice rounds once per month and model, not per day.
+            "cost EUR": formatPicoEur(r.costPicoEur),
+          })),
+          ["day", "model", "requests", "prompt", "cached", "completion", "cost EUR"],
+        ),
+      );
+    });
+
+  registerInvoiceCommands(program);
+}
+
+function registerInvoiceCommands(program: Command): void {
+  const invoices = program.command("invoices").description("Monthly postpaid invoices");
+  invoices
+    .command("generate")
+    .description(
+      "Roll up a month's usage and write a draft invoice per account (drafts are replaced, issued ones kept)",
+    )
+    .requiredOption("--month <YYYY-MM>", "the month billed")
+    .option("--tax-rate <rate>", "tax rate as a fraction", DEFAULT_TAX_RATE)
+    .action(async (o: { month: string; taxRate: string }, command: Command) => {
+      const result = await withStore(command, (store) =>
+        generateInvoices(store.pool, { month: o.month, taxRate: o.taxRate, generatedBy: by() }),
+      );
+      output(command, plain(result), () =>
+        [
+          `${result.drafts.length} draft invoice(s) for ${result.month}:`,
+          table(result.drafts.map(invoiceRow), INVOICE_COLUMNS),
+          ...(result.kept.length > 0
+            ? [`Kept unchanged (already issued): ${result.kept.map((i) => i.id).join(", ")}`]
+            : []),
+          ...(result.removed.length > 0
+            ? [`Removed drafts without usage: ${result.removed.join(", ")}`]
+            : []),
+        ].join("\n"),
+      );
+    });
+  invoices
+    .command("list")
+    .description("List invoices")
+    .option("--month <YYYY-MM>", "only this month")
+    .option("--account <id>", "only this account")
+    .option("--status <status>", `only this status (${INVOICE_STATUSES.join(", ")})`)
+    .action(async (o: { month?: string; account?: string; status?: string }, command: Command) => {
+      if (o.status && !INVOICE_STATUSES.includes(o.status as InvoiceStatus)) {
+        throw new CliError(`--status must be one of ${INVOICE_STATUSES.join(", ")}.`);
+      }
+      const rows = await withStore(command, (store) =>
+        listInvoices(store.pool, { month: o.month, accountId: o.account, status: o.status as InvoiceStatus }),
+      );
+      output(command, plain(rows), () => table(rows.map(invoiceRow), INVOICE_COLUMNS));
+    });
+  invoices
+    .command("show")
+    .description("Show an invoice and its lines")
+    .argument("<id>", "invoice id, e.g. inv_202611_...")
+    .action(async (id: string, _o: unknown, command: Command) => {
+      const { invoice, lines } = await withStore(command, (store) =>
+        getInvoice(store.pool, id).catch(withInvoiceHint),
+      );
+      output(command, invoiceDocument(invoice, lines), () =>
+        [
+          table([invoiceRow(invoice)], INVOICE_COLUMNS),
+          "",
+          table(
+            lines.map((l) => ({
+              model: l.model,
+              requests: l.requests,
+              prompt: l.promptTokens,
+              cached: l.cachedTokens,
+              completion: l.completionTokens,
+              "amount EUR": formatCents(l.amountCents),
+            })),
+            ["model", "requests", "prompt", "cached", "completion", "amount EUR"],
+          ),
+          ...(invoice.disputeReason
+            ? ["", `Disputed ${invoice.disputedAt?.toISOString()}: ${invoice.disputeReason}`]
+            : []),
+        ].join("\n"),
+      );
+    });
+  invoices
+    .command("export")
+    .description("Print an invoice as JSON (default, or with --json) or CSV")
+    .argument("<id>", "invoice id")
+    .option("--format <format>", "json or csv", "json")
+    .action(async (id: string, o: { format: string }, command: Command) => {
+      const format = globalOptions(command).json ? "json" : o.format;
+      if (format !== "json" && format !== "csv") throw new CliError('--format must be "json" or "csv".');
+      const { invoice, lines } = await withStore(command, (store) =>
+        getInvoice(store.pool, id).catch(withInvoiceHint),
+      );
+      process.stdout.write(
+        format === "csv"
+          ? invoiceCsv(invoice, lines)
+          : `${JSON.stringify(invoiceDocument(invoice, lines), null, 2)}\n`,
+      );
+    });
+  invoices
+    .command("issue")
+    .description("Issue a draft: sets the invoice date (the dispute window starts) and the due date")
+    .argument("<id>", "invoice id")
+    .option("--terms-days <days>", "payment terms in days", String(DEFAULT_PAYMENT_TERMS_DAYS))
+    .action(async (id: string, o: { termsDays: string }, command: Command) => {
+      const termsDays = Number(o.termsDays);
+      if (!/^\d{1,3}$/.test(o.termsDays)) throw new CliError("--terms-days must be whole days, e.g. 14.");
+      const invoice = await withStore(command, (store) =>
+        issueInvoice(store.pool, id, { by: by(), termsDays }).catch(withInvoiceHint),
+      );
+      output(
+        command,
+        plain(invoice),
+        () =>
+          `Issued ${invoice.id}: ${formatCents(invoice.totalCents)} EUR due ${invoice.dueAt?.toISOString().slice(0, 10)}.`,
+      );
+    });
+  invoices
+    .command("mark-paid")
+    .description("Record that an issued (or disputed) invoice was paid")
+    .argument("<id>", "invoice id")
+    .action(async (id: string, _o: unknown, command: Command) => {
+      const invoice = await withStore(command, (store) =>
+        markInvoicePaid(store.pool, id, { by: by() }).catch(withInvoiceHint),
+      );
+      output(command, plain(invoice), () => `Marked ${invoice.id} paid.`);
+    });
+  invoices
+    .command("dispute")
+    .description("Open a dispute, within 30 days of the invoice date")
+    .argument("<id>", "invoice id")
+    .requiredOption("--reason <text>", "what the customer disputes")
+    .action(async (id: string, o: { reason: string }, command: Command) => {
+      const invoice = await withStore(command, (store) =>
+        disputeInvoice(store.pool, id, { reason: o.reason, by: by() }).catch(withInvoiceHint),
+      );
+      output(command, plain(invoice), () => `Invoice ${invoice.id} is disputed.`);
+    });
+  invoices
+    .command("overdue")
+    .description(
+      "List issued invoices past their due date; --suspend suspends their accounts for non_payment",
+    )
+    .option("--suspend", "suspend each such account (reason non_payment) unless already suspended for it")
+    .action(async (o: { suspend?: boolean }, command: Command) => {
+      if (!o.suspend) {
+        const rows = await withStore(command, (store) => overdueInvoices(store.pool));
+        output(command, plain(rows), () => table(rows.map(invoiceRow), INVOICE_COLUMNS));
+        return;
+      }
+      const results = await withStore(command, (store) => suspendOverdueAccounts(store.pool, { by: by() }));
+      output(command, plain(results), () =>
+        table(
+          results.map((r) => ({
+            account: r.accountId,
+            invoices: r.invoices.join(" "),
+            suspension: r.suspension?.id ?? "already suspended",
+          })),
+          ["account", "invoices", "suspension"],
+        ),
+      );
+    });
+}

@@ -1,0 +1,139 @@
+import { EventEmitter } from "node:events";
+import type { Logger } from "../common/log.js";
+import { listPriceVersions, PRICES_CHANNEL } from "../store/prices.js";
+import type { Store } from "../store/store.js";
+import type { Price, PriceBook } from "./pricing.js";
+
+export interface StorePriceBookOptions {
+  store: Pick<Store, "pool" | "listen">;
+  logger?: Logger | undefined;
+  /** Full reload, a safety net under NOTIFY (default 60 s). */
+  resyncIntervalMs?: number;
+}
+
+/** Versions of one model, sorted by effectiveFrom ascending (unique per model in the store). */
+type Versions = Price[];
+
+/** The last version with effectiveFrom ≤ at, by binary search: this runs on every request. */
+export function findPrice(versions: Versions, at: number): Price | null {
+  let lo = 0;
+  let hi = versions.length - 1;
+  let found: Price | null = null;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const candidate = versions[mid]!;
+    if (candidate.effectiveFrom <= at) {
+      found = candidate;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Inserts keeping the order; a version already known (same id) is left as it is. */
+export function insertVersion(versions: Versions, price: Price): void {
+  if (versions.some((v) => v.version === price.version)) return;
+  let i = versions.length;
+  while (i > 0 && versions[i - 1]!.effectiveFrom > price.effectiveFrom) i--;
+  versions.splice(i, 0, price);
+}
+
+/**
+ * The price versions of the cluster, served from memory: loaded at start, kept current by NOTIFY on
+ * entrim_prices and by a periodic and post-reconnect reload. Versions are immutable and may not start
+ * in the past, so a NOTIFY that arrives late still lands before its effective time in practice, and the
+ * reload repairs anything missed. When the store is away the book keeps the versions it has.
+ *
+ * Emits "change" (the Price) once a notified version is applied, and "reload" after a full reload.
+ */
+export class StorePriceBook extends EventEmitter implements PriceBook {
+  private byModel = new Map<string, Versions>();
+  private unlisten: (() => Promise<void>) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private reloading: Promise<void> | undefined;
+
+  constructor(private readonly options: StorePriceBookOptions) {
+    super();
+  }
+
+  priceAt(model: string, at: number): Price | null {
+    const versions = this.byModel.get(model);
+    return versions ? findPrice(versions, at) : null;
+  }
+
+  async start(): Promise<void> {
+    // LISTEN before loading: a version added in between reaches the book one way or the other.
+    this.unlisten = await this.options.store.listen(PRICES_CHANNEL, (payload) => this.onPayload(payload), {
+      onReconnect: () => void this.reload().catch(() => {}),
+    });
+    await this.reload();
+    this.timer = setInterval(
+      () => void this.reload().catch(() => {}),
+      this.options.resyncIntervalMs ?? 60_000,
+    ).unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.unlisten?.();
+    this.unlisten = undefined;
+  }
+
+  /** Reloads every version; concurrent calls share one query. */
+  reload(): Promise<void> {
+    this.reloading ??= this.runReload().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async runReload(): Promise<void> {
+    try {
+      const loaded = new Map<string, Versions>();
+      for (const version of await listPriceVersions(this.options.store.pool)) {
+        const { createdAt: _, createdBy: __, ...price } = version;
+        const versions = loaded.get(price.model);
+        if (versions) versions.push(price);
+        else loaded.set(price.model, [price]);
+      }
+      // A NOTIFY applied while the query ran may be newer than the query's snapshot: keep it.
+      for (const [model, versions] of this.byModel) {
+        for (const price of versions) {
+          const target = loaded.get(model);
+          if (target) insertVersion(target, price);
+          else loaded.set(model, [price]);
+        }
+      }
+      this.byModel = loaded;
+      this.emit("reload");
+    } catch (error) {
+      this.options.logger?.warn(
+        { err: (error as Error).message },
+        "price reload failed; pricing with the versions already known",
+      );
+      throw error;
+    }
+  }
+
+  private onPayload(payload: string): void {
+    try {
+      const note = JSON.parse(payload) as Record<string, string>;
+      const price: Price = {
+        version: Number(note.version),
+        model: String(note.model),
+        inputMicroEurPerM: BigInt(note.input ?? ""),
+        cachedMicroEurPerM: BigInt(note.cached ?? ""),
+        outputMicroEurPerM: BigInt(note.output ?? ""),
+        effectiveFrom: Number(note.effectiveFrom),
+      };
+      const versions = this.byModel.get(price.model);
+      if (versions) insertVersion(versions, price);
+      else this.byModel.set(price.model, [price]);
+      this.emit("change", price);
+    } catch {
+      this.options.logger?.warn("ignoring a malformed price notification; reloading");
+      void this.reload().catch(() => {});
+    }
+  }
+}

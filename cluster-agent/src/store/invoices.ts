@@ -1,0 +1,252 @@
+import { picoEurToCents } from "../metering/pricing.js";
+import { parseMonth, parseTaxRate, rollUpDay, taxCents, transaction } from "./billing.js";
+import { type Db, StoreError } from "./db.js";
+
+export const INVOICE_STATUSES = ["draft", "issued", "paid", "disputed"] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+/** A dispute may be opened until exactly this long after the invoice date, not a millisecond later. */
+export const DISPUTE_WINDOW_DAYS = 30;
+export const DEFAULT_PAYMENT_TERMS_DAYS = 14;
+const DAY_MS = 86_400_000;
+
+/** Account id and amounts only: no name, email or address (see migrations/0006_billing.sql). */
+export interface Invoice {
+  id: string;
+  accountId: string;
+  /** "2026-11" */
+  month: string;
+  status: InvoiceStatus;
+  currency: "EUR";
+  taxRate: string;
+  costPicoEur: bigint;
+  subtotalCents: bigint;
+  taxCents: bigint;
+  totalCents: bigint;
+  generatedAt: Date;
+  generatedBy: string;
+  issuedAt: Date | null;
+  issuedBy: string | null;
+  dueAt: Date | null;
+  paidAt: Date | null;
+  paidBy: string | null;
+  disputedAt: Date | null;
+  disputedBy: string | null;
+  disputeReason: string | null;
+}
+
+export interface InvoiceLine {
+  model: string;
+  requests: bigint;
+  promptTokens: bigint;
+  cachedTokens: bigint;
+  completionTokens: bigint;
+  costPicoEur: bigint;
+  amountCents: bigint;
+}
+
+export interface GenerateOptions {
+  month: string;
+  taxRate: string;
+  generatedBy: string;
+  now?: Date;
+}
+
+export interface GenerateResult {
+  month: string;
+  /** Drafts written (new or replaced). */
+  drafts: Invoice[];
+  /** Invoices already issued (or later): never changed. */
+  kept: Invoice[];
+  /** Drafts removed because their account has no usage in the month any more. */
+  removed: string[];
+}
+
+/** inv_YYYYMM_<account id without acct_>: one per account and month, stable across regenerations. */
+export function invoiceId(accountId: string, month: string): string {
+  return `inv_${month.replace("-", "")}_${accountId.replace(/^acct_/, "")}`;
+}
+
+/**
+ * Rolls up every day of the month that still has events (late spool deliveries included), then writes
+ * one draft per account with usage: a line per model, amount = picoEurToCents(line cost), subtotal =
+ * sum of lines, tax rounded once. Drafts are replaced; issued invoices are left exactly as they are.
+ */
+export async function generateInvoices(db: Db, options: GenerateOptions): Promise<GenerateResult> {
+  const month = parseMonth(options.month);
+  const rate = parseTaxRate(options.taxRate);
+  const now = options.now ?? new Date();
+  return transaction(db, async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`invoices:${month.text}`]);
+    for (let day = month.start; day < month.end; day = new Date(day.getTime() + DAY_MS)) {
+      await rollUpDay(client, day);
+    }
+    const usage = await client.query(
+      `SELECT account_id, model, sum(requests)::text AS requests, sum(prompt_tokens)::text AS prompt,
+         sum(cached_tokens)::text AS cached, sum(completion_tokens)::text AS completion,
+         sum(cost_pico_eur)::text AS cost
+       FROM usage_daily WHERE day >= $1 AND day < $2
+       GROUP BY account_id, model ORDER BY account_id, model`,
+      [month.start, month.end],
+    );
+    const byAccount = new Map<string, InvoiceLine[]>();
+    for (const row of usage.rows) {
+      const cost = BigInt(row.cost);
+      const line: InvoiceLine = {
+        model: row.model,
+        requests: BigInt(row.requests),
+        promptTokens: BigInt(row.prompt),
+        cachedTokens: BigInt(row.cached),
+        completionTokens: BigInt(row.completion),
+        costPicoEur: cost,
+        amountCents: picoEurToCents(cost),
+      };
+      const lines = byAccount.get(row.account_id);
+      if (lines) lines.push(line);
+      else byAccount.set(row.account_id, [line]);
+    }
+    const existing = new Map(
+      (await selectInvoices(client, "period = $1", [month.start])).map((i) => [i.accountId, i]),
+    );
+    const result: GenerateResult = { month: month.text, drafts: [], kept: [], removed: [] };
+    for (const [accountId, lines] of byAccount) {
+      const previous = existing.get(accountId);
+      if (previous && previous.status !== "draft") {
+        result.kept.push(previous);
+        continue;
+      }
+      if (previous) await client.query("DELETE FROM invoices WHERE id = $1", [previous.id]);
+      result.drafts.push(await insertDraft(client, accountId, month, lines, rate, options.generatedBy, now));
+    }
+    for (const [accountId, invoice] of existing) {
+      if (invoice.status === "draft" && !byAccount.has(accountId)) {
+        await client.query("DELETE FROM invoices WHERE id = $1", [invoice.id]);
+        result.removed.push(invoice.id);
+      }
+    }
+    return result;
+  });
+}
+
+async function insertDraft(
+  db: Db,
+  accountId: string,
+  month: ReturnType<typeof parseMonth>,
+  lines: InvoiceLine[],
+  rate: string,
+  by: string,
+  now: Date,
+): Promise<Invoice> {
+  const id = invoiceId(accountId, month.text);
+  const subtotal = lines.reduce((sum, line) => sum + line.amountCents, 0n);
+  const cost = lines.reduce((sum, line) => sum + line.costPicoEur, 0n);
+  const tax = taxCents(subtotal, rate);
+  await db.query(
+    `INSERT INTO invoices (id, account_id, period, tax_rate, cost_pico_eur, subtotal_cents, tax_cents,
+       total_cents, generated_at, generated_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      id,
+      accountId,
+      month.start,
+      rate,
+      cost.toString(),
+      subtotal.toString(),
+      tax.toString(),
+      (subtotal + tax).toString(),
+      now,
+      by,
+    ],
+  );
+  for (const line of lines) {
+    await db.query(
+      `INSERT INTO invoice_lines (invoice_id, model, requests, prompt_tokens, cached_tokens,
+         completion_tokens, cost_pico_eur, amount_cents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        id,
+        line.model,
+        line.requests.toString(),
+        line.promptTokens.toString(),
+        line.cachedTokens.toString(),
+        line.completionTokens.toString(),
+        line.costPicoEur.toString(),
+        line.amountCents.toString(),
+      ],
+    );
+  }
+  const [invoice] = await selectInvoices(db, "id = $1", [id]);
+  return invoice!;
+}
+
+const COLUMNS = `id, account_id, to_char(period, 'YYYY-MM') AS month, status, currency, tax_rate::text AS tax_rate,
+  cost_pico_eur::text AS cost, subtotal_cents::text AS subtotal, tax_cents::text AS tax, total_cents::text AS total,
+  generated_at, generated_by, issued_at, issued_by, due_at, paid_at, paid_by, disputed_at, disputed_by, dispute_reason`;
+
+async function selectInvoices(db: Db, where: string, params: unknown[]): Promise<Invoice[]> {
+  const result = await db.query(
+    `SELECT ${COLUMNS} FROM invoices WHERE ${where} ORDER BY period, account_id`,
+    params,
+  );
+  return result.rows.map(toInvoice);
+}
+
+export interface InvoiceFilter {
+  month?: string | undefined;
+  accountId?: string | undefined;
+  status?: InvoiceStatus | undefined;
+}
+
+export function listInvoices(db: Db, filter: InvoiceFilter = {}): Promise<Invoice[]> {
+  const period = filter.month ? parseMonth(filter.month).start : null;
+  return selectInvoices(
+    db,
+    "($1::date IS NULL OR period = $1) AND ($2::text IS NULL OR account_id = $2) AND ($3::text IS NULL OR status = $3)",
+    [period, filter.accountId ?? null, filter.status ?? null],
+  );
+}
+
+export async function getInvoice(db: Db, id: string): Promise<{ invoice: Invoice; lines: InvoiceLine[] }> {
+  const [invoice] = await selectInvoices(db, "id = $1", [id]);
+  if (!invoice) throw new StoreError("not_found", `There is no invoice ${id}.`);
+  const result = await db.query(
+    `SELECT model, requests::text AS requests, prompt_tokens::text AS prompt, cached_tokens::text AS cached,
+       completion_tokens::text AS completion, cost_pico_eur::text AS cost, amount_cents::text AS amount
+     FROM invoice_lines WHERE invoice_id = $1 ORDER BY model`,
+    [id],
+  );
+  const lines = result.rows.map((row) => ({
+    model: row.model as string,
+    requests: BigInt(row.requests),
+    promptTokens: BigInt(row.prompt),
+    cachedTokens: BigInt(row.cached),
+    completionTokens: BigInt(row.completion),
+    costPicoEur: BigInt(row.cost),
+    amountCents: BigInt(row.amount),
+  }));
+  return { invoice, lines };
+}
+
+function toInvoice(row: Record<string, unknown>): Invoice {
+  return {
+    id: row.id as string,
+    accountId: row.account_id as string,
+    month: row.month as string,
+    status: row.status as InvoiceStatus,
+    currency: "EUR",
+    // numeric(6,4) prints "0.1900"; show it as it was given.
+    taxRate: (row.tax_rate as string).replace(/\.?0+$/, ""),
+    costPicoEur: BigInt(row.cost as string),
+    subtotalCents: BigInt(row.subtotal as string),
+    taxCents: BigInt(row.tax as string),
+    totalCents: BigInt(row.total as string),
+    generatedAt: row.generated_at as Date,
+    generatedBy: row.generated_by as string,
+    issuedAt: (row.issued_at as Date | null) ?? null,
+    issuedBy: (row.issued_by as string | null) ?? null,
+    dueAt: (row.due_at as Date | null) ?? null,
+    paidAt: (row.paid_at as Date | null) ?? null,
+    paidBy: (row.paid_by as string | null) ?? null,
+    disputedAt: (row.disputed_at as Date | null) ?? null,
+    disputedBy: (row.disputed_by as string | null) ?? null,
+    disputeReason: (row.dispute_reason as string | null) ?? null,
+  };
+}
