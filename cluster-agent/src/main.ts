@@ -2,8 +2,9 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { loadPepper } from "./admission/api-key.js";
-import { KeyCache } from "./admission/key-cache.js";
+import { KeyCache, type KeyNotification } from "./admission/key-cache.js";
 import { type Admission, startAdmission } from "./admission/setup.js";
+import type { SuspensionNotice } from "./admission/suspensions.js";
 import { InFlightRequests } from "./api/in-flight.js";
 import { ModelRegistry } from "./api/models.js";
 import { createApiServer } from "./api/server.js";
@@ -49,7 +50,7 @@ async function defaultModels(config: AgentConfig, logger: Logger): Promise<Model
   return [{ id: DEFAULT_MODEL_ID, runtime: "embedded", path, parallel: 4, threads: 1, gpuLayers: "auto" }];
 }
 
-function createRuntime(model: ModelConfig, logger: Logger): Runtime {
+function createRuntime(model: ModelConfig, config: AgentConfig, logger: Logger): Runtime {
   if (model.runtime === "embedded") {
     return new EmbeddedRuntime({
       modelPath: model.path,
@@ -58,6 +59,7 @@ function createRuntime(model: ModelConfig, logger: Logger): Runtime {
       threads: model.threads === 0 ? undefined : model.threads,
       gpuLayers: model.gpuLayers,
       contextSize: model.contextSize,
+      promptCacheTtlMs: config.cache.promptTtlSeconds * 1000,
       logger,
     });
   }
@@ -88,6 +90,30 @@ function createRuntime(model: ModelConfig, logger: Logger): Runtime {
   });
 }
 
+/**
+ * A suspended, restricted or closed (erased) account's cached prompt state leaves RAM at once, on every
+ * model, rather than waiting for its idle TTL.
+ */
+function dropCachedPromptsOnSanctions(
+  models: ModelRegistry,
+  keys: KeyCache,
+  admission: Admission,
+  logger: Logger,
+): void {
+  const drop = (accountId: string) => {
+    for (const { runtime } of models.list())
+      runtime.dropScope?.(accountId).catch((error: Error) =>
+        logger.warn({ err: { message: error.message } }, "could not drop cached prompt state"),
+      );
+  };
+  admission.suspensions.on("applied", (notice: SuspensionNotice) => {
+    if (notice.targetType === "account" && notice.state === "suspended" && !notice.lifted) drop(notice.target);
+  });
+  keys.on("change", (note: KeyNotification) => {
+    if (note.kind === "account" && note.status !== "active") drop(note.id);
+  });
+}
+
 /** Starts one agent: store, key cache, runtimes, public API, node registry. */
 export async function startAgent(
   config: AgentConfig,
@@ -107,7 +133,7 @@ export async function startAgent(
 
     const models = new ModelRegistry();
     for (const model of await defaultModels(config, logger)) {
-      const runtime = createRuntime(model, logger);
+      const runtime = createRuntime(model, config, logger);
       models.add({
         runtime,
         scheduler: new Scheduler({
@@ -123,6 +149,7 @@ export async function startAgent(
 
     const inFlight = new InFlightRequests();
     const admission = await startAdmission(config, store, inFlight, logger, cleanup);
+    dropCachedPromptsOnSanctions(models, keys, admission, logger);
     const server = createApiServer({
       models,
       authenticator: keys,
