@@ -102,12 +102,15 @@ function dropCachedPromptsOnSanctions(
 ): void {
   const drop = (accountId: string) => {
     for (const { runtime } of models.list())
-      runtime.dropScope?.(accountId).catch((error: Error) =>
-        logger.warn({ err: { message: error.message } }, "could not drop cached prompt state"),
-      );
+      runtime
+        .dropScope?.(accountId)
+        .catch((error: Error) =>
+          logger.warn({ err: { message: error.message } }, "could not drop cached prompt state"),
+        );
   };
   admission.suspensions.on("applied", (notice: SuspensionNotice) => {
-    if (notice.targetType === "account" && notice.state === "suspended" && !notice.lifted) drop(notice.target);
+    if (notice.targetType === "account" && notice.state === "suspended" && !notice.lifted)
+      drop(notice.target);
   });
   keys.on("change", (note: KeyNotification) => {
     if (note.kind === "account" && note.status !== "active") drop(note.id);

@@ -9,8 +9,8 @@ import { getLlama, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 import { decode } from "./decode.js";
-import { SequencePool } from "./prompt-cache.js";
 import { createPromptBuilder, type PromptBuilder } from "./prompt.js";
+import { SequencePool } from "./prompt-cache.js";
 import type {
   DeltaSink,
   GenerationRequest,

@@ -73,7 +73,10 @@ export class SequencePool {
    */
   async acquire(prompt: readonly Token[], scope: string | undefined): Promise<Lease> {
     const free = this.slots.filter((s) => !s.busy);
-    if (free.length === 0) throw new Error(`no free sequence: ${this.slots.length} slots are busy (the scheduler must not overbook)`);
+    if (free.length === 0)
+      throw new Error(
+        `no free sequence: ${this.slots.length} slots are busy (the scheduler must not overbook)`,
+      );
     // At least one prompt token is evaluated fresh: the logits of the last one start the generation.
     const limit = prompt.length - 1;
     let chosen: Slot | undefined;
@@ -177,9 +180,8 @@ export class SequencePool {
       if (!slot.busy && slot.scope !== undefined) earliest = Math.min(earliest, slot.lastUsed);
     if (earliest === Number.POSITIVE_INFINITY) return;
     const delay = Math.max(0, earliest + this.options.ttlMs - this.now());
+    // Not unref'd: the expiry must happen even in a process with nothing else to do; unload disposes it.
     this.timer = setTimeout(() => void this.expire(), delay);
-    // Cached prompts must never keep a stopping process alive.
-    this.timer.unref();
   }
 
   private async expire(): Promise<void> {
