@@ -15,6 +15,7 @@ let dataDir: string;
 let agent: AgentProcess;
 let alice: OpenAI;
 let bob: OpenAI;
+let carol: { client: OpenAI; accountId: string };
 const MODEL = "tiny";
 
 before(async () => {
@@ -34,6 +35,11 @@ before(async () => {
     apiKey: createAccountWithKey(dataDir, "Alice").token,
     maxRetries: 0,
   });
+  const c = createAccountWithKey(dataDir, "Carol");
+  carol = {
+    client: new OpenAI({ baseURL: agent.baseURL, apiKey: c.token, maxRetries: 0 }),
+    accountId: c.accountId,
+  };
   bob = new OpenAI({
     baseURL: agent.baseURL,
     apiKey: createAccountWithKey(dataDir, "Bob").token,
@@ -108,4 +114,29 @@ test("streamed responses report cached tokens in the final usage chunk", async (
   for await (const chunk of stream)
     if (chunk.usage) cached = chunk.usage.prompt_tokens_details?.cached_tokens ?? -1;
   assert.ok(cached > 100, `cached ${cached}`);
+});
+
+/** Asks until the answer is not a 403: the agent applies (un)suspensions by NOTIFY, within moments. */
+async function untilStatus(client: OpenAI, question: string, wanted: "refused" | "served") {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    try {
+      const response = await ask(client, question);
+      if (wanted === "served") return response;
+    } catch (error) {
+      if (!(error instanceof OpenAI.PermissionDeniedError)) throw error;
+      if (wanted === "refused") return undefined;
+    }
+  }
+  throw new Error(`never ${wanted}`);
+}
+
+test("a suspension drops the account's cached prompts: after it is lifted nothing is reused", async () => {
+  await ask(carol.client, "Remember this prefix.");
+  assert.ok(usageOf(await ask(carol.client, "Remember this prefix too.")).cachedTokens > 0);
+
+  cli(dataDir, "suspend", "--account", carol.accountId, "--reason", "non_payment");
+  await untilStatus(carol.client, "Suspended?", "refused");
+  cli(dataDir, "unsuspend", "--account", carol.accountId, "--note", "paid");
+  const back = await untilStatus(carol.client, "Remember this prefix.", "served");
+  assert.equal(usageOf(back!).cachedTokens, 0, "the cached state went with the suspension");
 });
