@@ -46,6 +46,7 @@ export class SequencePool {
   private readonly slots: Slot[];
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
+  private disposed = false;
 
   constructor(
     sequences: LlamaContextSequence[],
@@ -118,7 +119,13 @@ export class SequencePool {
   async release(sequence: LlamaContextSequence, keep: boolean): Promise<void> {
     const slot = this.slots.find((s) => s.sequence === sequence);
     if (!slot) return;
-    const caching = keep && !slot.dropped && slot.scope !== undefined && this.options.ttlMs > 0;
+    const caching =
+      keep &&
+      !this.disposed &&
+      !sequence.disposed &&
+      !slot.dropped &&
+      slot.scope !== undefined &&
+      this.options.ttlMs > 0;
     try {
       if (!caching) {
         slot.scope = undefined;
@@ -146,7 +153,9 @@ export class SequencePool {
     return cleared.length;
   }
 
+  /** Stops the TTL timer for good: a request ending after unload must not re-arm it. */
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -175,6 +184,7 @@ export class SequencePool {
   private schedule(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.disposed) return;
     let earliest = Number.POSITIVE_INFINITY;
     for (const slot of this.slots)
       if (!slot.busy && slot.scope !== undefined) earliest = Math.min(earliest, slot.lastUsed);
