@@ -2,15 +2,15 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { loadPepper } from "./admission/api-key.js";
-import { KeyCache, type KeyNotification } from "./admission/key-cache.js";
+import { KeyCache } from "./admission/key-cache.js";
 import { type Admission, startAdmission } from "./admission/setup.js";
-import type { SuspensionNotice } from "./admission/suspensions.js";
 import { InFlightRequests } from "./api/in-flight.js";
 import { ModelRegistry } from "./api/models.js";
 import { createApiServer } from "./api/server.js";
 import { createLogger, type Logger } from "./common/log.js";
 import { VERSION } from "./common/version.js";
 import type { AgentConfig, ModelConfig } from "./config/schema.js";
+import { dropCachedPromptsOnSanctions } from "./runtime/cache-drops.js";
 import { EmbeddedRuntime } from "./runtime/embedded.js";
 import { ExternalRuntime } from "./runtime/external.js";
 import { Supervisor } from "./runtime/supervisor.js";
@@ -90,33 +90,6 @@ function createRuntime(model: ModelConfig, config: AgentConfig, logger: Logger):
   });
 }
 
-/**
- * A suspended, restricted or closed (erased) account's cached prompt state leaves RAM at once, on every
- * model, rather than waiting for its idle TTL.
- */
-function dropCachedPromptsOnSanctions(
-  models: ModelRegistry,
-  keys: KeyCache,
-  admission: Admission,
-  logger: Logger,
-): void {
-  const drop = (accountId: string) => {
-    for (const { runtime } of models.list())
-      runtime
-        .dropScope?.(accountId)
-        .catch((error: Error) =>
-          logger.warn({ err: { message: error.message } }, "could not drop cached prompt state"),
-        );
-  };
-  admission.suspensions.on("applied", (notice: SuspensionNotice) => {
-    if (notice.targetType === "account" && notice.state === "suspended" && !notice.lifted)
-      drop(notice.target);
-  });
-  keys.on("change", (note: KeyNotification) => {
-    if (note.kind === "account" && note.status !== "active") drop(note.id);
-  });
-}
-
 /** Starts one agent: store, key cache, runtimes, public API, node registry. */
 export async function startAgent(
   config: AgentConfig,
@@ -152,7 +125,12 @@ export async function startAgent(
 
     const inFlight = new InFlightRequests();
     const admission = await startAdmission(config, store, inFlight, logger, cleanup);
-    dropCachedPromptsOnSanctions(models, keys, admission, logger);
+    dropCachedPromptsOnSanctions({
+      runtimes: () => models.list().map((m) => m.runtime),
+      suspensions: admission.suspensions,
+      keys,
+      logger,
+    });
     const server = createApiServer({
       models,
       authenticator: keys,
