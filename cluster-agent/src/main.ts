@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "./common/log.js";
 import { VERSION } from "./common/version.js";
 import type { AgentConfig, ModelConfig } from "./config/schema.js";
 import { StorePriceBook } from "./metering/price-book.js";
+import { dropCachedPromptsOnSanctions } from "./runtime/cache-drops.js";
 import { EmbeddedRuntime } from "./runtime/embedded.js";
 import { ExternalRuntime } from "./runtime/external.js";
 import { Supervisor } from "./runtime/supervisor.js";
@@ -52,7 +53,7 @@ async function defaultModels(config: AgentConfig, logger: Logger): Promise<Model
   return [{ id: DEFAULT_MODEL_ID, runtime: "embedded", path, parallel: 4, threads: 1, gpuLayers: "auto" }];
 }
 
-function createRuntime(model: ModelConfig, logger: Logger): Runtime {
+function createRuntime(model: ModelConfig, config: AgentConfig, logger: Logger): Runtime {
   if (model.runtime === "embedded") {
     return new EmbeddedRuntime({
       modelPath: model.path,
@@ -61,6 +62,7 @@ function createRuntime(model: ModelConfig, logger: Logger): Runtime {
       threads: model.threads === 0 ? undefined : model.threads,
       gpuLayers: model.gpuLayers,
       contextSize: model.contextSize,
+      promptCacheTtlMs: config.cache.promptTtlSeconds * 1000,
       logger,
     });
   }
@@ -113,7 +115,7 @@ export async function startAgent(
 
     const models = new ModelRegistry();
     for (const model of await defaultModels(config, logger)) {
-      const runtime = createRuntime(model, logger);
+      const runtime = createRuntime(model, config, logger);
       models.add({
         runtime,
         scheduler: new Scheduler({
@@ -129,6 +131,12 @@ export async function startAgent(
 
     const inFlight = new InFlightRequests();
     const admission = await startAdmission(config, store, inFlight, logger, cleanup);
+    dropCachedPromptsOnSanctions({
+      runtimes: () => models.list().map((m) => m.runtime),
+      suspensions: admission.suspensions,
+      keys,
+      logger,
+    });
     const server = createApiServer({
       models,
       authenticator: keys,

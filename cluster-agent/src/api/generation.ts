@@ -39,7 +39,7 @@ function responseFormat(body: ChatCompletionRequest): ResponseFormat | undefined
   return { type: "json_schema", name: spec.name, schema: spec.schema ?? {}, strict: spec.strict ?? false };
 }
 
-function toGeneration(kind: Kind, body: Body, signal: CancelSignal): GenerationRequest {
+function toGeneration(kind: Kind, body: Body, signal: CancelSignal, cacheScope: string): GenerationRequest {
   // Written out rather than spread: one object shape per kind keeps this per-request path monomorphic.
   const stop = body.stop == null ? undefined : typeof body.stop === "string" ? [body.stop] : body.stop;
   if (kind === "chat") {
@@ -56,6 +56,7 @@ function toGeneration(kind: Kind, body: Body, signal: CancelSignal): GenerationR
       seed: body.seed ?? undefined,
       stop,
       responseFormat: responseFormat(chat),
+      cacheScope,
       signal,
     };
   }
@@ -69,6 +70,7 @@ function toGeneration(kind: Kind, body: Body, signal: CancelSignal): GenerationR
     seed: body.seed ?? undefined,
     stop,
     responseFormat: undefined,
+    cacheScope,
     signal,
   };
 }
@@ -161,7 +163,8 @@ export async function handleGeneration(
     if (!raw.writableFinished) abort.abort();
   });
 
-  const generation = toGeneration(kind, body, abort.signal);
+  // Prompt-cache state is shared within an account only, never across accounts.
+  const generation = toGeneration(kind, body, abort.signal, principal.accountId);
   const promptTokens = await settleMaxTokens(served, generation, requestedMaxTokens(kind, body));
   const call: Call = {
     kind,

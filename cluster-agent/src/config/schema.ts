@@ -179,6 +179,13 @@ export const configSchema = z
       })
       .strict()
       .default({ queueLimit: 256, queueTimeoutMs: 30_000 }),
+    cache: z
+      .object({
+        /** Idle time after which an account's cached prompt prefix (KV state, RAM only) is cleared; 0: no caching. */
+        promptTtlSeconds: z.number().int().min(0).max(86_400).default(300),
+      })
+      .strict()
+      .default({ promptTtlSeconds: 300 }),
     keys: z
       .object({
         /** Full reload of keys from the store, besides LISTEN/NOTIFY. */

@@ -14,9 +14,11 @@ const REPLACEMENT_CHARACTER = "\uFFFD";
 
 export interface DecodeInput {
   model: LlamaModel;
-  /** A sequence with no tokens in it. */
+  /** A sequence holding exactly the first `cached` prompt tokens. */
   sequence: LlamaContextSequence;
   prompt: Token[];
+  /** Prompt tokens already evaluated in the sequence (a reused prefix); fewer than prompt.length. */
+  cached: number;
   /** Most tokens to generate: maxTokens, or less where the context ends first. */
   budget: number;
   request: GenerationRequest;
@@ -26,7 +28,7 @@ export interface DecodeInput {
 }
 
 export async function decode(input: DecodeInput): Promise<GenerationResult> {
-  const { model, sequence, prompt, budget, request, grammar, onDelta } = input;
+  const { model, sequence, prompt, cached, budget, request, grammar, onDelta } = input;
   const stops = [...input.stops];
   // A grammar brings its own stop triggers: the JSON one stops a flood of whitespace after the value.
   for (const trigger of grammar?.stopGenerationTriggers ?? []) {
@@ -40,7 +42,7 @@ export async function decode(input: DecodeInput): Promise<GenerationResult> {
   let finishReason: GenerationResult["finishReason"] = "stop";
   let aborted = false;
 
-  const tokens = sequence.evaluate(prompt, {
+  const tokens = sequence.evaluate(cached === 0 ? prompt : prompt.slice(cached), {
     temperature: request.temperature ?? 1,
     topP: request.topP ?? 1,
     ...(request.seed === undefined ? {} : { seed: request.seed }),
@@ -73,6 +75,6 @@ export async function decode(input: DecodeInput): Promise<GenerationResult> {
     text: stream.finish(),
     finishReason,
     aborted,
-    usage: { promptTokens: prompt.length, completionTokens: generated, cachedTokens: 0 },
+    usage: { promptTokens: prompt.length, completionTokens: generated, cachedTokens: cached },
   };
 }

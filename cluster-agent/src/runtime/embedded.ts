@@ -4,12 +4,13 @@
  * token, so every billed token is one the model evaluated or sampled, counted, not estimated.
  */
 import { availableParallelism } from "node:os";
-import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel } from "node-llama-cpp";
+import type { Llama, LlamaContext, LlamaGrammar, LlamaModel } from "node-llama-cpp";
 import { getLlama, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 import { decode } from "./decode.js";
 import { createPromptBuilder, type PromptBuilder } from "./prompt.js";
+import { SequencePool } from "./prompt-cache.js";
 import type {
   DeltaSink,
   GenerationRequest,
@@ -35,10 +36,18 @@ export interface EmbeddedRuntimeOptions {
   contextSize?: number;
   ownedBy?: string;
   logger?: Logger;
+  /**
+   * How long a sequence keeps a scope's evaluated tokens for reuse after its request (default 300 000);
+   * 0 clears every sequence after each request.
+   */
+  promptCacheTtlMs?: number;
+  /** Told whenever cached prompt state was cleared by its TTL or by dropScope. */
+  onCacheDrop?: (event: { reason: "ttl" | "scope"; sequences: number }) => void;
 }
 
 /** Each slot's KV cache costs memory in proportion to the context; huge training contexts are opt-in. */
 const DEFAULT_CONTEXT_CAP = 8192;
+const DEFAULT_PROMPT_CACHE_TTL_MS = 300_000;
 
 type GpuMode = "auto" | false;
 const llamas = new Map<GpuMode, Promise<Llama>>();
@@ -74,7 +83,7 @@ interface Loaded {
   model: LlamaModel;
   context: LlamaContext;
   prompts: PromptBuilder;
-  free: LlamaContextSequence[];
+  pool: SequencePool;
   jsonGrammar?: LlamaGrammar;
 }
 
@@ -130,9 +139,16 @@ export class EmbeddedRuntime implements Runtime {
         sequences: this.slots,
         threads: this.options.threads ?? availableParallelism(),
       });
-      const free = Array.from({ length: this.slots }, () => context.getSequence());
+      const sequences = Array.from({ length: this.slots }, () => context.getSequence());
+      const pool = new SequencePool(sequences, {
+        ttlMs: this.options.promptCacheTtlMs ?? DEFAULT_PROMPT_CACHE_TTL_MS,
+        onDrop: (event) => {
+          log?.debug(event, "cached prompt state cleared");
+          this.options.onCacheDrop?.(event);
+        },
+      });
       const prompts = createPromptBuilder(model, resolveChatWrapper(model));
-      this.loaded = { llama, model, context, prompts, free };
+      this.loaded = { llama, model, context, prompts, pool };
       this.info = { ...this.info, contextLength: context.contextSize };
       this.state = "loaded";
       log?.info(
@@ -151,6 +167,7 @@ export class EmbeddedRuntime implements Runtime {
     if (!loaded) return;
     this.loaded = undefined;
     this.state = "not loaded";
+    loaded.pool.dispose();
     // Disposing the context aborts sequences still generating; their generate() calls then reject.
     await loaded.context.dispose();
     await loaded.model.dispose();
@@ -168,6 +185,14 @@ export class EmbeddedRuntime implements Runtime {
 
   async health(): Promise<RuntimeHealth> {
     return { ok: this.loaded !== undefined, detail: this.state };
+  }
+
+  /**
+   * Clears every sequence holding `scope`'s cached prompt state now (one in use: when its request ends),
+   * so a suspended, restricted or erased account's prompts leave RAM at once.
+   */
+  async dropScope(scope: string): Promise<void> {
+    await this.loaded?.pool.dropScope(scope);
   }
 
   async countPromptTokens(request: GenerationRequest): Promise<number> {
@@ -191,13 +216,10 @@ export class EmbeddedRuntime implements Runtime {
       );
     const grammar = await this.grammarFor(loaded, request.responseFormat);
 
-    const sequence = loaded.free.pop();
-    if (!sequence)
-      throw new Error(`no free sequence: ${this.slots} slots are busy (the scheduler must not overbook)`);
+    const { sequence, cached } = await loaded.pool.acquire(prompt, request.cacheScope);
     this.active++;
+    let keep = false;
     try {
-      // A sequence may still hold a previous caller's tokens if an earlier cleanup failed.
-      if (sequence.nextTokenIndex !== 0) await sequence.clearHistory();
       const stops = [
         ...(request.stop ?? []),
         ...(request.kind === "chat" ? loaded.prompts.chatStopStrings : []),
@@ -206,6 +228,7 @@ export class EmbeddedRuntime implements Runtime {
         model: loaded.model,
         sequence,
         prompt,
+        cached,
         budget: Math.min(request.maxTokens, room),
         request,
         stops,
@@ -215,14 +238,14 @@ export class EmbeddedRuntime implements Runtime {
       this.totals.requests++;
       this.totals.promptTokens += result.usage.promptTokens;
       this.totals.completionTokens += result.usage.completionTokens;
+      keep = true;
       return result;
     } finally {
-      // Prompts and outputs live only for the request: drop the KV state before the slot is reused.
-      // The slot goes back even if that fails; the next request clears it before use.
+      // Without a cache scope (or after a failure) the KV state is dropped before the slot is reused;
+      // with one it stays in RAM for that scope alone, until its idle TTL or dropScope.
       try {
-        if (!sequence.disposed) await sequence.clearHistory();
+        await loaded.pool.release(sequence, keep);
       } finally {
-        if (!sequence.disposed) loaded.free.push(sequence);
         this.active--;
       }
     }

@@ -26,6 +26,11 @@ interface GenerationCommon {
   seed?: number;
   stop?: string[];
   responseFormat?: ResponseFormat;
+  /**
+   * Who may share prompt-cache state with this request: the account id. Requests of different scopes
+   * never reuse each other's evaluated prompts. Runtimes that do not cache ignore it; absent: no caching.
+   */
+  cacheScope?: string;
   /** Aborted when the client disconnects or the request is cancelled; the slot must be freed. */
   signal: CancelSignal;
 }
@@ -101,6 +106,8 @@ export interface Runtime {
   generate(request: GenerationRequest, onDelta?: DeltaSink): Promise<GenerationResult>;
   /** Exact prompt token count for a request, as generate() would bill it. */
   countPromptTokens(request: GenerationRequest): Promise<number>;
+  /** Drops whatever prompt-cache state a scope (account) holds; runtimes without a cache omit it. */
+  dropScope?(scope: string): Promise<void>;
   stats(): RuntimeStats;
   health(): Promise<RuntimeHealth>;
 }

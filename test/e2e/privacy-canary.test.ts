@@ -1,0 +1,249 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
+import OpenAI from "openai";
+import pg from "pg";
+import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
+
+/**
+ * The first promise, checked the hard way: a unique canary rides in every prompt of a full run (chat,
+ * completions, streams, JSON mode, cached prefixes, failures, an abort), then every byte the agent left
+ * behind (data dir, PostgreSQL's files and WAL, a dump of every table, the spool, all logs) is searched
+ * for it. Prompts may live in memory only; finding the canary anywhere is a leak.
+ */
+
+const CANARY = `CANARY-${randomBytes(12).toString("hex")}`;
+const MODEL = "tiny";
+
+let dataDir: string;
+let dumpDir: string;
+let agent: AgentProcess;
+let stdout = "";
+
+before(async () => {
+  dataDir = tempDir("canary");
+  dumpDir = tempDir("canary-dump");
+  const modelPath = join(dataDir, "tiny.gguf");
+  cli(dataDir, "model", "make-tiny", "--out", modelPath);
+  agent = await startAgent(
+    dataDir,
+    ["--model", `${MODEL}=${modelPath}`, "--parallel", "2", "--threads", "1", "--log-level", "debug"],
+    { api: { bodyLimitBytes: 64 * 1024 } },
+  );
+  agent.process.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+});
+
+after(async () => {
+  await agent?.stop();
+  removeDir(dataDir);
+  removeDir(dumpDir);
+});
+
+/** Every needle a leaked canary could take in bytes: UTF-8 and UTF-16LE, as sent and lower-cased. */
+const needles = [CANARY, CANARY.toLowerCase()].flatMap((text) => [
+  Buffer.from(text, "utf8"),
+  Buffer.from(text, "utf16le"),
+]);
+
+/** Paths of regular files under `dir` (links and sockets are not followed) that contain a needle. */
+function scan(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...scan(path));
+    else if (entry.isFile() && lstatSync(path).isFile()) {
+      const bytes = readFileSync(path);
+      if (needles.some((needle) => bytes.includes(needle))) found.push(path);
+    }
+  }
+  return found;
+}
+
+const system = `You keep secrets. The secret is ${CANARY}.`;
+const chatMessages = (question: string) => [
+  { role: "system" as const, content: system },
+  { role: "user" as const, content: `${question} ${CANARY}` },
+];
+
+function post(path: string, body: string, token: string) {
+  return fetch(`${agent.baseURL}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body,
+  });
+}
+
+test("a full run leaves the canary nowhere: data dir, PostgreSQL files, dump, spool, logs", async () => {
+  const { token, keyId } = createAccountWithKey(dataDir, "Canary");
+  const client = new OpenAI({ baseURL: agent.baseURL, apiKey: token, maxRetries: 0 });
+
+  // Successful requests of every kind.
+  await client.chat.completions.create({
+    model: MODEL,
+    messages: chatMessages("Plain chat."),
+    max_tokens: 8,
+  });
+  for await (const _ of await client.chat.completions.create({
+    model: MODEL,
+    messages: chatMessages("Streamed chat."),
+    max_tokens: 8,
+    stream: true,
+    stream_options: { include_usage: true },
+    stop: [CANARY],
+  }));
+  await client.completions.create({ model: MODEL, prompt: `Complete this: ${CANARY}`, max_tokens: 8 });
+  for await (const _ of await client.completions.create({
+    model: MODEL,
+    prompt: `Stream this: ${CANARY}`,
+    max_tokens: 8,
+    stream: true,
+  }));
+  await client.chat.completions.create({
+    model: MODEL,
+    messages: chatMessages("Answer in JSON."),
+    max_tokens: 8,
+    response_format: { type: "json_object" },
+  });
+  // The same long prefix twice: the second is served from the account's cached prompt state.
+  const cachedPrefix = chatMessages("Cached prefix, same question.");
+  await client.chat.completions.create({
+    model: MODEL,
+    messages: cachedPrefix,
+    max_tokens: 8,
+    temperature: 0,
+  });
+  const cached = await client.chat.completions.create({
+    model: MODEL,
+    messages: cachedPrefix,
+    max_tokens: 8,
+    temperature: 0,
+  });
+  assert.ok((cached.usage?.prompt_tokens_details?.cached_tokens ?? 0) > 0, "the cached path was exercised");
+
+  // Requests that fail, each carrying the canary.
+  const failures: [string, Response][] = [
+    [
+      "bad parameter",
+      await post(
+        "/chat/completions",
+        JSON.stringify({ model: MODEL, messages: chatMessages("Too hot."), temperature: 5 }),
+        token,
+      ),
+    ],
+    [
+      "bad role",
+      await post(
+        "/chat/completions",
+        JSON.stringify({ model: MODEL, messages: [{ role: CANARY, content: CANARY }] }),
+        token,
+      ),
+    ],
+    [
+      "oversized body",
+      await post("/completions", JSON.stringify({ model: MODEL, prompt: `${CANARY} `.repeat(4000) }), token),
+    ],
+    [
+      "malformed JSON",
+      await post("/chat/completions", `{"model": "${MODEL}", "messages": [${CANARY}]}`, token),
+    ],
+    [
+      "unknown model",
+      await post(
+        "/chat/completions",
+        JSON.stringify({ model: "nope", messages: chatMessages("Who?") }),
+        token,
+      ),
+    ],
+    [
+      "context exceeded",
+      await post("/completions", JSON.stringify({ model: MODEL, prompt: `${CANARY} `.repeat(600) }), token),
+    ],
+  ];
+  for (const [what, response] of failures) {
+    assert.ok(response.status >= 400 && response.status < 500, `${what}: ${response.status}`);
+    await response.text();
+  }
+
+  // A client that disconnects mid-stream.
+  const abort = new AbortController();
+  const streaming = await fetch(`${agent.baseURL}/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: MODEL, prompt: `Abort me: ${CANARY}`, max_tokens: 1500, stream: true }),
+    signal: abort.signal,
+  });
+  const reader = streaming.body!.getReader();
+  await reader.read();
+  abort.abort();
+  await reader.read().catch(() => {});
+
+  // A revoked key: the agent learns of the revocation by NOTIFY, so ask until it refuses.
+  cli(dataDir, "keys", "revoke", keyId);
+  let status = 0;
+  for (let attempt = 0; attempt < 200 && status !== 401; attempt++) {
+    const response = await post(
+      "/chat/completions",
+      JSON.stringify({ model: MODEL, messages: chatMessages("Revoked."), max_tokens: 1 }),
+      token,
+    );
+    status = response.status;
+    await response.text();
+  }
+  assert.equal(status, 401, "the revoked key is refused");
+
+  // Stop cleanly (flushing whatever buffers the agent holds), then open its database to dump it.
+  await agent.stop();
+  const server = await startEmbeddedPostgres({ dir: join(dataDir, "postgres") });
+  const db = new pg.Client({ connectionString: server.url });
+  await db.connect();
+  const dump: string[] = [];
+  try {
+    const tables = await db.query<{ schema: string; name: string }>(
+      `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+       WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'
+       ORDER BY 1, 2`,
+    );
+    assert.ok(tables.rows.length > 0);
+    for (const { schema, name } of tables.rows) {
+      const table = `${db.escapeIdentifier(schema)}.${db.escapeIdentifier(name)}`;
+      const rows = await db.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${table} t`);
+      dump.push(`-- ${table}`, ...rows.rows.map((r) => r.row));
+    }
+    // Everything PostgreSQL holds goes to its files: data pages, and a fresh WAL segment.
+    await db.query("CHECKPOINT");
+    await db.query("SELECT pg_switch_wal()");
+  } finally {
+    await db.end();
+    await server.stop();
+  }
+  assert.ok(
+    dump.some((line) => line.includes(keyId)),
+    "the dump holds the run's metadata (the key), so it is a real dump",
+  );
+  writeFileSync(join(dumpDir, "dump.sql"), dump.join("\n"));
+
+  // The scanner must be able to find a leak before its silence means anything.
+  const probeDir = join(dataDir, "postgres", "pgdata", "canary-probe");
+  mkdirSync(probeDir);
+  writeFileSync(join(probeDir, "utf8.bin"), Buffer.concat([randomBytes(64), Buffer.from(CANARY)]));
+  writeFileSync(join(probeDir, "utf16.bin"), Buffer.from(`x${CANARY}x`, "utf16le"));
+  assert.deepEqual(scan(probeDir).sort(), [join(probeDir, "utf16.bin"), join(probeDir, "utf8.bin")]);
+  assert.equal(scan(dataDir).length, 2, "the scan of the data dir reaches the probe");
+  rmSync(probeDir, { recursive: true });
+
+  assert.deepEqual(scan(dataDir), [], "the data dir (PostgreSQL files, WAL, spool, logs) holds no prompt");
+  assert.deepEqual(scan(dumpDir), [], "no table row holds a prompt");
+  assert.ok(agent.log().length > 0, "the log was captured");
+  for (const [name, text] of [
+    ["stderr", agent.log()],
+    ["stdout", stdout],
+  ] as const) {
+    assert.ok(!text.toLowerCase().includes(CANARY.toLowerCase()), `the agent's ${name} holds no prompt`);
+  }
+  assert.match(agent.log(), /"level":20/, "debug lines were written, so every log level was exercised");
+});
