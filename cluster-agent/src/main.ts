@@ -20,6 +20,7 @@ import type { Runtime } from "./runtime/types.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";
 import { openStore, type Store } from "./store/store.js";
+import { startUsageMaintenance } from "./store/usage-maintenance.js";
 
 /** The model a node serves when nothing is configured: the project's own tiny model, made on first use. */
 export const DEFAULT_MODEL_ID = "entrim-tiny";
@@ -105,6 +106,16 @@ export async function startAgent(
     for (const step of cleanup.reverse()) await step().catch(() => {});
   };
   try {
+    const usageMaintenance = startUsageMaintenance({
+      pool: store.pool,
+      retention: config.retention,
+      intervalMs: config.retention.maintenanceIntervalMinutes * 60_000,
+      logger,
+    });
+    // Today's partition exists before the first request is served, so no event waits in DEFAULT.
+    await usageMaintenance.runNow();
+    cleanup.push(() => usageMaintenance.stop());
+
     const pepper = await loadPepper({ dataDir: config.dataDir, env: process.env });
     const keys = new KeyCache({ store, pepper, logger, resyncIntervalMs: config.keys.resyncSeconds * 1000 });
     await keys.start();

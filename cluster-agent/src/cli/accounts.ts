@@ -7,6 +7,7 @@ import {
   listAccounts,
 } from "../store/accounts.js";
 import { CliError, output, table } from "./context.js";
+import { registerDataSubjectCommands } from "./data-subject.js";
 import { withStore } from "./store-context.js";
 
 export function registerAccountCommands(program: Command): void {
@@ -46,4 +47,6 @@ export function registerAccountCommands(program: Command): void {
         ),
       );
     });
+
+  registerDataSubjectCommands(accounts);
 }

@@ -194,6 +194,17 @@ export const configSchema = z
       .strict()
       .default({ resyncSeconds: 60 }),
     security: securitySchema,
+    retention: z
+      .object({
+        /** Days usage events (the per-request billing records) are kept. */
+        usageDays: z.number().int().min(1).max(3650).default(90),
+        /** Years invoices are kept after the end of the year they were issued in (tax law). */
+        taxYears: z.number().int().min(1).max(30).default(10),
+        /** How often the leader creates usage partitions ahead and applies retention. */
+        maintenanceIntervalMinutes: z.number().int().min(1).max(1440).default(60),
+      })
+      .strict()
+      .default({ usageDays: 90, taxYears: 10, maintenanceIntervalMinutes: 60 }),
     limits: z
       .object({
         /** Full reload of rate limits from the store, besides LISTEN/NOTIFY. */

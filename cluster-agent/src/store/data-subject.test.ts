@@ -1,0 +1,200 @@
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import { findTextAnywhere, insertUsageEvent } from "../test-support/data-protection.js";
+import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { upsertAbuseFlags } from "./abuse-flags.js";
+import { createAccount, getAccount } from "./accounts.js";
+import { createApiKey, listApiKeys } from "./api-keys.js";
+import {
+  eraseAccount,
+  erasedEmail,
+  exportAccount,
+  listActions,
+  restrictAccount,
+  unrestrictAccount,
+} from "./data-subject.js";
+import { StoreError } from "./db.js";
+import { insertSecurityEvents } from "./security-events.js";
+import { openStore, type Store } from "./store.js";
+import { createSuspension } from "./suspensions.js";
+
+let server: TestPostgres;
+let dataDir: string;
+let store: Store;
+const pepper = Buffer.alloc(32, 7);
+const by = "cli:tester";
+
+before(async () => {
+  server = await startTestPostgres();
+  dataDir = await makeTempDataDir();
+  store = await openStore({ databaseUrl: server.url, dataDir });
+});
+after(async () => {
+  await store.close();
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const storeError = (code: StoreError["code"], message: RegExp) => (error: unknown) =>
+  error instanceof StoreError && error.code === code && message.test(error.message);
+
+/** An account with something in every table that can hold data about it. */
+async function customer(name: string, email: string) {
+  const account = await createAccount(store.pool, { name, email, company: `${name} Company` });
+  const { key } = await createApiKey(store.pool, {
+    accountId: account.id,
+    name: `${name}'s laptop`,
+    createdBy: by,
+    pepper,
+  });
+  const now = Date.now();
+  for (const minutes of [3, 2, 1]) {
+    await insertUsageEvent(store.pool, {
+      accountId: account.id,
+      keyId: key.id,
+      receivedAt: new Date(now - minutes * 60_000),
+      userAgent: `curl/8 (${email})`,
+      clientIp: "198.51.100.23",
+    });
+  }
+  await insertSecurityEvents(store.pool, [
+    {
+      occurredAt: new Date(now - 60_000),
+      node: "node-a",
+      kind: "rate_limited",
+      ip: "198.51.100.23",
+      accountId: account.id,
+      keyId: key.id,
+      code: "rate_limit_exceeded",
+      detail: { limit: 10 },
+    },
+  ]);
+  await createSuspension(store.pool, {
+    targetType: "account",
+    target: account.id,
+    state: "warned",
+    reason: "abuse",
+    note: `called ${name} at ${email}`,
+    createdBy: by,
+  });
+  await upsertAbuseFlags(store.pool, [
+    {
+      subjectType: "account",
+      subject: account.id,
+      rule: "usage_spike",
+      firstSeen: new Date(now),
+      lastSeen: new Date(now),
+      count: 1,
+      // Evidence should never hold such text; erasure scrubs it all the same.
+      evidence: { node: `${email} spiked` },
+    },
+  ]);
+  return { account, key };
+}
+
+describe("data-subject rights", () => {
+  it("exports everything held about one account, deterministically and without secrets", async () => {
+    const { account, key } = await customer("Ada Export", "ada@export.example.com");
+    await customer("Someone Else", "else@export.example.com");
+    const first = await exportAccount(store.pool, account.id, by, new Date("2030-01-01T00:00:00Z"));
+    assert.equal(first.account.email, "ada@export.example.com");
+    assert.deepEqual(
+      first.keys.map((k) => k.id),
+      [key.id],
+    );
+    assert.ok(!("hmac" in first.keys[0]!), "never the key's HMAC");
+    assert.equal(first.usageEvents.length, 3);
+    assert.equal(first.usageEvents[0]!.cost_pico_eur, "9007199254740993", "bigint exact, as a string");
+    assert.equal(first.usageEvents[0]!.client_ip, "198.51.100.23");
+    assert.equal(first.suspensions.length, 1);
+    assert.equal(first.securityEvents.length, 1);
+    assert.equal(first.invoices, undefined, "no billing tables in this branch");
+    const sorted = [...first.usageEvents].sort((a, b) =>
+      String(a.received_at).localeCompare(String(b.received_at)),
+    );
+    assert.deepEqual(first.usageEvents, sorted);
+    const second = await exportAccount(store.pool, account.id, by, new Date("2030-01-01T00:00:00Z"));
+    assert.deepEqual(
+      { ...second, dataProtectionLog: [] },
+      { ...first, dataProtectionLog: [] },
+      "same data, same document",
+    );
+    assert.equal(second.dataProtectionLog.at(-1)?.action, "export", "exports are recorded");
+    await assert.rejects(
+      exportAccount(store.pool, "acct_nobodynobodynobody", by),
+      storeError("not_found", /no account/),
+    );
+  });
+
+  it("erases personal data everywhere, keeps amounts, and records who and why", async () => {
+    const name = "Grace Erase";
+    const email = "grace@erase.example.com";
+    const { account, key } = await customer(name, email);
+    const before = await exportAccount(store.pool, account.id, by);
+    const found = await findTextAnywhere(store.pool, [name, email]);
+    assert.ok(found.length >= 4, `the fixture holds the data in several tables: ${JSON.stringify(found)}`);
+
+    const done = await eraseAccount(store.pool, account.id, by, "ticket 4711");
+    assert.equal(done.counts.usageEvents, 3);
+    assert.equal(done.counts.securityEvents, 1);
+
+    assert.deepEqual(await findTextAnywhere(store.pool, [name, email, `${name} Company`]), []);
+    const erased = await getAccount(store.pool, account.id);
+    assert.equal(erased?.status, "closed");
+    assert.equal(erased?.email, erasedEmail(account.id));
+    assert.equal(erased?.company, null);
+    const [revoked] = await listApiKeys(store.pool, { accountId: account.id });
+    assert.ok(revoked?.revokedAt, "keys revoked");
+    assert.equal(revoked?.name, "");
+
+    const after = await exportAccount(store.pool, account.id, by);
+    const text = JSON.stringify(after);
+    for (const gone of [name, email, "198.51.100.23", "curl/8"]) assert.ok(!text.includes(gone), gone);
+    assert.deepEqual(
+      after.usageEvents.map((u) => [u.request_id, u.key_id, u.prompt_tokens, u.cost_pico_eur]),
+      before.usageEvents.map((u) => [u.request_id, u.key_id, u.prompt_tokens, u.cost_pico_eur]),
+      "usage amounts stay for billing and tax",
+    );
+    assert.equal(after.keys[0]?.id, key.id);
+    const log = await listActions(store.pool, account.id);
+    const erasure = log.find((a) => a.action === "erase");
+    assert.equal(erasure?.performedBy, by);
+    assert.equal(erasure?.reason, "ticket 4711");
+
+    await assert.rejects(
+      eraseAccount(store.pool, account.id, by, "again"),
+      storeError("conflict", /already erased/),
+    );
+    await assert.rejects(eraseAccount(store.pool, account.id, by, " "), storeError("invalid", /reason/));
+    // The address is free for a new account: erasure closed the old one.
+    await createAccount(store.pool, { name: "Grace again", email });
+  });
+
+  it("restricts and unrestricts, recording who and why, and refuses impossible changes", async () => {
+    const account = await createAccount(store.pool, { name: "Rita", email: "rita@restrict.example.com" });
+    await restrictAccount(store.pool, account.id, by, "customer disputes accuracy");
+    assert.equal((await getAccount(store.pool, account.id))?.status, "restricted");
+    await assert.rejects(
+      restrictAccount(store.pool, account.id, by, "twice"),
+      storeError("conflict", /is restricted; only an active account can be restricted/),
+    );
+    await unrestrictAccount(store.pool, account.id, by, "resolved");
+    assert.equal((await getAccount(store.pool, account.id))?.status, "active");
+    await assert.rejects(
+      unrestrictAccount(store.pool, account.id, by),
+      storeError("conflict", /only a restricted account/),
+    );
+    await assert.rejects(
+      restrictAccount(store.pool, "acct_nobodynobodynobody", by, "x"),
+      storeError("not_found", /no account/),
+    );
+    assert.deepEqual(
+      (await listActions(store.pool, account.id)).map((a) => [a.action, a.performedBy, a.reason]),
+      [
+        ["restrict", by, "customer disputes accuracy"],
+        ["unrestrict", by, "resolved"],
+      ],
+    );
+  });
+});

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import { insertUsageEvent } from "../test-support/data-protection.js";
+import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { listPartitions } from "./partitions.js";
+import { startSecurityMaintenance } from "./security-maintenance.js";
+import { openStore, type Store } from "./store.js";
+import {
+  invoiceRetentionCutoff,
+  mustKeepInvoice,
+  runUsageMaintenance,
+  startUsageMaintenance,
+} from "./usage-maintenance.js";
+
+let server: TestPostgres;
+let dataDir: string;
+let store: Store;
+
+before(async () => {
+  server = await startTestPostgres();
+  dataDir = await makeTempDataDir();
+  store = await openStore({ databaseUrl: server.url, dataDir });
+});
+after(async () => {
+  await store.close();
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const retention = { usageDays: 90, taxYears: 10 };
+const at = (iso: string) => new Date(iso);
+
+async function requestTimes(): Promise<string[]> {
+  const result = await store.pool.query<{ received_at: Date }>(
+    "SELECT received_at FROM usage_events ORDER BY received_at",
+  );
+  return result.rows.map((r) => r.received_at.toISOString());
+}
+
+describe("usage retention", () => {
+  it("keeps exactly 90 days: whole older days dropped, the straddling day trimmed", async () => {
+    // Maintenance at 2026-06-30 12:00 UTC: the cutoff is 2026-04-01 12:00 UTC (90 × 24 h before).
+    const now = at("2026-06-30T12:00:00Z");
+    const rows = [
+      "2026-03-31T23:59:59.999Z", // the whole day lies before the cutoff: its partition is dropped
+      "2026-04-01T11:59:59.999Z", // straddling day, older than 90 days: trimmed
+      "2026-04-01T12:00:00.000Z", // exactly 90 days old: kept
+      "2026-04-01T18:00:00.000Z",
+      "2026-06-30T11:00:00.000Z",
+    ];
+    const client = await store.pool.connect();
+    try {
+      // Days without a partition land in DEFAULT; a first pass at the older time makes their partitions.
+      await runUsageMaintenance(client, { ...retention, usageDays: 200 }, now);
+      for (const iso of rows) {
+        await insertUsageEvent(client, { accountId: "acct_x", keyId: "k", receivedAt: at(iso) });
+      }
+      await runUsageMaintenance(client, { ...retention, usageDays: 200 }, now);
+      assert.ok((await listPartitions(client, "usage_events")).includes("usage_events_20260331"));
+
+      const report = await runUsageMaintenance(client, retention, now);
+      assert.ok(report.dropped.includes("usage_events_20260331"));
+      assert.ok(!report.dropped.includes("usage_events_20260401"), "the straddling day's partition stays");
+      assert.equal(report.trimmed, 1);
+      assert.equal(report.invoicesKeptFrom, "2016-01-01T00:00:00.000Z");
+      assert.deepEqual(await requestTimes(), rows.slice(2));
+      const partitions = await listPartitions(client, "usage_events");
+      for (const ahead of ["20260630", "20260701", "20260702", "20260703"]) {
+        assert.ok(partitions.includes(`usage_events_${ahead}`), `partition for ${ahead}`);
+      }
+    } finally {
+      client.release();
+    }
+  });
+
+  it("keeps invoices for the tax period counted from the end of their year", () => {
+    const now = at("2037-01-01T00:00:00Z");
+    assert.equal(invoiceRetentionCutoff(now, 10).toISOString(), "2027-01-01T00:00:00.000Z");
+    // Issued on the last instant of 2026: kept through 2036, may go on 1 January 2037.
+    assert.equal(mustKeepInvoice(at("2026-12-31T23:59:59.999Z"), now, 10), false);
+    assert.equal(mustKeepInvoice(at("2026-12-31T23:59:59.999Z"), at("2036-12-31T23:59:59.999Z"), 10), true);
+    assert.equal(mustKeepInvoice(at("2027-01-01T00:00:00Z"), now, 10), true);
+    assert.throws(() => invoiceRetentionCutoff(now, 0), /positive integer/);
+  });
+
+  it("runs beside security retention on the same leader: separate locks, both jobs done", async () => {
+    const interval = 3_600_000;
+    const usage = startUsageMaintenance({ pool: store.pool, retention, intervalMs: interval });
+    const security = startSecurityMaintenance({ pool: store.pool, retentionDays: 30, intervalMs: interval });
+    try {
+      await Promise.all([usage.runNow(), security.runNow()]);
+    } finally {
+      await Promise.all([usage.stop(), security.stop()]);
+    }
+    const today = new Date().toISOString().slice(0, 10).replaceAll("-", "");
+    assert.ok((await listPartitions(store.pool, "usage_events")).includes(`usage_events_${today}`));
+    assert.ok((await listPartitions(store.pool, "security_events")).includes(`security_events_${today}`));
+  });
+});

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, test } from "node:test";
+import {
+  findTextAnywhere,
+  insertUsageEvent,
+} from "@entrim/cluster-agent/dist/test-support/data-protection.js";
+import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import OpenAI from "openai";
+import pg from "pg";
+import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
+
+/** Access, restriction and erasure through the real CLI against a running agent and its store. */
+const MODEL = "up";
+let store: TestPostgres;
+let upstream: Upstream;
+let agent: AgentProcess;
+let db: pg.Client;
+const dir = tempDir("gdpr");
+const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
+
+before(async () => {
+  store = await startTestPostgres();
+  process.env.DATABASE_URL = store.url;
+  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  upstream = await startUpstream();
+  agent = await startAgent(dir, ["--model", `${MODEL}=${upstream.url}`, "--node-name", "gdpr-0"]);
+  db = new pg.Client({ connectionString: store.url });
+  await db.connect();
+});
+
+after(async () => {
+  await db?.end();
+  await agent?.stop();
+  await upstream?.close();
+  await store?.stop();
+  removeDir(dir);
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+
+async function status(token: string): Promise<{ status: number; code: string | undefined }> {
+  const response = await fetch(`${agent.baseURL}/models`, { headers: { authorization: `Bearer ${token}` } });
+  const body = (await response.json()) as { error?: { code?: string } };
+  return { status: response.status, code: body.error?.code };
+}
+
+/** Polls the running agent until the answer changes; the deadline is the promise made to customers. */
+async function until(token: string, wanted: number[], withinMs: number) {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const answer = await status(token);
+    if (wanted.includes(answer.status)) return answer;
+    if (Date.now() > deadline) assert.fail(`still ${answer.status}, wanted ${wanted} within ${withinMs} ms`);
+  }
+}
+
+test("export, restrict and erase an account end to end", async () => {
+  const name = "Petra Privacy";
+  const email = "petraprivacy@example.com";
+  const customer = createAccountWithKey(dir, name);
+  const client = new OpenAI({ baseURL: agent.baseURL, apiKey: customer.token, maxRetries: 0 });
+  for (let i = 0; i < 3; i++) {
+    const answer = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: "user", content: "hello there" }],
+      max_tokens: 4,
+    });
+    assert.ok(answer.choices[0]);
+    // The metering shipper is another part of the issue: the billing rows are written here as it would.
+    await insertUsageEvent(db, {
+      accountId: customer.accountId,
+      keyId: customer.keyId,
+      receivedAt: new Date(),
+      userAgent: "OpenAI/JS",
+      clientIp: "127.0.0.1",
+    });
+  }
+
+  const exported = cli<{ account: { email: string }; keys: { id: string }[]; usageEvents: unknown[] }>(
+    dir,
+    "accounts",
+    "export",
+    customer.accountId,
+  );
+  assert.equal(exported.account.email, email);
+  assert.deepEqual(
+    exported.keys.map((k) => k.id),
+    [customer.keyId],
+  );
+  assert.equal(exported.usageEvents.length, 3);
+
+  cli(dir, "accounts", "restrict", customer.accountId, "--reason", "art. 18 request 5");
+  assert.equal((await until(customer.token, [403], 1_000)).code, "account_inactive");
+  cli(dir, "accounts", "unrestrict", customer.accountId);
+  await until(customer.token, [200], 1_000);
+
+  cli(dir, "accounts", "erase", customer.accountId, "--reason", "art. 17 request 6", "--yes");
+  // Revoked key (401) or closed account (403): both notifications arrive together.
+  await until(customer.token, [401, 403], 1_000);
+  const after = cli<{ account: Record<string, unknown>; usageEvents: Record<string, unknown>[] }>(
+    dir,
+    "accounts",
+    "export",
+    customer.accountId,
+  );
+  // Refused attempts after the erasure are new security events with their own address; the old
+  // request metadata is what must be gone.
+  const text = JSON.stringify(after);
+  for (const gone of [name, email]) assert.ok(!text.includes(gone), gone);
+  const usage = JSON.stringify(after.usageEvents);
+  for (const gone of ["127.0.0.1", "OpenAI/JS"]) assert.ok(!usage.includes(gone), gone);
+  assert.equal(after.usageEvents.length, 3, "usage amounts stay");
+  assert.deepEqual(await findTextAnywhere(db, [name, email]), []);
+});
