@@ -100,3 +100,8 @@ export function createAccountWithKey(
   const key = cli<{ id: string; token: string }>(dataDir, "keys", "create", "--account", account.id);
   return { accountId: account.id, keyId: key.id, token: key.token };
 }
+
+/** The secret part of an API key (sk-entrim-<12-char id>-<secret>); the secret may itself contain "-". */
+export function secretOf(token: string): string {
+  return token.slice("sk-entrim-".length + 13);
+}

@@ -15,6 +15,7 @@ import {
   unrestrictAccount,
 } from "./data-subject.js";
 import { StoreError } from "./db.js";
+import { generateInvoices, getInvoice, invoiceId } from "./invoices.js";
 import { insertSecurityEvents } from "./security-events.js";
 import { openStore, type Store } from "./store.js";
 import { createSuspension } from "./suspensions.js";
@@ -109,7 +110,7 @@ describe("data-subject rights", () => {
     assert.equal(first.usageEvents[0]!.client_ip, "198.51.100.23");
     assert.equal(first.suspensions.length, 1);
     assert.equal(first.securityEvents.length, 1);
-    assert.equal(first.invoices, undefined, "no billing tables in this branch");
+    assert.deepEqual(first.invoices, [], "billing tables exist; this account has no invoice yet");
     const sorted = [...first.usageEvents].sort((a, b) =>
       String(a.received_at).localeCompare(String(b.received_at)),
     );
@@ -131,12 +132,23 @@ describe("data-subject rights", () => {
     const name = "Grace Erase";
     const email = "grace@erase.example.com";
     const { account, key } = await customer(name, email);
+    // A past month of usage, invoiced: the invoice must survive erasure, intact and unlinkable.
+    await insertUsageEvent(store.pool, {
+      accountId: account.id,
+      keyId: key.id,
+      receivedAt: new Date("2026-09-14T10:00:00Z"),
+      userAgent: `curl/8 (${email})`,
+      clientIp: "198.51.100.23",
+    });
+    await generateInvoices(store.pool, { month: "2026-09", taxRate: "0.19", generatedBy: by });
+    const invoiceBefore = await getInvoice(store.pool, invoiceId(account.id, "2026-09"));
     const before = await exportAccount(store.pool, account.id, by);
+    assert.equal(before.invoices?.length, 1);
     const found = await findTextAnywhere(store.pool, [name, email]);
     assert.ok(found.length >= 4, `the fixture holds the data in several tables: ${JSON.stringify(found)}`);
 
     const done = await eraseAccount(store.pool, account.id, by, "ticket 4711");
-    assert.equal(done.counts.usageEvents, 3);
+    assert.equal(done.counts.usageEvents, 4);
     assert.equal(done.counts.securityEvents, 1);
 
     assert.deepEqual(await findTextAnywhere(store.pool, [name, email, `${name} Company`]), []);
@@ -157,6 +169,11 @@ describe("data-subject rights", () => {
       "usage amounts stay for billing and tax",
     );
     assert.equal(after.keys[0]?.id, key.id);
+    assert.deepEqual(
+      await getInvoice(store.pool, invoiceBefore.invoice.id),
+      invoiceBefore,
+      "the invoice is kept unchanged for tax law",
+    );
     const log = await listActions(store.pool, account.id);
     const erasure = log.find((a) => a.action === "erase");
     assert.equal(erasure?.performedBy, by);
