@@ -10,6 +10,8 @@ import { createApiServer } from "./api/server.js";
 import { createLogger, type Logger } from "./common/log.js";
 import { VERSION } from "./common/version.js";
 import type { AgentConfig, ModelConfig } from "./config/schema.js";
+import { Meter } from "./metering/meter.js";
+import type { PriceBook } from "./metering/pricing.js";
 import { EmbeddedRuntime } from "./runtime/embedded.js";
 import { ExternalRuntime } from "./runtime/external.js";
 import { Supervisor } from "./runtime/supervisor.js";
@@ -32,6 +34,7 @@ export interface RunningAgent {
   models: ModelRegistry;
   inFlight: InFlightRequests;
   admission: Admission;
+  meter: Meter;
   stop(): Promise<void>;
 }
 
@@ -92,6 +95,7 @@ function createRuntime(model: ModelConfig, logger: Logger): Runtime {
 export async function startAgent(
   config: AgentConfig,
   logger = createLogger({ level: config.logLevel }),
+  options: { priceBook?: PriceBook } = {},
 ): Promise<RunningAgent> {
   mkdirSync(config.dataDir, { recursive: true });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
@@ -121,6 +125,26 @@ export async function startAgent(
     cleanup.push(() => models.unloadAll());
     await models.loadAll();
 
+    const m = config.metering;
+    const meter = await Meter.start({
+      dir: m.spoolDir ?? join(config.dataDir, "spool"),
+      db: store.pool,
+      node: config.node.name,
+      logger,
+      priceBook: options.priceBook,
+      maxBytes: m.maxBytes,
+      segmentBytes: m.segmentBytes,
+      fsyncIntervalMs: m.fsyncIntervalMs,
+      batchSize: m.batchSize,
+      shipIntervalMs: m.shipIntervalMs,
+      backoffInitialMs: m.backoffInitialMs,
+      backoffMaxMs: m.backoffMaxMs,
+      alarmAfterMs: m.alarmAfterSeconds * 1000,
+      alarmDepthFraction: m.alarmDepthFraction,
+    });
+    // Pushed before the server's close: on shutdown the server stops first, then the spool is flushed.
+    cleanup.push(() => meter.stop());
+
     const inFlight = new InFlightRequests();
     const admission = await startAdmission(config, store, inFlight, logger, cleanup);
     const server = createApiServer({
@@ -128,6 +152,7 @@ export async function startAgent(
       authenticator: keys,
       gates: admission.gates,
       inFlight,
+      meter,
       logger,
       bodyLimitBytes: config.api.bodyLimitBytes,
       requestTimeoutMs: config.api.requestTimeoutMs,
@@ -170,6 +195,7 @@ export async function startAgent(
       models,
       inFlight,
       admission,
+      meter,
       stop: () => {
         stopping ??= undo().then(() => logger.info("agent stopped"));
         return stopping;
