@@ -107,7 +107,7 @@ export class Shipper {
 
   private sleep(ms: number, wakeOnAppend: boolean): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, ms).unref();
       const self = this;
       function done() {
         clearTimeout(timer);
