@@ -56,6 +56,7 @@ export interface MeterStatus {
   alarm: boolean;
 }
 
+const STOP_DRAIN_MS = 5000;
 const NO_USAGE: TokenUsage = { promptTokens: 0, cachedTokens: 0, completionTokens: 0 };
 
 /**
@@ -102,8 +103,16 @@ export class Meter {
     clearInterval(this.timer);
     await this.spool.flush();
     await this.shipper.stop();
-    // One last attempt, so a clean shutdown leaves nothing behind when the store is there.
-    await this.shipper.drain().catch(() => false);
+    // One last attempt, so a clean shutdown leaves nothing behind when the store is there; bounded, so
+    // a store that is away does not hold the shutdown (the events wait in the spool for the next start).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.shipper.drain().catch(() => false),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, STOP_DRAIN_MS);
+      }),
+    ]);
+    clearTimeout(timer);
     await this.spool.close();
   }
 
