@@ -36,6 +36,8 @@ interface Batch {
   next: SpoolCursor;
 }
 
+const PIPELINE = 2;
+
 /** Bytes read per file read; far above one record, so a read always makes progress. */
 const READ_BYTES = 4 * 1024 * 1024;
 
@@ -80,10 +82,26 @@ export class Shipper {
 
   /** Ships everything readable now; resolves when nothing is left or an attempt fails. */
   async drain(): Promise<boolean> {
+    // Up to PIPELINE inserts in flight: the store works on one batch while the next is read and sent,
+    // and a multi-core store inserts both at once. Cursors are still committed strictly in order.
+    const inFlight: { batch: Batch; inserted: Promise<void> }[] = [];
+    let from = this.cursor;
     for (;;) {
-      const batch = await this.read();
-      if (!batch) return true;
-      if (!(await this.ship(batch))) return false;
+      while (inFlight.length < PIPELINE) {
+        const batch = await this.read(from);
+        if (!batch) break;
+        from = batch.next;
+        const inserted = batch.events.length > 0 ? this.insert(batch.events) : Promise.resolve();
+        inserted.catch(() => {}); // awaited below, in order
+        inFlight.push({ batch, inserted });
+      }
+      const head = inFlight.shift();
+      if (!head) return true;
+      if (!(await this.ship(head.batch, head.inserted))) {
+        // Later batches that did land are re-sent from the cursor next time: harmless duplicates.
+        await Promise.allSettled(inFlight.map((f) => f.inserted));
+        return false;
+      }
     }
   }
 
@@ -119,10 +137,10 @@ export class Shipper {
     });
   }
 
-  private async ship(batch: Batch): Promise<boolean> {
+  private async ship(batch: Batch, inserted: Promise<void>): Promise<boolean> {
     const { logger } = this.options;
     try {
-      if (batch.events.length > 0) await this.insert(batch.events);
+      await inserted;
       await this.options.spool.commitCursor(batch.next);
     } catch (error) {
       if (this.stats.failedAttempts === 0) {
@@ -173,10 +191,10 @@ export class Shipper {
     }
   }
 
-  /** The next batch from the cursor, or null when everything readable has been shipped. */
-  private async read(): Promise<Batch | null> {
+  /** The next batch from `from`, or null when everything readable has been shipped. */
+  private async read(from: SpoolCursor): Promise<Batch | null> {
     const { spool, batchSize } = this.options;
-    let { segment, offset } = this.cursor;
+    let { segment, offset } = from;
     const events: UsageEvent[] = [];
     let skipped = 0;
     for (const seg of spool.segments()) {
@@ -200,7 +218,7 @@ export class Shipper {
       }
       if (events.length >= batchSize || !sealed || offset < end) break;
     }
-    if (events.length === 0 && segment === this.cursor.segment && offset === this.cursor.offset) return null;
+    if (events.length === 0 && segment === from.segment && offset === from.offset) return null;
     return { events, skipped, next: { segment, offset } };
   }
 }
