@@ -150,10 +150,10 @@ function meter(
   usage: TokenUsage | null,
 ): Promise<void> {
   const { request } = call;
-  const meter = call.deps.meter;
-  if (!meter || request.metered) return Promise.resolve();
+  const sink = call.deps.meter;
+  if (!sink || request.metered) return Promise.resolve();
   request.metered = true;
-  return meter.record({
+  return sink.record({
     requestId: request.id,
     receivedAt: request.receivedAt,
     firstTokenAt: call.firstTokenAt,
