@@ -10,7 +10,9 @@ import { createApiServer } from "./api/server.js";
 import { createLogger, type Logger } from "./common/log.js";
 import { VERSION } from "./common/version.js";
 import type { AgentConfig, ModelConfig } from "./config/schema.js";
+import { Meter } from "./metering/meter.js";
 import { StorePriceBook } from "./metering/price-book.js";
+import type { PriceBook } from "./metering/pricing.js";
 import { dropCachedPromptsOnSanctions } from "./runtime/cache-drops.js";
 import { EmbeddedRuntime } from "./runtime/embedded.js";
 import { ExternalRuntime } from "./runtime/external.js";
@@ -37,6 +39,7 @@ export interface RunningAgent {
   admission: Admission;
   /** Price versions from the store, for pricing each request (the meter takes it). */
   priceBook: StorePriceBook;
+  meter: Meter;
   stop(): Promise<void>;
 }
 
@@ -98,6 +101,7 @@ function createRuntime(model: ModelConfig, config: AgentConfig, logger: Logger):
 export async function startAgent(
   config: AgentConfig,
   logger = createLogger({ level: config.logLevel }),
+  options: { priceBook?: PriceBook } = {},
 ): Promise<RunningAgent> {
   mkdirSync(config.dataDir, { recursive: true });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
@@ -140,6 +144,26 @@ export async function startAgent(
     cleanup.push(() => models.unloadAll());
     await models.loadAll();
 
+    const m = config.metering;
+    const meter = await Meter.start({
+      dir: m.spoolDir ?? join(config.dataDir, "spool"),
+      db: store.pool,
+      node: config.node.name,
+      logger,
+      priceBook: options.priceBook ?? priceBook,
+      maxBytes: m.maxBytes,
+      segmentBytes: m.segmentBytes,
+      fsyncIntervalMs: m.fsyncIntervalMs,
+      batchSize: m.batchSize,
+      shipIntervalMs: m.shipIntervalMs,
+      backoffInitialMs: m.backoffInitialMs,
+      backoffMaxMs: m.backoffMaxMs,
+      alarmAfterMs: m.alarmAfterSeconds * 1000,
+      alarmDepthFraction: m.alarmDepthFraction,
+    });
+    // Pushed before the server's close: on shutdown the server stops first, then the spool is flushed.
+    cleanup.push(() => meter.stop());
+
     const inFlight = new InFlightRequests();
     const admission = await startAdmission(config, store, inFlight, logger, cleanup);
     dropCachedPromptsOnSanctions({
@@ -153,6 +177,7 @@ export async function startAgent(
       authenticator: keys,
       gates: admission.gates,
       inFlight,
+      meter,
       logger,
       bodyLimitBytes: config.api.bodyLimitBytes,
       requestTimeoutMs: config.api.requestTimeoutMs,
@@ -196,6 +221,7 @@ export async function startAgent(
       inFlight,
       admission,
       priceBook,
+      meter,
       stop: () => {
         stopping ??= undo().then(() => logger.info("agent stopped"));
         return stopping;

@@ -3,6 +3,8 @@ import type { AdmissionGate, Principal } from "../admission/gate.js";
 import { Cancellation, type CancelSignal } from "../common/cancellation.js";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
+import type { Meter } from "../metering/meter.js";
+import type { UsageEvent } from "../metering/usage-event.js";
 import { estimatePromptTokens } from "../runtime/external-tokenize.js";
 import type { GenerationRequest, GenerationResult, ResponseFormat, TokenUsage } from "../runtime/types.js";
 import { ClientGoneError } from "../scheduler/scheduler.js";
@@ -28,6 +30,7 @@ export interface GenerationDeps {
   logger: Logger;
   gate: Required<AdmissionGate>;
   inFlight: InFlightRequests;
+  meter: Meter | null;
 }
 
 type Body = ChatCompletionRequest | CompletionRequest;
@@ -134,6 +137,54 @@ interface Call {
   created: number;
   /** Set when the request was ended from outside (suspension, drain deadline). */
   cutBy: ApiError | null;
+  firstTokenAt: number | null;
+}
+
+/**
+ * Hands the request's usage event to the meter and resolves once it is durable (one group fsync at
+ * most). Callers await it before the response's last byte: a response the client saw complete always
+ * has its billing record on disk.
+ */
+function meter(
+  call: Call,
+  status: UsageEvent["status"],
+  httpStatus: number,
+  usage: TokenUsage | null,
+): Promise<void> {
+  const { request } = call;
+  const sink = call.deps.meter;
+  if (!sink || request.metered) return Promise.resolve();
+  request.metered = true;
+  return sink.record({
+    requestId: request.id,
+    receivedAt: request.receivedAt,
+    firstTokenAt: call.firstTokenAt,
+    accountId: call.principal.accountId,
+    keyId: call.principal.keyId,
+    model: call.model,
+    status,
+    httpStatus,
+    usage,
+    userAgent: request.headers["user-agent"],
+    clientIp: request.ip,
+  });
+}
+
+/** For outcomes the client does not see complete: a spool error is logged, not thrown. */
+async function meterQuietly(
+  call: Call,
+  status: UsageEvent["status"],
+  httpStatus: number,
+  usage: TokenUsage | null,
+): Promise<void> {
+  try {
+    await meter(call, status, httpStatus, usage);
+  } catch (error) {
+    call.deps.logger.error(
+      { reqId: call.request.id, err: { message: (error as Error).message } },
+      "could not spool a usage event",
+    );
+  }
 }
 
 export async function handleGeneration(
@@ -143,6 +194,8 @@ export async function handleGeneration(
   principal: Principal,
   deps: GenerationDeps,
 ): Promise<void> {
+  // Before anything runs: a request whose usage could not be recorded must not be served.
+  deps.meter?.ensureCapacity();
   const body =
     kind === "chat"
       ? parseBody(chatCompletionRequest, request.body)
@@ -181,6 +234,7 @@ export async function handleGeneration(
     id: completionId(kind, request.id),
     created: Math.floor(Date.now() / 1000),
     cutBy: null,
+    firstTokenAt: null,
   };
   const reservation = deps.gate.reserve({
     principal,
@@ -207,10 +261,12 @@ async function run(call: Call): Promise<TokenUsage | null> {
   } catch (error) {
     if (error instanceof ClientGoneError) {
       reply.hijack();
+      void meterQuietly(call, "cut", 499, null);
       return null;
     }
     throw error;
   }
+  call.request.ran = true;
   const unregister = deps.inFlight.add({
     principal: call.principal,
     ip: call.request.ip,
@@ -223,12 +279,17 @@ async function run(call: Call): Promise<TokenUsage | null> {
   try {
     if (call.stream) return await stream(call);
     const result = await served.runtime.generate(call.generation);
-    if (call.cutBy) throw call.cutBy;
+    if (call.cutBy) {
+      await meterQuietly(call, "cut", call.cutBy.status, result.usage);
+      throw call.cutBy;
+    }
     if (result.aborted) {
       reply.hijack();
+      void meterQuietly(call, "cut", 499, result.usage);
       return result.usage;
     }
     logFinished(call, 200, result);
+    await meter(call, "completed", 200, result.usage);
     await reply.send(
       completionBody(
         call.kind,
@@ -256,6 +317,7 @@ async function stream(call: Call): Promise<TokenUsage | null> {
   let started = false;
   const start = () => {
     started = true;
+    call.firstTokenAt = Date.now();
     reply.hijack();
     raw.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string>),
@@ -293,6 +355,7 @@ async function stream(call: Call): Promise<TokenUsage | null> {
       { reqId: call.request.id, err: { message: (error as Error).message } },
       "stream failed",
     );
+    await meterQuietly(call, "failed", 200, null);
     raw.end(
       framer.error(
         apiError?.message ?? "The model server failed while generating.",
@@ -304,16 +367,31 @@ async function stream(call: Call): Promise<TokenUsage | null> {
   }
   if (call.cutBy) {
     // Ended from outside: the client learns why, in the stream if it has begun.
+    await meterQuietly(call, "cut", started ? 200 : call.cutBy.status, result.usage);
     if (!started) throw call.cutBy;
     raw.end(framer.error(call.cutBy.message, call.cutBy.type, call.cutBy.code));
     return result.usage;
   }
   if (result.aborted) {
     if (!raw.destroyed) raw.destroy();
+    void meterQuietly(call, "cut", 499, result.usage);
     logFinished(call, 499, result);
     return result.usage;
   }
   if (!started) start();
+  try {
+    await meter(call, "completed", 200, result.usage);
+  } catch (error) {
+    // Not recorded, so not completed: the client sees an error instead of the end of its stream.
+    deps.logger.error(
+      { reqId: call.request.id, err: { message: (error as Error).message } },
+      "could not spool a usage event",
+    );
+    raw.end(
+      framer.error("The server could not record this request's usage.", "server_error", "usage_unrecorded"),
+    );
+    return result.usage;
+  }
   raw.end(framer.finish(result.finishReason, result.usage));
   logFinished(call, 200, result);
   return result.usage;

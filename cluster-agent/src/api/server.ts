@@ -10,6 +10,7 @@ import { type AdmissionGate, composeGates, type Principal } from "../admission/g
 import { ApiError } from "../common/errors.js";
 import { nextRequestId } from "../common/ids.js";
 import type { Logger } from "../common/log.js";
+import type { Meter } from "../metering/meter.js";
 import { handleGeneration } from "./generation.js";
 import { InFlightRequests } from "./in-flight.js";
 import type { ModelRegistry } from "./models.js";
@@ -37,11 +38,19 @@ export interface ApiServerOptions {
   gates?: AdmissionGate[];
   /** Generations in flight, so that other parts of the agent can end them (suspension, drain). */
   inFlight?: InFlightRequests;
+  /** Usage metering; without it requests are served unmetered (tests of other parts). */
+  meter?: Meter | undefined;
 }
 
 declare module "fastify" {
   interface FastifyRequest {
     principal: Principal | null;
+    /** Epoch ms when the request arrived: the usage event's received time. */
+    receivedAt: number;
+    /** True once this request's usage event was handed to the meter (exactly one per request). */
+    metered: boolean;
+    /** True once the request took a slot, so a later error is a failure rather than a refusal. */
+    ran: boolean;
   }
   interface FastifyReply {
     /** The OpenAI error code a refused request was answered with, for security events. */
@@ -151,6 +160,27 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   return reply.code(error.status).type("application/json; charset=utf-8").send(errorBody(error));
 }
 
+/** A generation request that ended in an error response: refused before running, or failed in it. */
+function recordRefusal(meter: Meter, request: FastifyRequest, status: number): void {
+  const asked = (request.body as { model?: unknown } | undefined)?.model;
+  // The column wants a model name; a request refused for lacking one is still a request of the key.
+  const model = typeof asked === "string" && asked.length > 0 && asked.length <= 128 ? asked : "unknown";
+  request.metered = true;
+  meter.recordRejection({
+    requestId: request.id,
+    receivedAt: request.receivedAt,
+    firstTokenAt: null,
+    accountId: request.principal!.accountId,
+    keyId: request.principal!.keyId,
+    model,
+    status: request.ran ? "failed" : "rejected",
+    httpStatus: status,
+    usage: null,
+    userAgent: request.headers["user-agent"],
+    clientIp: request.ip,
+  });
+}
+
 export function createApiServer(options: ApiServerOptions): FastifyInstance {
   const { models, authenticator, logger } = options;
   const accepting = options.isAcceptingTraffic ?? (() => true);
@@ -169,6 +199,9 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     onConstructorPoisoning: "error",
   });
   app.decorateRequest("principal", null);
+  app.decorateRequest("receivedAt", 0);
+  app.decorateRequest("metered", false);
+  app.decorateRequest("ran", false);
   app.decorateReply("errorCode", null);
 
   // Clients such as curl -d send form content types; the body is still JSON, so parse it as such.
@@ -192,6 +225,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     return true;
   };
   app.addHook("onRequest", (request, reply, done) => {
+    request.receivedAt = Date.now();
     reply.header("x-request-id", request.id);
     if (!request.url.startsWith("/v1/")) return done();
     try {
@@ -217,8 +251,15 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   });
 
   // Refused requests are metadata too (status, route, timing): one line each, never a body or a key.
+  const meter = options.meter;
   app.addHook("onResponse", (request, reply, done) => {
     if (reply.statusCode < 400) return done();
+    if (meter && request.principal && !request.metered && request.method === "POST") {
+      const route = request.routeOptions.url;
+      if (route === "/v1/chat/completions" || route === "/v1/completions") {
+        recordRefusal(meter, request, reply.statusCode);
+      }
+    }
     gate.onRefused({
       ip: request.ip,
       principal: request.principal,
@@ -311,7 +352,13 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
           },
         );
       }
-      await handleGeneration(kind, request, reply, request.principal!, { models, logger, gate, inFlight });
+      await handleGeneration(kind, request, reply, request.principal!, {
+        models,
+        logger,
+        gate,
+        inFlight,
+        meter: meter ?? null,
+      });
     };
   app.post("/v1/chat/completions", generation("chat"));
   app.post("/v1/completions", generation("completion"));

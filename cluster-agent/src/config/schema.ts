@@ -139,6 +139,51 @@ const IP_BLOCK_DEFAULTS = {
   allowList: [],
 };
 
+const METERING_DEFAULTS = {
+  maxBytes: 1024 * 1024 * 1024,
+  segmentBytes: 16 * 1024 * 1024,
+  fsyncIntervalMs: 20,
+  batchSize: 5000,
+  shipIntervalMs: 1000,
+  backoffInitialMs: 500,
+  backoffMaxMs: 30_000,
+  alarmAfterSeconds: 60,
+  alarmDepthFraction: 0.5,
+};
+
+/** The usage spool (local, durable) and its shipper to the store. */
+const meteringSchema = z
+  .object({
+    /** Directory of the spool's segments and cursor; defaults to <dataDir>/spool. */
+    spoolDir: z.string().min(1).optional(),
+    /** Unshipped bytes beyond which new requests get 503 spool_full. */
+    maxBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .default(METERING_DEFAULTS.maxBytes),
+    /** Size at which a segment is sealed and a new one begun. */
+    segmentBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .default(METERING_DEFAULTS.segmentBytes),
+    /** Group commit window: appends within it share one fsync; the last byte of a response waits for it. */
+    fsyncIntervalMs: z.number().int().min(1).max(1000).default(METERING_DEFAULTS.fsyncIntervalMs),
+    /** Events per INSERT. */
+    batchSize: z.number().int().min(1).max(50_000).default(METERING_DEFAULTS.batchSize),
+    /** How often an idle shipper looks for new events (it also wakes after each fsync). */
+    shipIntervalMs: z.number().int().min(10).max(60_000).default(METERING_DEFAULTS.shipIntervalMs),
+    backoffInitialMs: z.number().int().min(10).max(60_000).default(METERING_DEFAULTS.backoffInitialMs),
+    backoffMaxMs: z.number().int().min(10).max(600_000).default(METERING_DEFAULTS.backoffMaxMs),
+    /** The alarm is raised when the store has been unreachable this long... */
+    alarmAfterSeconds: z.number().int().min(1).default(METERING_DEFAULTS.alarmAfterSeconds),
+    /** ...or the spool holds more than this fraction of maxBytes. */
+    alarmDepthFraction: z.number().gt(0).max(1).default(METERING_DEFAULTS.alarmDepthFraction),
+  })
+  .strict()
+  .default(METERING_DEFAULTS);
+
 export const modelConfigSchema = z.discriminatedUnion("runtime", [embeddedModel, externalModel]);
 
 export const configSchema = z
@@ -229,6 +274,7 @@ export const configSchema = z
       })
       .strict()
       .default({ ipBlock: IP_BLOCK_DEFAULTS }),
+    metering: meteringSchema,
     models: z.array(modelConfigSchema).default([]),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -247,6 +293,7 @@ export const configSchema = z
   });
 
 export type AgentConfig = z.infer<typeof configSchema>;
+export type MeteringConfig = z.infer<typeof meteringSchema>;
 export type SecurityConfig = z.infer<typeof securitySchema>;
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 export type EmbeddedModelConfig = z.infer<typeof embeddedModel>;

@@ -1,0 +1,203 @@
+import { ApiError } from "../common/errors.js";
+import type { Logger } from "../common/log.js";
+import type { TokenUsage } from "../runtime/types.js";
+import type { Db } from "../store/db.js";
+import { normalizeClientIp } from "./client-ip.js";
+import { costPicoEur, NO_PRICES, type PriceBook } from "./pricing.js";
+import { Shipper } from "./shipper.js";
+import { Spool } from "./spool.js";
+import type { UsageEvent } from "./usage-event.js";
+
+export interface MeterOptions {
+  dir: string;
+  db: Db;
+  node: string;
+  logger?: Logger | undefined;
+  priceBook?: PriceBook | undefined;
+  maxBytes: number;
+  segmentBytes: number;
+  fsyncIntervalMs: number;
+  batchSize: number;
+  shipIntervalMs: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  /** The alarm is raised when the store has been unreachable this long... */
+  alarmAfterMs: number;
+  /** ...or the spool holds more than this fraction of maxBytes. */
+  alarmDepthFraction: number;
+}
+
+/** What the API knows about a finished request; the meter adds node, time of finish and cost. */
+export interface RequestOutcome {
+  requestId: string;
+  receivedAt: number;
+  firstTokenAt: number | null;
+  accountId: string;
+  keyId: string;
+  model: string;
+  status: UsageEvent["status"];
+  httpStatus: number;
+  usage: TokenUsage | null;
+  userAgent: string | undefined;
+  clientIp: string;
+}
+
+export interface MeterStatus {
+  depthBytes: number;
+  maxBytes: number;
+  segments: number;
+  /** Since when the shipper has failed without a success (epoch ms), or null. */
+  oldestUnshippedAt: number | null;
+  shippedTotal: number;
+  failedAttempts: number;
+  skippedRecords: number;
+  /** Rejected-request events not written because the spool was full. */
+  droppedRejections: number;
+  alarm: boolean;
+}
+
+const STOP_DRAIN_MS = 5000;
+const NO_USAGE: TokenUsage = { promptTokens: 0, cachedTokens: 0, completionTokens: 0 };
+
+/**
+ * The API's side of metering: one usage event per request into the durable spool, a shipper that
+ * moves them to the store, and the back-pressure that keeps every served request billable.
+ */
+export class Meter {
+  private alarm = false;
+  private droppedRejections = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly priceBook: PriceBook;
+
+  private constructor(
+    private readonly options: MeterOptions,
+    readonly spool: Spool,
+    readonly shipper: Shipper,
+  ) {
+    this.priceBook = options.priceBook ?? NO_PRICES;
+  }
+
+  static async start(options: MeterOptions): Promise<Meter> {
+    const spool = await Spool.open({
+      dir: options.dir,
+      fsyncIntervalMs: options.fsyncIntervalMs,
+      segmentBytes: options.segmentBytes,
+      maxBytes: options.maxBytes,
+    });
+    const shipper = new Shipper({
+      spool,
+      db: options.db,
+      logger: options.logger,
+      batchSize: options.batchSize,
+      intervalMs: options.shipIntervalMs,
+      backoffInitialMs: options.backoffInitialMs,
+      backoffMaxMs: options.backoffMaxMs,
+    });
+    await shipper.start();
+    const meter = new Meter(options, spool, shipper);
+    meter.timer = setInterval(() => meter.status(), 1000).unref();
+    return meter;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.spool.flush();
+    await this.shipper.stop();
+    // One last attempt, so a clean shutdown leaves nothing behind when the store is there; bounded, so
+    // a store that is away does not hold the shutdown (the events wait in the spool for the next start).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.shipper.drain().catch(() => false),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, STOP_DRAIN_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    await this.spool.close();
+  }
+
+  /** Refuses a new request while the spool is full: a request that cannot be billed is not served. */
+  ensureCapacity(): void {
+    if (this.depthBytes() < this.options.maxBytes) return;
+    throw new ApiError(
+      503,
+      "server_error",
+      "This node cannot take requests right now (its usage records cannot reach the store); retry shortly.",
+      null,
+      "spool_full",
+      { "retry-after": "30" },
+    );
+  }
+
+  /**
+   * Appends the request's usage event; resolves once it is durable (at most one fsync interval,
+   * which the API spends before the response's last byte only).
+   */
+  record(outcome: RequestOutcome): Promise<void> {
+    return this.spool.append(this.toEvent(outcome));
+  }
+
+  /** For requests refused before they ran: never waited for, skipped (and counted) when full. */
+  recordRejection(outcome: RequestOutcome): void {
+    if (this.depthBytes() >= this.options.maxBytes) {
+      this.droppedRejections++;
+      return;
+    }
+    this.record(outcome).catch((error: Error) =>
+      this.options.logger?.error({ err: { message: error.message } }, "could not spool a usage event"),
+    );
+  }
+
+  status(): MeterStatus {
+    const { stats } = this.shipper;
+    const depthBytes = this.depthBytes();
+    const away = stats.failingSince !== null && Date.now() - stats.failingSince >= this.options.alarmAfterMs;
+    const alarm = away || depthBytes >= this.options.maxBytes * this.options.alarmDepthFraction;
+    if (alarm !== this.alarm) {
+      this.alarm = alarm;
+      const detail = { depthBytes, maxBytes: this.options.maxBytes, failingSince: stats.failingSince };
+      if (alarm) this.options.logger?.error(detail, "usage spool alarm: events are not reaching the store");
+      else this.options.logger?.info(detail, "usage spool alarm cleared");
+    }
+    return {
+      depthBytes,
+      maxBytes: this.options.maxBytes,
+      segments: this.spool.segments().length,
+      oldestUnshippedAt: stats.failingSince,
+      shippedTotal: stats.shippedTotal,
+      failedAttempts: stats.failedAttempts,
+      skippedRecords: stats.skippedRecords,
+      droppedRejections: this.droppedRejections,
+      alarm,
+    };
+  }
+
+  private depthBytes(): number {
+    return this.spool.depthBytes(this.shipper.position);
+  }
+
+  private toEvent(o: RequestOutcome): UsageEvent {
+    const usage = o.usage ?? NO_USAGE;
+    const price = this.priceBook.priceAt(o.model, o.receivedAt);
+    return {
+      requestId: o.requestId,
+      receivedAt: o.receivedAt,
+      firstTokenAt: o.firstTokenAt,
+      finishedAt: Date.now(),
+      accountId: o.accountId,
+      keyId: o.keyId,
+      model: o.model,
+      modelVersion: "",
+      node: this.options.node,
+      status: o.status,
+      httpStatus: o.httpStatus,
+      promptTokens: usage.promptTokens,
+      cachedTokens: Math.min(usage.cachedTokens, usage.promptTokens),
+      completionTokens: usage.completionTokens,
+      costPicoEur: costPicoEur(usage, price),
+      priceVersion: price?.version ?? null,
+      userAgent: o.userAgent ?? null,
+      clientIp: normalizeClientIp(o.clientIp),
+    };
+  }
+}

@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import pg from "pg";
+import { type EmbeddedServer, startEmbeddedPostgres } from "../store/embedded.js";
+import { migrate } from "../store/migrate.js";
+import { makeTempDataDir } from "../test-support/postgres.js";
+import { encodeRecord } from "./record.js";
+import { Shipper } from "./shipper.js";
+import { Spool } from "./spool.js";
+import { sampleEvent } from "./test-events.js";
+
+let pgDir: string;
+let server: EmbeddedServer;
+let pool: pg.Pool;
+const root = mkdtempSync(join(tmpdir(), "entrim-shipper-"));
+
+before(async () => {
+  pgDir = await makeTempDataDir();
+  server = await startEmbeddedPostgres({ dir: join(pgDir, "postgres"), fast: true });
+  pool = new pg.Pool({ connectionString: server.url, max: 2, connectionTimeoutMillis: 1000 });
+  pool.on("error", () => {});
+  await migrate({ pool });
+});
+after(async () => {
+  await pool.end();
+  await server.stop();
+  rmSync(pgDir, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+});
+
+let dirs = 0;
+const spoolOptions = () => ({
+  dir: join(root, String(dirs++)),
+  fsyncIntervalMs: 2,
+  segmentBytes: 16 * 1024,
+  maxBytes: 1024 * 1024 * 1024,
+});
+const shipperOptions = (spool: Spool) => ({
+  spool,
+  db: pool,
+  batchSize: 50,
+  intervalMs: 20,
+  backoffInitialMs: 20,
+  backoffMaxMs: 200,
+});
+
+async function rowsFor(ids: string[]) {
+  const { rows } = await pool.query<{ request_id: string; n: string }>(
+    "SELECT request_id, count(*) AS n FROM usage_events WHERE request_id = ANY($1) GROUP BY request_id",
+    [ids],
+  );
+  return rows;
+}
+
+async function until(condition: () => Promise<boolean> | boolean, what: string, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+test("events ship exactly once, in stored form, and shipped segments are deleted", async () => {
+  const spool = await Spool.open(spoolOptions());
+  const shipper = new Shipper(shipperOptions(spool));
+  await shipper.start();
+  const events = Array.from({ length: 500 }, (_, i) => sampleEvent(10_000 + i));
+  await Promise.all(events.map((e) => spool.append(e)));
+  await until(() => shipper.stats.shippedTotal === 500, "500 shipped");
+  const rows = await rowsFor(events.map((e) => e.requestId));
+  assert.equal(rows.length, 500);
+  assert.ok(rows.every((r) => r.n === "1"));
+  const { rows: one } = await pool.query(
+    "SELECT cost_pico_eur, price_version, host(client_ip) AS ip, (extract(epoch FROM received_at) * 1000)::bigint AS rt FROM usage_events WHERE request_id = $1",
+    [events[0]!.requestId],
+  );
+  assert.deepEqual(one[0], {
+    cost_pico_eur: "123456789012",
+    price_version: "3",
+    ip: "192.0.2.7",
+    rt: String(events[0]!.receivedAt),
+  });
+  assert.equal(spool.segments().length, 1, "only the active segment is left");
+  await shipper.stop();
+  await spool.close();
+});
+
+test("a restart resumes at the durable cursor; a batch re-sent after a crash is not doubled", async () => {
+  const opts = spoolOptions();
+  const spool = await Spool.open(opts);
+  const events = Array.from({ length: 120 }, (_, i) => sampleEvent(20_000 + i));
+  await Promise.all(events.map((e) => spool.append(e)));
+  const shipper = new Shipper(shipperOptions(spool));
+  await shipper.start();
+  await until(() => shipper.stats.shippedTotal === 120, "120 shipped");
+  await shipper.stop();
+  await spool.close();
+  // As if the agent had crashed after inserting but before committing its cursor.
+  writeFileSync(join(opts.dir, "cursor.json"), JSON.stringify({ segment: 0, offset: 0 }));
+  const again = await Spool.open(opts);
+  const more = Array.from({ length: 30 }, (_, i) => sampleEvent(21_000 + i));
+  await Promise.all(more.map((e) => again.append(e)));
+  const second = new Shipper(shipperOptions(again));
+  await second.start();
+  await until(() => again.depthBytes(second.position) === 0, "the spool drained");
+  const rows = await rowsFor([...events, ...more].map((e) => e.requestId));
+  assert.equal(rows.length, 150);
+  assert.ok(rows.every((r) => r.n === "1"));
+  await second.stop();
+  await again.close();
+});
+
+test("a torn tail left by a crash is skipped and counted; the rest ships", async () => {
+  const opts = spoolOptions();
+  const spool = await Spool.open(opts);
+  const events = [1, 2, 3].map((n) => sampleEvent(30_000 + n));
+  await Promise.all(events.map((e) => spool.append(e)));
+  const [segment] = spool.segments();
+  await spool.close();
+  appendFileSync(spool.path(segment!), encodeRecord(sampleEvent(30_004)).subarray(0, 30));
+  const reopened = await Spool.open(opts);
+  await reopened.append(sampleEvent(30_005));
+  const shipper = new Shipper(shipperOptions(reopened));
+  await shipper.start();
+  await until(() => reopened.depthBytes(shipper.position) === 0, "the spool drained");
+  assert.equal(shipper.stats.skippedRecords, 1);
+  const rows = await rowsFor([1, 2, 3, 4, 5].map((n) => sampleEvent(30_000 + n).requestId));
+  assert.deepEqual(
+    rows.map((r) => r.request_id).sort(),
+    [1, 2, 3, 5].map((n) => sampleEvent(30_000 + n).requestId).sort(),
+  );
+  await shipper.stop();
+  await reopened.close();
+});
+
+test("while the store is stopped events wait in the spool, then ship once it is back", async () => {
+  const spool = await Spool.open(spoolOptions());
+  const shipper = new Shipper(shipperOptions(spool));
+  await shipper.start();
+  await server.stop();
+  const events = Array.from({ length: 200 }, (_, i) => sampleEvent(40_000 + i));
+  await Promise.all(events.map((e) => spool.append(e)));
+  await until(() => shipper.stats.failedAttempts >= 2, "failed attempts");
+  assert.ok(shipper.stats.failingSince !== null);
+  assert.ok(spool.depthBytes(shipper.position) > 0);
+  server = await startEmbeddedPostgres({ dir: join(pgDir, "postgres"), fast: true });
+  await until(() => spool.depthBytes(shipper.position) === 0, "the spool drained");
+  assert.equal(shipper.stats.failedAttempts, 0);
+  const rows = await rowsFor(events.map((e) => e.requestId));
+  assert.equal(rows.length, 200);
+  assert.ok(rows.every((r) => r.n === "1"));
+  await shipper.stop();
+  await spool.close();
+});
+
+test("an event the store refuses is dropped and counted; the rest of its batch ships", async () => {
+  const spool = await Spool.open(spoolOptions());
+  const shipper = new Shipper(shipperOptions(spool));
+  const good = [sampleEvent(50_001), sampleEvent(50_002)];
+  const bad = sampleEvent(50_003, { cachedTokens: 99, promptTokens: 1 });
+  await Promise.all([good[0]!, bad, good[1]!].map((e) => spool.append(e)));
+  await shipper.start();
+  await until(() => spool.depthBytes(shipper.position) === 0, "the spool drained");
+  assert.equal(shipper.stats.rejectedEvents, 1);
+  assert.equal((await rowsFor([...good, bad].map((e) => e.requestId))).length, 2);
+  await shipper.stop();
+  await spool.close();
+});

@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { encodeRecord } from "./record.js";
+import { Spool, type SpoolOptions } from "./spool.js";
+import { sampleEvent } from "./test-events.js";
+
+const root = mkdtempSync(join(tmpdir(), "entrim-spool-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const options = (over: Partial<SpoolOptions> = {}): SpoolOptions => ({
+  dir: join(root, String(dirs++)),
+  fsyncIntervalMs: 5,
+  segmentBytes: 64 * 1024,
+  maxBytes: 1024 * 1024,
+  ...over,
+});
+
+test("appends in one interval share a flush and resolve once on disk", async () => {
+  const spool = await Spool.open(options());
+  const [segment] = spool.segments();
+  await Promise.all([1, 2, 3].map((n) => spool.append(sampleEvent(n))));
+  const size = [1, 2, 3].reduce((sum, n) => sum + encodeRecord(sampleEvent(n)).length, 0);
+  assert.equal(spool.readableBytes(segment!), size);
+  assert.equal(spool.depthBytes({ segment: 0, offset: 0 }), size);
+  assert.equal(spool.depthBytes({ segment: segment!, offset: size }), 0);
+  await spool.close();
+});
+
+test("segments rotate at their size; the cursor deletes those wholly shipped", async () => {
+  const opts = options({ segmentBytes: 64 * 1024 });
+  const spool = await Spool.open(opts);
+  const record = encodeRecord(sampleEvent(1)).length;
+  const count = Math.ceil((3 * 64 * 1024) / record);
+  for (let i = 0; i < count; i += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, count - i) }, (_, j) => spool.append(sampleEvent(i + j))),
+    );
+  }
+  const segments = spool.segments();
+  assert.ok(segments.length >= 3, `expected rotation, got ${segments.length} segment(s)`);
+  const last = segments.at(-1)!;
+  await spool.commitCursor({ segment: last, offset: 0 });
+  assert.deepEqual(spool.segments(), [last]);
+  assert.deepEqual(readdirSync(opts.dir).sort(), [`${String(last).padStart(12, "0")}.seg`, "cursor.json"]);
+  await spool.close();
+});
+
+test("a reopened spool keeps its cursor and old segments, and writes a fresh segment", async () => {
+  const opts = options();
+  const first = await Spool.open(opts);
+  await first.append(sampleEvent(1));
+  const [old] = first.segments();
+  await first.commitCursor({ segment: old!, offset: 5 });
+  await first.close();
+  const second = await Spool.open(opts);
+  assert.deepEqual(await second.readCursor(), { segment: old, offset: 5 });
+  assert.deepEqual(second.segments(), [old, old! + 1]);
+  assert.equal(second.isSealed(old!), true);
+  assert.equal(second.isSealed(old! + 1), false);
+  await second.close();
+});
+
+test("a crash's torn tail stays readable (for the reader to skip) and counts in the depth", async () => {
+  const opts = options();
+  const first = await Spool.open(opts);
+  await first.append(sampleEvent(1));
+  const [segment] = first.segments();
+  await first.close();
+  const path = first.path(segment!);
+  appendFileSync(path, encodeRecord(sampleEvent(2)).subarray(0, 20));
+  const second = await Spool.open(opts);
+  assert.equal(second.readableBytes(segment!), encodeRecord(sampleEvent(1)).length + 20);
+  assert.equal(second.depthBytes({ segment: 0, offset: 0 }), second.readableBytes(segment!));
+  await second.close();
+});
