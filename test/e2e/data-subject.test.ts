@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import {
-  findTextAnywhere,
-  insertUsageEvent,
-} from "@entrim/cluster-agent/dist/test-support/data-protection.js";
+import { findTextAnywhere } from "@entrim/cluster-agent/dist/test-support/data-protection.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
 import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
 import OpenAI from "openai";
@@ -49,6 +46,20 @@ async function status(token: string): Promise<{ status: number; code: string | u
 }
 
 /** Polls the running agent until the answer changes; the deadline is the promise made to customers. */
+/** Waits until the account has exactly `count` usage rows (the shipper delivers within seconds). */
+async function rowsFor(accountId: string, count: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const result = await db.query("SELECT count(*)::int AS n FROM usage_events WHERE account_id = $1", [
+      accountId,
+    ]);
+    const n = (result.rows[0] as { n: number }).n;
+    if (n === count) return;
+    if (n > count || Date.now() > deadline) assert.fail(`${n} usage rows for the account, wanted ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function until(token: string, wanted: number[], withinMs: number) {
   const deadline = Date.now() + withinMs;
   for (;;) {
@@ -70,15 +81,9 @@ test("export, restrict and erase an account end to end", async () => {
       max_tokens: 4,
     });
     assert.ok(answer.choices[0]);
-    // The metering shipper is another part of the issue: the billing rows are written here as it would.
-    await insertUsageEvent(db, {
-      accountId: customer.accountId,
-      keyId: customer.keyId,
-      receivedAt: new Date(),
-      userAgent: "OpenAI/JS",
-      clientIp: "127.0.0.1",
-    });
   }
+  // The agent's own meter bills them: wait for its shipper to deliver the three rows.
+  await rowsFor(customer.accountId, 3);
 
   const exported = cli<{ account: { email: string }; keys: { id: string }[]; usageEvents: unknown[] }>(
     dir,
@@ -98,6 +103,8 @@ test("export, restrict and erase an account end to end", async () => {
   cli(dir, "accounts", "unrestrict", customer.accountId);
   await until(customer.token, [200], 1_000);
 
+  // Status probes (GET /v1/models) are not billed: still exactly the three generations.
+  await rowsFor(customer.accountId, 3);
   cli(dir, "accounts", "erase", customer.accountId, "--reason", "art. 17 request 6", "--yes");
   // Revoked key (401) or closed account (403): both notifications arrive together.
   await until(customer.token, [401, 403], 1_000);
