@@ -7,11 +7,13 @@ import { root, setup } from "./setup.mjs";
 setup();
 const { runGatewayBenchmarks } = await import("../bench/gateway.mjs");
 const { runSuspensionBenchmark } = await import("../bench/suspension-propagation.mjs");
+const { runMeteringBenchmark } = await import("../bench/metering.mjs");
 const { machine } = await import("../bench/lib.mjs");
 
 const started = new Date();
 const gateway = await runGatewayBenchmarks();
 const suspension = await runSuspensionBenchmark(200);
+const metering = await runMeteringBenchmark();
 const host = machine();
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(
@@ -93,6 +95,19 @@ agent has applied it (from the agents' own debug log, same clock), over all agen
 
 Target p99 < 250 ms: ${verdict(suspension.meetsTarget)}. The path is LISTEN/NOTIFY straight into each
 agent's in-memory index; a periodic full resync (30 s) is the safety net.
+
+## Metering: spool appends and shipper ingest
+
+${f(metering.events)} usage events (${metering.spoolBytesPerEvent} bytes each on disk) appended to the local spool in waves
+of 5,000 concurrent requests, each awaiting its group fsync (every ${metering.fsyncIntervalMs} ms) as the API does
+before a response's last byte; then shipped by the shipper (batches of ${f(metering.shipperBatchSize)}, two in
+flight, \`INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING\`) into \`usage_events\` of a
+PostgreSQL with fsync on.
+
+| | events/s |
+| --- | ---: |
+| spool appends (durable) | ${f(metering.spoolAppendsPerSecond)} |
+| shipper ingest into PostgreSQL | ${f(metering.shipperEventsPerSecond)} (target ≥ 50,000: ${verdict(metering.shipperEventsPerSecond >= 50_000)}) |
 
 ## Reproduce
 
