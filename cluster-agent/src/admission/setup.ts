@@ -1,6 +1,7 @@
 import type { InFlightRequests } from "../api/in-flight.js";
 import type { Logger } from "../common/log.js";
 import type { AgentConfig } from "../config/schema.js";
+import { MonthlySpend } from "../metering/spend.js";
 import { startSecurityMaintenance } from "../store/security-maintenance.js";
 import type { Store } from "../store/store.js";
 import { ClusterShare } from "./cluster-share.js";
@@ -103,8 +104,20 @@ export async function startAdmission(
   });
   await shares.start();
   cleanup.push(() => shares.stop());
-  // No spendSource yet: spend needs metering and prices (a later issue); caps are stored, not enforced.
-  const rateLimiter = new RateLimiter({ limits, shares });
+  // Spend caps are enforced against the month-to-date spend the cluster has billed so far.
+  const spend = new MonthlySpend({
+    db: store.pool,
+    logger,
+    refreshMs: config.limits.spendRefreshSeconds * 1000,
+  });
+  await spend.start();
+  cleanup.push(async () => spend.stop());
+  const rateLimiter = new RateLimiter({
+    limits,
+    shares,
+    spendSource: spend.ofAccount,
+    keySpendSource: spend.ofKey,
+  });
   rateLimiter.start();
   cleanup.push(async () => rateLimiter.stop());
 

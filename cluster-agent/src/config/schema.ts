@@ -258,9 +258,11 @@ export const configSchema = z
         membershipSeconds: z.number().int().min(1).default(5),
         /** A node silent for longer is no longer counted as serving (agents beat every 10 s). */
         liveSeconds: z.number().int().min(11).default(30),
+        /** How often month-to-date spend is re-read for spend caps. */
+        spendRefreshSeconds: z.number().int().min(1).default(30),
       })
       .strict()
-      .default({ resyncSeconds: 60, membershipSeconds: 5, liveSeconds: 30 }),
+      .default({ resyncSeconds: 60, membershipSeconds: 5, liveSeconds: 30, spendRefreshSeconds: 30 }),
     suspensions: z
       .object({
         /** Full reload of suspensions from the store, besides LISTEN/NOTIFY. */
