@@ -154,6 +154,7 @@ export async function startAgent(
       maxBytes: m.maxBytes,
       segmentBytes: m.segmentBytes,
       fsyncIntervalMs: m.fsyncIntervalMs,
+      durability: m.durability,
       batchSize: m.batchSize,
       shipIntervalMs: m.shipIntervalMs,
       backoffInitialMs: m.backoffInitialMs,

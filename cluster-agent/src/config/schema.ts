@@ -143,6 +143,7 @@ const METERING_DEFAULTS = {
   maxBytes: 1024 * 1024 * 1024,
   segmentBytes: 16 * 1024 * 1024,
   fsyncIntervalMs: 20,
+  durability: "write" as const,
   batchSize: 5000,
   shipIntervalMs: 1000,
   backoffInitialMs: 500,
@@ -168,8 +169,13 @@ const meteringSchema = z
       .int()
       .min(64 * 1024)
       .default(METERING_DEFAULTS.segmentBytes),
-    /** Group commit window: appends within it share one fsync; the last byte of a response waits for it. */
+    /** Group commit window: events written within it share one fsync. */
     fsyncIntervalMs: z.number().int().min(1).max(1000).default(METERING_DEFAULTS.fsyncIntervalMs),
+    /**
+     * What a response's last byte waits for: "write" (its event is in the OS: survives the agent being
+     * killed) or "fsync" (on disk: survives power loss too, costs up to one fsync interval per response).
+     */
+    durability: z.enum(["write", "fsync"]).default(METERING_DEFAULTS.durability),
     /** Events per INSERT. */
     batchSize: z.number().int().min(1).max(50_000).default(METERING_DEFAULTS.batchSize),
     /** How often an idle shipper looks for new events (it also wakes after each fsync). */

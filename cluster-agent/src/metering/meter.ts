@@ -17,6 +17,7 @@ export interface MeterOptions {
   maxBytes: number;
   segmentBytes: number;
   fsyncIntervalMs: number;
+  durability?: "write" | "fsync";
   batchSize: number;
   shipIntervalMs: number;
   backoffInitialMs: number;
@@ -81,6 +82,7 @@ export class Meter {
     const spool = await Spool.open({
       dir: options.dir,
       fsyncIntervalMs: options.fsyncIntervalMs,
+      durability: options.durability,
       segmentBytes: options.segmentBytes,
       maxBytes: options.maxBytes,
     });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -18,8 +18,8 @@ const options = (over: Partial<SpoolOptions> = {}): SpoolOptions => ({
   ...over,
 });
 
-test("appends in one interval share a flush and resolve once on disk", async () => {
-  const spool = await Spool.open(options());
+test("with fsync durability, appends in one interval share a flush and resolve once on disk", async () => {
+  const spool = await Spool.open(options({ durability: "fsync" }));
   const [segment] = spool.segments();
   await Promise.all([1, 2, 3].map((n) => spool.append(sampleEvent(n))));
   const size = [1, 2, 3].reduce((sum, n) => sum + encodeRecord(sampleEvent(n)).length, 0);
@@ -30,7 +30,7 @@ test("appends in one interval share a flush and resolve once on disk", async () 
 });
 
 test("segments rotate at their size; the cursor deletes those wholly shipped", async () => {
-  const opts = options({ segmentBytes: 64 * 1024 });
+  const opts = options({ segmentBytes: 64 * 1024, durability: "fsync" });
   const spool = await Spool.open(opts);
   const record = encodeRecord(sampleEvent(1)).length;
   const count = Math.ceil((3 * 64 * 1024) / record);
@@ -45,6 +45,22 @@ test("segments rotate at their size; the cursor deletes those wholly shipped", a
   await spool.commitCursor({ segment: last, offset: 0 });
   assert.deepEqual(spool.segments(), [last]);
   assert.deepEqual(readdirSync(opts.dir).sort(), [`${String(last).padStart(12, "0")}.seg`, "cursor.json"]);
+  await spool.close();
+});
+
+test("with write durability (the default), appends resolve once written; readers see them after the group fsync", async () => {
+  const spool = await Spool.open(options({ fsyncIntervalMs: 60_000 }));
+  const [segment] = spool.segments();
+  await Promise.all([1, 2].map((n) => spool.append(sampleEvent(n))));
+  const size = [1, 2].reduce((sum, n) => sum + encodeRecord(sampleEvent(n)).length, 0);
+  // Written (a killed agent cannot lose them), not yet synced: the shipper must not read them yet.
+  assert.equal(statSync(spool.path(segment!)).size, size, "in the file before the append resolved");
+  assert.equal(spool.readableBytes(segment!), 0);
+  assert.equal(spool.depthBytes({ segment: 0, offset: 0 }), size);
+  const synced = new Promise<void>((resolve) => spool.onDurable(resolve));
+  await spool.flush();
+  await synced;
+  assert.equal(spool.readableBytes(segment!), size);
   await spool.close();
 });
 

@@ -12,8 +12,15 @@ export interface SpoolCursor {
 
 export interface SpoolOptions {
   dir: string;
-  /** Records appended within this window share one write and one fsync (group commit). */
+  /** Records written within this window share one fsync (group commit). */
   fsyncIntervalMs: number;
+  /**
+   * What an append waits for. "write" (default): the record is in the operating system's hands, so it
+   * survives the agent being killed (kill -9, OOM, crash) and costs microseconds; a power loss can
+   * take the last fsyncIntervalMs of records. "fsync": the record is on the disk, surviving power loss
+   * too, at the cost of up to one fsync interval of latency on every response's last byte.
+   */
+  durability?: "write" | "fsync";
   /** A segment is sealed and a new one begun once it reaches this size. */
   segmentBytes: number;
   /** Unshipped bytes beyond which new requests are refused (see Meter.ensureCapacity). */
@@ -23,6 +30,12 @@ export interface SpoolOptions {
 interface Waiter {
   resolve: () => void;
   reject: (error: Error) => void;
+}
+
+interface Batch {
+  buffers: Buffer[];
+  bytes: number;
+  waiters: Waiter[];
 }
 
 const SEGMENT = /^(\d{12})\.seg$/;
@@ -38,9 +51,11 @@ function fsyncDir(dir: string): void {
 }
 
 /**
- * The durable local spool of usage events: append-only segment files of checksummed records. An
- * append resolves once the group fsync that holds it is done, so a caller that waits for it before
- * sending a response's last byte never loses the record of a response the client saw complete.
+ * The durable local spool of usage events: append-only segment files of checksummed records. Appends
+ * of one tick are written together at once; fsyncs happen in groups, once per interval. An append
+ * resolves when its record is written (or, with durability "fsync", synced), so a caller that waits
+ * for it before sending a response's last byte never loses the record of a response the client saw
+ * complete. The shipper reads only synced bytes.
  * Each process writes a fresh segment; segments left by an earlier process are sealed, and a torn
  * record at their end (a crash mid-write) is skipped by the reader.
  */
@@ -49,11 +64,15 @@ export class Spool {
   private readonly sizes = new Map<number, number>();
   private active = 0;
   private handle: FileHandle | null = null;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private waiters: Waiter[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
+  /** Appended, not yet written. */
+  private pending: Batch = { buffers: [], bytes: 0, waiters: [] };
+  private writeScheduled = false;
+  /** Written to the active segment, not yet synced (and the appends waiting for that sync). */
+  private unsyncedBytes = 0;
+  private syncWaiters: Waiter[] = [];
+  private syncTimer: NodeJS.Timeout | null = null;
+  /** Writes, syncs and rotations run one at a time, in order. */
+  private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private listeners = new Set<() => void>();
 
@@ -90,9 +109,9 @@ export class Spool {
     return join(this.options.dir, segmentName(segment));
   }
 
-  /** Bytes not yet shipped (including records waiting for their fsync). */
+  /** Bytes not yet shipped (including records waiting for their write or fsync). */
   depthBytes(cursor: SpoolCursor): number {
-    let total = this.pendingBytes;
+    let total = this.pending.bytes + this.unsyncedBytes;
     for (const [segment, size] of this.sizes) {
       if (segment > cursor.segment) total += size;
       else if (segment === cursor.segment) total += Math.max(0, size - cursor.offset);
@@ -106,58 +125,92 @@ export class Spool {
     return () => this.listeners.delete(listener);
   }
 
-  /** Appends one event; resolves when it is on disk (fsynced), rejects if the disk refused it. */
+  /** Appends one event; resolves when it is written (or synced, per durability); rejects if the disk refused it. */
   append(event: UsageEvent): Promise<void> {
     if (this.closed) return Promise.reject(new Error("spool is closed"));
     const record = encodeRecord(event);
-    this.pending.push(record);
-    this.pendingBytes += record.length;
-    this.timer ??= setTimeout(() => void this.flush(), this.options.fsyncIntervalMs);
-    return new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.pending.buffers.push(record);
+    this.pending.bytes += record.length;
+    if (!this.writeScheduled) {
+      this.writeScheduled = true;
+      setImmediate(() => void this.enqueue(() => this.writeOut()));
+    }
+    return new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
   }
 
-  /** Writes and fsyncs everything appended so far; one flush at a time. */
+  /** Writes and fsyncs everything appended so far. */
   async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.pending.length === 0) return;
-    const buffers = this.pending;
-    const waiters = this.waiters;
-    const bytes = this.pendingBytes;
-    this.pending = [];
-    this.waiters = [];
-    this.pendingBytes = 0;
-    this.flushing = (async () => {
-      try {
-        const handle = this.handle!;
-        const data = buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers, bytes);
-        let written = 0;
-        while (written < bytes) {
-          written += (await handle.write(data, written, bytes - written)).bytesWritten;
-        }
-        await handle.datasync();
-        this.sizes.set(this.active, (this.sizes.get(this.active) ?? 0) + bytes);
-        for (const waiter of waiters) waiter.resolve();
-        if ((this.sizes.get(this.active) ?? 0) >= this.options.segmentBytes) await this.rotate();
-      } catch (error) {
-        for (const waiter of waiters) waiter.reject(error as Error);
-        // Whatever part reached the file is sealed there (the reader skips a torn record); later
-        // records go to a fresh segment so the active one's readable size stays exact.
-        try {
-          this.sizes.set(this.active, statSync(this.path(this.active)).size);
-          await this.rotate();
-        } catch {
-          // The disk is still refusing; the next flush reports it again.
-        }
-      }
-    })();
+    await this.enqueue(() => this.writeOut());
+    await this.enqueue(() => this.syncOut());
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(step, step);
+    return this.chain;
+  }
+
+  private async writeOut(): Promise<void> {
+    this.writeScheduled = false;
+    const batch = this.pending;
+    if (batch.bytes === 0) return;
+    this.pending = { buffers: [], bytes: 0, waiters: [] };
     try {
-      await this.flushing;
-    } finally {
-      this.flushing = null;
+      const handle = this.handle!;
+      const data = batch.buffers.length === 1 ? batch.buffers[0]! : Buffer.concat(batch.buffers, batch.bytes);
+      let written = 0;
+      while (written < batch.bytes) {
+        written += (await handle.write(data, written, batch.bytes - written)).bytesWritten;
+      }
+    } catch (error) {
+      for (const waiter of batch.waiters) waiter.reject(error as Error);
+      await this.sealAfterFailure();
+      return;
     }
+    this.unsyncedBytes += batch.bytes;
+    if ((this.options.durability ?? "write") === "write") {
+      for (const waiter of batch.waiters) waiter.resolve();
+    } else {
+      this.syncWaiters.push(...batch.waiters);
+    }
+    this.syncTimer ??= setTimeout(() => {
+      this.syncTimer = null;
+      void this.enqueue(() => this.syncOut());
+    }, this.options.fsyncIntervalMs);
+  }
+
+  private async syncOut(): Promise<void> {
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    this.syncTimer = null;
+    if (this.unsyncedBytes === 0) return;
+    const bytes = this.unsyncedBytes;
+    const waiters = this.syncWaiters;
+    this.unsyncedBytes = 0;
+    this.syncWaiters = [];
+    try {
+      await this.handle!.datasync();
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error as Error);
+      await this.sealAfterFailure();
+      return;
+    }
+    this.sizes.set(this.active, (this.sizes.get(this.active) ?? 0) + bytes);
+    for (const waiter of waiters) waiter.resolve();
+    if ((this.sizes.get(this.active) ?? 0) >= this.options.segmentBytes) await this.rotate();
     for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * Whatever part reached the file is sealed there (the reader skips a torn record); later records
+   * go to a fresh segment so the active one's readable size stays exact.
+   */
+  private async sealAfterFailure(): Promise<void> {
+    this.unsyncedBytes = 0;
+    try {
+      this.sizes.set(this.active, statSync(this.path(this.active)).size);
+      await this.rotate();
+    } catch {
+      // The disk is still refusing; the next write reports it again.
+    }
   }
 
   async readCursor(): Promise<SpoolCursor> {
