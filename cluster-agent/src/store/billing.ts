@@ -1,5 +1,4 @@
-import pg from "pg";
-import { type Db, StoreError } from "./db.js";
+import { type Db, StoreError, transaction } from "./db.js";
 
 /**
  * Daily roll-ups of usage_events and the monthly drafting of postpaid invoices. Every amount is an
@@ -10,23 +9,6 @@ import { type Db, StoreError } from "./db.js";
 const DAY_MS = 86_400_000;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const TAX_RATE = /^(?:0(?:\.(\d{1,4}))?|1(?:\.0{1,4})?)$/;
-
-export async function transaction<T>(db: Db, fn: (client: Db) => Promise<T>): Promise<T> {
-  // A pool hands out a connection for the transaction; a client is assumed to be in one already.
-  if (!(db instanceof pg.Pool)) return fn(db);
-  const client = await db.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await fn(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 export interface Month {
   /** "2026-11" */

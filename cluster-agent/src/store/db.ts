@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type pg from "pg";
+import pg from "pg";
 
 /** Repositories take any of these, so a caller can run several of them in one transaction. */
 export type Db = pg.Pool | pg.PoolClient | pg.Client;
@@ -34,4 +34,24 @@ export function randomId(prefix: string, length = 16): string {
     }
   }
   return `${prefix}_${id}`;
+}
+
+/**
+ * Runs fn in a transaction. Given a pool, it takes a connection and commits or rolls back; given a
+ * client, the caller already holds one (and its transaction), so fn runs as it is.
+ */
+export async function transaction<T>(db: Db, fn: (client: Db) => Promise<T>): Promise<T> {
+  if (!(db instanceof pg.Pool)) return fn(db);
+  const client = await db.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }

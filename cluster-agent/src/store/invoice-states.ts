@@ -1,5 +1,5 @@
-import { parseMonth, transaction } from "./billing.js";
-import { type Db, StoreError } from "./db.js";
+import { parseMonth } from "./billing.js";
+import { type Db, StoreError, transaction } from "./db.js";
 import {
   DEFAULT_PAYMENT_TERMS_DAYS,
   DISPUTE_WINDOW_DAYS,

@@ -1,6 +1,6 @@
 import { picoEurToCents } from "../metering/pricing.js";
-import { parseMonth, parseTaxRate, rollUpDay, taxCents, transaction } from "./billing.js";
-import { type Db, StoreError } from "./db.js";
+import { parseMonth, parseTaxRate, rollUpDay, taxCents } from "./billing.js";
+import { type Db, StoreError, transaction } from "./db.js";
 
 export const INVOICE_STATUSES = ["draft", "issued", "paid", "disputed"] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];

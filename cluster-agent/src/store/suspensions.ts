@@ -1,6 +1,5 @@
-import pg from "pg";
 import { CidrError, formatCidr, parseCidr } from "../admission/cidr.js";
-import { type Db, isPgError, randomId, StoreError } from "./db.js";
+import { type Db, isPgError, randomId, StoreError, transaction } from "./db.js";
 
 export const SUSPENSION_REASONS = ["abuse", "non_payment", "security", "legal", "customer_request"] as const;
 export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
@@ -52,23 +51,6 @@ export function normalizeTarget(targetType: TargetType, target: string): string 
   } catch (error) {
     if (error instanceof CidrError) throw new StoreError("invalid", error.message);
     throw error;
-  }
-}
-
-async function transaction<T>(db: Db, fn: (client: Db) => Promise<T>): Promise<T> {
-  // A pool hands out a connection for the transaction; a client is used as it is.
-  if (!(db instanceof pg.Pool)) return fn(db);
-  const client = await db.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await fn(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
   }
 }
 
