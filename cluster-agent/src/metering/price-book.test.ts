@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { addPriceVersion, formatMicroEur, parseEurPerMillion } from "../store/prices.js";
-import { openStore, type Store } from "../store/store.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import type { Store } from "../store/store.js";
+import { openTestStore } from "../test-support/postgres.js";
 import { findPrice, insertVersion, StorePriceBook } from "./price-book.js";
 import type { Price } from "./pricing.js";
 
@@ -59,19 +58,12 @@ describe("EUR per million tokens", () => {
 });
 
 describe("StorePriceBook", () => {
-  let server: TestPostgres;
-  let dataDir: string;
   let store: Store;
+  let closeStore: () => Promise<void>;
   before(async () => {
-    server = await startTestPostgres();
-    dataDir = await makeTempDataDir();
-    store = await openStore({ databaseUrl: server.url, dataDir });
+    ({ store, close: closeStore } = await openTestStore());
   });
-  after(async () => {
-    await store.close();
-    await server.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => closeStore());
 
   it("loads versions at start and learns new ones by NOTIFY", async () => {
     const now = Date.now();

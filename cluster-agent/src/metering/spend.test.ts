@@ -1,29 +1,21 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
 import { after, before, test } from "node:test";
 import { LimitsCache } from "../admission/limits-cache.js";
 import { RateLimiter } from "../admission/rate-limits.js";
 import { ApiError } from "../common/errors.js";
 import { createAccount } from "../store/accounts.js";
 import { setLimits } from "../store/limits.js";
-import { openStore, type Store } from "../store/store.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import type { Store } from "../store/store.js";
+import { openTestStore } from "../test-support/postgres.js";
 import { MonthlySpend } from "./spend.js";
 
-let server: TestPostgres;
-let dataDir: string;
 let store: Store;
+let closeStore: () => Promise<void>;
 
 before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
-  store = await openStore({ databaseUrl: server.url, dataDir });
+  ({ store, close: closeStore } = await openTestStore());
 });
-after(async () => {
-  await store.close();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+after(() => closeStore());
 
 let counter = 0;
 async function usage(accountId: string, keyId: string, at: string, pico: bigint) {

@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { openTestStore } from "../test-support/postgres.js";
 import { createAccount } from "./accounts.js";
 import { formatCents, rollUpDay, taxCents, usageByDay } from "./billing.js";
 import { disputeInvoice, issueInvoice, markInvoicePaid, suspendOverdueAccounts } from "./invoice-states.js";
 import { generateInvoices, getInvoice, listInvoices } from "./invoices.js";
-import { openStore, type Store } from "./store.js";
+import type { Store } from "./store.js";
 
-let server: TestPostgres;
-let dataDir: string;
 let store: Store;
+let closeStore: () => Promise<void>;
 
 const DAY = 86_400_000;
 const NOV = Date.UTC(2026, 10, 1);
@@ -104,15 +102,9 @@ function monthOfUsage(accounts: string[], count: number): Event[] {
 }
 
 before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
-  store = await openStore({ databaseUrl: server.url, dataDir });
+  ({ store, close: closeStore } = await openTestStore());
 });
-after(async () => {
-  await store.close();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+after(() => closeStore());
 
 describe("billing", () => {
   let accounts: string[];

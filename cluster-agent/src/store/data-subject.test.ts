@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { findTextAnywhere, insertUsageEvent } from "../test-support/data-protection.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { openTestStore } from "../test-support/postgres.js";
 import { upsertAbuseFlags } from "./abuse-flags.js";
 import { createAccount, getAccount } from "./accounts.js";
 import { createApiKey, listApiKeys } from "./api-keys.js";
@@ -17,25 +16,18 @@ import {
 import { StoreError } from "./db.js";
 import { generateInvoices, getInvoice, invoiceId } from "./invoices.js";
 import { insertSecurityEvents } from "./security-events.js";
-import { openStore, type Store } from "./store.js";
+import type { Store } from "./store.js";
 import { createSuspension } from "./suspensions.js";
 
-let server: TestPostgres;
-let dataDir: string;
 let store: Store;
+let closeStore: () => Promise<void>;
 const pepper = Buffer.alloc(32, 7);
 const by = "cli:tester";
 
 before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
-  store = await openStore({ databaseUrl: server.url, dataDir });
+  ({ store, close: closeStore } = await openTestStore());
 });
-after(async () => {
-  await store.close();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+after(() => closeStore());
 
 const storeError = (code: StoreError["code"], message: RegExp) => (error: unknown) =>
   error instanceof StoreError && error.code === code && message.test(error.message);

@@ -1,30 +1,22 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { hashSecret, parseApiKey } from "../admission/api-key.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { openTestStore } from "../test-support/postgres.js";
 import { createAccount, getAccount, listAccounts, setAccountStatus } from "./accounts.js";
 import { createApiKey, getApiKey, getApiKeyCredential, listApiKeys, revokeApiKey } from "./api-keys.js";
 import { StoreError } from "./db.js";
 import { heartbeat, listNodes, upsertNode } from "./nodes.js";
-import { openStore, type Store } from "./store.js";
+import type { Store } from "./store.js";
 
 const pepper = randomBytes(32);
-let server: TestPostgres;
-let dataDir: string;
 let store: Store;
+let closeStore: () => Promise<void>;
 
 before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
-  store = await openStore({ databaseUrl: server.url, dataDir });
+  ({ store, close: closeStore } = await openTestStore());
 });
-after(async () => {
-  await store.close();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+after(() => closeStore());
 
 const isStoreError = (code: StoreError["code"], message: RegExp) => (error: unknown) =>
   error instanceof StoreError && error.code === code && message.test(error.message);

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { openTestStore } from "../test-support/postgres.js";
 import {
   type AbuseTrip,
   deleteResolvedFlagsBefore,
@@ -14,22 +13,15 @@ import { StoreError } from "./db.js";
 import { listPartitions } from "./partitions.js";
 import { insertSecurityEvents, listSecurityEvents, type SecurityEvent } from "./security-events.js";
 import { runSecurityMaintenance } from "./security-maintenance.js";
-import { openStore, type Store } from "./store.js";
+import type { Store } from "./store.js";
 
-let server: TestPostgres;
-let dataDir: string;
 let store: Store;
+let closeStore: () => Promise<void>;
 
 before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
-  store = await openStore({ databaseUrl: server.url, dataDir });
+  ({ store, close: closeStore } = await openTestStore());
 });
-after(async () => {
-  await store.close();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+after(() => closeStore());
 
 const event = (iso: string, over: Partial<SecurityEvent> = {}): SecurityEvent => ({
   occurredAt: new Date(iso),

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { insertUsageEvent } from "../test-support/data-protection.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { openTestStore } from "../test-support/postgres.js";
 import { listPartitions } from "./partitions.js";
 import { startSecurityMaintenance } from "./security-maintenance.js";
-import { openStore, type Store } from "./store.js";
+import type { Store } from "./store.js";
 import {
   invoiceRetentionCutoff,
   mustKeepInvoice,
@@ -13,20 +12,13 @@ import {
   startUsageMaintenance,
 } from "./usage-maintenance.js";
 
-let server: TestPostgres;
-let dataDir: string;
 let store: Store;
+let closeStore: () => Promise<void>;
 
 before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
-  store = await openStore({ databaseUrl: server.url, dataDir });
+  ({ store, close: closeStore } = await openTestStore());
 });
-after(async () => {
-  await store.close();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+after(() => closeStore());
 
 const retention = { usageDays: 90, taxYears: 10 };
 const at = (iso: string) => new Date(iso);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { type EmbeddedServer, startEmbeddedPostgres } from "../store/embedded.js";
+import { openStore, type Store } from "../store/store.js";
 
 export interface TestPostgres {
   url: string;
@@ -31,6 +32,31 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     stop: async () => {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestStore {
+  store: Store;
+  url: string;
+  dataDir: string;
+  /** Closes the store, stops the server and removes the temporary data dir. */
+  close(): Promise<void>;
+}
+
+/** A migrated store on a fresh test database, for tests of repositories and store-fed components. */
+export async function openTestStore(): Promise<TestStore> {
+  const server = await startTestPostgres();
+  const dataDir = await makeTempDataDir();
+  const store = await openStore({ databaseUrl: server.url, dataDir });
+  return {
+    store,
+    url: server.url,
+    dataDir,
+    close: async () => {
+      await store.close();
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
