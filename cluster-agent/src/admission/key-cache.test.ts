@@ -128,7 +128,14 @@ describe("key cache", () => {
   });
 
   it("keeps serving known keys while the store is down, refuses unknown ones, and resyncs when it returns", async () => {
+    // The creation's own notification makes the cache fetch the key; let that finish first, or its
+    // fetch could land after the silent revocation below and see it.
+    const changed = new Set<string>();
+    const record = (n: KeyNotification) => changed.add(n.id);
+    cache.on("change", record);
     const silent = await newKey(known.accountId);
+    while (!changed.has(silent.keyId)) await new Promise((resolve) => setTimeout(resolve, 10));
+    cache.off("change", record);
     assert.equal((await cache.authenticate(bearer(silent.token))).ok, true);
     // Revoke without a notification (replica role skips triggers): only a resync can learn of it.
     const client = await store.pool.connect();
