@@ -1,0 +1,31 @@
+// Original file: /work/main/proto/entrim/agent/v1/abuse.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface AbuseFlag {
+  'id'?: (string);
+  'subjectType'?: (string);
+  'subject'?: (string);
+  'rule'?: (string);
+  'firstSeenMs'?: (number | string | Long);
+  'lastSeenMs'?: (number | string | Long);
+  'count'?: (number | string | Long);
+  'evidenceJson'?: (string);
+  'status'?: (string);
+  'resolvedBy'?: (string);
+  'resolvedAtMs'?: (number | string | Long);
+}
+
+export interface AbuseFlag__Output {
+  'id': (string);
+  'subjectType': (string);
+  'subject': (string);
+  'rule': (string);
+  'firstSeenMs': (number);
+  'lastSeenMs': (number);
+  'count': (number);
+  'evidenceJson': (string);
+  'status': (string);
+  'resolvedBy': (string);
+  'resolvedAtMs': (number);
+}

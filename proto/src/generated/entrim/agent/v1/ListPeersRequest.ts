@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/entrim/agent/v1/cluster.proto
+
+
+export interface ListPeersRequest {
+  'includeStopped'?: (boolean);
+}
+
+export interface ListPeersRequest__Output {
+  'includeStopped': (boolean);
+}

@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/entrim/agent/v1/node.proto
+
+
+export interface UndrainRequest {
+  'reason'?: (string);
+}
+
+export interface UndrainRequest__Output {
+  'reason': (string);
+}

@@ -1,0 +1,8 @@
+// Original file: /work/main/proto/entrim/agent/v1/audit.proto
+
+
+export interface VerifyAuditRequest {
+}
+
+export interface VerifyAuditRequest__Output {
+}

@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/entrim/agent/v1/abuse.proto
+
+
+export interface WatchSecurityEventsRequest {
+  'kind'?: (string);
+}
+
+export interface WatchSecurityEventsRequest__Output {
+  'kind': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/entrim/agent/v1/node.proto
+
+
+export interface WatchStatusRequest {
+  'intervalMs'?: (number);
+}
+
+export interface WatchStatusRequest__Output {
+  'intervalMs': (number);
+}

@@ -1,0 +1,8 @@
+// Original file: /work/main/proto/entrim/agent/v1/abuse.proto
+
+
+export interface WatchSuspensionsRequest {
+}
+
+export interface WatchSuspensionsRequest__Output {
+}
