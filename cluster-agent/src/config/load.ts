@@ -10,6 +10,10 @@ export interface ConfigFlags {
   dataDir?: string;
   databaseUrl?: string;
   listen?: string;
+  /** gRPC control address; "" turns it off. */
+  controlListen?: string;
+  /** Prometheus /metrics address; "" turns it off. */
+  metricsListen?: string;
   nodeName?: string;
   region?: string;
   /** Shorthand models: "NAME=PATH.gguf", "NAME=http(s)://upstream/v1" or a bare "PATH.gguf". */
@@ -105,6 +109,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   else delete raw.databaseUrl;
   const listen = flags.listen ?? env.ENTRIM_LISTEN;
   if (listen !== undefined) api.listen = listen;
+  const controlListen = flags.controlListen ?? env.ENTRIM_CONTROL_LISTEN;
+  if (controlListen !== undefined) section(raw, "control").listen = controlListen;
+  const metricsListen = flags.metricsListen ?? env.ENTRIM_METRICS_LISTEN;
+  if (metricsListen !== undefined) section(raw, "metrics").listen = metricsListen;
   const logLevel = flags.logLevel ?? env.ENTRIM_LOG_LEVEL;
   if (logLevel !== undefined) raw.logLevel = logLevel;
 

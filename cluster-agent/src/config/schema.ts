@@ -202,8 +202,60 @@ export const configSchema = z
           .max(63)
           .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, "letters, digits, . and - only"),
         region: z.string().min(1).max(32),
+        /**
+         * Regions this node may serve public traffic in ("*" at the end matches any suffix). A node
+         * configured outside them refuses public requests and says why: inference stays in the EU.
+         */
+        allowedRegions: z.array(z.string().min(1).max(33)).min(1).default(["eu-*"]),
+        /** Seconds between registry heartbeats; a node silent for three is shown as down. */
+        heartbeatSeconds: z.number().int().min(1).max(300).default(10),
       })
       .strict(),
+    control: z
+      .object({
+        /** gRPC control listener (mTLS only); "" turns it off. */
+        listen: listenAddress.or(z.literal("")).default("127.0.0.1:9443"),
+        /** Address peers and consoles dial, when it differs from listen (e.g. "10.0.0.5:9443"). */
+        advertise: listenAddress.optional(),
+        /** PEM files; default <dataDir>/tls/ca.pem, node.pem and node-key.pem (`certs issue-node`). */
+        caFile: z.string().min(1).optional(),
+        certFile: z.string().min(1).optional(),
+        keyFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ listen: "127.0.0.1:9443" }),
+    metrics: z
+      .object({
+        /** Prometheus /metrics listener (plain HTTP, keep it on a private interface); "" turns it off. */
+        listen: listenAddress.or(z.literal("")).default("127.0.0.1:9464"),
+      })
+      .strict()
+      .default({ listen: "127.0.0.1:9464" }),
+    telemetry: z
+      .object({
+        /** How often GPUs are sampled and traffic numbers refreshed. */
+        sampleIntervalMs: z.number().int().min(100).max(60_000).default(1000),
+        /** The nvidia-smi executable (looked up on PATH); a node without it reports no GPUs. */
+        nvidiaSmi: z.string().min(1).default("nvidia-smi"),
+      })
+      .strict()
+      .default({ sampleIntervalMs: 1000, nvidiaSmi: "nvidia-smi" }),
+    drain: z
+      .object({
+        /** Seconds requests in flight may take to finish once a drain starts, unless the call says otherwise. */
+        deadlineSeconds: z.number().int().min(1).max(86_400).default(300),
+        /** Retry-After sent with the 503s of a draining node. */
+        retryAfterSeconds: z.number().int().min(1).max(3600).default(30),
+      })
+      .strict()
+      .default({ deadlineSeconds: 300, retryAfterSeconds: 30 }),
+    audit: z
+      .object({
+        /** Days audit entries are kept; older ones are pruned by the leader behind a signed checkpoint. */
+        retentionDays: z.number().int().min(1).max(3650).default(90),
+      })
+      .strict()
+      .default({ retentionDays: 90 }),
     dataDir: z.string().min(1),
     databaseUrl: z.string().min(1).optional(),
     api: z
