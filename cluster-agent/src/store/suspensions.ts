@@ -138,6 +138,8 @@ export interface SuspensionFilter {
   /** The account's own suspensions and its keys'. */
   accountId?: string;
   targetType?: TargetType;
+  /** With targetType: one target (an account id, key id, or a network as stored). */
+  target?: string;
   limit?: number;
 }
 
@@ -148,10 +150,22 @@ export async function listSuspensions(db: Db, filter: SuspensionFilter = {}): Pr
        AND ($2::text IS NULL OR s.account_id = $2
             OR s.key_id IN (SELECT k.id FROM api_keys k WHERE k.account_id = $2))
        AND ($3::text IS NULL OR s.target_type = $3)
+       AND ($5::text IS NULL OR coalesce(s.account_id, s.key_id, s.network::text) = $5)
      ORDER BY s.created_at DESC, s.id LIMIT $4`,
-    [filter.activeOnly ?? false, filter.accountId ?? null, filter.targetType ?? null, filter.limit ?? 1000],
+    [
+      filter.activeOnly ?? false,
+      filter.accountId ?? null,
+      filter.targetType ?? null,
+      filter.limit ?? 1000,
+      filter.target && filter.targetType ? normalizeTarget(filter.targetType, filter.target) : null,
+    ],
   );
   return result.rows.map(toSuspension);
+}
+
+export async function getSuspension(db: Db, id: string): Promise<Suspension | undefined> {
+  const result = await db.query(`SELECT ${COLUMNS} FROM suspensions s WHERE s.id = $1`, [id]);
+  return result.rows[0] ? toSuspension(result.rows[0]) : undefined;
 }
 
 /** What the agents' caches load: every suspension in force right now. */
