@@ -65,7 +65,18 @@ export async function startAgent(upstreamBase, model = "bench") {
     return JSON.parse(result.stdout);
   };
   const agent = await spawnService(
-    [BIN, "--data-dir", dataDir, "serve", "--listen", "127.0.0.1:0", "--model", `${model}=${upstreamBase}`],
+    [
+      BIN,
+      "--data-dir",
+      dataDir,
+      "serve",
+      "--listen",
+      "127.0.0.1:0",
+      "--metrics-listen",
+      "127.0.0.1:0",
+      "--model",
+      `${model}=${upstreamBase}`,
+    ],
     /"api":"([^"]+)"/,
     // The access log is on, as in production; it goes to a file-like sink, not a terminal.
     { stderr: "ignore" },

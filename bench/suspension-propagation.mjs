@@ -29,6 +29,8 @@ async function startAgent(name, upstreamUrl, env, onApplied) {
       "serve",
       "--listen",
       "127.0.0.1:0",
+      "--metrics-listen",
+      "127.0.0.1:0",
       "--model",
       `bench=${upstreamUrl}`,
       "--node-name",

@@ -23,6 +23,10 @@ export function cli<T = unknown>(dataDir: string, ...args: string[]): T {
 
 export interface AgentProcess {
   url: string;
+  /** gRPC control address (host:port), or undefined when the agent runs without one. */
+  control: string | undefined;
+  /** Prometheus /metrics base URL, or undefined when off. */
+  metrics: string | undefined;
   baseURL: string;
   process: ChildProcess;
   /** Everything the agent wrote to stderr (its log), for assertions about what is logged. */
@@ -30,13 +34,19 @@ export interface AgentProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `entrim-agent serve` and resolves once it prints its ready line. */
+/**
+ * Starts `entrim-agent serve` and resolves once it prints its ready line. Every listener takes a free
+ * port unless `args` name one, so several agents run side by side.
+ */
 export async function startAgent(
   dataDir: string,
   args: string[] = [],
   config?: unknown,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<AgentProcess> {
   const extra = [...args];
+  if (!args.includes("--control-listen")) extra.push("--control-listen", "127.0.0.1:0");
+  if (!args.includes("--metrics-listen")) extra.push("--metrics-listen", "127.0.0.1:0");
   if (config !== undefined) {
     const path = join(dataDir, "config.json");
     writeFileSync(path, JSON.stringify(config));
@@ -47,19 +57,24 @@ export async function startAgent(
     [BIN, "--data-dir", dataDir, "serve", "--listen", "127.0.0.1:0", ...extra],
     {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ENTRIM_LOG_LEVEL: process.env.ENTRIM_LOG_LEVEL ?? "info" },
+      env: { ...process.env, ENTRIM_LOG_LEVEL: process.env.ENTRIM_LOG_LEVEL ?? "info", ...env },
     },
   );
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  const ready = await new Promise<{ api: string; control?: string; metrics?: string }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on("line", (line) => {
       try {
-        const event = JSON.parse(line) as { event?: string; api?: string };
-        if (event.event === "ready" && event.api) resolve(event.api);
+        const event = JSON.parse(line) as {
+          event?: string;
+          api?: string;
+          control?: string;
+          metrics?: string;
+        };
+        if (event.event === "ready" && event.api) resolve({ ...event, api: event.api });
       } catch {
         // not a JSON line
       }
@@ -67,8 +82,11 @@ export async function startAgent(
     child.once("exit", (code) => reject(new Error(`agent exited ${code} before ready:\n${stderr}`)));
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = ready.api;
   return {
     url,
+    control: ready.control,
+    metrics: ready.metrics,
     baseURL: `${url}/v1`,
     process: child,
     log: () => stderr,
