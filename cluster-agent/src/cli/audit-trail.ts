@@ -1,6 +1,6 @@
 import { hostname, userInfo } from "node:os";
 import type { Command } from "commander";
-import { appendAudit } from "../store/audit-log.js";
+import { appendAudit, loadAuditKey } from "../store/audit-log.js";
 import type { Store } from "../store/store.js";
 import { CliError } from "./context.js";
 import { withStore } from "./store-context.js";
@@ -26,6 +26,7 @@ export interface CliAuditEntry<T> {
  */
 export async function recordCli<T>(
   store: Store,
+  key: Buffer,
   entry: CliAuditEntry<T>,
   perform: () => Promise<T>,
 ): Promise<T> {
@@ -43,14 +44,17 @@ export async function recordCli<T>(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // Best effort: if the store is what failed, the entry cannot be written either, and nothing changed.
-    await appendAudit(store.pool, node, { ...base, target: entry.target, result: `error: ${message}` }).catch(
-      () => {},
-    );
+    await appendAudit(
+      store.pool,
+      node,
+      { ...base, target: entry.target, result: `error: ${message}` },
+      key,
+    ).catch(() => {});
     throw error;
   }
   try {
     const target = entry.resultTarget ? entry.resultTarget(value) : entry.target;
-    await appendAudit(store.pool, node, { ...base, target, result: "ok" });
+    await appendAudit(store.pool, node, { ...base, target, result: "ok" }, key);
   } catch (error) {
     throw new CliError(
       `The change was made, but its audit entry could not be written: ${(error as Error).message}`,
@@ -68,5 +72,10 @@ export function withAuditedStore<T>(
   fn: (store: Store, dataDir: string) => Promise<T>,
   options: { migrate?: boolean } = {},
 ): Promise<T> {
-  return withStore(command, (store, dataDir) => recordCli(store, entry, () => fn(store, dataDir)), options);
+  return withStore(
+    command,
+    async (store, dataDir) =>
+      recordCli(store, await loadAuditKey({ dataDir, env: process.env }), entry, () => fn(store, dataDir)),
+    options,
+  );
 }

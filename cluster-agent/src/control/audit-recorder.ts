@@ -11,9 +11,11 @@ export class StoreAuditRecorder implements AuditRecorder {
   constructor(
     private readonly store: { pool: pg.Pool },
     private readonly node: string,
+    /** The audit key (auditCheckpointKey of the cluster pepper) the chain is MACed with. */
+    private readonly key: Buffer,
   ) {}
 
   async record(action: AuditAction): Promise<void> {
-    await appendAudit(this.store.pool, this.node, action);
+    await appendAudit(this.store.pool, this.node, action, this.key);
   }
 }

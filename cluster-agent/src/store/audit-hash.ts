@@ -1,11 +1,13 @@
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { loadPepper, type PepperSource } from "../admission/api-key.js";
 import type { AuditAction } from "../control/audit.js";
 
 /**
  * The audit chain's arithmetic, apart from the store so that a verifier outside the agent can follow
- * it: entry n stores `hash = hex(sha256(prev_hash + canonicalEntry(n)))`, prev_hash being the hash of
- * entry n-1, of the last entry a pruning checkpoint covers, or GENESIS_HASH for entry 1.
+ * it: entry n stores `hash = hex(hmac_sha256(key, prev_hash + canonicalEntry(n)))`, prev_hash being the
+ * hash of entry n-1, of the last entry a pruning checkpoint covers, or GENESIS_HASH for entry 1. The key
+ * is derived from the cluster's pepper: someone who can write to the database but does not hold the
+ * pepper cannot recompute the chain after editing, deleting or appending entries.
  */
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -48,8 +50,12 @@ export function canonicalEntry(e: Omit<AuditRecord, "hash" | "prevHash">): strin
   });
 }
 
-export function entryHash(prevHash: string, entry: Omit<AuditRecord, "hash" | "prevHash">): string {
-  return createHash("sha256")
+export function entryHash(
+  key: Buffer,
+  prevHash: string,
+  entry: Omit<AuditRecord, "hash" | "prevHash">,
+): string {
+  return createHmac("sha256", key)
     .update(prevHash + canonicalEntry(entry), "utf8")
     .digest("hex");
 }

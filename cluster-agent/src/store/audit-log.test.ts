@@ -26,7 +26,7 @@ async function appendMany(count: number, distinctFrom?: number): Promise<AuditRe
   const records: AuditRecord[] = [];
   for (let i = 1; i <= count; i++) {
     if (i === distinctFrom) await clockPast(records[i - 2]!.at);
-    records.push(await appendAudit(test.store.pool, "gpu-01", action(i)));
+    records.push(await appendAudit(test.store.pool, "gpu-01", action(i), key));
   }
   return records;
 }
@@ -91,7 +91,7 @@ describe("audit log chain", () => {
     try {
       await Promise.all(
         pools.map((pool, p) =>
-          Promise.all(Array.from({ length: 25 }, (_, i) => appendAudit(pool, `gpu-0${p}`, action(i)))),
+          Promise.all(Array.from({ length: 25 }, (_, i) => appendAudit(pool, `gpu-0${p}`, action(i), key))),
         ),
       );
     } finally {
@@ -148,10 +148,24 @@ describe("audit log chain", () => {
     assert.equal(result.firstBadSeq, "2");
   });
 
+  it("notices a whole chain recomputed by someone without the cluster's pepper", async () => {
+    const records = await appendMany(3);
+    const stranger = auditCheckpointKey(randomBytes(32));
+    const forged = { ...records[0]!, reason: "rewritten" };
+    await tamper("UPDATE audit_log SET reason = $1, hash = $2 WHERE seq = $3", [
+      "rewritten",
+      entryHash(stranger, forged.prevHash, forged),
+      forged.seq,
+    ]);
+    const result = await verifyAudit(test.store.pool, key);
+    assert.equal(result.ok, false);
+    assert.equal(result.firstBadSeq, forged.seq, "its MAC needs the audit key, which a database dump lacks");
+  });
+
   it("notices an entry rewritten with a recomputed hash but the old link", async () => {
     const records = await appendMany(5);
     const forged = { ...records[2]!, reason: "rewritten" };
-    const rehashed = entryHash(forged.prevHash, forged);
+    const rehashed = entryHash(key, forged.prevHash, forged);
     await tamper("UPDATE audit_log SET reason = $1, hash = $2 WHERE seq = 3", ["rewritten", rehashed]);
     const result = await verifyAudit(test.store.pool, key);
     assert.equal(result.firstBadSeq, "4", "entry 4 still points at the original entry 3");
@@ -185,7 +199,7 @@ describe("audit log pruning", () => {
     // Pruning everything leaves the chain to continue from the checkpoint.
     await pruneAudit(test.store.pool, { before: new Date(Date.now() + 60_000), key, node: "gpu-01" });
     assert.equal((await listAudit(test.store.pool)).length, 0);
-    const next = await appendAudit(test.store.pool, "gpu-02", action(13));
+    const next = await appendAudit(test.store.pool, "gpu-02", action(13), key);
     assert.equal(next.seq, "13");
     assert.equal(next.prevHash, records[11]!.hash);
     assert.deepEqual(await verifyAudit(test.store.pool, key), { ok: true, entries: 1, checkpointSeq: "12" });
@@ -238,9 +252,10 @@ describe("listAudit", () => {
       test.store.pool,
       "gpu-01",
       action(1, { action: "key.revoke", target: "key:abc" }),
+      key,
     );
-    await appendAudit(test.store.pool, "gpu-01", action(2, { operator: "bob", action: "node.drain" }));
-    const last = await appendAudit(test.store.pool, "gpu-01", action(3, { action: "suspension.lift" }));
+    await appendAudit(test.store.pool, "gpu-01", action(2, { operator: "bob", action: "node.drain" }), key);
+    const last = await appendAudit(test.store.pool, "gpu-01", action(3, { action: "suspension.lift" }), key);
     const seqs = async (filter: Parameters<typeof listAudit>[1]) =>
       (await listAudit(test.store.pool, filter)).map((r) => r.seq);
     assert.deepEqual(await seqs({}), ["3", "2", "1"]);
@@ -249,7 +264,7 @@ describe("listAudit", () => {
     assert.deepEqual(await seqs({ action: "key_" }), [], "LIKE wildcards in the prefix are literal");
     assert.deepEqual(await seqs({ target: "acct_" }), ["3", "2"]);
     await clockPast(last.at);
-    const fourth = await appendAudit(test.store.pool, "gpu-01", action(4));
+    const fourth = await appendAudit(test.store.pool, "gpu-01", action(4), key);
     assert.deepEqual(await seqs({ until: fourth.at }), ["3", "2", "1"]);
     assert.deepEqual(await seqs({ since: fourth.at }), ["4"]);
     assert.deepEqual(await seqs({ since: first.at, until: fourth.at, limit: 1 }), ["3"]);

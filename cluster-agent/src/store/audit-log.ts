@@ -105,7 +105,12 @@ async function head(db: Db): Promise<{ seq: bigint; hash: string }> {
  * and its entry can commit together. The time is the database's, read under the lock, so entries from
  * agents with skewed clocks still carry non-decreasing times in seq order.
  */
-export async function appendAudit(db: Db, node: string, action: AuditAction): Promise<AuditRecord> {
+export async function appendAudit(
+  db: Db,
+  node: string,
+  action: AuditAction,
+  key: Buffer,
+): Promise<AuditRecord> {
   return transaction(db, async (client) => {
     await client.query(APPEND_LOCK);
     const previous = await head(client);
@@ -124,7 +129,11 @@ export async function appendAudit(db: Db, node: string, action: AuditAction): Pr
       result: clip(action.result, LIMITS.result),
       node: clip(node, LIMITS.node),
     };
-    const record: AuditRecord = { ...entry, prevHash: previous.hash, hash: entryHash(previous.hash, entry) };
+    const record: AuditRecord = {
+      ...entry,
+      prevHash: previous.hash,
+      hash: entryHash(key, previous.hash, entry),
+    };
     await client.query(
       `INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
@@ -277,7 +286,7 @@ export async function verifyAudit(
             `entry ${seq} does not follow entry ${previous.seq} (prev_hash differs): entries were reordered, or one before it was replaced`,
           );
         }
-        if (entryHash(record.prevHash, record) !== record.hash) {
+        if (entryHash(key, record.prevHash, record) !== record.hash) {
           return fail(
             entries,
             seq,

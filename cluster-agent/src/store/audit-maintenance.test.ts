@@ -13,15 +13,20 @@ const DAY_MS = 86_400_000;
 before(async () => {
   test = await openTestStore();
   for (let i = 0; i < 3; i++) {
-    await appendAudit(test.store.pool, "gpu-01", {
-      operator: "alice",
-      role: "admin",
-      source: "cli",
-      action: "account.create",
-      target: `account:acct_${i}`,
-      reason: "",
-      result: "ok",
-    });
+    await appendAudit(
+      test.store.pool,
+      "gpu-01",
+      {
+        operator: "alice",
+        role: "admin",
+        source: "cli",
+        action: "account.create",
+        target: `account:acct_${i}`,
+        reason: "",
+        result: "ok",
+      },
+      key,
+    );
   }
 });
 after(async () => {

@@ -30,7 +30,7 @@ const request = (overrides: Partial<ListAuditRequest__Output> = {}): ListAuditRe
 before(async () => {
   test = await openTestStore();
   // Two state-changing gRPC calls through the seam the other services use: one works, one fails.
-  const recorder = new StoreAuditRecorder(test.store, "gpu-01");
+  const recorder = new StoreAuditRecorder(test.store, "gpu-01", key);
   const entry = { action: "node.drain", target: "node:gpu-01", reason: "kernel update" };
   await audited(recorder, context, entry, async () => "drained");
   await assert.rejects(
