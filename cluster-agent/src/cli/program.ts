@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { VERSION } from "../common/version.js";
 import { registerAccountCommands } from "./accounts.js";
 import { registerBillingCommands } from "./billing.js";
+import { registerCertCommands } from "./certs.js";
 import { CliError } from "./context.js";
 import { registerDbCommands } from "./db.js";
 import { registerKeyCommands } from "./keys.js";
@@ -40,6 +41,7 @@ export function createProgram(): Command {
   registerSecurityCommands(program);
   registerSuspensionCommands(program);
   registerBillingCommands(program);
+  registerCertCommands(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();
