@@ -31,7 +31,7 @@ describe("entrim-agent certs", () => {
     const json = JSON.parse(
       await cli("--json", "certs", "init-ca", "--dir", other, "--name", "Second CA", "--days", "400"),
     );
-    assert.equal(json.subject, "CN=Second CA, O=Entrim operators");
+    assert.equal(json.subject, "CN=Second CA, O=Entrim cluster");
     assert.equal(json.certFile, join(other, "ca.pem"));
     assert.equal(json.keyFile, join(other, "ca-key.pem"));
     const forced = JSON.parse(await cli("--json", "certs", "init-ca", "--dir", other, "--force"));

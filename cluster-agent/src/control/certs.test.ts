@@ -42,7 +42,7 @@ describe("cluster CA", () => {
   it("is a self-signed CA that may only sign, with a private key", async () => {
     const { node, peculiar } = await load(join(caDir, "ca.pem"));
     assert.equal(node.ca, true);
-    assert.equal(node.subject, "CN=Test CA\nO=Entrim operators");
+    assert.equal(node.subject, "CN=Test CA\nO=Entrim cluster");
     assert.ok(node.verify(node.publicKey), "self-signed");
     const usage = peculiar.getExtension(x509.KeyUsagesExtension)!;
     assert.equal(usage.usages, x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign);
@@ -77,7 +77,7 @@ describe("issued certificates", () => {
     const { node, peculiar } = await load(join(out, "node.pem"));
     assert.ok(node.checkIssued(caCert) && node.verify(caCert.publicKey), "chains to the CA");
     assert.equal(node.ca, false);
-    assert.equal(node.subject, "CN=gpu-01\nOU=node\nO=Entrim operators");
+    assert.equal(node.subject, "CN=gpu-01\nOU=node\nO=Entrim cluster");
     assert.equal(
       node.subjectAltName,
       "DNS:gpu-01, DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, IP Address:10.0.0.5, DNS:gpu-01.example.eu",

@@ -20,6 +20,8 @@ export const NODE_KEY_FILE = "node-key.pem";
 /** OU of agent certificates: it names no role, so a node certificate can never act as an operator. */
 export const NODE_UNIT = "node";
 export const OPERATOR_ORGANIZATION = "Entrim operators";
+/** O of the CA and of agents: the cluster itself, not a person. */
+export const CLUSTER_ORGANIZATION = "Entrim cluster";
 export const DEFAULT_DAYS = { ca: 3650, node: 365, operator: 90 } as const;
 
 const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
@@ -93,7 +95,7 @@ export async function initCa(options: {
   const { notBefore, notAfter } = validity(days);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    name: [{ CN: [name] }, { O: [OPERATOR_ORGANIZATION] }],
+    name: [{ CN: [name] }, { O: [CLUSTER_ORGANIZATION] }],
     notBefore,
     notAfter,
     keys,
@@ -129,7 +131,7 @@ export async function issueNodeCertificate(options: {
   const days = checkDays(options.days ?? DEFAULT_DAYS.node, ca.cert);
   const san = hosts.map((host) => ({ type: isIP(host) ? ("ip" as const) : ("dns" as const), value: host }));
   const issued = await issue(ca, {
-    subject: [{ CN: [options.name] }, { OU: [NODE_UNIT] }, { O: [OPERATOR_ORGANIZATION] }],
+    subject: [{ CN: [options.name] }, { OU: [NODE_UNIT] }, { O: [CLUSTER_ORGANIZATION] }],
     days,
     usages: [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth],
     extra: [new x509.SubjectAlternativeNameExtension(san)],
