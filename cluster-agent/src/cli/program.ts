@@ -3,6 +3,7 @@ import { VERSION } from "../common/version.js";
 import { registerAccountCommands } from "./accounts.js";
 import { registerAuditCommands } from "./audit.js";
 import { registerBillingCommands } from "./billing.js";
+import { registerCertCommands } from "./certs.js";
 import { CliError } from "./context.js";
 import { registerDbCommands } from "./db.js";
 import { registerKeyCommands } from "./keys.js";
@@ -42,6 +43,7 @@ export function createProgram(): Command {
   registerSuspensionCommands(program);
   registerBillingCommands(program);
   registerAuditCommands(program);
+  registerCertCommands(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();
