@@ -6,13 +6,13 @@
  * is hashed again the first time it is used after a start, because the disk may have changed meanwhile.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { chmod, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Dispatcher } from "undici";
 import type { Logger } from "../common/log.js";
 import { acquireFileLock } from "../store/file-lock.js";
 import { type ArtifactIndex, emptyIndex, loadIndex, type PinReason, saveIndex } from "./artifact-index.js";
-import { createDispatcher, hashFile, openSource, writeVerified } from "./fetch.js";
+import { createDispatcher, hashFile, openSource, redactUri, syncDir, writeVerified } from "./fetch.js";
 
 export type { PinReason } from "./artifact-index.js";
 
@@ -341,25 +341,4 @@ function checkRef(ref: ArtifactRef): string {
   if (!Number.isSafeInteger(ref.size) || ref.size <= 0)
     throw new Error(`The size must be a whole number of bytes above 0 (got ${ref.size}).`);
   return sha256;
-}
-
-/** A URI as logs and errors show it: without credentials or a (possibly signed) query string. */
-export function redactUri(uri: string): string {
-  try {
-    const url = new URL(uri);
-    if (url.protocol === "file:") return uri;
-    return `${url.protocol}//${url.host}${url.pathname}`;
-  } catch {
-    return uri;
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // The rename is durable only once the directory itself is on disk.
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -139,3 +139,24 @@ export async function hashFile(path: string): Promise<{ sha256: string; size: nu
   }
   return { sha256: hash.digest("hex"), size };
 }
+
+/** A URI as logs and errors show it: without credentials or a (possibly signed) query string. */
+export function redactUri(uri: string): string {
+  try {
+    const url = new URL(uri);
+    if (url.protocol === "file:") return uri;
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return uri;
+  }
+}
+
+export async function syncDir(dir: string): Promise<void> {
+  // The rename is durable only once the directory itself is on disk.
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
