@@ -26,6 +26,11 @@ export interface ArtifactCacheOptions {
   idleTimeoutMs?: number | undefined;
   /** How long to wait for another process to release the cache directory (default 10 s). */
   lockTimeoutMs?: number | undefined;
+  /**
+   * HTTP client for http(s) and agent:// fetches, e.g. one with the cluster's mTLS settings for peers;
+   * by default a plain undici Agent with `idleTimeoutMs` and redirects followed. A given one is not closed.
+   */
+  dispatcher?: Dispatcher | undefined;
   /** Clock for last-use times; tests pass their own. */
   now?: (() => number) | undefined;
 }
@@ -88,7 +93,7 @@ export class ArtifactCache {
     this.#indexPath = join(options.dir, "index.json");
     this.#filesDir = join(options.dir, "sha256");
     this.#tmpDir = join(options.dir, "tmp");
-    this.#dispatcher = createDispatcher(options.idleTimeoutMs ?? 60_000);
+    this.#dispatcher = options.dispatcher ?? createDispatcher(options.idleTimeoutMs ?? 60_000);
   }
 
   /** Takes the directory for this process and reconciles the index with it; every method calls it. */
@@ -158,16 +163,18 @@ export class ArtifactCache {
   }
 
   /** A cached, verified artifact's path and size (verifying it first if needed), or undefined. */
-  async lookup(sha256: string): Promise<{ path: string; size: number } | undefined> {
+  async lookup(hex: string): Promise<{ path: string; size: number } | undefined> {
+    const sha256 = hex.toLowerCase();
     if (!SHA256_HEX.test(sha256)) return undefined;
     await this.open();
     const found = await this.#shared(sha256, undefined).catch(() => undefined);
     return found && { path: found.path, size: found.size };
   }
 
-  async pin(sha256: string, reason: PinReason): Promise<void> {
-    if (!SHA256_HEX.test(sha256))
-      throw new Error(`"${sha256}" is not a sha256 (64 lowercase hex characters).`);
+  /** Keeps an artifact (cached or still to come) from eviction until unpinned for the same reason. */
+  async pin(hex: string, reason: PinReason): Promise<void> {
+    const sha256 = hex.toLowerCase();
+    if (!SHA256_HEX.test(sha256)) throw new Error(`"${hex}" is not a sha256 (64 hex characters).`);
     await this.open();
     const reasons = this.#index.pins.get(sha256) ?? new Set<PinReason>();
     reasons.add(reason);
@@ -175,7 +182,8 @@ export class ArtifactCache {
     await this.#save();
   }
 
-  async unpin(sha256: string, reason: PinReason): Promise<void> {
+  async unpin(hex: string, reason: PinReason): Promise<void> {
+    const sha256 = hex.toLowerCase();
     await this.open();
     const reasons = this.#index.pins.get(sha256);
     if (!reasons?.delete(reason)) return;
@@ -208,7 +216,7 @@ export class ArtifactCache {
     await Promise.allSettled([...this.#inflight.values()]);
     await this.#opening?.catch(() => {});
     await this.#saving;
-    await this.#dispatcher.close();
+    if (!this.#options.dispatcher) await this.#dispatcher.close();
     await this.#unlock?.();
   }
 
