@@ -9,6 +9,7 @@ import { registerDbCommands } from "./db.js";
 import { registerKeyCommands } from "./keys.js";
 import { registerLimitCommands } from "./limits.js";
 import { registerModelCommands } from "./model.js";
+import { registerCatalogCommands } from "./models.js";
 import { registerSecurityCommands } from "./security.js";
 import { registerServeCommand } from "./serve.js";
 import { registerSuspensionCommands } from "./suspensions.js";
@@ -39,6 +40,7 @@ export function createProgram(): Command {
   registerLimitCommands(program);
   registerDbCommands(program);
   registerModelCommands(program);
+  registerCatalogCommands(program);
   registerSecurityCommands(program);
   registerSuspensionCommands(program);
   registerBillingCommands(program);
