@@ -168,7 +168,7 @@ export async function startAgent(
     const inFlight = new InFlightRequests();
     const admission = await startAdmission(config, store, inFlight, logger, cleanup);
     dropCachedPromptsOnSanctions({
-      runtimes: () => models.list().map((m) => m.runtime),
+      runtimes: () => models.all().map((m) => m.runtime),
       suspensions: admission.suspensions,
       keys,
       logger,
