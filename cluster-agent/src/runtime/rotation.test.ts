@@ -109,8 +109,11 @@ async function rotate(extra: Partial<RotationOptions> & Pick<RotationOptions, "r
     memory: fixedMemoryPolicy(true),
     warmup: { generations: 3, maxTokens: 4 },
     idleTimeoutMs: 30_000,
-    onProgress: (e) => events.push(e),
     ...extra,
+    onProgress: (e) => {
+      events.push(e);
+      extra.onProgress?.(e);
+    },
   });
   return { result, events, steps: events.map((e) => `${e.step}:${e.state}`) };
 }
@@ -154,7 +157,18 @@ test("beside: under load, no request fails, new requests get v2, v1 unloads afte
       all.some((a) => which(a) === "v1"),
       "v1 answered before the switch",
     );
-    void steps;
+    assert.deepEqual(steps, [
+      "load:started",
+      "load:ok",
+      "warmup:started",
+      "warmup:ok",
+      "switch:ok",
+      "retire:started",
+      "retire:ok",
+      "unload:started",
+      "unload:ok",
+      "done:ok",
+    ]);
   } finally {
     await load.stop();
     await api.close();
@@ -265,6 +279,30 @@ test("a second rotation of the same model is refused while one runs", async () =
     assert.equal((await first).result.ok, true);
     const again = await rotate({ registry: models, build: () => version(paths.v1, "v1-again") });
     assert.equal(again.result.ok, true, "the model can be rotated again once the first finished");
+  } finally {
+    await models.unloadAll();
+  }
+});
+
+test("a rotation cancelled before the switch rolls back and names the step it stopped at", async () => {
+  const models = new ModelRegistry();
+  const v1 = models.add(version(paths.v1, "v1"));
+  await models.loadAll();
+  try {
+    const cancel = new AbortController();
+    const v2 = version(paths.v2, "v2");
+    const { result, steps } = await rotate({
+      registry: models,
+      build: () => v2,
+      signal: cancel.signal,
+      onProgress: (e) => {
+        if (e.step === "warmup" && e.state === "ok") cancel.abort();
+      },
+    });
+    assert.deepEqual(!result.ok && [result.failedStep, result.reason], ["switch", "rotation cancelled"]);
+    assert.deepEqual(steps.slice(-3), ["switch:failed", "rollback:started", "rollback:ok"]);
+    assert.equal(models.get(MODEL), v1);
+    assert.equal((await v2.runtime.health()).ok, false, "the new version was unloaded");
   } finally {
     await models.unloadAll();
   }

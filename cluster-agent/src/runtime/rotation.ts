@@ -125,29 +125,33 @@ class Rotation {
     }
   }
 
-  private checkCancelled(): void {
-    if (this.o.signal?.aborted) throw new Error("rotation cancelled");
+  /** Cancellation is noticed between steps; the step it would have started is the one that failed. */
+  private checkCancelled(step: RotationStep): void {
+    if (!this.o.signal?.aborted) return;
+    this.emit(step, "failed", "rotation cancelled");
+    throw new StepFailure(step, "rotation cancelled");
   }
 
   async run(): Promise<RotationResult> {
     const { modelId, version } = this.o;
     let beside: boolean;
+    let why: string;
     try {
       beside = await this.o.memory.canLoadBeside();
+      why = this.o.memory.describe?.() ?? "";
     } catch (error) {
       // Memory unknown: draining is the choice that cannot exhaust it.
       beside = false;
-      this.emit("load", "started", `memory check failed (${reasonOf(error)}); draining first`);
+      why = `memory check failed: ${reasonOf(error)}`;
     }
-    const why = this.o.memory.describe?.() ?? "";
     try {
-      this.checkCancelled();
+      this.checkCancelled(beside ? "load" : "drain");
       if (!beside) await this.drainOld(why);
       await this.loadNew(
         beside ? `loading beside version ${this.old.version ?? "(unversioned)"}; ${why}` : why,
       );
       await this.warmup();
-      this.checkCancelled();
+      this.checkCancelled("switch");
     } catch (error) {
       const failure = error instanceof StepFailure ? error : new StepFailure("load", reasonOf(error));
       const rolledBack = await this.rollback();
@@ -224,7 +228,7 @@ class Rotation {
       `${generations} generations of up to ${maxTokens} tokens`,
       async () => {
         for (let i = 0; i < generations; i++) {
-          this.checkCancelled();
+          if (this.o.signal?.aborted) throw new Error("rotation cancelled");
           const result = await runtime.generate({
             kind: "chat",
             messages,
