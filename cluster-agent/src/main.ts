@@ -179,7 +179,7 @@ export async function startAgent(
     const traffic = new TrafficWindow();
     const admission = await startAdmission(config, store, inFlight, logger, cleanup);
     dropCachedPromptsOnSanctions({
-      runtimes: () => models.list().map((m) => m.runtime),
+      runtimes: () => models.all().map((m) => m.runtime),
       suspensions: admission.suspensions,
       keys,
       logger,
