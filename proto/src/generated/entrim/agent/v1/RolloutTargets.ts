@@ -1,0 +1,12 @@
+// Original file: entrim/agent/v1/rollouts.proto
+
+
+export interface RolloutTargets {
+  'nodes'?: (string)[];
+  'regions'?: (string)[];
+}
+
+export interface RolloutTargets__Output {
+  'nodes': (string)[];
+  'regions': (string)[];
+}
