@@ -239,6 +239,11 @@ export class DrainController extends EventEmitter {
     }
   }
 
+  /** Re-reads the load now; call it when a request ends so progress does not wait for the next poll. */
+  poke(): void {
+    this.check();
+  }
+
   /** Resolves when every save so far reached the file and the registry (tests, shutdown). */
   settled(): Promise<void> {
     return this.saving;

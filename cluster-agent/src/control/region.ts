@@ -1,5 +1,6 @@
 import type { AdmissionGate } from "../admission/gate.js";
 import { ApiError } from "../common/errors.js";
+import type { Logger } from "../common/log.js";
 
 /**
  * True when `region` matches one of the patterns: an exact name, or a prefix followed by "*"
@@ -35,8 +36,15 @@ export class RegionGate implements AdmissionGate {
   readonly reason: string | undefined;
   private readonly refusal: ApiError | undefined;
 
-  constructor(options: { region: string; allowedRegions: readonly string[] }) {
+  /** With a logger, a refusing node says why at start (an error: it is a configuration mistake). */
+  constructor(options: { region: string; allowedRegions: readonly string[]; logger?: Logger | undefined }) {
     this.reason = regionRefusalReason(options.region, options.allowedRegions);
+    if (this.reason) {
+      options.logger?.error(
+        { region: options.region, allowedRegions: options.allowedRegions },
+        `${this.reason}; the control plane stays reachable`,
+      );
+    }
     this.refusal = this.reason
       ? new ApiError(
           503,
