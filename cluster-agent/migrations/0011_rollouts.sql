@@ -16,7 +16,7 @@ CREATE TABLE rollouts (
   id            text PRIMARY KEY,
   model         text NOT NULL REFERENCES models (name) ON DELETE RESTRICT,
   to_version    text NOT NULL,
-  -- {"nodes": [...], "regions": [...]}: both empty means every node serving the model.
+  -- {"nodes": [...], "regions": [...], "labels": {...}}: all empty means every node serving the model.
   targets       jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(targets) = 'object'),
   batch_size    integer NOT NULL CHECK (batch_size >= 1),
   pause_seconds integer NOT NULL DEFAULT 0 CHECK (pause_seconds >= 0),

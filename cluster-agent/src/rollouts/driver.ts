@@ -105,7 +105,11 @@ class Step {
 }
 
 /** Advances one rollout; returns its state afterwards (undefined when it does not exist). */
-export async function advanceRollout(db: Db, id: string, ctx: DriverContext): Promise<RolloutState | undefined> {
+export async function advanceRollout(
+  db: Db,
+  id: string,
+  ctx: DriverContext,
+): Promise<RolloutState | undefined> {
   return transaction(db, async (tx) => {
     // The row lock makes a second would-be leader (one that has not noticed losing the lock) wait
     // and then see this step's result instead of repeating it.
@@ -195,14 +199,26 @@ async function gates(
       const numbers = `${h.requests} requests, error rate ${rate.toFixed(3)}, p95 ${Math.round(h.p95Ms)} ms`;
       summary.set(n.node, numbers);
       if (rate > g.maxErrorRate)
-        return { failed: `gate on ${n.node}: error rate ${rate.toFixed(3)} > ${g.maxErrorRate} (${numbers})`, held };
+        return {
+          failed: `gate on ${n.node}: error rate ${rate.toFixed(3)} > ${g.maxErrorRate} (${numbers})`,
+          held,
+          summary,
+        };
       if (h.p95Ms > g.maxP95Ms)
-        return { failed: `gate on ${n.node}: p95 ${Math.round(h.p95Ms)} ms > ${g.maxP95Ms} ms (${numbers})`, held };
+        return {
+          failed: `gate on ${n.node}: p95 ${Math.round(h.p95Ms)} ms > ${g.maxP95Ms} ms (${numbers})`,
+          held,
+          summary,
+        };
     }
     // The window holds once a report taken after its end has covered it.
     if (!fresh || h.at < windowEnd) held = false;
     if (s.now > windowEnd + (s.ctx.healthGraceMs ?? 15_000) && (!fresh || h.at < windowEnd))
-      return { failed: `gate on ${n.node}: no health report of ${toVersion} for the gate window`, held };
+      return {
+        failed: `gate on ${n.node}: no health report of ${toVersion} for the gate window`,
+        held,
+        summary,
+      };
   }
   return { held, summary };
 }

@@ -7,8 +7,8 @@
  */
 import type pg from "pg";
 import type { Logger } from "../common/log.js";
-import { DRIVEN_STATES, ROLLOUTS_CHANNEL } from "../store/rollouts.js";
 import { MODELS_CHANNEL } from "../store/models.js";
+import { DRIVEN_STATES, ROLLOUTS_CHANNEL } from "../store/rollouts.js";
 import type { Store } from "../store/store.js";
 import { advanceRollout, type DriverContext } from "./driver.js";
 

@@ -14,9 +14,15 @@ import type { ModelRegistry, ServedModel } from "../api/models.js";
 import type { ArtifactCache } from "../cache/artifacts.js";
 import { hashFile } from "../cache/fetch.js";
 import type { Logger } from "../common/log.js";
-import type { MemoryPolicy } from "../runtime/rotation-memory.js";
 import { type RotationEvent, rotateModel } from "../runtime/rotation.js";
-import { getModelVersion, listModels, MODELS_CHANNEL, type ModelVersion, setNodeModel } from "../store/models.js";
+import type { MemoryPolicy } from "../runtime/rotation-memory.js";
+import {
+  getModelVersion,
+  listModels,
+  MODELS_CHANNEL,
+  type ModelVersion,
+  setNodeModel,
+} from "../store/models.js";
 import { getNodeModelState, reportNodeModel } from "../store/rollouts.js";
 import type { Store } from "../store/store.js";
 import { VersionHealthTally } from "./version-health.js";
@@ -93,7 +99,10 @@ export class Reconciler {
       const version = model.versions.find((v) => v.sha256 === sha256);
       this.live.set(id, version ? { version: version.version, sha256 } : null);
       if (!version) {
-        this.o.logger.warn({ model: id, sha256 }, "served file matches no catalogue version; rollouts skip it");
+        this.o.logger.warn(
+          { model: id, sha256 },
+          "served file matches no catalogue version; rollouts skip it",
+        );
         continue;
       }
       await this.o.cache.pin(sha256, "live").catch(() => {});
@@ -146,7 +155,10 @@ export class Reconciler {
       do {
         this.again.delete(model);
         await this.reconcile(model).catch((error: Error) =>
-          this.o.logger.warn({ model, err: error.message }, "model reconcile failed; retrying on the next change"),
+          this.o.logger.warn(
+            { model, err: error.message },
+            "model reconcile failed; retrying on the next change",
+          ),
         );
       } while (this.again.has(model) && !this.stopped);
       this.queued.delete(model);
@@ -168,7 +180,11 @@ export class Reconciler {
     await this.rotate(model, desired, live);
   }
 
-  private async rotate(model: string, version: string, from: { version: string; sha256: string }): Promise<void> {
+  private async rotate(
+    model: string,
+    version: string,
+    from: { version: string; sha256: string },
+  ): Promise<void> {
     const controller = new AbortController();
     this.active.set(model, { version, controller });
     const log = this.o.logger.child({ model, from: from.version, to: version });
@@ -181,7 +197,14 @@ export class Reconciler {
     };
     const fail = async (step: string, reason: string) => {
       log.warn({ step, reason }, "rotation failed; serving the previous version");
-      progress({ step: step as RotationEvent["step"], state: "failed", message: reason, at: Date.now(), modelId: model, version });
+      progress({
+        step: step as RotationEvent["step"],
+        state: "failed",
+        message: reason,
+        at: Date.now(),
+        modelId: model,
+        version,
+      });
       await this.record(model, { stagedVersion: version, state: "failed", error: `${step}: ${reason}` });
     };
     try {
@@ -189,11 +212,26 @@ export class Reconciler {
       const v = await getModelVersion(this.o.store.pool, model, version);
       if (!v) return await fail("stage", `the catalogue has no version ${version}`);
       if (v.runtime !== "embedded")
-        return await fail("stage", "rollouts rotate embedded versions only; external engines rotate by config");
+        return await fail(
+          "stage",
+          "rollouts rotate embedded versions only; external engines rotate by config",
+        );
       let path: string;
       try {
-        progress({ step: "load", state: "started", message: `staging ${v.sha256.slice(0, 12)}…`, at: Date.now(), modelId: model, version });
-        path = (await this.o.cache.stage({ uri: v.artifactUri, sha256: v.sha256, size: v.sizeBytes }, { pin: "staged" })).path;
+        progress({
+          step: "load",
+          state: "started",
+          message: `staging ${v.sha256.slice(0, 12)}…`,
+          at: Date.now(),
+          modelId: model,
+          version,
+        });
+        path = (
+          await this.o.cache.stage(
+            { uri: v.artifactUri, sha256: v.sha256, size: v.sizeBytes },
+            { pin: "staged" },
+          )
+        ).path;
       } catch (error) {
         return await fail("stage", (error as Error).message);
       }
@@ -228,7 +266,12 @@ export class Reconciler {
 
   private async record(
     model: string,
-    change: { liveVersion?: string; stagedVersion?: string | null; state: "staging" | "loading" | "live" | "failed"; error?: string | null },
+    change: {
+      liveVersion?: string;
+      stagedVersion?: string | null;
+      state: "staging" | "loading" | "live" | "failed";
+      error?: string | null;
+    },
   ): Promise<void> {
     await setNodeModel(this.o.store.pool, { node: this.o.node, model, ...change });
   }

@@ -35,6 +35,8 @@ export interface RolloutTargets {
   /** Node names; empty with empty regions means every node serving the model. */
   nodes: string[];
   regions: string[];
+  /** Registry labels a node must all have (nodes.labels). */
+  labels: Record<string, string>;
 }
 
 export interface RolloutGates {
@@ -140,18 +142,31 @@ function checkInput(input: NewRollout): void {
 export async function createRollout(db: Db, input: NewRollout): Promise<Rollout> {
   checkInput(input);
   if (!(await getModelVersion(db, input.model, input.toVersion)))
-    throw new StoreError("not_found", `Model ${input.model} has no version ${input.toVersion} in the catalogue.`);
-  const targets: RolloutTargets = { nodes: input.targets?.nodes ?? [], regions: input.targets?.regions ?? [] };
+    throw new StoreError(
+      "not_found",
+      `Model ${input.model} has no version ${input.toVersion} in the catalogue.`,
+    );
+  const targets: RolloutTargets = {
+    nodes: input.targets?.nodes ?? [],
+    regions: input.targets?.regions ?? [],
+    labels: input.targets?.labels ?? {},
+  };
   const id = randomId("ro");
   try {
     await transaction(db, async (tx) => {
       const candidates = await tx.query(
-        `SELECT n.name, n.region, m.live_version,
+        `SELECT n.name, n.region, n.labels, m.live_version,
                 n.state <> 'stopped' AND n.heartbeat_at > now() - make_interval(secs => $2) AS alive
          FROM nodes n JOIN node_models m ON m.node = n.name AND m.model = $1 ORDER BY n.name`,
         [input.model, (input.staleAfterMs ?? 60_000) / 1000],
       );
-      type Row = { name: string; region: string; live_version: string | null; alive: boolean };
+      type Row = {
+        name: string;
+        region: string;
+        labels: Record<string, unknown>;
+        live_version: string | null;
+        alive: boolean;
+      };
       const rows = candidates.rows as Row[];
       for (const name of targets.nodes) {
         const row = rows.find((r) => r.name === name);
@@ -162,7 +177,8 @@ export async function createRollout(db: Db, input: NewRollout): Promise<Rollout>
         (r) =>
           r.alive &&
           (targets.nodes.length === 0 || targets.nodes.includes(r.name)) &&
-          (targets.regions.length === 0 || targets.regions.includes(r.region)),
+          (targets.regions.length === 0 || targets.regions.includes(r.region)) &&
+          Object.entries(targets.labels).every(([k, v]) => r.labels?.[k] === v),
       );
       if (chosen.length === 0)
         throw new StoreError("invalid", `No live node serving ${input.model} matches the targets.`);
@@ -306,8 +322,7 @@ export async function setDesiredVersion(db: Db, node: string, model: string, ver
      WHERE node = $1 AND model = $2 RETURNING node`,
     [node, model, version],
   );
-  if (result.rowCount === 0)
-    throw new StoreError("not_found", `Node ${node} does not serve model ${model}.`);
+  if (result.rowCount === 0) throw new StoreError("not_found", `Node ${node} does not serve model ${model}.`);
 }
 
 export interface NodeModelState {
@@ -319,7 +334,11 @@ export interface NodeModelState {
 }
 
 /** One node's row of a model with the rollout columns, or undefined. */
-export async function getNodeModelState(db: Db, node: string, model: string): Promise<NodeModelState | undefined> {
+export async function getNodeModelState(
+  db: Db,
+  node: string,
+  model: string,
+): Promise<NodeModelState | undefined> {
   const result = await db.query(
     `SELECT live_version, staged_version, desired_version, state, error FROM node_models
      WHERE node = $1 AND model = $2`,

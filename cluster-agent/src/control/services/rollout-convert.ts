@@ -1,5 +1,9 @@
 // Store records as RolloutService messages, and a wake-up source for the watch streams.
-import type { NodeModelPlacement, Rollout as RolloutMessage, RotationProgress as ProgressMessage } from "@entrim/proto";
+import type {
+  NodeModelPlacement,
+  RotationProgress as ProgressMessage,
+  Rollout as RolloutMessage,
+} from "@entrim/proto";
 import type { Rollout, RotationProgress } from "../../store/rollouts.js";
 import type { Store } from "../../store/store.js";
 
@@ -24,10 +28,14 @@ export function toRolloutMessage(r: Rollout): RolloutMessage {
     id: r.id,
     model: r.model,
     toVersion: r.toVersion,
-    targets: { nodes: r.targets.nodes, regions: r.targets.regions },
+    targets: { nodes: r.targets.nodes, regions: r.targets.regions, labels: r.targets.labels ?? {} },
     batchSize: r.batchSize,
     pauseSeconds: r.pauseSeconds,
-    gates: { maxErrorRate: r.gates.maxErrorRate, maxP95Ms: r.gates.maxP95Ms, windowSeconds: r.gates.windowSeconds },
+    gates: {
+      maxErrorRate: r.gates.maxErrorRate,
+      maxP95Ms: r.gates.maxP95Ms,
+      windowSeconds: r.gates.windowSeconds,
+    },
     state: `ROLLOUT_STATE_${upper(r.state)}` as RolloutMessage["state"],
     reason: r.reason,
     currentBatch: r.currentBatch,

@@ -4,8 +4,8 @@ import {
   type ListRolloutsRequest__Output,
   type ListRolloutsResponse,
   loadAgentProto,
-  type Rollout as RolloutMessage,
   type RolloutActionRequest__Output,
+  type Rollout as RolloutMessage,
   type RotateModelRequest__Output,
   type RotationProgress,
   type StartRolloutRequest__Output,
@@ -74,7 +74,9 @@ export function rolloutService(deps: RolloutServiceDeps): ServiceImplementation 
                  AND n.batch = r.current_batch AND n.state = 'failed'`,
               [request.id],
             );
-          return transitionRollout(pool, request.id, from, to, reason, { resetGate: options.resume ?? false });
+          return transitionRollout(pool, request.id, from, to, reason, {
+            resetGate: options.resume ?? false,
+          });
         },
       );
       deps.onChange?.();
@@ -100,7 +102,11 @@ export function rolloutService(deps: RolloutServiceDeps): ServiceImplementation 
             createRollout(pool, {
               model: request.model,
               toVersion: request.version,
-              targets: { nodes: request.targets?.nodes ?? [], regions: request.targets?.regions ?? [] },
+              targets: {
+                nodes: request.targets?.nodes ?? [],
+                regions: request.targets?.regions ?? [],
+                labels: request.targets?.labels ?? {},
+              },
               batchSize: request.batchSize || 1,
               pauseSeconds: request.pauseSeconds,
               gates: {
@@ -119,7 +125,8 @@ export function rolloutService(deps: RolloutServiceDeps): ServiceImplementation 
         toRolloutMessage(await found(deps, request.id)),
       ),
       ListRollouts: unary<ListRolloutsRequest__Output, ListRolloutsResponse>("viewer", async (request) => {
-        if (request.limit > 500) throw invalidArgument(`limit is 0 (meaning 50) to 500; got ${request.limit}.`);
+        if (request.limit > 500)
+          throw invalidArgument(`limit is 0 (meaning 50) to 500; got ${request.limit}.`);
         const rollouts = await listRollouts(pool, {
           model: request.model || undefined,
           activeOnly: request.activeOnly,
@@ -127,28 +134,31 @@ export function rolloutService(deps: RolloutServiceDeps): ServiceImplementation 
         });
         return { rollouts: rollouts.map(toRolloutMessage) };
       }),
-      WatchRollout: stream<GetRolloutRequest__Output, RolloutMessage>("viewer", async (request, send, context) => {
-        const first = await found(deps, request.id);
-        const feed = await changeFeed(
-          deps.store,
-          [ROLLOUTS_CHANNEL, MODELS_CHANNEL],
-          (p) => p.rollout === request.id || (p.kind === "node" && p.model === first.model),
-          context.signal,
-        );
-        try {
-          let last = "";
-          while (await feed.next()) {
-            const rollout = await found(deps, request.id);
-            const message = toRolloutMessage(rollout);
-            const text = JSON.stringify(message);
-            if (text !== last) await send(message);
-            last = text;
-            if (FINAL_STATES.includes(rollout.state)) return;
+      WatchRollout: stream<GetRolloutRequest__Output, RolloutMessage>(
+        "viewer",
+        async (request, send, context) => {
+          const first = await found(deps, request.id);
+          const feed = await changeFeed(
+            deps.store,
+            [ROLLOUTS_CHANNEL, MODELS_CHANNEL],
+            (p) => p.rollout === request.id || (p.kind === "node" && p.model === first.model),
+            context.signal,
+          );
+          try {
+            let last = "";
+            while (await feed.next()) {
+              const rollout = await found(deps, request.id);
+              const message = toRolloutMessage(rollout);
+              const text = JSON.stringify(message);
+              if (text !== last) await send(message);
+              last = text;
+              if (FINAL_STATES.includes(rollout.state)) return;
+            }
+          } finally {
+            await feed.close();
           }
-        } finally {
-          await feed.close();
-        }
-      }),
+        },
+      ),
       PauseRollout: action("pause", "operator", ["running"], "paused"),
       ResumeRollout: action("resume", "operator", ["paused"], "running", { resume: true }),
       AbortRollout: action("abort", "operator", ["running", "paused"], "aborting"),
@@ -177,65 +187,74 @@ export function rolloutService(deps: RolloutServiceDeps): ServiceImplementation 
                 runtime: v.runtime,
                 createdAtMs: v.createdAt.getTime(),
                 createdBy: v.createdBy,
-                liveOn: placed.filter((row) => row.live_version === v.version).map((row) => row.node as string),
+                liveOn: placed
+                  .filter((row) => row.live_version === v.version)
+                  .map((row) => row.node as string),
               })),
               nodes: placed.map(placementMessage),
             };
           }),
         };
       }),
-      RotateModel: stream<RotateModelRequest__Output, RotationProgress>("admin", async (request, send, context) => {
-        const node = request.node || deps.node;
-        const { model, version } = request;
-        if (!model || !version) throw invalidArgument("model and version are required.");
-        await audited(
-          deps.recorder,
-          context,
-          { action: "model.rotate", target: `node:${node}/model:${model}@${version}`, reason: request.reason },
-          () => setDesiredVersion(pool, node, model, version),
-        );
-        const feed = await changeFeed(
-          deps.store,
-          [MODELS_CHANNEL],
-          (p) => p.kind === "node" && p.node === node && p.model === model,
-          context.signal,
-        );
-        try {
-          let last = "";
-          while (await feed.next()) {
-            const row = await pool.query("SELECT progress FROM node_models WHERE node = $1 AND model = $2", [
-              node,
-              model,
-            ]);
-            const progress = row.rows[0]?.progress;
-            if (progress && progress.version === version && JSON.stringify(progress) !== last) {
-              last = JSON.stringify(progress);
-              await send(progressMessage(node, model, progress));
+      RotateModel: stream<RotateModelRequest__Output, RotationProgress>(
+        "admin",
+        async (request, send, context) => {
+          const node = request.node || deps.node;
+          const { model, version } = request;
+          if (!model || !version) throw invalidArgument("model and version are required.");
+          await audited(
+            deps.recorder,
+            context,
+            {
+              action: "model.rotate",
+              target: `node:${node}/model:${model}@${version}`,
+              reason: request.reason,
+            },
+            () => setDesiredVersion(pool, node, model, version),
+          );
+          const feed = await changeFeed(
+            deps.store,
+            [MODELS_CHANNEL],
+            (p) => p.kind === "node" && p.node === node && p.model === model,
+            context.signal,
+          );
+          try {
+            let last = "";
+            while (await feed.next()) {
+              const row = await pool.query(
+                "SELECT progress FROM node_models WHERE node = $1 AND model = $2",
+                [node, model],
+              );
+              const progress = row.rows[0]?.progress;
+              if (progress && progress.version === version && JSON.stringify(progress) !== last) {
+                last = JSON.stringify(progress);
+                await send(progressMessage(node, model, progress));
+              }
+              const state = await getNodeModelState(pool, node, model);
+              const ok = state?.liveVersion === version && state.state === "live";
+              const failed = state?.state === "failed" && state.stagedVersion === version;
+              if (ok || failed || state?.desiredVersion !== version) {
+                await send({
+                  node,
+                  model,
+                  version,
+                  step: "done",
+                  state: ok ? "ok" : "failed",
+                  message: ok
+                    ? `${node} serves ${model} ${version}`
+                    : (state?.error ?? `${node} was asked for another version meanwhile`),
+                  atMs: Date.now(),
+                  done: true,
+                  ok,
+                });
+                return;
+              }
             }
-            const state = await getNodeModelState(pool, node, model);
-            const ok = state?.liveVersion === version && state.state === "live";
-            const failed = state?.state === "failed" && state.stagedVersion === version;
-            if (ok || failed || state?.desiredVersion !== version) {
-              await send({
-                node,
-                model,
-                version,
-                step: "done",
-                state: ok ? "ok" : "failed",
-                message: ok
-                  ? `${node} serves ${model} ${version}`
-                  : (state?.error ?? `${node} was asked for another version meanwhile`),
-                atMs: Date.now(),
-                done: true,
-                ok,
-              });
-              return;
-            }
+          } finally {
+            await feed.close();
           }
-        } finally {
-          await feed.close();
-        }
-      }),
+        },
+      ),
     },
   };
 }

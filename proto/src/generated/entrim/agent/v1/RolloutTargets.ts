@@ -4,9 +4,11 @@
 export interface RolloutTargets {
   'nodes'?: (string)[];
   'regions'?: (string)[];
+  'labels'?: ({[key: string]: string});
 }
 
 export interface RolloutTargets__Output {
   'nodes': (string)[];
   'regions': (string)[];
+  'labels': ({[key: string]: string});
 }
