@@ -14,7 +14,7 @@ import type { ModelRegistry, ServedModel } from "../api/models.js";
 import type { ArtifactCache } from "../cache/artifacts.js";
 import { hashFile } from "../cache/fetch.js";
 import type { Logger } from "../common/log.js";
-import { type RotationEvent, rotateModel } from "../runtime/rotation.js";
+import { type RotationEvent, type RotationOptions, rotateModel } from "../runtime/rotation.js";
 import type { MemoryPolicy } from "../runtime/rotation-memory.js";
 import {
   getModelVersion,
@@ -43,6 +43,20 @@ export interface ReconcilerOptions {
   onProgress?: (event: RotationEvent) => void;
   logger: Logger;
   healthIntervalMs?: number;
+}
+
+/**
+ * A version may name its own warm-up (runtime_options warmupPrompt, warmupGenerations,
+ * warmupMaxTokens): prompts like its real traffic catch a broken template or a too-small context
+ * before customers do.
+ */
+export function warmupOf(v: ModelVersion): RotationOptions["warmup"] {
+  const o = v.runtimeOptions;
+  return {
+    generations: typeof o.warmupGenerations === "number" ? o.warmupGenerations : undefined,
+    maxTokens: typeof o.warmupMaxTokens === "number" ? o.warmupMaxTokens : undefined,
+    messages: typeof o.warmupPrompt === "string" ? [{ role: "user", content: o.warmupPrompt }] : undefined,
+  };
 }
 
 interface Active {
@@ -245,6 +259,7 @@ export class Reconciler {
         build: () => this.o.build(v, path, tally),
         memory: this.o.memory(path),
         idleTimeoutMs: this.o.idleTimeoutMs,
+        warmup: warmupOf(v),
         signal: controller.signal,
         onProgress: progress,
       });
