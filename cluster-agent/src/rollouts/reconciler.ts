@@ -168,12 +168,16 @@ export class Reconciler {
     const run = async () => {
       do {
         this.again.delete(model);
-        await this.reconcile(model).catch((error: Error) =>
+        try {
+          await this.reconcile(model);
+        } catch (error) {
           this.o.logger.warn(
-            { model, err: error.message },
+            { model, err: (error as Error).message },
             "model reconcile failed; retrying on the next change",
-          ),
-        );
+          );
+          // Its own writes notify again: without a pause a store error would spin.
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
       } while (this.again.has(model) && !this.stopped);
       this.queued.delete(model);
     };
@@ -249,7 +253,9 @@ export class Reconciler {
       } catch (error) {
         return await fail("stage", (error as Error).message);
       }
-      await this.record(model, { state: "loading" });
+      // setNodeModel's INSERT half must satisfy the row checks on its own, so the staged version is
+      // named again even though the row has it.
+      await this.record(model, { stagedVersion: version, state: "loading" });
       const tally = new VersionHealthTally();
       this.tallies.set(`${model}@${version}`, tally);
       const result = await rotateModel({
