@@ -78,25 +78,3 @@ CREATE TRIGGER rollouts_notify AFTER INSERT OR UPDATE ON rollouts
 
 CREATE TRIGGER rollout_nodes_notify AFTER INSERT OR UPDATE ON rollout_nodes
   FOR EACH ROW EXECUTE FUNCTION entrim_notify_rollouts();
-
--- The node_models payload gains the desired version, so a node can tell at once that it has work.
-CREATE OR REPLACE FUNCTION entrim_notify_models() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  r record;
-  payload json;
-BEGIN
-  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
-  IF TG_TABLE_NAME = 'models' THEN
-    payload := json_build_object('kind', 'model', 'op', lower(TG_OP), 'model', r.name);
-  ELSIF TG_TABLE_NAME = 'model_versions' THEN
-    payload := json_build_object('kind', 'version', 'op', lower(TG_OP), 'model', r.model,
-      'version', r.version, 'sha256', r.sha256);
-  ELSE
-    payload := json_build_object('kind', 'node', 'op', lower(TG_OP), 'node', r.node, 'model', r.model,
-      'liveVersion', r.live_version, 'stagedVersion', r.staged_version, 'state', r.state,
-      'desiredVersion', r.desired_version);
-  END IF;
-  PERFORM pg_notify('entrim_models', payload::text);
-  RETURN NULL;
-END
-$$;
