@@ -259,8 +259,13 @@ test("a rolling rollout under constant load through HAProxy: no failed request, 
   });
   await until("load is running", async () => outcomes.length >= 20);
   const r = await start({ version: "v2", pauseSeconds: 1 });
+  const countAtStart = outcomes.length;
   const seen = await watch(r.id);
   const countAtEnd = outcomes.length;
+  assert.ok(
+    countAtEnd - countAtStart >= 20,
+    `load ran during the rollout (${countAtEnd - countAtStart} requests)`,
+  );
   await until("load ran on after the rollout", async () => outcomes.length >= countAtEnd + 20);
   loading = false;
   await Promise.all(loops);
@@ -281,6 +286,9 @@ test("a rolling rollout under constant load through HAProxy: no failed request, 
     o.text === expected.v1.get(o.prompt) ? "v1" : o.text === expected.v2.get(o.prompt) ? "v2" : "other";
   const versions = outcomes.map(from);
   assert.ok(!versions.includes("other"), "every answer came from v1 or v2");
+  // Mixed answers while the rollout ran: nodes of both versions served behind the one address.
+  const during = versions.slice(countAtStart, countAtEnd);
+  assert.ok(during.includes("v1") && during.includes("v2"), "both versions answered during the rollout");
   assert.equal(versions[0], "v1");
   assert.equal(versions.at(-1), "v2");
 
