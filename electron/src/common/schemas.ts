@@ -52,7 +52,12 @@ export const suspendRequest = z
     targetType,
     target: z.string().trim().min(1).max(200),
     reason: suspensionReason,
-    expiresInSeconds: z.number().int().min(0).max(10 * 365 * 86_400).default(0),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(10 * 365 * 86_400)
+      .default(0),
     note: z.string().max(2000).default(""),
   })
   .strict();

@@ -16,7 +16,11 @@ export type CallResult = { ok: true; value: unknown } | { ok: false; error: stri
 /** True for frames showing the app's bundle (file:// under the renderer directory). */
 export type SenderCheck = (url: string | undefined) => boolean;
 
-export function registerIpc(ipcMain: Pick<IpcMain, "handle" | "on">, router: Router, trusted: SenderCheck): void {
+export function registerIpc(
+  ipcMain: Pick<IpcMain, "handle" | "on">,
+  router: Router,
+  trusted: SenderCheck,
+): void {
   ipcMain.handle(IPC_CALL, async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<CallResult> => {
     if (!trusted(event.senderFrame?.url)) return { ok: false, error: "untrusted sender" };
     const parsed = callArgs.safeParse(args);

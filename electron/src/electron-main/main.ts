@@ -24,7 +24,7 @@ app.whenReady().then(() => {
   );
   const handlers = createHandlers({ profiles, readPem: secrets.readPem });
   const appUrl = pathToFileURL(RENDERER_APP_DIR).href;
-  registerIpc(ipcMain, createRouter(handlers), (url) => url !== undefined && url.startsWith(`${appUrl}/`));
+  registerIpc(ipcMain, createRouter(handlers), (url) => url?.startsWith(`${appUrl}/`) === true);
   const profileFlag = process.argv.indexOf("--profile");
   const profile = profileFlag > 0 ? process.argv[profileFlag + 1] : undefined;
   createMainWindow(electron, {

@@ -5,8 +5,14 @@ const { contextBridge, ipcRenderer } = require("electron") as typeof import("ele
 type Frame = { type: "message"; value: unknown } | { type: "end"; error?: string };
 
 contextBridge.exposeInMainWorld("entrimBridge", {
-  call: (channel: string, payload: unknown): Promise<unknown> => ipcRenderer.invoke("entrim:call", channel, payload),
-  stream(channel: string, payload: unknown, onMessage: (value: unknown) => void, onEnd: (error?: string) => void) {
+  call: (channel: string, payload: unknown): Promise<unknown> =>
+    ipcRenderer.invoke("entrim:call", channel, payload),
+  stream(
+    channel: string,
+    payload: unknown,
+    onMessage: (value: unknown) => void,
+    onEnd: (error?: string) => void,
+  ) {
     const { port1, port2 } = new MessageChannel();
     let ended = false;
     port1.onmessage = (event: MessageEvent<Frame>) => {

@@ -52,5 +52,7 @@ export class SecretStore {
 
   /** A readPem for the handlers: `safe-storage:<name>` from here, anything else from disk. */
   readPem = (path: string): Buffer =>
-    path.startsWith(SECRET_PREFIX) ? Buffer.from(this.get(path.slice(SECRET_PREFIX.length))) : readFileSync(path);
+    path.startsWith(SECRET_PREFIX)
+      ? Buffer.from(this.get(path.slice(SECRET_PREFIX.length)))
+      : readFileSync(path);
 }

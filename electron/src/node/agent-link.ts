@@ -1,14 +1,7 @@
 // One gRPC channel to one agent, shared by the clients of every service (grpc-js channelOverride), over
 // TLS with the operator's client certificate. grpc-js reconnects the channel by itself; streams are
 // resumed by resumable.ts.
-import { checkServerIdentity as standardCheck, type PeerCertificate } from "node:tls";
-import {
-  type ChannelOptions,
-  type Client,
-  type ClientReadableStream,
-  credentials,
-  type ServiceError,
-} from "@grpc/grpc-js";
+import { type PeerCertificate, checkServerIdentity as standardCheck } from "node:tls";
 import {
   type AbuseServiceClient,
   type AuditServiceClient,
@@ -16,6 +9,13 @@ import {
   loadAgentProto,
   type NodeServiceClient,
 } from "@entrim/proto";
+import {
+  type ChannelOptions,
+  type Client,
+  type ClientReadableStream,
+  credentials,
+  type ServiceError,
+} from "@grpc/grpc-js";
 
 export interface TlsMaterial {
   ca: Buffer;
@@ -42,7 +42,10 @@ export function nodeIdentityCheck(expectedNode: string | undefined) {
   return (host: string, cert: PeerCertificate): Error | undefined => {
     const standard = standardCheck(host, cert);
     if (!standard || !expectedNode) return standard;
-    const names = [cert.subject?.CN, ...(cert.subjectaltname ?? "").split(", ").map((n) => n.replace(/^DNS:/, ""))];
+    const names = [
+      cert.subject?.CN,
+      ...(cert.subjectaltname ?? "").split(", ").map((n) => n.replace(/^DNS:/, "")),
+    ];
     return names.includes(expectedNode) ? undefined : standard;
   };
 }
@@ -78,7 +81,11 @@ export class AgentLink {
 
 /** Wraps a grpc-js unary call in a promise, with a deadline so a hung agent cannot hang the UI. */
 export function unaryCall<Req, Res>(
-  method: (request: Req, options: { deadline: Date }, callback: (error: ServiceError | null, response?: Res) => void) => unknown,
+  method: (
+    request: Req,
+    options: { deadline: Date },
+    callback: (error: ServiceError | null, response?: Res) => void,
+  ) => unknown,
   request: Req,
   timeoutMs = 10_000,
 ): Promise<Res> {

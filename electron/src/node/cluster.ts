@@ -21,7 +21,11 @@ export class ClusterConnection {
     private readonly tls: TlsMaterial,
   ) {}
 
-  static async connect(profile: Profile, operator: OperatorIdentity, tls: TlsMaterial): Promise<ClusterConnection> {
+  static async connect(
+    profile: Profile,
+    operator: OperatorIdentity,
+    tls: TlsMaterial,
+  ): Promise<ClusterConnection> {
     const cluster = new ClusterConnection(profile, operator, tls);
     const failures: string[] = [];
     // Any one agent knows the whole registry; try them in the profile's order.
@@ -68,13 +72,16 @@ export class ClusterConnection {
 
   link(node: string): AgentLink {
     const link = this.links.get(node);
-    if (!link) throw new ConsoleError(`Node "${node}" has no control channel (unknown, or no control listener).`);
+    if (!link)
+      throw new ConsoleError(`Node "${node}" has no control channel (unknown, or no control listener).`);
     return link;
   }
 
   /** Cluster-wide calls (abuse, audit) go to the agent that answered last, or any other. */
   async anyLink<T>(call: (link: AgentLink) => Promise<T>): Promise<T> {
-    const ordered = [...this.links.entries()].sort(([a], [b]) => Number(b === this.answeredBy) - Number(a === this.answeredBy));
+    const ordered = [...this.links.entries()].sort(
+      ([a], [b]) => Number(b === this.answeredBy) - Number(a === this.answeredBy),
+    );
     let last: unknown = new ConsoleError("No agent is connected.");
     for (const [, link] of ordered) {
       try {
@@ -100,7 +107,12 @@ export class ClusterConnection {
         open: () => link.node.watchStatus({ intervalMs: 1000 }),
         onMessage: (snapshot) => emit({ type: "snapshot", node, snapshot }),
         onState: (state, error) =>
-          emit({ type: "link", node, state: state === "failed" ? "closed" : state, ...(error ? { error } : {}) }),
+          emit({
+            type: "link",
+            node,
+            state: state === "failed" ? "closed" : state,
+            ...(error ? { error } : {}),
+          }),
         signal,
       });
     };

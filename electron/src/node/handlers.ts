@@ -93,10 +93,13 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
     listSuspensions: async ({ activeOnly }) =>
       (
         await connected().anyLink((l) =>
-          unaryCall<object, { suspensions: Suspension__Output[] }>((r, o, cb) => l.abuse.listSuspensions(r, o, cb), {
-            activeOnly,
-            limit: 500,
-          }),
+          unaryCall<object, { suspensions: Suspension__Output[] }>(
+            (r, o, cb) => l.abuse.listSuspensions(r, o, cb),
+            {
+              activeOnly,
+              limit: 500,
+            },
+          ),
         )
       ).suspensions,
     suspend: async ({ kind, ...request }) =>
@@ -113,12 +116,19 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
     listAudit: async (request) =>
       (
         await connected().anyLink((l) =>
-          unaryCall<object, { entries: AuditEntry__Output[] }>((r, o, cb) => l.audit.listAudit(r, o, cb), request),
+          unaryCall<object, { entries: AuditEntry__Output[] }>(
+            (r, o, cb) => l.audit.listAudit(r, o, cb),
+            request,
+          ),
         )
       ).entries,
     verifyAudit: async () =>
       connected().anyLink((l) =>
-        unaryCall<object, VerifyAuditResponse__Output>((r, o, cb) => l.audit.verifyAudit(r, o, cb), {}, 60_000),
+        unaryCall<object, VerifyAuditResponse__Output>(
+          (r, o, cb) => l.audit.verifyAudit(r, o, cb),
+          {},
+          60_000,
+        ),
       ),
     dispose: () => {
       cluster?.close();

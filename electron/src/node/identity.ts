@@ -23,7 +23,9 @@ export function operatorFromCertificate(pem: string | Buffer): OperatorIdentity 
   const roles = attribute(cert.subject, "OU").filter(isRole);
   if (!name) throw new ConsoleError("The client certificate names no operator (CN).");
   if (roles.length !== 1) {
-    throw new ConsoleError("The client certificate must name exactly one role (OU viewer, operator or admin).");
+    throw new ConsoleError(
+      "The client certificate must name exactly one role (OU viewer, operator or admin).",
+    );
   }
   return { name, role: roles[0]!, notAfterMs: Date.parse(cert.validTo) };
 }

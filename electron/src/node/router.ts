@@ -2,9 +2,16 @@
 // channel's schema, run it. Both carriers (Electron IPC, browser-mode WebSocket) go through this, so
 // validation cannot be forgotten by one of them.
 import type { z } from "zod";
-import { type Channels, ConsoleError, channels, type RequestChannel, type StreamChannel } from "../common/index.js";
+import {
+  type Channels,
+  ConsoleError,
+  channels,
+  type RequestChannel,
+  type StreamChannel,
+} from "../common/index.js";
 
-type RequestImpl<C> = C extends RequestChannel<infer S, infer Res> ? (request: z.output<S>) => Promise<Res> : never;
+type RequestImpl<C> =
+  C extends RequestChannel<infer S, infer Res> ? (request: z.output<S>) => Promise<Res> : never;
 type StreamImpl<C> =
   C extends StreamChannel<infer S, infer Msg>
     ? (request: z.output<S>, emit: (message: Msg) => void, signal: AbortSignal) => Promise<void>
@@ -19,7 +26,12 @@ export type Handlers = {
 
 export interface Router {
   call(channelId: string, payload: unknown): Promise<unknown>;
-  open(channelId: string, payload: unknown, emit: (message: unknown) => void, signal: AbortSignal): Promise<void>;
+  open(
+    channelId: string,
+    payload: unknown,
+    emit: (message: unknown) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
 }
 
 const byId = new Map(Object.entries(channels).map(([key, channel]) => [channel.id, { key, channel }]));
@@ -34,7 +46,9 @@ function parse(schema: z.ZodType, payload: unknown, channelId: string): unknown 
   const result = schema.safeParse(payload);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new ConsoleError(`Invalid ${channelId} request: ${issue?.path.join(".") || "payload"}: ${issue?.message}`);
+    throw new ConsoleError(
+      `Invalid ${channelId} request: ${issue?.path.join(".") || "payload"}: ${issue?.message}`,
+    );
   }
   return result.data;
 }

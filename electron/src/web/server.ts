@@ -7,8 +7,8 @@ import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 import { MAX_FRAME_BYTES } from "../common/index.js";
 import type { Router } from "../node/router.js";
-import { serveStatic } from "./static.js";
 import { attachSocket } from "./socket.js";
+import { serveStatic } from "./static.js";
 
 export interface WebConsole {
   /** Open this in a browser; the token is in the fragment, which browsers never send to a server. */

@@ -54,7 +54,12 @@ export function attachSocket(ws: WebSocket, router: Router, tokenOk: (token: str
         const controller = new AbortController();
         streams.set(frame.id, controller);
         router
-          .open(frame.channel, frame.payload, (value) => send({ type: "message", id: frame.id, value }), controller.signal)
+          .open(
+            frame.channel,
+            frame.payload,
+            (value) => send({ type: "message", id: frame.id, value }),
+            controller.signal,
+          )
           .then(
             () => send({ type: "end", id: frame.id }),
             (error) => send({ type: "end", id: frame.id, error: errorText(error) }),

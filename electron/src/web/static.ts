@@ -33,7 +33,11 @@ export function serveStatic(dir: string, req: IncomingMessage, res: ServerRespon
   const pathname = new URL(req.url ?? "/", "http://x").pathname;
   const name = pathname === "/" ? "index.html" : pathname.slice(1);
   // One path segment of safe characters: nothing can climb out of the bundle directory.
-  if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(name) || !(extname(name) in TYPES) || !existsSync(join(dir, name))) {
+  if (
+    !/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(name) ||
+    !(extname(name) in TYPES) ||
+    !existsSync(join(dir, name))
+  ) {
     res.writeHead(404, { "content-type": "text/plain" }).end("not found");
     return;
   }

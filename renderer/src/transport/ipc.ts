@@ -1,0 +1,28 @@
+// The Electron carrier, renderer side: the preload's bridge (window.entrimBridge) behind ConsoleApi.
+import type { ConsoleApi } from "@entrim/electron/common";
+
+export interface Bridge {
+  call(
+    channel: string,
+    payload: unknown,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; error: string }>;
+  stream(
+    channel: string,
+    payload: unknown,
+    onMessage: (value: unknown) => void,
+    onEnd: (error?: string) => void,
+  ): () => void;
+}
+
+export function ipcApi(bridge: Bridge): ConsoleApi {
+  return {
+    async call(channel, request) {
+      const answer = await bridge.call(channel.id, request);
+      if (!answer.ok) throw new Error(answer.error);
+      return answer.value as never;
+    },
+    stream(channel, request, on) {
+      return bridge.stream(channel.id, request, (value) => on.message(value as never), on.end);
+    },
+  };
+}
