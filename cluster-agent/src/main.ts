@@ -23,6 +23,11 @@ import { Scheduler } from "./scheduler/scheduler.js";
 import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";
 import { openStore, type Store } from "./store/store.js";
 import { startUsageMaintenance } from "./store/usage-maintenance.js";
+import { startMetricsServer } from "./telemetry/metrics.js";
+import { GpuSampler } from "./telemetry/nvidia-smi.js";
+import { Telemetry } from "./telemetry/snapshot.js";
+import { StoreProbe } from "./telemetry/store-probe.js";
+import { TrafficWindow } from "./telemetry/traffic.js";
 
 /** The model a node serves when nothing is configured: the project's own tiny model, made on first use. */
 export const DEFAULT_MODEL_ID = "entrim-tiny";
@@ -40,6 +45,10 @@ export interface RunningAgent {
   /** Price versions from the store, for pricing each request (the meter takes it). */
   priceBook: StorePriceBook;
   meter: Meter;
+  /** Snapshots of the node (GPUs, traffic, store, spool) shared by every watcher and /metrics. */
+  telemetry: Telemetry;
+  /** Prometheus /metrics address (host:port), "" when off. */
+  metricsAddress: string;
   stop(): Promise<void>;
 }
 
@@ -103,6 +112,7 @@ export async function startAgent(
   logger = createLogger({ level: config.logLevel }),
   options: { priceBook?: PriceBook } = {},
 ): Promise<RunningAgent> {
+  const startedAt = Date.now();
   mkdirSync(config.dataDir, { recursive: true });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   const cleanup: (() => Promise<unknown>)[] = [() => store.close()];
@@ -166,6 +176,7 @@ export async function startAgent(
     cleanup.push(() => meter.stop());
 
     const inFlight = new InFlightRequests();
+    const traffic = new TrafficWindow();
     const admission = await startAdmission(config, store, inFlight, logger, cleanup);
     dropCachedPromptsOnSanctions({
       runtimes: () => models.list().map((m) => m.runtime),
@@ -182,6 +193,7 @@ export async function startAgent(
       logger,
       bodyLimitBytes: config.api.bodyLimitBytes,
       requestTimeoutMs: config.api.requestTimeoutMs,
+      traffic,
     });
     const separator = config.api.listen.lastIndexOf(":");
     const host = config.api.listen.slice(0, separator).replace(/^\[|\]$/g, "");
@@ -208,6 +220,24 @@ export async function startAgent(
       await upsertNode(store.pool, { ...node, state: "stopped" }).catch(() => {});
     });
 
+    const telemetry = new Telemetry({
+      node: config.node.name,
+      region: config.node.region,
+      version: VERSION,
+      startedAt,
+      sampleIntervalMs: config.telemetry.sampleIntervalMs,
+      gpus: new GpuSampler({ binary: config.telemetry.nvidiaSmi }),
+      traffic,
+      models,
+      store: new StoreProbe({ store }),
+      spool: meter,
+      logger,
+    });
+    await telemetry.start();
+    cleanup.push(async () => telemetry.stop());
+    const metrics = await startMetricsServer({ listen: config.metrics.listen, telemetry, logger });
+    cleanup.push(() => metrics.stop());
+
     logger.info(
       { api: address, node: node.name, region: node.region, models: node.models, version: VERSION },
       "agent ready",
@@ -223,6 +253,8 @@ export async function startAgent(
       admission,
       priceBook,
       meter,
+      telemetry,
+      metricsAddress: metrics.address,
       stop: () => {
         stopping ??= undo().then(() => logger.info("agent stopped"));
         return stopping;

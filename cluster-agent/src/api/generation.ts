@@ -152,6 +152,10 @@ function meter(
   usage: TokenUsage | null,
 ): Promise<void> {
   const { request } = call;
+  // For traffic telemetry, read when the response finishes: set here because every outcome that
+  // produced tokens passes through once, before the response's last byte.
+  request.tokenUsage = usage;
+  request.firstTokenAt = call.firstTokenAt ?? 0;
   const sink = call.deps.meter;
   if (!sink || request.metered) return Promise.resolve();
   request.metered = true;

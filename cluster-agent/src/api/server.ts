@@ -11,6 +11,8 @@ import { ApiError } from "../common/errors.js";
 import { nextRequestId } from "../common/ids.js";
 import type { Logger } from "../common/log.js";
 import type { Meter } from "../metering/meter.js";
+import type { TokenUsage } from "../runtime/types.js";
+import type { TrafficRecorder } from "../telemetry/traffic.js";
 import { handleGeneration } from "./generation.js";
 import { InFlightRequests } from "./in-flight.js";
 import type { ModelRegistry } from "./models.js";
@@ -40,6 +42,8 @@ export interface ApiServerOptions {
   inFlight?: InFlightRequests;
   /** Usage metering; without it requests are served unmetered (tests of other parts). */
   meter?: Meter | undefined;
+  /** Telemetry of finished generation requests (status, latency, TTFT, tokens); optional. */
+  traffic?: TrafficRecorder | undefined;
 }
 
 declare module "fastify" {
@@ -51,6 +55,9 @@ declare module "fastify" {
     metered: boolean;
     /** True once the request took a slot, so a later error is a failure rather than a refusal. */
     ran: boolean;
+    /** The generation's token usage and first-token time (epoch ms, 0 for none), once known. */
+    tokenUsage: TokenUsage | null;
+    firstTokenAt: number;
   }
   interface FastifyReply {
     /** The OpenAI error code a refused request was answered with, for security events. */
@@ -181,6 +188,10 @@ function recordRefusal(meter: Meter, request: FastifyRequest, status: number): v
   });
 }
 
+function isGenerationRoute(route: string | undefined): boolean {
+  return route === "/v1/chat/completions" || route === "/v1/completions";
+}
+
 export function createApiServer(options: ApiServerOptions): FastifyInstance {
   const { models, authenticator, logger } = options;
   const accepting = options.isAcceptingTraffic ?? (() => true);
@@ -202,6 +213,8 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   app.decorateRequest("receivedAt", 0);
   app.decorateRequest("metered", false);
   app.decorateRequest("ran", false);
+  app.decorateRequest("tokenUsage", null);
+  app.decorateRequest("firstTokenAt", 0);
   app.decorateReply("errorCode", null);
 
   // Clients such as curl -d send form content types; the body is still JSON, so parse it as such.
@@ -252,13 +265,25 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
 
   // Refused requests are metadata too (status, route, timing): one line each, never a body or a key.
   const meter = options.meter;
+  const traffic = options.traffic;
   app.addHook("onResponse", (request, reply, done) => {
+    // Generation routes only: they are what the node is for, and /v1/models lookups would flatter
+    // the latency percentiles. Fires on the last byte, hijacked streams included (not on a client
+    // that hung up first: no response finished).
+    if (traffic && request.method === "POST" && isGenerationRoute(request.routeOptions.url)) {
+      const usage = request.tokenUsage;
+      traffic.record(
+        reply.statusCode,
+        reply.elapsedTime,
+        request.firstTokenAt > 0 ? request.firstTokenAt - request.receivedAt : -1,
+        usage?.promptTokens ?? 0,
+        usage?.cachedTokens ?? 0,
+        usage?.completionTokens ?? 0,
+      );
+    }
     if (reply.statusCode < 400) return done();
     if (meter && request.principal && !request.metered && request.method === "POST") {
-      const route = request.routeOptions.url;
-      if (route === "/v1/chat/completions" || route === "/v1/completions") {
-        recordRefusal(meter, request, reply.statusCode);
-      }
+      if (isGenerationRoute(request.routeOptions.url)) recordRefusal(meter, request, reply.statusCode);
     }
     gate.onRefused({
       ip: request.ip,

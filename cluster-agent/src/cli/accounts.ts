@@ -1,11 +1,13 @@
 import type { Command } from "commander";
 import {
   ACCOUNT_STATUSES,
+  type Account,
   type AccountStatus,
   createAccount,
   isValidEmail,
   listAccounts,
 } from "../store/accounts.js";
+import { withAuditedStore } from "./audit-trail.js";
 import { CliError, output, table } from "./context.js";
 import { registerDataSubjectCommands } from "./data-subject.js";
 import { withStore } from "./store-context.js";
@@ -26,7 +28,11 @@ export function registerAccountCommands(program: Command): void {
           `"${options.email}" is not a valid email address; pass --email like ops@example.eu.`,
         );
       }
-      const account = await withStore(command, (store) => createAccount(store.pool, options));
+      const account = await withAuditedStore(
+        command,
+        { action: "account.create", target: "account:new", resultTarget: (a: Account) => `account:${a.id}` },
+        (store) => createAccount(store.pool, options),
+      );
       output(command, account, () => `Created account ${account.id} (${account.name}, ${account.email}).`);
     });
 

@@ -6,6 +6,7 @@ import {
   disputeInvoice,
   issueInvoice,
   markInvoicePaid,
+  type OverdueSuspension,
   overdueInvoices,
   suspendOverdueAccounts,
 } from "../store/invoice-states.js";
@@ -19,6 +20,7 @@ import {
   listInvoices,
 } from "../store/invoices.js";
 import { addPriceVersion, formatMicroEur, listPriceVersions, parseEurPerMillion } from "../store/prices.js";
+import { withAuditedStore } from "./audit-trail.js";
 import { CliError, globalOptions, output, table } from "./context.js";
 import { invoiceCsv, invoiceDocument, plain } from "./invoice-export.js";
 import { withStore } from "./store-context.js";
@@ -101,7 +103,8 @@ export function registerBillingCommands(program: Command): void {
         if (effectiveFrom && Number.isNaN(effectiveFrom.getTime())) {
           throw new CliError(`--from "${o.from}" is not a time; write e.g. 2026-12-01T00:00:00Z.`);
         }
-        const created = await withStore(command, (store) =>
+        const entry = { action: "billing.price.set", target: `model:${o.model}` };
+        const created = await withAuditedStore(command, entry, (store) =>
           addPriceVersion(store.pool, {
             model: o.model,
             inputMicroEurPerM: input,
@@ -181,7 +184,8 @@ function registerInvoiceCommands(program: Command): void {
     .requiredOption("--month <YYYY-MM>", "the month billed")
     .option("--tax-rate <rate>", "tax rate as a fraction", DEFAULT_TAX_RATE)
     .action(async (o: { month: string; taxRate: string }, command: Command) => {
-      const result = await withStore(command, (store) =>
+      const entry = { action: "billing.invoices.generate", target: `month:${o.month}` };
+      const result = await withAuditedStore(command, entry, (store) =>
         generateInvoices(store.pool, { month: o.month, taxRate: o.taxRate, generatedBy: by() }),
       );
       output(command, plain(result), () =>
@@ -266,8 +270,10 @@ function registerInvoiceCommands(program: Command): void {
     .action(async (id: string, o: { termsDays: string }, command: Command) => {
       const termsDays = Number(o.termsDays);
       if (!/^\d{1,3}$/.test(o.termsDays)) throw new CliError("--terms-days must be whole days, e.g. 14.");
-      const invoice = await withStore(command, (store) =>
-        issueInvoice(store.pool, id, { by: by(), termsDays }).catch(withInvoiceHint),
+      const invoice = await withAuditedStore(
+        command,
+        { action: "billing.invoice.issue", target: `invoice:${id}` },
+        (store) => issueInvoice(store.pool, id, { by: by(), termsDays }).catch(withInvoiceHint),
       );
       output(
         command,
@@ -281,8 +287,10 @@ function registerInvoiceCommands(program: Command): void {
     .description("Record that an issued (or disputed) invoice was paid")
     .argument("<id>", "invoice id")
     .action(async (id: string, _o: unknown, command: Command) => {
-      const invoice = await withStore(command, (store) =>
-        markInvoicePaid(store.pool, id, { by: by() }).catch(withInvoiceHint),
+      const invoice = await withAuditedStore(
+        command,
+        { action: "billing.invoice.paid", target: `invoice:${id}` },
+        (store) => markInvoicePaid(store.pool, id, { by: by() }).catch(withInvoiceHint),
       );
       output(command, plain(invoice), () => `Marked ${invoice.id} paid.`);
     });
@@ -292,7 +300,8 @@ function registerInvoiceCommands(program: Command): void {
     .argument("<id>", "invoice id")
     .requiredOption("--reason <text>", "what the customer disputes")
     .action(async (id: string, o: { reason: string }, command: Command) => {
-      const invoice = await withStore(command, (store) =>
+      const entry = { action: "billing.invoice.dispute", target: `invoice:${id}`, reason: o.reason };
+      const invoice = await withAuditedStore(command, entry, (store) =>
         disputeInvoice(store.pool, id, { reason: o.reason, by: by() }).catch(withInvoiceHint),
       );
       output(command, plain(invoice), () => `Invoice ${invoice.id} is disputed.`);
@@ -309,7 +318,21 @@ function registerInvoiceCommands(program: Command): void {
         output(command, plain(rows), () => table(rows.map(invoiceRow), INVOICE_COLUMNS));
         return;
       }
-      const results = await withStore(command, (store) => suspendOverdueAccounts(store.pool, { by: by() }));
+      const entry = {
+        action: "billing.overdue.suspend",
+        target: "overdue",
+        reason: "non_payment",
+        resultTarget: (rs: OverdueSuspension[]) =>
+          `overdue:${
+            rs
+              .filter((r) => r.suspension)
+              .map((r) => `account:${r.accountId}`)
+              .join(",") || "none"
+          }`,
+      };
+      const results = await withAuditedStore(command, entry, (store) =>
+        suspendOverdueAccounts(store.pool, { by: by() }),
+      );
       output(command, plain(results), () =>
         table(
           results.map((r) => ({

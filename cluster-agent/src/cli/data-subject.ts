@@ -9,8 +9,8 @@ import {
   restrictAccount,
   unrestrictAccount,
 } from "../store/data-subject.js";
+import { withAuditedStore } from "./audit-trail.js";
 import { CliError, output } from "./context.js";
-import { withStore } from "./store-context.js";
 
 const actor = () => `cli:${userInfo().username}`;
 const ACCOUNT_ID = /^acct_[a-z0-9]{16,40}$/;
@@ -74,7 +74,11 @@ export function registerDataSubjectCommands(accounts: Command): void {
     .option("--out <file>", "write the document to this file (mode 0600) instead of stdout")
     .action(async (id: string, options: { out?: string }, command: Command) => {
       checkAccountId(id);
-      const document = await withStore(command, (store) => exportAccount(store.pool, id, actor()));
+      const document = await withAuditedStore(
+        command,
+        { action: "data-subject.export", target: `account:${id}` },
+        (store) => exportAccount(store.pool, id, actor()),
+      );
       const text = `${JSON.stringify(document, null, 2)}\n`;
       if (!options.out) {
         // The document is the result, with or without --json.
@@ -101,7 +105,11 @@ export function registerDataSubjectCommands(accounts: Command): void {
       checkAccountId(id);
       const reason = checkReason(options.reason);
       await confirmErasure(id, options.yes);
-      const done = await withStore(command, (store) => eraseAccount(store.pool, id, actor(), reason));
+      const done = await withAuditedStore(
+        command,
+        { action: "data-subject.erase", target: `account:${id}`, reason },
+        (store) => eraseAccount(store.pool, id, actor(), reason),
+      );
       output(command, done, () =>
         [
           `Erased ${id}: personal data removed, keys revoked, invoices and usage amounts kept.`,
@@ -118,7 +126,11 @@ export function registerDataSubjectCommands(accounts: Command): void {
     .action(async (id: string, options: { reason?: string }, command: Command) => {
       checkAccountId(id);
       const reason = checkReason(options.reason);
-      const done = await withStore(command, (store) => restrictAccount(store.pool, id, actor(), reason));
+      const done = await withAuditedStore(
+        command,
+        { action: "data-subject.restrict", target: `account:${id}`, reason },
+        (store) => restrictAccount(store.pool, id, actor(), reason),
+      );
       output(command, done, () => `Restricted ${id}: its requests are refused on every agent.`);
     });
 
@@ -129,7 +141,12 @@ export function registerDataSubjectCommands(accounts: Command): void {
     .option("--reason <text>", "why, recorded with who did it")
     .action(async (id: string, options: { reason?: string }, command: Command) => {
       checkAccountId(id);
-      const done = await withStore(command, (store) =>
+      const entry = {
+        action: "data-subject.unrestrict",
+        target: `account:${id}`,
+        reason: options.reason ?? "",
+      };
+      const done = await withAuditedStore(command, entry, (store) =>
         unrestrictAccount(store.pool, id, actor(), options.reason ?? ""),
       );
       output(command, done, () => `Unrestricted ${id}: the account is active again.`);

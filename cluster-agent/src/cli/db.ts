@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { migrate, migrationStatus } from "../store/migrate.js";
+import { type MigrationFile, migrate, migrationStatus } from "../store/migrate.js";
+import { withAuditedStore } from "./audit-trail.js";
 import { output, table } from "./context.js";
 import { withStore } from "./store-context.js";
 
@@ -9,8 +10,15 @@ export function registerDbCommands(program: Command): void {
   db.command("migrate")
     .description("Apply pending schema migrations")
     .action(async (_options: unknown, command: Command) => {
-      const { applied, location } = await withStore(
+      const entry = {
+        action: "db.migrate",
+        target: "store",
+        resultTarget: (r: { applied: MigrationFile[]; location: string }) =>
+          `store:schema ${r.applied.length === 0 ? "unchanged" : `+${r.applied.map((m) => m.version).join(",")}`}`,
+      };
+      const { applied, location } = await withAuditedStore(
         command,
+        entry,
         async (store) => ({ applied: await migrate(store), location: store.location }),
         { migrate: false },
       );

@@ -2,8 +2,9 @@ import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { isApiKeyId, loadPepper, parseApiKey } from "../admission/api-key.js";
 import { getAccount } from "../store/accounts.js";
-import { createApiKey, listApiKeys, revokeApiKey } from "../store/api-keys.js";
+import { type ApiKeyInfo, createApiKey, listApiKeys, revokeApiKey } from "../store/api-keys.js";
 import { StoreError } from "../store/db.js";
+import { withAuditedStore } from "./audit-trail.js";
 import { CliError, output, table } from "./context.js";
 import { withStore } from "./store-context.js";
 
@@ -18,7 +19,13 @@ export function registerKeyCommands(program: Command): void {
     .requiredOption("--account <id>", "account the key belongs to")
     .option("--name <name>", "a label for the key, e.g. where it is used")
     .action(async (options: { account: string; name?: string }, command: Command) => {
-      const created = await withStore(command, async (store, dataDir) => {
+      const entry = {
+        action: "key.create",
+        target: `account:${options.account}`,
+        // The id only: the token must never reach the audit log.
+        resultTarget: (r: { key: ApiKeyInfo; token: string }) => `account:${options.account}/key:${r.key.id}`,
+      };
+      const created = await withAuditedStore(command, entry, async (store, dataDir) => {
         const pepper = await loadPepper({ dataDir, env: process.env });
         try {
           return await createApiKey(store.pool, {
@@ -90,19 +97,23 @@ export function registerKeyCommands(program: Command): void {
           `"${id}" is not an API key id (12 characters a-z, 2-7). Run \`keys list\` to find it.`,
         );
       }
-      const revoked = await withStore(command, async (store) => {
-        try {
-          return await revokeApiKey(store.pool, id);
-        } catch (error) {
-          if (error instanceof StoreError && error.code === "not_found") {
-            throw new CliError(`${error.message} Run \`keys list\` to find the key id.`);
+      const revoked = await withAuditedStore(
+        command,
+        { action: "key.revoke", target: `key:${id}` },
+        async (store) => {
+          try {
+            return await revokeApiKey(store.pool, id);
+          } catch (error) {
+            if (error instanceof StoreError && error.code === "not_found") {
+              throw new CliError(`${error.message} Run \`keys list\` to find the key id.`);
+            }
+            if (error instanceof StoreError && error.code === "conflict") {
+              throw new CliError(`${error.message} Nothing to do.`);
+            }
+            throw error;
           }
-          if (error instanceof StoreError && error.code === "conflict") {
-            throw new CliError(`${error.message} Nothing to do.`);
-          }
-          throw error;
-        }
-      });
+        },
+      );
       output(command, revoked, () => `Revoked API key ${revoked.id} of account ${revoked.accountId}.`);
     });
 }

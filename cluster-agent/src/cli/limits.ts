@@ -13,6 +13,7 @@ import {
   setLimits,
 } from "../store/limits.js";
 import type { Store } from "../store/store.js";
+import { withAuditedStore } from "./audit-trail.js";
 import { CliError, output, table } from "./context.js";
 import { withStore } from "./store-context.js";
 
@@ -95,7 +96,11 @@ export function registerLimitCommands(program: Command): void {
       });
       if (Object.keys(set).length === 0 && clear.length === 0)
         throw new CliError("Nothing to change: give --rpm, --tpm, --concurrency, --spend-cap or --clear.");
-      const record = await withStore(command, async (store) => {
+      const entry = {
+        action: Object.keys(set).length === 0 ? "limits.clear" : "limits.set",
+        target: options.key ? `account:${options.account}/key:${options.key}` : `account:${options.account}`,
+      };
+      const record = await withAuditedStore(command, entry, async (store) => {
         await checkTarget(store, options.account, options.key);
         try {
           return await setLimits(store.pool, {

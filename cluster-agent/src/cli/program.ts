@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../common/version.js";
 import { registerAccountCommands } from "./accounts.js";
+import { registerAuditCommands } from "./audit.js";
 import { registerBillingCommands } from "./billing.js";
 import { CliError } from "./context.js";
 import { registerDbCommands } from "./db.js";
@@ -40,6 +41,7 @@ export function createProgram(): Command {
   registerSecurityCommands(program);
   registerSuspensionCommands(program);
   registerBillingCommands(program);
+  registerAuditCommands(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -9,6 +9,7 @@ import {
   SECURITY_EVENT_KINDS,
   type SecurityEventFilter,
 } from "../store/security-events.js";
+import { withAuditedStore } from "./audit-trail.js";
 import { CliError, output, table } from "./context.js";
 import { withStore } from "./store-context.js";
 
@@ -149,7 +150,8 @@ export function registerSecurityCommands(program: Command): void {
     .argument("<id>", "the flag's id (from `abuse list`)")
     .requiredOption("--note <text>", "what was found or done, e.g. 'customer load test, agreed'")
     .action(async (id: string, options: { note: string }, command: Command) => {
-      const resolved = await withStore(command, async (store) => {
+      const entry = { action: "abuse.resolve", target: `abuse-flag:${id}`, reason: options.note };
+      const resolved = await withAuditedStore(command, entry, async (store) => {
         try {
           return await resolveAbuseFlag(store.pool, id, `cli:${userInfo().username}`, options.note);
         } catch (error) {

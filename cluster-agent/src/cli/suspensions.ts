@@ -13,6 +13,7 @@ import {
   TARGET_TYPES,
   type TargetType,
 } from "../store/suspensions.js";
+import { withAuditedStore } from "./audit-trail.js";
 import { CliError, output, table } from "./context.js";
 import { withStore } from "./store-context.js";
 
@@ -114,11 +115,18 @@ function addSuspendCommand(program: Command, name: string, state: SuspensionStat
     ) => {
       const { targetType, target } = targetOf(options);
       const expiresAt = options.expires ? new Date(Date.now() + parseDuration(options.expires)) : undefined;
-      const created = await withStore(cmd, (store) =>
+      const newState = state ?? options.state ?? "suspended";
+      const entry = {
+        action: newState === "warned" ? "suspension.warn" : "suspension.create",
+        target: `${targetType}:${target}`,
+        reason: options.note ? `${options.reason}: ${options.note}` : options.reason,
+        resultTarget: (s: Suspension) => `${targetType}:${target}/suspension:${s.id}`,
+      };
+      const created = await withAuditedStore(cmd, entry, (store) =>
         createSuspension(store.pool, {
           targetType,
           target,
-          state: state ?? options.state ?? "suspended",
+          state: newState,
           reason: options.reason,
           note: options.note,
           expiresAt,
@@ -144,7 +152,8 @@ export function registerSuspensionCommands(program: Command): void {
     .requiredOption("--note <text>", "why it is lifted (recorded with your user name)")
     .action(async (options: TargetOptions & { note: string }, cmd: Command) => {
       const { targetType, target } = targetOf(options);
-      const lifted = await withStore(cmd, (store) =>
+      const entry = { action: "suspension.lift", target: `${targetType}:${target}`, reason: options.note };
+      const lifted = await withAuditedStore(cmd, entry, (store) =>
         liftSuspension(store.pool, { targetType, target, liftedBy: actor(), reason: options.note }).catch(
           rethrow,
         ),

@@ -58,6 +58,8 @@ export interface MeterStatus {
 }
 
 const STOP_DRAIN_MS = 5000;
+/** Roughly one encoded usage event (ids, times, counts, model, user agent); only for estimates. */
+const TYPICAL_RECORD_BYTES = 300;
 const NO_USAGE: TokenUsage = { promptTokens: 0, cachedTokens: 0, completionTokens: 0 };
 
 /**
@@ -171,6 +173,33 @@ export class Meter {
       skippedRecords: stats.skippedRecords,
       droppedRejections: this.droppedRejections,
       alarm,
+    };
+  }
+
+  /**
+   * The spool as telemetry reports it. Records vary in size and segments left by an earlier process are
+   * not counted record by record, so pendingEvents is an estimate: the unshipped bytes divided by the
+   * mean record size this process has written (a typical record's size before the first one). The age
+   * of the oldest unshipped event is known only while shipping fails (the start of the failure run);
+   * while the store answers, events ship within one interval and the age reads 0.
+   */
+  spoolStatus(): {
+    pendingEvents: number;
+    pendingBytes: number;
+    capacityBytes: number;
+    alarm: boolean;
+    oldestPendingAgeMs: number;
+  } {
+    const status = this.status();
+    const { appendedRecords, appendedBytes } = this.spool;
+    const meanBytes = appendedRecords > 0 ? appendedBytes / appendedRecords : TYPICAL_RECORD_BYTES;
+    const since = status.oldestUnshippedAt;
+    return {
+      pendingEvents: status.depthBytes > 0 ? Math.max(1, Math.round(status.depthBytes / meanBytes)) : 0,
+      pendingBytes: status.depthBytes,
+      capacityBytes: status.maxBytes,
+      alarm: status.alarm,
+      oldestPendingAgeMs: status.depthBytes > 0 && since !== null ? Math.max(0, Date.now() - since) : 0,
     };
   }
 

@@ -75,6 +75,9 @@ export class Spool {
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private listeners = new Set<() => void>();
+  /** Records and bytes appended by this process, for telemetry's estimate of events per byte. */
+  appendedRecords = 0;
+  appendedBytes = 0;
 
   private constructor(readonly options: SpoolOptions) {}
 
@@ -131,6 +134,8 @@ export class Spool {
     const record = encodeRecord(event);
     this.pending.buffers.push(record);
     this.pending.bytes += record.length;
+    this.appendedRecords++;
+    this.appendedBytes += record.length;
     if (!this.writeScheduled) {
       this.writeScheduled = true;
       setImmediate(() => void this.enqueue(() => this.writeOut()));

@@ -64,6 +64,11 @@ export class Listener {
     };
   }
 
+  /** LISTEN is connected now (notifications arrive in milliseconds); false while reconnecting. */
+  get connected(): boolean {
+    return this.client !== undefined;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);

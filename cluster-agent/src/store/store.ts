@@ -38,6 +38,8 @@ export interface Store {
     onPayload: (payload: string) => void,
     options?: ListenOptions,
   ): Promise<() => Promise<void>>;
+  /** The LISTEN connection is up (false before the first listen() and while it reconnects). */
+  isListening(): boolean;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     kind: embedded ? "embedded" : "external",
     listen: (channel, onPayload, listenOptions) =>
       listener.listen(channel, onPayload, listenOptions?.onReconnect),
+    isListening: () => listener.connected,
     close: async () => {
       if (closed) return;
       closed = true;

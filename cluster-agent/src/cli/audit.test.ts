@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { hostname, userInfo } from "node:os";
+import { after, before, describe, it } from "node:test";
+import pg from "pg";
+import { runCli, testProgram } from "../test-support/cli.js";
+import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { registerAccountCommands } from "./accounts.js";
+import { registerAuditCommands } from "./audit.js";
+import { CliError } from "./context.js";
+import { registerKeyCommands } from "./keys.js";
+import { registerSuspensionCommands } from "./suspensions.js";
+
+let server: TestPostgres;
+let dataDir: string;
+let accountId: string;
+const me = `cli:${userInfo().username}@${hostname()}`;
+const savedPepper = process.env.ENTRIM_KEY_PEPPER;
+const cli = (...args: string[]) =>
+  runCli(
+    testProgram(
+      registerAccountCommands,
+      registerKeyCommands,
+      registerSuspensionCommands,
+      registerAuditCommands,
+    ),
+    ["--database-url", server.url, "--data-dir", dataDir, ...args],
+  );
+const json = async (...args: string[]) => JSON.parse(await cli("--json", ...args));
+
+before(async () => {
+  // The checkpoint key comes from the data dir's pepper file, as on a single node.
+  delete process.env.ENTRIM_KEY_PEPPER;
+  server = await startTestPostgres();
+  dataDir = await makeTempDataDir();
+  accountId = (await json("accounts", "create", "--name", "Audited AG", "--email", "a@example.eu")).id;
+});
+after(async () => {
+  if (savedPepper !== undefined) process.env.ENTRIM_KEY_PEPPER = savedPepper;
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("entrim-agent audit", () => {
+  it("records state-changing commands with who, what, why and the outcome, never a key", async () => {
+    const key = await json("keys", "create", "--account", accountId, "--name", "ci");
+    await cli("suspend", "--account", accountId, "--reason", "abuse", "--note", "ticket 42");
+    await assert.rejects(cli("keys", "revoke", "aaaaaaaaaaaa"), CliError);
+
+    const entries = await json("audit", "list");
+    assert.deepEqual(
+      entries.map((e: { action: string }) => e.action),
+      ["key.revoke", "suspension.create", "key.create", "account.create"],
+    );
+    const [revoke, suspend, create] = entries;
+    const { seq, at, hash, prevHash, target, ...rest } = suspend;
+    assert.deepEqual(rest, {
+      operator: me,
+      role: "admin",
+      source: "cli",
+      action: "suspension.create",
+      reason: "abuse: ticket 42",
+      result: "ok",
+      node: hostname(),
+    });
+    assert.ok(seq === "3" && !Number.isNaN(Date.parse(at)) && hash.length === 64 && prevHash === create.hash);
+    assert.match(target, new RegExp(`^account:${accountId}/suspension:\\w+$`));
+    assert.equal(create.target, `account:${accountId}/key:${key.id}`);
+    assert.match(revoke.result, /^error: .*no API key/i);
+    assert.equal(revoke.target, "key:aaaaaaaaaaaa");
+    assert.doesNotMatch(JSON.stringify(entries), new RegExp(key.token.slice(-20)), "no secret in the log");
+
+    const filtered = await json(
+      "audit",
+      "list",
+      "--action",
+      "suspension.",
+      "--target",
+      accountId,
+      "--since",
+      "1h",
+    );
+    assert.deepEqual(
+      filtered.map((e: { action: string }) => e.action),
+      ["suspension.create"],
+    );
+    assert.match(await cli("audit", "list", "--operator", me, "--limit", "1"), /key\.revoke/);
+  });
+
+  it("verifies, prunes behind a checkpoint, and still verifies", async () => {
+    assert.match(
+      await cli("audit", "verify"),
+      /The audit log verifies: 4 entries checked from the first entry/,
+    );
+    const pruned = await json("audit", "prune", "--before", new Date().toISOString());
+    assert.equal(pruned.pruned, 4);
+    assert.equal(pruned.prunedThrough, "4");
+    // The prune itself is the one entry left.
+    const result = await json("audit", "verify");
+    assert.deepEqual(result, { ok: true, entries: 1, checkpointSeq: "4" });
+    const [prune] = await json("audit", "list");
+    assert.equal(prune.action, "audit.prune");
+    assert.equal(prune.target, "audit_log:1-4");
+  });
+
+  it("exits 1 naming the entry after a row is tampered with", async () => {
+    await cli("unsuspend", "--account", accountId, "--note", "paid");
+    const [lift] = await json("audit", "list", "--action", "suspension.lift");
+    const db = new pg.Client({ connectionString: server.url });
+    await db.connect();
+    try {
+      // What a superuser can still do; verification is what catches it.
+      await db.query("BEGIN");
+      await db.query("SET LOCAL session_replication_role = replica");
+      await db.query("UPDATE audit_log SET reason = 'routine' WHERE seq = $1", [lift.seq]);
+      await db.query("COMMIT");
+    } finally {
+      await db.end();
+    }
+    await assert.rejects(cli("audit", "verify"), (error: unknown) => {
+      assert.ok(error instanceof CliError);
+      assert.equal(error.exitCode, 1);
+      assert.match(
+        error.message,
+        new RegExp(`does not verify at entry ${lift.seq}: entry ${lift.seq} was changed`),
+      );
+      return true;
+    });
+  });
+});

@@ -1,0 +1,21 @@
+import type pg from "pg";
+import { appendAudit } from "../store/audit-log.js";
+import type { AuditAction, AuditRecorder } from "./audit.js";
+
+/**
+ * Records actions in the cluster store's audit log, stamped with this agent's node name. Each record
+ * is its own short transaction under the cluster-wide append lock; a failure propagates, so audited()
+ * fails the call rather than letting an untraceable action through.
+ */
+export class StoreAuditRecorder implements AuditRecorder {
+  constructor(
+    private readonly store: { pool: pg.Pool },
+    private readonly node: string,
+    /** The audit key (auditCheckpointKey of the cluster pepper) the chain is MACed with. */
+    private readonly key: Buffer,
+  ) {}
+
+  async record(action: AuditAction): Promise<void> {
+    await appendAudit(this.store.pool, this.node, action, this.key);
+  }
+}
