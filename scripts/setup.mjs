@@ -1,7 +1,7 @@
 // Shared first step of `npm start`, `npm test` and `npm run bench`: a fresh clone needs nothing but
 // Node and npm, so install dependencies when they are missing and compile the TypeScript.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,9 +16,16 @@ export function run(command, args, options = {}) {
   }
 }
 
+/** True when the lockfile changed after the last install (a pull brought new dependencies). */
+function installIsStale() {
+  const installed = join(root, "node_modules", ".package-lock.json");
+  if (!existsSync(installed)) return true;
+  return statSync(join(root, "package-lock.json")).mtimeMs > statSync(installed).mtimeMs;
+}
+
 export function setup() {
-  if (!existsSync(join(root, "node_modules", ".package-lock.json"))) {
-    process.stdout.write("Installing dependencies (first run)...\n");
+  if (installIsStale()) {
+    process.stdout.write("Installing dependencies...\n");
     // `npm install`, not `npm ci`: npm 11 records only this platform's optional packages in the lockfile
     // and then `npm ci` refuses it as out of sync.
     // Electron's binary is only needed for the desktop app; browser mode and the tests run without it,

@@ -10,6 +10,11 @@ import { createApiServer } from "./api/server.js";
 import { createLogger, type Logger } from "./common/log.js";
 import { VERSION } from "./common/version.js";
 import type { AgentConfig, ModelConfig } from "./config/schema.js";
+import { StoreAuditRecorder } from "./control/audit-recorder.js";
+import { DrainController } from "./control/drain.js";
+import { nodeControlState, PROTO_NODE_STATE } from "./control/node-state.js";
+import { RegionGate } from "./control/region.js";
+import { startControlPlane } from "./control/setup.js";
 import { Meter } from "./metering/meter.js";
 import { StorePriceBook } from "./metering/price-book.js";
 import type { PriceBook } from "./metering/pricing.js";
@@ -20,8 +25,10 @@ import { Supervisor } from "./runtime/supervisor.js";
 import { writeTinyModel } from "./runtime/tiny-model.js";
 import type { Runtime } from "./runtime/types.js";
 import { Scheduler } from "./scheduler/scheduler.js";
+import { auditCheckpointKey } from "./store/audit-hash.js";
+import { startAuditMaintenance } from "./store/audit-maintenance.js";
 import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";
-import { openStore, type Store } from "./store/store.js";
+import { agentApplicationName, openStore, type Store } from "./store/store.js";
 import { startUsageMaintenance } from "./store/usage-maintenance.js";
 import { startMetricsServer } from "./telemetry/metrics.js";
 import { GpuSampler } from "./telemetry/nvidia-smi.js";
@@ -31,7 +38,6 @@ import { TrafficWindow } from "./telemetry/traffic.js";
 
 /** The model a node serves when nothing is configured: the project's own tiny model, made on first use. */
 export const DEFAULT_MODEL_ID = "entrim-tiny";
-const HEARTBEAT_MS = 10_000;
 
 export interface RunningAgent {
   config: AgentConfig;
@@ -49,6 +55,9 @@ export interface RunningAgent {
   telemetry: Telemetry;
   /** Prometheus /metrics address (host:port), "" when off. */
   metricsAddress: string;
+  /** gRPC control address (host:port), "" when off or without certificates. */
+  controlAddress: string;
+  drain: DrainController;
   stop(): Promise<void>;
 }
 
@@ -114,7 +123,18 @@ export async function startAgent(
 ): Promise<RunningAgent> {
   const startedAt = Date.now();
   mkdirSync(config.dataDir, { recursive: true });
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  // Before anything else: a node outside the allowed regions says so at once, and never serves.
+  const region = new RegionGate({
+    region: config.node.region,
+    allowedRegions: config.node.allowedRegions,
+    logger,
+  });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    logger,
+    applicationName: agentApplicationName(config.node.name),
+  });
   const cleanup: (() => Promise<unknown>)[] = [() => store.close()];
   const undo = async () => {
     for (const step of cleanup.reverse()) await step().catch(() => {});
@@ -131,6 +151,17 @@ export async function startAgent(
     cleanup.push(() => usageMaintenance.stop());
 
     const pepper = await loadPepper({ dataDir: config.dataDir, env: process.env });
+    const auditKey = auditCheckpointKey(pepper);
+    const recorder = new StoreAuditRecorder(store, config.node.name, auditKey);
+    const auditMaintenance = startAuditMaintenance({
+      pool: store.pool,
+      retentionDays: config.audit.retentionDays,
+      intervalMs: config.retention.maintenanceIntervalMinutes * 60_000,
+      key: auditKey,
+      node: config.node.name,
+      logger,
+    });
+    cleanup.push(() => auditMaintenance.stop());
     const keys = new KeyCache({ store, pepper, logger, resyncIntervalMs: config.keys.resyncSeconds * 1000 });
     await keys.start();
     cleanup.push(() => keys.stop());
@@ -178,8 +209,24 @@ export async function startAgent(
     const inFlight = new InFlightRequests();
     const traffic = new TrafficWindow();
     const admission = await startAdmission(config, store, inFlight, logger, cleanup);
+    const drain: DrainController = await DrainController.open({
+      dataDir: config.dataDir,
+      load: () => ({
+        inFlight: inFlight.size,
+        queued: models.list().reduce((sum, m) => sum + m.scheduler.stats().queued, 0),
+      }),
+      inFlight,
+      retryAfterSeconds: config.drain.retryAfterSeconds,
+      defaultDeadlineMs: config.drain.deadlineSeconds * 1000,
+      registry: () => heartbeat(store.pool, config.node.name, nodeControlState(region, drain)),
+      logger,
+    });
+    cleanup.push(async () => drain.close());
+    // suspension → region and drain gates → validation, as the design orders admission.
+    const gates = [...admission.gates];
+    gates.splice(gates.indexOf(admission.suspensions) + 1, 0, region, drain.gate);
     dropCachedPromptsOnSanctions({
-      runtimes: () => models.list().map((m) => m.runtime),
+      runtimes: () => models.all().map((m) => m.runtime),
       suspensions: admission.suspensions,
       keys,
       logger,
@@ -187,7 +234,8 @@ export async function startAgent(
     const server = createApiServer({
       models,
       authenticator: keys,
-      gates: admission.gates,
+      gates,
+      isAcceptingTraffic: () => region.isAccepting() && drain.isAccepting(),
       inFlight,
       meter,
       logger,
@@ -200,26 +248,6 @@ export async function startAgent(
     const address = await server.listen({ host, port: Number(config.api.listen.slice(separator + 1)) });
     cleanup.push(() => server.close());
 
-    const node: NodeRegistration = {
-      name: config.node.name,
-      region: config.node.region,
-      addresses: [address],
-      version: VERSION,
-      models: models.list().map((m) => ({ id: m.runtime.model.id, runtime: m.runtime.kind })),
-      state: "ready",
-    };
-    await upsertNode(store.pool, node);
-    const beat = setInterval(() => {
-      heartbeat(store.pool, node.name).catch((error: Error) =>
-        logger.warn({ err: { message: error.message } }, "node heartbeat failed; serving from memory"),
-      );
-    }, HEARTBEAT_MS);
-    beat.unref();
-    cleanup.push(async () => {
-      clearInterval(beat);
-      await upsertNode(store.pool, { ...node, state: "stopped" }).catch(() => {});
-    });
-
     const telemetry = new Telemetry({
       node: config.node.name,
       region: config.node.region,
@@ -231,15 +259,68 @@ export async function startAgent(
       models,
       store: new StoreProbe({ store }),
       spool: meter,
+      state: () => {
+        const control = nodeControlState(region, drain);
+        return {
+          state: PROTO_NODE_STATE[control.state],
+          stateReason: control.stateReason,
+          drain: drain.status(),
+        };
+      },
       logger,
     });
     await telemetry.start();
     cleanup.push(async () => telemetry.stop());
     const metrics = await startMetricsServer({ listen: config.metrics.listen, telemetry, logger });
     cleanup.push(() => metrics.stop());
+    const control = await startControlPlane({
+      config,
+      store,
+      admission,
+      drain,
+      snapshots: telemetry,
+      recorder,
+      auditKey,
+      logger,
+    });
+    // Stopped first on shutdown (cleanup runs in reverse): watchers get UNAVAILABLE, not a hang.
+    if (control) cleanup.push(() => control.stop());
+
+    const node: NodeRegistration = {
+      name: config.node.name,
+      region: config.node.region,
+      addresses: [address],
+      version: VERSION,
+      models: models.list().map((m) => ({ id: m.runtime.model.id, runtime: m.runtime.kind })),
+      controlAddress: control ? (config.control.advertise ?? control.address) : "",
+      metricsAddress: metrics.address,
+      ...nodeControlState(region, drain),
+    };
+    await upsertNode(store.pool, node);
+    const beat = setInterval(() => {
+      heartbeat(store.pool, node.name, nodeControlState(region, drain)).catch((error: Error) =>
+        logger.warn({ err: { message: error.message } }, "node heartbeat failed; serving from memory"),
+      );
+    }, config.node.heartbeatSeconds * 1000);
+    beat.unref();
+    cleanup.push(async () => {
+      clearInterval(beat);
+      // The drain as it is now, not as it was at start: a stopped node must come back as it left.
+      await upsertNode(store.pool, { ...node, ...nodeControlState(region, drain), state: "stopped" }).catch(
+        () => {},
+      );
+    });
 
     logger.info(
-      { api: address, node: node.name, region: node.region, models: node.models, version: VERSION },
+      {
+        api: address,
+        control: node.controlAddress,
+        metrics: metrics.address,
+        node: node.name,
+        region: node.region,
+        models: node.models,
+        version: VERSION,
+      },
       "agent ready",
     );
     let stopping: Promise<void> | undefined;
@@ -255,6 +336,8 @@ export async function startAgent(
       meter,
       telemetry,
       metricsAddress: metrics.address,
+      controlAddress: control?.address ?? "",
+      drain,
       stop: () => {
         stopping ??= undo().then(() => logger.info("agent stopped"));
         return stopping;

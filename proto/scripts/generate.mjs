@@ -1,7 +1,7 @@
 // Regenerates the TypeScript types in src/generated from the .proto files (the contract).
 // `node scripts/generate.mjs [outDir]`; the freshness test generates into a temporary directory and compares.
 import { execFileSync } from "node:child_process";
-import { readdirSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +22,15 @@ export const GENERATOR_FLAGS = [
   "--importFileExtension=.js",
 ];
 
+function listTs(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) listTs(path, out);
+    else if (name.endsWith(".ts")) out.push(path);
+  }
+  return out;
+}
+
 export function generate(outDir) {
   const require = createRequire(import.meta.url);
   const cli = join(
@@ -35,6 +44,13 @@ export function generate(outDir) {
     cwd: protoRoot,
     stdio: ["ignore", "ignore", "inherit"],
   });
+  // The generator writes each file's absolute source path into a header; a clone elsewhere must
+  // produce identical files, so the path is made relative to this package.
+  for (const file of listTs(outDir)) {
+    const text = readFileSync(file, "utf8");
+    const fixed = text.split(`${protoRoot}/`).join("");
+    if (fixed !== text) writeFileSync(file, fixed);
+  }
   // One barrel so consumers import every message, enum and service type from the package root.
   const typesDir = join(outDir, "entrim", "agent", "v1");
   const names = readdirSync(typesDir)

@@ -132,7 +132,7 @@ test("an operator's suspension is enforced on the API, recorded in the audit log
 
   const vera = as("vera");
   const log = await call<ListAuditResponse__Output>(vera.AuditService, "ListAudit", {});
-  const mine = log.entries.filter((e) => e.target === `account:${customer.accountId}`);
+  const mine = log.entries.filter((e) => e.target === `account:${customer.accountId}` && e.source === "grpc");
   assert.deepEqual(mine.map((e) => [e.action, e.operator, e.role, e.source, e.result]).reverse(), [
     ["suspension.create", "otto", "operator", "grpc", "ok"],
     ["suspension.lift", "otto", "operator", "grpc", "ok"],

@@ -12,6 +12,11 @@ const node = (name: string, state: NodeState, ageMs: number, now: number): NodeR
   state,
   startedAt: new Date(now - 3_600_000),
   heartbeatAt: new Date(now - ageMs),
+  controlAddress: "",
+  metricsAddress: "",
+  stateReason: "",
+  drain: null,
+  labels: {},
 });
 
 describe("cluster shares", () => {

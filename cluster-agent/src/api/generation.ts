@@ -140,13 +140,16 @@ interface Call {
   firstTokenAt: number | null;
 }
 
+/** What a usage event needs of a request: a request held back before it ran is metered too. */
+type Metered = Pick<Call, "request" | "deps" | "principal" | "model" | "firstTokenAt">;
+
 /**
  * Hands the request's usage event to the meter and resolves once it is durable (one group fsync at
  * most). Callers await it before the response's last byte: a response the client saw complete always
  * has its billing record on disk.
  */
 function meter(
-  call: Call,
+  call: Metered,
   status: UsageEvent["status"],
   httpStatus: number,
   usage: TokenUsage | null,
@@ -176,7 +179,7 @@ function meter(
 
 /** For outcomes the client does not see complete: a spool error is logged, not thrown. */
 async function meterQuietly(
-  call: Call,
+  call: Metered,
   status: UsageEvent["status"],
   httpStatus: number,
   usage: TokenUsage | null,
@@ -204,8 +207,15 @@ export async function handleGeneration(
     kind === "chat"
       ? parseBody(chatCompletionRequest, request.body)
       : parseBody(completionRequest, request.body);
-  const served = deps.models.get(body.model);
-  if (!served) {
+  const abort = new Cancellation();
+  const raw = reply.raw;
+  raw.once("close", () => {
+    if (!raw.writableFinished) abort.abort();
+  });
+  // The request holds the version it entered until its response ended, so a rotation that switches
+  // the model meanwhile never disturbs it, and unloads the old version only after it.
+  const entered = deps.models.enter(body.model, abort.signal);
+  if (!entered) {
     throw new ApiError(
       404,
       "invalid_request_error",
@@ -214,12 +224,40 @@ export async function handleGeneration(
       "model_not_found",
     );
   }
-  const abort = new Cancellation();
-  const raw = reply.raw;
-  raw.once("close", () => {
-    if (!raw.writableFinished) abort.abort();
-  });
+  let served: ServedModel;
+  if (entered instanceof Promise) {
+    try {
+      served = await entered;
+    } catch (error) {
+      if (!(error instanceof ClientGoneError)) throw error;
+      // Gone while its model was held for a rotation: like a client gone from the queue.
+      reply.hijack();
+      void meterQuietly(
+        { request, deps, principal, model: body.model, firstTokenAt: null },
+        "cut",
+        499,
+        null,
+      );
+      return;
+    }
+  } else served = entered;
+  try {
+    await generateOn(served, kind, body, request, reply, principal, deps, abort);
+  } finally {
+    served.leave();
+  }
+}
 
+async function generateOn(
+  served: ServedModel,
+  kind: Kind,
+  body: Body,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal,
+  deps: GenerationDeps,
+  abort: Cancellation,
+): Promise<void> {
   // Prompt-cache state is shared within an account only, never across accounts.
   const generation = toGeneration(kind, body, abort.signal, principal.accountId);
   const promptTokens = await settleMaxTokens(served, generation, requestedMaxTokens(kind, body));

@@ -15,7 +15,7 @@ import type { TokenUsage } from "../runtime/types.js";
 import type { TrafficRecorder } from "../telemetry/traffic.js";
 import { handleGeneration } from "./generation.js";
 import { InFlightRequests } from "./in-flight.js";
-import type { ModelRegistry } from "./models.js";
+import type { ModelRegistry, ServedModel } from "./models.js";
 
 /** Why a request's credentials were refused; never carries the presented key. */
 export type AuthFailure = "missing" | "malformed" | "unknown" | "revoked" | "account_inactive";
@@ -337,15 +337,17 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     return reply.code(503).header("retry-after", "5").send({ status: "not_ready" });
   });
 
-  const modelObject = (id: string, created: number, ownedBy: string) => ({
-    id,
+  // `version` is not OpenAI's: clients ignore unknown fields, and operators see what a name serves.
+  const modelObject = ({ runtime: { model }, version }: ServedModel) => ({
+    id: model.id,
     object: "model",
-    created,
-    owned_by: ownedBy,
+    created: model.created,
+    owned_by: model.ownedBy,
+    ...(version === null ? {} : { version }),
   });
   app.get("/v1/models", async () => ({
     object: "list",
-    data: models.list().map(({ runtime: { model } }) => modelObject(model.id, model.created, model.ownedBy)),
+    data: models.list().map(modelObject),
   }));
   app.get<{ Params: { "*": string } }>("/v1/models/*", async (request) => {
     const id = request.params["*"];
@@ -359,8 +361,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
         "model_not_found",
       );
     }
-    const { model } = served.runtime;
-    return modelObject(model.id, model.created, model.ownedBy);
+    return modelObject(served);
   });
 
   const generation =

@@ -3,11 +3,13 @@ import { VERSION } from "../common/version.js";
 import { registerAccountCommands } from "./accounts.js";
 import { registerAuditCommands } from "./audit.js";
 import { registerBillingCommands } from "./billing.js";
+import { registerCertCommands } from "./certs.js";
 import { CliError } from "./context.js";
 import { registerDbCommands } from "./db.js";
 import { registerKeyCommands } from "./keys.js";
 import { registerLimitCommands } from "./limits.js";
 import { registerModelCommands } from "./model.js";
+import { registerCatalogCommands } from "./models.js";
 import { registerSecurityCommands } from "./security.js";
 import { registerServeCommand } from "./serve.js";
 import { registerSuspensionCommands } from "./suspensions.js";
@@ -38,10 +40,12 @@ export function createProgram(): Command {
   registerLimitCommands(program);
   registerDbCommands(program);
   registerModelCommands(program);
+  registerCatalogCommands(program);
   registerSecurityCommands(program);
   registerSuspensionCommands(program);
   registerBillingCommands(program);
   registerAuditCommands(program);
+  registerCertCommands(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

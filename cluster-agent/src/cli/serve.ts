@@ -15,6 +15,14 @@ export function registerServeCommand(program: Command): void {
     .option("--config <file>", "JSON config file (env ENTRIM_CONFIG)")
     .option("--listen <host:port>", "public API address (default 127.0.0.1:8080; env ENTRIM_LISTEN)")
     .option(
+      "--control-listen <host:port>",
+      'gRPC control address, mTLS only (default 127.0.0.1:9443; "" turns it off; env ENTRIM_CONTROL_LISTEN)',
+    )
+    .option(
+      "--metrics-listen <host:port>",
+      'Prometheus /metrics address (default 127.0.0.1:9464; "" turns it off; env ENTRIM_METRICS_LISTEN)',
+    )
+    .option(
       "--model <name=path|name=url>",
       "serve a GGUF file or an OpenAI-compatible upstream; repeatable",
       collect,
@@ -37,7 +45,13 @@ export function registerServeCommand(program: Command): void {
       const agent = await startAgent(config, logger);
       // Machine-readable readiness line for supervisors and scripts (no secrets in it).
       process.stdout.write(
-        `${JSON.stringify({ event: "ready", api: agent.apiUrl, node: config.node.name })}\n`,
+        `${JSON.stringify({
+          event: "ready",
+          api: agent.apiUrl,
+          control: agent.controlAddress || undefined,
+          metrics: agent.metricsAddress || undefined,
+          node: config.node.name,
+        })}\n`,
       );
       let firstSignalAt = 0;
       const shutdown = (signal: NodeJS.Signals) => {

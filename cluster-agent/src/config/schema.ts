@@ -335,6 +335,19 @@ export const configSchema = z
       .strict()
       .default({ ipBlock: IP_BLOCK_DEFAULTS }),
     metering: meteringSchema,
+    artifacts: z
+      .object({
+        /** The model artifact cache (files by sha256 plus a small index); defaults to <dataDir>/artifacts. */
+        dir: z.string().min(1).optional(),
+        /** Bytes the cache may hold; beyond it the least recently used unpinned artifacts are evicted. */
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024 * 1024)
+          .default(200 * 1024 ** 3),
+      })
+      .strict()
+      .default({ maxBytes: 200 * 1024 ** 3 }),
     models: z.array(modelConfigSchema).default([]),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

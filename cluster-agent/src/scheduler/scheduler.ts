@@ -47,6 +47,11 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {}
 
+  /** How long a request may wait for a slot; requests held for a rotating model wait as long. */
+  get queueTimeoutMs(): number {
+    return this.options.queueTimeoutMs;
+  }
+
   acquire(account: string, signal: CancelSignal): Promise<Release> {
     if (signal.aborted) return Promise.reject(new ClientGoneError());
     if (this.active < this.options.slots && this.queued === 0) {

@@ -1,6 +1,17 @@
 import { type Db, StoreError } from "./db.js";
 
-export const NODE_STATES = ["starting", "ready", "draining", "drained", "stopping", "stopped"] as const;
+export const NODE_STATES = [
+  "starting",
+  "ready",
+  "draining",
+  "drained",
+  "stopping",
+  "stopped",
+  // Configured outside node.allowedRegions: refuses public traffic, still answers the control plane.
+  "refusing",
+  // Serving, but something needs an operator.
+  "degraded",
+] as const;
 export type NodeState = (typeof NODE_STATES)[number];
 
 /** A model as a node advertises it; other fields (version, state) may follow. */
@@ -18,6 +29,34 @@ export interface NodeRecord {
   state: NodeState;
   startedAt: Date;
   heartbeatAt: Date;
+  /** gRPC control address (host:port); "" without a control listener. */
+  controlAddress: string;
+  /** Prometheus address (host:port); "" when disabled. */
+  metricsAddress: string;
+  /** Why the node is not serving, in words an operator can act on; "" when serving. */
+  stateReason: string;
+  /** The operator's drain while draining or drained; null when serving. */
+  drain: NodeDrain | null;
+  labels: Record<string, string>;
+}
+
+/** A drain as the registry keeps it (times are epoch milliseconds). */
+export interface NodeDrain {
+  by: string;
+  reason: string;
+  requestedAt: number;
+  deadlineAt: number;
+}
+
+/** What the registry shows about a node's control state; each field is kept when not given. */
+export interface NodeControlUpdate {
+  state?: NodeState;
+  stateReason?: string;
+  /** null clears it (undrained). */
+  drain?: NodeDrain | null;
+  controlAddress?: string;
+  metricsAddress?: string;
+  labels?: Record<string, string>;
 }
 
 export interface NodeRegistration {
@@ -28,18 +67,27 @@ export interface NodeRegistration {
   models?: NodeModel[];
   state?: NodeState;
   startedAt?: Date;
+  controlAddress?: string;
+  metricsAddress?: string;
+  stateReason?: string;
+  drain?: NodeDrain | null;
+  labels?: Record<string, string>;
 }
 
-const COLUMNS = "name, region, addresses, version, models, state, started_at, heartbeat_at";
+const COLUMNS = `name, region, addresses, version, models, state, started_at, heartbeat_at,
+  control_address, metrics_address, state_reason, drain, labels`;
 
 /** Called at agent start: a restarted node replaces its previous registration. */
 export async function upsertNode(db: Db, node: NodeRegistration): Promise<NodeRecord> {
   const result = await db.query(
-    `INSERT INTO nodes (name, region, addresses, version, models, state, started_at, heartbeat_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+    `INSERT INTO nodes (name, region, addresses, version, models, state, started_at, heartbeat_at,
+       control_address, metrics_address, state_reason, drain, labels)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11, $12)
      ON CONFLICT (name) DO UPDATE SET region = EXCLUDED.region, addresses = EXCLUDED.addresses,
        version = EXCLUDED.version, models = EXCLUDED.models, state = EXCLUDED.state,
-       started_at = EXCLUDED.started_at, heartbeat_at = now()
+       started_at = EXCLUDED.started_at, heartbeat_at = now(),
+       control_address = EXCLUDED.control_address, metrics_address = EXCLUDED.metrics_address,
+       state_reason = EXCLUDED.state_reason, drain = EXCLUDED.drain, labels = EXCLUDED.labels
      RETURNING ${COLUMNS}`,
     [
       node.name,
@@ -50,21 +98,45 @@ export async function upsertNode(db: Db, node: NodeRegistration): Promise<NodeRe
       JSON.stringify(node.models ?? []),
       node.state ?? "starting",
       node.startedAt ?? new Date(),
+      node.controlAddress ?? "",
+      node.metricsAddress ?? "",
+      node.stateReason ?? "",
+      node.drain ? JSON.stringify(node.drain) : null,
+      JSON.stringify(node.labels ?? {}),
     ],
   );
   return toNode(result.rows[0]);
 }
 
-/** Refreshes heartbeat_at (and the state/models when given). Fails if the node never registered. */
+/**
+ * Refreshes heartbeat_at (and whatever else is given). Fails if the node never registered. Agents send
+ * their control state with every beat, so a change the store missed while it was away arrives with
+ * the next beat after it is back.
+ */
 export async function heartbeat(
   db: Db,
   name: string,
-  update: { state?: NodeState; models?: NodeModel[] } = {},
+  update: { models?: NodeModel[] } & NodeControlUpdate = {},
 ): Promise<NodeRecord> {
   const result = await db.query(
-    `UPDATE nodes SET heartbeat_at = now(), state = coalesce($2, state), models = coalesce($3::jsonb, models)
+    `UPDATE nodes SET heartbeat_at = now(), state = coalesce($2, state), models = coalesce($3::jsonb, models),
+       state_reason = coalesce($4, state_reason),
+       drain = CASE WHEN $5::boolean THEN $6::jsonb ELSE drain END,
+       control_address = coalesce($7, control_address), metrics_address = coalesce($8, metrics_address),
+       labels = coalesce($9::jsonb, labels)
      WHERE name = $1 RETURNING ${COLUMNS}`,
-    [name, update.state ?? null, update.models ? JSON.stringify(update.models) : null],
+    [
+      name,
+      update.state ?? null,
+      update.models ? JSON.stringify(update.models) : null,
+      update.stateReason ?? null,
+      // "drain: null" clears it, an absent drain keeps it: coalesce cannot tell the two apart.
+      update.drain !== undefined,
+      update.drain ? JSON.stringify(update.drain) : null,
+      update.controlAddress ?? null,
+      update.metricsAddress ?? null,
+      update.labels ? JSON.stringify(update.labels) : null,
+    ],
   );
   if (!result.rows[0]) throw new StoreError("not_found", `Node ${name} is not registered.`);
   return toNode(result.rows[0]);
@@ -85,5 +157,10 @@ function toNode(row: Record<string, unknown>): NodeRecord {
     state: row.state as NodeState,
     startedAt: row.started_at as Date,
     heartbeatAt: row.heartbeat_at as Date,
+    controlAddress: (row.control_address as string | undefined) ?? "",
+    metricsAddress: (row.metrics_address as string | undefined) ?? "",
+    stateReason: (row.state_reason as string | undefined) ?? "",
+    drain: (row.drain as NodeDrain | null | undefined) ?? null,
+    labels: (row.labels as Record<string, string> | undefined) ?? {},
   };
 }

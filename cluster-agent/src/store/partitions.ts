@@ -205,6 +205,21 @@ export async function withTryAdvisoryLock<T>(
   }
 }
 
+/**
+ * Notes which node ran a cluster job (from its connection's application_name), so a console can name
+ * the leader between passes, when nobody holds the lock. Best effort: a store without the table (a
+ * migration behind) must not fail the job itself.
+ */
+async function recordJobRunner(client: pg.PoolClient, job: string): Promise<void> {
+  await client
+    .query(
+      `INSERT INTO cluster_jobs (job, node, ran_at) VALUES ($1, current_setting('application_name'), now())
+       ON CONFLICT (job) DO UPDATE SET node = EXCLUDED.node, ran_at = EXCLUDED.ran_at`,
+      [job],
+    )
+    .catch(() => {});
+}
+
 export interface MaintenanceOptions {
   pool: pg.Pool;
   lockKey: bigint;
@@ -221,9 +236,11 @@ export function startMaintenance(options: MaintenanceOptions): {
 } {
   let running: Promise<void> | undefined;
   const runNow = () => {
-    running ??= withTryAdvisoryLock(options.pool, options.lockKey, (client) =>
-      options.run(client, new Date()),
-    )
+    running ??= withTryAdvisoryLock(options.pool, options.lockKey, async (client) => {
+      const result = await options.run(client, new Date());
+      await recordJobRunner(client, options.name);
+      return result;
+    })
       .then((result) => {
         if (result === undefined) options.logger?.debug({ job: options.name }, "another agent runs this job");
         else options.logger?.info({ job: options.name, ...(result as object) }, "maintenance done");

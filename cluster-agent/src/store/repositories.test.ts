@@ -167,4 +167,44 @@ describe("nodes", () => {
     );
     await assert.rejects(heartbeat(store.pool, "ghost"), isStoreError("not_found", /not registered/));
   });
+
+  it("keep control addresses, state reason, drain and labels; heartbeats change only what they carry", async () => {
+    const node = await upsertNode(store.pool, {
+      name: "gpu-ams-01",
+      region: "us-east-1",
+      addresses: [],
+      version: "0.1.0",
+      state: "refusing",
+      stateReason: "region us-east-1 is not in node.allowedRegions [eu-*]",
+      controlAddress: "10.0.0.7:9443",
+      metricsAddress: "10.0.0.7:9464",
+      labels: { rack: "r1" },
+    });
+    assert.deepEqual(
+      [node.state, node.controlAddress, node.metricsAddress, node.drain, node.labels],
+      ["refusing", "10.0.0.7:9443", "10.0.0.7:9464", null, { rack: "r1" }],
+    );
+    const drain = { by: "alice", reason: "disk", requestedAt: 1, deadlineAt: 2 };
+    const draining = await heartbeat(store.pool, "gpu-ams-01", {
+      state: "draining",
+      drain,
+      stateReason: "d",
+    });
+    assert.deepEqual([draining.state, draining.drain, draining.stateReason], ["draining", drain, "d"]);
+    const kept = await heartbeat(store.pool, "gpu-ams-01");
+    assert.deepEqual(
+      [kept.drain, kept.controlAddress, kept.labels],
+      [drain, "10.0.0.7:9443", { rack: "r1" }],
+    );
+    const cleared = await heartbeat(store.pool, "gpu-ams-01", {
+      state: "ready",
+      drain: null,
+      stateReason: "",
+    });
+    assert.deepEqual([cleared.state, cleared.drain, cleared.stateReason], ["ready", null, ""]);
+    await assert.rejects(
+      store.pool.query("UPDATE nodes SET state = 'bogus' WHERE name = 'gpu-ams-01'"),
+      /nodes_state_check/,
+    );
+  });
 });

@@ -18,8 +18,18 @@ export interface OpenStoreOptions {
   fast?: boolean;
   /** Pool size; the default suits one agent. */
   maxConnections?: number;
+  /**
+   * application_name of the pool's connections; agents pass `agentApplicationName(node)` so that
+   * pg_stat_activity (and the leader lookup in control/peers.ts) can tell which node holds a lock.
+   */
+  applicationName?: string;
   /** Reconnect backoff of the LISTEN connection. */
   listenBackoff?: { initialMs: number; maxMs: number };
+}
+
+/** The application_name an agent's connections carry: "entrim-agent/<node>". */
+export function agentApplicationName(node: string): string {
+  return `entrim-agent/${node}`;
 }
 
 export interface ListenOptions {
@@ -60,7 +70,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
-    application_name: "entrim-agent",
+    application_name: options.applicationName ?? "entrim-agent",
   });
   // An idle client that loses its server emits here; unhandled, it would crash the agent, which must
   // keep serving from its caches instead.

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/accounts.proto
+// Original file: entrim/agent/v1/accounts.proto
 
 import type { UsageSummary as _entrim_agent_v1_UsageSummary, UsageSummary__Output as _entrim_agent_v1_UsageSummary__Output } from '../../../entrim/agent/v1/UsageSummary.js';
 import type { Long } from '@grpc/proto-loader';

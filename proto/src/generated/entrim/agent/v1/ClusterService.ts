@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/cluster.proto
+// Original file: entrim/agent/v1/cluster.proto
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'

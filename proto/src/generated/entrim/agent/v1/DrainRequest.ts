@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/node.proto
+// Original file: entrim/agent/v1/node.proto
 
 
 export interface DrainRequest {

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/accounts.proto
+// Original file: entrim/agent/v1/accounts.proto
 
 
 export interface GetAccountRequest {

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/abuse.proto
+// Original file: entrim/agent/v1/abuse.proto
 
 import type { AbuseFlag as _entrim_agent_v1_AbuseFlag, AbuseFlag__Output as _entrim_agent_v1_AbuseFlag__Output } from '../../../entrim/agent/v1/AbuseFlag.js';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/accounts.proto
+// Original file: entrim/agent/v1/accounts.proto
 
 import type { Account as _entrim_agent_v1_Account, Account__Output as _entrim_agent_v1_Account__Output } from '../../../entrim/agent/v1/Account.js';
 

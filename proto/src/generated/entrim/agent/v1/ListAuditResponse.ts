@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/audit.proto
+// Original file: entrim/agent/v1/audit.proto
 
 import type { AuditEntry as _entrim_agent_v1_AuditEntry, AuditEntry__Output as _entrim_agent_v1_AuditEntry__Output } from '../../../entrim/agent/v1/AuditEntry.js';
 

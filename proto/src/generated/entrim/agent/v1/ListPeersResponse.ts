@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/cluster.proto
+// Original file: entrim/agent/v1/cluster.proto
 
 import type { Peer as _entrim_agent_v1_Peer, Peer__Output as _entrim_agent_v1_Peer__Output } from '../../../entrim/agent/v1/Peer.js';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/abuse.proto
+// Original file: entrim/agent/v1/abuse.proto
 
 import type { SecurityEvent as _entrim_agent_v1_SecurityEvent, SecurityEvent__Output as _entrim_agent_v1_SecurityEvent__Output } from '../../../entrim/agent/v1/SecurityEvent.js';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/abuse.proto
+// Original file: entrim/agent/v1/abuse.proto
 
 import type { Suspension as _entrim_agent_v1_Suspension, Suspension__Output as _entrim_agent_v1_Suspension__Output } from '../../../entrim/agent/v1/Suspension.js';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/abuse.proto
+// Original file: entrim/agent/v1/abuse.proto
 
 import type { Long } from '@grpc/proto-loader';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/abuse.proto
+// Original file: entrim/agent/v1/abuse.proto
 
 import type { TargetType as _entrim_agent_v1_TargetType, TargetType__Output as _entrim_agent_v1_TargetType__Output } from '../../../entrim/agent/v1/TargetType.js';
 import type { SuspensionState as _entrim_agent_v1_SuspensionState, SuspensionState__Output as _entrim_agent_v1_SuspensionState__Output } from '../../../entrim/agent/v1/SuspensionState.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/abuse.proto
+// Original file: entrim/agent/v1/abuse.proto
 
 export const SuspensionReason = {
   SUSPENSION_REASON_UNSPECIFIED: 'SUSPENSION_REASON_UNSPECIFIED',

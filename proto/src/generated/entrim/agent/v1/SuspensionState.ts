@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/abuse.proto
+// Original file: entrim/agent/v1/abuse.proto
 
 export const SuspensionState = {
   SUSPENSION_STATE_UNSPECIFIED: 'SUSPENSION_STATE_UNSPECIFIED',

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/entrim/agent/v1/node.proto
+// Original file: entrim/agent/v1/node.proto
 
 import type { NodeState as _entrim_agent_v1_NodeState, NodeState__Output as _entrim_agent_v1_NodeState__Output } from '../../../entrim/agent/v1/NodeState.js';
 

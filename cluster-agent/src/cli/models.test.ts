@@ -1,0 +1,164 @@
+import assert from "node:assert/strict";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { makeArtifacts, type TestArtifact } from "../test-support/artifacts.js";
+import { runCli, testProgram } from "../test-support/cli.js";
+import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { CliError } from "./context.js";
+import { registerCatalogCommands } from "./models.js";
+import { createProgram } from "./program.js";
+
+let server: TestPostgres;
+let dataDir: string;
+let tiny: TestArtifact;
+const cli = (...args: string[]) =>
+  runCli(testProgram(registerCatalogCommands), [
+    "--database-url",
+    server.url,
+    "--data-dir",
+    dataDir,
+    ...args,
+  ]);
+const cliError = (message: RegExp) => (error: unknown) =>
+  error instanceof CliError && message.test(error.message);
+
+before(async () => {
+  server = await startTestPostgres();
+  dataDir = await makeTempDataDir();
+  [tiny] = await makeArtifacts(dataDir, [7]);
+});
+after(async () => {
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("entrim-agent catalog", () => {
+  it("inspects a file for add-version", async () => {
+    const json = JSON.parse(await cli("--json", "catalog", "inspect", tiny.path));
+    assert.deepEqual(json, { path: tiny.path, uri: tiny.uri, sha256: tiny.sha256, size: tiny.size });
+    const human = await cli("catalog", "inspect", tiny.path);
+    assert.match(human, new RegExp(`--uri ${tiny.uri} --sha256 ${tiny.sha256} --size ${tiny.size}`));
+    await assert.rejects(cli("catalog", "inspect", join(dataDir, "nope")), cliError(/Cannot read .*ENOENT/));
+  });
+
+  it("adds models and versions and lists them", async () => {
+    assert.match(
+      await cli("catalog", "add-model", "--name", "tiny", "--description", "test model"),
+      /Added model tiny/,
+    );
+    // Through the real program, whose own --version would swallow a subcommand's --version.
+    const program = createProgram().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+    const added = JSON.parse(
+      await runCli(program, [
+        "--database-url",
+        server.url,
+        "--data-dir",
+        dataDir,
+        "--json",
+        "catalog",
+        "add-version",
+        "--model",
+        "tiny",
+        "--model-version",
+        "v1",
+        "--uri",
+        tiny.uri,
+        "--sha256",
+        tiny.sha256,
+        "--size",
+        String(tiny.size),
+        "--context-length",
+        "2048",
+        "--option",
+        "gpuLayers=0",
+        "--option",
+        "flashAttention=true",
+        "--param",
+        "temperature=0.7",
+        "--param",
+        'stop=["###"]',
+      ]),
+    );
+    assert.equal(added.version, "v1");
+    assert.deepEqual(added.runtimeOptions, { gpuLayers: 0, flashAttention: true });
+    assert.deepEqual(added.defaultParams, { temperature: 0.7, stop: ["###"] });
+    assert.equal(added.contextLength, 2048);
+
+    const listed = JSON.parse(await cli("--json", "catalog", "list"));
+    assert.deepEqual(
+      listed.map((m: { name: string; versions: { version: string }[] }) => [
+        m.name,
+        m.versions.map((v) => v.version),
+      ]),
+      [["tiny", ["v1"]]],
+    );
+    assert.match(
+      await cli("catalog", "list"),
+      new RegExp(`tiny\\s+v1\\s+embedded\\s+0.00 GiB\\s+${tiny.sha256.slice(0, 12)}`),
+    );
+    assert.equal(await cli("catalog", "nodes"), "(none)\n");
+  });
+
+  it("explains every mistake", async () => {
+    const version = [
+      "--model",
+      "tiny",
+      "--uri",
+      tiny.uri,
+      "--sha256",
+      tiny.sha256,
+      "--size",
+      String(tiny.size),
+    ];
+    await assert.rejects(cli("catalog", "add-model", "--name", "tiny"), cliError(/already is a model tiny/));
+    await assert.rejects(
+      cli("catalog", "add-version", "--model-version", "v1", ...version),
+      cliError(/already has a version v1/),
+    );
+    await assert.rejects(
+      cli("catalog", "add-version", "--model-version", "v2", ...version, "--runtime", "vllm"),
+      cliError(/--runtime is embedded or external/),
+    );
+    await assert.rejects(
+      cli("catalog", "add-version", "--model-version", "v2", ...version.slice(0, -1), "12MB"),
+      cliError(/--size must be a whole number/),
+    );
+    await assert.rejects(
+      cli("catalog", "add-version", "--model-version", "v2", ...version, "--option", "novalue"),
+      cliError(/not key=value/),
+    );
+    await assert.rejects(
+      cli("catalog", "stage", "--uri", tiny.uri),
+      cliError(/Give --uri with --sha256 and --size/),
+    );
+    await assert.rejects(
+      cli("catalog", "stage", "--model", "tiny", "--model-version", "v9"),
+      cliError(/no version v9.*catalog list/),
+    );
+  });
+
+  it("stages into <data-dir>/artifacts, from the catalogue or a URI, and refuses wrong bytes", async () => {
+    const staged = JSON.parse(
+      await cli("--json", "catalog", "stage", "--model", "tiny", "--model-version", "v1"),
+    );
+    assert.equal(staged.path, join(dataDir, "artifacts", "sha256", tiny.sha256));
+    assert.equal(staged.fetched, true);
+    assert.deepEqual(await readFile(staged.path), tiny.bytes);
+    const again = await cli(
+      "catalog",
+      "stage",
+      "--uri",
+      tiny.path,
+      "--sha256",
+      tiny.sha256,
+      "--size",
+      String(tiny.size),
+    );
+    assert.equal(again, `Already cached: ${staged.path} (verified).\n`);
+    await assert.rejects(
+      cli("catalog", "stage", "--uri", tiny.path, "--sha256", "0".repeat(64), "--size", String(tiny.size)),
+      cliError(new RegExp(`sha256 mismatch: expected ${"0".repeat(64)}, got ${tiny.sha256}`)),
+    );
+  });
+});

@@ -1,0 +1,248 @@
+import { userInfo } from "node:os";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { ArtifactCache } from "../cache/artifacts.js";
+import { hashFile } from "../cache/fetch.js";
+import { createLogger } from "../common/log.js";
+import {
+  addModelVersion,
+  createModel,
+  getModelVersion,
+  listModels,
+  listNodeModels,
+  MODEL_RUNTIMES,
+  type ModelRuntime,
+} from "../store/models.js";
+import { CliError, output, table } from "./context.js";
+import { dataDirOf, withStore } from "./store-context.js";
+
+/** artifacts.maxBytes's default (config/schema.ts): the CLI reads no config file. */
+const DEFAULT_MAX_BYTES = 200 * 1024 ** 3;
+
+function wholeNumber(raw: string, flag: string, min = 1): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min)
+    throw new CliError(`${flag} must be a whole number, ${min} or more (got "${raw}").`);
+  return value;
+}
+
+/** `--option k=v`, repeatable; values that read as JSON (numbers, booleans, arrays) keep their type. */
+function collectPair(raw: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
+  const at = raw.indexOf("=");
+  if (at <= 0) throw new CliError(`"${raw}" is not key=value.`);
+  const text = raw.slice(at + 1);
+  let value: unknown = text;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // A plain string, e.g. --option dtype=bfloat16.
+  }
+  return { ...previous, [raw.slice(0, at)]: value };
+}
+
+const cliUser = () => `cli:${userInfo().username}`;
+const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+
+/** `catalog ...`: the cluster's model catalogue and this node's artifact cache. (`model` makes files.) */
+export function registerCatalogCommands(program: Command): void {
+  const catalog = program
+    .command("catalog")
+    .description("The model catalogue and this node's artifact cache");
+
+  catalog
+    .command("add-model")
+    .description("Add a public model name (what customers send as `model`)")
+    .requiredOption("--name <name>", "the public model name, e.g. llama-3.1-8b")
+    .option("--description <text>", "a line for operators")
+    .action(async (opts: { name: string; description?: string }, command: Command) => {
+      const model = await withStore(command, (store) =>
+        createModel(store.pool, { name: opts.name, description: opts.description, createdBy: cliUser() }),
+      );
+      output(
+        command,
+        model,
+        () => `Added model ${model.name}. Add a version: catalog add-version --model ${model.name} ...`,
+      );
+    });
+
+  catalog
+    .command("add-version")
+    .description("Publish a version of a model: its artifact (by sha256) and how it is served")
+    .requiredOption("--model <name>", "the model's public name")
+    // Not --version: the program's own --version (print the agent's version) is seen anywhere on the line.
+    .requiredOption("--model-version <version>", "a version name, e.g. 2026-11 or q4_k_m-1")
+    .requiredOption("--uri <uri>", "artifact: file:///path, https://..., or agent://<node>/<sha256>")
+    .requiredOption("--sha256 <hex>", "the artifact's sha256 (catalog inspect FILE prints it)")
+    .requiredOption("--size <bytes>", "the artifact's size in bytes")
+    .option("--runtime <runtime>", `runtime adapter: ${MODEL_RUNTIMES.join(" or ")}`, "embedded")
+    .option("--context-length <tokens>", "context window in tokens")
+    .option("--option <key=value>", "runtime option (repeatable)", collectPair)
+    .option(
+      "--param <key=value>",
+      "default request parameter, e.g. temperature=0.7 (repeatable)",
+      collectPair,
+    )
+    .action(
+      async (
+        opts: {
+          model: string;
+          modelVersion: string;
+          uri: string;
+          sha256: string;
+          size: string;
+          runtime: string;
+          contextLength?: string;
+          option?: Record<string, unknown>;
+          param?: Record<string, unknown>;
+        },
+        command: Command,
+      ) => {
+        if (!(MODEL_RUNTIMES as readonly string[]).includes(opts.runtime))
+          throw new CliError(`--runtime is ${MODEL_RUNTIMES.join(" or ")} (got "${opts.runtime}").`);
+        const input = {
+          model: opts.model,
+          version: opts.modelVersion,
+          artifactUri: opts.uri,
+          sha256: opts.sha256,
+          sizeBytes: wholeNumber(opts.size, "--size"),
+          runtime: opts.runtime as ModelRuntime,
+          runtimeOptions: opts.option ?? {},
+          contextLength:
+            opts.contextLength === undefined ? null : wholeNumber(opts.contextLength, "--context-length"),
+          defaultParams: opts.param ?? {},
+          createdBy: cliUser(),
+        };
+        const version = await withStore(command, (store) => addModelVersion(store.pool, input));
+        output(
+          command,
+          version,
+          () =>
+            `Added ${version.model} version ${version.version} (${version.sha256}, ${version.sizeBytes} bytes).`,
+        );
+      },
+    );
+
+  catalog
+    .command("list")
+    .description("List models and their versions")
+    .action(async (_opts: unknown, command: Command) => {
+      const models = await withStore(command, (store) => listModels(store.pool));
+      output(command, models, () =>
+        table(
+          models.flatMap((m) =>
+            (m.versions.length ? m.versions : [undefined]).map((v) => ({
+              model: m.name,
+              version: v?.version ?? "(no versions)",
+              runtime: v?.runtime,
+              size: v && gib(v.sizeBytes),
+              sha256: v?.sha256.slice(0, 12),
+              uri: v?.artifactUri,
+            })),
+          ),
+          ["model", "version", "runtime", "size", "sha256", "uri"],
+        ),
+      );
+    });
+
+  catalog
+    .command("nodes")
+    .description("Which version of each model is live and staged on which node")
+    .option("--model <name>", "only this model")
+    .action(async (opts: { model?: string }, command: Command) => {
+      const rows = await withStore(command, (store) => listNodeModels(store.pool, opts.model));
+      output(command, rows, () =>
+        table(
+          rows.map((r) => ({
+            ...r,
+            live: r.liveVersion,
+            staged: r.stagedVersion,
+            updated: r.updatedAt.toISOString(),
+          })),
+          ["model", "node", "live", "staged", "state", "updated", "error"],
+        ),
+      );
+    });
+
+  catalog
+    .command("stage")
+    .description(
+      "Fetch and verify an artifact into this node's cache (<data-dir>/artifacts); prints its path",
+    )
+    .option("--model <name>", "stage this model's --model-version from the catalogue")
+    .option("--model-version <version>", "with --model")
+    .option("--uri <uri>", "or give the artifact directly: file:, http(s): or an absolute path")
+    .option("--sha256 <hex>", "with --uri")
+    .option("--size <bytes>", "with --uri")
+    .option(
+      "--max-bytes <bytes>",
+      "cache bound, as artifacts.maxBytes in the agent's config",
+      String(DEFAULT_MAX_BYTES),
+    )
+    .action(
+      async (
+        opts: {
+          model?: string;
+          version?: string;
+          uri?: string;
+          sha256?: string;
+          size?: string;
+          maxBytes: string;
+        },
+        command: Command,
+      ) => {
+        const ref = await artifactToStage(command, opts);
+        const logger = createLogger({ level: process.env.ENTRIM_LOG_LEVEL ?? "warn" });
+        const dir = join(dataDirOf(command), "artifacts");
+        const cache = new ArtifactCache({ dir, maxBytes: wholeNumber(opts.maxBytes, "--max-bytes"), logger });
+        try {
+          const staged = await cache.stage(ref);
+          output(command, staged, () =>
+            staged.fetched
+              ? `Staged ${staged.path} (verified).`
+              : `Already cached: ${staged.path} (verified).`,
+          );
+        } catch (error) {
+          throw new CliError((error as Error).message);
+        } finally {
+          await cache.close();
+        }
+      },
+    );
+
+  catalog
+    .command("inspect")
+    .description("Print a file's sha256 and size, as add-version needs them")
+    .argument("<file>", "the artifact, e.g. a .gguf")
+    .action(async (file: string, _opts: unknown, command: Command) => {
+      const path = resolve(file);
+      const found = await hashFile(path).catch((error: NodeJS.ErrnoException) => {
+        throw new CliError(`Cannot read ${path}: ${error.code ?? error.message}.`);
+      });
+      output(
+        command,
+        { path, uri: `file://${path}`, ...found },
+        () =>
+          `${found.sha256}  ${found.size}  ${path}\n--uri file://${path} --sha256 ${found.sha256} --size ${found.size}`,
+      );
+    });
+}
+
+async function artifactToStage(
+  command: Command,
+  opts: { model?: string; modelVersion?: string; uri?: string; sha256?: string; size?: string },
+): Promise<{ uri: string; sha256: string; size: number }> {
+  if (opts.model !== undefined) {
+    const wanted = opts.modelVersion;
+    if (!wanted || opts.uri)
+      throw new CliError("Give --model with --model-version, or --uri with --sha256 and --size.");
+    const version = await withStore(command, (store) => getModelVersion(store.pool, opts.model!, wanted));
+    if (!version)
+      throw new CliError(`Model ${opts.model} has no version ${wanted}. Run \`catalog list\` to see them.`);
+    return { uri: version.artifactUri, sha256: version.sha256, size: version.sizeBytes };
+  }
+  if (!opts.uri || !opts.sha256 || !opts.size)
+    throw new CliError(
+      "Give --uri with --sha256 and --size (catalog inspect FILE prints them), or --model with --model-version.",
+    );
+  return { uri: opts.uri, sha256: opts.sha256, size: wholeNumber(opts.size, "--size") };
+}
