@@ -3,7 +3,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { compact, displayState, gpuAlerts, ms, percent, tempSeverity } from "../format.js";
+import { compact, displayState, gpuAlerts, gpuErrorSeverity, ms, percent, tempSeverity } from "../format.js";
 import { type FleetNode, fleetSummary, modelsOf, type SortKey, visibleNodes } from "../state/fleetSlice.js";
 import { useApp, useAppState } from "./context.js";
 import { FleetFilterBar } from "./FleetFilterBar.js";
@@ -11,9 +11,9 @@ import { GpuStrip } from "./GpuStrip.js";
 
 const ROW_HEIGHT = 30;
 export const FLEET_COLUMNS =
-  "28px minmax(120px,1.2fr) 110px 96px minmax(100px,1fr) 176px 176px 176px 176px 64px 72px 72px 64px minmax(90px,1fr)";
+  "28px minmax(110px,1.2fr) 104px 92px minmax(80px,1fr) 148px 148px 148px 148px 60px 64px 64px 60px minmax(110px,1.2fr)";
 
-const HEADERS: { label: string; key?: SortKey }[] = [
+const HEADERS: { label: string; key?: SortKey; num?: boolean }[] = [
   { label: "" },
   { label: "Node", key: "name" },
   { label: "Region", key: "region" },
@@ -23,10 +23,10 @@ const HEADERS: { label: string; key?: SortKey }[] = [
   { label: "GPU mem %" },
   { label: "GPU temp °C", key: "temp" },
   { label: "GPU power W" },
-  { label: "In flight", key: "inflight" },
-  { label: "Tok/s", key: "tokens" },
-  { label: "p95", key: "p95" },
-  { label: "Err %", key: "errors" },
+  { label: "In flight", key: "inflight", num: true },
+  { label: "Tok/s", key: "tokens", num: true },
+  { label: "p95", key: "p95", num: true },
+  { label: "Err %", key: "errors", num: true },
   { label: "Alerts" },
 ];
 
@@ -54,7 +54,7 @@ export function FleetView({ filterRef }: { filterRef: React.RefObject<HTMLInputE
             <div
               key={h.label || "sel"}
               role="columnheader"
-              className={h.key ? "sortable" : undefined}
+              className={`${h.key ? "sortable" : ""}${h.num ? " num" : ""}`}
               onClick={h.key ? () => sortBy(h.key!) : undefined}
               aria-sort={h.key && sort.key === h.key ? (sort.desc ? "descending" : "ascending") : undefined}
             >
@@ -98,10 +98,10 @@ function SummaryRow({ summary }: { summary: ReturnType<typeof fleetSummary> }) {
       <div />
       <div className={summary.hotGpus > 0 ? "bad" : undefined}>{summary.hotGpus} hot</div>
       <div />
-      <div>{compact(summary.inFlight)}</div>
-      <div>{compact(summary.tokensPerSecond)}</div>
-      <div>{ms(summary.worstP95)}</div>
-      <div>{percent(summary.errorRate)}</div>
+      <div className="num">{compact(summary.inFlight)}</div>
+      <div className="num">{compact(summary.tokensPerSecond)}</div>
+      <div className="num">{ms(summary.worstP95)}</div>
+      <div className="num">{percent(summary.errorRate)}</div>
       <div />
     </div>
   );
@@ -117,6 +117,8 @@ function FleetRow({ node, top }: { node: FleetNode; top: number }) {
   const gpus = node.snapshot?.gpus ?? [];
   const hottest = Math.max(...gpus.map((g) => g.temperatureCelsius ?? 0), 0);
   const alerts = gpuAlerts(node.snapshot);
+  const bad = gpus.some((g) => gpuErrorSeverity(g) === "bad") || tempSeverity(hottest || undefined) === "bad";
+  const worst = bad ? "bad" : alerts.length ? "warn" : "";
   const noGpu = node.snapshot && gpus.length === 0;
   const strip = (metric: "util" | "mem" | "temp" | "power") =>
     noGpu ? (
@@ -167,7 +169,7 @@ function FleetRow({ node, top }: { node: FleetNode; top: number }) {
       <div className="num">{t ? compact(t.promptTokensPerSecond + t.completionTokensPerSecond) : "–"}</div>
       <div className="num">{t ? ms(t.latencyP95Ms) : "–"}</div>
       <div className={`num${t && t.errorRate >= 0.01 ? " bad" : ""}`}>{t ? percent(t.errorRate) : "–"}</div>
-      <div className={`ellipsis${alerts.length ? " bad" : ""}`} title={alerts.join(", ")}>
+      <div className={`ellipsis ${worst}`} title={alerts.join(", ")}>
         {alerts.length ? alerts.join(" ") : (node.snapshot?.stateReason ?? "")}
       </div>
     </div>

@@ -23,7 +23,7 @@ export function colourFor(metric: GpuMetric, value: number): string {
 export function GpuStrip({
   node,
   metric,
-  width = 168,
+  width = 144,
   height = 22,
 }: {
   node: string;
@@ -45,6 +45,8 @@ export function GpuStrip({
       ctx.scale(ratio, ratio);
       ctx.clearRect(0, 0, width, height);
       const rings = s.gpu[metric];
+      // For tests and screenshots: how much history this strip has drawn.
+      c.dataset.samples = String(s.time.length);
       if (rings.length === 0) return;
       const cell = width / rings.length;
       const [lo, hi] = RANGES[metric];
@@ -71,6 +73,16 @@ export function GpuStrip({
           started = true;
         }
         ctx.stroke();
+        // A single sample has no line yet: show it as a dot.
+        if (values.length === 1 && !Number.isNaN(last)) {
+          ctx.fillStyle = colourFor(metric, last);
+          ctx.fillRect(
+            x0 + w - 2,
+            height - 1 - ((Math.min(hi, Math.max(lo, last)) - lo) / (hi - lo)) * (height - 2),
+            2,
+            2,
+          );
+        }
       });
     };
     draw();

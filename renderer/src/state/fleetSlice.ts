@@ -93,7 +93,8 @@ export const createFleetSlice: StateCreator<AppState, [], [], FleetSlice> = (set
 });
 
 export function modelsOf(node: FleetNode): string[] {
-  return node.snapshot?.models.map((m) => m.id) ?? node.peer?.models ?? [];
+  const live = node.snapshot?.models.map((m) => m.id) ?? [];
+  return live.length > 0 ? live : (node.peer?.models ?? []);
 }
 
 function average(values: (number | undefined)[]): number {
