@@ -63,8 +63,10 @@ export function DrainDialog() {
         </label>
         {needsTyping && (
           <label>
-            {serving.length === 1 ? `${serving[0]} is serving. ` : `${serving.length} nodes are serving. `}
-            Type <code>{expected}</code> to confirm
+            <span>
+              {serving.length === 1 ? `${serving[0]} is serving. ` : `${serving.length} nodes are serving. `}
+              Type <code>{expected}</code> to confirm
+            </span>
             <input
               name="confirm"
               value={typed}

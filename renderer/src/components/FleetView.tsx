@@ -11,7 +11,7 @@ import { GpuStrip } from "./GpuStrip.js";
 
 const ROW_HEIGHT = 30;
 export const FLEET_COLUMNS =
-  "28px minmax(110px,1.2fr) 104px 92px minmax(80px,1fr) 148px 148px 148px 148px 60px 64px 64px 60px minmax(110px,1.2fr)";
+  "28px minmax(110px,1.2fr) 104px 92px minmax(80px,1fr) 148px 148px 148px 148px 68px 60px 64px 60px minmax(110px,1.2fr)";
 
 const HEADERS: { label: string; key?: SortKey; num?: boolean }[] = [
   { label: "" },

@@ -57,7 +57,13 @@ export function GpuStrip({
         const w = cell - 3;
         ctx.fillStyle = "#161b22";
         ctx.fillRect(x0, 0, w, height);
-        ctx.strokeStyle = Number.isNaN(last) ? "#484f58" : colourFor(metric, last);
+        if (values.length === 0 || Number.isNaN(last)) return;
+        const colour = colourFor(metric, last);
+        // Newest sample at the right edge, one pixel column per second of the last minute.
+        const xOf = (j: number) => x0 + w - ((values.length - 1 - j) / (POINTS - 1)) * w;
+        const yOf = (v: number) =>
+          height - 1 - ((Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo)) * (height - 2);
+        ctx.strokeStyle = colour;
         ctx.lineWidth = 1;
         ctx.beginPath();
         let started = false;
@@ -66,23 +72,16 @@ export function GpuStrip({
             started = false;
             continue;
           }
-          const x = x0 + (j / Math.max(1, POINTS - 1)) * w;
-          const y = height - 1 - ((Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo)) * (height - 2);
-          if (started) ctx.lineTo(x, y);
-          else ctx.moveTo(x, y);
+          if (started) ctx.lineTo(xOf(j), yOf(v));
+          else ctx.moveTo(xOf(j), yOf(v));
           started = true;
         }
         ctx.stroke();
-        // A single sample has no line yet: show it as a dot.
-        if (values.length === 1 && !Number.isNaN(last)) {
-          ctx.fillStyle = colourFor(metric, last);
-          ctx.fillRect(
-            x0 + w - 2,
-            height - 1 - ((Math.min(hi, Math.max(lo, last)) - lo) / (hi - lo)) * (height - 2),
-            2,
-            2,
-          );
-        }
+        // The current value as a bar behind the line: readable at a glance even without history.
+        ctx.globalAlpha = 0.25;
+        ctx.fillStyle = colour;
+        ctx.fillRect(x0, yOf(last), w, height - yOf(last));
+        ctx.globalAlpha = 1;
       });
     };
     draw();
