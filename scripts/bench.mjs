@@ -8,17 +8,19 @@ setup();
 const { runGatewayBenchmarks } = await import("../bench/gateway.mjs");
 const { runSuspensionBenchmark } = await import("../bench/suspension-propagation.mjs");
 const { runMeteringBenchmark } = await import("../bench/metering.mjs");
+const { runWatcherBenchmark } = await import("../bench/control-watchers.mjs");
 const { machine } = await import("../bench/lib.mjs");
 
 const started = new Date();
 const gateway = await runGatewayBenchmarks();
 const suspension = await runSuspensionBenchmark(200);
 const metering = await runMeteringBenchmark();
+const watching = await runWatcherBenchmark({ watchers: 50 });
 const host = machine();
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(
   join(root, "bench", "results", "gateway.json"),
-  `${JSON.stringify({ host, started, gateway }, null, 2)}\n`,
+  `${JSON.stringify({ host, started, gateway, suspension, metering, watching }, null, 2)}\n`,
 );
 
 const f = (n, digits = 0) =>
@@ -116,6 +118,24 @@ PostgreSQL with fsync on.
 | --- | ---: |
 | spool appends (written before they resolve; fsync in groups) | ${f(metering.spoolAppendsPerSecond)} |
 | shipper ingest into PostgreSQL | ${f(metering.shipperEventsPerSecond)} (target ≥ 50,000: ${verdict(metering.shipperEventsPerSecond >= 50_000)}) |
+
+## Control plane: watching a node
+
+One agent with eight GPUs (the fake \`nvidia-smi\` the tests use, printing the real tool's format, so
+every snapshot is full-sized: ${f(watching.snapshotJsonBytes)} bytes as JSON) streams
+\`NodeService.WatchStatus\` at 1 Hz to ${watching.watchers} watchers, each on its own mutually authenticated
+gRPC channel as separate consoles would be. CPU is the agent process's own user+system time from
+\`/proc\`, over ${watching.seconds} s with no watcher (baseline: sampling, heartbeats, idle) and then over
+${watching.seconds} s with all of them.
+
+| | agent CPU (cores) | snapshots delivered/s |
+| --- | ---: | ---: |
+| no watchers — baseline | ${f(watching.idleCores, 4)} | 0 |
+| ${watching.watchers} watchers at 1 Hz | ${f(watching.watchedCores, 4)} | ${f(watching.snapshotsPerSecond, 1)} |
+| **per watcher** | **${f(watching.perWatcherMsPerSecond, 2)} ms of CPU per second** (${f(watching.perWatcherCores * 100, 3)} % of a core) | |
+
+Every watcher rides on the node's one sampler: more watchers add serialisation and TLS writes, never
+another \`nvidia-smi\` run.
 
 ## Reproduce
 

@@ -1,6 +1,8 @@
 // `npm start`: one local agent on the embedded defaults (a private PostgreSQL and the tiny generated
 // model in ./.entrim), a demo account with a fresh API key, and a curl line to try it.
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { root, setup } from "./setup.mjs";
@@ -18,6 +20,17 @@ function cli(...args) {
   }
   return JSON.parse(result.stdout);
 }
+
+// The control plane takes mutual TLS only: a local CA, this node's certificate and an admin
+// certificate for the operator at this desk, made once and reused.
+const nodeName = process.env.ENTRIM_NODE_NAME ?? hostname().split(".")[0];
+const operators = join(dataDir, "operators");
+if (!existsSync(join(dataDir, "tls", "node.pem"))) {
+  if (!existsSync(join(dataDir, "ca", "ca.pem"))) cli("certs", "init-ca", "--name", "Entrim local CA");
+  cli("certs", "issue-node", "--name", nodeName);
+}
+if (!existsSync(join(operators, "admin.pem")))
+  cli("certs", "issue-operator", "--name", "admin", "--role", "admin");
 
 const agent = spawn(process.execPath, [bin, "serve", ...process.argv.slice(2)], {
   cwd: root,
@@ -62,6 +75,10 @@ lines.on("line", async (line) => {
         "",
         `Entrim agent "${event.node}" is serving the OpenAI-compatible API at ${event.api}/v1`,
         `Data directory: ${dataDir}`,
+        event.control
+          ? `Control plane (gRPC, mTLS): ${event.control}; admin certificate ${join(operators, "admin.pem")} (key admin-key.pem, CA ca.pem)`
+          : "Control plane: off",
+        event.metrics ? `Prometheus metrics: ${event.metrics}/metrics` : "Prometheus metrics: off",
         "",
         `Demo API key (shown once): ${key.token}`,
         "",

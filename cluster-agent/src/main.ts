@@ -248,6 +248,7 @@ export async function startAgent(
     const address = await server.listen({ host, port: Number(config.api.listen.slice(separator + 1)) });
     cleanup.push(() => server.close());
 
+    const storeProbe = new StoreProbe({ store });
     const telemetry = new Telemetry({
       node: config.node.name,
       region: config.node.region,
@@ -257,15 +258,25 @@ export async function startAgent(
       gpus: new GpuSampler({ binary: config.telemetry.nvidiaSmi }),
       traffic,
       models,
-      store: new StoreProbe({ store }),
+      store: storeProbe,
       spool: meter,
       state: () => {
         const control = nodeControlState(region, drain);
-        return {
-          state: PROTO_NODE_STATE[control.state],
-          stateReason: control.stateReason,
-          drain: drain.status(),
-        };
+        let state = PROTO_NODE_STATE[control.state];
+        let stateReason = control.stateReason;
+        if (state === "NODE_STATE_SERVING") {
+          // Still serving, but an operator should look: say what, in words they can act on.
+          const problems: string[] = [];
+          if (!storeProbe.status().connected)
+            problems.push("the cluster store is unreachable (serving known keys; usage waits in the spool)");
+          if (meter.spoolStatus().alarm) problems.push("usage events are backing up in the spool");
+          if (!models.isReady()) problems.push("a model is not loaded");
+          if (problems.length > 0) {
+            state = "NODE_STATE_DEGRADED";
+            stateReason = problems.join("; ");
+          }
+        }
+        return { state, stateReason, drain: drain.status() };
       },
       logger,
     });

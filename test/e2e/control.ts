@@ -45,12 +45,14 @@ export type Clients = {
 
 export function connect(address: string, creds: ChannelCredentials): Clients {
   const v1 = loadAgentProto();
+  // TLS forbids an IP address as the server name (SNI); node certificates always name localhost.
+  const options = /^[\d.]+:\d+$|^\[/.test(address) ? { "grpc.ssl_target_name_override": "localhost" } : {};
   const made = {
-    NodeService: new v1.NodeService(address, creds),
-    ClusterService: new v1.ClusterService(address, creds),
-    AbuseService: new v1.AbuseService(address, creds),
-    AccountService: new v1.AccountService(address, creds),
-    AuditService: new v1.AuditService(address, creds),
+    NodeService: new v1.NodeService(address, creds, options),
+    ClusterService: new v1.ClusterService(address, creds, options),
+    AbuseService: new v1.AbuseService(address, creds, options),
+    AccountService: new v1.AccountService(address, creds, options),
+    AuditService: new v1.AuditService(address, creds, options),
   };
   return {
     ...made,

@@ -8,6 +8,7 @@ export const HealthClient = makeGenericClientConstructor(
 ) as unknown as new (
   address: string,
   credentials: import("@grpc/grpc-js").ChannelCredentials,
+  options?: import("@grpc/grpc-js").ChannelOptions,
 ) => {
   check(
     request: { service: string },

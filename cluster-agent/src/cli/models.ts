@@ -13,6 +13,7 @@ import {
   MODEL_RUNTIMES,
   type ModelRuntime,
 } from "../store/models.js";
+import { withAuditedStore } from "./audit-trail.js";
 import { CliError, output, table } from "./context.js";
 import { dataDirOf, withStore } from "./store-context.js";
 
@@ -55,8 +56,11 @@ export function registerCatalogCommands(program: Command): void {
     .requiredOption("--name <name>", "the public model name, e.g. llama-3.1-8b")
     .option("--description <text>", "a line for operators")
     .action(async (opts: { name: string; description?: string }, command: Command) => {
-      const model = await withStore(command, (store) =>
-        createModel(store.pool, { name: opts.name, description: opts.description, createdBy: cliUser() }),
+      const model = await withAuditedStore(
+        command,
+        { action: "model.create", target: `model:${opts.name}`, reason: opts.description },
+        (store) =>
+          createModel(store.pool, { name: opts.name, description: opts.description, createdBy: cliUser() }),
       );
       output(
         command,
@@ -112,7 +116,15 @@ export function registerCatalogCommands(program: Command): void {
           defaultParams: opts.param ?? {},
           createdBy: cliUser(),
         };
-        const version = await withStore(command, (store) => addModelVersion(store.pool, input));
+        const version = await withAuditedStore(
+          command,
+          {
+            action: "model.version.add",
+            target: `model:${opts.model}@${opts.modelVersion}`,
+            reason: opts.sha256,
+          },
+          (store) => addModelVersion(store.pool, input),
+        );
         output(
           command,
           version,

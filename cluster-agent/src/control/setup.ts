@@ -66,6 +66,7 @@ export async function startControlPlane(deps: ControlPlaneDeps): Promise<Control
     services: [
       nodeService({
         snapshots: deps.snapshots,
+        sampleIntervalMs: config.telemetry.sampleIntervalMs,
         drain: nodeDrainMethods({
           drain: deps.drain,
           recorder: deps.recorder,

@@ -29,6 +29,8 @@ export interface TelemetrySources {
     list(): {
       runtime: { kind: string; model: { id: string }; health(): Promise<{ ok: boolean }> };
       scheduler: { stats(): { active: number; queued: number; slots: number } };
+      /** The version serving new requests, when the model is versioned. */
+      version?: string | null;
     }[];
   };
   /** Store connectivity, e.g. a StoreProbe. */
@@ -156,15 +158,14 @@ export class Telemetry {
     const modelStatus: ModelStatus[] = [];
     let active = 0;
     let queued = 0;
-    for (const [i, { runtime, scheduler }] of (o.models?.list() ?? []).entries()) {
+    for (const [i, { runtime, scheduler, version }] of (o.models?.list() ?? []).entries()) {
       const stats = scheduler.stats();
       active += stats.active;
       queued += stats.queued;
       modelStatus.push({
         id: runtime.model.id,
         runtime: runtime.kind,
-        // Model versioning is not built yet: one version per id, reported as none.
-        version: "",
+        version: version ?? "",
         loaded: health[i] ?? false,
         slots: stats.slots,
         slotsBusy: stats.active,

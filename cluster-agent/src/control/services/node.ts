@@ -1,12 +1,14 @@
 import type { NodeSnapshot, WatchStatusRequest__Output } from "@entrim/proto";
 import { loadAgentProto } from "@entrim/proto";
 import { invalidArgument, type Method, type ServiceImplementation, stream, unary } from "../rpc.js";
-import { sleep } from "../sleep.js";
+import { aborted } from "../sleep.js";
 
 /** Where snapshots come from: the telemetry sampler, shared by every watcher. */
 export interface SnapshotSource {
-  /** The newest snapshot (GPU numbers from the last sample, traffic numbers as of now). */
+  /** The newest sample. */
   latest(): NodeSnapshot;
+  /** Calls the listener with every new sample; returns the unsubscribe function. */
+  subscribe(listener: (snapshot: NodeSnapshot) => void): () => void;
 }
 
 const DEFAULT_INTERVAL_MS = 1000;
@@ -21,6 +23,8 @@ export function intervalOf(requested: number): number {
 
 export function nodeService(deps: {
   snapshots: SnapshotSource;
+  /** The sampler's period (telemetry.sampleIntervalMs). */
+  sampleIntervalMs: number;
   /** Drain and Undrain, from the drain controller. */
   drain: { Drain: Method; Undrain: Method };
 }): ServiceImplementation {
@@ -34,16 +38,33 @@ export function nodeService(deps: {
         "viewer",
         async (request: WatchStatusRequest__Output, send: (s: NodeSnapshot) => Promise<void>, context) => {
           const interval = intervalOf(request.intervalMs);
-          await send(snapshots.latest());
-          // A fixed schedule: a slow reader skips ticks instead of queueing snapshots in memory.
-          let next = Date.now() + interval;
-          while (!context.signal.aborted) {
-            await sleep(Math.max(0, next - Date.now()), context.signal);
-            if (context.signal.aborted) return;
-            await send(snapshots.latest());
-            const now = Date.now();
-            next += interval;
-            if (next <= now) next = now + interval - ((now - next) % interval);
+          // Every watcher rides on the node's one sampler: a message is a real new sample, never a
+          // repeat, and a thousand watchers still cost one nvidia-smi run per sample. Samples closer
+          // than the interval are skipped (half a sample period of slack absorbs timer jitter); an
+          // interval below the node's sample period yields every sample.
+          let lastSent = snapshots.latest();
+          let sending = false;
+          await send(lastSent);
+          const unsubscribe = snapshots.subscribe((snapshot) => {
+            if (sending || context.signal.aborted) return;
+            const due = Number(lastSent.takenAtMs) + interval - deps.sampleIntervalMs / 2;
+            if (Number(snapshot.takenAtMs) < due) return;
+            lastSent = snapshot;
+            // A slow reader skips samples instead of queueing them in memory.
+            sending = true;
+            send(snapshot).then(
+              () => {
+                sending = false;
+              },
+              () => {
+                sending = false;
+              },
+            );
+          });
+          try {
+            await aborted(context.signal);
+          } finally {
+            unsubscribe();
           }
         },
       ),

@@ -1,0 +1,108 @@
+// The control plane's cost of watching: one agent (8 GPUs through the fake nvidia-smi, so every
+// snapshot is full-sized) streaming NodeService.WatchStatus at 1 Hz to N operators, each on its own
+// mutually authenticated channel as separate consoles would be. The agent's CPU with N watchers minus
+// its CPU with none, over the same time, divided by N, is what one watcher costs.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BIN, cpuSeconds, root, spawnService } from "./lib.mjs";
+
+const { loadAgentProto } = await import(join(root, "proto", "dist", "index.js"));
+const { credentials } = await import("@grpc/grpc-js");
+const fake = await import(join(root, "cluster-agent", "dist", "test-support", "fake-nvidia-smi.js"));
+
+function cli(dataDir, ...args) {
+  const result = spawnSync(process.execPath, [BIN, "--json", "--data-dir", dataDir, ...args], {
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+async function cpuOver(pid, seconds) {
+  const before = cpuSeconds(pid);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return (cpuSeconds(pid) - before) / seconds;
+}
+
+export async function runWatcherBenchmark({
+  watchers = 50,
+  seconds = Number(process.env.BENCH_DURATION ?? 20),
+} = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), "entrim-bench-watch-"));
+  cli(dataDir, "certs", "init-ca");
+  cli(dataDir, "certs", "issue-node", "--name", "bench-gpu");
+  cli(dataDir, "certs", "issue-operator", "--name", "watcher", "--role", "viewer");
+  const stateFile = join(dataDir, "gpus.json");
+  fake.writeFakeState(stateFile, fake.defaultFakeState());
+  const agent = await spawnService(
+    [
+      BIN,
+      "--data-dir",
+      dataDir,
+      "serve",
+      "--listen",
+      "127.0.0.1:0",
+      "--control-listen",
+      "127.0.0.1:0",
+      "--metrics-listen",
+      "",
+      "--node-name",
+      "bench-gpu",
+    ],
+    /"control":"([^"]+)"/,
+    { env: fake.withFakeNvidiaSmi(process.env, stateFile) },
+  );
+  const ops = join(dataDir, "operators");
+  const creds = () =>
+    credentials.createSsl(
+      readFileSync(join(ops, "ca.pem")),
+      readFileSync(join(ops, "watcher-key.pem")),
+      readFileSync(join(ops, "watcher.pem")),
+    );
+  const v1 = loadAgentProto();
+  // Settle after start (model load, first samples) before measuring.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const idleCores = await cpuOver(agent.pid, seconds);
+
+  const clients = [];
+  let messages = 0;
+  let bytes = 0;
+  const streams = [];
+  for (let i = 0; i < watchers; i++) {
+    const client = new v1.NodeService(agent.url, creds(), { "grpc.ssl_target_name_override": "localhost" });
+    clients.push(client);
+    const stream = client.WatchStatus({ intervalMs: 1000 });
+    stream.on("data", (snapshot) => {
+      messages++;
+      if (messages === 1) bytes = JSON.stringify(snapshot).length;
+    });
+    stream.on("error", () => {});
+    streams.push(stream);
+  }
+  // Let every channel finish its TLS handshake before measuring the steady state.
+  while (messages < watchers) await new Promise((resolve) => setTimeout(resolve, 100));
+  const before = messages;
+  const watchedCores = await cpuOver(agent.pid, seconds);
+  const delivered = (messages - before) / seconds;
+  for (const stream of streams) stream.cancel();
+  for (const client of clients) client.close();
+  await agent.stop();
+  const perWatcherCores = (watchedCores - idleCores) / watchers;
+  return {
+    watchers,
+    seconds,
+    idleCores,
+    watchedCores,
+    perWatcherCores,
+    perWatcherMsPerSecond: perWatcherCores * 1000,
+    snapshotsPerSecond: delivered,
+    snapshotJsonBytes: bytes,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await runWatcherBenchmark(), null, 2));
+  process.exit(0);
+}
