@@ -67,7 +67,12 @@ export function Chart({
           ],
           series: [
             {},
-            ...names.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length], width: 1 })),
+            ...names.map((label, i) => ({
+              label,
+              stroke: PALETTE[i % PALETTE.length],
+              width: 1,
+              points: { show: false },
+            })),
           ],
         },
         s ? seriesData(s, source) : [[]],
