@@ -169,7 +169,11 @@ test("the fleet shows both nodes with live values; drain from the UI flips the n
     undefined,
     { timeout: 30_000 },
   );
-  await page.screenshot({ path: join(ARTIFACTS, "console-fleet.png") });
+  // Cropped to the table: two rows on a full screen would be mostly empty.
+  await page.screenshot({
+    path: join(ARTIFACTS, "console-fleet.png"),
+    clip: { x: 0, y: 0, width: 1600, height: 210 },
+  });
 
   // The node view: eight GPUs from the fake nvidia-smi, charts drawn by uPlot.
   await page.click(`${row("console-0")} .name`);
