@@ -7,6 +7,7 @@ import { consoleActions } from "./actions/actions.js";
 import { App } from "./components/App.js";
 import { AppContext } from "./components/context.js";
 import { Controller } from "./controller.js";
+import { feedMenu } from "./menu.js";
 import { series } from "./metrics/series.js";
 import { visibleNodes } from "./state/fleetSlice.js";
 import { createAppStore } from "./state/store.js";
@@ -50,8 +51,11 @@ async function start() {
     focusFilter: () => filterRef.current?.focus(),
     visibleNames: () => visibleNodes(store.getState()).map((n) => n.name),
   };
+  const actions = consoleActions();
+  const bridge = (window as unknown as { entrimBridge?: Bridge }).entrimBridge;
+  if (bridge) feedMenu(bridge, actions, actionContext);
   root.render(
-    <AppContext.Provider value={{ store, controller, series, actions: consoleActions(), actionContext }}>
+    <AppContext.Provider value={{ store, controller, series, actions, actionContext }}>
       <App filterRef={filterRef} />
     </AppContext.Provider>,
   );

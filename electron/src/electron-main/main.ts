@@ -9,10 +9,11 @@ import { RENDERER_APP_DIR } from "../node/paths.js";
 import { ProfileStore } from "../node/profiles.js";
 import { createRouter } from "../node/router.js";
 import { registerIpc } from "./ipc.js";
+import { registerMenu } from "./menu.js";
 import { SecretStore } from "./secrets.js";
 import { createMainWindow, hardenSession, lockDownContents } from "./window.js";
 
-const { app, ipcMain, safeStorage, session } = electron;
+const { app, ipcMain, Menu, safeStorage, session } = electron;
 
 app.enableSandbox();
 app.on("web-contents-created", (_event, contents) => lockDownContents(contents));
@@ -41,7 +42,9 @@ app.whenReady().then(() => {
   );
   const handlers = createHandlers({ profiles, readPem: secrets.readPem });
   const appUrl = pathToFileURL(RENDERER_APP_DIR).href;
-  registerIpc(ipcMain, createRouter(handlers), (url) => url?.startsWith(`${appUrl}/`) === true);
+  const trusted = (url: string | undefined) => url?.startsWith(`${appUrl}/`) === true;
+  registerIpc(ipcMain, createRouter(handlers), trusted);
+  registerMenu(ipcMain, trusted, (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)));
   const profileFlag = process.argv.indexOf("--profile");
   const profile = profileFlag > 0 ? process.argv[profileFlag + 1] : undefined;
   createMainWindow(electron, {

@@ -5,6 +5,13 @@ const { contextBridge, ipcRenderer } = require("electron") as typeof import("ele
 type Frame = { type: "message"; value: unknown } | { type: "end"; error?: string };
 
 contextBridge.exposeInMainWorld("entrimBridge", {
+  /** The actions registry as a menu bar (see menu.ts); menu clicks come back by action id. */
+  setMenu: (items: unknown) => ipcRenderer.send("entrim:menu", items),
+  onMenuAction: (run: (id: string) => void) => {
+    ipcRenderer.on("entrim:menu-action", (_event, id: unknown) => {
+      if (typeof id === "string") run(id);
+    });
+  },
   call: (channel: string, payload: unknown): Promise<unknown> =>
     ipcRenderer.invoke("entrim:call", channel, payload),
   stream(

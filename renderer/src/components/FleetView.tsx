@@ -1,7 +1,7 @@
 // Every node in one dense, virtualised table: state, model, per-GPU sparklines, traffic; sortable,
 // filterable, multi-select; keyboard-driven through the actions (j/k, x, Enter, d, u, /).
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { compact, displayState, gpuAlerts, gpuErrorSeverity, ms, percent, tempSeverity } from "../format.js";
 import { type FleetNode, fleetSummary, modelsOf, type SortKey, visibleNodes } from "../state/fleetSlice.js";
@@ -44,6 +44,15 @@ export function FleetView({ filterRef }: { filterRef: React.RefObject<HTMLInputE
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
   });
+  // j/k move the cursor through rows that may be scrolled out of view: follow it, on cursor moves only
+  // (new samples re-sort rows four times a second and must not yank the operator's scrolling).
+  const cursor = useAppState((s) => s.cursor);
+  const latest = useRef({ rows, virtualizer });
+  latest.current = { rows, virtualizer };
+  useEffect(() => {
+    const index = latest.current.rows.findIndex((r) => r.name === cursor);
+    if (index >= 0) latest.current.virtualizer.scrollToIndex(index, { align: "auto" });
+  }, [cursor]);
 
   return (
     <section className="fleet" aria-label="Fleet">

@@ -1,7 +1,19 @@
 // The Electron carrier, renderer side: the preload's bridge (window.entrimBridge) behind ConsoleApi.
 import type { ConsoleApi } from "@entrim/electron/common";
 
+export interface MenuItem {
+  id: string;
+  title: string;
+  section: string;
+  shortcut?: string;
+  enabled: boolean;
+  reason?: string;
+}
+
 export interface Bridge {
+  /** Electron only: the actions as the app's menu bar, and menu clicks back by id. */
+  setMenu?(items: MenuItem[]): void;
+  onMenuAction?(run: (id: string) => void): void;
   call(
     channel: string,
     payload: unknown,
