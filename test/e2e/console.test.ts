@@ -239,3 +239,32 @@ test("a viewer's certificate sees drain disabled, with the reason", { skip }, as
   assert.equal((await fetch(`${agents[0]!.url}/readyz`)).status, 200);
   assert.deepEqual(pageErrors, []);
 });
+
+test("the abuse queue: suspend an account from the UI, see it listed, lift it with a reason", {
+  skip,
+}, async () => {
+  const suspect = createAccountWithKey(dirs[0]!, "Console suspect");
+  const page = await open("admin");
+  await page.waitForSelector(`${row("console-0")}[data-state="serving"]`);
+  await page.keyboard.press("2");
+  await page.fill('.abuse input[aria-label="target"]', suspect.accountId);
+  await page.fill('.abuse input[aria-label="note"]', "card testing pattern");
+  await page.click('.abuse form button[type="submit"]');
+  const listed = page.locator(".abuse tr", { hasText: suspect.accountId });
+  await listed.waitFor();
+  assert.match((await listed.textContent()) ?? "", /suspended.*abuse.*card testing pattern.*admin/);
+  // Suspensions reach every agent within a second (LISTEN/NOTIFY): poll the other agent until it refuses.
+  const deadline = Date.now() + 5_000;
+  let status = 0;
+  while (Date.now() < deadline && status !== 403) {
+    const headers = { authorization: `Bearer ${suspect.token}` };
+    status = (await fetch(`${agents[1]!.baseURL}/models`, { headers })).status;
+    if (status !== 403) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(status, 403, "the suspension reached the other agent too");
+  await page.screenshot({ path: join(ARTIFACTS, "console-abuse.png") });
+  page.once("dialog", (dialog) => void dialog.accept("verified with the customer"));
+  await listed.locator("button", { hasText: "Lift" }).click();
+  await listed.waitFor({ state: "detached" });
+  assert.deepEqual(pageErrors, []);
+});
