@@ -145,55 +145,73 @@ export function AbuseView() {
           void submit();
         }}
       >
-        <select
-          aria-label="kind"
-          value={form.kind}
-          onChange={(e) => setForm({ ...form, kind: e.target.value as "suspend" | "warn" })}
-        >
-          <option value="suspend">suspend</option>
-          <option value="warn">warn</option>
-        </select>
-        <select
-          aria-label="target type"
-          value={form.targetType}
-          onChange={(e) => setForm({ ...form, targetType: e.target.value as Target })}
-        >
-          <option value="TARGET_TYPE_ACCOUNT">account</option>
-          <option value="TARGET_TYPE_KEY">key</option>
-          <option value="TARGET_TYPE_IP">ip / cidr</option>
-        </select>
-        <input
-          aria-label="target"
-          placeholder="acct_… / key id / 203.0.113.0/24"
-          value={form.target}
-          onChange={(e) => setForm({ ...form, target: e.target.value })}
-        />
-        <select
-          aria-label="reason"
-          value={form.reason}
-          onChange={(e) => setForm({ ...form, reason: e.target.value as typeof form.reason })}
-        >
-          {["ABUSE", "NON_PAYMENT", "SECURITY", "LEGAL", "CUSTOMER_REQUEST"].map((r) => (
-            <option key={r} value={`SUSPENSION_REASON_${r}`}>
-              {r.toLowerCase().replace("_", " ")}
-            </option>
-          ))}
-        </select>
-        <input
-          aria-label="expires in hours"
-          type="number"
-          min={0}
-          step={1}
-          value={form.hours}
-          title="hours until it lifts by itself; 0 = never"
-          onChange={(e) => setForm({ ...form, hours: Number(e.target.value) })}
-        />
-        <input
-          aria-label="note"
-          placeholder="internal note"
-          value={form.note}
-          onChange={(e) => setForm({ ...form, note: e.target.value })}
-        />
+        <label>
+          Action
+          <select
+            aria-label="kind"
+            value={form.kind}
+            onChange={(e) => setForm({ ...form, kind: e.target.value as "suspend" | "warn" })}
+          >
+            <option value="suspend">suspend</option>
+            <option value="warn">warn</option>
+          </select>
+        </label>
+        <label>
+          Target type
+          <select
+            aria-label="target type"
+            value={form.targetType}
+            onChange={(e) => setForm({ ...form, targetType: e.target.value as Target })}
+          >
+            <option value="TARGET_TYPE_ACCOUNT">account</option>
+            <option value="TARGET_TYPE_KEY">key</option>
+            <option value="TARGET_TYPE_IP">ip / cidr</option>
+          </select>
+        </label>
+        <label>
+          Target
+          <input
+            aria-label="target"
+            placeholder="acct_… / key id / 203.0.113.0/24"
+            value={form.target}
+            onChange={(e) => setForm({ ...form, target: e.target.value })}
+          />
+        </label>
+        <label>
+          Reason
+          <select
+            aria-label="reason"
+            value={form.reason}
+            onChange={(e) => setForm({ ...form, reason: e.target.value as typeof form.reason })}
+          >
+            {["ABUSE", "NON_PAYMENT", "SECURITY", "LEGAL", "CUSTOMER_REQUEST"].map((r) => (
+              <option key={r} value={`SUSPENSION_REASON_${r}`}>
+                {r.toLowerCase().replace("_", " ")}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Expires in hours (0 = never)
+          <input
+            aria-label="expires in hours"
+            type="number"
+            min={0}
+            step={1}
+            value={form.hours}
+            title="hours until it lifts by itself; 0 = never"
+            onChange={(e) => setForm({ ...form, hours: Number(e.target.value) })}
+          />
+        </label>
+        <label>
+          Internal note
+          <input
+            aria-label="note"
+            placeholder="internal note"
+            value={form.note}
+            onChange={(e) => setForm({ ...form, note: e.target.value })}
+          />
+        </label>
         <ActionGate need="operator">
           <button type="submit" className="danger" disabled={!form.target}>
             {form.kind}
