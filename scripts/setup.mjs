@@ -28,7 +28,13 @@ export function setup() {
     process.stdout.write("Installing dependencies...\n");
     // `npm install`, not `npm ci`: npm 11 records only this platform's optional packages in the lockfile
     // and then `npm ci` refuses it as out of sync.
-    run("npm", ["install", "--no-audit", "--no-fund"]);
+    // Electron's binary is only needed for the desktop app; browser mode and the tests run without it,
+    // and its download fails offline.
+    run("npm", ["install", "--no-audit", "--no-fund"], {
+      env: { ELECTRON_SKIP_BINARY_DOWNLOAD: "1", ...process.env },
+    });
   }
   run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-b"]);
+  // The console's renderer bundle (renderer/dist/app), served by browser mode and loaded by Electron.
+  run(process.execPath, [join(root, "renderer", "build.mjs")]);
 }

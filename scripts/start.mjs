@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { startConsoleFor } from "./console-start.mjs";
 import { root, setup } from "./setup.mjs";
 
 setup();
@@ -70,6 +71,11 @@ lines.on("line", async (line) => {
     });
     const model = (await response.json()).data?.[0]?.id ?? "entrim-tiny";
     const body = JSON.stringify({ model, messages: [{ role: "user", content: "Hello!" }], max_tokens: 32 });
+    // The operations console, connected to this agent as the admin (ENTRIM_CONSOLE=off skips it).
+    const ops =
+      event.control && process.env.ENTRIM_CONSOLE !== "off"
+        ? await startConsoleFor({ dataDir, control: event.control, operators }).catch((error) => ({ error }))
+        : undefined;
     process.stdout.write(
       [
         "",
@@ -79,6 +85,9 @@ lines.on("line", async (line) => {
           ? `Control plane (gRPC, mTLS): ${event.control}; admin certificate ${join(operators, "admin.pem")} (key admin-key.pem, CA ca.pem)`
           : "Control plane: off",
         event.metrics ? `Prometheus metrics: ${event.metrics}/metrics` : "Prometheus metrics: off",
+        ...(ops?.url ? [`Operations console (browser mode; the URL is a password): ${ops.url}`] : []),
+        ...(ops?.electron ? ["Operations console (desktop): opened in Electron"] : []),
+        ...(ops?.error ? [`Operations console failed to start: ${ops.error.message}`] : []),
         "",
         `Demo API key (shown once): ${key.token}`,
         "",

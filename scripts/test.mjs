@@ -18,7 +18,7 @@ function findTests(dir, out = []) {
   return out;
 }
 
-const packages = ["proto", "cluster-agent", "test"];
+const packages = ["proto", "cluster-agent", "electron", "renderer", "test"];
 const files = packages
   .flatMap((pkg) => findTests(join(root, pkg, "dist")))
   .map((file) => relative(root, file))

@@ -1,0 +1,35 @@
+// Every channel of the console, by id. Handlers (src/node/handlers.ts) implement exactly these.
+import { getRequestChannel as req, returns, getStreamChannel as stream } from "./channel.js";
+import * as s from "./schemas.js";
+import type {
+  AbuseFlag,
+  AuditEntry,
+  AuditVerification,
+  ClusterInfo,
+  DrainEvent,
+  FleetEvent,
+  NodeState,
+  ProfileSummary,
+  Suspension,
+} from "./types.js";
+
+export const channels = {
+  listProfiles: req("profiles.list", s.empty, returns<ProfileSummary[]>),
+  saveProfile: req("profiles.save", s.profileSchema, returns<ProfileSummary>),
+  deleteProfile: req("profiles.delete", s.profileRef, returns<null>),
+  connect: req("cluster.connect", s.profileRef, returns<ClusterInfo>),
+  disconnect: req("cluster.disconnect", s.empty, returns<null>),
+  /** Peers, snapshots and link states of the connected cluster, until closed. */
+  watchFleet: stream("fleet.watch", s.empty, returns<FleetEvent>),
+  /** Starts (or joins) a drain of one node and streams its progress until done. */
+  drain: stream("node.drain", s.drainRequest, returns<DrainEvent>),
+  undrain: req("node.undrain", s.undrainRequest, returns<{ state: NodeState }>),
+  listAbuseFlags: req("abuse.flags", s.empty, returns<AbuseFlag[]>),
+  listSuspensions: req("abuse.suspensions", s.listSuspensionsRequest, returns<Suspension[]>),
+  suspend: req("abuse.suspend", s.suspendRequest, returns<Suspension>),
+  unsuspend: req("abuse.unsuspend", s.unsuspendRequest, returns<Suspension>),
+  listAudit: req("audit.list", s.listAuditRequest, returns<AuditEntry[]>),
+  verifyAudit: req("audit.verify", s.empty, returns<AuditVerification>),
+} as const;
+
+export type Channels = typeof channels;

@@ -1,0 +1,6 @@
+export * from "./channel.js";
+export * from "./channels.js";
+export * from "./roles.js";
+export * from "./schemas.js";
+export * from "./types.js";
+export * from "./wire.js";

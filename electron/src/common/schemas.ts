@@ -1,0 +1,73 @@
+// Request schemas: every payload from the renderer is parsed with one of these before a handler sees it
+// (the renderer is treated as untrusted: a compromised page must not reach beyond these shapes).
+import { z } from "zod";
+
+const name = z.string().min(1).max(128);
+const nodeName = z.string().min(1).max(253);
+/** host:port, IPv6 in brackets. */
+export const address = z
+  .string()
+  .max(300)
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "expected host:port");
+const path = z.string().min(1).max(4096);
+const reason = z.string().trim().min(3, "say why (at least 3 characters)").max(500);
+
+export const profileSchema = z
+  .object({
+    name,
+    addresses: z.array(address).min(1).max(64),
+    caFile: path,
+    certFile: path,
+    keyFile: path,
+    readOnly: z.boolean().default(false),
+  })
+  .strict();
+export type Profile = z.infer<typeof profileSchema>;
+
+export const profilesFileSchema = z.object({ profiles: z.array(profileSchema).max(256) }).strict();
+
+export const empty = z.object({}).strict();
+export const profileRef = z.object({ profile: name }).strict();
+export const drainRequest = z
+  .object({
+    node: nodeName,
+    reason,
+    /** 0: the node's configured default. */
+    deadlineSeconds: z.number().int().min(0).max(86_400).default(0),
+  })
+  .strict();
+export const undrainRequest = z.object({ node: nodeName, reason }).strict();
+
+export const targetType = z.enum(["TARGET_TYPE_ACCOUNT", "TARGET_TYPE_KEY", "TARGET_TYPE_IP"]);
+export const suspensionReason = z.enum([
+  "SUSPENSION_REASON_ABUSE",
+  "SUSPENSION_REASON_NON_PAYMENT",
+  "SUSPENSION_REASON_SECURITY",
+  "SUSPENSION_REASON_LEGAL",
+  "SUSPENSION_REASON_CUSTOMER_REQUEST",
+]);
+export const suspendRequest = z
+  .object({
+    kind: z.enum(["suspend", "warn"]),
+    targetType,
+    target: z.string().trim().min(1).max(200),
+    reason: suspensionReason,
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(10 * 365 * 86_400)
+      .default(0),
+    note: z.string().max(2000).default(""),
+  })
+  .strict();
+export const unsuspendRequest = z.object({ id: z.string().min(1).max(100), reason }).strict();
+export const listAuditRequest = z
+  .object({
+    operator: z.string().max(128).default(""),
+    action: z.string().max(128).default(""),
+    target: z.string().max(256).default(""),
+    limit: z.number().int().min(0).max(1000).default(200),
+  })
+  .strict();
+export const listSuspensionsRequest = z.object({ activeOnly: z.boolean().default(true) }).strict();

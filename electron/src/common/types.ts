@@ -1,0 +1,64 @@
+// Shapes that cross the carrier. Agent messages are passed as the generated `__Output` types (plain
+// JSON: longs as numbers, enums as names); only type imports, so the renderer bundle stays free of grpc.
+import type {
+  AbuseFlag__Output,
+  AuditEntry__Output,
+  DrainProgress__Output,
+  NodeSnapshot__Output,
+  NodeState__Output,
+  Peer__Output,
+  Suspension__Output,
+  VerifyAuditResponse__Output,
+} from "@entrim/proto";
+import type { Role } from "./roles.js";
+
+export type NodeSnapshot = NodeSnapshot__Output;
+export type NodeState = NodeState__Output;
+export type Peer = Peer__Output;
+export type DrainProgress = DrainProgress__Output;
+export type AbuseFlag = AbuseFlag__Output;
+export type Suspension = Suspension__Output;
+export type AuditEntry = AuditEntry__Output;
+export type AuditVerification = VerifyAuditResponse__Output;
+
+/** Who the console acts as: read from the profile's client certificate (CN and OU). */
+export interface OperatorIdentity {
+  name: string;
+  role: Role;
+  /** Certificate expiry, epoch ms. */
+  notAfterMs: number;
+}
+
+export interface ProfileSummary {
+  name: string;
+  addresses: string[];
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  readOnly: boolean;
+  /** Read from certFile; undefined with `problem` set when it cannot be read. */
+  operator?: OperatorIdentity;
+  problem?: string;
+}
+
+/** How the console's channel to one agent is doing. */
+export type LinkState = "connecting" | "ready" | "reconnecting" | "no-control" | "closed";
+
+export interface ClusterInfo {
+  profile: string;
+  operator: OperatorIdentity;
+  readOnly: boolean;
+  /** The agent that answered ListPeers. */
+  answeredBy: string;
+  leader: string;
+  peers: Peer[];
+}
+
+export type FleetEvent =
+  | { type: "peers"; peers: Peer[]; leader: string }
+  | { type: "snapshot"; node: string; snapshot: NodeSnapshot }
+  | { type: "link"; node: string; state: LinkState; error?: string };
+
+export interface DrainEvent extends DrainProgress {
+  node: string;
+}

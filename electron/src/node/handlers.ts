@@ -1,0 +1,138 @@
+// The console's Node side: one implementation per channel, shared by the Electron and browser carriers.
+// Holds at most one connected cluster. No Electron import here (browser mode runs without Electron).
+import { readFileSync } from "node:fs";
+import type {
+  AbuseFlag__Output,
+  AuditEntry__Output,
+  DrainProgress__Output,
+  Suspension__Output,
+  UndrainResponse__Output,
+  VerifyAuditResponse__Output,
+} from "@entrim/proto";
+import { ConsoleError } from "../common/index.js";
+import { unaryCall } from "./agent-link.js";
+import { ClusterConnection } from "./cluster.js";
+import { operatorFromCertificate } from "./identity.js";
+import type { ProfileStore } from "./profiles.js";
+import type { Handlers } from "./router.js";
+
+export interface HandlerDeps {
+  profiles: ProfileStore;
+  /** Reads a PEM file; Electron can swap in one that decrypts a key kept in safeStorage. */
+  readPem?: (path: string) => Buffer;
+}
+
+export interface ConsoleHandlers extends Handlers {
+  /** Closes the connected cluster (on quit). */
+  dispose(): void;
+}
+
+export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
+  const readPem = deps.readPem ?? ((path: string) => readFileSync(path));
+  let cluster: ClusterConnection | undefined;
+
+  const connected = (): ClusterConnection => {
+    if (!cluster) throw new ConsoleError("Not connected to a cluster.");
+    return cluster;
+  };
+  // A read-only profile is enforced here too, not only by disabled buttons.
+  const writable = (): ClusterConnection => {
+    const c = connected();
+    if (c.profile.readOnly) throw new ConsoleError(`Profile "${c.profile.name}" is read-only.`);
+    return c;
+  };
+
+  return {
+    listProfiles: async () => deps.profiles.list(),
+    saveProfile: async (profile) => deps.profiles.save(profile),
+    deleteProfile: async ({ profile }) => {
+      deps.profiles.delete(profile);
+      return null;
+    },
+    connect: async ({ profile: name }) => {
+      const profile = deps.profiles.get(name);
+      const cert = readPem(profile.certFile);
+      const tls = { ca: readPem(profile.caFile), cert, key: readPem(profile.keyFile) };
+      const next = await ClusterConnection.connect(profile, operatorFromCertificate(cert), tls);
+      cluster?.close();
+      cluster = next;
+      return next.info();
+    },
+    disconnect: async () => {
+      cluster?.close();
+      cluster = undefined;
+      return null;
+    },
+    watchFleet: async (_request, emit, signal) => connected().watch(emit, signal),
+    drain: async ({ node, reason, deadlineSeconds }, emit, signal) => {
+      const call = writable().link(node).node.drain({ reason, deadlineSeconds });
+      signal.addEventListener("abort", () => call.cancel(), { once: true });
+      await new Promise<void>((resolve, reject) => {
+        call.on("data", (progress: DrainProgress__Output) => emit({ ...progress, node }));
+        call.on("end", resolve);
+        call.on("error", (error) => (signal.aborted ? resolve() : reject(error)));
+      });
+    },
+    undrain: async ({ node, reason }) => {
+      const link = writable().link(node);
+      const answer = await unaryCall<object, UndrainResponse__Output>(
+        (r, o, cb) => link.node.undrain(r, o, cb),
+        { reason },
+      );
+      return { state: answer.state };
+    },
+    listAbuseFlags: async () =>
+      (
+        await connected().anyLink((l) =>
+          unaryCall<object, { flags: AbuseFlag__Output[] }>((r, o, cb) => l.abuse.listAbuseFlags(r, o, cb), {
+            includeResolved: false,
+            limit: 500,
+          }),
+        )
+      ).flags,
+    listSuspensions: async ({ activeOnly }) =>
+      (
+        await connected().anyLink((l) =>
+          unaryCall<object, { suspensions: Suspension__Output[] }>(
+            (r, o, cb) => l.abuse.listSuspensions(r, o, cb),
+            {
+              activeOnly,
+              limit: 500,
+            },
+          ),
+        )
+      ).suspensions,
+    suspend: async ({ kind, ...request }) =>
+      writable().anyLink((l) =>
+        unaryCall<object, Suspension__Output>(
+          (r, o, cb) => (kind === "warn" ? l.abuse.warn(r, o, cb) : l.abuse.suspend(r, o, cb)),
+          request,
+        ),
+      ),
+    unsuspend: async (request) =>
+      writable().anyLink((l) =>
+        unaryCall<object, Suspension__Output>((r, o, cb) => l.abuse.unsuspend(r, o, cb), request),
+      ),
+    listAudit: async (request) =>
+      (
+        await connected().anyLink((l) =>
+          unaryCall<object, { entries: AuditEntry__Output[] }>(
+            (r, o, cb) => l.audit.listAudit(r, o, cb),
+            request,
+          ),
+        )
+      ).entries,
+    verifyAudit: async () =>
+      connected().anyLink((l) =>
+        unaryCall<object, VerifyAuditResponse__Output>(
+          (r, o, cb) => l.audit.verifyAudit(r, o, cb),
+          {},
+          60_000,
+        ),
+      ),
+    dispose: () => {
+      cluster?.close();
+      cluster = undefined;
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { startWebConsole, type WebConsole } from "./server.js";

@@ -1,0 +1,200 @@
+// The console's actions. Targets of node actions: the selected rows, else the row under the cursor
+// (or the node the node view shows).
+
+import type { Controller } from "../controller.js";
+import { displayState } from "../format.js";
+import type { AppState, AppStore } from "../state/store.js";
+import { type Action, ActionRegistry } from "./registry.js";
+
+export interface ActionContext {
+  store: AppStore;
+  controller: Controller;
+  /** Moves keyboard focus to the fleet filter box. */
+  focusFilter(): void;
+  /** Visible fleet rows in table order, for cursor movement and select-all. */
+  visibleNames(): string[];
+}
+
+export function nodeTargets(state: AppState): string[] {
+  if (state.view === "node" && state.focusedNode) return [state.focusedNode];
+  if (state.selected.length > 0) return state.selected;
+  return state.cursor ? [state.cursor] : [];
+}
+
+const onFleet = (s: AppState) => (s.view === "fleet" ? undefined : "Only in the fleet view.");
+
+function targetsIn(states: string[], verb: string) {
+  return (s: AppState) => {
+    if (s.view !== "fleet" && s.view !== "node") return "Only in the fleet or node view.";
+    const targets = nodeTargets(s);
+    if (targets.length === 0) return "Select a node first (x, or move with j/k).";
+    const ok = targets.some((name) => {
+      const node = s.nodes[name];
+      return node && states.includes(displayState(node));
+    });
+    return ok ? undefined : `No selected node can be ${verb}.`;
+  };
+}
+
+function moveCursor(ctx: ActionContext, delta: number) {
+  const names = ctx.visibleNames();
+  if (names.length === 0) return;
+  const state = ctx.store.getState();
+  const index = state.cursor ? names.indexOf(state.cursor) : -1;
+  const next = Math.min(names.length - 1, Math.max(0, index + delta));
+  state.setCursor(names[next]);
+}
+
+export function consoleActions(): ActionRegistry<ActionContext> {
+  const actions: Action<ActionContext>[] = [
+    {
+      id: "palette.open",
+      title: "Command palette",
+      section: "View",
+      shortcut: "mod+k",
+      global: true,
+      perform: ({ store }) => store.getState().setPaletteOpen(true),
+    },
+    {
+      id: "view.back",
+      title: "Back / close",
+      section: "View",
+      shortcut: "escape",
+      global: true,
+      perform: ({ store }) => {
+        const s = store.getState();
+        if (s.paletteOpen) s.setPaletteOpen(false);
+        else if (s.dialog) s.openDialog(undefined);
+        else s.back();
+      },
+    },
+    {
+      id: "view.fleet",
+      title: "Go to fleet",
+      section: "View",
+      shortcut: "1",
+      needs: "viewer",
+      perform: ({ store }) => store.getState().setView("fleet"),
+    },
+    {
+      id: "view.abuse",
+      title: "Go to abuse queue",
+      section: "View",
+      shortcut: "2",
+      needs: "viewer",
+      perform: ({ store }) => store.getState().setView("abuse"),
+    },
+    {
+      id: "view.audit",
+      title: "Go to audit log",
+      section: "View",
+      shortcut: "3",
+      needs: "viewer",
+      perform: ({ store }) => store.getState().setView("audit"),
+    },
+    {
+      id: "view.profiles",
+      title: "Go to profiles",
+      section: "Session",
+      shortcut: "0",
+      perform: ({ store }) => store.getState().setView("profiles"),
+    },
+    {
+      id: "fleet.filter",
+      title: "Filter nodes",
+      section: "Fleet",
+      shortcut: "/",
+      unavailable: onFleet,
+      perform: (ctx) => ctx.focusFilter(),
+    },
+    {
+      id: "fleet.down",
+      title: "Next node",
+      section: "Fleet",
+      shortcut: "j",
+      unavailable: onFleet,
+      perform: (ctx) => moveCursor(ctx, 1),
+    },
+    {
+      id: "fleet.up",
+      title: "Previous node",
+      section: "Fleet",
+      shortcut: "k",
+      unavailable: onFleet,
+      perform: (ctx) => moveCursor(ctx, -1),
+    },
+    {
+      id: "fleet.toggle",
+      title: "Select / unselect node",
+      section: "Fleet",
+      shortcut: "x",
+      unavailable: (s) => onFleet(s) ?? (s.cursor ? undefined : "No node under the cursor."),
+      perform: ({ store }) => {
+        const s = store.getState();
+        if (s.cursor) s.toggleSelected(s.cursor);
+      },
+    },
+    {
+      id: "fleet.selectAll",
+      title: "Select all visible nodes",
+      section: "Fleet",
+      shortcut: "shift+a",
+      unavailable: onFleet,
+      perform: (ctx) => ctx.store.getState().setSelected(ctx.visibleNames()),
+    },
+    {
+      id: "fleet.clearSelection",
+      title: "Clear selection",
+      section: "Fleet",
+      shortcut: "shift+x",
+      unavailable: onFleet,
+      perform: ({ store }) => store.getState().setSelected([]),
+    },
+    {
+      id: "node.open",
+      title: "Open node",
+      section: "Node",
+      shortcut: "enter",
+      unavailable: (s) => onFleet(s) ?? (s.cursor ? undefined : "No node under the cursor."),
+      perform: ({ store }) => {
+        const s = store.getState();
+        if (s.cursor) s.openNode(s.cursor);
+      },
+    },
+    {
+      id: "node.drain",
+      title: "Drain node(s)",
+      section: "Node",
+      shortcut: "d",
+      needs: "operator",
+      mutating: true,
+      unavailable: targetsIn(["serving", "degraded", "starting", "refusing"], "drained"),
+      perform: ({ store }) => {
+        const s = store.getState();
+        s.openDialog({ kind: "drain", nodes: nodeTargets(s) });
+      },
+    },
+    {
+      id: "node.undrain",
+      title: "Undrain node(s)",
+      section: "Node",
+      shortcut: "u",
+      needs: "operator",
+      mutating: true,
+      unavailable: targetsIn(["draining", "drained"], "undrained"),
+      perform: ({ store }) => {
+        const s = store.getState();
+        s.openDialog({ kind: "undrain", nodes: nodeTargets(s) });
+      },
+    },
+    {
+      id: "session.disconnect",
+      title: "Disconnect",
+      section: "Session",
+      shortcut: "mod+shift+d",
+      unavailable: (s) => (s.cluster ? undefined : "Not connected."),
+      perform: ({ controller }) => void controller.disconnect(),
+    },
+  ];
+  return new ActionRegistry<ActionContext>().register(...actions);
+}

@@ -1,0 +1,119 @@
+// The shell: top bar (cluster, operator, role), the current view, dialogs, notices, and the one
+// keyboard handler that maps keys to registered actions.
+import { useEffect } from "react";
+import { shortcutOf } from "../actions/registry.js";
+import { AbuseView } from "./AbuseView.js";
+import { AuditView } from "./AuditView.js";
+import { CommandPalette } from "./CommandPalette.js";
+import { useApp, useAppState } from "./context.js";
+import { DrainDialog } from "./DrainDialog.js";
+import { FleetView } from "./FleetView.js";
+import { NodeView } from "./NodeView.js";
+import { ProfilesView } from "./ProfilesView.js";
+
+function isTyping(target: EventTarget | null): boolean {
+  const element = target as HTMLElement | null;
+  return (
+    !!element &&
+    (element.tagName === "INPUT" ||
+      element.tagName === "TEXTAREA" ||
+      element.tagName === "SELECT" ||
+      element.isContentEditable)
+  );
+}
+
+export function App({ filterRef }: { filterRef: React.RefObject<HTMLInputElement | null> }) {
+  const { actions, actionContext, store } = useApp();
+  const view = useAppState((s) => s.view);
+  const palette = useAppState((s) => s.paletteOpen);
+  const dialog = useAppState((s) => s.dialog);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const action = actions.byShortcut(shortcutOf(event));
+      if (!action) return;
+      // Plain keys type text in fields; only global shortcuts (palette, escape) work there.
+      if (
+        !action.global &&
+        (isTyping(event.target) || store.getState().paletteOpen || store.getState().dialog)
+      )
+        return;
+      event.preventDefault();
+      const result = actions.run(action.id, store.getState(), actionContext);
+      if (!result.enabled && result.reason && action.needs)
+        store.getState().notify("error", `${action.title}: ${result.reason}`);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [actions, actionContext, store]);
+
+  return (
+    <div className="app">
+      <TopBar />
+      <main>
+        {view === "profiles" && <ProfilesView />}
+        {view === "fleet" && <FleetView filterRef={filterRef} />}
+        {view === "node" && <NodeView />}
+        {view === "abuse" && <AbuseView />}
+        {view === "audit" && <AuditView />}
+      </main>
+      {palette && <CommandPalette />}
+      {dialog && <DrainDialog />}
+      <Notices />
+    </div>
+  );
+}
+
+function TopBar() {
+  const { store } = useApp();
+  const cluster = useAppState((s) => s.cluster);
+  const view = useAppState((s) => s.view);
+  const leader = useAppState((s) => s.leader);
+  const tab = (id: "fleet" | "abuse" | "audit" | "profiles", label: string, key: string) => (
+    <button
+      type="button"
+      className={view === id ? "tab active" : "tab"}
+      disabled={id !== "profiles" && !cluster}
+      onClick={() => store.getState().setView(id)}
+    >
+      {label} <kbd>{key}</kbd>
+    </button>
+  );
+  return (
+    <header className="topbar">
+      <b className="brand">entrim</b>
+      {tab("fleet", "Fleet", "1")}
+      {tab("abuse", "Abuse", "2")}
+      {tab("audit", "Audit", "3")}
+      {tab("profiles", "Profiles", "0")}
+      <span className="spacer" />
+      {cluster ? (
+        <span className="who" data-testid="operator">
+          {cluster.profile}
+          {cluster.readOnly && <span className="badge">read-only</span>} · leader{" "}
+          {leader || cluster.leader || "–"} · {cluster.operator.name}{" "}
+          <span className={`badge role-${cluster.operator.role}`}>{cluster.operator.role}</span>
+        </span>
+      ) : (
+        <span className="muted">not connected</span>
+      )}
+      <button type="button" className="tab" onClick={() => store.getState().setPaletteOpen(true)}>
+        Commands <kbd>mod+k</kbd>
+      </button>
+    </header>
+  );
+}
+
+function Notices() {
+  const { store } = useApp();
+  const notices = useAppState((s) => s.notices);
+  return (
+    <div className="notices" aria-live="polite">
+      {notices.map((n) => (
+        <div key={n.id} className={`notice ${n.kind}`} onClick={() => store.getState().dismiss(n.id)}>
+          {n.text}
+        </div>
+      ))}
+    </div>
+  );
+}

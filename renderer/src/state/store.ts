@@ -1,0 +1,19 @@
+// The app state: one zustand store made of slices, one file per concern.
+import { createStore } from "zustand/vanilla";
+import { type ActionsSlice, createActionsSlice } from "./actionsSlice.js";
+import { createFleetSlice, type FleetSlice } from "./fleetSlice.js";
+import { createNodeSlice, type NodeSlice } from "./nodeSlice.js";
+import { createSessionSlice, type SessionSlice } from "./sessionSlice.js";
+
+export type AppState = FleetSlice & NodeSlice & SessionSlice & ActionsSlice;
+
+export function createAppStore() {
+  return createStore<AppState>()((...a) => ({
+    ...createFleetSlice(...a),
+    ...createNodeSlice(...a),
+    ...createSessionSlice(...a),
+    ...createActionsSlice(...a),
+  }));
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;
