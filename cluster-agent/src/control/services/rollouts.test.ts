@@ -90,6 +90,14 @@ describe("RolloutService", () => {
     assert.equal(started.batches, 2);
     assert.equal(started.createdBy, "ada");
     assert.ok(changes > 0, "the leader is woken");
+    await assert.rejects(
+      (service().methods.RotateModel as StreamMethod<unknown, RotationProgress>).handle(
+        { node: "gpu-01", model: "llama", version: "v2", reason: "" },
+        async () => {},
+        ada,
+      ),
+      /gpu-01 is part of rollout ro_\w+ of llama/,
+    );
 
     const paused = (await unary("PauseRollout", { id: started.id, reason: "lunch" })) as Rollout;
     assert.equal(paused.state, "ROLLOUT_STATE_PAUSED");

@@ -24,7 +24,14 @@ import {
 } from "../../store/rollouts.js";
 import type { Store } from "../../store/store.js";
 import { type AuditRecorder, audited } from "../audit.js";
-import { invalidArgument, notFound, type ServiceImplementation, stream, unary } from "../rpc.js";
+import {
+  failedPrecondition,
+  invalidArgument,
+  notFound,
+  type ServiceImplementation,
+  stream,
+  unary,
+} from "../rpc.js";
 import { changeFeed, placementMessage, progressMessage, toRolloutMessage } from "./rollout-convert.js";
 
 export interface RolloutServiceDeps {
@@ -202,6 +209,16 @@ export function rolloutService(deps: RolloutServiceDeps): ServiceImplementation 
           const node = request.node || deps.node;
           const { model, version } = request;
           if (!model || !version) throw invalidArgument("model and version are required.");
+          // A rollout owns its nodes' desired versions; a rotation beside it would be undone or undo it.
+          const owned = await pool.query(
+            `SELECT r.id FROM rollouts r JOIN rollout_nodes n ON n.rollout = r.id
+             WHERE r.model = $1 AND n.node = $2 AND r.state = ANY($3::text[])`,
+            [model, node, ["running", "paused", "aborting", "rolling_back"]],
+          );
+          if (owned.rows[0])
+            throw failedPrecondition(
+              `${node} is part of rollout ${owned.rows[0].id} of ${model}; finish, abort or roll it back first.`,
+            );
           await audited(
             deps.recorder,
             context,
