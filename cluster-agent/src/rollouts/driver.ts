@@ -229,13 +229,16 @@ async function pause(s: Step, reason: string): Promise<void> {
   await s.audit("pause", reason);
 }
 
-/** Abort returns the current batch to its previous version, roll back every node the rollout touched. */
+/**
+ * Abort and roll back both return every node the rollout touched to its previous version: an operator
+ * who stops a rollout wants the fleet as it was, not half of it on a version they no longer trust.
+ * They differ in who may ask and when (abort: operator, while running or paused; roll back: admin,
+ * also after completion) and in the end state they record.
+ */
 async function revert(s: Step): Promise<void> {
   const { r } = s;
   const aborting = r.state === "aborting";
-  const touched = r.nodes.filter(
-    (n) => n.state !== "pending" && n.state !== "rolled_back" && (!aborting || n.batch === r.currentBatch),
-  );
+  const touched = r.nodes.filter((n) => n.state !== "pending" && n.state !== "rolled_back");
   const stuck: string[] = [];
   for (const n of touched) {
     const nm = await s.nodeModel(n.node);
