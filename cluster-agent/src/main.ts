@@ -309,6 +309,7 @@ export async function startAgent(
       models: models.list().map((m) => ({ id: m.runtime.model.id, runtime: m.runtime.kind })),
       controlAddress: control ? (config.control.advertise ?? control.address) : "",
       metricsAddress: metrics.address,
+      artifactUrl: rollouts.artifactUrl,
       ...nodeControlState(region, drain),
     };
     await upsertNode(store.pool, node);

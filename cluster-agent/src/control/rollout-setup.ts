@@ -3,10 +3,17 @@
  * asks for), the leader candidate (drives rollouts while it holds the cluster lock) and the
  * RolloutService for the control server. main.ts calls startRollouts once and passes `services` on.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelRegistry } from "../api/models.js";
 import { ServedModel } from "../api/models.js";
 import { ArtifactCache } from "../cache/artifacts.js";
+import {
+  type ArtifactPeerServer,
+  PeerDirectory,
+  peerDispatcher,
+  startArtifactPeerServer,
+} from "../cache/peers.js";
 import type { Logger } from "../common/log.js";
 import type { AgentConfig } from "../config/schema.js";
 import { RolloutLeader } from "../rollouts/leader.js";
@@ -19,6 +26,7 @@ import type { Store } from "../store/store.js";
 import type { AuditRecorder } from "./audit.js";
 import type { ServiceImplementation } from "./rpc.js";
 import { rolloutService } from "./services/rollouts.js";
+import { controlTlsFiles } from "./setup.js";
 
 export interface RolloutDeps {
   config: AgentConfig;
@@ -32,6 +40,8 @@ export interface RolloutDeps {
 
 export interface Rollouts {
   services: ServiceImplementation[];
+  /** Where this node shares artifacts with peers, for the registry; "" when it does not. */
+  artifactUrl: string;
   reconciler: Reconciler;
   leader: RolloutLeader;
   stop(): Promise<void>;
@@ -44,12 +54,28 @@ export async function startRollouts(deps: RolloutDeps): Promise<Rollouts> {
   const { config, store, models, logger } = deps;
   const log = logger.child({ component: "rollouts" });
   const node = config.node.name;
+  // agent://<node>/<sha256> artifacts come from that peer's share, found in the node registry.
+  const tls = controlTlsFiles(config);
+  const haveTls = [tls.caFile, tls.certFile, tls.keyFile].every((f) => existsSync(f));
+  const peers = new PeerDirectory(store, log);
   const cache = new ArtifactCache({
     dir: config.artifacts.dir ?? join(config.dataDir, "artifacts"),
     maxBytes: config.artifacts.maxBytes,
     logger: log,
+    peerUrl: (peer) => peers.url(peer),
+    dispatcher: haveTls ? peerDispatcher(tls) : undefined,
   });
   await cache.open();
+  await peers.start();
+  let share: ArtifactPeerServer | undefined;
+  if (config.artifacts.listen !== "" && haveTls) {
+    share = await startArtifactPeerServer({ listen: config.artifacts.listen, tls, cache, logger: log });
+  }
+  const artifactUrl = share
+    ? config.artifacts.advertise
+      ? `https://${config.artifacts.advertise}`
+      : share.url
+    : "";
 
   const embeddedConfig = (id: string) =>
     config.models.find(
@@ -100,16 +126,21 @@ export async function startRollouts(deps: RolloutDeps): Promise<Rollouts> {
     await leader.start();
   } catch (error) {
     await reconciler.stop().catch(() => {});
+    await share?.stop().catch(() => {});
+    peers.stop();
     await cache.close().catch(() => {});
     throw error;
   }
   return {
     services: [rolloutService({ store, recorder: deps.recorder, node, onChange: () => leader.wake() })],
+    artifactUrl,
     reconciler,
     leader,
     stop: async () => {
       await leader.stop();
       await reconciler.stop();
+      await share?.stop();
+      peers.stop();
       await cache.close();
     },
   };
