@@ -67,24 +67,31 @@ class Session {
         decision = this.hostKeys.decide(hop.host, hop.port, key);
       } catch (error) {
         this.failure = `Cannot check the host key of ${target}: ${(error as Error).message}`;
-        return verify(false);
+        verify(false);
+        return;
       }
-      if (decision.kind === "known") return verify(true);
+      if (decision.kind === "known") {
+        verify(true);
+        return;
+      }
       if (decision.kind !== "unknown") {
         this.failure = changedMessage(target, decision);
-        return verify(false);
+        verify(false);
+        return;
       }
       this.hostKeyAnswer = (accept) => {
         this.hostKeyAnswer = undefined;
         if (!accept) {
           this.failure = `Host key ${decision.fingerprint} of ${target} was not accepted.`;
-          return verify(false);
+          verify(false);
+          return;
         }
         try {
           this.hostKeys.accept(hop.host, hop.port, key);
         } catch (error) {
           this.failure = `Cannot remember the host key of ${target}: ${(error as Error).message}`;
-          return verify(false);
+          verify(false);
+          return;
         }
         verify(true);
       };
