@@ -21,7 +21,7 @@ export interface KeyPair {
 export function generateKeyPair(passphrase?: string): KeyPair {
   const pair = utils.generateKeyPairSync(
     "ed25519",
-    passphrase ? { passphrase, cipher: "aes256-ctr", rounds: 16 } : {},
+    passphrase ? { passphrase, cipher: "aes256-ctr", rounds: 2 } : {},
   );
   const parsed = utils.parseKey(pair.public) as ParsedKey;
   return { private: pair.private, public: pair.public, blob: parsed.getPublicSSH() };
