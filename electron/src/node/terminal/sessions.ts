@@ -4,7 +4,7 @@
 // bytes the ssh channel is paused, so ssh2 stops widening its window and the remote blocks instead of
 // the console buffering a `cat /dev/urandom` without bound (and the page drowning in frames).
 import { randomBytes } from "node:crypto";
-import { closeSync, createWriteStream, openSync, type WriteStream } from "node:fs";
+import { createWriteStream, openSync, type WriteStream } from "node:fs";
 import type { Duplex } from "node:stream";
 import type { ClientChannel, ConnectConfig, Client as SshClient } from "ssh2";
 import ssh2 from "ssh2";
@@ -166,9 +166,9 @@ class Session {
         throw new ConsoleError(`Cannot open the session log ${options.logFile}: ${(error as Error).message}`);
       }
       this.log = createWriteStream("", { fd });
+      // A full disk stops the log, not the session (the stream closes the fd itself).
       this.log.on("error", () => {
         this.log = undefined;
-        closeSync(fd);
       });
     }
     const aborted = new Promise<void>((resolve) => {
@@ -204,18 +204,25 @@ class Session {
       this.emit({ type: "exit", ...exit });
     })();
     // The stream's close (tab closed, socket gone) ends the session wherever it is.
-    await Promise.race([session, aborted]).finally(() => this.close());
     session.catch(() => undefined);
+    const log = this.log;
+    try {
+      await Promise.race([session, aborted]);
+    } finally {
+      this.close();
+      // The log is complete on disk when the stream ends (an operator may open it right away).
+      if (log && !log.closed) await new Promise<void>((resolve) => log.once("close", () => resolve()));
+    }
   }
 
   private output(chunk: Buffer): void {
     this.log?.write(chunk);
     this.unacked += chunk.length;
-    this.emit({ type: "data", data: chunk.toString("base64") });
     if (!this.paused && this.unacked > HIGH_WATER) {
       this.paused = true;
       this.channel?.pause();
     }
+    this.emit({ type: "data", data: chunk.toString("base64") });
   }
 
   ack(bytes: number): void {

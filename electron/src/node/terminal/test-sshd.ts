@@ -2,6 +2,7 @@
 // auth for one client key, and a real /bin/sh behind each shell request. Used by the terminal's unit
 // tests and the console's terminal e2e, so neither needs Debian's openssh-server.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { ParsedKey } from "ssh2";
 import ssh2 from "ssh2";
@@ -69,12 +70,22 @@ export async function startTestSshd(options: {
         session.on("shell", (accept) => {
           const stream = accept();
           state.shells++;
-          const [command, ...args] = options.shell ?? ["/bin/sh", "-i"];
+          // util-linux's `script` gives the shell a real pty (echo, Enter's CR as end of line), as sshd
+          // would; without it, CRs are turned into newlines here so typed commands still run.
+          const pty = existsSync("/usr/bin/script");
+          const [command, ...args] =
+            options.shell ??
+            (pty ? ["/usr/bin/script", "-qfec", "/bin/sh -i", "/dev/null"] : ["/bin/sh", "-i"]);
           const child = spawn(command!, args, { env: { PATH: process.env.PATH, PS1: "$ " } });
           children.add(child);
           child.stdout.pipe(stream, { end: false });
           child.stderr.pipe(stream.stderr, { end: false });
-          stream.pipe(child.stdin).on("error", () => undefined);
+          child.stdin.on("error", () => undefined);
+          stream.on("data", (data: Buffer) =>
+            child.stdin.write(
+              pty ? data : Buffer.from(data.toString("latin1").replace(/\r/g, "\n"), "latin1"),
+            ),
+          );
           child.on("exit", (code) => {
             children.delete(child);
             stream.exit(code ?? 0);
