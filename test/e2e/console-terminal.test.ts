@@ -133,7 +133,11 @@ test("a terminal tab runs a command on a real sshd; the unknown key is asked onc
       await page.screenshot({ path: join(ARTIFACTS, "console-terminal-failed.png") });
       throw new Error(`${error.message}\nterminal text: ${await first.locator(".xterm-rows").textContent()}`);
     });
-  await page.screenshot({ path: join(ARTIFACTS, "console-terminal.png") });
+  // Cropped to the tab and its first lines (docs/images/console-terminal.png is picked from this).
+  await page.screenshot({
+    path: join(ARTIFACTS, "console-terminal.png"),
+    clip: { x: 0, y: 0, width: 1400, height: 180 },
+  });
 
   // A second tab to the same node: the key is remembered, so no question this time.
   await openTerminal(page);
