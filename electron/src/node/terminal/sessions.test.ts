@@ -154,6 +154,48 @@ test("flow control: output stops at the unacked window and resumes on acks", asy
   assert.ok(received > total, "everything arrived after the acks");
 });
 
+test("through a jump host: both host keys are checked; resizes reach the remote pty", async () => {
+  const windows: { cols: number; rows: number }[] = [];
+  let sawResize: () => void = () => undefined;
+  const resized = new Promise<void>((resolve) => {
+    sawResize = resolve;
+  });
+  const target = await startTestSshd({
+    hostKey: generateKeyPair(),
+    clientPublicKey: client.public,
+    onWindow: (size) => {
+      windows.push(size);
+      if (size.cols === 132) sawResize();
+    },
+  });
+  const jumpKey = generateKeyPair();
+  const jump = await startTestSshd({ hostKey: jumpKey, clientPublicKey: client.public });
+  servers.push(target, jump);
+  const questions: string[] = [];
+  let output = "";
+  const { done } = open(
+    target.port,
+    (event, id, controller) => {
+      if (event.type === "hostKey") questions.push(`${event.port}`);
+      if (event.type === "ready") {
+        sessions.get(id).resize(132, 40);
+        void resized.then(() => sessions.get(id).input("echo via-$((6*7))\n"));
+      }
+      if (event.type === "data") {
+        output += Buffer.from(event.data, "base64").toString();
+        if (output.includes("via-42")) controller.abort();
+      }
+    },
+    { jump: { host: "127.0.0.1", port: jump.port, user: "ops" } },
+  );
+  await done;
+  assert.deepEqual(questions, [`${jump.port}`, `${target.port}`], "the jump host first, then the node");
+  assert.deepEqual(windows, [
+    { cols: 80, rows: 24 },
+    { cols: 132, rows: 40 },
+  ]);
+});
+
 test("an encrypted key needs its passphrase; a wrong one is named as such", () => {
   const locked = generateKeyPair("correct horse");
   const key = Buffer.from(locked.private);

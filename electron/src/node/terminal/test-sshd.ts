@@ -3,7 +3,7 @@
 // tests and the console's terminal e2e, so neither needs Debian's openssh-server.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import type { ParsedKey } from "ssh2";
 import ssh2 from "ssh2";
 
@@ -41,6 +41,8 @@ export async function startTestSshd(options: {
   port?: number;
   /** The command each shell runs; default an interactive /bin/sh. */
   shell?: string[];
+  /** Called with each pty size the client asks for (pty request and window changes). */
+  onWindow?: (size: { cols: number; rows: number }) => void;
 }): Promise<TestSshd> {
   const allowed = utils.parseKey(options.clientPublicKey) as ParsedKey;
   const children = new Set<ReturnType<typeof spawn>>();
@@ -62,10 +64,26 @@ export async function startTestSshd(options: {
       ctx.reject(["publickey"]);
     });
     client.on("ready", () => {
+      // direct-tcpip, so this server can be a jump host (ProxyJump) in tests.
+      client.on("tcpip", (accept, reject, info) => {
+        const socket = connect(info.destPort, info.destIP);
+        socket.once("connect", () => {
+          const stream = accept();
+          stream.pipe(socket).pipe(stream);
+          stream.on("close", () => socket.destroy());
+        });
+        socket.once("error", () => reject?.());
+      });
       client.on("session", (acceptSession) => {
         const session = acceptSession();
-        session.on("pty", (accept) => accept?.());
-        session.on("window-change", (accept) => accept?.());
+        session.on("pty", (accept, _reject, info) => {
+          options.onWindow?.({ cols: info.cols, rows: info.rows });
+          accept?.();
+        });
+        session.on("window-change", (accept, _reject, info) => {
+          options.onWindow?.({ cols: info.cols, rows: info.rows });
+          accept?.();
+        });
         session.on("env", (accept) => accept?.());
         session.on("shell", (accept) => {
           const stream = accept();
