@@ -139,6 +139,11 @@ test("a terminal tab runs a command on a real sshd; the unknown key is asked onc
     clip: { x: 0, y: 0, width: 1400, height: 180 },
   });
 
+  // A flood (3 MB with no pauses) cannot freeze the page: flow control throttles the remote, and the
+  // command after it still shows up.
+  await page.keyboard.type(`head -c 3000000 /dev/zero | tr '\\0' x; echo; echo flood-$((${n}+2))-done\n`);
+  await first.locator(".xterm-rows", { hasText: `flood-${n + 2}-done` }).waitFor({ timeout: 60_000 });
+
   // A second tab to the same node: the key is remembered, so no question this time.
   await openTerminal(page);
   const second = page.locator(`.terminal-pane[data-node="${NODE}"]`).nth(1);
