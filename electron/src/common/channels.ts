@@ -11,6 +11,7 @@ import type {
   NodeState,
   ProfileSummary,
   Suspension,
+  TerminalEvent,
 } from "./types.js";
 
 export const channels = {
@@ -30,6 +31,13 @@ export const channels = {
   unsuspend: req("abuse.unsuspend", s.unsuspendRequest, returns<Suspension>),
   listAudit: req("audit.list", s.listAuditRequest, returns<AuditEntry[]>),
   verifyAudit: req("audit.verify", s.empty, returns<AuditVerification>),
+  /** An ssh shell on a node; closing the stream closes the session. */
+  openTerminal: stream("terminal.open", s.terminalOpenRequest, returns<TerminalEvent>),
+  terminalInput: req("terminal.input", s.terminalInputRequest, returns<null>),
+  /** Output bytes the renderer has shown; the Node side stops reading past a window of unacked bytes. */
+  terminalAck: req("terminal.ack", s.terminalAckRequest, returns<null>),
+  terminalResize: req("terminal.resize", s.terminalResizeRequest, returns<null>),
+  terminalHostKey: req("terminal.hostKey", s.terminalHostKeyAnswer, returns<null>),
 } as const;
 
 export type Channels = typeof channels;

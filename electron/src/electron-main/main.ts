@@ -10,7 +10,7 @@ import { ProfileStore } from "../node/profiles.js";
 import { createRouter } from "../node/router.js";
 import { registerIpc } from "./ipc.js";
 import { registerMenu } from "./menu.js";
-import { SecretStore } from "./secrets.js";
+import { SafePassphrases, SecretStore } from "./secrets.js";
 import { createMainWindow, hardenSession, lockDownContents } from "./window.js";
 
 const { app, ipcMain, Menu, safeStorage, session } = electron;
@@ -40,7 +40,12 @@ app.whenReady().then(() => {
   const profiles = new ProfileStore(
     process.env.ENTRIM_CONSOLE_PROFILES ?? join(app.getPath("userData"), "profiles.json"),
   );
-  const handlers = createHandlers({ profiles, readPem: secrets.readPem });
+  const handlers = createHandlers({
+    profiles,
+    readPem: secrets.readPem,
+    knownHostsFile: join(app.getPath("userData"), "known-hosts.json"),
+    passphrases: new SafePassphrases(secrets),
+  });
   const appUrl = pathToFileURL(RENDERER_APP_DIR).href;
   const trusted = (url: string | undefined) => url?.startsWith(`${appUrl}/`) === true;
   registerIpc(ipcMain, createRouter(handlers), trusted);

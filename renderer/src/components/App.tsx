@@ -10,6 +10,7 @@ import { DrainDialog } from "./DrainDialog.js";
 import { FleetView } from "./FleetView.js";
 import { NodeView } from "./NodeView.js";
 import { ProfilesView } from "./ProfilesView.js";
+import { TerminalsView } from "./TerminalsView.js";
 
 function isTyping(target: EventTarget | null): boolean {
   const element = target as HTMLElement | null;
@@ -27,9 +28,12 @@ export function App({ filterRef }: { filterRef: React.RefObject<HTMLInputElement
   const view = useAppState((s) => s.view);
   const palette = useAppState((s) => s.paletteOpen);
   const dialog = useAppState((s) => s.dialog);
+  const hasTerminals = useAppState((s) => s.terminals.length > 0);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      // Every key typed into a terminal belongs to the remote shell (Esc for vim, Ctrl+K for readline).
+      if ((event.target as HTMLElement | null)?.closest?.(".xterm")) return;
       const action = actions.byShortcut(shortcutOf(event));
       if (!action) return;
       // Plain keys type text in fields; only global shortcuts (palette, escape) work there.
@@ -56,6 +60,8 @@ export function App({ filterRef }: { filterRef: React.RefObject<HTMLInputElement
         {view === "node" && <NodeView />}
         {view === "abuse" && <AbuseView />}
         {view === "audit" && <AuditView />}
+        {/* Kept mounted while other views show: closing it would end every ssh session. */}
+        {(hasTerminals || view === "terminals") && <TerminalsView hidden={view !== "terminals"} />}
       </main>
       {palette && <CommandPalette />}
       {dialog && <DrainDialog />}
@@ -69,7 +75,7 @@ function TopBar() {
   const cluster = useAppState((s) => s.cluster);
   const view = useAppState((s) => s.view);
   const leader = useAppState((s) => s.leader);
-  const tab = (id: "fleet" | "abuse" | "audit" | "profiles", label: string, key: string) => (
+  const tab = (id: "fleet" | "abuse" | "audit" | "terminals" | "profiles", label: string, key: string) => (
     <button
       type="button"
       className={view === id ? "tab active" : "tab"}
@@ -85,6 +91,7 @@ function TopBar() {
       {tab("fleet", "Fleet", "1")}
       {tab("abuse", "Abuse", "2")}
       {tab("audit", "Audit", "3")}
+      {tab("terminals", "Terminals", "4")}
       {tab("profiles", "Profiles", "0")}
       <span className="spacer" />
       {cluster ? (

@@ -4,8 +4,9 @@ import { type ActionsSlice, createActionsSlice } from "./actionsSlice.js";
 import { createFleetSlice, type FleetSlice } from "./fleetSlice.js";
 import { createNodeSlice, type NodeSlice } from "./nodeSlice.js";
 import { createSessionSlice, type SessionSlice } from "./sessionSlice.js";
+import { createTerminalSlice, type TerminalSlice } from "./terminalSlice.js";
 
-export type AppState = FleetSlice & NodeSlice & SessionSlice & ActionsSlice;
+export type AppState = FleetSlice & NodeSlice & SessionSlice & ActionsSlice & TerminalSlice;
 
 export function createAppStore() {
   return createStore<AppState>()((...a) => ({
@@ -13,6 +14,7 @@ export function createAppStore() {
     ...createNodeSlice(...a),
     ...createSessionSlice(...a),
     ...createActionsSlice(...a),
+    ...createTerminalSlice(...a),
   }));
 }
 
