@@ -48,6 +48,8 @@ export async function runWatcherBenchmark({
       "127.0.0.1:0",
       "--metrics-listen",
       "",
+      "--artifacts-listen",
+      "",
       "--node-name",
       "bench-gpu",
     ],

@@ -74,6 +74,8 @@ export async function startAgent(upstreamBase, model = "bench") {
       "127.0.0.1:0",
       "--metrics-listen",
       "127.0.0.1:0",
+      "--artifacts-listen",
+      "127.0.0.1:0",
       "--model",
       `${model}=${upstreamBase}`,
     ],

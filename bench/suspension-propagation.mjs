@@ -37,6 +37,8 @@ async function startAgent(name, upstreamUrl, env, onApplied) {
       "127.0.0.1:0",
       "--metrics-listen",
       "127.0.0.1:0",
+      "--artifacts-listen",
+      "127.0.0.1:0",
       "--model",
       `bench=${upstreamUrl}`,
       "--node-name",

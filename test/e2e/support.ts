@@ -53,6 +53,7 @@ export async function startAgent(
   const extra = [...args];
   if (!args.includes("--control-listen")) extra.push("--control-listen", "127.0.0.1:0");
   if (!args.includes("--metrics-listen")) extra.push("--metrics-listen", "127.0.0.1:0");
+  if (!args.includes("--artifacts-listen")) extra.push("--artifacts-listen", "127.0.0.1:0");
   if (config !== undefined) {
     const path = join(dataDir, "config.json");
     writeFileSync(path, JSON.stringify(config));

@@ -19,6 +19,10 @@ export function registerServeCommand(program: Command): void {
       'gRPC control address, mTLS only (default 127.0.0.1:9443; "" turns it off; env ENTRIM_CONTROL_LISTEN)',
     )
     .option(
+      "--artifacts-listen <host:port>",
+      'where verified model artifacts are shared with peers over mTLS (default 127.0.0.1:9444; "" turns it off; env ENTRIM_ARTIFACTS_LISTEN)',
+    )
+    .option(
       "--metrics-listen <host:port>",
       'Prometheus /metrics address (default 127.0.0.1:9464; "" turns it off; env ENTRIM_METRICS_LISTEN)',
     )

@@ -14,6 +14,8 @@ export interface ConfigFlags {
   controlListen?: string;
   /** Prometheus /metrics address; "" turns it off. */
   metricsListen?: string;
+  /** Where verified artifacts are shared with peers (mTLS); "" turns it off. */
+  artifactsListen?: string;
   nodeName?: string;
   region?: string;
   /** Shorthand models: "NAME=PATH.gguf", "NAME=http(s)://upstream/v1" or a bare "PATH.gguf". */
@@ -113,6 +115,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (controlListen !== undefined) section(raw, "control").listen = controlListen;
   const metricsListen = flags.metricsListen ?? env.ENTRIM_METRICS_LISTEN;
   if (metricsListen !== undefined) section(raw, "metrics").listen = metricsListen;
+  const artifactsListen = flags.artifactsListen ?? env.ENTRIM_ARTIFACTS_LISTEN;
+  if (artifactsListen !== undefined) section(raw, "artifacts").listen = artifactsListen;
   const logLevel = flags.logLevel ?? env.ENTRIM_LOG_LEVEL;
   if (logLevel !== undefined) raw.logLevel = logLevel;
 
