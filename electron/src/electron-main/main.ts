@@ -13,7 +13,7 @@ import { registerMenu } from "./menu.js";
 import { SecretStore } from "./secrets.js";
 import { createMainWindow, hardenSession, lockDownContents } from "./window.js";
 
-const { app, ipcMain, Menu, safeStorage, session } = electron;
+const { app, ipcMain, Menu, Notification, safeStorage, session } = electron;
 
 app.enableSandbox();
 app.on("web-contents-created", (_event, contents) => lockDownContents(contents));
@@ -40,7 +40,16 @@ app.whenReady().then(() => {
   const profiles = new ProfileStore(
     process.env.ENTRIM_CONSOLE_PROFILES ?? join(app.getPath("userData"), "profiles.json"),
   );
-  const handlers = createHandlers({ profiles, readPem: secrets.readPem });
+  const handlers = createHandlers({
+    profiles,
+    readPem: secrets.readPem,
+    // Alerts reach the operator through the OS even while the window is in the background.
+    desktopNotify: (title, body) => {
+      if (!Notification.isSupported()) return false;
+      new Notification({ title, body }).show();
+      return true;
+    },
+  });
   const appUrl = pathToFileURL(RENDERER_APP_DIR).href;
   const trusted = (url: string | undefined) => url?.startsWith(`${appUrl}/`) === true;
   registerIpc(ipcMain, createRouter(handlers), trusted);

@@ -3,6 +3,8 @@
 import { readFileSync } from "node:fs";
 import type {
   AbuseFlag__Output,
+  Account__Output,
+  AccountDetail__Output,
   AuditEntry__Output,
   DrainProgress__Output,
   Suspension__Output,
@@ -20,6 +22,8 @@ export interface HandlerDeps {
   profiles: ProfileStore;
   /** Reads a PEM file; Electron can swap in one that decrypts a key kept in safeStorage. */
   readPem?: (path: string) => Buffer;
+  /** Shows an OS notification (Electron's Notification); browser mode has none, the page uses its own. */
+  desktopNotify?: (title: string, body: string) => boolean;
 }
 
 export interface ConsoleHandlers extends Handlers {
@@ -130,6 +134,25 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
           60_000,
         ),
       ),
+    listAccounts: async (request) =>
+      (
+        await connected().anyLink((l) =>
+          unaryCall<object, { accounts: Account__Output[] }>(
+            (r, o, cb) => l.accounts.listAccounts(r, o, cb),
+            request,
+            30_000,
+          ),
+        )
+      ).accounts,
+    getAccount: async ({ id }) =>
+      connected().anyLink((l) =>
+        unaryCall<object, AccountDetail__Output>(
+          (r, o, cb) => l.accounts.getAccount(r, o, cb),
+          { id },
+          30_000,
+        ),
+      ),
+    notifyDesktop: async ({ title, body }) => ({ shown: deps.desktopNotify?.(title, body) ?? false }),
     dispose: () => {
       cluster?.close();
       cluster = undefined;

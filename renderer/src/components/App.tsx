@@ -3,6 +3,8 @@
 import { useEffect } from "react";
 import { shortcutOf } from "../actions/registry.js";
 import { AbuseView } from "./AbuseView.js";
+import { AccountsView } from "./AccountsView.js";
+import { AlertsView } from "./AlertsView.js";
 import { AuditView } from "./AuditView.js";
 import { CommandPalette } from "./CommandPalette.js";
 import { useApp, useAppState } from "./context.js";
@@ -22,7 +24,13 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
-export function App({ filterRef }: { filterRef: React.RefObject<HTMLInputElement | null> }) {
+export function App({
+  filterRef,
+  accountSearchRef,
+}: {
+  filterRef: React.RefObject<HTMLInputElement | null>;
+  accountSearchRef: React.RefObject<HTMLInputElement | null>;
+}) {
   const { actions, actionContext, store } = useApp();
   const view = useAppState((s) => s.view);
   const palette = useAppState((s) => s.paletteOpen);
@@ -56,6 +64,8 @@ export function App({ filterRef }: { filterRef: React.RefObject<HTMLInputElement
         {view === "node" && <NodeView />}
         {view === "abuse" && <AbuseView />}
         {view === "audit" && <AuditView />}
+        {view === "alerts" && <AlertsView />}
+        {view === "accounts" && <AccountsView searchRef={accountSearchRef} />}
       </main>
       {palette && <CommandPalette />}
       {dialog && <DrainDialog />}
@@ -69,14 +79,22 @@ function TopBar() {
   const cluster = useAppState((s) => s.cluster);
   const view = useAppState((s) => s.view);
   const leader = useAppState((s) => s.leader);
-  const tab = (id: "fleet" | "abuse" | "audit" | "profiles", label: string, key: string) => (
+  const alerts = useAppState((s) => s.alerts);
+  const open = alerts.filter((a) => !a.acknowledged).length;
+  const tab = (
+    id: "fleet" | "abuse" | "audit" | "alerts" | "accounts" | "profiles",
+    label: string,
+    key: string,
+    extra?: React.ReactNode,
+  ) => (
     <button
       type="button"
       className={view === id ? "tab active" : "tab"}
       disabled={id !== "profiles" && !cluster}
       onClick={() => store.getState().setView(id)}
     >
-      {label} <kbd>{key}</kbd>
+      {label}
+      {extra} <kbd>{key}</kbd>
     </button>
   );
   return (
@@ -85,6 +103,21 @@ function TopBar() {
       {tab("fleet", "Fleet", "1")}
       {tab("abuse", "Abuse", "2")}
       {tab("audit", "Audit", "3")}
+      {tab(
+        "alerts",
+        "Alerts",
+        "4",
+        alerts.length > 0 && (
+          <span
+            className={open > 0 ? "alert-badge" : "alert-badge quiet"}
+            data-testid="alert-badge"
+            title={`${open} unacknowledged of ${alerts.length}`}
+          >
+            {open > 0 ? open : alerts.length}
+          </span>
+        ),
+      )}
+      {tab("accounts", "Accounts", "5")}
       {tab("profiles", "Profiles", "0")}
       <span className="spacer" />
       {cluster ? (

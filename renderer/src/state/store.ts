@@ -1,11 +1,13 @@
 // The app state: one zustand store made of slices, one file per concern.
 import { createStore } from "zustand/vanilla";
+import { type AccountsSlice, createAccountsSlice } from "./accountsSlice.js";
 import { type ActionsSlice, createActionsSlice } from "./actionsSlice.js";
+import { type AlertsSlice, createAlertsSlice } from "./alertsSlice.js";
 import { createFleetSlice, type FleetSlice } from "./fleetSlice.js";
 import { createNodeSlice, type NodeSlice } from "./nodeSlice.js";
 import { createSessionSlice, type SessionSlice } from "./sessionSlice.js";
 
-export type AppState = FleetSlice & NodeSlice & SessionSlice & ActionsSlice;
+export type AppState = FleetSlice & NodeSlice & SessionSlice & ActionsSlice & AlertsSlice & AccountsSlice;
 
 export function createAppStore() {
   return createStore<AppState>()((...a) => ({
@@ -13,6 +15,8 @@ export function createAppStore() {
     ...createNodeSlice(...a),
     ...createSessionSlice(...a),
     ...createActionsSlice(...a),
+    ...createAlertsSlice(...a),
+    ...createAccountsSlice(...a),
   }));
 }
 
