@@ -5,6 +5,8 @@
 // All processes run on this machine and share its clock.
 //   node bench/suspension-propagation.mjs [N]   (default 200; prints JSON)
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
@@ -23,9 +25,13 @@ function percentiles(values) {
 
 /** Starts an agent on the shared store and routes its "suspension applied" lines to `onApplied`. */
 async function startAgent(name, upstreamUrl, env, onApplied) {
+  // Each agent has its own data dir (spool, artifact cache, certificates); they share only the store.
+  const dataDir = mkdtempSync(join(tmpdir(), `entrim-bench-${name}-`));
   const agent = await spawnService(
     [
       BIN,
+      "--data-dir",
+      dataDir,
       "serve",
       "--listen",
       "127.0.0.1:0",

@@ -24,3 +24,4 @@ await build({
 copyFileSync(join(here, "static", "index.html"), join(out, "index.html"));
 copyFileSync(join(here, "static", "styles.css"), join(out, "styles.css"));
 copyFileSync(join(here, "..", "node_modules", "uplot", "dist", "uPlot.min.css"), join(out, "uplot.css"));
+copyFileSync(join(here, "..", "node_modules", "@xterm", "xterm", "css", "xterm.css"), join(out, "xterm.css"));

@@ -14,6 +14,7 @@ import { StoreAuditRecorder } from "./control/audit-recorder.js";
 import { DrainController } from "./control/drain.js";
 import { nodeControlState, PROTO_NODE_STATE } from "./control/node-state.js";
 import { RegionGate } from "./control/region.js";
+import { startRollouts } from "./control/rollout-setup.js";
 import { startControlPlane } from "./control/setup.js";
 import { Meter } from "./metering/meter.js";
 import { StorePriceBook } from "./metering/price-book.js";
@@ -284,7 +285,10 @@ export async function startAgent(
     cleanup.push(async () => telemetry.stop());
     const metrics = await startMetricsServer({ listen: config.metrics.listen, telemetry, logger });
     cleanup.push(() => metrics.stop());
+    const rollouts = await startRollouts({ config, store, models, recorder, auditKey, logger });
+    cleanup.push(() => rollouts.stop());
     const control = await startControlPlane({
+      services: rollouts.services,
       config,
       store,
       admission,
@@ -305,6 +309,7 @@ export async function startAgent(
       models: models.list().map((m) => ({ id: m.runtime.model.id, runtime: m.runtime.kind })),
       controlAddress: control ? (config.control.advertise ?? control.address) : "",
       metricsAddress: metrics.address,
+      artifactUrl: rollouts.artifactUrl,
       ...nodeControlState(region, drain),
     };
     await upsertNode(store.pool, node);

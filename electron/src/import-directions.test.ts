@@ -28,7 +28,7 @@ function imports(file: string): string[] {
 const rules: { under: string; forbidden: RegExp; why: string }[] = [
   {
     under: "electron/src/common",
-    forbidden: /^(node:|electron$|@grpc|ws$)|\/(node|web|electron-main)\//,
+    forbidden: /^(node:|electron$|@grpc|ws$|ssh2$)|\/(node|web|electron-main)\//,
     why: "common is bundled into the renderer",
   },
   {
@@ -48,7 +48,7 @@ const rules: { under: string; forbidden: RegExp; why: string }[] = [
   },
   {
     under: "renderer/src",
-    forbidden: /^(node:|electron$|@grpc|ws$|@entrim\/cluster-agent)|^@entrim\/electron\/(?!common$)/,
+    forbidden: /^(node:|electron$|@grpc|ws$|ssh2$|@entrim\/cluster-agent)|^@entrim\/electron\/(?!common$)/,
     why: "the renderer reaches the Node side only through the contract",
   },
 ];

@@ -284,7 +284,7 @@ test("alerts: a GPU at 85 °C raises one, acknowledged it stays until it cools; 
   const alert = '.alerts tr[data-alert="gpu-hot:console-1:2"]';
   try {
     await page.waitForSelector('[data-testid="alert-badge"]');
-    await page.keyboard.press("4");
+    await page.keyboard.press("5");
     await page.waitForSelector(`${alert}[data-acknowledged="no"]`);
     assert.match((await page.locator(alert).textContent()) ?? "", /console-1 GPU2 at 85 °C/);
     // The cursor on it first: console-0's hot GPU 6 may be on the list too.
@@ -299,7 +299,7 @@ test("alerts: a GPU at 85 °C raises one, acknowledged it stays until it cools; 
   await page.waitForSelector(alert, { state: "detached", timeout: 15_000 });
 
   // Accounts: search, Enter opens the detail, s takes the account to the abuse form.
-  await page.keyboard.press("5");
+  await page.keyboard.press("6");
   await page.keyboard.press("/");
   await page.keyboard.type("Console customer");
   await page.keyboard.press("Enter");

@@ -31,6 +31,12 @@ export interface AgentProcess {
   process: ChildProcess;
   /** Everything the agent wrote to stderr (its log), for assertions about what is logged. */
   log: () => string;
+  /**
+   * Resolves with the first log line containing `text`, as soon as it arrives. The agent logs
+   * asynchronously and the pipe delivers when it will, so a line about something the test has just
+   * seen happen (a response) may still be on its way; waiting for it beats reading log() at once.
+   */
+  waitForLog(text: string, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -47,9 +53,12 @@ export async function startAgent(
   const extra = [...args];
   if (!args.includes("--control-listen")) extra.push("--control-listen", "127.0.0.1:0");
   if (!args.includes("--metrics-listen")) extra.push("--metrics-listen", "127.0.0.1:0");
-  if (config !== undefined) {
+  // The artifact peer listener defaults to a fixed port (9444); side by side agents need free ones.
+  const base = (config ?? {}) as { artifacts?: { listen?: string } };
+  const withPorts = { ...base, artifacts: { listen: "127.0.0.1:0", ...base.artifacts } };
+  if (!args.includes("--config")) {
     const path = join(dataDir, "config.json");
-    writeFileSync(path, JSON.stringify(config));
+    writeFileSync(path, JSON.stringify(withPorts));
     extra.push("--config", path);
   }
   const child = spawn(
@@ -81,7 +90,42 @@ export async function startAgent(
     });
     child.once("exit", (code) => reject(new Error(`agent exited ${code} before ready:\n${stderr}`)));
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // "close", not "exit": the process can exit before its stderr has been read to the end, and tests
+  // read the whole log after stop().
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const waitForLog = (text: string, timeoutMs = 10_000) =>
+    new Promise<string>((resolve, reject) => {
+      // Only whole lines: a chunk can end mid-line, and the caller parses what it gets.
+      const find = (all = false) =>
+        (all ? stderr : stderr.slice(0, stderr.lastIndexOf("\n") + 1))
+          .split("\n")
+          .find((line) => line.includes(text));
+      const check = () => {
+        const line = find();
+        if (line === undefined) return;
+        done();
+        resolve(line);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no log line with ${JSON.stringify(text)} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const gone = () => {
+        done();
+        const line = find(true);
+        if (line === undefined) reject(new Error(`the agent exited without logging ${JSON.stringify(text)}`));
+        else resolve(line);
+      };
+      const done = () => {
+        clearTimeout(timer);
+        child.stderr!.off("data", check);
+        child.off("close", gone);
+      };
+      // Registered after the log's own "data" listener, so `stderr` already holds each new chunk.
+      child.stderr!.on("data", check);
+      child.once("close", gone);
+      check();
+    });
   const url = ready.api;
   return {
     url,
@@ -90,6 +134,7 @@ export async function startAgent(
     baseURL: `${url}/v1`,
     process: child,
     log: () => stderr,
+    waitForLog,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;

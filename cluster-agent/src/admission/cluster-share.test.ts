@@ -17,6 +17,7 @@ const node = (name: string, state: NodeState, ageMs: number, now: number): NodeR
   stateReason: "",
   drain: null,
   labels: {},
+  artifactUrl: "",
 });
 
 describe("cluster shares", () => {

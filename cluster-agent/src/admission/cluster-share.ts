@@ -1,3 +1,4 @@
+import { CoalescedTask } from "../common/coalesce.js";
 import type { Logger } from "../common/log.js";
 import { listNodes, type NodeRecord } from "../store/nodes.js";
 import type { Store } from "../store/store.js";
@@ -50,8 +51,8 @@ export class ClusterShare {
   private names: readonly string[];
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
-  private refreshing: Promise<void> | undefined;
-  private again = false;
+  /** A refresh during a read queues one more: that read may have begun before the change it is for. */
+  private readonly reads = new CoalescedTask(() => this.read());
 
   constructor(private readonly options: ClusterShareOptions) {
     this.names = [options.self];
@@ -79,23 +80,15 @@ export class ClusterShare {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.unlisten?.();
-    await this.refreshing;
+    await this.reads.running;
   }
 
-  /** Re-reads the registry; concurrent calls coalesce into at most one more read. Never rejects. */
+  /**
+   * Re-reads the registry; concurrent calls coalesce into at most one more read, and the returned
+   * promise settles after a read that began after this call. Never rejects.
+   */
   refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.again = true;
-      return this.refreshing;
-    }
-    this.refreshing = this.read().finally(() => {
-      this.refreshing = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.refresh();
-      }
-    });
-    return this.refreshing;
+    return this.reads.trigger("refresh");
   }
 
   private async read(): Promise<void> {

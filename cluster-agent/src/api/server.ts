@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -192,6 +193,32 @@ function isGenerationRoute(route: string | undefined): boolean {
   return route === "/v1/chat/completions" || route === "/v1/completions";
 }
 
+/** How long a refused body is read and discarded before the connection is closed anyway. */
+const DISCARD_BODY_MS = 5_000;
+
+/**
+ * Reads and discards what is left of a request body; resolves at its end, or once `maxBytes` more
+ * have arrived or `timeoutMs` has passed: a client sending far more than it may is cut off instead.
+ */
+function discardBody(raw: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<void> {
+  if (raw.complete || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) done();
+    };
+    const done = () => {
+      clearTimeout(timer);
+      raw.off("data", onData).off("end", done).off("close", done).off("error", done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    raw.on("data", onData).once("end", done).once("close", done).once("error", done);
+    raw.resume();
+  });
+}
+
 export function createApiServer(options: ApiServerOptions): FastifyInstance {
   const { models, authenticator, logger } = options;
   const accepting = options.isAcceptingTraffic ?? (() => true);
@@ -305,8 +332,14 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     done();
   });
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     const apiError = toApiError(error);
+    // Fastify marks a body it refused to parse (too large, broken) "connection: close", and Node
+    // closes the socket once the answer is sent. A client still sending the body then gets EPIPE or
+    // ECONNRESET instead of our 413. Read the rest first (within bounds), so it reads the answer.
+    if (reply.getHeader("connection") === "close") {
+      await discardBody(request.raw, 4 * options.bodyLimitBytes, DISCARD_BODY_MS);
+    }
     if (apiError.status >= 500) {
       // Message and stack only: an error object may hold request data.
       const err = error as Error;

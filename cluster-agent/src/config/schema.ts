@@ -339,6 +339,14 @@ export const configSchema = z
       .object({
         /** The model artifact cache (files by sha256 plus a small index); defaults to <dataDir>/artifacts. */
         dir: z.string().min(1).optional(),
+        /**
+         * Where this node shares its verified artifacts with peers (HTTPS, mutual TLS with the node
+         * certificate), so the cluster downloads a model once; "" turns sharing off. Needs the control
+         * plane's certificates; without them the node neither shares nor fetches from peers.
+         */
+        listen: listenAddress.or(z.literal("")).default("127.0.0.1:9444"),
+        /** Address peers dial, when it differs from listen (e.g. "10.0.0.5:9444"). */
+        advertise: listenAddress.optional(),
         /** Bytes the cache may hold; beyond it the least recently used unpinned artifacts are evicted. */
         maxBytes: z
           .number()
@@ -347,7 +355,7 @@ export const configSchema = z
           .default(200 * 1024 ** 3),
       })
       .strict()
-      .default({ maxBytes: 200 * 1024 ** 3 }),
+      .default({ maxBytes: 200 * 1024 ** 3, listen: "127.0.0.1:9444" }),
     models: z.array(modelConfigSchema).default([]),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

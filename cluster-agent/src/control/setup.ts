@@ -6,6 +6,7 @@ import type { AgentConfig } from "../config/schema.js";
 import type { Store } from "../store/store.js";
 import type { AuditRecorder } from "./audit.js";
 import type { DrainController } from "./drain.js";
+import type { ServiceImplementation } from "./rpc.js";
 import { type ControlServer, startControlServer } from "./server.js";
 import { abuseService } from "./services/abuse.js";
 import { accountService } from "./services/accounts.js";
@@ -24,6 +25,8 @@ export interface ControlPlaneDeps {
   /** The audit key (from the cluster pepper) VerifyAudit checks the chain with. */
   auditKey: Buffer;
   logger: Logger;
+  /** Services started elsewhere (rollouts), served beside the ones made here. */
+  services?: ServiceImplementation[];
 }
 
 /** Where the node's TLS files are, and whether the operator named them (then they must exist). */
@@ -78,6 +81,7 @@ export async function startControlPlane(deps: ControlPlaneDeps): Promise<Control
       abuseService({ store, suspensions: deps.admission.suspensions, recorder: deps.recorder }),
       accountService({ store }),
       auditService({ store, key: deps.auditKey }),
+      ...(deps.services ?? []),
     ],
   });
 }

@@ -216,7 +216,9 @@ export class Shipper {
         offset += decoded.consumed;
         if (decoded.consumed === 0) break;
       }
-      if (events.length >= batchSize || !sealed || offset < end) break;
+      // A sealed segment read to its end is passed even when the batch is full, so the commit of the
+      // batch that shipped its last records also deletes it (instead of a later, empty batch).
+      if (!sealed || offset < end) break;
     }
     if (events.length === 0 && segment === from.segment && offset === from.offset) return null;
     return { events, skipped, next: { segment, offset } };

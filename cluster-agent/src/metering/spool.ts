@@ -67,6 +67,8 @@ export class Spool {
   /** Appended, not yet written. */
   private pending: Batch = { buffers: [], bytes: 0, waiters: [] };
   private writeScheduled = false;
+  /** Taken from `pending` and being written now: still counted by depthBytes until it is unsynced. */
+  private writingBytes = 0;
   /** Written to the active segment, not yet synced (and the appends waiting for that sync). */
   private unsyncedBytes = 0;
   private syncWaiters: Waiter[] = [];
@@ -114,7 +116,7 @@ export class Spool {
 
   /** Bytes not yet shipped (including records waiting for their write or fsync). */
   depthBytes(cursor: SpoolCursor): number {
-    let total = this.pending.bytes + this.unsyncedBytes;
+    let total = this.pending.bytes + this.writingBytes + this.unsyncedBytes;
     for (const [segment, size] of this.sizes) {
       if (segment > cursor.segment) total += size;
       else if (segment === cursor.segment) total += Math.max(0, size - cursor.offset);
@@ -159,6 +161,7 @@ export class Spool {
     const batch = this.pending;
     if (batch.bytes === 0) return;
     this.pending = { buffers: [], bytes: 0, waiters: [] };
+    this.writingBytes = batch.bytes;
     try {
       const handle = this.handle!;
       const data = batch.buffers.length === 1 ? batch.buffers[0]! : Buffer.concat(batch.buffers, batch.bytes);
@@ -167,10 +170,12 @@ export class Spool {
         written += (await handle.write(data, written, batch.bytes - written)).bytesWritten;
       }
     } catch (error) {
+      this.writingBytes = 0;
       for (const waiter of batch.waiters) waiter.reject(error as Error);
       await this.sealAfterFailure();
       return;
     }
+    this.writingBytes = 0;
     this.unsyncedBytes += batch.bytes;
     if ((this.options.durability ?? "write") === "write") {
       for (const waiter of batch.waiters) waiter.resolve();
@@ -187,9 +192,11 @@ export class Spool {
     if (this.syncTimer) clearTimeout(this.syncTimer);
     this.syncTimer = null;
     if (this.unsyncedBytes === 0) return;
+    // Nothing else is written meanwhile (the chain runs one step at a time), so the bytes stay in
+    // unsyncedBytes until they are readable: depthBytes must not see them nowhere while the fsync runs,
+    // or "the spool drained" would be true before the shipper has even seen them.
     const bytes = this.unsyncedBytes;
     const waiters = this.syncWaiters;
-    this.unsyncedBytes = 0;
     this.syncWaiters = [];
     try {
       await this.handle!.datasync();
@@ -198,9 +205,19 @@ export class Spool {
       await this.sealAfterFailure();
       return;
     }
-    this.sizes.set(this.active, (this.sizes.get(this.active) ?? 0) + bytes);
+    const size = (this.sizes.get(this.active) ?? 0) + bytes;
+    const rotated =
+      size >= this.options.segmentBytes &&
+      (await this.rotate(size).then(
+        () => true,
+        () => false,
+      ));
+    if (!rotated) {
+      // Not full, or the next segment cannot be created now: this one grows on; the next sync retries.
+      this.sizes.set(this.active, size);
+      this.unsyncedBytes = 0;
+    }
     for (const waiter of waiters) waiter.resolve();
-    if ((this.sizes.get(this.active) ?? 0) >= this.options.segmentBytes) await this.rotate();
     for (const listener of this.listeners) listener();
   }
 
@@ -211,8 +228,9 @@ export class Spool {
   private async sealAfterFailure(): Promise<void> {
     this.unsyncedBytes = 0;
     try {
-      this.sizes.set(this.active, statSync(this.path(this.active)).size);
-      await this.rotate();
+      const size = statSync(this.path(this.active)).size;
+      this.sizes.set(this.active, size);
+      await this.rotate(size);
     } catch {
       // The disk is still refusing; the next write reports it again.
     }
@@ -256,15 +274,31 @@ export class Spool {
   }
 
   private async openSegment(): Promise<void> {
-    this.handle = await open(this.path(this.active), "a");
+    this.handle = await this.createSegment(this.active);
     this.sizes.set(this.active, 0);
-    // The new file's directory entry must survive a crash, or its fsynced records would vanish.
-    fsyncDir(this.options.dir);
   }
 
-  private async rotate(): Promise<void> {
-    await this.handle?.close();
+  private async createSegment(segment: number): Promise<FileHandle> {
+    const handle = await open(this.path(segment), "a");
+    // The new file's directory entry must survive a crash, or its fsynced records would vanish.
+    fsyncDir(this.options.dir);
+    return handle;
+  }
+
+  /**
+   * Seals the active segment at `finalSize` and starts the next. The reader sees both at once: were
+   * the last bytes readable while the segment still looked active, a shipper could read them, stop
+   * there (an active segment may grow), and leave the sealed segment on disk until some later pass.
+   */
+  private async rotate(finalSize: number): Promise<void> {
+    const next = await this.createSegment(this.active + 1);
+    const previous = this.handle;
+    this.sizes.set(this.active, finalSize);
+    this.unsyncedBytes = 0; // counted in finalSize now
     this.active++;
-    await this.openSegment();
+    this.handle = next;
+    this.sizes.set(this.active, 0);
+    // Its records are synced already; a failing close loses nothing.
+    await previous?.close().catch(() => {});
   }
 }

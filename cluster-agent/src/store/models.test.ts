@@ -164,6 +164,10 @@ describe("model catalogue", () => {
       state: "staging",
     });
     assert.deepEqual([staging.liveVersion, staging.stagedVersion], ["v1", "v2"]);
+    // A state that needs a staged version, given without one, keeps the row's (loading after staging).
+    const loading = await setNodeModel(db, { node: "gpu-01", model: "llama-8b", state: "loading" });
+    assert.deepEqual([loading.liveVersion, loading.stagedVersion, loading.state], ["v1", "v2", "loading"]);
+    await setNodeModel(db, { node: "gpu-01", model: "llama-8b", state: "staging" });
     await setNodeModel(db, {
       node: "gpu-02",
       model: "llama-8b",

@@ -237,13 +237,18 @@ export async function setNodeModel(db: Db, change: NodeModelChange): Promise<Nod
   const keep = (value: unknown) => value === undefined;
   try {
     const result = await db.query(
-      `INSERT INTO node_models AS n (node, model, live_version, staged_version, state, error)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      // A kept field takes the row's current value already in the INSERT half: PostgreSQL checks the
+      // proposed row's constraints before it finds the conflict, so "keep" must not mean NULL there.
+      `WITH cur AS (SELECT live_version, staged_version, error FROM node_models WHERE node = $1 AND model = $2)
+       INSERT INTO node_models AS n (node, model, live_version, staged_version, state, error)
+       VALUES ($1, $2,
+         CASE WHEN $7 THEN (SELECT live_version FROM cur) ELSE $3 END,
+         CASE WHEN $8 THEN (SELECT staged_version FROM cur) ELSE $4 END,
+         $5,
+         CASE WHEN $9 THEN (SELECT error FROM cur) ELSE $6 END)
        ON CONFLICT (node, model) DO UPDATE SET
-         live_version = CASE WHEN $7 THEN n.live_version ELSE EXCLUDED.live_version END,
-         staged_version = CASE WHEN $8 THEN n.staged_version ELSE EXCLUDED.staged_version END,
-         error = CASE WHEN $9 THEN n.error ELSE EXCLUDED.error END,
-         state = EXCLUDED.state, updated_at = now()
+         live_version = EXCLUDED.live_version, staged_version = EXCLUDED.staged_version,
+         error = EXCLUDED.error, state = EXCLUDED.state, updated_at = now()
        RETURNING ${NODE_COLUMNS}`,
       [
         change.node,

@@ -38,6 +38,8 @@ export interface NodeRecord {
   /** The operator's drain while draining or drained; null when serving. */
   drain: NodeDrain | null;
   labels: Record<string, string>;
+  /** Where the node shares verified artifacts with peers (https, mTLS); "" when it does not. */
+  artifactUrl: string;
 }
 
 /** A drain as the registry keeps it (times are epoch milliseconds). */
@@ -72,22 +74,24 @@ export interface NodeRegistration {
   stateReason?: string;
   drain?: NodeDrain | null;
   labels?: Record<string, string>;
+  artifactUrl?: string;
 }
 
 const COLUMNS = `name, region, addresses, version, models, state, started_at, heartbeat_at,
-  control_address, metrics_address, state_reason, drain, labels`;
+  control_address, metrics_address, state_reason, drain, labels, artifact_url`;
 
 /** Called at agent start: a restarted node replaces its previous registration. */
 export async function upsertNode(db: Db, node: NodeRegistration): Promise<NodeRecord> {
   const result = await db.query(
     `INSERT INTO nodes (name, region, addresses, version, models, state, started_at, heartbeat_at,
-       control_address, metrics_address, state_reason, drain, labels)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11, $12)
+       control_address, metrics_address, state_reason, drain, labels, artifact_url)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11, $12, $13)
      ON CONFLICT (name) DO UPDATE SET region = EXCLUDED.region, addresses = EXCLUDED.addresses,
        version = EXCLUDED.version, models = EXCLUDED.models, state = EXCLUDED.state,
        started_at = EXCLUDED.started_at, heartbeat_at = now(),
        control_address = EXCLUDED.control_address, metrics_address = EXCLUDED.metrics_address,
-       state_reason = EXCLUDED.state_reason, drain = EXCLUDED.drain, labels = EXCLUDED.labels
+       state_reason = EXCLUDED.state_reason, drain = EXCLUDED.drain, labels = EXCLUDED.labels,
+       artifact_url = EXCLUDED.artifact_url
      RETURNING ${COLUMNS}`,
     [
       node.name,
@@ -103,6 +107,7 @@ export async function upsertNode(db: Db, node: NodeRegistration): Promise<NodeRe
       node.stateReason ?? "",
       node.drain ? JSON.stringify(node.drain) : null,
       JSON.stringify(node.labels ?? {}),
+      node.artifactUrl ?? "",
     ],
   );
   return toNode(result.rows[0]);
@@ -162,5 +167,6 @@ function toNode(row: Record<string, unknown>): NodeRecord {
     stateReason: (row.state_reason as string | undefined) ?? "",
     drain: (row.drain as NodeDrain | null | undefined) ?? null,
     labels: (row.labels as Record<string, string> | undefined) ?? {},
+    artifactUrl: (row.artifact_url as string | undefined) ?? "",
   };
 }

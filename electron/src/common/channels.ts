@@ -13,6 +13,7 @@ import type {
   NodeState,
   ProfileSummary,
   Suspension,
+  TerminalEvent,
 } from "./types.js";
 
 export const channels = {
@@ -36,6 +37,13 @@ export const channels = {
   getAccount: req("accounts.get", s.getAccountRequest, returns<AccountDetail>),
   /** Shows an alert as an OS notification where the carrier can (the desktop app); false elsewhere. */
   notifyDesktop: req("alerts.notify", s.desktopNotice, returns<{ shown: boolean }>),
+  /** An ssh shell on a node; closing the stream closes the session. */
+  openTerminal: stream("terminal.open", s.terminalOpenRequest, returns<TerminalEvent>),
+  terminalInput: req("terminal.input", s.terminalInputRequest, returns<null>),
+  /** Output bytes the renderer has shown; the Node side stops reading past a window of unacked bytes. */
+  terminalAck: req("terminal.ack", s.terminalAckRequest, returns<null>),
+  terminalResize: req("terminal.resize", s.terminalResizeRequest, returns<null>),
+  terminalHostKey: req("terminal.hostKey", s.terminalHostKeyAnswer, returns<null>),
 } as const;
 
 export type Channels = typeof channels;

@@ -12,6 +12,37 @@ export const address = z
 const path = z.string().min(1).max(4096);
 const reason = z.string().trim().min(3, "say why (at least 3 characters)").max(500);
 
+const sshUser = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._][A-Za-z0-9._-]*$/, "expected a user name");
+/** A host name or address, IPv6 without brackets. */
+const sshHost = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.:-]+$/, "expected a host name or address");
+const port = z.number().int().min(1).max(65_535);
+
+/** How the terminal tab reaches a node's shell: ssh with these settings. */
+export const sshSettingsSchema = z
+  .object({
+    user: sshUser,
+    port: port.default(22),
+    /** A private key file (or `safe-storage:NAME` in the desktop app); absent: the ssh-agent ($SSH_AUTH_SOCK). */
+    keyFile: path.optional(),
+    /** Per node: the host to ssh to instead of the host of its control address. */
+    hosts: z.record(nodeName, sshHost).default({}),
+    /** A bastion the connection goes through (like OpenSSH's ProxyJump), with the same key. */
+    jumpHost: z
+      .object({ host: sshHost, port: port.default(22), user: sshUser.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type SshSettings = z.infer<typeof sshSettingsSchema>;
+
 export const profileSchema = z
   .object({
     name,
@@ -20,6 +51,7 @@ export const profileSchema = z
     certFile: path,
     keyFile: path,
     readOnly: z.boolean().default(false),
+    ssh: sshSettingsSchema.optional(),
   })
   .strict();
 export type Profile = z.infer<typeof profileSchema>;
@@ -82,3 +114,36 @@ export const listAccountsRequest = z
   .strict();
 export const getAccountRequest = z.object({ id: z.string().min(1).max(100) }).strict();
 export const listSuspensionsRequest = z.object({ activeOnly: z.boolean().default(true) }).strict();
+
+const sessionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "expected a session id");
+export const terminalOpenRequest = z
+  .object({
+    node: nodeName,
+    cols: z.number().int().min(1).max(1000).default(80),
+    rows: z.number().int().min(1).max(1000).default(24),
+    /** Output is appended to this file (on the console's host), when set. */
+    logFile: path.optional(),
+    /** The key's passphrase when it is encrypted; kept by the Node side (memory, or safeStorage). */
+    passphrase: z.string().min(1).max(1024).optional(),
+  })
+  .strict();
+/** Keystrokes and pastes as text (xterm's onData); a big paste comes in several calls. */
+export const terminalInputRequest = z.object({ session: sessionId, data: z.string().max(65_536) }).strict();
+export const terminalAckRequest = z
+  .object({
+    session: sessionId,
+    bytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1 << 30),
+  })
+  .strict();
+export const terminalResizeRequest = z
+  .object({
+    session: sessionId,
+    cols: z.number().int().min(1).max(1000),
+    rows: z.number().int().min(1).max(1000),
+  })
+  .strict();
+export const terminalHostKeyAnswer = z.object({ session: sessionId, accept: z.boolean() }).strict();

@@ -13,6 +13,7 @@ import type {
   VerifyAuditResponse__Output,
 } from "@entrim/proto";
 import type { Role } from "./roles.js";
+import type { SshSettings } from "./schemas.js";
 
 export type NodeSnapshot = NodeSnapshot__Output;
 export type NodeState = NodeState__Output;
@@ -40,6 +41,7 @@ export interface ProfileSummary {
   certFile: string;
   keyFile: string;
   readOnly: boolean;
+  ssh?: SshSettings;
   /** Read from certFile; undefined with `problem` set when it cannot be read. */
   operator?: OperatorIdentity;
   problem?: string;
@@ -66,3 +68,14 @@ export type FleetEvent =
 export interface DrainEvent extends DrainProgress {
   node: string;
 }
+
+/** What a terminal session tells the renderer, in this order: session, maybe hostKey, ready, data..., exit. */
+export type TerminalEvent =
+  /** The id the input, resize, ack and host-key calls name. */
+  | { type: "session"; session: string }
+  /** The host's key is in neither known-hosts source: answer with terminal.hostKey. */
+  | { type: "hostKey"; host: string; port: number; keyType: string; fingerprint: string }
+  | { type: "ready"; target: string }
+  /** Output bytes, base64; acknowledge them with terminal.ack once shown. */
+  | { type: "data"; data: string }
+  | { type: "exit"; code: number | null; signal?: string };

@@ -10,7 +10,7 @@ import { ProfileStore } from "../node/profiles.js";
 import { createRouter } from "../node/router.js";
 import { registerIpc } from "./ipc.js";
 import { registerMenu } from "./menu.js";
-import { SecretStore } from "./secrets.js";
+import { SafePassphrases, SecretStore } from "./secrets.js";
 import { createMainWindow, hardenSession, lockDownContents } from "./window.js";
 
 const { app, ipcMain, Menu, Notification, safeStorage, session } = electron;
@@ -49,6 +49,8 @@ app.whenReady().then(() => {
       new Notification({ title, body }).show();
       return true;
     },
+    knownHostsFile: join(app.getPath("userData"), "known-hosts.json"),
+    passphrases: new SafePassphrases(secrets),
   });
   const appUrl = pathToFileURL(RENDERER_APP_DIR).href;
   const trusted = (url: string | undefined) => url?.startsWith(`${appUrl}/`) === true;

@@ -1,6 +1,7 @@
 // Secrets (a client key moved out of the file system) are kept encrypted with the OS keychain through
 // Electron's safeStorage. Where only its plaintext fallback exists (Linux without a keyring: backend
 // "basic_text") nothing is stored: a file that looks encrypted but is not would be worse than none.
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConsoleError } from "../common/index.js";
@@ -55,4 +56,33 @@ export class SecretStore {
     path.startsWith(SECRET_PREFIX)
       ? Buffer.from(this.get(path.slice(SECRET_PREFIX.length)))
       : readFileSync(path);
+}
+
+/**
+ * ssh key passphrases for the terminal: kept through safeStorage (so the next start does not ask
+ * again); where the OS offers no real encryption, in memory only, as in browser mode.
+ */
+export class SafePassphrases {
+  private readonly memory = new Map<string, string>();
+
+  constructor(private readonly secrets: SecretStore) {}
+
+  private name(keyFile: string): string {
+    return `ssh-passphrase-${createHash("sha256").update(keyFile).digest("hex").slice(0, 32)}`;
+  }
+
+  get(keyFile: string): string | undefined {
+    const cached = this.memory.get(keyFile);
+    if (cached !== undefined || this.secrets.refusal()) return cached;
+    try {
+      return this.secrets.get(this.name(keyFile));
+    } catch {
+      return undefined;
+    }
+  }
+
+  put(keyFile: string, passphrase: string): void {
+    this.memory.set(keyFile, passphrase);
+    if (!this.secrets.refusal()) this.secrets.put(this.name(keyFile), passphrase);
+  }
 }

@@ -162,3 +162,23 @@ test("connecting to an address where no agent answers says so", async () => {
     /No agent of "dead" answered: 127\.0\.0\.1:1/,
   );
 });
+
+test("terminals: a read-only profile gets none; a profile without ssh settings says what to add", async () => {
+  const router = createRouter(handlers());
+  const noop = () => undefined;
+  await router.call("cluster.connect", { profile: "ro" });
+  await assert.rejects(
+    router.open("terminal.open", { node: "node-a" }, noop, new AbortController().signal),
+    /read-only/,
+  );
+  await router.call("cluster.connect", { profile: "admin" });
+  await assert.rejects(
+    router.open("terminal.open", { node: "node-a" }, noop, new AbortController().signal),
+    /has no ssh settings: add "ssh"/,
+  );
+  await assert.rejects(router.call("terminal.input", { session: "x", data: "ls" }), /session/);
+  await assert.rejects(
+    router.call("terminal.ack", { session: "abcdefghijklmnopqrstuvwx", bytes: 1 }),
+    /No such terminal session/,
+  );
+});

@@ -1,6 +1,8 @@
 // The console's Node side: one implementation per channel, shared by the Electron and browser carriers.
 // Holds at most one connected cluster. No Electron import here (browser mode runs without Electron).
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
 import type {
   AbuseFlag__Output,
   Account__Output,
@@ -17,6 +19,9 @@ import { ClusterConnection } from "./cluster.js";
 import { operatorFromCertificate } from "./identity.js";
 import type { ProfileStore } from "./profiles.js";
 import type { Handlers } from "./router.js";
+import { ConsoleKnownHosts, HostKeyChecker } from "./terminal/host-keys.js";
+import { TerminalSessions } from "./terminal/sessions.js";
+import { MemoryPassphrases, type Passphrases, sshTarget, unlockKey } from "./terminal/target.js";
 
 export interface HandlerDeps {
   profiles: ProfileStore;
@@ -24,6 +29,18 @@ export interface HandlerDeps {
   readPem?: (path: string) => Buffer;
   /** Shows an OS notification (Electron's Notification); browser mode has none, the page uses its own. */
   desktopNotify?: (title: string, body: string) => boolean;
+  /** The console's own known-hosts store (default: known-hosts.json beside the profiles file). */
+  knownHostsFile?: string;
+  /** OpenSSH known_hosts files, read only (default: ~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts). */
+  opensshKnownHosts?: string[];
+  /** Where ssh key passphrases are kept: memory (default, browser mode) or safeStorage (Electron). */
+  passphrases?: Passphrases;
+}
+
+export function defaultOpensshKnownHosts(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.ENTRIM_CONSOLE_SSH_KNOWN_HOSTS !== undefined)
+    return env.ENTRIM_CONSOLE_SSH_KNOWN_HOSTS.split(":").filter(Boolean);
+  return [join(homedir(), ".ssh", "known_hosts"), "/etc/ssh/ssh_known_hosts"];
 }
 
 export interface ConsoleHandlers extends Handlers {
@@ -34,6 +51,13 @@ export interface ConsoleHandlers extends Handlers {
 export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
   const readPem = deps.readPem ?? ((path: string) => readFileSync(path));
   let cluster: ClusterConnection | undefined;
+  const passphrases = deps.passphrases ?? new MemoryPassphrases();
+  const terminals = new TerminalSessions(
+    new HostKeyChecker(
+      new ConsoleKnownHosts(deps.knownHostsFile ?? join(dirname(deps.profiles.file), "known-hosts.json")),
+      deps.opensshKnownHosts ?? defaultOpensshKnownHosts(),
+    ),
+  );
 
   const connected = (): ClusterConnection => {
     if (!cluster) throw new ConsoleError("Not connected to a cluster.");
@@ -153,7 +177,49 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
         ),
       ),
     notifyDesktop: async ({ title, body }) => ({ shown: deps.desktopNotify?.(title, body) ?? false }),
+    openTerminal: async ({ node, cols, rows, logFile, passphrase }, emit, signal) => {
+      // A shell changes things: a read-only profile gets none.
+      const c = writable();
+      const { target, jump, keyFile } = sshTarget(c.profile, c.info().peers, node);
+      const auth = keyFile
+        ? unlockKey(keyFile, readPem(keyFile), passphrase ?? passphrases.get(keyFile))
+        : { agent: process.env.SSH_AUTH_SOCK };
+      if (!keyFile && !auth.agent)
+        throw new ConsoleError(
+          `Profile "${c.profile.name}" names no ssh keyFile and no ssh-agent is running.`,
+        );
+      let remembered = false;
+      await terminals.run(
+        { target, ...(jump && { jump }), auth, cols, rows, ...(logFile && { logFile }) },
+        (event) => {
+          // A passphrase that got the session open is worth keeping (memory, or safeStorage).
+          if (event.type === "ready" && keyFile && passphrase && !remembered) {
+            remembered = true;
+            passphrases.put(keyFile, passphrase);
+          }
+          emit(event);
+        },
+        signal,
+      );
+    },
+    terminalInput: async ({ session, data }) => {
+      terminals.get(session).input(data);
+      return null;
+    },
+    terminalAck: async ({ session, bytes }) => {
+      terminals.get(session).ack(bytes);
+      return null;
+    },
+    terminalResize: async ({ session, cols, rows }) => {
+      terminals.get(session).resize(cols, rows);
+      return null;
+    },
+    terminalHostKey: async ({ session, accept }) => {
+      terminals.get(session).answerHostKey(accept);
+      return null;
+    },
     dispose: () => {
+      terminals.closeAll();
       cluster?.close();
       cluster = undefined;
     },

@@ -2,7 +2,8 @@
 // Relative certificate paths are resolved against the file's directory, so a profile directory can be
 // moved or shared as a whole. Keys are referenced by path and never copied into the file.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { ConsoleError, type Profile, type ProfileSummary, profilesFileSchema } from "../common/index.js";
 import { operatorFromCertificate } from "./identity.js";
 
@@ -36,6 +37,8 @@ export class ProfileStore {
   /** A path from the file, made absolute; a reference to a stored secret ("name:...") stays as is. */
   resolvePath(path: string): string {
     if (/^[a-z-]{2,}:/.test(path)) return path;
+    // "~/.ssh/id_ed25519" as in an ssh config.
+    if (path.startsWith("~/")) return join(homedir(), path.slice(2));
     return resolve(dirname(this.file), path);
   }
 
@@ -47,6 +50,12 @@ export class ProfileStore {
       caFile: this.resolvePath(profile.caFile),
       certFile: this.resolvePath(profile.certFile),
       keyFile: this.resolvePath(profile.keyFile),
+      ...(profile.ssh && {
+        ssh: {
+          ...profile.ssh,
+          ...(profile.ssh.keyFile && { keyFile: this.resolvePath(profile.ssh.keyFile) }),
+        },
+      }),
     };
   }
 

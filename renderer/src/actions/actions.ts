@@ -38,6 +38,15 @@ function targetsIn(states: string[], verb: string) {
   };
 }
 
+/** The node a terminal opens to: the node view's, else the cursor's (or the first selected). */
+function terminalTarget(s: AppState): string | undefined {
+  if (s.view !== "fleet" && s.view !== "node") return "Only in the fleet or node view.";
+  if (nodeTargets(s).length === 0) return "Select a node first (x, or move with j/k).";
+  const profile = s.profiles.find((p) => p.name === s.cluster?.profile);
+  if (profile && !profile.ssh) return `Profile "${profile.name}" has no ssh settings.`;
+  return undefined;
+}
+
 const onList = (s: AppState) =>
   s.view === "fleet" || s.view === "alerts" || s.view === "accounts"
     ? undefined
@@ -137,10 +146,17 @@ export function consoleActions(): ActionRegistry<ActionContext> {
       perform: ({ store }) => store.getState().setView("audit"),
     },
     {
+      id: "view.terminals",
+      title: "Go to terminals",
+      section: "View",
+      shortcut: "4",
+      perform: ({ store }) => store.getState().setView("terminals"),
+    },
+    {
       id: "view.alerts",
       title: "Go to alerts",
       section: "View",
-      shortcut: "4",
+      shortcut: "5",
       needs: "viewer",
       perform: ({ store }) => store.getState().setView("alerts"),
     },
@@ -148,7 +164,7 @@ export function consoleActions(): ActionRegistry<ActionContext> {
       id: "view.accounts",
       title: "Go to accounts",
       section: "View",
-      shortcut: "5",
+      shortcut: "6",
       needs: "viewer",
       perform: ({ store, controller }) => {
         const s = store.getState();
@@ -293,6 +309,20 @@ export function consoleActions(): ActionRegistry<ActionContext> {
       perform: ({ store }) => {
         const s = store.getState();
         s.openDialog({ kind: "undrain", nodes: nodeTargets(s) });
+      },
+    },
+    {
+      id: "terminal.open",
+      title: "Open terminal",
+      section: "Node",
+      shortcut: "t",
+      // A shell changes things: a read-only profile gets none (the Node side refuses it too).
+      mutating: true,
+      unavailable: terminalTarget,
+      perform: ({ store }) => {
+        const s = store.getState();
+        const node = nodeTargets(s)[0];
+        if (node) s.openTerminal(node);
       },
     },
     {

@@ -12,6 +12,7 @@ import { DrainDialog } from "./DrainDialog.js";
 import { FleetView } from "./FleetView.js";
 import { NodeView } from "./NodeView.js";
 import { ProfilesView } from "./ProfilesView.js";
+import { TerminalsView } from "./TerminalsView.js";
 
 function isTyping(target: EventTarget | null): boolean {
   const element = target as HTMLElement | null;
@@ -35,9 +36,12 @@ export function App({
   const view = useAppState((s) => s.view);
   const palette = useAppState((s) => s.paletteOpen);
   const dialog = useAppState((s) => s.dialog);
+  const hasTerminals = useAppState((s) => s.terminals.length > 0);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      // Every key typed into a terminal belongs to the remote shell (Esc for vim, Ctrl+K for readline).
+      if ((event.target as HTMLElement | null)?.closest?.(".xterm")) return;
       const action = actions.byShortcut(shortcutOf(event));
       if (!action) return;
       // Plain keys type text in fields; only global shortcuts (palette, escape) work there.
@@ -66,6 +70,8 @@ export function App({
         {view === "audit" && <AuditView />}
         {view === "alerts" && <AlertsView />}
         {view === "accounts" && <AccountsView searchRef={accountSearchRef} />}
+        {/* Kept mounted while other views show: closing it would end every ssh session. */}
+        {(hasTerminals || view === "terminals") && <TerminalsView hidden={view !== "terminals"} />}
       </main>
       {palette && <CommandPalette />}
       {dialog && <DrainDialog />}
@@ -82,7 +88,7 @@ function TopBar() {
   const alerts = useAppState((s) => s.alerts);
   const open = alerts.filter((a) => !a.acknowledged).length;
   const tab = (
-    id: "fleet" | "abuse" | "audit" | "alerts" | "accounts" | "profiles",
+    id: "fleet" | "abuse" | "audit" | "terminals" | "alerts" | "accounts" | "profiles",
     label: string,
     key: string,
     extra?: React.ReactNode,
@@ -103,10 +109,11 @@ function TopBar() {
       {tab("fleet", "Fleet", "1")}
       {tab("abuse", "Abuse", "2")}
       {tab("audit", "Audit", "3")}
+      {tab("terminals", "Terminals", "4")}
       {tab(
         "alerts",
         "Alerts",
-        "4",
+        "5",
         alerts.length > 0 && (
           <span
             className={open > 0 ? "alert-badge" : "alert-badge quiet"}
@@ -117,7 +124,7 @@ function TopBar() {
           </span>
         ),
       )}
-      {tab("accounts", "Accounts", "5")}
+      {tab("accounts", "Accounts", "6")}
       {tab("profiles", "Profiles", "0")}
       <span className="spacer" />
       {cluster ? (

@@ -36,6 +36,7 @@ export function NodeView() {
         <span className="spacer" />
         <ActionButton id="node.drain" />
         <ActionButton id="node.undrain" />
+        <ActionButton id="terminal.open" />
       </header>
       <div className="node-grid">
         <div className="charts">

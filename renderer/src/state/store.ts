@@ -6,8 +6,15 @@ import { type AlertsSlice, createAlertsSlice } from "./alertsSlice.js";
 import { createFleetSlice, type FleetSlice } from "./fleetSlice.js";
 import { createNodeSlice, type NodeSlice } from "./nodeSlice.js";
 import { createSessionSlice, type SessionSlice } from "./sessionSlice.js";
+import { createTerminalSlice, type TerminalSlice } from "./terminalSlice.js";
 
-export type AppState = FleetSlice & NodeSlice & SessionSlice & ActionsSlice & AlertsSlice & AccountsSlice;
+export type AppState = FleetSlice &
+  NodeSlice &
+  SessionSlice &
+  ActionsSlice &
+  TerminalSlice &
+  AlertsSlice &
+  AccountsSlice;
 
 export function createAppStore() {
   return createStore<AppState>()((...a) => ({
@@ -15,6 +22,7 @@ export function createAppStore() {
     ...createNodeSlice(...a),
     ...createSessionSlice(...a),
     ...createActionsSlice(...a),
+    ...createTerminalSlice(...a),
     ...createAlertsSlice(...a),
     ...createAccountsSlice(...a),
   }));

@@ -1,0 +1,125 @@
+/**
+ * Peers share verified artifacts over HTTPS with mutual TLS: the serving agent presents its node
+ * certificate and asks for one from the cluster CA; the fetching agent presents its own. Model weights
+ * are the provider's property, so only the cluster's own nodes (and operators) may pull them; a
+ * receiver still verifies the sha256 of every byte it gets.
+ */
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { Agent, type Dispatcher } from "undici";
+import type { Logger } from "../common/log.js";
+import { listNodes } from "../store/nodes.js";
+import type { Store } from "../store/store.js";
+import type { ArtifactCache } from "./artifacts.js";
+import { handleArtifactRequest } from "./serve.js";
+
+export interface PeerTls {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
+export interface ArtifactPeerServer {
+  /** Base URL peers fetch from, e.g. https://10.0.0.5:9444 */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Serves `GET /artifacts/sha256/<hex>` from this node's cache to clients holding a cluster certificate. */
+export async function startArtifactPeerServer(options: {
+  listen: string;
+  tls: PeerTls;
+  cache: ArtifactCache;
+  logger?: Logger | undefined;
+}): Promise<ArtifactPeerServer> {
+  const server: Server = createServer(
+    {
+      ca: readFileSync(options.tls.caFile),
+      cert: readFileSync(options.tls.certFile),
+      key: readFileSync(options.tls.keyFile),
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (request, response) => {
+      handleArtifactRequest(options.cache, request, response)
+        .then((handled) => {
+          if (!handled) response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+        })
+        .catch((error: Error) => {
+          options.logger?.warn({ err: { message: error.message } }, "serving an artifact to a peer failed");
+          if (!response.headersSent) response.writeHead(500).end();
+          else response.destroy();
+        });
+    },
+  );
+  const separator = options.listen.lastIndexOf(":");
+  const host = options.listen.slice(0, separator).replace(/^\[|\]$/g, "");
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(Number(options.listen.slice(separator + 1)), host, () => resolve());
+  });
+  const bound = server.address() as AddressInfo;
+  const url = `https://${bound.family === "IPv6" ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  options.logger?.info({ url }, "sharing verified artifacts with peers (mTLS)");
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** An undici dispatcher that fetches from peers with this node's certificate. */
+export function peerDispatcher(tls: PeerTls, idleTimeoutMs = 60_000): Dispatcher {
+  return new Agent({
+    headersTimeout: idleTimeoutMs,
+    bodyTimeout: idleTimeoutMs,
+    connect: {
+      ca: readFileSync(tls.caFile),
+      cert: readFileSync(tls.certFile),
+      key: readFileSync(tls.keyFile),
+    },
+  });
+}
+
+/**
+ * Node name → artifact share URL from the node registry, kept in memory (the cache asks synchronously)
+ * and re-read every `refreshMs` and whenever a name is missing.
+ */
+export class PeerDirectory {
+  private urls = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Pick<Store, "pool">,
+    private readonly logger?: Logger | undefined,
+    private readonly refreshMs = 10_000,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.refreshMs).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  url(node: string): string | undefined {
+    const found = this.urls.get(node);
+    if (!found) void this.refresh();
+    return found;
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const nodes = await listNodes(this.store.pool);
+      this.urls = new Map(nodes.filter((n) => n.artifactUrl).map((n) => [n.name, n.artifactUrl]));
+    } catch (error) {
+      this.logger?.debug({ err: { message: (error as Error).message } }, "peer directory not refreshed");
+    }
+  }
+}

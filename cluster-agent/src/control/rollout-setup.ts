@@ -1,0 +1,147 @@
+/**
+ * Rollouts on this agent: the node reconciler (rotates this node's models to the versions the store
+ * asks for), the leader candidate (drives rollouts while it holds the cluster lock) and the
+ * RolloutService for the control server. main.ts calls startRollouts once and passes `services` on.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { ModelRegistry } from "../api/models.js";
+import { ServedModel } from "../api/models.js";
+import { ArtifactCache } from "../cache/artifacts.js";
+import {
+  type ArtifactPeerServer,
+  PeerDirectory,
+  peerDispatcher,
+  startArtifactPeerServer,
+} from "../cache/peers.js";
+import type { Logger } from "../common/log.js";
+import type { AgentConfig } from "../config/schema.js";
+import { RolloutLeader } from "../rollouts/leader.js";
+import { Reconciler } from "../rollouts/reconciler.js";
+import { measuredRuntime } from "../rollouts/version-health.js";
+import { EmbeddedRuntime } from "../runtime/embedded.js";
+import { embeddedMemoryPolicy } from "../runtime/rotation-memory.js";
+import { Scheduler } from "../scheduler/scheduler.js";
+import type { Store } from "../store/store.js";
+import type { AuditRecorder } from "./audit.js";
+import type { ServiceImplementation } from "./rpc.js";
+import { rolloutService } from "./services/rollouts.js";
+import { controlTlsFiles } from "./setup.js";
+
+export interface RolloutDeps {
+  config: AgentConfig;
+  store: Store;
+  models: ModelRegistry;
+  recorder: AuditRecorder;
+  /** auditCheckpointKey of the pepper: leader steps are appended to the audit chain with it. */
+  auditKey: Buffer;
+  logger: Logger;
+}
+
+export interface Rollouts {
+  services: ServiceImplementation[];
+  /** Where this node shares artifacts with peers, for the registry; "" when it does not. */
+  artifactUrl: string;
+  reconciler: Reconciler;
+  leader: RolloutLeader;
+  stop(): Promise<void>;
+}
+
+const numberOr = (value: unknown, fallback: number | undefined) =>
+  typeof value === "number" ? value : fallback;
+
+export async function startRollouts(deps: RolloutDeps): Promise<Rollouts> {
+  const { config, store, models, logger } = deps;
+  const log = logger.child({ component: "rollouts" });
+  const node = config.node.name;
+  // agent://<node>/<sha256> artifacts come from that peer's share, found in the node registry.
+  const tls = controlTlsFiles(config);
+  const haveTls = [tls.caFile, tls.certFile, tls.keyFile].every((f) => existsSync(f));
+  const peers = new PeerDirectory(store, log);
+  const cache = new ArtifactCache({
+    dir: config.artifacts.dir ?? join(config.dataDir, "artifacts"),
+    maxBytes: config.artifacts.maxBytes,
+    logger: log,
+    peerUrl: (peer) => peers.url(peer),
+    dispatcher: haveTls ? peerDispatcher(tls) : undefined,
+  });
+  await cache.open();
+  await peers.start();
+  let share: ArtifactPeerServer | undefined;
+  if (config.artifacts.listen !== "" && haveTls) {
+    share = await startArtifactPeerServer({ listen: config.artifacts.listen, tls, cache, logger: log });
+  }
+  const artifactUrl = share
+    ? config.artifacts.advertise
+      ? `https://${config.artifacts.advertise}`
+      : share.url
+    : "";
+
+  const embeddedConfig = (id: string) =>
+    config.models.find(
+      (m): m is Extract<typeof m, { runtime: "embedded" }> => m.id === id && m.runtime === "embedded",
+    );
+  const reconciler = new Reconciler({
+    store,
+    node,
+    registry: models,
+    cache,
+    // With no model configured the agent serves the tiny model it generated under <dataDir>/models.
+    startedFrom: (id) =>
+      config.models.length === 0 ? join(config.dataDir, "models", `${id}.gguf`) : embeddedConfig(id)?.path,
+    build: (version, path, tally) => {
+      // The version's runtime options override the node's configuration of the model.
+      const base = embeddedConfig(version.model);
+      const o = version.runtimeOptions;
+      const gpu = o.gpuLayers ?? base?.gpuLayers ?? "auto";
+      const threads = numberOr(o.threads, base?.threads ?? 1);
+      const runtime = new EmbeddedRuntime({
+        modelPath: path,
+        modelId: version.model,
+        parallel: numberOr(o.parallel, base?.parallel ?? 4),
+        threads: threads === 0 ? undefined : threads,
+        gpuLayers: gpu === "auto" || typeof gpu === "number" ? gpu : "auto",
+        contextSize: version.contextLength ?? numberOr(o.contextSize, base?.contextSize),
+        promptCacheTtlMs: config.cache.promptTtlSeconds * 1000,
+        logger: log,
+      });
+      return new ServedModel({
+        runtime: measuredRuntime(runtime, tally),
+        scheduler: new Scheduler({
+          name: version.model,
+          slots: runtime.slots,
+          queueLimit: config.scheduler.queueLimit,
+          queueTimeoutMs: config.scheduler.queueTimeoutMs,
+        }),
+        version: version.version,
+      });
+    },
+    memory: (path) => embeddedMemoryPolicy({ modelPath: path }),
+    idleTimeoutMs: config.api.requestTimeoutMs,
+    logger: log,
+  });
+  const leader = new RolloutLeader({ store, node, auditKey: deps.auditKey, logger: log });
+  try {
+    await reconciler.start();
+    await leader.start();
+  } catch (error) {
+    await reconciler.stop().catch(() => {});
+    await share?.stop().catch(() => {});
+    peers.stop();
+    await cache.close().catch(() => {});
+    throw error;
+  }
+  return {
+    services: [rolloutService({ store, recorder: deps.recorder, node, onChange: () => leader.wake() })],
+    artifactUrl,
+    reconciler,
+    leader,
+    stop: async () => {
+      await leader.stop();
+      await reconciler.stop();
+      await share?.stop();
+      peers.stop();
+      await cache.close();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// Original file: entrim/agent/v1/rollouts.proto
+
+
+export interface ListModelsRequest {
+}
+
+export interface ListModelsRequest__Output {
+}

@@ -1,0 +1,64 @@
+// Terminal tabs: which exist, which shows, and each one's connection state (the bytes themselves live in
+// xterm, never in the store: a flood of output must not re-render React).
+import type { StateCreator } from "zustand";
+import type { AppState } from "./store.js";
+
+export interface HostKeyQuestion {
+  host: string;
+  port: number;
+  keyType: string;
+  fingerprint: string;
+}
+
+export interface TerminalTab {
+  id: string;
+  node: string;
+  status: "connecting" | "hostKey" | "open" | "exited" | "failed";
+  /** user@host once open; the error or exit status after. */
+  message?: string;
+  hostKey?: HostKeyQuestion;
+  /** The key is encrypted and the Node side has no passphrase for it. */
+  needsPassphrase?: boolean;
+  logFile?: string;
+}
+
+export interface TerminalSlice {
+  terminals: TerminalTab[];
+  activeTerminal: string | undefined;
+  /** Output of tabs opened next is appended to this file on the console's host (optional). */
+  terminalLogFile: string;
+  openTerminal(node: string): string;
+  closeTerminal(id: string): void;
+  setActiveTerminal(id: string): void;
+  updateTerminal(id: string, patch: Partial<Omit<TerminalTab, "id" | "node">>): void;
+  setTerminalLogFile(path: string): void;
+}
+
+let nextTab = 1;
+
+export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> = (set, get) => ({
+  terminals: [],
+  activeTerminal: undefined,
+  terminalLogFile: "",
+  openTerminal: (node) => {
+    const id = `t${nextTab++}`;
+    const logFile = get().terminalLogFile.trim();
+    const tab: TerminalTab = { id, node, status: "connecting", ...(logFile && { logFile }) };
+    set((s) => ({ terminals: [...s.terminals, tab], activeTerminal: id, view: "terminals" }));
+    return id;
+  },
+  closeTerminal: (id) =>
+    set((s) => {
+      const index = s.terminals.findIndex((t) => t.id === id);
+      const terminals = s.terminals.filter((t) => t.id !== id);
+      const neighbour = terminals[Math.min(index, terminals.length - 1)];
+      return {
+        terminals,
+        activeTerminal: s.activeTerminal === id ? neighbour?.id : s.activeTerminal,
+      };
+    }),
+  setActiveTerminal: (id) => set({ activeTerminal: id, view: "terminals" }),
+  updateTerminal: (id, patch) =>
+    set((s) => ({ terminals: s.terminals.map((t) => (t.id === id ? { ...t, ...patch } : t)) })),
+  setTerminalLogFile: (terminalLogFile) => set({ terminalLogFile }),
+});
