@@ -9,6 +9,7 @@ const { runGatewayBenchmarks } = await import("../bench/gateway.mjs");
 const { runSuspensionBenchmark } = await import("../bench/suspension-propagation.mjs");
 const { runMeteringBenchmark } = await import("../bench/metering.mjs");
 const { runWatcherBenchmark } = await import("../bench/control-watchers.mjs");
+const { runConsoleBenchmark } = await import("../bench/console-browser.mjs");
 const { machine } = await import("../bench/lib.mjs");
 
 const started = new Date();
@@ -16,16 +17,18 @@ const gateway = await runGatewayBenchmarks();
 const suspension = await runSuspensionBenchmark(200);
 const metering = await runMeteringBenchmark();
 const watching = await runWatcherBenchmark({ watchers: 50 });
+const consoleRun = await runConsoleBenchmark();
 const host = machine();
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(
   join(root, "bench", "results", "gateway.json"),
-  `${JSON.stringify({ host, started, gateway, suspension, metering, watching }, null, 2)}\n`,
+  `${JSON.stringify({ host, started, gateway, suspension, metering, watching, console: consoleRun }, null, 2)}\n`,
 );
 
 const f = (n, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const { capacity: c, overhead: o, streaming: s } = gateway;
+const mib = (bytes) => f(bytes / 2 ** 20, 1);
 const verdict = (ok) => (ok ? "meets target" : "**misses target**");
 
 const doc = `# Benchmarks
@@ -136,6 +139,33 @@ ${watching.seconds} s with all of them.
 
 Every watcher rides on the node's one sampler: more watchers add serialisation and TLS writes, never
 another \`nvidia-smi\` run.
+
+## Console: browser mode watching ${consoleRun.agents} agents at 1 Hz
+
+${consoleRun.agents} lightweight agents in one process (\`bench/console-fleet-host.mjs\`), each the agent's real
+control server (gRPC, mutual TLS, role checks) with the real \`NodeService\` fed by the real
+\`Telemetry\` sampler at 1 Hz (eight GPUs from the fake \`nvidia-smi\`, run once a second and shared by
+every node's sampler) and the real \`ClusterService\` answering \`ListPeers\` from a PostgreSQL node
+registry. \`entrim-console web\` connects to one of them, learns the ${consoleRun.agents} nodes and opens a
+channel to each; the page runs in Debian's Chromium (headless, through playwright-core), in the fleet view
+(${consoleRun.agents * 8} GPU sparklines' rings filling). Busy time is the renderer main thread's \`TaskDuration\`
+(Chrome DevTools Protocol \`Performance.getMetrics\`) over wall time; the JS heap is read after a forced
+GC at the start and the end; memory is the page's renderer process from \`/proc\` (RSS, and PSS, which
+splits the Chromium binary's shared pages between the processes using them). Baseline: the same page,
+idle (not connected), in the same run.
+
+| | seconds | main-thread busy | busiest ${10} s | JS heap after GC, start → end | renderer RSS, start → end | renderer PSS, start → end |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| page idle, not connected — baseline | ${f(consoleRun.idle.seconds)} | ${f(consoleRun.idle.busy * 100, 2)} % | ${f(consoleRun.idle.busiestInterval * 100, 2)} % | ${mib(consoleRun.idle.heapStartBytes)} → ${mib(consoleRun.idle.heapEndBytes)} MiB | ${mib(consoleRun.idle.rssStartBytes)} → ${mib(consoleRun.idle.rssEndBytes)} MiB | ${mib(consoleRun.idle.pssStartBytes)} → ${mib(consoleRun.idle.pssEndBytes)} MiB |
+| watching ${consoleRun.agents} agents | ${f(consoleRun.watched.seconds)} | **${f(consoleRun.watched.busy * 100, 1)} %** (target < 25 %: ${verdict(consoleRun.watched.busy < 0.25)}) | ${f(consoleRun.watched.busiestInterval * 100, 1)} % | ${mib(consoleRun.watched.heapStartBytes)} → ${mib(consoleRun.watched.heapEndBytes)} MiB | ${mib(consoleRun.watched.rssStartBytes)} → ${mib(consoleRun.watched.rssEndBytes)} MiB | **${mib(consoleRun.watched.pssStartBytes)} → ${mib(consoleRun.watched.pssEndBytes)} MiB** (target < 400 MiB: ${verdict(consoleRun.watched.pssEndBytes < 400 * 2 ** 20)}) |
+
+Growth over the run: JS heap after GC ${f((consoleRun.watched.heapEndBytes - consoleRun.watched.heapStartBytes) / 2 ** 20, 1)} MiB,
+RSS trend ${f(consoleRun.watched.rssSlopeBytesPerMinute / 2 ** 20, 1)} MiB/min (least squares over samples every 10 s).
+The console's Node side (gRPC channels, one per node, and the WebSocket) used ${f(consoleRun.consoleNodeCores * 100, 1)} % of a
+core meanwhile. RSS counts the Chromium binary's shared pages in full (the idle page alone shows
+${mib(consoleRun.idle.rssEndBytes)} MiB), which is why the target is judged on PSS.
+\`BENCH_CONSOLE_SECONDS\` (default 300) and \`BENCH_CONSOLE_AGENTS\` (default 200) change the run;
+\`node bench/console-browser.mjs\` runs this benchmark alone without rewriting this file.
 
 ## Reproduce
 

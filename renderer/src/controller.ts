@@ -2,6 +2,7 @@
 // series rings. Views call these; nothing else talks to the carrier.
 import { type ConsoleApi, channels, type FleetEvent } from "@entrim/electron/common";
 import type { SeriesStore } from "./metrics/series.js";
+import type { Alert } from "./state/alertsSlice.js";
 import type { AppStore } from "./state/store.js";
 
 /** Fleet events are applied to the store in batches: one render per tick, not one per node sample. */
@@ -55,7 +56,10 @@ export class Controller {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
-      this.store.getState().applyFleetEvents(batch);
+      const state = this.store.getState();
+      state.applyFleetEvents(batch);
+      const fresh = state.evaluate();
+      if (fresh.length > 0) void this.notifyAlerts(fresh);
     }, FLUSH_MS);
     // Declared first: a carrier that is already down ends the stream synchronously.
     let stop: () => void = () => clearInterval(timer);
@@ -82,6 +86,57 @@ export class Controller {
       close();
     };
     this.stopFleet = stop;
+  }
+
+  /**
+   * New alerts as desktop notifications: the desktop app shows them through the OS (Electron's
+   * Notification, on the Node side); browser mode uses the page's Notification API only where the
+   * operator allowed it. Otherwise the alert list and the top bar's badge are all there is.
+   */
+  async notifyAlerts(fresh: Alert[]): Promise<void> {
+    // A rack going dark is one notification, not forty.
+    const [first] = fresh;
+    const title =
+      fresh.length === 1
+        ? `entrim: ${first!.kind.replaceAll("-", " ")}`
+        : `entrim: ${fresh.length} new alerts`;
+    const body =
+      fresh.length === 1
+        ? first!.message
+        : fresh
+            .slice(0, 4)
+            .map((a) => a.message)
+            .join("\n");
+    try {
+      const { shown } = await this.api.call(channels.notifyDesktop, { title, body: body.slice(0, 1000) });
+      if (shown) return;
+    } catch {
+      // No OS notification; try the page's own below.
+    }
+    const Web = (globalThis as { Notification?: typeof Notification }).Notification;
+    if (Web?.permission === "granted")
+      new Web(title, { body, tag: fresh.length === 1 ? first!.id : "entrim-alerts" });
+  }
+
+  /** Searches accounts; a newer search supersedes one still running. */
+  async searchAccounts(query: string): Promise<void> {
+    const request = this.store.getState().setAccountQuery(query);
+    try {
+      const accounts = await this.api.call(channels.listAccounts, { query, limit: 1000 });
+      this.store.getState().accountsLoaded(request, accounts);
+    } catch (error) {
+      this.store.getState().accountsLoaded(request, []);
+      this.fail("Accounts", error);
+    }
+  }
+
+  async openAccount(id: string): Promise<void> {
+    this.store.getState().setAccountCursor(id);
+    try {
+      this.store.getState().accountOpened(await this.api.call(channels.getAccount, { id }));
+    } catch (error) {
+      this.fail(`Account ${id}`, error);
+    }
   }
 
   /** Drains each node in parallel; progress lands in the store per node. */

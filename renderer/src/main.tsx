@@ -45,10 +45,12 @@ async function start() {
   const store = createAppStore();
   const controller = new Controller(api, store, series);
   const filterRef = createRef<HTMLInputElement>();
+  const accountSearchRef = createRef<HTMLInputElement>();
   const actionContext = {
     store,
     controller,
     focusFilter: () => filterRef.current?.focus(),
+    focusAccountSearch: () => accountSearchRef.current?.focus(),
     visibleNames: () => visibleNodes(store.getState()).map((n) => n.name),
   };
   const actions = consoleActions();
@@ -56,7 +58,7 @@ async function start() {
   if (bridge) feedMenu(bridge, actions, actionContext);
   root.render(
     <AppContext.Provider value={{ store, controller, series, actions, actionContext }}>
-      <App filterRef={filterRef} />
+      <App filterRef={filterRef} accountSearchRef={accountSearchRef} />
     </AppContext.Provider>,
   );
   await controller.loadProfiles();

@@ -13,6 +13,7 @@ test("the menu gets every action with its availability, again only when that cha
     store,
     controller: {} as Controller,
     focusFilter: () => {},
+    focusAccountSearch: () => undefined,
     visibleNames: () => [],
   };
   const sent: MenuItem[][] = [];

@@ -40,6 +40,9 @@ let token: string;
 let loadRunning = true;
 let load: Promise<void> = Promise.resolve();
 let gpuTimer: NodeJS.Timeout | undefined;
+let gpuFiles: string[] = [];
+/** Set by the alerts test: GPU 2 of console-1 reports 85 °C while it is true. */
+let overheat = false;
 const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const skip = chromiumMissing();
 
@@ -58,7 +61,7 @@ before(async () => {
     { admin: "admin", viewer: "viewer" },
     pkiDir,
   );
-  const gpuFiles = NODES.map((_, i) => join(dirs[i]!, "fake-gpus.json"));
+  gpuFiles = NODES.map((_, i) => join(dirs[i]!, "fake-gpus.json"));
   moveGpus(gpuFiles, 0);
   let tick = 0;
   gpuTimer = setInterval(() => moveGpus(gpuFiles, ++tick), 1000);
@@ -112,6 +115,7 @@ function moveGpus(files: string[], tick: number): void {
       gpu["utilization.gpu"] = String(Math.round(72 + 26 * Math.sin(phase)));
       gpu["memory.used"] = String(Math.round(62_000 + 12_000 * Math.sin(phase / 3)));
       gpu["temperature.gpu"] = String(Math.round(60 + hot + 8 * Math.sin(phase / 2)));
+      if (overheat && node === 1 && i === 2) gpu["temperature.gpu"] = "85";
       gpu["power.draw"] = (460 + 200 * Math.sin(phase)).toFixed(2);
       gpu["clocks.sm"] = String(Math.round(1800 + 180 * Math.sin(phase / 4)));
     });
@@ -266,5 +270,50 @@ test("the abuse queue: suspend an account from the UI, see it listed, lift it wi
   page.once("dialog", (dialog) => void dialog.accept("verified with the customer"));
   await listed.locator("button", { hasText: "Lift" }).click();
   await listed.waitFor({ state: "detached" });
+  assert.deepEqual(pageErrors, []);
+});
+
+test("alerts: a GPU at 85 °C raises one, acknowledged it stays until it cools; accounts lead to the abuse form", {
+  skip,
+}, async () => {
+  const customer = createAccountWithKey(dirs[0]!, "Console customer");
+  const page = await open("admin");
+  await page.waitForSelector(`${row("console-1")}[data-node]`);
+  overheat = true;
+  moveGpus(gpuFiles, 0);
+  const alert = '.alerts tr[data-alert="gpu-hot:console-1:2"]';
+  try {
+    await page.waitForSelector('[data-testid="alert-badge"]');
+    await page.keyboard.press("5");
+    await page.waitForSelector(`${alert}[data-acknowledged="no"]`);
+    assert.match((await page.locator(alert).textContent()) ?? "", /console-1 GPU2 at 85 °C/);
+    // The cursor on it first: console-0's hot GPU 6 may be on the list too.
+    await page.click(alert);
+    await page.keyboard.press("a");
+    await page.waitForSelector(`${alert}[data-acknowledged="yes"]`);
+    await page.screenshot({ path: join(ARTIFACTS, "console-alerts.png") });
+  } finally {
+    overheat = false;
+  }
+  moveGpus(gpuFiles, 0);
+  await page.waitForSelector(alert, { state: "detached", timeout: 15_000 });
+
+  // Accounts: search, Enter opens the detail, s takes the account to the abuse form.
+  await page.keyboard.press("6");
+  await page.keyboard.press("/");
+  await page.keyboard.type("Console customer");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(`.accounts [data-account="${customer.accountId}"]`);
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('[data-testid="account-detail"]');
+  assert.match(
+    (await page.locator('[data-testid="account-detail"]').textContent()) ?? "",
+    /Active keys: \S+/,
+  );
+  await page.screenshot({ path: join(ARTIFACTS, "console-accounts.png") });
+  await page.keyboard.press("s");
+  await page.waitForSelector(".abuse");
+  assert.equal(await page.inputValue('.abuse input[aria-label="target"]'), customer.accountId);
   assert.deepEqual(pageErrors, []);
 });

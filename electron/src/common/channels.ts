@@ -3,6 +3,8 @@ import { getRequestChannel as req, returns, getStreamChannel as stream } from ".
 import * as s from "./schemas.js";
 import type {
   AbuseFlag,
+  Account,
+  AccountDetail,
   AuditEntry,
   AuditVerification,
   ClusterInfo,
@@ -31,6 +33,10 @@ export const channels = {
   unsuspend: req("abuse.unsuspend", s.unsuspendRequest, returns<Suspension>),
   listAudit: req("audit.list", s.listAuditRequest, returns<AuditEntry[]>),
   verifyAudit: req("audit.verify", s.empty, returns<AuditVerification>),
+  listAccounts: req("accounts.list", s.listAccountsRequest, returns<Account[]>),
+  getAccount: req("accounts.get", s.getAccountRequest, returns<AccountDetail>),
+  /** Shows an alert as an OS notification where the carrier can (the desktop app); false elsewhere. */
+  notifyDesktop: req("alerts.notify", s.desktopNotice, returns<{ shown: boolean }>),
   /** An ssh shell on a node; closing the stream closes the session. */
   openTerminal: stream("terminal.open", s.terminalOpenRequest, returns<TerminalEvent>),
   terminalInput: req("terminal.input", s.terminalInputRequest, returns<null>),

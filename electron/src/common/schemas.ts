@@ -102,6 +102,17 @@ export const listAuditRequest = z
     limit: z.number().int().min(0).max(1000).default(200),
   })
   .strict();
+/** A desktop notification for an alert: short text only, shown by the OS. */
+export const desktopNotice = z
+  .object({ title: z.string().min(1).max(200), body: z.string().max(1000).default("") })
+  .strict();
+export const listAccountsRequest = z
+  .object({
+    query: z.string().trim().max(200).default(""),
+    limit: z.number().int().min(0).max(1000).default(1000),
+  })
+  .strict();
+export const getAccountRequest = z.object({ id: z.string().min(1).max(100) }).strict();
 export const listSuspensionsRequest = z.object({ activeOnly: z.boolean().default(true) }).strict();
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "expected a session id");

@@ -2,6 +2,8 @@
 // JSON: longs as numbers, enums as names); only type imports, so the renderer bundle stays free of grpc.
 import type {
   AbuseFlag__Output,
+  Account__Output,
+  AccountDetail__Output,
   AuditEntry__Output,
   DrainProgress__Output,
   NodeSnapshot__Output,
@@ -20,6 +22,8 @@ export type DrainProgress = DrainProgress__Output;
 export type AbuseFlag = AbuseFlag__Output;
 export type Suspension = Suspension__Output;
 export type AuditEntry = AuditEntry__Output;
+export type Account = Account__Output;
+export type AccountDetail = AccountDetail__Output;
 export type AuditVerification = VerifyAuditResponse__Output;
 
 /** Who the console acts as: read from the profile's client certificate (CN and OU). */

@@ -13,7 +13,7 @@ import { registerMenu } from "./menu.js";
 import { SafePassphrases, SecretStore } from "./secrets.js";
 import { createMainWindow, hardenSession, lockDownContents } from "./window.js";
 
-const { app, ipcMain, Menu, safeStorage, session } = electron;
+const { app, ipcMain, Menu, Notification, safeStorage, session } = electron;
 
 app.enableSandbox();
 app.on("web-contents-created", (_event, contents) => lockDownContents(contents));
@@ -43,6 +43,12 @@ app.whenReady().then(() => {
   const handlers = createHandlers({
     profiles,
     readPem: secrets.readPem,
+    // Alerts reach the operator through the OS even while the window is in the background.
+    desktopNotify: (title, body) => {
+      if (!Notification.isSupported()) return false;
+      new Notification({ title, body }).show();
+      return true;
+    },
     knownHostsFile: join(app.getPath("userData"), "known-hosts.json"),
     passphrases: new SafePassphrases(secrets),
   });

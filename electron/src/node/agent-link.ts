@@ -4,6 +4,7 @@
 import { type PeerCertificate, checkServerIdentity as standardCheck } from "node:tls";
 import {
   type AbuseServiceClient,
+  type AccountServiceClient,
   type AuditServiceClient,
   type ClusterServiceClient,
   loadAgentProto,
@@ -55,6 +56,7 @@ export class AgentLink {
   readonly cluster: ClusterServiceClient;
   readonly abuse: AbuseServiceClient;
   readonly audit: AuditServiceClient;
+  readonly accounts: AccountServiceClient;
 
   constructor(
     readonly address: string,
@@ -71,6 +73,7 @@ export class AgentLink {
     this.cluster = new proto.ClusterService(address, creds, shared);
     this.abuse = new proto.AbuseService(address, creds, shared);
     this.audit = new proto.AuditService(address, creds, shared);
+    this.accounts = new proto.AccountService(address, creds, shared);
   }
 
   close(): void {

@@ -5,6 +5,8 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type {
   AbuseFlag__Output,
+  Account__Output,
+  AccountDetail__Output,
   AuditEntry__Output,
   DrainProgress__Output,
   Suspension__Output,
@@ -25,6 +27,8 @@ export interface HandlerDeps {
   profiles: ProfileStore;
   /** Reads a PEM file; Electron can swap in one that decrypts a key kept in safeStorage. */
   readPem?: (path: string) => Buffer;
+  /** Shows an OS notification (Electron's Notification); browser mode has none, the page uses its own. */
+  desktopNotify?: (title: string, body: string) => boolean;
   /** The console's own known-hosts store (default: known-hosts.json beside the profiles file). */
   knownHostsFile?: string;
   /** OpenSSH known_hosts files, read only (default: ~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts). */
@@ -154,6 +158,25 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
           60_000,
         ),
       ),
+    listAccounts: async (request) =>
+      (
+        await connected().anyLink((l) =>
+          unaryCall<object, { accounts: Account__Output[] }>(
+            (r, o, cb) => l.accounts.listAccounts(r, o, cb),
+            request,
+            30_000,
+          ),
+        )
+      ).accounts,
+    getAccount: async ({ id }) =>
+      connected().anyLink((l) =>
+        unaryCall<object, AccountDetail__Output>(
+          (r, o, cb) => l.accounts.getAccount(r, o, cb),
+          { id },
+          30_000,
+        ),
+      ),
+    notifyDesktop: async ({ title, body }) => ({ shown: deps.desktopNotify?.(title, body) ?? false }),
     openTerminal: async ({ node, cols, rows, logFile, passphrase }, emit, signal) => {
       // A shell changes things: a read-only profile gets none.
       const c = writable();

@@ -31,6 +31,7 @@ function setup(role: "viewer" | "operator") {
     store,
     controller: {} as Controller,
     focusFilter: () => {},
+    focusAccountSearch: () => undefined,
     visibleNames: () => visibleNodes(store.getState()).map((n) => n.name),
   };
   return { store, ctx, actions: consoleActions() };

@@ -11,6 +11,8 @@ export interface ActionContext {
   controller: Controller;
   /** Moves keyboard focus to the fleet filter box. */
   focusFilter(): void;
+  /** Moves keyboard focus to the accounts search box. */
+  focusAccountSearch(): void;
   /** Visible fleet rows in table order, for cursor movement and select-all. */
   visibleNames(): string[];
 }
@@ -45,13 +47,55 @@ function terminalTarget(s: AppState): string | undefined {
   return undefined;
 }
 
+const onList = (s: AppState) =>
+  s.view === "fleet" || s.view === "alerts" || s.view === "accounts"
+    ? undefined
+    : "Only in the fleet, alerts or accounts view.";
+
+/** j/k move the cursor of whichever list is showing: fleet rows, alerts or accounts. */
 function moveCursor(ctx: ActionContext, delta: number) {
-  const names = ctx.visibleNames();
-  if (names.length === 0) return;
   const state = ctx.store.getState();
-  const index = state.cursor ? names.indexOf(state.cursor) : -1;
+  const [names, cursor, setCursor] =
+    state.view === "alerts"
+      ? [state.alerts.map((a) => a.id), state.alertCursor, state.setAlertCursor]
+      : state.view === "accounts"
+        ? [state.accounts.map((a) => a.id), state.accountCursor, state.setAccountCursor]
+        : [ctx.visibleNames(), state.cursor, state.setCursor];
+  if (names.length === 0) return;
+  const index = cursor ? names.indexOf(cursor) : -1;
   const next = Math.min(names.length - 1, Math.max(0, index + delta));
-  state.setCursor(names[next]);
+  setCursor(names[next]);
+}
+
+/** The alert the acknowledge action means: the one under the cursor, else the first unacknowledged. */
+export function alertTarget(s: AppState): string | undefined {
+  const open = s.alerts.filter((a) => !a.acknowledged);
+  if (s.view === "alerts" && s.alertCursor && open.some((a) => a.id === s.alertCursor)) return s.alertCursor;
+  return open[0]?.id;
+}
+
+function accountAction(kind: "suspend" | "warn"): Action<ActionContext> {
+  return {
+    id: `account.${kind}`,
+    title: kind === "suspend" ? "Suspend account…" : "Warn account…",
+    section: "Accounts",
+    shortcut: kind === "suspend" ? "s" : "w",
+    needs: "operator",
+    mutating: true,
+    unavailable: (s: AppState) =>
+      s.view !== "accounts"
+        ? "Only in the accounts view."
+        : s.accountCursor
+          ? undefined
+          : "No account selected.",
+    // The abuse view's form, filled in: the operator still picks the reason and confirms there.
+    perform: ({ store }: ActionContext) => {
+      const s = store.getState();
+      if (!s.accountCursor) return;
+      s.prefillAbuse({ kind, targetType: "TARGET_TYPE_ACCOUNT", target: s.accountCursor });
+      s.setView("abuse");
+    },
+  };
 }
 
 export function consoleActions(): ActionRegistry<ActionContext> {
@@ -109,6 +153,61 @@ export function consoleActions(): ActionRegistry<ActionContext> {
       perform: ({ store }) => store.getState().setView("terminals"),
     },
     {
+      id: "view.alerts",
+      title: "Go to alerts",
+      section: "View",
+      shortcut: "5",
+      needs: "viewer",
+      perform: ({ store }) => store.getState().setView("alerts"),
+    },
+    {
+      id: "view.accounts",
+      title: "Go to accounts",
+      section: "View",
+      shortcut: "6",
+      needs: "viewer",
+      perform: ({ store, controller }) => {
+        const s = store.getState();
+        s.setView("accounts");
+        // A fresh list on every visit: usage moves by the minute.
+        void controller.searchAccounts(s.accountQuery);
+      },
+    },
+    {
+      id: "alerts.acknowledge",
+      title: "Acknowledge alert",
+      section: "Alerts",
+      shortcut: "a",
+      unavailable: (s) => (alertTarget(s) ? undefined : "No unacknowledged alert."),
+      perform: ({ store }) => {
+        const s = store.getState();
+        const id = alertTarget(s);
+        if (id) s.acknowledge([id]);
+      },
+    },
+    {
+      id: "alerts.acknowledgeAll",
+      title: "Acknowledge all alerts",
+      section: "Alerts",
+      shortcut: "mod+shift+a",
+      unavailable: (s) => (s.alerts.some((a) => !a.acknowledged) ? undefined : "No unacknowledged alert."),
+      perform: ({ store }) => store.getState().acknowledgeAll(),
+    },
+    {
+      id: "alerts.browserNotifications",
+      title: "Allow desktop notifications (browser)",
+      section: "Alerts",
+      unavailable: () => {
+        const Web = (globalThis as { Notification?: typeof Notification }).Notification;
+        if (!Web) return "This browser has no notifications.";
+        return Web.permission === "default" ? undefined : `Already ${Web.permission}.`;
+      },
+      perform: () =>
+        void (globalThis as { Notification?: typeof Notification }).Notification?.requestPermission(),
+    },
+    accountAction("suspend"),
+    accountAction("warn"),
+    {
       id: "view.profiles",
       title: "Go to profiles",
       section: "Session",
@@ -117,26 +216,28 @@ export function consoleActions(): ActionRegistry<ActionContext> {
     },
     {
       id: "fleet.filter",
-      title: "Filter nodes",
+      title: "Filter nodes / search accounts",
       section: "Fleet",
       shortcut: "/",
-      unavailable: onFleet,
-      perform: (ctx) => ctx.focusFilter(),
+      unavailable: (s) =>
+        s.view === "fleet" || s.view === "accounts" ? undefined : "Only in the fleet or accounts view.",
+      perform: (ctx) =>
+        ctx.store.getState().view === "accounts" ? ctx.focusAccountSearch() : ctx.focusFilter(),
     },
     {
       id: "fleet.down",
-      title: "Next node",
+      title: "Next row",
       section: "Fleet",
       shortcut: "j",
-      unavailable: onFleet,
+      unavailable: onList,
       perform: (ctx) => moveCursor(ctx, 1),
     },
     {
       id: "fleet.up",
-      title: "Previous node",
+      title: "Previous row",
       section: "Fleet",
       shortcut: "k",
-      unavailable: onFleet,
+      unavailable: onList,
       perform: (ctx) => moveCursor(ctx, -1),
     },
     {
@@ -168,13 +269,20 @@ export function consoleActions(): ActionRegistry<ActionContext> {
     },
     {
       id: "node.open",
-      title: "Open node",
+      title: "Open node / account",
       section: "Node",
       shortcut: "enter",
-      unavailable: (s) => onFleet(s) ?? (s.cursor ? undefined : "No node under the cursor."),
-      perform: ({ store }) => {
+      unavailable: (s) =>
+        s.view === "accounts"
+          ? s.accountCursor
+            ? undefined
+            : "No account under the cursor."
+          : (onFleet(s) ?? (s.cursor ? undefined : "No node under the cursor.")),
+      perform: ({ store, controller }) => {
         const s = store.getState();
-        if (s.cursor) s.openNode(s.cursor);
+        if (s.view === "accounts") {
+          if (s.accountCursor) void controller.openAccount(s.accountCursor);
+        } else if (s.cursor) s.openNode(s.cursor);
       },
     },
     {

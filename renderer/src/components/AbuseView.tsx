@@ -17,10 +17,16 @@ export function AbuseView() {
   const { controller, store } = useApp();
   const [flags, setFlags] = useState<AbuseFlag[]>([]);
   const [suspensions, setSuspensions] = useState<Suspension[]>([]);
+  // Another view (accounts) may have sent the operator here with the target filled in; used once.
+  const [prefill] = useState(() => {
+    const p = store.getState().abusePrefill;
+    store.getState().prefillAbuse(undefined);
+    return p;
+  });
   const [form, setForm] = useState({
-    kind: "suspend" as "suspend" | "warn",
-    targetType: "TARGET_TYPE_ACCOUNT" as Target,
-    target: "",
+    kind: (prefill?.kind ?? "suspend") as "suspend" | "warn",
+    targetType: (prefill?.targetType ?? "TARGET_TYPE_ACCOUNT") as Target,
+    target: prefill?.target ?? "",
     reason: "SUSPENSION_REASON_ABUSE" as const,
     hours: 0,
     note: "",

@@ -3,6 +3,8 @@
 import { useEffect } from "react";
 import { shortcutOf } from "../actions/registry.js";
 import { AbuseView } from "./AbuseView.js";
+import { AccountsView } from "./AccountsView.js";
+import { AlertsView } from "./AlertsView.js";
 import { AuditView } from "./AuditView.js";
 import { CommandPalette } from "./CommandPalette.js";
 import { useApp, useAppState } from "./context.js";
@@ -23,7 +25,13 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
-export function App({ filterRef }: { filterRef: React.RefObject<HTMLInputElement | null> }) {
+export function App({
+  filterRef,
+  accountSearchRef,
+}: {
+  filterRef: React.RefObject<HTMLInputElement | null>;
+  accountSearchRef: React.RefObject<HTMLInputElement | null>;
+}) {
   const { actions, actionContext, store } = useApp();
   const view = useAppState((s) => s.view);
   const palette = useAppState((s) => s.paletteOpen);
@@ -60,6 +68,8 @@ export function App({ filterRef }: { filterRef: React.RefObject<HTMLInputElement
         {view === "node" && <NodeView />}
         {view === "abuse" && <AbuseView />}
         {view === "audit" && <AuditView />}
+        {view === "alerts" && <AlertsView />}
+        {view === "accounts" && <AccountsView searchRef={accountSearchRef} />}
         {/* Kept mounted while other views show: closing it would end every ssh session. */}
         {(hasTerminals || view === "terminals") && <TerminalsView hidden={view !== "terminals"} />}
       </main>
@@ -75,14 +85,22 @@ function TopBar() {
   const cluster = useAppState((s) => s.cluster);
   const view = useAppState((s) => s.view);
   const leader = useAppState((s) => s.leader);
-  const tab = (id: "fleet" | "abuse" | "audit" | "terminals" | "profiles", label: string, key: string) => (
+  const alerts = useAppState((s) => s.alerts);
+  const open = alerts.filter((a) => !a.acknowledged).length;
+  const tab = (
+    id: "fleet" | "abuse" | "audit" | "terminals" | "alerts" | "accounts" | "profiles",
+    label: string,
+    key: string,
+    extra?: React.ReactNode,
+  ) => (
     <button
       type="button"
       className={view === id ? "tab active" : "tab"}
       disabled={id !== "profiles" && !cluster}
       onClick={() => store.getState().setView(id)}
     >
-      {label} <kbd>{key}</kbd>
+      {label}
+      {extra} <kbd>{key}</kbd>
     </button>
   );
   return (
@@ -92,6 +110,21 @@ function TopBar() {
       {tab("abuse", "Abuse", "2")}
       {tab("audit", "Audit", "3")}
       {tab("terminals", "Terminals", "4")}
+      {tab(
+        "alerts",
+        "Alerts",
+        "5",
+        alerts.length > 0 && (
+          <span
+            className={open > 0 ? "alert-badge" : "alert-badge quiet"}
+            data-testid="alert-badge"
+            title={`${open} unacknowledged of ${alerts.length}`}
+          >
+            {open > 0 ? open : alerts.length}
+          </span>
+        ),
+      )}
+      {tab("accounts", "Accounts", "6")}
       {tab("profiles", "Profiles", "0")}
       <span className="spacer" />
       {cluster ? (

@@ -23,7 +23,16 @@ export interface Dialog {
   nodes: string[];
 }
 
+/** What the abuse form starts with when another view sends the operator there (suspend an account). */
+export interface AbusePrefill {
+  kind: "suspend" | "warn";
+  targetType: "TARGET_TYPE_ACCOUNT" | "TARGET_TYPE_KEY" | "TARGET_TYPE_IP";
+  target: string;
+}
+
 export interface ActionsSlice {
+  abusePrefill: AbusePrefill | undefined;
+  prefillAbuse(prefill: AbusePrefill | undefined): void;
   paletteOpen: boolean;
   dialog: Dialog | undefined;
   drains: Record<string, DrainView>;
@@ -43,6 +52,8 @@ const MAX_NOTICES = 5;
 
 export const createActionsSlice: StateCreator<AppState, [], [], ActionsSlice> = (set) => ({
   paletteOpen: false,
+  abusePrefill: undefined,
+  prefillAbuse: (abusePrefill) => set({ abusePrefill }),
   dialog: undefined,
   drains: {},
   notices: [],

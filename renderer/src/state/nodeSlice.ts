@@ -2,7 +2,16 @@
 import type { StateCreator } from "zustand";
 import type { AppState } from "./store.js";
 
-export const VIEWS = ["profiles", "fleet", "node", "abuse", "audit", "terminals"] as const;
+export const VIEWS = [
+  "profiles",
+  "fleet",
+  "node",
+  "abuse",
+  "audit",
+  "terminals",
+  "alerts",
+  "accounts",
+] as const;
 export type View = (typeof VIEWS)[number];
 
 export interface NodeSlice {

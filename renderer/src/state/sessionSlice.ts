@@ -2,6 +2,7 @@
 // profile allows. The calls themselves are made by ../controller.ts.
 import type { ClusterInfo, ProfileSummary } from "@entrim/electron/common";
 import type { StateCreator } from "zustand";
+import { emptyMemory } from "../alerts/rules.js";
 import type { AppState } from "./store.js";
 
 export interface SessionSlice {
@@ -24,8 +25,25 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
   setProfiles: (profiles) => set({ profiles }),
   connectStarted: (profile) => set({ connecting: profile, sessionError: undefined }),
   connected: (cluster) =>
-    set({ cluster, connecting: undefined, view: "fleet", nodes: {}, selected: [], cursor: undefined }),
+    set({
+      cluster,
+      connecting: undefined,
+      view: "fleet",
+      nodes: {},
+      selected: [],
+      cursor: undefined,
+      alerts: [],
+      alertMemory: emptyMemory(),
+    }),
   connectFailed: (error) => set({ connecting: undefined, sessionError: error }),
   disconnected: () =>
-    set({ cluster: undefined, view: "profiles", nodes: {}, selected: [], cursor: undefined }),
+    set({
+      cluster: undefined,
+      view: "profiles",
+      nodes: {},
+      selected: [],
+      cursor: undefined,
+      alerts: [],
+      alertMemory: emptyMemory(),
+    }),
 });

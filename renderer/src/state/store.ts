@@ -1,12 +1,20 @@
 // The app state: one zustand store made of slices, one file per concern.
 import { createStore } from "zustand/vanilla";
+import { type AccountsSlice, createAccountsSlice } from "./accountsSlice.js";
 import { type ActionsSlice, createActionsSlice } from "./actionsSlice.js";
+import { type AlertsSlice, createAlertsSlice } from "./alertsSlice.js";
 import { createFleetSlice, type FleetSlice } from "./fleetSlice.js";
 import { createNodeSlice, type NodeSlice } from "./nodeSlice.js";
 import { createSessionSlice, type SessionSlice } from "./sessionSlice.js";
 import { createTerminalSlice, type TerminalSlice } from "./terminalSlice.js";
 
-export type AppState = FleetSlice & NodeSlice & SessionSlice & ActionsSlice & TerminalSlice;
+export type AppState = FleetSlice &
+  NodeSlice &
+  SessionSlice &
+  ActionsSlice &
+  TerminalSlice &
+  AlertsSlice &
+  AccountsSlice;
 
 export function createAppStore() {
   return createStore<AppState>()((...a) => ({
@@ -15,6 +23,8 @@ export function createAppStore() {
     ...createSessionSlice(...a),
     ...createActionsSlice(...a),
     ...createTerminalSlice(...a),
+    ...createAlertsSlice(...a),
+    ...createAccountsSlice(...a),
   }));
 }
 

@@ -1,0 +1,172 @@
+// Customer accounts: search, this month's usage per account in a virtualised table (j/k, Enter opens,
+// s/w suspend or warn through the abuse form), and the open account's usage by day and model, keys
+// and active suspensions.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useRef } from "react";
+import { compact, time } from "../format.js";
+import { euros, usageOf, usageRows } from "../state/accountsSlice.js";
+import { ActionButton } from "./ActionButton.js";
+import { useApp, useAppState } from "./context.js";
+
+const ROW_HEIGHT = 28;
+const COLUMNS = "minmax(160px,1.4fr) minmax(120px,1fr) minmax(160px,1.4fr) 90px 90px 110px 110px";
+/** Searching runs on the agent's store: wait for a pause in typing instead of one query per key. */
+const SEARCH_PAUSE_MS = 250;
+
+export function AccountsView({ searchRef }: { searchRef: React.RefObject<HTMLInputElement | null> }) {
+  const { controller, store } = useApp();
+  const accounts = useAppState((s) => s.accounts);
+  const query = useAppState((s) => s.accountQuery);
+  const loading = useAppState((s) => s.accountsLoading);
+  const cursor = useAppState((s) => s.accountCursor);
+  const detail = useAppState((s) => s.accountDetail);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: accounts.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const latest = useRef({ accounts, virtualizer });
+  latest.current = { accounts, virtualizer };
+  useEffect(() => {
+    const index = latest.current.accounts.findIndex((a) => a.id === cursor);
+    if (index >= 0) latest.current.virtualizer.scrollToIndex(index, { align: "auto" });
+  }, [cursor]);
+  const pending = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(pending.current), []);
+
+  return (
+    <section className="accounts" aria-label="Accounts">
+      <div className="filters">
+        <input
+          ref={searchRef}
+          type="search"
+          aria-label="search accounts"
+          placeholder="name, email, company or id  (/)"
+          defaultValue={query}
+          onChange={(e) => {
+            const value = e.target.value;
+            clearTimeout(pending.current);
+            pending.current = setTimeout(() => void controller.searchAccounts(value), SEARCH_PAUSE_MS);
+          }}
+          onKeyDown={(e) => {
+            // Enter searches at once; Escape hands the keyboard back to the list (j/k).
+            if (e.key === "Enter") {
+              clearTimeout(pending.current);
+              void controller.searchAccounts(e.currentTarget.value);
+            } else if (e.key === "Escape") e.currentTarget.blur();
+          }}
+        />
+        <span className="muted" data-testid="accounts-count">
+          {loading ? "searching…" : `${accounts.length} accounts · usage this month (UTC)`}
+        </span>
+        <span className="spacer" />
+        <ActionButton id="account.suspend" />
+        <ActionButton id="account.warn" />
+      </div>
+      <div className="table accounts-table" role="grid" aria-rowcount={accounts.length}>
+        <div className="row head" role="row" style={{ gridTemplateColumns: COLUMNS }}>
+          {["Account", "Name", "Email / company", "Status", "Requests", "Tokens", "Cost"].map((h) => (
+            <div
+              key={h}
+              role="columnheader"
+              className={["Requests", "Tokens", "Cost"].includes(h) ? "num" : ""}
+            >
+              {h}
+            </div>
+          ))}
+        </div>
+        <div className="rows" ref={scroller}>
+          <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const a = accounts[item.index]!;
+              const u = usageOf(a);
+              return (
+                <div
+                  key={a.id}
+                  role="row"
+                  data-account={a.id}
+                  className={`row node${a.id === cursor ? " cursor" : ""}`}
+                  style={{
+                    gridTemplateColumns: COLUMNS,
+                    transform: `translateY(${item.start}px)`,
+                    height: ROW_HEIGHT,
+                  }}
+                  onClick={() => store.getState().setAccountCursor(a.id)}
+                  onDoubleClick={() => void controller.openAccount(a.id)}
+                >
+                  <div className="ellipsis">{a.id}</div>
+                  <div className="ellipsis">{a.name}</div>
+                  <div className="ellipsis">
+                    {a.email}
+                    {a.company ? ` · ${a.company}` : ""}
+                  </div>
+                  <div className={a.status === "active" ? "" : "warn"}>{a.status}</div>
+                  <div className="num">{compact(u.requests)}</div>
+                  <div className="num">{compact(u.tokens)}</div>
+                  <div className="num">{euros(u.costEur)}</div>
+                </div>
+              );
+            })}
+          </div>
+          {!loading && accounts.length === 0 && <div className="empty">No account matches.</div>}
+        </div>
+      </div>
+      {detail?.account && <AccountDetailPanel />}
+    </section>
+  );
+}
+
+function AccountDetailPanel() {
+  const detail = useAppState((s) => s.accountDetail)!;
+  const account = detail.account!;
+  const total = usageOf(account);
+  return (
+    <div className="account-detail" data-testid="account-detail">
+      <h3>
+        {account.name || account.id} <span className="muted">{account.id}</span>{" "}
+        <span className="badge">{account.status}</span>
+      </h3>
+      <p className="muted">
+        {account.email}
+        {account.company ? ` · ${account.company}` : ""} · since {time(Number(account.createdAtMs))} · this
+        month {compact(total.requests)} requests, {compact(total.tokens)} tokens, {euros(total.costEur)}
+      </p>
+      <p>
+        Active keys: {detail.activeKeyIds.length ? detail.activeKeyIds.join(", ") : "none"} · Active
+        suspensions and warnings:{" "}
+        {detail.activeSuspensionIds.length ? detail.activeSuspensionIds.join(", ") : "none"}
+      </p>
+      <table className="dense">
+        <thead>
+          <tr>
+            <th>Day (UTC)</th>
+            <th>Model</th>
+            <th className="num">Requests</th>
+            <th className="num">Tokens</th>
+            <th className="num">Cost</th>
+          </tr>
+        </thead>
+        <tbody>
+          {usageRows(detail).map((r) => (
+            <tr key={`${r.day}/${r.model}`}>
+              <td>{r.day}</td>
+              <td>{r.model}</td>
+              <td className="num">{compact(r.requests)}</td>
+              <td className="num">{compact(r.tokens)}</td>
+              <td className="num">{euros(r.costEur)}</td>
+            </tr>
+          ))}
+          {detail.usageByDay.length === 0 && (
+            <tr>
+              <td colSpan={5} className="muted">
+                No usage in this period.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
