@@ -4,10 +4,10 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { EmbeddedRuntime } from "@entrim/cluster-agent/dist/runtime/embedded.js";
 import { writeTinyModel } from "@entrim/cluster-agent/dist/runtime/tiny-model.js";
 import { addModelVersion, createModel } from "@entrim/cluster-agent/dist/store/models.js";
 import { openStore, type Store } from "@entrim/cluster-agent/dist/store/store.js";
+import { greedyAnswers } from "@entrim/cluster-agent/dist/test-support/greedy-answers.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
 import {
   type ListModelsResponse__Output,
@@ -40,29 +40,8 @@ const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: proce
 const node = (i: number) => `ro-${i}`;
 const agentArgs = (i: number) => ["--node-name", node(i)];
 
-async function answers(path: string): Promise<Map<string, string>> {
-  const runtime = new EmbeddedRuntime({
-    modelPath: path,
-    modelId: MODEL,
-    parallel: 1,
-    threads: 1,
-    gpuLayers: 0,
-  });
-  await runtime.load();
-  const out = new Map<string, string>();
-  for (const prompt of PROMPTS) {
-    const result = await runtime.generate({
-      kind: "chat",
-      messages: [{ role: "user", content: prompt }],
-      maxTokens: MAX_TOKENS,
-      temperature: 0,
-      signal: new AbortController().signal,
-    });
-    out.set(prompt, result.text);
-  }
-  await runtime.unload();
-  return out;
-}
+const answers = (path: string) =>
+  greedyAnswers(path, { modelId: MODEL, prompts: PROMPTS, maxTokens: MAX_TOKENS });
 
 /** Adds a catalogue version through the store's own code (the CLI does the same, one process each). */
 async function addVersion(

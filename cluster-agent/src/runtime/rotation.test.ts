@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ModelRegistry, RotationInProgressError, ServedModel } from "../api/models.js";
 import { Scheduler } from "../scheduler/scheduler.js";
+import { greedyAnswers } from "../test-support/greedy-answers.js";
 import { type Answer, Load, startTestApi, type TestApi } from "../test-support/load.js";
 import { EmbeddedRuntime } from "./embedded.js";
 import { type RotationEvent, type RotationOptions, rotateModel } from "./rotation.js";
@@ -31,29 +32,8 @@ function version(path: string, name: string): ServedModel {
   return new ServedModel({ runtime, scheduler, version: name });
 }
 
-async function answers(path: string): Promise<Map<string, string>> {
-  const runtime = new EmbeddedRuntime({
-    modelPath: path,
-    modelId: MODEL,
-    parallel: 1,
-    threads: 1,
-    gpuLayers: 0,
-  });
-  await runtime.load();
-  const out = new Map<string, string>();
-  for (const prompt of PROMPTS) {
-    const result = await runtime.generate({
-      kind: "chat",
-      messages: [{ role: "user", content: prompt }],
-      maxTokens: MAX_TOKENS,
-      temperature: 0,
-      signal: new AbortController().signal,
-    });
-    out.set(prompt, result.text);
-  }
-  await runtime.unload();
-  return out;
-}
+const answers = (path: string) =>
+  greedyAnswers(path, { modelId: MODEL, prompts: PROMPTS, maxTokens: MAX_TOKENS });
 
 before(async () => {
   paths.v1 = (await writeTinyModel({ out: join(dir, "v1.gguf"), seed: 1 })).path;
