@@ -1,7 +1,6 @@
 // The hash-chained, append-only audit log (migration 0008; the chain itself is in audit-hash.ts).
 // Verification recomputes the chain from the latest signed checkpoint and names the first entry that
 // does not match; docs/audit-log.md says what that does and does not prove.
-import pg from "pg";
 import type { AuditAction } from "../control/audit.js";
 import {
   type AuditCheckpoint,
@@ -191,20 +190,8 @@ export async function listAudit(db: Db, filter: AuditFilter = {}): Promise<Audit
 }
 
 /** Runs fn on one snapshot of the database, so a concurrent prune or append cannot tear a read. */
-export async function inSnapshot<T>(db: Db, fn: (client: Db) => Promise<T>): Promise<T> {
-  if (!(db instanceof pg.Pool)) return fn(db);
-  const client = await db.connect();
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const result = await fn(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+export function inSnapshot<T>(db: Db, fn: (client: Db) => Promise<T>): Promise<T> {
+  return transaction(db, fn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
 export interface AuditVerification {

@@ -38,13 +38,14 @@ export function randomId(prefix: string, length = 16): string {
 
 /**
  * Runs fn in a transaction. Given a pool, it takes a connection and commits or rolls back; given a
- * client, the caller already holds one (and its transaction), so fn runs as it is.
+ * client, the caller already holds one (and its transaction), so fn runs as it is. `begin` may ask for
+ * another isolation level or a read-only transaction.
  */
-export async function transaction<T>(db: Db, fn: (client: Db) => Promise<T>): Promise<T> {
+export async function transaction<T>(db: Db, fn: (client: Db) => Promise<T>, begin = "BEGIN"): Promise<T> {
   if (!(db instanceof pg.Pool)) return fn(db);
   const client = await db.connect();
   try {
-    await client.query("BEGIN");
+    await client.query(begin);
     const result = await fn(client);
     await client.query("COMMIT");
     return result;
