@@ -2,7 +2,7 @@
 // /proc, and autocannon runs.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, release, tmpdir, totalmem, type } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -120,7 +120,13 @@ export function load(options) {
 
 export function machine() {
   const cpu = cpus();
-  return { cpu: cpu[0]?.model ?? "unknown", cores: cpu.length, node: process.version };
+  return {
+    cpu: cpu[0]?.model ?? "unknown",
+    cores: cpu.length,
+    memoryBytes: totalmem(),
+    os: `${type()} ${release()}`,
+    node: process.version,
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ const { runMeteringBenchmark } = await import("../bench/metering.mjs");
 const { runWatcherBenchmark } = await import("../bench/control-watchers.mjs");
 const { runConsoleBenchmark } = await import("../bench/console-browser.mjs");
 const { machine } = await import("../bench/lib.mjs");
+const { writeBenchmarkPlots } = await import("../bench/report-plots.mjs");
 
 const started = new Date();
 const gateway = await runGatewayBenchmarks();
@@ -25,6 +26,13 @@ writeFileSync(
   `${JSON.stringify({ host, started, gateway, suspension, metering, watching, console: consoleRun }, null, 2)}\n`,
 );
 
+// Plots beside the tables, drawn from the same numbers; the report shows only those that were drawn.
+const images = writeBenchmarkPlots(
+  { gateway, suspension, console: consoleRun },
+  join(root, "docs", "images"),
+);
+const image = (file) => images[file] ?? "";
+
 const f = (n, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const { capacity: c, overhead: o, streaming: s } = gateway;
@@ -37,7 +45,7 @@ Written by \`npm run bench\` on ${started.toISOString().slice(0, 10)}. Every rat
 baseline measured in the same run on the same machine, so the numbers travel between machines better
 than absolute figures do. Tests never assert timings; this file is where performance is recorded.
 
-Machine: ${host.cpu}, ${host.cores} cores, Node.js ${host.node}. Load generator: autocannon, in the
+Machine: ${host.cpu}, ${host.cores} cores, ${f(host.memoryBytes / 2 ** 30, 1)} GiB of memory, ${host.os}, Node.js ${host.node}. Load generator: autocannon, in the
 benchmark's own process; the agent, the upstream and the baseline proxy each run in their own process,
 so on a 2-core machine all of them share the same two cores (the figures are a floor, not a ceiling).
 
@@ -58,6 +66,9 @@ request validation and the scheduler; its store is the embedded PostgreSQL). Eve
 | bare pass-through proxy (node:http + undici, nothing else) — baseline | ${f(c.bareRps)} | ${f(c.bareP99)} ms | ${f(c.bareCpuMicros)} µs |
 | entrim agent | ${f(c.agentRps)} | ${f(c.agentP99)} ms | ${f(c.agentCpuMicros)} µs |
 | **ratio agent / baseline** | **${f(c.ratio, 2)}** (target ≥ 0.7: ${verdict(c.ratio >= 0.7)}) | | ${f(c.bareCpuMicros / c.agentCpuMicros, 2)} |
+
+The requests/s ratio is the agent's requests/s over the bare proxy's; the CPU ratio is the bare
+proxy's CPU per request over the agent's (1.0 would mean our features cost nothing).
 
 All three processes (load generator, upstream, proxy or agent) share the machine's cores, so the
 requests/s ratio also depends on how the scheduler splits them; the CPU-per-request column is the
@@ -83,6 +94,8 @@ Latencies come from an open-loop generator (\`openLoop\` in \`bench/lib.mjs\`): 
 at its scheduled time and timed from then, so queueing anywhere shows up in the percentiles instead of
 quietly lowering the offered rate.
 
+${image("bench-gateway-latency.svg")}
+
 ### Streaming relay: tokens per second per core
 
 Upstream streams ${s.tokensPerStream} tokens per response as fast as it can; 32 concurrent streams
@@ -94,6 +107,10 @@ with \`stream_options.include_usage\`. CPU is the relaying process's own user+sy
 | bare pass-through proxy (bytes copied, no parsing) — baseline | ${f(s.bare.streamsPerSecond)} | ${f(s.bare.tokensPerSecond)} | ${f(s.bare.cpuCores, 2)} | ${f(s.bare.tokensPerCoreSecond)} |
 | entrim agent (parses each upstream event, re-frames it, counts usage) | ${f(s.agent.streamsPerSecond)} | ${f(s.agent.tokensPerSecond)} | ${f(s.agent.cpuCores, 2)} | ${f(s.agent.tokensPerCoreSecond)} |
 | **ratio per core, agent / baseline** | | | | **${f(s.ratioPerCore, 2)}** |
+
+The ratio is the agent's tokens per CPU-second over the bare proxy's, each process's own CPU time.
+
+${image("bench-gateway-cost.svg")}
 
 ## Suspension propagation
 
@@ -108,6 +125,8 @@ agent has applied it (from the agents' own debug log, same clock), over all agen
 
 Target p99 < 250 ms: ${verdict(suspension.meetsTarget)}. The path is LISTEN/NOTIFY straight into each
 agent's in-memory index; a periodic full resync (30 s) is the safety net.
+
+${image("bench-suspension-propagation.svg")}
 
 ## Metering: spool appends and shipper ingest
 
@@ -166,6 +185,10 @@ core meanwhile. RSS counts the Chromium binary's shared pages in full (the idle 
 ${mib(consoleRun.idle.rssEndBytes)} MiB), which is why the target is judged on PSS.
 \`BENCH_CONSOLE_SECONDS\` (default 300) and \`BENCH_CONSOLE_AGENTS\` (default 200) change the run;
 \`node bench/console-browser.mjs\` runs this benchmark alone without rewriting this file.
+
+${image("bench-console-busy.svg")}
+
+${image("bench-console-memory.svg")}
 
 ## Reproduce
 
