@@ -90,6 +90,7 @@ themselves almost no room; reaching it needs a leaner hot path than Fastify's (o
 | through the agent | ${f(o.agentRps)} | ${f(o.agentP50, 1)} ms | ${f(o.agentP99, 1)} ms |
 | **added by the agent** | | **${f(o.addedP50, 1)} ms** (target < 1 ms: ${verdict(o.addedP50 < 1)}) | **${f(o.addedP99, 1)} ms** (target < 5 ms: ${verdict(o.addedP99 < 5)}) |
 
+"Added by the agent" is the agent's percentile minus the direct call's, each from its own run.
 Latencies come from an open-loop generator (\`openLoop\` in \`bench/lib.mjs\`): each request is sent
 at its scheduled time and timed from then, so queueing anywhere shows up in the percentiles instead of
 quietly lowering the offered rate.
@@ -155,6 +156,9 @@ ${watching.seconds} s with all of them.
 | no watchers — baseline | ${f(watching.idleCores, 4)} | 0 |
 | ${watching.watchers} watchers at 1 Hz | ${f(watching.watchedCores, 4)} | ${f(watching.snapshotsPerSecond, 1)} |
 | **per watcher** | **${f(watching.perWatcherMsPerSecond, 2)} ms of CPU per second** (${f(watching.perWatcherCores * 100, 3)} % of a core) | |
+
+"Per watcher" is the agent's CPU with the watchers minus the baseline's, divided by the number of
+watchers.
 
 Every watcher rides on the node's one sampler: more watchers add serialisation and TLS writes, never
 another \`nvidia-smi\` run.
