@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { request } from "undici";
 import { createLogger } from "../common/log.js";
 import { StoreError } from "../store/db.js";
 import { parseExternalOptions } from "../store/external-options.js";

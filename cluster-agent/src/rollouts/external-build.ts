@@ -141,7 +141,7 @@ export function externalMemoryPolicy(version: ModelVersion): MemoryPolicy {
     canLoadBeside: policy.canLoadBeside,
     describe: () =>
       placement === "beside"
-        ? "the version starts its engine beside the old one"
-        : "the version restarts the engine in place (placement in-place)",
+        ? "placement beside: the new engine starts while the old one serves"
+        : "placement in-place: one engine at a time",
   };
 }
