@@ -132,7 +132,14 @@ export class Reconciler {
           );
       } else {
         const path = this.o.startedFrom(id);
-        if (!path) continue;
+        if (!path) {
+          if (served.runtime.kind === "external")
+            this.o.logger.warn(
+              { model: id },
+              "external model names no catalogue version (models[].version); rollouts skip it",
+            );
+          continue;
+        }
         const { sha256 } = await hashFile(path);
         version = model.versions.find((v) => v.sha256 === sha256);
         if (!version)
