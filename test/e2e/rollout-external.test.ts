@@ -303,3 +303,32 @@ test("a rolling rollout to another engine command under constant load: no failed
     assert.equal(answered, false, `v1's engine on port ${port} was stopped`);
   }
 });
+
+test("rolling back starts v1's engine again from the catalogue on every node, without a failed request", {
+  skip,
+}, async () => {
+  const [last] = await call<{ rollouts: Rollout__Output[] }>(rollouts, "ListRollouts", { model: MODEL }).then(
+    (list) => list.rollouts,
+  );
+  assert.equal(last?.state, "ROLLOUT_STATE_COMPLETED");
+  const traffic = load();
+  await until("load is running", async () => traffic.outcomes.length >= 10);
+  await call<Rollout__Output>(rollouts, "RollBackRollout", { id: last!.id, reason: "back to v1" });
+  const end = (await watch(last!.id)).at(-1)!;
+  const countAtEnd = traffic.outcomes.length;
+  await until("load ran on after the roll back", async () => traffic.outcomes.length >= countAtEnd + 10);
+  const outcomes = await traffic.stop();
+  assert.equal(end.state, "ROLLOUT_STATE_ROLLED_BACK", end.reason);
+  assert.deepEqual(await liveVersions(), ["v1", "v1", "v1"]);
+  assert.deepEqual(
+    outcomes.filter((o) => o.error),
+    [],
+    "no request failed",
+  );
+  const versions = outcomes.map(versionOf);
+  assert.deepEqual(
+    versions.filter((v) => v !== "v1" && v !== "v2"),
+    [],
+  );
+  assert.equal(versions.at(-1), "v1");
+});
