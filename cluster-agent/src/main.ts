@@ -174,6 +174,7 @@ export async function startAgent(
     for (const model of await defaultModels(config, logger)) {
       const runtime = createRuntime(model, config, logger);
       models.add({
+        version: model.runtime === "external" ? model.version : undefined,
         runtime,
         scheduler: new Scheduler({
           name: model.id,

@@ -128,6 +128,23 @@ describe("entrim-agent catalog", () => {
       cli("catalog", "add-version", "--model-version", "v2", ...version, "--option", "novalue"),
       cliError(/not key=value/),
     );
+    const external = ["add-version", "--model-version", "x1", ...version, "--runtime", "external"];
+    await assert.rejects(
+      cli("catalog", ...external),
+      cliError(/command is required: a JSON array .*--option 'command=\["vllm"/),
+    );
+    await assert.rejects(
+      cli("catalog", ...external, "--option", "command=vllm serve"),
+      cliError(/command is required: a JSON array/),
+    );
+    await assert.rejects(
+      cli("catalog", ...external, "--option", 'command=["vllm","serve"]'),
+      cliError(/command must pass \{port\}/),
+    );
+    await assert.rejects(
+      cli("catalog", ...external, "--option", 'command=["e","{port}"]', "--option", "placement=drain"),
+      cliError(/placement is "beside" or "in-place"/),
+    );
     await assert.rejects(
       cli("catalog", "stage", "--uri", tiny.uri),
       cliError(/Give --uri with --sha256 and --size/),

@@ -75,10 +75,17 @@ export function registerCatalogCommands(program: Command): void {
     .requiredOption("--model <name>", "the model's public name")
     // Not --version: the program's own --version (print the agent's version) is seen anywhere on the line.
     .requiredOption("--model-version <version>", "a version name, e.g. 2026-11 or q4_k_m-1")
-    .requiredOption("--uri <uri>", "artifact: file:///path, https://..., or agent://<node>/<sha256>")
+    .requiredOption(
+      "--uri <uri>",
+      "artifact: file:///path, https://..., or agent://<node>/<sha256> (external: what {artifact} names)",
+    )
     .requiredOption("--sha256 <hex>", "the artifact's sha256 (catalog inspect FILE prints it)")
     .requiredOption("--size <bytes>", "the artifact's size in bytes")
-    .option("--runtime <runtime>", `runtime adapter: ${MODEL_RUNTIMES.join(" or ")}`, "embedded")
+    .option(
+      "--runtime <runtime>",
+      `runtime adapter: ${MODEL_RUNTIMES.join(" or ")}; external needs --option 'command=[...,"{port}"]'`,
+      "embedded",
+    )
     .option("--context-length <tokens>", "context window in tokens")
     .option("--option <key=value>", "runtime option (repeatable)", collectPair)
     .option(

@@ -80,3 +80,14 @@ test("an invalid field stops start-up with a message naming it", () => {
   });
   assert.throws(() => loadConfig({ config: dup }, {}), /models\[1\]\.id: duplicate model id "m"/);
 });
+
+test("an external model may name the catalogue version its command serves", () => {
+  const model = { id: "big", runtime: "external", url: "http://127.0.0.1:8000/v1", command: ["vllm"] };
+  const config = loadConfig({ config: file({ models: [{ ...model, version: "2026-11" }] }) }, {});
+  const big = config.models[0]!;
+  assert.equal(big.runtime === "external" && big.version, "2026-11");
+  assert.throws(
+    () => loadConfig({ config: file({ models: [{ ...model, version: "v 2" }] }) }, {}),
+    /models\[0\]\.version: a catalogue version name/,
+  );
+});

@@ -52,6 +52,15 @@ const externalModel = z
     command: z.array(z.string().min(1)).min(1).optional(),
     healthUrl: z.url({ protocol: /^https?$/ }).optional(),
     startTimeoutMs: z.number().int().min(1000).default(600_000),
+    /**
+     * The catalogue version this configuration serves (`catalog add-version --model-version`). The
+     * agent cannot hash an engine's weights the way it hashes a GGUF, so this is how it knows what
+     * runs; without it, rollouts skip the model.
+     */
+    version: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/, "a catalogue version name: letters, digits and . _ + -")
+      .optional(),
   })
   .strict();
 

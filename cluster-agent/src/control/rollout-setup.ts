@@ -16,6 +16,7 @@ import {
 } from "../cache/peers.js";
 import type { Logger } from "../common/log.js";
 import type { AgentConfig } from "../config/schema.js";
+import { buildExternalVersion, externalMemoryPolicy } from "../rollouts/external-build.js";
 import { RolloutLeader } from "../rollouts/leader.js";
 import { Reconciler } from "../rollouts/reconciler.js";
 import { measuredRuntime } from "../rollouts/version-health.js";
@@ -81,6 +82,14 @@ export async function startRollouts(deps: RolloutDeps): Promise<Rollouts> {
     config.models.find(
       (m): m is Extract<typeof m, { runtime: "embedded" }> => m.id === id && m.runtime === "embedded",
     );
+  const externalConfig = (id: string) =>
+    config.models.find(
+      (m): m is Extract<typeof m, { runtime: "external" }> => m.id === id && m.runtime === "external",
+    );
+  const scheduling = {
+    queueLimit: config.scheduler.queueLimit,
+    queueTimeoutMs: config.scheduler.queueTimeoutMs,
+  };
   const reconciler = new Reconciler({
     store,
     node,
@@ -89,7 +98,17 @@ export async function startRollouts(deps: RolloutDeps): Promise<Rollouts> {
     // With no model configured the agent serves the tiny model it generated under <dataDir>/models.
     startedFrom: (id) =>
       config.models.length === 0 ? join(config.dataDir, "models", `${id}.gguf`) : embeddedConfig(id)?.path,
+    configuredVersion: (id) => externalConfig(id)?.version,
     build: (version, path, tally) => {
+      if (version.runtime === "external")
+        return buildExternalVersion({
+          version,
+          artifactPath: path,
+          base: externalConfig(version.model),
+          tally,
+          scheduler: scheduling,
+          logger: log,
+        });
       // The version's runtime options override the node's configuration of the model.
       const base = embeddedConfig(version.model);
       const o = version.runtimeOptions;
@@ -107,16 +126,14 @@ export async function startRollouts(deps: RolloutDeps): Promise<Rollouts> {
       });
       return new ServedModel({
         runtime: measuredRuntime(runtime, tally),
-        scheduler: new Scheduler({
-          name: version.model,
-          slots: runtime.slots,
-          queueLimit: config.scheduler.queueLimit,
-          queueTimeoutMs: config.scheduler.queueTimeoutMs,
-        }),
+        scheduler: new Scheduler({ name: version.model, slots: runtime.slots, ...scheduling }),
         version: version.version,
       });
     },
-    memory: (path) => embeddedMemoryPolicy({ modelPath: path }),
+    memory: (version, path) =>
+      version.runtime === "external"
+        ? externalMemoryPolicy(version)
+        : embeddedMemoryPolicy({ modelPath: path }),
     idleTimeoutMs: config.api.requestTimeoutMs,
     logger: log,
   });

@@ -6,7 +6,8 @@
  *
  * Per model: stage the version's artifact through the cache (sha256 verified, a mismatch fails here),
  * rotate (runtime/rotation.ts: load beside or drain, warm up, switch, retire; a failure before the
- * switch keeps the old version), then record the outcome. A version that failed is not retried until
+ * switch keeps the old version), then record the outcome. Embedded versions load the artifact in
+ * process; external versions start their engine command (rollouts/external-build.ts). A version that failed is not retried until
  * the desired version is set again (setDesiredVersion clears the failure), so a broken version cannot
  * make a node loop. While a rollout gates this node, the new version's health is reported every second.
  */
@@ -34,9 +35,18 @@ export interface ReconcilerOptions {
   cache: ArtifactCache;
   /** The file a model was started from (config), to find its catalogue version by sha256. */
   startedFrom: (modelId: string) => string | undefined;
+  /**
+   * The catalogue version a model was configured as serving (an external model's `version`): its
+   * engine runs a command, not a file the agent could hash.
+   */
+  configuredVersion?: (modelId: string) => string | undefined;
   /** Makes a version's ServedModel from its verified artifact; its runtime reports into `tally`. */
-  build: (version: ModelVersion, path: string, tally: VersionHealthTally) => ServedModel;
-  memory: (path: string) => MemoryPolicy;
+  build: (
+    version: ModelVersion,
+    path: string,
+    tally: VersionHealthTally,
+  ) => ServedModel | Promise<ServedModel>;
+  memory: (version: ModelVersion, path: string) => MemoryPolicy;
   /** Longest wait for the old version's requests (rotation idleTimeoutMs). */
   idleTimeoutMs: number;
   /** Every rotation event, e.g. for gRPC RotateModel watchers on this node. */
@@ -100,26 +110,47 @@ export class Reconciler {
     await Promise.allSettled([...this.queued.values()]);
   }
 
-  /** Finds each served model's catalogue version by the sha256 of its file and records it as live. */
+  /**
+   * Finds each served model's catalogue version (by the sha256 of the file it was started from, or by
+   * the version its configuration names) and records it as live.
+   */
   private async register(): Promise<void> {
     const catalogue = await this.retry(() => listModels(this.o.store.pool));
     if (!catalogue) return;
     for (const served of this.o.registry.list()) {
       const id = served.runtime.model.id;
       const model = catalogue.find((m) => m.name === id);
-      const path = this.o.startedFrom(id);
-      if (!model || !path) continue;
-      const { sha256 } = await hashFile(path);
-      const version = model.versions.find((v) => v.sha256 === sha256);
-      this.live.set(id, version ? { version: version.version, sha256 } : null);
-      if (!version) {
-        this.o.logger.warn(
-          { model: id, sha256 },
-          "served file matches no catalogue version; rollouts skip it",
-        );
-        continue;
+      if (!model) continue;
+      const named = this.o.configuredVersion?.(id);
+      let version: ModelVersion | undefined;
+      if (named !== undefined) {
+        version = model.versions.find((v) => v.version === named);
+        if (!version)
+          this.o.logger.warn(
+            { model: id, version: named },
+            "configured version is not in the catalogue; rollouts skip this model",
+          );
+      } else {
+        const path = this.o.startedFrom(id);
+        if (!path) {
+          if (served.runtime.kind === "external")
+            this.o.logger.warn(
+              { model: id },
+              "external model names no catalogue version (models[].version); rollouts skip it",
+            );
+          continue;
+        }
+        const { sha256 } = await hashFile(path);
+        version = model.versions.find((v) => v.sha256 === sha256);
+        if (!version)
+          this.o.logger.warn(
+            { model: id, sha256 },
+            "served file matches no catalogue version; rollouts skip it",
+          );
       }
-      await this.o.cache.pin(sha256, "live").catch(() => {});
+      this.live.set(id, version ? { version: version.version, sha256: version.sha256 } : null);
+      if (!version) continue;
+      await this.o.cache.pin(version.sha256, "live").catch(() => {});
       // The node may not be in the registry yet (this runs beside the agent's start): retry briefly.
       await this.retry(() =>
         setNodeModel(this.o.store.pool, {
@@ -229,11 +260,6 @@ export class Reconciler {
       await this.record(model, { stagedVersion: version, state: "staging", error: null });
       const v = await getModelVersion(this.o.store.pool, model, version);
       if (!v) return await fail("stage", `the catalogue has no version ${version}`);
-      if (v.runtime !== "embedded")
-        return await fail(
-          "stage",
-          "rollouts rotate embedded versions only; external engines rotate by config",
-        );
       let path: string;
       try {
         progress({
@@ -256,6 +282,14 @@ export class Reconciler {
       // setNodeModel's INSERT half must satisfy the row checks on its own, so the staged version is
       // named again even though the row has it.
       await this.record(model, { stagedVersion: version, state: "loading" });
+      let memory: MemoryPolicy;
+      try {
+        // Reads the version's options (external: its placement); a version that cannot be run fails here.
+        memory = this.o.memory(v, path);
+      } catch (error) {
+        await this.o.cache.unpin(v.sha256, "staged").catch(() => {});
+        return await fail("load", (error as Error).message);
+      }
       const tally = new VersionHealthTally();
       this.tallies.set(`${model}@${version}`, tally);
       const result = await rotateModel({
@@ -263,7 +297,7 @@ export class Reconciler {
         modelId: model,
         version,
         build: () => this.o.build(v, path, tally),
-        memory: this.o.memory(path),
+        memory,
         idleTimeoutMs: this.o.idleTimeoutMs,
         warmup: warmupOf(v),
         signal: controller.signal,

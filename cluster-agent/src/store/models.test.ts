@@ -57,7 +57,7 @@ describe("model catalogue", () => {
         artifactUri: `agent://gpu-01/${SHA_B}`,
         sha256: SHA_B,
         runtime: "external",
-        runtimeOptions: { tensorParallel: 2 },
+        runtimeOptions: { command: ["vllm", "serve", "{artifact}", "--port", "{port}"] },
         contextLength: 8192,
         defaultParams: { temperature: 0.7 },
       }),
@@ -70,7 +70,12 @@ describe("model catalogue", () => {
       listed!.versions.map((v) => [v.version, v.runtime, v.runtimeOptions, v.defaultParams]),
       [
         ["v1", "embedded", {}, {}],
-        ["v2", "external", { tensorParallel: 2 }, { temperature: 0.7 }],
+        [
+          "v2",
+          "external",
+          { command: ["vllm", "serve", "{artifact}", "--port", "{port}"] },
+          { temperature: 0.7 },
+        ],
       ],
     );
   });
@@ -112,6 +117,11 @@ describe("model catalogue", () => {
     await assert.rejects(
       addModelVersion(db, version({ version: "v3", contextLength: 10 })),
       storeError("invalid", /context length/),
+    );
+    // An external version is run by its command: without one a node could not start it.
+    await assert.rejects(
+      addModelVersion(db, version({ version: "v3", runtime: "external", runtimeOptions: {} })),
+      storeError("invalid", /command is required/),
     );
     // The table's own checks hold for writers that bypass this module.
     await assert.rejects(

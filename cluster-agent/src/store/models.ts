@@ -1,4 +1,5 @@
 import { CHECK_VIOLATION, type Db, isPgError, StoreError, UNIQUE_VIOLATION } from "./db.js";
+import { parseExternalOptions } from "./external-options.js";
 
 /** The channel the catalogue's triggers notify on (migrations/0010_models.sql). */
 export const MODELS_CHANNEL = "entrim_models";
@@ -154,6 +155,8 @@ export async function addModelVersion(db: Db, input: NewModelVersion): Promise<M
   const runtime = input.runtime ?? "embedded";
   if (!MODEL_RUNTIMES.includes(runtime))
     throw new StoreError("invalid", `The runtime is embedded or external (got "${runtime}").`);
+  // An external version is run by the command in its options: a bad one must fail here, not mid-rollout.
+  if (runtime === "external") parseExternalOptions(input.runtimeOptions ?? {});
   const context = input.contextLength ?? null;
   if (context !== null && (!Number.isInteger(context) || context < 64 || context > 2_147_483_647))
     throw new StoreError(

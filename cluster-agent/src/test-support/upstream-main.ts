@@ -3,8 +3,11 @@
  * can give it a core of its own:
  *   node cluster-agent/dist/test-support/upstream-main.js --port P [--delay-ms N] [--tokens N]
  *     [--token-delay-ms N] [--host H] [--model NAME] [--context-length N] [--tokenize vllm|llama|none]
- * Prints `listening <url>` on stdout once it accepts connections.
+ *     [--weights FILE]
+ * Prints `listening <url>` on stdout once it accepts connections. With --weights it refuses to start
+ * unless FILE is readable, as a real engine refuses missing weights.
  */
+import { accessSync, constants } from "node:fs";
 import { parseArgs } from "node:util";
 import { startUpstream, type TokenizeShape } from "./upstream.js";
 
@@ -28,8 +31,18 @@ const { values } = parseArgs({
     model: { type: "string" },
     "context-length": { type: "string" },
     tokenize: { type: "string" },
+    weights: { type: "string" },
   },
 });
+
+if (values.weights !== undefined) {
+  try {
+    accessSync(values.weights, constants.R_OK);
+  } catch {
+    process.stderr.write(`--weights ${values.weights} is not a readable file\n`);
+    process.exit(2);
+  }
+}
 
 const tokenize = values.tokenize ?? "vllm";
 if (tokenize !== "vllm" && tokenize !== "llama" && tokenize !== "none") {
