@@ -181,7 +181,7 @@ class Rotation {
     this.o.registry.setAdmitting(this.o.modelId, false);
     await this.step(
       "drain",
-      `not enough memory to load beside the old version (${why}); new requests wait while ${this.old.inFlight} in flight finish`,
+      `the new version cannot load beside the old one (${why}); new requests wait while ${this.old.inFlight} in flight finish`,
       () => this.idleWithin(this.o.idleTimeoutMs),
       (idle) => {
         if (!idle)
