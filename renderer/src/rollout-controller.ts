@@ -70,7 +70,10 @@ export class RolloutController {
   watch(id: string): void {
     if (this.watches.has(id)) return;
     const generation = this.generation;
-    const close = this.api.stream(
+    // A carrier that is down ends the stream synchronously, before `stream` returns.
+    let ended = false;
+    let close: (() => void) | undefined;
+    close = this.api.stream(
       channels.watchRollout,
       { id },
       {
@@ -86,14 +89,15 @@ export class RolloutController {
             state.rolloutWatch(id, { state: event.state, ...(event.error ? { error: event.error } : {}) });
         },
         end: (error) => {
-          if (this.watches.get(id) === close) this.watches.delete(id);
+          ended = true;
+          if (close && this.watches.get(id) === close) this.watches.delete(id);
           if (generation !== this.generation) return;
+          // Not final yet (an error): the next re-read of the list opens it again.
           this.store.getState().rolloutWatch(id, error ? { state: "closed", error } : undefined);
         },
       },
     );
-    // A carrier that is down ends the stream synchronously; keep no dead entry then.
-    if (this.store.getState().rolloutWatches[id]?.state !== "closed") this.watches.set(id, close);
+    if (!ended) this.watches.set(id, close);
   }
 
   private alerts(): void {

@@ -36,6 +36,11 @@ test("a list read before a watch update does not undo it: the later agent-side u
   assert.equal(store.getState().rollouts.ro_a?.state, "ROLLOUT_STATE_PAUSED");
   store.getState().rolloutUpdated(rollout("ro_a", { state: "ROLLOUT_STATE_RUNNING", updatedAtMs: 6 }));
   assert.equal(store.getState().rollouts.ro_a?.state, "ROLLOUT_STATE_RUNNING");
+  // A node's progress is news even when the rollout's own row did not change.
+  const rotating = rolloutNode("gpu-1", { state: "ROLLOUT_NODE_STATE_ROTATING", updatedAtMs: 9 });
+  store.getState().rolloutUpdated(rollout("ro_a", { updatedAtMs: 6, nodes: [rotating] }));
+  store.getState().rolloutsLoaded([rollout("ro_a", { updatedAtMs: 6, nodes: [rolloutNode("gpu-1")] })]);
+  assert.equal(store.getState().rollouts.ro_a?.nodes[0]?.state, "ROLLOUT_NODE_STATE_ROTATING");
 });
 
 test("a paused rollout raises one alert naming the node that stopped it; resuming clears it", () => {

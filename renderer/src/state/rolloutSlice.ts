@@ -68,7 +68,12 @@ export const createRolloutSlice: StateCreator<AppState, [], [], RolloutSlice> = 
 
 /** The list (poll) and the watch race each other; the later agent-side update wins. */
 function newer(known: Rollout | undefined, fresh: Rollout): Rollout {
-  return known && Number(known.updatedAtMs) > Number(fresh.updatedAtMs) ? known : fresh;
+  return known && changedAt(known) > changedAt(fresh) ? known : fresh;
+}
+
+/** Node progress moves without the rollout's own row changing: the latest of either counts. */
+function changedAt(r: Rollout): number {
+  return Math.max(Number(r.updatedAtMs), ...r.nodes.map((n) => Number(n.updatedAtMs)));
 }
 
 /** Newest first, as the agent lists them. */
