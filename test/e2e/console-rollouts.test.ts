@@ -244,5 +244,13 @@ test("a viewer's certificate sees start and roll back disabled, with the reason"
   await page.keyboard.press("n");
   await page.waitForSelector('.notice.error:text("Start rollout…: Needs the admin role")');
   assert.equal(await page.locator('[role="dialog"]').count(), 0);
+  // A row's context menu offers the same actions, disabled with the same reason.
+  await page.locator(".rollouts-list tr[data-rollout]").first().click({ button: "right" });
+  const item = page.locator('.context-menu button[data-action="rollout.abort"]');
+  assert.equal(await item.isDisabled(), true);
+  assert.match(
+    (await item.getAttribute("title")) ?? "",
+    /^Needs the operator role; your certificate \(viewer\)/,
+  );
   assert.deepEqual(pageErrors, []);
 });

@@ -2,7 +2,7 @@
 // live version, last rotation step and health against the gates (live from its watch stream), and the
 // catalogue: each model's versions and which node serves which.
 import type { Rollout } from "@entrim/electron/common";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { time } from "../format.js";
 import {
   batchText,
@@ -32,6 +32,7 @@ export function RolloutsView() {
   // A fresh list and catalogue on every visit; the watches keep active rollouts live meanwhile.
   useEffect(() => void controller.rollouts.refresh(), [controller]);
   const current = cursor ? rollouts[cursor] : undefined;
+  const [menu, setMenu] = useState<{ x: number; y: number }>();
   return (
     <section className="rollouts" aria-label="Rollouts">
       <div className="filters">
@@ -66,6 +67,11 @@ export function RolloutsView() {
                 data-state={rolloutStateWord(r.state)}
                 className={r.id === cursor ? "cursor" : ""}
                 onClick={() => store.getState().setRolloutCursor(r.id)}
+                onContextMenu={(e) => {
+                  e.preventDefault();
+                  store.getState().setRolloutCursor(r.id);
+                  setMenu({ x: e.clientX, y: e.clientY });
+                }}
               >
                 <td>{r.id}</td>
                 <td>{r.model}</td>
@@ -91,9 +97,31 @@ export function RolloutsView() {
           </tbody>
         </table>
       </div>
+      {menu && <RolloutMenu at={menu} close={() => setMenu(undefined)} />}
       {current && <RolloutDetail rollout={current} />}
       <Catalogue />
     </section>
+  );
+}
+
+/** A row's context menu: the same registered actions, disabled with the same reasons. */
+function RolloutMenu({ at, close }: { at: { x: number; y: number }; close: () => void }) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && close();
+    // Any click closes it, one on an item after the item ran.
+    window.addEventListener("click", close);
+    window.addEventListener("keydown", onKey);
+    return () => {
+      window.removeEventListener("click", close);
+      window.removeEventListener("keydown", onKey);
+    };
+  }, [close]);
+  return (
+    <div className="context-menu" role="menu" style={{ left: at.x, top: at.y }}>
+      {["rollout.pause", "rollout.resume", "rollout.abort", "rollout.rollback"].map((id) => (
+        <ActionButton key={id} id={id} />
+      ))}
+    </div>
   );
 }
 
