@@ -2,6 +2,7 @@
 // series rings. Views call these; nothing else talks to the carrier.
 import { type ConsoleApi, channels, type FleetEvent } from "@entrim/electron/common";
 import type { SeriesStore } from "./metrics/series.js";
+import { RolloutController } from "./rollout-controller.js";
 import type { Alert } from "./state/alertsSlice.js";
 import type { AppStore } from "./state/store.js";
 
@@ -10,12 +11,15 @@ const FLUSH_MS = 250;
 
 export class Controller {
   private stopFleet: (() => void) | undefined;
+  readonly rollouts: RolloutController;
 
   constructor(
     readonly api: ConsoleApi,
     readonly store: AppStore,
     readonly series: SeriesStore,
-  ) {}
+  ) {
+    this.rollouts = new RolloutController(api, store, (fresh) => void this.notifyAlerts(fresh));
+  }
 
   private fail(context: string, error: unknown): void {
     this.store.getState().notify("error", `${context}: ${(error as Error).message ?? error}`);
@@ -38,6 +42,7 @@ export class Controller {
       this.series.clear();
       this.store.getState().connected(cluster);
       this.watchFleet();
+      this.rollouts.start();
     } catch (error) {
       this.store.getState().connectFailed((error as Error).message);
     }
@@ -46,6 +51,7 @@ export class Controller {
   async disconnect(): Promise<void> {
     this.stopFleet?.();
     this.stopFleet = undefined;
+    this.rollouts.stop();
     await this.api.call(channels.disconnect, {}).catch(() => undefined);
     this.store.getState().disconnected();
   }

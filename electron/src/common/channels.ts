@@ -7,11 +7,14 @@ import type {
   AccountDetail,
   AuditEntry,
   AuditVerification,
+  CatalogModel,
   ClusterInfo,
   DrainEvent,
   FleetEvent,
   NodeState,
   ProfileSummary,
+  Rollout,
+  RolloutWatchEvent,
   Suspension,
   TerminalEvent,
 } from "./types.js";
@@ -44,6 +47,14 @@ export const channels = {
   terminalAck: req("terminal.ack", s.terminalAckRequest, returns<null>),
   terminalResize: req("terminal.resize", s.terminalResizeRequest, returns<null>),
   terminalHostKey: req("terminal.hostKey", s.terminalHostKeyAnswer, returns<null>),
+  /** The catalogue: each model's versions and which node serves which. */
+  listModels: req("rollouts.models", s.empty, returns<CatalogModel[]>),
+  listRollouts: req("rollouts.list", s.listRolloutsRequest, returns<Rollout[]>),
+  /** One rollout now and on every change until it ends; resumed (from a fresh state) after reconnects. */
+  watchRollout: stream("rollouts.watch", s.rolloutRef, returns<RolloutWatchEvent>),
+  startRollout: req("rollouts.start", s.startRolloutRequest, returns<Rollout>),
+  /** Pause, resume, abort or roll back, with a reason for the audit log. */
+  rolloutAction: req("rollouts.action", s.rolloutActionRequest, returns<Rollout>),
 } as const;
 
 export type Channels = typeof channels;

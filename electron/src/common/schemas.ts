@@ -147,3 +147,64 @@ export const terminalResizeRequest = z
   })
   .strict();
 export const terminalHostKeyAnswer = z.object({ session: sessionId, accept: z.boolean() }).strict();
+
+export const rolloutId = z
+  .string()
+  .regex(/^ro_[a-z0-9]{16}$/, "expected a rollout id (ro_ and 16 letters or digits)");
+const modelName = z.string().trim().min(1, "pick a model").max(128);
+export const rolloutRef = z.object({ id: rolloutId }).strict();
+export const listRolloutsRequest = z
+  .object({
+    model: z.string().max(128).default(""),
+    activeOnly: z.boolean().default(false),
+    limit: z.number().int().min(0).max(500).default(50),
+  })
+  .strict();
+const labelKey = z.string().trim().min(1, "a label needs a key").max(128);
+/** What the agent's StartRollout takes; bounds as the agent documents them (rollouts.proto). */
+export const startRolloutRequest = z
+  .object({
+    model: modelName,
+    version: z.string().trim().min(1, "pick a version").max(128),
+    targets: z
+      .object({
+        nodes: z.array(nodeName).max(1000).default([]),
+        regions: z.array(z.string().trim().min(1).max(128)).max(100).default([]),
+        labels: z.record(labelKey, z.string().max(256)).default({}),
+      })
+      .strict()
+      .default({ nodes: [], regions: [], labels: {} }),
+    batchSize: z.number().int().min(1, "at least 1 node per batch").max(1000).default(1),
+    pauseSeconds: z.number().int().min(0).max(86_400).default(0),
+    gates: z
+      .object({
+        maxErrorRate: z
+          .number()
+          .min(0, "an error rate is 0 to 1")
+          .max(1, "an error rate is 0 to 1")
+          .default(0),
+        maxP95Ms: z.number().min(1, "p95 is at least 1 ms").max(3_600_000).default(60_000),
+        windowSeconds: z
+          .number()
+          .int()
+          .min(1, "the window is 1 to 3600 s")
+          .max(3600, "the window is 1 to 3600 s")
+          .default(30),
+      })
+      .strict()
+      .default({ maxErrorRate: 0, maxP95Ms: 60_000, windowSeconds: 30 }),
+    reason,
+  })
+  .strict();
+/** What the start dialog sends (defaults not yet filled in). */
+export type StartRolloutInput = z.input<typeof startRolloutRequest>;
+export const rolloutVerb = z.enum(["pause", "resume", "abort", "rollback"]);
+export type RolloutVerb = z.infer<typeof rolloutVerb>;
+/** Pause and resume may go without a reason (the agent records who); abort and roll back need one. */
+export const rolloutActionRequest = z
+  .object({ id: rolloutId, verb: rolloutVerb, reason: z.string().trim().max(500).default("") })
+  .strict()
+  .refine((r) => r.verb === "pause" || r.verb === "resume" || r.reason.length >= 3, {
+    message: "say why (at least 3 characters)",
+    path: ["reason"],
+  });

@@ -5,10 +5,12 @@ import type {
   Account__Output,
   AccountDetail__Output,
   AuditEntry__Output,
+  CatalogModel__Output,
   DrainProgress__Output,
   NodeSnapshot__Output,
   NodeState__Output,
   Peer__Output,
+  Rollout__Output,
   Suspension__Output,
   VerifyAuditResponse__Output,
 } from "@entrim/proto";
@@ -79,3 +81,14 @@ export type TerminalEvent =
   /** Output bytes, base64; acknowledge them with terminal.ack once shown. */
   | { type: "data"; data: string }
   | { type: "exit"; code: number | null; signal?: string };
+
+export type Rollout = Rollout__Output;
+export type RolloutState = Rollout__Output["state"];
+export type RolloutNodeState = Rollout__Output["nodes"][number]["state"];
+/** A catalogue model: its versions (oldest first) and which node serves, stages or is asked for which. */
+export type CatalogModel = CatalogModel__Output;
+
+/** A watched rollout: its state on every change; link states while the stream is being resumed. */
+export type RolloutWatchEvent =
+  | { type: "rollout"; rollout: Rollout }
+  | { type: "link"; state: "ready" | "reconnecting" | "closed"; error?: string };

@@ -9,6 +9,7 @@ import {
   type ClusterServiceClient,
   loadAgentProto,
   type NodeServiceClient,
+  type RolloutServiceClient,
 } from "@entrim/proto";
 import {
   type ChannelOptions,
@@ -57,6 +58,7 @@ export class AgentLink {
   readonly abuse: AbuseServiceClient;
   readonly audit: AuditServiceClient;
   readonly accounts: AccountServiceClient;
+  readonly rollouts: RolloutServiceClient;
 
   constructor(
     readonly address: string,
@@ -74,6 +76,7 @@ export class AgentLink {
     this.abuse = new proto.AbuseService(address, creds, shared);
     this.audit = new proto.AuditService(address, creds, shared);
     this.accounts = new proto.AccountService(address, creds, shared);
+    this.rollouts = new proto.RolloutService(address, creds, shared);
   }
 
   close(): void {

@@ -3,7 +3,7 @@
 // the client certificate's OU, as on the real agent.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { DrainProgress, NodeSnapshot__Output, Peer } from "@entrim/proto";
+import type { DrainProgress, NodeSnapshot__Output, Peer, Rollout__Output } from "@entrim/proto";
 import { loadAgentProto } from "@entrim/proto";
 import { Server, ServerCredentials, type ServerWritableStream, status } from "@grpc/grpc-js";
 
@@ -38,6 +38,11 @@ export interface FakeAgent {
   /** Ends every open WatchStatus stream with UNAVAILABLE, as an agent restart would. */
   dropStreams(): void;
   watchOpens: number;
+  /** The one rollout (ro_0000000000000001) this agent knows; WatchRollout sends it on every change. */
+  rollout: Rollout__Output;
+  /** Sets the rollout's state and sends it to every open WatchRollout (ending them at a final state). */
+  setRollout(state: Rollout__Output["state"], reason?: string): void;
+  rolloutWatchOpens: number;
   close(): Promise<void>;
 }
 
@@ -54,11 +59,26 @@ export async function startFakeAgent(
   const v1 = loadAgentProto();
   const server = new Server();
   const streams = new Set<ServerWritableStream<unknown, unknown>>();
+  const rolloutStreams = new Set<ServerWritableStream<unknown, unknown>>();
   const agent: FakeAgent = {
     address: "",
     state: "NODE_STATE_SERVING",
     watchOpens: 0,
+    rollout: fakeRollout(),
+    rolloutWatchOpens: 0,
+    setRollout: (state, reason = "") => {
+      agent.rollout = { ...agent.rollout, state, reason, updatedAtMs: Number(agent.rollout.updatedAtMs) + 1 };
+      const final = !["ROLLOUT_STATE_RUNNING", "ROLLOUT_STATE_PAUSED"].includes(state);
+      for (const s of rolloutStreams) {
+        s.write(agent.rollout);
+        if (final) s.end();
+      }
+      if (final) rolloutStreams.clear();
+    },
     dropStreams: () => {
+      for (const s of rolloutStreams)
+        s.emit("error", Object.assign(new Error("restarting"), { code: status.UNAVAILABLE }));
+      rolloutStreams.clear();
       for (const s of streams)
         s.emit("error", Object.assign(new Error("restarting"), { code: status.UNAVAILABLE }));
       streams.clear();
@@ -115,6 +135,19 @@ export async function startFakeAgent(
       callback(null, { state: "NODE_STATE_SERVING" });
     },
   });
+  const known = (id: string) => id === agent.rollout.id;
+  server.addService(v1.RolloutService.service, {
+    GetRollout: (call: { request: { id: string } }, callback: (e: object | null, r?: object) => void) =>
+      known(call.request.id)
+        ? callback(null, agent.rollout)
+        : callback({ code: status.NOT_FOUND, details: `There is no rollout ${call.request.id}.` }),
+    WatchRollout: (call: ServerWritableStream<{ id: string }, unknown>) => {
+      agent.rolloutWatchOpens++;
+      rolloutStreams.add(call);
+      call.on("cancelled", () => rolloutStreams.delete(call));
+      call.write(agent.rollout);
+    },
+  });
   const credentials = ServerCredentials.createSsl(
     readFileSync(fixture("ca.pem")),
     [
@@ -130,4 +163,26 @@ export async function startFakeAgent(
   );
   agent.address = `127.0.0.1:${port}`;
   return agent;
+}
+
+export function fakeRollout(overrides: Partial<Rollout__Output> = {}): Rollout__Output {
+  return {
+    id: "ro_0000000000000001",
+    model: "m",
+    toVersion: "v2",
+    targets: { nodes: [], regions: [], labels: {} },
+    batchSize: 1,
+    pauseSeconds: 0,
+    gates: { maxErrorRate: 0, maxP95Ms: 60_000, windowSeconds: 30 },
+    state: "ROLLOUT_STATE_RUNNING",
+    reason: "",
+    currentBatch: 0,
+    batches: 1,
+    createdBy: "ada",
+    createdAtMs: 1_000,
+    updatedAtMs: 1_000,
+    finishedAtMs: 0,
+    nodes: [],
+    ...overrides,
+  };
 }

@@ -18,6 +18,7 @@ import { unaryCall } from "./agent-link.js";
 import { ClusterConnection } from "./cluster.js";
 import { operatorFromCertificate } from "./identity.js";
 import type { ProfileStore } from "./profiles.js";
+import { rolloutHandlers } from "./rollout-handlers.js";
 import type { Handlers } from "./router.js";
 import { ConsoleKnownHosts, HostKeyChecker } from "./terminal/host-keys.js";
 import { TerminalSessions } from "./terminal/sessions.js";
@@ -218,6 +219,7 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
       terminals.get(session).answerHostKey(accept);
       return null;
     },
+    ...rolloutHandlers({ connected, writable }),
     dispose: () => {
       terminals.closeAll();
       cluster?.close();

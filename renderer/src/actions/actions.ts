@@ -3,8 +3,10 @@
 
 import type { Controller } from "../controller.js";
 import { displayState } from "../format.js";
+import { rolloutList } from "../state/rolloutSlice.js";
 import type { AppState, AppStore } from "../state/store.js";
 import { type Action, ActionRegistry } from "./registry.js";
+import { rolloutActions } from "./rollout-actions.js";
 
 export interface ActionContext {
   store: AppStore;
@@ -48,9 +50,9 @@ function terminalTarget(s: AppState): string | undefined {
 }
 
 const onList = (s: AppState) =>
-  s.view === "fleet" || s.view === "alerts" || s.view === "accounts"
+  s.view === "fleet" || s.view === "alerts" || s.view === "accounts" || s.view === "rollouts"
     ? undefined
-    : "Only in the fleet, alerts or accounts view.";
+    : "Only in the fleet, alerts, accounts or rollouts view.";
 
 /** j/k move the cursor of whichever list is showing: fleet rows, alerts or accounts. */
 function moveCursor(ctx: ActionContext, delta: number) {
@@ -60,7 +62,9 @@ function moveCursor(ctx: ActionContext, delta: number) {
       ? [state.alerts.map((a) => a.id), state.alertCursor, state.setAlertCursor]
       : state.view === "accounts"
         ? [state.accounts.map((a) => a.id), state.accountCursor, state.setAccountCursor]
-        : [ctx.visibleNames(), state.cursor, state.setCursor];
+        : state.view === "rollouts"
+          ? [rolloutList(state).map((r) => r.id), state.rolloutCursor, state.setRolloutCursor]
+          : [ctx.visibleNames(), state.cursor, state.setCursor];
   if (names.length === 0) return;
   const index = cursor ? names.indexOf(cursor) : -1;
   const next = Math.min(names.length - 1, Math.max(0, index + delta));
@@ -118,6 +122,7 @@ export function consoleActions(): ActionRegistry<ActionContext> {
         const s = store.getState();
         if (s.paletteOpen) s.setPaletteOpen(false);
         else if (s.dialog) s.openDialog(undefined);
+        else if (s.rolloutDialog) s.openRolloutDialog(undefined);
         else s.back();
       },
     },
@@ -205,6 +210,7 @@ export function consoleActions(): ActionRegistry<ActionContext> {
       perform: () =>
         void (globalThis as { Notification?: typeof Notification }).Notification?.requestPermission(),
     },
+    ...rolloutActions(),
     accountAction("suspend"),
     accountAction("warn"),
     {

@@ -7,7 +7,7 @@ import type { AppState } from "../state/store.js";
 export interface Action<Ctx = unknown> {
   id: string;
   title: string;
-  section: "View" | "Fleet" | "Node" | "Abuse" | "Audit" | "Alerts" | "Accounts" | "Session";
+  section: "View" | "Fleet" | "Node" | "Abuse" | "Audit" | "Alerts" | "Accounts" | "Rollouts" | "Session";
   /** "mod+k" (Ctrl, or Cmd on macOS), "shift+a", "d", "escape", "enter"... */
   shortcut?: string;
   /** The least role the agent requires for what this does. */

@@ -11,7 +11,8 @@ export type AlertKind =
   | "ecc-uncorrected"
   | "ecc-corrected-rising"
   | "error-rate"
-  | "spool-backlog";
+  | "spool-backlog"
+  | "rollout-paused";
 
 export interface AlertCondition {
   /** Stable while the condition holds: kind, node and GPU. */

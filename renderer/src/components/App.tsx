@@ -12,6 +12,8 @@ import { DrainDialog } from "./DrainDialog.js";
 import { FleetView } from "./FleetView.js";
 import { NodeView } from "./NodeView.js";
 import { ProfilesView } from "./ProfilesView.js";
+import { RolloutDialogs } from "./RolloutDialogs.js";
+import { RolloutsView } from "./RolloutsView.js";
 import { TerminalsView } from "./TerminalsView.js";
 
 function isTyping(target: EventTarget | null): boolean {
@@ -36,6 +38,7 @@ export function App({
   const view = useAppState((s) => s.view);
   const palette = useAppState((s) => s.paletteOpen);
   const dialog = useAppState((s) => s.dialog);
+  const rolloutDialog = useAppState((s) => s.rolloutDialog);
   const hasTerminals = useAppState((s) => s.terminals.length > 0);
 
   useEffect(() => {
@@ -47,7 +50,10 @@ export function App({
       // Plain keys type text in fields; only global shortcuts (palette, escape) work there.
       if (
         !action.global &&
-        (isTyping(event.target) || store.getState().paletteOpen || store.getState().dialog)
+        (isTyping(event.target) ||
+          store.getState().paletteOpen ||
+          store.getState().dialog ||
+          store.getState().rolloutDialog)
       )
         return;
       event.preventDefault();
@@ -70,11 +76,13 @@ export function App({
         {view === "audit" && <AuditView />}
         {view === "alerts" && <AlertsView />}
         {view === "accounts" && <AccountsView searchRef={accountSearchRef} />}
+        {view === "rollouts" && <RolloutsView />}
         {/* Kept mounted while other views show: closing it would end every ssh session. */}
         {(hasTerminals || view === "terminals") && <TerminalsView hidden={view !== "terminals"} />}
       </main>
       {palette && <CommandPalette />}
       {dialog && <DrainDialog />}
+      {rolloutDialog && <RolloutDialogs />}
       <Notices />
     </div>
   );
@@ -88,7 +96,7 @@ function TopBar() {
   const alerts = useAppState((s) => s.alerts);
   const open = alerts.filter((a) => !a.acknowledged).length;
   const tab = (
-    id: "fleet" | "abuse" | "audit" | "terminals" | "alerts" | "accounts" | "profiles",
+    id: "fleet" | "abuse" | "audit" | "terminals" | "alerts" | "accounts" | "rollouts" | "profiles",
     label: string,
     key: string,
     extra?: React.ReactNode,
@@ -125,6 +133,7 @@ function TopBar() {
         ),
       )}
       {tab("accounts", "Accounts", "6")}
+      {tab("rollouts", "Rollouts", "7")}
       {tab("profiles", "Profiles", "0")}
       <span className="spacer" />
       {cluster ? (

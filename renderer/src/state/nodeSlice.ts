@@ -11,6 +11,7 @@ export const VIEWS = [
   "terminals",
   "alerts",
   "accounts",
+  "rollouts",
 ] as const;
 export type View = (typeof VIEWS)[number];
 
