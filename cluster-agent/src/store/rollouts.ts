@@ -18,6 +18,8 @@ export const ROLLOUT_STATES = [
 export type RolloutState = (typeof ROLLOUT_STATES)[number];
 /** States the leader has work in; the others wait for an operator or are final. */
 export const DRIVEN_STATES: readonly RolloutState[] = ["running", "aborting", "rolling_back"];
+/** Not ended: what an operator may still act on (a paused rollout waits for a person). */
+export const OPEN_STATES: readonly RolloutState[] = [...DRIVEN_STATES, "paused"];
 export const FINAL_STATES: readonly RolloutState[] = ["completed", "aborted", "rolled_back", "failed"];
 
 export const ROLLOUT_NODE_STATES = [
@@ -254,7 +256,7 @@ export async function listRollouts(
   const result = await db.query(
     `SELECT id FROM rollouts WHERE ($1::text IS NULL OR model = $1)
        AND (NOT $2 OR state = ANY($3::text[])) ORDER BY created_at DESC LIMIT $4`,
-    [filter.model ?? null, filter.activeOnly ?? false, DRIVEN_STATES, filter.limit ?? 100],
+    [filter.model ?? null, filter.activeOnly ?? false, OPEN_STATES, filter.limit ?? 100],
   );
   const out: Rollout[] = [];
   for (const row of result.rows) {
