@@ -4,6 +4,7 @@
 import type { Controller } from "../controller.js";
 import { displayState } from "../format.js";
 import type { AppState, AppStore } from "../state/store.js";
+import { exportAccountAction } from "./account-actions.js";
 import { type Action, ActionRegistry } from "./registry.js";
 
 export interface ActionContext {
@@ -207,6 +208,7 @@ export function consoleActions(): ActionRegistry<ActionContext> {
     },
     accountAction("suspend"),
     accountAction("warn"),
+    exportAccountAction,
     {
       id: "view.profiles",
       title: "Go to profiles",

@@ -5,6 +5,7 @@ import { type ActionsSlice, createActionsSlice } from "./actionsSlice.js";
 import { type AlertsSlice, createAlertsSlice } from "./alertsSlice.js";
 import { createFleetSlice, type FleetSlice } from "./fleetSlice.js";
 import { createNodeSlice, type NodeSlice } from "./nodeSlice.js";
+import { createRecordsSlice, type RecordsSlice } from "./recordsSlice.js";
 import { createSessionSlice, type SessionSlice } from "./sessionSlice.js";
 import { createTerminalSlice, type TerminalSlice } from "./terminalSlice.js";
 
@@ -14,7 +15,8 @@ export type AppState = FleetSlice &
   ActionsSlice &
   TerminalSlice &
   AlertsSlice &
-  AccountsSlice;
+  AccountsSlice &
+  RecordsSlice;
 
 export function createAppStore() {
   return createStore<AppState>()((...a) => ({
@@ -25,6 +27,7 @@ export function createAppStore() {
     ...createTerminalSlice(...a),
     ...createAlertsSlice(...a),
     ...createAccountsSlice(...a),
+    ...createRecordsSlice(...a),
   }));
 }
 
