@@ -9,6 +9,9 @@ import { useApp, useAppState } from "./context.js";
 /** Security events arrive in batches about once a second; an on-call glance needs no more than this. */
 const REFRESH_MS = 5_000;
 
+/** "11-23 17:49:28": the year is this year's in a list of the newest entries. */
+const shortTime = (atMs: number | string) => time(Number(atMs)).slice(5);
+
 export function NodeRecords({ node }: { node: string }) {
   const { controller } = useApp();
   const records = useAppState((s) => (s.nodeRecords?.node === node ? s.nodeRecords : undefined));
@@ -27,23 +30,21 @@ export function NodeRecords({ node }: { node: string }) {
           </span>
         )}
       </h3>
-      <table className="dense" data-testid="node-security-events">
+      <table className="dense records" data-testid="node-security-events">
         <thead>
           <tr>
-            <th>Time (UTC)</th>
-            <th>Kind</th>
+            <th style={{ width: "8.5em" }}>UTC</th>
+            <th style={{ width: "9em" }}>Kind</th>
             <th>Subject</th>
-            <th>Code</th>
+            <th style={{ width: "9em" }}>Code</th>
           </tr>
         </thead>
         <tbody>
           {(records?.events ?? []).map((e) => (
             <tr key={e.id}>
-              <td>{time(Number(e.occurredAtMs))}</td>
+              <td>{shortTime(e.occurredAtMs)}</td>
               <td>{e.kind}</td>
-              <td className="ellipsis" title={eventSubject(e)}>
-                {eventSubject(e)}
-              </td>
+              <td title={eventSubject(e)}>{eventSubject(e)}</td>
               <td>{e.code || "–"}</td>
             </tr>
           ))}
@@ -57,35 +58,30 @@ export function NodeRecords({ node }: { node: string }) {
         </tbody>
       </table>
       <h3>Audit entries recorded here</h3>
-      <table className="dense" data-testid="node-audit">
+      <table className="dense records" data-testid="node-audit">
         <thead>
           <tr>
-            <th>Time (UTC)</th>
-            <th>Operator</th>
-            <th>Action</th>
+            <th style={{ width: "8.5em" }}>UTC</th>
+            <th style={{ width: "6em" }}>Operator</th>
+            <th style={{ width: "11em" }}>Action</th>
             <th>Target</th>
             <th>Reason</th>
-            <th>Result</th>
           </tr>
         </thead>
         <tbody>
           {(records?.audit ?? []).map((a) => (
-            <tr key={a.seq}>
-              <td>{time(Number(a.atMs))}</td>
-              <td>{a.operator}</td>
-              <td>{a.action}</td>
-              <td className="ellipsis" title={a.target}>
-                {a.target}
-              </td>
-              <td className="ellipsis" title={a.reason}>
-                {a.reason}
-              </td>
-              <td className={a.result === "ok" ? "" : "bad"}>{a.result}</td>
+            // A failed action is red, its error on hover: the column would be "ok" nearly always.
+            <tr key={a.seq} className={a.result === "ok" ? "" : "bad"} title={a.result}>
+              <td>{shortTime(a.atMs)}</td>
+              <td title={a.operator}>{a.operator}</td>
+              <td title={a.action}>{a.action}</td>
+              <td title={a.target}>{a.target}</td>
+              <td title={a.reason}>{a.reason}</td>
             </tr>
           ))}
           {records && records.audit.length === 0 && (
             <tr>
-              <td colSpan={6} className="muted">
+              <td colSpan={5} className="muted">
                 None.
               </td>
             </tr>
