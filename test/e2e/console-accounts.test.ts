@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
 import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
-import { type Browser, chromium, type Download, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import {
   ARTIFACTS,
   CHROMIUM,
@@ -134,7 +134,7 @@ async function open(): Promise<Page> {
 }
 
 async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
-  const [download] = (await Promise.all([page.waitForEvent("download"), click()])) as [Download, void];
+  const [download] = await Promise.all([page.waitForEvent("download"), click()]);
   return { name: download.suggestedFilename(), text: readFileSync((await download.path())!, "utf8") };
 }
 
