@@ -85,6 +85,9 @@ describe("entrim-agent audit", () => {
       ["suspension.create"],
     );
     assert.match(await cli("audit", "list", "--operator", me, "--limit", "1"), /key\.revoke/);
+    // The CLI records its host as the node: every entry so far is this host's, none another node's.
+    assert.equal((await json("audit", "list", "--node", hostname())).length, entries.length);
+    assert.deepEqual(await json("audit", "list", "--node", "gpu-elsewhere"), []);
   });
 
   it("verifies, prunes behind a checkpoint, and still verifies", async () => {

@@ -19,6 +19,7 @@ interface ListOptions {
   target?: string;
   since?: string;
   until?: string;
+  node?: string;
   limit: string;
 }
 
@@ -36,6 +37,7 @@ export function registerAuditCommands(program: Command): void {
     .option("--target <text>", "only targets containing this, e.g. acct_123")
     .option("--since <time>", "from this ISO time or duration back (24h, 7d)")
     .option("--until <time>", "before this ISO time or duration back")
+    .option("--node <name>", "only entries this node (or CLI host) recorded")
     .option("--limit <n>", "at most this many entries", "100")
     .action(async (options: ListOptions, command: Command) => {
       const filter = {
@@ -44,6 +46,7 @@ export function registerAuditCommands(program: Command): void {
         target: options.target,
         since: options.since === undefined ? undefined : parseTime(options.since, "--since"),
         until: options.until === undefined ? undefined : parseTime(options.until, "--until"),
+        node: options.node,
         limit: parseLimit(options.limit),
       };
       const rows = await withStore(command, (store) => listAudit(store.pool, filter));

@@ -2,6 +2,7 @@ import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { formatCents, formatPicoEur, usageByDay } from "../store/billing.js";
 import { StoreError } from "../store/db.js";
+import { invoiceCsv, invoiceDocument, plain } from "../store/invoice-export.js";
 import {
   disputeInvoice,
   issueInvoice,
@@ -22,7 +23,6 @@ import {
 import { addPriceVersion, formatMicroEur, listPriceVersions, parseEurPerMillion } from "../store/prices.js";
 import { withAuditedStore } from "./audit-trail.js";
 import { CliError, globalOptions, output, table } from "./context.js";
-import { invoiceCsv, invoiceDocument, plain } from "./invoice-export.js";
 import { withStore } from "./store-context.js";
 
 /** The default VAT rate (Germany's standard rate); pass --tax-rate for anything else, e.g. 0 for reverse charge. */

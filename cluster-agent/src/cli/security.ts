@@ -61,6 +61,7 @@ interface ListOptions {
   since?: string;
   until?: string;
   kind?: string;
+  node?: string;
   limit?: string;
 }
 
@@ -78,6 +79,7 @@ export function registerSecurityCommands(program: Command): void {
     .option("--since <time>", "from this ISO time or duration back (24h, 7d)", "24h")
     .option("--until <time>", "before this ISO time or duration back")
     .option("--kind <kind>", `only this kind: ${SECURITY_EVENT_KINDS.join(", ")}`)
+    .option("--node <name>", "only events this node saw")
     .option("--limit <n>", "at most this many events", "100")
     .action(async (options: ListOptions, command: Command) => {
       if (options.kind !== undefined && !isSecurityEventKind(options.kind)) {
@@ -92,6 +94,7 @@ export function registerSecurityCommands(program: Command): void {
         since: options.since === undefined ? undefined : parseTime(options.since, "--since"),
         until: options.until === undefined ? undefined : parseTime(options.until, "--until"),
         kind: options.kind as SecurityEventFilter["kind"],
+        node: options.node,
         limit: parseLimit(options.limit ?? "100"),
       };
       const events = await withStore(command, (store) => listSecurityEvents(store.pool, filter));

@@ -79,7 +79,7 @@ export async function startControlPlane(deps: ControlPlaneDeps): Promise<Control
       }),
       clusterService({ store, node, heartbeatSeconds: config.node.heartbeatSeconds }),
       abuseService({ store, suspensions: deps.admission.suspensions, recorder: deps.recorder }),
-      accountService({ store }),
+      accountService({ store, recorder: deps.recorder }),
       auditService({ store, key: deps.auditKey }),
       ...(deps.services ?? []),
     ],

@@ -162,6 +162,8 @@ export interface AuditFilter {
   target?: string | undefined;
   since?: Date | undefined;
   until?: Date | undefined;
+  /** The node that recorded it (exact name). */
+  node?: string | undefined;
   limit?: number | undefined;
 }
 
@@ -180,6 +182,7 @@ export async function listAudit(db: Db, filter: AuditFilter = {}): Promise<Audit
   if (filter.target) add("strpos(target, ?) > 0", filter.target);
   if (filter.since) add("at >= ?", filter.since);
   if (filter.until) add("at < ?", filter.until);
+  if (filter.node) add("node = ?", filter.node);
   params.push(filter.limit ?? 100);
   const result = await db.query<Row>(
     `SELECT ${COLUMNS} FROM audit_log ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}

@@ -97,12 +97,16 @@ async function billingRows(
   return { invoices, invoiceLines };
 }
 
-/** Everything held about the account, in a stable order. Never a key's HMAC. Records the export. */
+/**
+ * Everything held about the account, in a stable order. Never a key's HMAC. Records the export, with
+ * the operator's reason where one was given (the control plane requires one).
+ */
 export async function exportAccount(
   db: Db,
   accountId: string,
   by: string,
   now = new Date(),
+  reason = "",
 ): Promise<AccountExport> {
   const account = await rows(
     db,
@@ -149,7 +153,7 @@ export async function exportAccount(
       [accountId],
     ),
   };
-  await record(db, accountId, "export", by, "", {
+  await record(db, accountId, "export", by, reason, {
     keys: document.keys.length,
     usageEvents: document.usageEvents.length,
     invoices: document.invoices?.length ?? 0,

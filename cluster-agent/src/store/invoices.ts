@@ -181,11 +181,13 @@ const COLUMNS = `id, account_id, to_char(period, 'YYYY-MM') AS month, status, cu
   cost_pico_eur::text AS cost, subtotal_cents::text AS subtotal, tax_cents::text AS tax, total_cents::text AS total,
   generated_at, generated_by, issued_at, issued_by, due_at, paid_at, paid_by, disputed_at, disputed_by, dispute_reason`;
 
-async function selectInvoices(db: Db, where: string, params: unknown[]): Promise<Invoice[]> {
-  const result = await db.query(
-    `SELECT ${COLUMNS} FROM invoices WHERE ${where} ORDER BY period, account_id`,
-    params,
-  );
+async function selectInvoices(
+  db: Db,
+  where: string,
+  params: unknown[],
+  order = "period, account_id",
+): Promise<Invoice[]> {
+  const result = await db.query(`SELECT ${COLUMNS} FROM invoices WHERE ${where} ORDER BY ${order}`, params);
   return result.rows.map(toInvoice);
 }
 
@@ -193,15 +195,17 @@ export interface InvoiceFilter {
   month?: string | undefined;
   accountId?: string | undefined;
   status?: InvoiceStatus | undefined;
+  /** At most this many, newest period first (without it: every match, oldest first). */
+  limit?: number | undefined;
 }
 
 export function listInvoices(db: Db, filter: InvoiceFilter = {}): Promise<Invoice[]> {
   const period = filter.month ? parseMonth(filter.month).start : null;
-  return selectInvoices(
-    db,
-    "($1::date IS NULL OR period = $1) AND ($2::text IS NULL OR account_id = $2) AND ($3::text IS NULL OR status = $3)",
-    [period, filter.accountId ?? null, filter.status ?? null],
-  );
+  const where =
+    "($1::date IS NULL OR period = $1) AND ($2::text IS NULL OR account_id = $2) AND ($3::text IS NULL OR status = $3)";
+  const params = [period, filter.accountId ?? null, filter.status ?? null];
+  if (filter.limit === undefined) return selectInvoices(db, where, params);
+  return selectInvoices(db, where, [...params, filter.limit], "period DESC, account_id LIMIT $4");
 }
 
 export async function getInvoice(db: Db, id: string): Promise<{ invoice: Invoice; lines: InvoiceLine[] }> {

@@ -74,6 +74,8 @@ export interface SecurityEventFilter {
   since?: Date | undefined;
   until?: Date | undefined;
   kind?: SecurityEventKind | undefined;
+  /** The node that saw it (exact name). */
+  node?: string | undefined;
   limit?: number | undefined;
 }
 
@@ -91,6 +93,7 @@ export async function listSecurityEvents(
         AND ($4::timestamptz IS NULL OR occurred_at >= $4)
         AND ($5::timestamptz IS NULL OR occurred_at < $5)
         AND ($6::text IS NULL OR kind = $6)
+        AND ($8::text IS NULL OR node = $8)
       ORDER BY occurred_at DESC, id DESC
       LIMIT $7`,
     [
@@ -101,6 +104,7 @@ export async function listSecurityEvents(
       filter.until ?? null,
       filter.kind ?? null,
       filter.limit ?? 100,
+      filter.node ?? null,
     ],
   );
   return result.rows.map((row) => ({

@@ -18,6 +18,7 @@ import { unaryCall } from "./agent-link.js";
 import { ClusterConnection } from "./cluster.js";
 import { operatorFromCertificate } from "./identity.js";
 import type { ProfileStore } from "./profiles.js";
+import { recordHandlers } from "./record-handlers.js";
 import { rolloutHandlers } from "./rollout-handlers.js";
 import type { Handlers } from "./router.js";
 import { ConsoleKnownHosts, HostKeyChecker } from "./terminal/host-keys.js";
@@ -177,6 +178,7 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
           30_000,
         ),
       ),
+    ...recordHandlers(connected, writable),
     notifyDesktop: async ({ title, body }) => ({ shown: deps.desktopNotify?.(title, body) ?? false }),
     openTerminal: async ({ node, cols, rows, logFile, passphrase }, emit, signal) => {
       // A shell changes things: a read-only profile gets none.

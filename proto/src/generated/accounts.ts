@@ -1,12 +1,22 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { MessageTypeDefinition } from '@grpc/proto-loader';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { Account as _entrim_agent_v1_Account, Account__Output as _entrim_agent_v1_Account__Output } from './entrim/agent/v1/Account.js';
 import type { AccountDetail as _entrim_agent_v1_AccountDetail, AccountDetail__Output as _entrim_agent_v1_AccountDetail__Output } from './entrim/agent/v1/AccountDetail.js';
 import type { AccountServiceClient as _entrim_agent_v1_AccountServiceClient, AccountServiceDefinition as _entrim_agent_v1_AccountServiceDefinition } from './entrim/agent/v1/AccountService.js';
+import type { ExportAccountChunk as _entrim_agent_v1_ExportAccountChunk, ExportAccountChunk__Output as _entrim_agent_v1_ExportAccountChunk__Output } from './entrim/agent/v1/ExportAccountChunk.js';
+import type { ExportAccountRequest as _entrim_agent_v1_ExportAccountRequest, ExportAccountRequest__Output as _entrim_agent_v1_ExportAccountRequest__Output } from './entrim/agent/v1/ExportAccountRequest.js';
+import type { ExportInvoiceRequest as _entrim_agent_v1_ExportInvoiceRequest, ExportInvoiceRequest__Output as _entrim_agent_v1_ExportInvoiceRequest__Output } from './entrim/agent/v1/ExportInvoiceRequest.js';
 import type { GetAccountRequest as _entrim_agent_v1_GetAccountRequest, GetAccountRequest__Output as _entrim_agent_v1_GetAccountRequest__Output } from './entrim/agent/v1/GetAccountRequest.js';
+import type { GetInvoiceRequest as _entrim_agent_v1_GetInvoiceRequest, GetInvoiceRequest__Output as _entrim_agent_v1_GetInvoiceRequest__Output } from './entrim/agent/v1/GetInvoiceRequest.js';
+import type { Invoice as _entrim_agent_v1_Invoice, Invoice__Output as _entrim_agent_v1_Invoice__Output } from './entrim/agent/v1/Invoice.js';
+import type { InvoiceDetail as _entrim_agent_v1_InvoiceDetail, InvoiceDetail__Output as _entrim_agent_v1_InvoiceDetail__Output } from './entrim/agent/v1/InvoiceDetail.js';
+import type { InvoiceDocument as _entrim_agent_v1_InvoiceDocument, InvoiceDocument__Output as _entrim_agent_v1_InvoiceDocument__Output } from './entrim/agent/v1/InvoiceDocument.js';
+import type { InvoiceLine as _entrim_agent_v1_InvoiceLine, InvoiceLine__Output as _entrim_agent_v1_InvoiceLine__Output } from './entrim/agent/v1/InvoiceLine.js';
 import type { ListAccountsRequest as _entrim_agent_v1_ListAccountsRequest, ListAccountsRequest__Output as _entrim_agent_v1_ListAccountsRequest__Output } from './entrim/agent/v1/ListAccountsRequest.js';
 import type { ListAccountsResponse as _entrim_agent_v1_ListAccountsResponse, ListAccountsResponse__Output as _entrim_agent_v1_ListAccountsResponse__Output } from './entrim/agent/v1/ListAccountsResponse.js';
+import type { ListInvoicesRequest as _entrim_agent_v1_ListInvoicesRequest, ListInvoicesRequest__Output as _entrim_agent_v1_ListInvoicesRequest__Output } from './entrim/agent/v1/ListInvoicesRequest.js';
+import type { ListInvoicesResponse as _entrim_agent_v1_ListInvoicesResponse, ListInvoicesResponse__Output as _entrim_agent_v1_ListInvoicesResponse__Output } from './entrim/agent/v1/ListInvoicesResponse.js';
 import type { UsageDay as _entrim_agent_v1_UsageDay, UsageDay__Output as _entrim_agent_v1_UsageDay__Output } from './entrim/agent/v1/UsageDay.js';
 import type { UsageSummary as _entrim_agent_v1_UsageSummary, UsageSummary__Output as _entrim_agent_v1_UsageSummary__Output } from './entrim/agent/v1/UsageSummary.js';
 
@@ -21,9 +31,20 @@ export interface ProtoGrpcType {
         Account: MessageTypeDefinition<_entrim_agent_v1_Account, _entrim_agent_v1_Account__Output>
         AccountDetail: MessageTypeDefinition<_entrim_agent_v1_AccountDetail, _entrim_agent_v1_AccountDetail__Output>
         AccountService: SubtypeConstructor<typeof grpc.Client, _entrim_agent_v1_AccountServiceClient> & { service: _entrim_agent_v1_AccountServiceDefinition }
+        ExportAccountChunk: MessageTypeDefinition<_entrim_agent_v1_ExportAccountChunk, _entrim_agent_v1_ExportAccountChunk__Output>
+        ExportAccountRequest: MessageTypeDefinition<_entrim_agent_v1_ExportAccountRequest, _entrim_agent_v1_ExportAccountRequest__Output>
+        ExportInvoiceRequest: MessageTypeDefinition<_entrim_agent_v1_ExportInvoiceRequest, _entrim_agent_v1_ExportInvoiceRequest__Output>
         GetAccountRequest: MessageTypeDefinition<_entrim_agent_v1_GetAccountRequest, _entrim_agent_v1_GetAccountRequest__Output>
+        GetInvoiceRequest: MessageTypeDefinition<_entrim_agent_v1_GetInvoiceRequest, _entrim_agent_v1_GetInvoiceRequest__Output>
+        Invoice: MessageTypeDefinition<_entrim_agent_v1_Invoice, _entrim_agent_v1_Invoice__Output>
+        InvoiceDetail: MessageTypeDefinition<_entrim_agent_v1_InvoiceDetail, _entrim_agent_v1_InvoiceDetail__Output>
+        InvoiceDocument: MessageTypeDefinition<_entrim_agent_v1_InvoiceDocument, _entrim_agent_v1_InvoiceDocument__Output>
+        InvoiceFormat: EnumTypeDefinition
+        InvoiceLine: MessageTypeDefinition<_entrim_agent_v1_InvoiceLine, _entrim_agent_v1_InvoiceLine__Output>
         ListAccountsRequest: MessageTypeDefinition<_entrim_agent_v1_ListAccountsRequest, _entrim_agent_v1_ListAccountsRequest__Output>
         ListAccountsResponse: MessageTypeDefinition<_entrim_agent_v1_ListAccountsResponse, _entrim_agent_v1_ListAccountsResponse__Output>
+        ListInvoicesRequest: MessageTypeDefinition<_entrim_agent_v1_ListInvoicesRequest, _entrim_agent_v1_ListInvoicesRequest__Output>
+        ListInvoicesResponse: MessageTypeDefinition<_entrim_agent_v1_ListInvoicesResponse, _entrim_agent_v1_ListInvoicesResponse__Output>
         UsageDay: MessageTypeDefinition<_entrim_agent_v1_UsageDay, _entrim_agent_v1_UsageDay__Output>
         UsageSummary: MessageTypeDefinition<_entrim_agent_v1_UsageSummary, _entrim_agent_v1_UsageSummary__Output>
       }

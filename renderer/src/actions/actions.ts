@@ -5,6 +5,7 @@ import type { Controller } from "../controller.js";
 import { displayState } from "../format.js";
 import { rolloutList } from "../state/rolloutSlice.js";
 import type { AppState, AppStore } from "../state/store.js";
+import { exportAccountAction } from "./account-actions.js";
 import { type Action, ActionRegistry } from "./registry.js";
 import { rolloutActions } from "./rollout-actions.js";
 
@@ -213,6 +214,7 @@ export function consoleActions(): ActionRegistry<ActionContext> {
     ...rolloutActions(),
     accountAction("suspend"),
     accountAction("warn"),
+    exportAccountAction,
     {
       id: "view.profiles",
       title: "Go to profiles",

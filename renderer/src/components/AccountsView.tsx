@@ -1,12 +1,14 @@
 // Customer accounts: search, this month's usage per account in a virtualised table (j/k, Enter opens,
-// s/w suspend or warn through the abuse form), and the open account's usage by day and model, keys
-// and active suspensions.
+// s/w suspend or warn through the abuse form), and the open account's usage by day and model, keys,
+// active suspensions and invoices; e exports its personal data (admin).
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef } from "react";
 import { compact, time } from "../format.js";
 import { euros, usageOf, usageRows } from "../state/accountsSlice.js";
 import { ActionButton } from "./ActionButton.js";
 import { useApp, useAppState } from "./context.js";
+import { ExportDialog } from "./ExportDialog.js";
+import { InvoicesPanel } from "./InvoicesPanel.js";
 
 const ROW_HEIGHT = 28;
 const COLUMNS = "minmax(160px,1.4fr) minmax(120px,1fr) minmax(160px,1.4fr) 90px 90px 110px 110px";
@@ -64,6 +66,7 @@ export function AccountsView({ searchRef }: { searchRef: React.RefObject<HTMLInp
         <span className="spacer" />
         <ActionButton id="account.suspend" />
         <ActionButton id="account.warn" />
+        <ActionButton id="account.export" />
       </div>
       <div className="table accounts-table" role="grid" aria-rowcount={accounts.length}>
         <div className="row head" role="row" style={{ gridTemplateColumns: COLUMNS }}>
@@ -114,6 +117,7 @@ export function AccountsView({ searchRef }: { searchRef: React.RefObject<HTMLInp
         </div>
       </div>
       {detail?.account && <AccountDetailPanel />}
+      <ExportDialog />
     </section>
   );
 }
@@ -167,6 +171,7 @@ function AccountDetailPanel() {
           )}
         </tbody>
       </table>
+      <InvoicesPanel accountId={account.id} />
     </div>
   );
 }

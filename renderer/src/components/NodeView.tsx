@@ -1,5 +1,5 @@
 // One node: its state and why, per-GPU charts over the last 15 minutes, GPU processes, traffic charts,
-// models, store and spool health. Drain/undrain from here act on this node (d / u).
+// models, store and spool health, and the node's recent security events and audit entries. Drain/undrain from here act on this node (d / u).
 import {
   bytes,
   compact,
@@ -13,6 +13,7 @@ import {
 import { ActionButton } from "./ActionButton.js";
 import { Chart } from "./Chart.js";
 import { useAppState } from "./context.js";
+import { NodeRecords } from "./NodeRecords.js";
 
 export function NodeView() {
   const name = useAppState((s) => s.focusedNode);
@@ -187,6 +188,7 @@ export function NodeView() {
               </>
             ) : null}
           </dl>
+          <NodeRecords node={name} />
         </aside>
       </div>
     </section>

@@ -5,6 +5,7 @@ import { type ActionsSlice, createActionsSlice } from "./actionsSlice.js";
 import { type AlertsSlice, createAlertsSlice } from "./alertsSlice.js";
 import { createFleetSlice, type FleetSlice } from "./fleetSlice.js";
 import { createNodeSlice, type NodeSlice } from "./nodeSlice.js";
+import { createRecordsSlice, type RecordsSlice } from "./recordsSlice.js";
 import { createRolloutSlice, type RolloutSlice } from "./rolloutSlice.js";
 import { createSessionSlice, type SessionSlice } from "./sessionSlice.js";
 import { createTerminalSlice, type TerminalSlice } from "./terminalSlice.js";
@@ -16,7 +17,8 @@ export type AppState = FleetSlice &
   TerminalSlice &
   AlertsSlice &
   AccountsSlice &
-  RolloutSlice;
+  RolloutSlice &
+  RecordsSlice;
 
 export function createAppStore() {
   return createStore<AppState>()((...a) => ({
@@ -28,6 +30,7 @@ export function createAppStore() {
     ...createAlertsSlice(...a),
     ...createAccountsSlice(...a),
     ...createRolloutSlice(...a),
+    ...createRecordsSlice(...a),
   }));
 }
 

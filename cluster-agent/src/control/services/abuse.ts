@@ -226,6 +226,7 @@ export function abuseService(deps: AbuseServiceDeps): ServiceImplementation {
           keyId: request.keyId || undefined,
           ip: request.ip || undefined,
           kind: kindOf(request.kind),
+          node: request.node || undefined,
           since: timeOf(request.sinceMs, "since_ms"),
           until: timeOf(request.untilMs, "until_ms"),
           limit: limitOf(request.limit),

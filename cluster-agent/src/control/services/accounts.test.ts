@@ -57,7 +57,7 @@ it("lists accounts with this month's usage and shows one account's usage by day"
       costPicoEur: 500_000_000n,
     }),
   ]);
-  const service = accountService({ store: t.store });
+  const service = accountService({ store: t.store, recorder: { record: async () => {} } });
   const list = service.methods.ListAccounts as UnaryMethod<object, ListAccountsResponse>;
   const all = await list.handle({ query: "", usageFrom: "", usageTo: "", limit: 0 }, ctx);
   const byId = new Map(all.accounts!.map((a) => [a.id, a]));

@@ -12,8 +12,11 @@ import { listApiKeys } from "../../store/api-keys.js";
 import { formatPicoEur, usageByDay } from "../../store/billing.js";
 import type { Store } from "../../store/store.js";
 import { listSuspensions } from "../../store/suspensions.js";
+import type { AuditRecorder } from "../audit.js";
 import { limitOf, ms, usagePeriod } from "../convert.js";
 import { notFound, type ServiceImplementation, unary } from "../rpc.js";
+import { exportAccountMethod } from "./account-export.js";
+import { invoiceMethods } from "./invoices.js";
 
 function toWireUsage(u: UsageTotals): UsageSummary {
   return {
@@ -37,8 +40,11 @@ function toWireAccount(a: Account, usage: UsageTotals): WireAccount {
   };
 }
 
-/** Accounts and their usage for operators (viewers included): metadata only, no request content. */
-export function accountService(deps: { store: Store }): ServiceImplementation {
+/**
+ * Accounts, their usage and invoices for operators (viewers included): metadata only, no request
+ * content. The data-subject export is the admin's, with a reason, and audited.
+ */
+export function accountService(deps: { store: Store; recorder: AuditRecorder }): ServiceImplementation {
   const { pool } = deps.store;
   return {
     name: "entrim.agent.v1.AccountService",
@@ -82,6 +88,8 @@ export function accountService(deps: { store: Store }): ServiceImplementation {
           activeSuspensionIds: suspensions.map((s) => s.id),
         };
       }),
+      ...invoiceMethods(pool),
+      ExportAccount: exportAccountMethod(pool, deps.recorder),
     },
   };
 }

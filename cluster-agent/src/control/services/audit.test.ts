@@ -24,6 +24,7 @@ const request = (overrides: Partial<ListAuditRequest__Output> = {}): ListAuditRe
   sinceMs: 0,
   untilMs: 0,
   limit: 0,
+  node: "",
   ...overrides,
 });
 

@@ -55,8 +55,13 @@ export function auditFilterOf(request: ListAuditRequest__Output): AuditFilter {
       `limit must be 0 (meaning ${DEFAULT_AUDIT_LIMIT}) to ${MAX_AUDIT_LIMIT}; got ${limit}.`,
     );
   }
-  if (request.action.length > 100 || request.operator.length > 200 || request.target.length > 500) {
-    throw invalidArgument("operator, action or target filter is longer than any stored value.");
+  if (
+    request.action.length > 100 ||
+    request.operator.length > 200 ||
+    request.target.length > 500 ||
+    request.node.length > 200
+  ) {
+    throw invalidArgument("operator, action, target or node filter is longer than any stored value.");
   }
   return {
     operator: request.operator || undefined,
@@ -64,6 +69,7 @@ export function auditFilterOf(request: ListAuditRequest__Output): AuditFilter {
     target: request.target || undefined,
     since: sinceMs > 0 ? new Date(sinceMs) : undefined,
     until: untilMs > 0 ? new Date(untilMs) : undefined,
+    node: request.node || undefined,
     limit: limit === 0 ? DEFAULT_AUDIT_LIMIT : limit,
   };
 }

@@ -9,6 +9,7 @@ export interface ListAuditRequest {
   'sinceMs'?: (number | string | Long);
   'untilMs'?: (number | string | Long);
   'limit'?: (number);
+  'node'?: (string);
 }
 
 export interface ListAuditRequest__Output {
@@ -18,4 +19,5 @@ export interface ListAuditRequest__Output {
   'sinceMs': (number);
   'untilMs': (number);
   'limit': (number);
+  'node': (string);
 }

@@ -10,6 +10,7 @@ export interface ListSecurityEventsRequest {
   'sinceMs'?: (number | string | Long);
   'untilMs'?: (number | string | Long);
   'limit'?: (number);
+  'node'?: (string);
 }
 
 export interface ListSecurityEventsRequest__Output {
@@ -20,4 +21,5 @@ export interface ListSecurityEventsRequest__Output {
   'sinceMs': (number);
   'untilMs': (number);
   'limit': (number);
+  'node': (string);
 }

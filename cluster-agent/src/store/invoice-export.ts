@@ -1,5 +1,7 @@
-import { formatCents } from "../store/billing.js";
-import type { Invoice, InvoiceLine } from "../store/invoices.js";
+// Invoice documents as operators receive them: the same JSON and CSV from the CLI (`invoices export`)
+// and from the control plane (AccountService.ExportInvoice), so the two can never differ.
+import { formatCents } from "./billing.js";
+import type { Invoice, InvoiceLine } from "./invoices.js";
 
 /** Bigints become decimal strings: JSON has no integer type wide enough for money in pico-euros. */
 export function plain(value: unknown): unknown {

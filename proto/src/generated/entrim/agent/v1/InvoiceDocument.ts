@@ -1,0 +1,14 @@
+// Original file: entrim/agent/v1/accounts.proto
+
+
+export interface InvoiceDocument {
+  'filename'?: (string);
+  'contentType'?: (string);
+  'content'?: (string);
+}
+
+export interface InvoiceDocument__Output {
+  'filename': (string);
+  'contentType': (string);
+  'content': (string);
+}

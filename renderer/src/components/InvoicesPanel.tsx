@@ -1,0 +1,107 @@
+// The open account's invoices (number, period, state, amounts as the store keeps them: integer cents)
+// and, for the one clicked, its lines; each invoice downloads as the CLI's JSON or CSV document.
+import { useEffect } from "react";
+import { compact, time } from "../format.js";
+import { downloadInvoice, loadInvoices, openInvoice } from "../records.js";
+import { centsText } from "../state/recordsSlice.js";
+import { useApp, useAppState } from "./context.js";
+
+export function InvoicesPanel({ accountId }: { accountId: string }) {
+  const { controller } = useApp();
+  const invoices = useAppState((s) => (s.invoices?.accountId === accountId ? s.invoices.list : undefined));
+  const detail = useAppState((s) => s.invoiceDetail);
+  useEffect(() => void loadInvoices(controller, accountId), [controller, accountId]);
+  const open = detail?.invoice?.accountId === accountId ? detail : undefined;
+  return (
+    <div className="invoices" data-testid="invoices">
+      <h4>Invoices</h4>
+      <table className="dense">
+        <thead>
+          <tr>
+            <th>Invoice</th>
+            <th>Period</th>
+            <th>State</th>
+            <th>Due</th>
+            <th className="num">Subtotal</th>
+            <th className="num">Tax</th>
+            <th className="num">Total</th>
+            <th>Download</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(invoices ?? []).map((i) => (
+            <tr
+              key={i.id}
+              data-invoice={i.id}
+              className={open?.invoice?.id === i.id ? "cursor" : ""}
+              onClick={() => void openInvoice(controller, i.id)}
+            >
+              <td>{i.id}</td>
+              <td>{i.period}</td>
+              <td className={i.status === "disputed" ? "warn" : ""}>{i.status}</td>
+              <td>{i.dueAtMs ? time(Number(i.dueAtMs)).slice(0, 10) : "–"}</td>
+              <td className="num">{centsText(i.subtotalCents)}</td>
+              <td className="num">
+                {centsText(i.taxCents)} <span className="muted">({i.taxRate})</span>
+              </td>
+              <td className="num" data-testid="invoice-total">
+                {centsText(i.totalCents)}
+              </td>
+              <td onClick={(e) => e.stopPropagation()}>
+                <button type="button" onClick={() => void downloadInvoice(controller, i.id, "json")}>
+                  JSON
+                </button>{" "}
+                <button type="button" onClick={() => void downloadInvoice(controller, i.id, "csv")}>
+                  CSV
+                </button>
+              </td>
+            </tr>
+          ))}
+          {invoices?.length === 0 && (
+            <tr>
+              <td colSpan={8} className="muted">
+                No invoices.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {open?.invoice && (
+        <table className="dense" data-testid="invoice-lines" aria-label={`Lines of ${open.invoice.id}`}>
+          <thead>
+            <tr>
+              <th>{open.invoice.id}: model</th>
+              <th className="num">Requests</th>
+              <th className="num">Prompt</th>
+              <th className="num">Cached</th>
+              <th className="num">Completion</th>
+              <th className="num">Cost (exact, EUR)</th>
+              <th className="num">Amount</th>
+            </tr>
+          </thead>
+          <tbody>
+            {open.lines.map((l) => (
+              <tr key={l.model}>
+                <td>{l.model}</td>
+                <td className="num">{compact(Number(l.requests))}</td>
+                <td className="num">{compact(Number(l.promptTokens))}</td>
+                <td className="num">{compact(Number(l.cachedTokens))}</td>
+                <td className="num">{compact(Number(l.completionTokens))}</td>
+                <td className="num" title={`${l.costPicoEur} pico-euros`}>
+                  {picoText(l.costPicoEur)}
+                </td>
+                <td className="num">{centsText(l.amountCents)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+/** Pico-euros as exact decimal euros ("1734567890123" → "1.734567890123"). */
+function picoText(pico: string): string {
+  const digits = pico.padStart(13, "0");
+  return `${digits.slice(0, -12)}.${digits.slice(-12)}`;
+}
