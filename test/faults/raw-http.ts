@@ -81,8 +81,9 @@ export interface RawConnection {
   socket: Socket;
   /** Everything received (latin1, enough for status lines and headers). */
   received: () => string;
-  /** Resolves when the connection closed; `byServer` when we had not ended it. */
+  /** Resolves when the connection closed; `byServer` unless hangUp() closed it. */
   closed: Promise<{ byServer: boolean }>;
+  hangUp: () => void;
 }
 
 export function rawConnect(agent: AgentProcess, localAddress = "127.0.0.1"): Promise<RawConnection> {
@@ -91,11 +92,6 @@ export function rawConnect(agent: AgentProcess, localAddress = "127.0.0.1"): Pro
     const socket = connect({ host, port, localAddress });
     let data = "";
     let endedByUs = false;
-    const originalEnd = socket.end.bind(socket);
-    socket.end = ((...args: Parameters<Socket["end"]>) => {
-      endedByUs = true;
-      return originalEnd(...args);
-    }) as Socket["end"];
     socket.on("data", (chunk: Buffer) => {
       data += chunk.toString("latin1");
     });
@@ -103,7 +99,11 @@ export function rawConnect(agent: AgentProcess, localAddress = "127.0.0.1"): Pro
     const closed = new Promise<{ byServer: boolean }>((done) =>
       socket.once("close", () => done({ byServer: !endedByUs })),
     );
-    socket.once("connect", () => resolve({ socket, received: () => data, closed }));
+    const hangUp = () => {
+      endedByUs = true;
+      socket.destroy();
+    };
+    socket.once("connect", () => resolve({ socket, received: () => data, closed, hangUp }));
     socket.once("error", reject);
   });
 }
