@@ -86,7 +86,16 @@ export interface RawConnection {
   hangUp: () => void;
 }
 
-export function rawConnect(agent: AgentProcess, localAddress = "127.0.0.1"): Promise<RawConnection> {
+/**
+ * Opens a connection to the API. With `stopReadingAfterHeaders` the client stops reading as soon as a
+ * response's headers have arrived (a client that never reads its stream): the kernel's buffers fill
+ * and the agent's writes back up.
+ */
+export function rawConnect(
+  agent: AgentProcess,
+  localAddress = "127.0.0.1",
+  stopReadingAfterHeaders = false,
+): Promise<RawConnection> {
   const { host, port } = apiAddress(agent);
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port, localAddress });
@@ -94,6 +103,10 @@ export function rawConnect(agent: AgentProcess, localAddress = "127.0.0.1"): Pro
     let endedByUs = false;
     socket.on("data", (chunk: Buffer) => {
       data += chunk.toString("latin1");
+      if (stopReadingAfterHeaders && data.includes("\r\n\r\n")) {
+        stopReadingAfterHeaders = false;
+        socket.pause();
+      }
     });
     socket.on("error", () => {});
     const closed = new Promise<{ byServer: boolean }>((done) =>
