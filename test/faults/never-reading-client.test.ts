@@ -8,7 +8,7 @@ import { agentStore, MiB, type RawConnection, rawConnect, rssBytes, until, usage
 
 /**
  * Clients that open streams with a huge max_tokens and never read them. The engine (an external one at
- * about 5,000 tokens a second, so that its output would take minutes) soon outruns what the kernel
+ * about 10,000 tokens a second, so that its output would take minutes) soon outruns what the kernel
  * buffers for a client that reads nothing; the agent must not keep the rest in memory or hold the slot:
  * after api.writeTimeoutMs without progress the generation is cancelled, the request ends, the slot goes
  * to the SDK customers waiting for it, and the abandoned stream is billed once, for the tokens generated.
@@ -26,9 +26,9 @@ let db: pg.Client;
 
 before(async () => {
   dataDir = tempDir("fault-never-reading");
-  upstream = await startUpstream({ tokens: MAX_TOKENS, tokenDelayMs: 1, piecesPerTick: 5 });
+  upstream = await startUpstream({ tokens: MAX_TOKENS, tokenDelayMs: 1, piecesPerTick: 10 });
   agent = await startAgent(dataDir, [], {
-    api: { writeTimeoutMs: 2000 },
+    api: { writeTimeoutMs: 1000 },
     scheduler: { queueTimeoutMs: 60_000 },
     models: [{ id: MODEL, runtime: "external", url: upstream.url, slots: SLOTS }],
   });
