@@ -432,6 +432,7 @@ async function stream(call: Call): Promise<TokenUsage | null> {
         apiError?.code ?? "generation_failed",
       ),
     );
+    guard.ended();
     return null;
   }
   if (call.cutBy) {
@@ -467,6 +468,7 @@ async function stream(call: Call): Promise<TokenUsage | null> {
     raw.end(
       framer.error("The server could not record this request's usage.", "server_error", "usage_unrecorded"),
     );
+    guard.ended();
     return result.usage;
   }
   raw.end(framer.finish(result.finishReason, result.usage));
