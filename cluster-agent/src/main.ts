@@ -243,6 +243,7 @@ export async function startAgent(
       logger,
       bodyLimitBytes: config.api.bodyLimitBytes,
       requestTimeoutMs: config.api.requestTimeoutMs,
+      writeTimeoutMs: config.api.writeTimeoutMs,
       traffic,
     });
     const separator = config.api.listen.lastIndexOf(":");
@@ -271,7 +272,12 @@ export async function startAgent(
           const problems: string[] = [];
           if (!storeProbe.status().connected)
             problems.push("the cluster store is unreachable (serving known keys; usage waits in the spool)");
-          if (meter.spoolStatus().alarm) problems.push("usage events are backing up in the spool");
+          const spoolError = meter.status().writeError;
+          if (spoolError)
+            problems.push(
+              `usage events cannot be written to the spool (${spoolError}); new requests are refused until its disk takes writes`,
+            );
+          else if (meter.spoolStatus().alarm) problems.push("usage events are backing up in the spool");
           if (!models.isReady()) problems.push("a model is not loaded");
           if (problems.length > 0) {
             state = "NODE_STATE_DEGRADED";

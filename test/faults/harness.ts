@@ -66,16 +66,19 @@ export class SdkLoad {
     let outcome: Outcome;
     try {
       if (this.o.stream) {
-        const stream = await this.client.chat.completions.create({
-          model: this.o.model,
-          messages: [{ role: "user", content: prompt }],
-          max_tokens: this.o.maxTokens ?? 8,
-          stream: true,
-          stream_options: { include_usage: true },
-        });
+        // A stream object carries no _request_id (only parsed JSON bodies do): read it from the response.
+        const { data: stream, request_id } = await this.client.chat.completions
+          .create({
+            model: this.o.model,
+            messages: [{ role: "user", content: prompt }],
+            max_tokens: this.o.maxTokens ?? 8,
+            stream: true,
+            stream_options: { include_usage: true },
+          })
+          .withResponse();
         let tokens: number | undefined;
         for await (const chunk of stream) tokens = chunk.usage?.completion_tokens ?? tokens;
-        outcome = { ok: true, requestId: stream._request_id ?? undefined, completionTokens: tokens };
+        outcome = { ok: true, requestId: request_id ?? undefined, completionTokens: tokens };
       } else {
         const answer = await this.client.chat.completions.create({
           model: this.o.model,

@@ -19,6 +19,7 @@ import {
   parseBody,
 } from "./schemas.js";
 import { completionBody, completionId, type Kind, StreamFramer } from "./shapes.js";
+import { WriteStallGuard } from "./write-stall.js";
 
 /** A client that stops reading its stream is cut off once this much output waits for it. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -31,6 +32,8 @@ export interface GenerationDeps {
   gate: Required<AdmissionGate>;
   inFlight: InFlightRequests;
   meter: Meter | null;
+  /** A stream whose client reads nothing for this long while output waits is cut off. */
+  writeTimeoutMs: number;
 }
 
 type Body = ChatCompletionRequest | CompletionRequest;
@@ -331,7 +334,23 @@ async function run(call: Call): Promise<TokenUsage | null> {
       return result.usage;
     }
     logFinished(call, 200, result);
-    await meter(call, "completed", 200, result.usage);
+    try {
+      await meter(call, "completed", 200, result.usage);
+    } catch (error) {
+      // Not recorded, so not served: the answer is withheld and nothing is billed.
+      deps.logger.error(
+        { reqId: call.request.id, err: { message: (error as Error).message } },
+        "could not spool a usage event",
+      );
+      throw new ApiError(
+        503,
+        "server_error",
+        "The server could not record this request's usage, so it was not billed; retry shortly.",
+        null,
+        "usage_unrecorded",
+        { "retry-after": "10" },
+      );
+    }
     await reply.send(
       completionBody(
         call.kind,
@@ -370,6 +389,11 @@ async function stream(call: Call): Promise<TokenUsage | null> {
     });
     raw.write(framer.first());
   };
+  let stalled = false;
+  const guard = new WriteStallGuard(raw, deps.writeTimeoutMs, () => {
+    stalled = true;
+    call.abort.abort();
+  });
   let corked = false;
   const uncork = () => {
     corked = false;
@@ -387,8 +411,11 @@ async function stream(call: Call): Promise<TokenUsage | null> {
         raw.cork();
         process.nextTick(uncork);
       }
-      raw.write(framer.delta(text));
-      if (raw.writableLength > MAX_BUFFERED_BYTES) call.abort.abort();
+      guard.wrote(raw.write(framer.delta(text)));
+      if (raw.writableLength > MAX_BUFFERED_BYTES) {
+        stalled = true;
+        call.abort.abort();
+      }
     });
   } catch (error) {
     if (!started) throw error;
@@ -405,6 +432,7 @@ async function stream(call: Call): Promise<TokenUsage | null> {
         apiError?.code ?? "generation_failed",
       ),
     );
+    guard.ended();
     return null;
   }
   if (call.cutBy) {
@@ -412,10 +440,18 @@ async function stream(call: Call): Promise<TokenUsage | null> {
     await meterQuietly(call, "cut", started ? 200 : call.cutBy.status, result.usage);
     if (!started) throw call.cutBy;
     raw.end(framer.error(call.cutBy.message, call.cutBy.type, call.cutBy.code));
+    guard.ended();
     return result.usage;
   }
   if (result.aborted) {
     if (!raw.destroyed) raw.destroy();
+    if (stalled) {
+      deps.logger.info(
+        { reqId: call.request.id, completionTokens: result.usage.completionTokens },
+        "stream cut off: its client stopped reading",
+      );
+    }
+    // Billed for what was generated before the end, like any stream its client left.
     void meterQuietly(call, "cut", 499, result.usage);
     logFinished(call, 499, result);
     return result.usage;
@@ -432,9 +468,11 @@ async function stream(call: Call): Promise<TokenUsage | null> {
     raw.end(
       framer.error("The server could not record this request's usage.", "server_error", "usage_unrecorded"),
     );
+    guard.ended();
     return result.usage;
   }
   raw.end(framer.finish(result.finishReason, result.usage));
+  guard.ended();
   logFinished(call, 200, result);
   return result.usage;
 }

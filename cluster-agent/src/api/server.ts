@@ -35,6 +35,8 @@ export interface ApiServerOptions {
   bodyLimitBytes: number;
   /** Time allowed to receive a whole request (headers and body): slow senders are cut off. */
   requestTimeoutMs: number;
+  /** A stream whose client reads nothing for this long while output waits is cut off; default 30 s. */
+  writeTimeoutMs?: number;
   /** False while the node drains or starts: /readyz answers 503 and new generations are refused. */
   isAcceptingTraffic?: () => boolean;
   /** Admission stages beyond authentication: suspensions, rate limits, abuse detection. */
@@ -229,6 +231,14 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     requestTimeout: options.requestTimeoutMs,
+    http: {
+      requestTimeout: options.requestTimeoutMs,
+      headersTimeout: options.requestTimeoutMs,
+      // Node looks for requests past their time every 30 s by default, so a slow sender (slowloris)
+      // would hold its connection up to 30 s beyond requestTimeoutMs; a second is cheap (one pass
+      // over the connections still receiving a request).
+      connectionsCheckingInterval: Math.min(1000, options.requestTimeoutMs),
+    },
     requestIdHeader: false,
     genReqId: () => `req_${nextRequestId()}`,
     return503OnClosing: true,
@@ -340,7 +350,9 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     if (reply.getHeader("connection") === "close") {
       await discardBody(request.raw, 4 * options.bodyLimitBytes, DISCARD_BODY_MS);
     }
-    if (apiError.status >= 500) {
+    // A 503 the agent chose (draining, spool full, queue full) is load shedding, logged as a refusal
+    // by onResponse; a stack trace per refused request would flood the log exactly when it matters.
+    if (apiError.status >= 500 && !(error instanceof ApiError && error.status === 503)) {
       // Message and stack only: an error object may hold request data.
       const err = error as Error;
       logger.error(
@@ -366,8 +378,13 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
 
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
-    if (models.isReady() && accepting()) return { status: "ready" };
-    return reply.code(503).header("retry-after", "5").send({ status: "not_ready" });
+    // A node that refuses every generation (its usage cannot be recorded) sends the balancer elsewhere.
+    const refusal = meter?.refusal() ?? null;
+    if (models.isReady() && accepting() && !refusal) return { status: "ready" };
+    return reply
+      .code(503)
+      .header("retry-after", "5")
+      .send(refusal ? { status: "not_ready", reason: refusal.code } : { status: "not_ready" });
   });
 
   // `version` is not OpenAI's: clients ignore unknown fields, and operators see what a name serves.
@@ -417,6 +434,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
         gate,
         inFlight,
         meter: meter ?? null,
+        writeTimeoutMs: options.writeTimeoutMs ?? 30_000,
       });
     };
   app.post("/v1/chat/completions", generation("chat"));

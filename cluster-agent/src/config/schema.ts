@@ -279,9 +279,19 @@ export const configSchema = z
           .default(4 * 1024 * 1024),
         /** Time allowed to receive a whole request (headers and body); slow senders are cut off. */
         requestTimeoutMs: z.number().int().min(1000).default(30_000),
+        /**
+         * A streaming client that reads nothing for this long while output waits for it is cut off: its
+         * generation ends (billed for the tokens generated) and its slot is freed.
+         */
+        writeTimeoutMs: z.number().int().min(1000).default(30_000),
       })
       .strict()
-      .default({ listen: "127.0.0.1:8080", bodyLimitBytes: 4 * 1024 * 1024, requestTimeoutMs: 30_000 }),
+      .default({
+        listen: "127.0.0.1:8080",
+        bodyLimitBytes: 4 * 1024 * 1024,
+        requestTimeoutMs: 30_000,
+        writeTimeoutMs: 30_000,
+      }),
     scheduler: z
       .object({
         /** Requests waiting for a slot, per model, before new ones get 503. */

@@ -52,9 +52,11 @@ export interface MeterStatus {
   shippedTotal: number;
   failedAttempts: number;
   skippedRecords: number;
-  /** Rejected-request events not written because the spool was full. */
+  /** Rejected-request events not written because the spool was full or could not be written. */
   droppedRejections: number;
   alarm: boolean;
+  /** The disk error (ENOSPC, EIO…) that keeps the spool from taking records, or null. */
+  writeError: string | null;
 }
 
 const STOP_DRAIN_MS = 5000;
@@ -68,6 +70,7 @@ const NO_USAGE: TokenUsage = { promptTokens: 0, cachedTokens: 0, completionToken
  */
 export class Meter {
   private alarm = false;
+  private writeError: string | null = null;
   private droppedRejections = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly priceBook: PriceBook;
@@ -99,7 +102,7 @@ export class Meter {
     });
     await shipper.start();
     const meter = new Meter(options, spool, shipper);
-    meter.timer = setInterval(() => meter.status(), 1000).unref();
+    meter.timer = setInterval(() => void meter.tick(), 1000).unref();
     return meter;
   }
 
@@ -122,8 +125,30 @@ export class Meter {
 
   /** Refuses a new request while the spool is full: a request that cannot be billed is not served. */
   ensureCapacity(): void {
-    if (this.depthBytes() < this.options.maxBytes) return;
-    throw new ApiError(
+    const refusal = this.refusal();
+    if (refusal) throw refusal;
+  }
+
+  /**
+   * Why new requests are refused now, or null: the spool holds maxBytes unshipped, or its disk refused
+   * the last write (full, out of quota, failing). The second is known from a failed append, so the
+   * requests in flight at that moment end with an error and are not billed; every later one is refused
+   * here, before it generates anything, until a probe shows the disk takes writes again.
+   */
+  refusal(): ApiError | null {
+    const failure = this.spool.writeFailure;
+    if (failure) {
+      return new ApiError(
+        503,
+        "server_error",
+        "This node cannot record usage right now (its usage spool's disk refuses writes); retry shortly or on another node.",
+        null,
+        failure.code === "ENOSPC" || failure.code === "EDQUOT" ? "spool_full" : "spool_unwritable",
+        { "retry-after": "10" },
+      );
+    }
+    if (this.depthBytes() < this.options.maxBytes) return null;
+    return new ApiError(
       503,
       "server_error",
       "This node cannot take requests right now (its usage records cannot reach the store); retry shortly.",
@@ -143,7 +168,7 @@ export class Meter {
 
   /** For requests refused before they ran: never waited for, skipped (and counted) when full. */
   recordRejection(outcome: RequestOutcome): void {
-    if (this.depthBytes() >= this.options.maxBytes) {
+    if (this.spool.writeFailure || this.depthBytes() >= this.options.maxBytes) {
       this.droppedRejections++;
       return;
     }
@@ -152,7 +177,24 @@ export class Meter {
     );
   }
 
+  /** Once a second: probes a spool whose disk refused writes (so the node recovers by itself), reports. */
+  private async tick(): Promise<void> {
+    if (this.spool.writeFailure) await this.spool.probe();
+    this.status();
+  }
+
   status(): MeterStatus {
+    const failure = this.spool.writeFailure;
+    const writeError = failure?.code ?? null;
+    if (writeError !== this.writeError) {
+      this.writeError = writeError;
+      if (failure) {
+        this.options.logger?.error(
+          { code: failure.code, dir: this.options.dir },
+          "usage spool cannot write: new requests are refused until its disk takes writes again",
+        );
+      } else this.options.logger?.info({ dir: this.options.dir }, "usage spool writes again: serving");
+    }
     const { stats } = this.shipper;
     const depthBytes = this.depthBytes();
     const away = stats.failingSince !== null && Date.now() - stats.failingSince >= this.options.alarmAfterMs;
@@ -173,6 +215,7 @@ export class Meter {
       skippedRecords: stats.skippedRecords,
       droppedRejections: this.droppedRejections,
       alarm,
+      writeError,
     };
   }
 

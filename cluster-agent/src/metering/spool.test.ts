@@ -1,9 +1,19 @@
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { encodeRecord } from "./record.js";
+import { decodeRecords, encodeRecord } from "./record.js";
 import { Spool, type SpoolOptions } from "./spool.js";
 import { sampleEvent } from "./test-events.js";
 
@@ -91,4 +101,45 @@ test("a crash's torn tail stays readable (for the reader to skip) and counts in 
   assert.equal(second.readableBytes(segment!), encodeRecord(sampleEvent(1)).length + 20);
   assert.equal(second.depthBytes({ segment: 0, offset: 0 }), second.readableBytes(segment!));
   await second.close();
+});
+
+test("a disk that refuses a write: its records are cut back, the spool says why, and a probe finds room again", async (t) => {
+  const dir = join(root, "full");
+  mkdirSync(dir);
+  // A real ENOSPC needs a small filesystem of its own; a tmpfs is the cheapest (root only).
+  const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", dir], { encoding: "utf8" });
+  if (mounted.status !== 0) {
+    t.skip(`needs a tmpfs, and mount was refused: ${(mounted.stderr || mounted.error?.message) ?? ""}`);
+    return;
+  }
+  t.after(() => spawnSync("umount", [dir]));
+  // Something else on the disk takes most of it, and is what the operator deletes to make room.
+  const filler = join(dir, "other-data");
+  writeFileSync(filler, Buffer.alloc(160 * 1024));
+  const spool = await Spool.open(options({ dir, durability: "write" }));
+  const [segment] = spool.segments();
+  let written = 0;
+  let refused: Error | null = null;
+  // Batches of 100 until the disk is full; the failing batch may have reached the file in part.
+  while (!refused) {
+    const batch = Array.from({ length: 100 }, (_, i) => spool.append(sampleEvent(written + i)));
+    const settled = await Promise.allSettled(batch);
+    const failed = settled.find((s) => s.status === "rejected");
+    if (failed) refused = (failed as PromiseRejectedResult).reason as Error;
+    else written += batch.length;
+  }
+  assert.equal((refused as NodeJS.ErrnoException).code, "ENOSPC");
+  assert.equal(spool.writeFailure?.code, "ENOSPC");
+  await spool.flush();
+  // Exactly the records whose appends succeeded are in the segment: none of the refused batch.
+  const bytes = readFileSync(spool.path(segment!));
+  const decoded = decodeRecords(bytes, true, Number.MAX_SAFE_INTEGER);
+  assert.equal(decoded.skipped, 0);
+  assert.equal(decoded.events.length, written);
+  assert.equal(await spool.probe(), false, "no room yet");
+
+  rmSync(filler);
+  assert.equal(await spool.probe(), true);
+  assert.equal(spool.writeFailure, null);
+  await spool.close();
 });

@@ -27,6 +27,18 @@ export interface SpoolOptions {
   maxBytes: number;
 }
 
+/** Why the spool cannot take records now: the disk's error code (ENOSPC, EDQUOT, EIO…) and since when. */
+export interface SpoolFailure {
+  code: string;
+  since: number;
+}
+
+/**
+ * What a probe writes to learn that the disk takes records again: room for a few hundred records, so a
+ * disk with a few bytes free does not flap between refusing and failing appends.
+ */
+const PROBE_BYTES = 64 * 1024;
+
 interface Waiter {
   resolve: () => void;
   reject: (error: Error) => void;
@@ -77,6 +89,7 @@ export class Spool {
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private listeners = new Set<() => void>();
+  private failure: SpoolFailure | null = null;
   /** Records and bytes appended by this process, for telemetry's estimate of events per byte. */
   appendedRecords = 0;
   appendedBytes = 0;
@@ -124,6 +137,38 @@ export class Spool {
     return total;
   }
 
+  /**
+   * Set when the disk refused a write or fsync; appends waiting on it were rejected. The meter refuses
+   * new requests while it is set, and probe() clears it once the disk takes a write again.
+   */
+  get writeFailure(): SpoolFailure | null {
+    return this.failure;
+  }
+
+  /**
+   * Writes, syncs and removes a probe file beside the segments; clears writeFailure when that works.
+   * Resolves whether the spool can take records now.
+   */
+  async probe(): Promise<boolean> {
+    if (!this.failure) return true;
+    const path = join(this.options.dir, "probe.tmp");
+    try {
+      const handle = await open(path, "w");
+      try {
+        await handle.writeFile(Buffer.alloc(PROBE_BYTES));
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      this.failure = null;
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await rm(path, { force: true }).catch(() => {});
+    }
+  }
+
   /** Called after each group fsync, so a shipper can wake without polling. */
   onDurable(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -162,6 +207,7 @@ export class Spool {
     if (batch.bytes === 0) return;
     this.pending = { buffers: [], bytes: 0, waiters: [] };
     this.writingBytes = batch.bytes;
+    const before = (this.sizes.get(this.active) ?? 0) + this.unsyncedBytes;
     try {
       const handle = this.handle!;
       const data = batch.buffers.length === 1 ? batch.buffers[0]! : Buffer.concat(batch.buffers, batch.bytes);
@@ -171,8 +217,16 @@ export class Spool {
       }
     } catch (error) {
       this.writingBytes = 0;
+      this.fail(error);
       for (const waiter of batch.waiters) waiter.reject(error as Error);
-      await this.sealAfterFailure();
+      // A full disk often takes part of a batch. Cut the segment back to where the batch began, so that
+      // no record of a request answered with an error is shipped (and billed) after all; the
+      // truncation frees the space it took. If even that fails, seal whatever reached the file.
+      const cut = await this.handle!.truncate(before).then(
+        () => true,
+        () => false,
+      );
+      if (!cut) await this.sealAfterFailure();
       return;
     }
     this.writingBytes = 0;
@@ -201,6 +255,7 @@ export class Spool {
     try {
       await this.handle!.datasync();
     } catch (error) {
+      this.fail(error);
       for (const waiter of waiters) waiter.reject(error as Error);
       await this.sealAfterFailure();
       return;
@@ -219,6 +274,10 @@ export class Spool {
     }
     for (const waiter of waiters) waiter.resolve();
     for (const listener of this.listeners) listener();
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= { code: (error as NodeJS.ErrnoException).code ?? "EIO", since: Date.now() };
   }
 
   /**

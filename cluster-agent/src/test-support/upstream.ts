@@ -19,6 +19,8 @@ export interface UpstreamOptions {
   tokens?: number;
   /** Spacing between stream chunks; 0 sends the whole stream at once. */
   tokenDelayMs?: number;
+  /** Chunks sent together every tokenDelayMs (default 1): a fast engine that still streams for a while. */
+  piecesPerTick?: number;
   /** When set, requests must carry `Authorization: Bearer <requireKey>`. */
   requireKey?: string;
   /** When set, requests naming another model get vLLM's 404. */
@@ -182,9 +184,13 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
     }
     res.write(opening);
     let i = 0;
+    const perTick = Math.max(1, options.piecesPerTick ?? 1);
     const timer = setInterval(() => {
-      if (i < job.pieces) res.write(pieceChunk(job, head, i++));
-      else {
+      if (i < job.pieces) {
+        let out = "";
+        for (const end = Math.min(job.pieces, i + perTick); i < end; i++) out += pieceChunk(job, head, i);
+        res.write(out);
+      } else {
         clearInterval(timer);
         res.end(tail(job, head));
       }
