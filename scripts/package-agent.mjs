@@ -150,8 +150,11 @@ if (args.cuda) {
   const llamaVersion = readJson(join(stage, "node_modules", "node-llama-cpp", "package.json")).version;
   const spec = `@node-llama-cpp/${platform}-cuda@${llamaVersion}`;
   const tmp = mkdtempSync(join(tmpdir(), "entrim-cuda-"));
-  run("npm", ["pack", spec, "--pack-destination", tmp, "--silent"]);
-  const tgz = join(tmp, `node-llama-cpp-${platform}-cuda-${llamaVersion}.tgz`);
+  const packed = execFileSync("npm", ["pack", spec, "--pack-destination", tmp, "--json"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const tgz = join(tmp, JSON.parse(packed)[0].filename);
   const target = join(stage, "node_modules", "@node-llama-cpp", `${platform}-cuda`);
   mkdirSync(target, { recursive: true });
   run("tar", ["-xzf", tgz, "-C", target, "--strip-components=1"]);

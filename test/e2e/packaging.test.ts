@@ -220,7 +220,8 @@ test("the vLLM node example supervises its engine (a stand-in for vllm serve) an
   onLoopback(config, dataDir);
   const [model] = config.models;
   assert.equal(model?.runtime, "external");
-  // Only the engine's executable and port differ from the example: the stand-in speaks vLLM's API.
+  // The engine is a stand-in that speaks vLLM's API (with flags of its own) on a free port; the rest of
+  // the example stays as shipped.
   const engine = join(root, "cluster-agent", "dist", "test-support", "upstream-main.js");
   Object.assign(model!, {
     url: `http://127.0.0.1:${port}/v1`,
