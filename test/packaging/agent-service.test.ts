@@ -120,7 +120,8 @@ test("systemd itself accepts the unit (where systemd-analyze is installed)", (t)
 });
 
 const examplesDir = join(root, "build", "examples");
-const load = (file: string, env: NodeJS.ProcessEnv = {}) => loadConfig({ config: join(examplesDir, file) }, env);
+const load = (file: string, env: NodeJS.ProcessEnv = {}) =>
+  loadConfig({ config: join(examplesDir, file) }, env);
 
 test("every example config passes the agent's validation and fits the unit's sandbox", () => {
   const files = readdirSync(examplesDir).filter((f) => f.endsWith(".json"));
