@@ -10,6 +10,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -168,11 +169,23 @@ writeFileSync(join(stage, "package.json"), `${JSON.stringify(shipped, null, 2)}\
 cpSync(join(root, "build", "entrim-agent.service"), join(stage, "systemd", "entrim-agent.service"));
 cpSync(join(root, "build", "entrim-agent.env"), join(stage, "systemd", "entrim-agent.env"));
 cpSync(join(root, "build", "examples"), join(stage, "examples"), { recursive: true });
-cpSync(join(root, "docs", "install.md"), join(stage, "INSTALL.md"));
+// The guides travel with the agent; INSTALL.md at the top links into them.
+mkdirSync(join(stage, "docs"));
+for (const doc of readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md"))) {
+  cpSync(join(root, "docs", doc), join(stage, "docs", doc));
+}
+const guide = readFileSync(join(root, "docs", "install.md"), "utf8");
+writeFileSync(join(stage, "INSTALL.md"), guide.replace(/\]\(([\w.-]+\.md)/g, "](docs/$1"));
 
 const tarball = join(outDir, `${name}.tar.gz`);
 rmSync(tarball, { force: true });
-const tar = spawnSync("tar", ["-czf", tarball, "-C", outDir, name], { stdio: "inherit" });
+// Owned by root whoever builds it: extracted as root, files keep the archive's owner, and the
+// build user's uid must not end up owning the code a service runs. (GNU tar's flags.)
+const tar = spawnSync(
+  "tar",
+  ["-czf", tarball, "--owner=0", "--group=0", "--numeric-owner", "-C", outDir, name],
+  { stdio: "inherit" },
+);
 if (tar.status !== 0) process.exit(tar.status ?? 1);
 rmSync(stage, { recursive: true, force: true });
 const packages = tree.size + (args.cuda ? 1 : 0);

@@ -23,6 +23,8 @@ const name = `entrim-agent-${version}-${process.platform}-${process.arch}`;
 
 let work: string;
 let installDir: string;
+/** uid/gid pairs of the tarball's entries. */
+let owners: Set<string>;
 
 /** The environment of a service: PATH and the settings the test gives, nothing of the test runner's. */
 function serviceEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -134,6 +136,16 @@ before(() => {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
   });
+  const listing = execFileSync("tar", ["-tvzf", join(out, `${name}.tar.gz`), "--numeric-owner"], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  owners = new Set(
+    listing
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split(/\s+/)[1]!),
+  );
   const opt = join(work, "opt");
   mkdirSync(opt);
   execFileSync("tar", ["-xzf", join(out, `${name}.tar.gz`), "-C", opt]);
@@ -160,9 +172,12 @@ test("the tarball holds the agent, its dependencies, the unit, the examples and 
     "examples/gpu-node.json",
     "examples/vllm-node.json",
     "INSTALL.md",
+    "docs/configuration.md",
   ]) {
     assert.ok(existsSync(join(installDir, path)), `${path} is in the tarball`);
   }
+  // Extracted by root, files keep the archive's owner: never the uid of whoever built it.
+  assert.deepEqual([...owners], ["0/0"]);
   const help = execFileSync(process.execPath, [join(installDir, "bin", "entrim-agent.js"), "--help"], {
     cwd: work,
     env: serviceEnv(),
