@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { root, run } from "./setup.mjs";
 
@@ -42,7 +42,7 @@ const agentDir = join(root, "cluster-agent");
 const agentPkg = readJson(join(agentDir, "package.json"));
 const platform = `${process.platform}-${process.arch}`;
 const name = `entrim-agent-${agentPkg.version}-${platform}${args.cuda ? "-cuda" : ""}`;
-const outDir = args.out;
+const outDir = resolve(args.out);
 const stage = join(outDir, name);
 
 if (!args["skip-build"])

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -175,6 +184,13 @@ test("the tarball holds the agent, its dependencies, the unit, the examples and 
     "docs/configuration.md",
   ]) {
     assert.ok(existsSync(join(installDir, path)), `${path} is in the tarball`);
+  }
+  // Only what runs here: this platform's prebuilt binaries, no tests, no compiler.
+  assert.deepEqual(readdirSync(join(installDir, "node_modules", "@node-llama-cpp")), [
+    `${process.platform}-${process.arch}`,
+  ]);
+  for (const path of ["node_modules/typescript", "dist/test-support", "dist/cli/keys.test.js", "src"]) {
+    assert.equal(existsSync(join(installDir, path)), false, `${path} is not in the tarball`);
   }
   // Extracted by root, files keep the archive's owner: never the uid of whoever built it.
   assert.deepEqual([...owners], ["0/0"]);
