@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join, matchesGlob, relative } from "node:path";
+import { dirname, join, matchesGlob, relative } from "node:path";
 import { test } from "node:test";
 import { Ajv } from "ajv";
 
@@ -95,6 +95,40 @@ test("the package holds the console's main process, preload, renderer bundle and
     "electron/src/electron-main/main.ts",
   ]) {
     assert.equal(packed(path), false, `${path} stays out`);
+  }
+});
+
+/** Every file the main process and preload load, following their relative imports, and the packages. */
+function importClosure(entries: string[]): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const pending = [...entries];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    const source = readFileSync(join(root, file), "utf8");
+    const specifiers = source.matchAll(/(?:from|import|require)\s*\(?\s*"([^"]+)"/g);
+    for (const [, specifier] of specifiers) {
+      if (specifier!.startsWith(".")) pending.push(relative(root, join(root, dirname(file), specifier!)));
+      else if (!specifier!.startsWith("node:") && specifier !== "electron") {
+        const parts = specifier!.split("/");
+        packages.add(parts.slice(0, specifier!.startsWith("@") ? 2 : 1).join("/"));
+      }
+    }
+  }
+  return { files, packages };
+}
+
+test("everything the main process and preload import is packed", () => {
+  const { files, packages } = importClosure([
+    config.extraMetadata.main,
+    "electron/dist/electron-main/preload.cjs",
+  ]);
+  assert.ok(files.size > 10, `followed the imports (${files.size} files)`);
+  for (const file of files) assert.ok(packed(file), `${file} is imported at run time and packed`);
+  for (const name of packages) {
+    assert.ok(packed(`node_modules/${name}/package.json`), `${name} is imported and packed`);
   }
 });
 
