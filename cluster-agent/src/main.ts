@@ -7,6 +7,7 @@ import { type Admission, startAdmission } from "./admission/setup.js";
 import { InFlightRequests } from "./api/in-flight.js";
 import { ModelRegistry } from "./api/models.js";
 import { createApiServer } from "./api/server.js";
+import { ApiError } from "./common/errors.js";
 import { createLogger, type Logger } from "./common/log.js";
 import { VERSION } from "./common/version.js";
 import type { AgentConfig, ModelConfig } from "./config/schema.js";
@@ -39,6 +40,14 @@ import { TrafficWindow } from "./telemetry/traffic.js";
 
 /** The model a node serves when nothing is configured: the project's own tiny model, made on first use. */
 export const DEFAULT_MODEL_ID = "entrim-tiny";
+
+const shutdownCut = new ApiError(
+  503,
+  "server_error",
+  "This node is shutting down and ended the request at its shutdown deadline. Retry the request: another node will serve it.",
+  null,
+  "node_draining",
+);
 
 export interface RunningAgent {
   config: AgentConfig;
@@ -249,7 +258,20 @@ export async function startAgent(
     const separator = config.api.listen.lastIndexOf(":");
     const host = config.api.listen.slice(0, separator).replace(/^\[|\]$/g, "");
     const address = await server.listen({ host, port: Number(config.api.listen.slice(separator + 1)) });
-    cleanup.push(() => server.close());
+    // Stopping (SIGTERM) waits for requests already running, as a drain does, and like a drain ends
+    // the stragglers at the drain deadline with an error chunk (billed for what they generated), so a
+    // process manager's stop timeout never kills a stream unbilled.
+    cleanup.push(async () => {
+      const deadline = setTimeout(() => {
+        const cut = inFlight.cutWhere(() => true, shutdownCut);
+        if (cut > 0) logger.warn({ cut }, "shutdown deadline passed: ended requests in flight");
+      }, config.drain.deadlineSeconds * 1000);
+      try {
+        await server.close();
+      } finally {
+        clearTimeout(deadline);
+      }
+    });
 
     const storeProbe = new StoreProbe({ store });
     const telemetry = new Telemetry({

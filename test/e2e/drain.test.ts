@@ -10,6 +10,7 @@ import type {
   NodeSnapshot__Output,
 } from "@entrim/proto";
 import OpenAI from "openai";
+import pg from "pg";
 import { type Clients, call, connect, makePki, type Pki, tlsFor } from "./control.js";
 import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
@@ -177,4 +178,55 @@ test("drain under constant load, then a restart, then undrain", async () => {
     ["node.drain", "otto", "kernel upgrade", "ok"],
     ["node.undrain", "otto", "upgrade done", "ok"],
   ]);
+});
+
+test("stopping the agent ends a stream still running at the drain deadline with an error, billed once as cut", async () => {
+  // A stream far longer than the one-second deadline this agent is given.
+  const slow = await startUpstream({ tokens: 2000, tokenDelayMs: 20 });
+  const dir = tempDir("drain-stop");
+  const stopping = await startAgent(dir, ["--node-name", "drain-stop", "--model", `${MODEL}=${slow.url}`], {
+    drain: { deadlineSeconds: 1 },
+  });
+  const db = new pg.Client({ connectionString: store.url });
+  await db.connect();
+  try {
+    const customer = createAccountWithKey(dataDir, "Shutdown customer");
+    const client = new OpenAI({ apiKey: customer.token, baseURL: stopping.baseURL, maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: "user", content: "a long answer" }],
+      max_tokens: 2000,
+      stream: true,
+    });
+    const chunks = stream[Symbol.asyncIterator]();
+    assert.ok(!(await chunks.next()).done, "the stream started");
+    const exited = stopping.stop();
+    let error: unknown;
+    try {
+      while (!(await chunks.next()).done);
+    } catch (caught) {
+      error = caught;
+    }
+    await exited;
+    assert.equal(stopping.process.exitCode, 0, "a clean exit");
+    assert.match(
+      String((error as Error | undefined)?.message),
+      /shutting down/,
+      "the stream ended with the error",
+    );
+    assert.match(stopping.log(), /shutdown deadline passed/);
+
+    const { rows } = await db.query(
+      "SELECT status, completion_tokens::int AS tokens FROM usage_events WHERE account_id = $1",
+      [customer.accountId],
+    );
+    assert.equal(rows.length, 1, "billed exactly once");
+    assert.equal(rows[0].status, "cut");
+    assert.ok(rows[0].tokens > 0 && rows[0].tokens < 2000, `billed the generated tokens (${rows[0].tokens})`);
+  } finally {
+    await db.end();
+    await stopping.stop();
+    await slow.close();
+    removeDir(dir);
+  }
 });
