@@ -109,7 +109,7 @@ test("agent-kill-9: every completed request has exactly one usage row after the 
       `${notConnection.length} failures were not connection errors: ${JSON.stringify(reasons(notConnection))}`,
     );
   if (status?.state !== "NODE_STATE_SERVING") problems.push(`restarted node reports ${status?.state}`);
-  if (!peer || peer.state !== "NODE_STATE_SERVING" || Number(peer.startedAtMs) < killedAt)
+  if (peer?.state !== "NODE_STATE_SERVING" || Number(peer.startedAtMs) < killedAt)
     problems.push(`the registry does not show the restarted node serving: ${JSON.stringify(peer)}`);
   const failed = all.filter((o) => !o.ok);
   report({
