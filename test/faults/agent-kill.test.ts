@@ -30,6 +30,7 @@ let usage: UsageStore;
 let dataDir: string;
 let pki: Pki;
 let agent: AgentProcess | undefined;
+const loads: PacedLoad[] = [];
 const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 
 before(async () => {
@@ -42,6 +43,8 @@ before(async () => {
 });
 
 after(async () => {
+  // A failed assertion leaves the load running; it must end before the agent does.
+  for (const load of loads) await load.stop();
   await agent?.stop();
   await usage?.close();
   await store?.stop();
@@ -63,6 +66,7 @@ test("agent-kill-9: every completed request has exactly one usage row after the 
   const options = { baseURL: agent.baseURL, apiKey: customer.token, model: MODEL, maxTokens: 8 };
   const plain = new PacedLoad(new SdkLoad(options), { workers: 2 });
   const streamed = new PacedLoad(new SdkLoad({ ...options, stream: true }), { workers: 2 });
+  loads.push(plain, streamed);
   const outcomes = () => [...plain.load.outcomes, ...streamed.load.outcomes];
   const completed = () => outcomes().filter((o) => o.ok).length;
   plain.start();
