@@ -162,6 +162,10 @@ export async function startAgent(
       node: config.node.name,
       logger,
     });
+    // Once at start as well, like the other retention jobs: a cluster whose agents restart more often
+    // than the interval (deploys, crashes) would otherwise never prune the audit log. Not awaited: a
+    // long prune must not hold up serving.
+    void auditMaintenance.runNow();
     cleanup.push(() => auditMaintenance.stop());
     const keys = new KeyCache({ store, pepper, logger, resyncIntervalMs: config.keys.resyncSeconds * 1000 });
     await keys.start();
