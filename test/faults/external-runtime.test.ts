@@ -123,7 +123,10 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
   // Degraded for the engine, not for something else a busy machine can cause (a slow store probe).
   const forEngine = (s: { state: string; reason: string }) =>
     s.state === "NODE_STATE_DEGRADED" && s.reason.includes(`model ${MODEL} is not answering`);
-  await until("the node reports DEGRADED because of its engine", () => states.some(forEngine));
+  // A node that never says so is reported below with everything else, not as a bare timeout.
+  await until("the node reports DEGRADED because of its engine", () => states.some(forEngine), 20_000).catch(
+    () => {},
+  );
   await until("the node serves again", () => states.at(-1)?.state === "NODE_STATE_SERVING", 60_000);
   const atRecovery = completed();
   await until("20 requests completed after the restart", () => completed() >= atRecovery + 20);
