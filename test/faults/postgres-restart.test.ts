@@ -87,7 +87,16 @@ test("postgres-restart: no request fails, the node says degraded and why, and ev
   const degradedOnMetrics = await metricsState(agent.metrics!);
   await until("30 requests completed while the store is away", () => completed() >= atStop + 30);
   const servedWhileDown = completed() - atStop;
-  const pendingWhileDown = Number((await nodeStatus(operator))?.spool?.pendingEvents ?? 0);
+  // Snapshots lag a little while the store probe times out; wait for the spool depth to show.
+  let pendingWhileDown = 0;
+  await until(
+    "the node reports usage waiting in its spool",
+    async () => {
+      pendingWhileDown = Number((await nodeStatus(operator))?.spool?.pendingEvents ?? 0);
+      return pendingWhileDown > 0;
+    },
+    20_000,
+  ).catch(() => {});
 
   await startServer();
   let serving = await nodeStatus(operator);
