@@ -142,6 +142,13 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
   const failed = all.filter((o) => !o.ok);
   const problems = billingProblems(rows, all);
   const billedCompleted = rows.filter((r) => r.status === "completed").length;
+  // Only a stream cut mid-answer may bill the tokens it delivered; a refusal (503) bills none.
+  const billedFailures = rows.filter((r) => r.status !== "completed" && r.tokens > 0).length;
+  const cutStreams = failed.filter((o) => o.reason?.startsWith("no-status ")).length;
+  if (billedFailures > cutStreams)
+    problems.push(
+      `${billedFailures} failed requests bill tokens, only ${cutStreams} streams were cut mid-answer`,
+    );
   if (billedCompleted !== all.length - failed.length)
     problems.push(
       `${billedCompleted} rows billed as completed for ${all.length - failed.length} completed requests`,
@@ -163,7 +170,7 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
     failed: failed.length,
     why: failureReasons(all),
     usageRows: rows.length,
-    detail: `${billedCompleted} billed as completed; node ${path(states)} ("${degraded?.reason}")`,
+    detail: `${billedCompleted} billed as completed, ${billedFailures} failed requests bill tokens; node ${path(states)} ("${degraded?.reason}")`,
     verdict: problems.length === 0 ? "pass" : "FAIL",
   });
   assert.deepEqual(problems, []);

@@ -24,6 +24,8 @@ export interface UsageRow {
   status: string;
   /** Rows with this request id (the primary key makes anything but 1 a schema bug). */
   copies: number;
+  /** Tokens the row bills (prompt + completion). */
+  tokens: number;
 }
 
 /** A small pool on the store; it survives the store restarting (errors of idle clients are dropped). */
@@ -36,12 +38,18 @@ export class UsageStore {
   }
 
   async rows(accountId: string): Promise<UsageRow[]> {
-    const { rows } = await this.pool.query<{ request_id: string; status: string; n: string }>(
-      `SELECT request_id, status, count(*) OVER (PARTITION BY request_id) AS n
+    const { rows } = await this.pool.query<{ request_id: string; status: string; n: string; tokens: string }>(
+      `SELECT request_id, status, count(*) OVER (PARTITION BY request_id) AS n,
+         prompt_tokens + completion_tokens AS tokens
        FROM usage_events WHERE account_id = $1`,
       [accountId],
     );
-    return rows.map((r) => ({ requestId: r.request_id, status: r.status, copies: Number(r.n) }));
+    return rows.map((r) => ({
+      requestId: r.request_id,
+      status: r.status,
+      copies: Number(r.n),
+      tokens: Number(r.tokens),
+    }));
   }
 
   /** Resolves once every completed outcome's request id has a usage row; returns the rows then. */
