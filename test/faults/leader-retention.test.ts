@@ -10,7 +10,7 @@ import { partitionName, utcDay } from "@entrim/cluster-agent/dist/store/partitio
 import { openStore, type Store } from "@entrim/cluster-agent/dist/store/store.js";
 import { insertUsageEvent } from "@entrim/cluster-agent/dist/test-support/data-protection.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import type { VerifyAuditResponse__Output } from "@entrim/proto";
+import type { ListPeersResponse__Output, VerifyAuditResponse__Output } from "@entrim/proto";
 import type pg from "pg";
 import { call, makePki, type Pki, tlsFor } from "../e2e/control.js";
 import { type AgentProcess, removeDir, startAgent, tempDir } from "../e2e/support.js";
@@ -218,6 +218,8 @@ test("leader-killed-mid-retention: the next agent finishes retention, kept data 
   ).catch(() => {});
   const operator = operatorClients(agent.control!, tlsFor(pki.operators.vera!));
   const verified = await call<VerifyAuditResponse__Output>(operator.AuditService, "VerifyAudit", {});
+  // What the console shows as the cluster's leader: whoever ran (or runs) the retention pass.
+  const peers = await call<ListPeersResponse__Output>(operator.ClusterService, "ListPeers", {});
   operator.close();
   const runners = await db.pool.query<{ job: string; node: string }>(
     "SELECT job, node FROM cluster_jobs ORDER BY job",
@@ -244,13 +246,15 @@ test("leader-killed-mid-retention: the next agent finishes retention, kept data 
   const byB = runners.rows.filter((r) => r.node === "entrim-agent/fault-ret-b").map((r) => r.job);
   for (const job of ["audit-retention", "security-retention", "usage-retention"])
     if (!byB.includes(job)) problems.push(`${job} was not run by the next leader`);
+  if (peers.leader !== "fault-ret-b")
+    problems.push(`ListPeers names ${peers.leader || "no one"} as the leader`);
   report({
     scenario: "leader-killed-mid-retention",
     sent: 0,
     completed: 0,
     failed: 0,
     usageRows: kept.usage.length,
-    detail: `killed fault-ret-a waiting to drop ${expiredPartition}; fault-ret-b ran ${byB.join(", ")}; audit ${verified.ok ? "verifies" : "BROKEN"} from checkpoint ${verified.checkpointSeq}; billing untouched: ${(await billing()) === billed}`,
+    detail: `killed fault-ret-a waiting to drop ${expiredPartition}; fault-ret-b ran ${byB.join(", ")} (ListPeers leader: ${peers.leader}); audit ${verified.ok ? "verifies" : "BROKEN"} from checkpoint ${verified.checkpointSeq}; billing untouched: ${(await billing()) === billed}`,
     verdict: problems.length === 0 ? "pass" : "FAIL",
   });
   assert.deepEqual(problems, []);
