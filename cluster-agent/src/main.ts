@@ -276,10 +276,7 @@ export async function startAgent(
             problems.push("the cluster store is unreachable (serving known keys; usage waits in the spool)");
           if (meter.spoolStatus().alarm) problems.push("usage events are backing up in the spool");
           if (!models.isReady()) problems.push("a model is not loaded");
-          // Before the first sample nothing is known; a placeholder must not call the node degraded.
-          for (const r of runtimes)
-            if (!r.ok && r.detail !== "not sampled yet")
-              problems.push(`model ${r.id} is not answering: ${r.detail}`);
+          for (const r of runtimes) if (!r.ok) problems.push(`model ${r.id} is not answering: ${r.detail}`);
           if (problems.length > 0) {
             state = "NODE_STATE_DEGRADED";
             stateReason = problems.join("; ");

@@ -18,7 +18,6 @@ export interface NodeStateReport {
   drain: DrainStatus;
 }
 
-/** The pieces of the agent telemetry reads; each optional so a partial agent (or a test) still reports. */
 /** One served model's health in a sample: `detail` says why it is not ok ("upstream restarting"). */
 export interface RuntimeHealthReport {
   id: string;
@@ -26,6 +25,7 @@ export interface RuntimeHealthReport {
   detail: string;
 }
 
+/** The pieces of the agent telemetry reads; each optional so a partial agent (or a test) still reports. */
 export interface TelemetrySources {
   /** GPU reader, e.g. a GpuSampler; without it the snapshot says gpu_source "none". */
   gpus?: { sample(): Promise<GpuReading> };
@@ -46,7 +46,8 @@ export interface TelemetrySources {
   spool?: { spoolStatus(): SpoolStatus };
   /**
    * Lifecycle state and drain; default: serving, not draining. Given each model's health from the
-   * same sample, so a runtime that stopped answering (a crashed engine) can make the node degraded.
+   * same sample (none before the first), so a runtime that stopped answering (a crashed engine) can
+   * make the node degraded.
    */
   state?: (runtimes: RuntimeHealthReport[]) => NodeStateReport;
 }
@@ -187,11 +188,11 @@ export class Telemetry {
         queued: stats.queued,
       });
     }
-    const runtimes = modelStatus.map((m, i) => ({
-      id: m.id ?? "",
-      ok: m.loaded === true,
-      detail: health[i]?.detail ?? "not sampled yet",
-    }));
+    // Only models with a health answer: the placeholder snapshot made before the first sample has none.
+    const runtimes = modelStatus.flatMap((m, i) => {
+      const h = health[i];
+      return h === undefined ? [] : [{ id: m.id ?? "", ok: h.ok, detail: h.detail }];
+    });
     const state = o.state?.(runtimes) ?? SERVING;
     const { clientErrorsTotal, serverErrorsTotal, cachedTokensTotal, ...traffic } = o.traffic?.stats() ?? {
       clientErrorsTotal: 0,
