@@ -171,6 +171,10 @@ export async function startAgent(
       node: config.node.name,
       logger,
     });
+    // Once at start as well, like the other retention jobs: a cluster whose agents restart more often
+    // than the interval (deploys, crashes) would otherwise never prune the audit log. Not awaited: a
+    // long prune must not hold up serving.
+    void auditMaintenance.runNow();
     cleanup.push(() => auditMaintenance.stop());
     const keys = new KeyCache({ store, pepper, logger, resyncIntervalMs: config.keys.resyncSeconds * 1000 });
     await keys.start();
@@ -285,7 +289,7 @@ export async function startAgent(
       models,
       store: storeProbe,
       spool: meter,
-      state: () => {
+      state: (runtimes) => {
         const control = nodeControlState(region, drain);
         let state = PROTO_NODE_STATE[control.state];
         let stateReason = control.stateReason;
@@ -301,6 +305,7 @@ export async function startAgent(
             );
           else if (meter.spoolStatus().alarm) problems.push("usage events are backing up in the spool");
           if (!models.isReady()) problems.push("a model is not loaded");
+          for (const r of runtimes) if (!r.ok) problems.push(`model ${r.id} is not answering: ${r.detail}`);
           if (problems.length > 0) {
             state = "NODE_STATE_DEGRADED";
             stateReason = problems.join("; ");

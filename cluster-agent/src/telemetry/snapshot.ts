@@ -18,6 +18,13 @@ export interface NodeStateReport {
   drain: DrainStatus;
 }
 
+/** One served model's health in a sample: `detail` says why it is not ok ("upstream restarting"). */
+export interface RuntimeHealthReport {
+  id: string;
+  ok: boolean;
+  detail: string;
+}
+
 /** The pieces of the agent telemetry reads; each optional so a partial agent (or a test) still reports. */
 export interface TelemetrySources {
   /** GPU reader, e.g. a GpuSampler; without it the snapshot says gpu_source "none". */
@@ -27,7 +34,7 @@ export interface TelemetrySources {
   /** Served models, e.g. the ModelRegistry. */
   models?: {
     list(): {
-      runtime: { kind: string; model: { id: string }; health(): Promise<{ ok: boolean }> };
+      runtime: { kind: string; model: { id: string }; health(): Promise<{ ok: boolean; detail?: string }> };
       scheduler: { stats(): { active: number; queued: number; slots: number } };
       /** The version serving new requests, when the model is versioned. */
       version?: string | null;
@@ -37,8 +44,12 @@ export interface TelemetrySources {
   store?: { probe(): Promise<void>; status(): StoreStatus };
   /** Usage spool, e.g. the Meter. */
   spool?: { spoolStatus(): SpoolStatus };
-  /** Lifecycle state and drain; default: serving, not draining. */
-  state?: () => NodeStateReport;
+  /**
+   * Lifecycle state and drain; default: serving, not draining. Given each model's health from the
+   * same sample (none before the first), so a runtime that stopped answering (a crashed engine) can
+   * make the node degraded.
+   */
+  state?: (runtimes: RuntimeHealthReport[]) => NodeStateReport;
 }
 
 export interface TelemetryOptions extends TelemetrySources {
@@ -64,15 +75,20 @@ const NO_GPUS: GpuReading = { source: "none", gpus: [], processes: [], error: ""
 /** A model whose health check hangs is reported unloaded rather than holding up the sample. */
 const HEALTH_TIMEOUT_MS = 2000;
 
-async function loaded(runtime: { health(): Promise<{ ok: boolean }> }): Promise<boolean> {
+type Health = { ok: boolean; detail: string };
+
+async function loaded(runtime: { health(): Promise<{ ok: boolean; detail?: string }> }): Promise<Health> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS);
+  const late = new Promise<Health>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ ok: false, detail: `no health answer within ${HEALTH_TIMEOUT_MS} ms` }),
+      HEALTH_TIMEOUT_MS,
+    );
   });
   try {
-    return await Promise.race([runtime.health().then((h) => h.ok), late]);
-  } catch {
-    return false;
+    return await Promise.race([runtime.health().then((h) => ({ ok: h.ok, detail: h.detail ?? "" })), late]);
+  } catch (error) {
+    return { ok: false, detail: (error as Error).message };
   } finally {
     clearTimeout(timer);
   }
@@ -153,7 +169,7 @@ export class Telemetry {
     return snapshot;
   }
 
-  private build(reading: GpuReading, health: boolean[]): NodeSnapshot {
+  private build(reading: GpuReading, health: Health[]): NodeSnapshot {
     const o = this.options;
     const modelStatus: ModelStatus[] = [];
     let active = 0;
@@ -166,13 +182,18 @@ export class Telemetry {
         id: runtime.model.id,
         runtime: runtime.kind,
         version: version ?? "",
-        loaded: health[i] ?? false,
+        loaded: health[i]?.ok ?? false,
         slots: stats.slots,
         slotsBusy: stats.active,
         queued: stats.queued,
       });
     }
-    const state = o.state?.() ?? SERVING;
+    // Only models with a health answer: the placeholder snapshot made before the first sample has none.
+    const runtimes = modelStatus.flatMap((m, i) => {
+      const h = health[i];
+      return h === undefined ? [] : [{ id: m.id ?? "", ok: h.ok, detail: h.detail }];
+    });
+    const state = o.state?.(runtimes) ?? SERVING;
     const { clientErrorsTotal, serverErrorsTotal, cachedTokensTotal, ...traffic } = o.traffic?.stats() ?? {
       clientErrorsTotal: 0,
       serverErrorsTotal: 0,

@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, test } from "node:test";
+import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import type { ListPeersResponse__Output } from "@entrim/proto";
+import { call, makePki, type Pki, tlsFor } from "../e2e/control.js";
+import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir } from "../e2e/support.js";
+import { reasons, report, SdkLoad } from "./harness.js";
+import { PacedLoad } from "./paced.js";
+import {
+  billingProblems,
+  failureReasons,
+  freePort,
+  isConnectionFailure,
+  nodeStatus,
+  operatorClients,
+  UsageStore,
+  until,
+} from "./store.js";
+
+/**
+ * agent-kill-9: the agent is killed with SIGKILL under load from the official SDK and restarted on the
+ * same data directory and address. Its spool must ship every event of a response the client saw
+ * complete, exactly once, and the operator must see the node serving again.
+ */
+const NODE = "fault-kill-1";
+const MODEL = "entrim-tiny";
+let store: TestPostgres;
+let usage: UsageStore;
+let dataDir: string;
+let pki: Pki;
+let agent: AgentProcess | undefined;
+const loads: PacedLoad[] = [];
+const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
+
+before(async () => {
+  store = await startTestPostgres();
+  usage = new UsageStore(store.url);
+  process.env.DATABASE_URL = store.url;
+  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  dataDir = tempDir("fault-kill");
+  pki = makePki(dataDir, NODE, { vera: "viewer" });
+});
+
+after(async () => {
+  // A failed assertion leaves the load running; it must end before the agent does.
+  for (const load of loads) await load.stop();
+  await agent?.stop();
+  await usage?.close();
+  await store?.stop();
+  removeDir(dataDir);
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+
+test("agent-kill-9: every completed request has exactly one usage row after the restart", async () => {
+  const port = await freePort();
+  // Quick shipping keeps the test short; durability is the default ("write").
+  const config = { metering: { shipIntervalMs: 200, backoffInitialMs: 100, backoffMaxMs: 1000 } };
+  const serve = () =>
+    startAgent(dataDir, ["--node-name", NODE, "--listen", `127.0.0.1:${port}`, "--threads", "1"], config);
+  agent = await serve();
+  const customer = createAccountWithKey(dataDir, "Kill customer");
+  const options = { baseURL: agent.baseURL, apiKey: customer.token, model: MODEL, maxTokens: 8 };
+  const plain = new PacedLoad(new SdkLoad(options), { workers: 2 });
+  const streamed = new PacedLoad(new SdkLoad({ ...options, stream: true }), { workers: 2 });
+  loads.push(plain, streamed);
+  const outcomes = () => [...plain.load.outcomes, ...streamed.load.outcomes];
+  const completed = () => outcomes().filter((o) => o.ok).length;
+  plain.start();
+  streamed.start();
+  await until("40 requests completed before the kill", () => completed() >= 40);
+
+  const killedAt = Date.now();
+  const exited = new Promise((resolve) => agent!.process.once("exit", resolve));
+  agent.process.kill("SIGKILL");
+  await exited;
+  agent = await serve();
+  const readyAt = Date.now();
+  const completedAtRestart = completed();
+  await until("40 more requests completed after the restart", () => completed() >= completedAtRestart + 40);
+  await plain.stop();
+  await streamed.stop();
+  const all = outcomes();
+  // The kill window: from the kill until the restarted agent said it was ready. A request in flight at
+  // the kill fails after it; one refused while the agent was down was sent before it was ready.
+  const outsideWindow = [...plain.timeline, ...streamed.timeline].filter(
+    (t) => !t.outcome.ok && (t.endedAt < killedAt || t.startedAt > readyAt),
+  );
+  const notConnection = all.filter((o) => !o.ok && !isConnectionFailure(o));
+
+  const rows = await usage.waitForRows(customer.accountId, all);
+  const operator = operatorClients(agent.control!, tlsFor(pki.operators.vera!));
+  let status = await nodeStatus(operator);
+  await until("the restarted node reports its spool shipped", async () => {
+    status = await nodeStatus(operator);
+    return status?.spool?.pendingEvents === 0;
+  });
+  const peers = await call<ListPeersResponse__Output>(operator.ClusterService, "ListPeers", {});
+  operator.close();
+  const peer = peers.peers.find((p) => p.name === NODE);
+  // A clean stop ships whatever is left; the count afterwards is final.
+  await agent.stop();
+  const finalRows = await usage.rows(customer.accountId);
+
+  const problems = billingProblems(finalRows, all);
+  if (outsideWindow.length > 0)
+    problems.push(`${outsideWindow.length} requests failed outside the kill window`);
+  if (notConnection.length > 0)
+    problems.push(
+      `${notConnection.length} failures were not connection errors: ${JSON.stringify(reasons(notConnection))}`,
+    );
+  if (status?.state !== "NODE_STATE_SERVING") problems.push(`restarted node reports ${status?.state}`);
+  if (peer?.state !== "NODE_STATE_SERVING" || Number(peer.startedAtMs) < killedAt)
+    problems.push(`the registry does not show the restarted node serving: ${JSON.stringify(peer)}`);
+  const failed = all.filter((o) => !o.ok);
+  report({
+    scenario: "agent-kill-9",
+    sent: all.length,
+    completed: all.length - failed.length,
+    failed: failed.length,
+    why: failureReasons(all),
+    usageRows: finalRows.length,
+    detail: `rows before clean stop ${rows.length}; registry: ${peer?.state ?? "absent"} since restart`,
+    verdict: problems.length === 0 ? "pass" : "FAIL",
+  });
+  assert.deepEqual(problems, []);
+  assert.ok(failed.length > 0, "the kill cut some requests: the fault really happened under load");
+});

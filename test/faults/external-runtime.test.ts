@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { after, before, test } from "node:test";
+import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import type { NodeSnapshot__Output } from "@entrim/proto";
+import { makePki, type Pki, tlsFor } from "../e2e/control.js";
+import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir } from "../e2e/support.js";
+import { report, SdkLoad } from "./harness.js";
+import { PacedLoad } from "./paced.js";
+import {
+  billingProblems,
+  failureReasons,
+  freePort,
+  isConnectionFailure,
+  operatorClients,
+  UsageStore,
+  until,
+} from "./store.js";
+
+/**
+ * external-runtime-killed: the agent serves through its external adapter, supervising the stand-in
+ * engine as its `command`. The engine is killed with SIGKILL under load: requests in flight get clean
+ * OpenAI-style errors (never a hang or a dropped connection), the node says it is degraded and why,
+ * the supervisor restarts the engine and the node serves again; only completed requests are billed
+ * as completed.
+ */
+const NODE = "fault-ext-1";
+const MODEL = "up";
+const UPSTREAM_MAIN = new URL("../../../cluster-agent/dist/test-support/upstream-main.js", import.meta.url)
+  .pathname;
+let store: TestPostgres;
+let usage: UsageStore;
+let dataDir: string;
+let pki: Pki;
+let agent: AgentProcess | undefined;
+const loads: PacedLoad[] = [];
+const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
+
+before(async () => {
+  store = await startTestPostgres();
+  usage = new UsageStore(store.url);
+  process.env.DATABASE_URL = store.url;
+  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  dataDir = tempDir("fault-ext");
+  pki = makePki(dataDir, NODE, { vera: "viewer" });
+});
+
+after(async () => {
+  for (const load of loads) await load.stop();
+  await agent?.stop();
+  await usage?.close();
+  await store?.stop();
+  removeDir(dataDir);
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+
+/** The states a watcher saw, each once per stretch: "SERVING → DEGRADED → SERVING". */
+function path(states: { state: string }[]): string {
+  const names = states.map((s) => s.state.replace("NODE_STATE_", ""));
+  return names.filter((name, i) => name !== names[i - 1]).join(" → ");
+}
+
+/** The engine the agent supervises: its child running the stand-in. */
+function enginePid(agentPid: number): number {
+  const found = spawnSync("pgrep", ["-P", String(agentPid), "-f", "upstream-main"], { encoding: "utf8" });
+  const pid = Number(found.stdout.trim().split("\n")[0]);
+  if (!pid) throw new Error(`no engine process under the agent (${agentPid}): ${found.stderr}`);
+  return pid;
+}
+
+test("external-runtime-killed: clean errors in flight, degraded then serving, completed requests billed", async () => {
+  const port = await freePort();
+  const config = {
+    telemetry: { sampleIntervalMs: 200 },
+    metering: { shipIntervalMs: 200, backoffInitialMs: 100, backoffMaxMs: 1000 },
+    models: [
+      {
+        id: MODEL,
+        runtime: "external",
+        url: `http://127.0.0.1:${port}/v1`,
+        contextLength: 4096,
+        // 30 tokens 15 ms apart: each answer takes about half a second, so some are always in flight.
+        command: [
+          process.execPath,
+          UPSTREAM_MAIN,
+          "--port",
+          String(port),
+          "--tokens",
+          "30",
+          "--token-delay-ms",
+          "15",
+        ],
+        startTimeoutMs: 30_000,
+      },
+    ],
+  };
+  agent = await startAgent(dataDir, ["--node-name", NODE], config);
+  const customer = createAccountWithKey(dataDir, "Engine customer");
+  const operator = operatorClients(agent.control!, tlsFor(pki.operators.vera!));
+  const states: { state: string; reason: string }[] = [];
+  const watch = operator.NodeService.WatchStatus({ intervalMs: 100 });
+  watch.on("data", (s: NodeSnapshot__Output) => {
+    const last = states.at(-1);
+    if (last?.state !== s.state || last.reason !== s.stateReason)
+      states.push({ state: s.state, reason: s.stateReason });
+  });
+  watch.on("error", () => {});
+
+  const options = { baseURL: agent.baseURL, apiKey: customer.token, model: MODEL, maxTokens: 30 };
+  const plain = new PacedLoad(new SdkLoad(options), { workers: 2, backoffMs: 50 });
+  const streamed = new PacedLoad(new SdkLoad({ ...options, stream: true }), { workers: 2, backoffMs: 50 });
+  loads.push(plain.start(), streamed.start());
+  const outcomes = () => [...plain.load.outcomes, ...streamed.load.outcomes];
+  const completed = () => outcomes().filter((o) => o.ok).length;
+  await until("20 requests completed before the kill", () => completed() >= 20);
+
+  const engine = enginePid(agent.process.pid!);
+  process.kill(engine, "SIGKILL");
+  // Degraded for the engine, not for something else a busy machine can cause (a slow store probe).
+  const forEngine = (s: { state: string; reason: string }) =>
+    s.state === "NODE_STATE_DEGRADED" && s.reason.includes(`model ${MODEL} is not answering`);
+  // A node that never says so is reported below with everything else, not as a bare timeout.
+  await until("the node reports DEGRADED because of its engine", () => states.some(forEngine), 20_000).catch(
+    () => {},
+  );
+  await until("the node serves again", () => states.at(-1)?.state === "NODE_STATE_SERVING", 60_000);
+  const atRecovery = completed();
+  await until("20 requests completed after the restart", () => completed() >= atRecovery + 20);
+  for (const load of loads) await load.stop();
+  watch.cancel();
+  const restarted = enginePid(agent.process.pid!);
+  operator.close();
+  const all = outcomes();
+  await usage.waitForRows(customer.accountId, all);
+  await agent.stop();
+  const rows = await usage.rows(customer.accountId);
+
+  const failed = all.filter((o) => !o.ok);
+  const problems = billingProblems(rows, all);
+  const billedCompleted = rows.filter((r) => r.status === "completed").length;
+  // Only a stream cut mid-answer may bill the tokens it delivered; a refusal (503) bills none.
+  const billedFailures = rows.filter((r) => r.status !== "completed" && r.tokens > 0).length;
+  const cutStreams = failed.filter((o) => o.reason?.startsWith("no-status ")).length;
+  if (billedFailures > cutStreams)
+    problems.push(
+      `${billedFailures} failed requests bill tokens, only ${cutStreams} streams were cut mid-answer`,
+    );
+  if (billedCompleted !== all.length - failed.length)
+    problems.push(
+      `${billedCompleted} rows billed as completed for ${all.length - failed.length} completed requests`,
+    );
+  // A clean error names its code: "502 upstream_error", "503 upstream_unavailable", or an error chunk in a stream.
+  const unclean = failed.filter(
+    (o) => isConnectionFailure(o) || !/^(5\d\d|no-status) [a-z_]+$/.test(o.reason ?? ""),
+  );
+  if (unclean.length > 0) problems.push(`unclean failures: ${JSON.stringify(failureReasons(unclean))}`);
+  if (failed.length === 0) problems.push("no request was in flight when the engine died");
+  const degraded = states.find(forEngine);
+  if (!/model up is not answering/.test(degraded?.reason ?? ""))
+    problems.push(`the degraded reason does not name the model: ${degraded?.reason}`);
+  if (restarted === engine) problems.push("the engine was not restarted");
+  report({
+    scenario: "external-runtime-killed",
+    sent: all.length,
+    completed: all.length - failed.length,
+    failed: failed.length,
+    why: failureReasons(all),
+    usageRows: rows.length,
+    detail: `${billedCompleted} billed as completed, ${billedFailures} failed requests bill tokens; node ${path(states)} ("${degraded?.reason}")`,
+    verdict: problems.length === 0 ? "pass" : "FAIL",
+  });
+  assert.deepEqual(problems, []);
+});
