@@ -144,7 +144,7 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
   const billedCompleted = rows.filter((r) => r.status === "completed").length;
   // Only a stream cut mid-answer may bill the tokens it delivered; a refusal (503) bills none.
   const billedFailures = rows.filter((r) => r.status !== "completed" && r.tokens > 0).length;
-  const cutStreams = failed.filter((o) => o.reason?.startsWith("no-status ")).length;
+  const cutStreams = failed.filter((o) => o.reason?.startsWith("stream error ")).length;
   if (billedFailures > cutStreams)
     problems.push(
       `${billedFailures} failed requests bill tokens, only ${cutStreams} streams were cut mid-answer`,
@@ -155,7 +155,7 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
     );
   // A clean error names its code: "502 upstream_error", "503 upstream_unavailable", or an error chunk in a stream.
   const unclean = failed.filter(
-    (o) => isConnectionFailure(o) || !/^(5\d\d|no-status) [a-z_]+$/.test(o.reason ?? ""),
+    (o) => isConnectionFailure(o) || !/^(5\d\d|stream error) [a-z_]+$/.test(o.reason ?? ""),
   );
   if (unclean.length > 0) problems.push(`unclean failures: ${JSON.stringify(failureReasons(unclean))}`);
   if (failed.length === 0) problems.push("no request was in flight when the engine died");

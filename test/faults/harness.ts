@@ -28,7 +28,13 @@ export interface LoadOptions {
 }
 
 function reasonOf(error: unknown): string {
+  // A connection error is an APIError without a status: name it for what it is.
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return "timeout";
+  if (error instanceof OpenAI.APIConnectionError) return "connection error";
   if (error instanceof OpenAI.APIError) {
+    // No status: the error arrived inside a stream that had already answered 200.
+    if (error.status === undefined)
+      return `stream error ${(error.error as { code?: string } | undefined)?.code ?? ""}`.trim();
     const code = (error.error as { code?: string } | undefined)?.code ?? error.code ?? "";
     return `${error.status ?? "no-status"} ${code}`.trim();
   }

@@ -142,10 +142,10 @@ export function freePort(): Promise<number> {
 
 /** A connection-level failure: the client got no HTTP answer at all (refused, reset, cut). */
 export function isConnectionFailure(o: Outcome): boolean {
-  // The SDK's APIConnectionError is an APIError without a status or code, which report() names so. A
-  // stream whose connection is cut mid-body surfaces as fetch's "TypeError: terminated".
+  // The harness names the SDK's APIConnectionError "connection error" (or "timeout"). A stream whose
+  // connection is cut mid-body surfaces as fetch's "TypeError: terminated".
   const reason = o.reason ?? "";
-  return !o.ok && (reason === "no-status" || reason === "TypeError" || reason.startsWith("APIConnection"));
+  return !o.ok && (reason === "connection error" || reason === "timeout" || reason === "TypeError");
 }
 
 /** Failure reasons as report() counts them, with the SDK's bare connection errors named as such. */
