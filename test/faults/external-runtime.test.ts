@@ -118,6 +118,21 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
   const completed = () => outcomes().filter((o) => o.ok).length;
   await until("20 requests completed before the kill", () => completed() >= 20);
 
+  // What a load balancer's health check sees while the engine is down and after.
+  const readyz = new Set<string>();
+  let probing = true;
+  const probes = (async () => {
+    while (probing) {
+      try {
+        const answer = await fetch(`${agent.url}/readyz`);
+        const body = (await answer.json()) as { reason?: string };
+        readyz.add(`${answer.status}${body.reason ? ` ${body.reason}` : ""}`);
+      } catch {
+        readyz.add("unreachable");
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
   const engine = enginePid(agent.process.pid!);
   process.kill(engine, "SIGKILL");
   // Degraded for the engine, not for something else a busy machine can cause (a slow store probe).
@@ -128,6 +143,9 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
     () => {},
   );
   await until("the node serves again", () => states.at(-1)?.state === "NODE_STATE_SERVING", 60_000);
+  probing = false;
+  await probes;
+  const readyAgain = (await fetch(`${agent.url}/readyz`)).status;
   const atRecovery = completed();
   await until("20 requests completed after the restart", () => completed() >= atRecovery + 20);
   for (const load of loads) await load.stop();
@@ -163,6 +181,9 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
   if (!/model up is not answering/.test(degraded?.reason ?? ""))
     problems.push(`the degraded reason does not name the model: ${degraded?.reason}`);
   if (restarted === engine) problems.push("the engine was not restarted");
+  if (!readyz.has("503 model_unavailable"))
+    problems.push(`/readyz never sent the balancer elsewhere while the engine was down: ${[...readyz]}`);
+  if (readyAgain !== 200) problems.push(`/readyz answers ${readyAgain} after the recovery`);
   report({
     scenario: "external-runtime-killed",
     sent: all.length,
@@ -170,7 +191,7 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
     failed: failed.length,
     why: failureReasons(all),
     usageRows: rows.length,
-    detail: `${billedCompleted} billed as completed, ${billedFailures} failed requests bill tokens; node ${path(states)} ("${degraded?.reason}")`,
+    detail: `${billedCompleted} billed as completed, ${billedFailures} failed requests bill tokens; node ${path(states)} ("${degraded?.reason}"); /readyz saw ${[...readyz].join(", ")}`,
     verdict: problems.length === 0 ? "pass" : "FAIL",
   });
   assert.deepEqual(problems, []);

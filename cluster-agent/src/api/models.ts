@@ -241,4 +241,13 @@ export class ModelRegistry {
   isReady(): boolean {
     return this.loaded && this.models.size > 0;
   }
+
+  /**
+   * True while at least one served model can answer. A node whose every engine is down (restarting
+   * after a crash) says so on /readyz, so the balancer sends customers elsewhere instead of to 503s.
+   */
+  anyAnswering(): boolean {
+    for (const served of this.models.values()) if (served.runtime.answering?.() ?? true) return true;
+    return false;
+  }
 }

@@ -380,11 +380,13 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   app.get("/readyz", async (_request, reply) => {
     // A node that refuses every generation (its usage cannot be recorded) sends the balancer elsewhere.
     const refusal = meter?.refusal() ?? null;
-    if (models.isReady() && accepting() && !refusal) return { status: "ready" };
+    const answering = models.anyAnswering();
+    if (models.isReady() && answering && accepting() && !refusal) return { status: "ready" };
+    const reason = refusal?.code ?? (models.isReady() && !answering ? "model_unavailable" : undefined);
     return reply
       .code(503)
       .header("retry-after", "5")
-      .send(refusal ? { status: "not_ready", reason: refusal.code } : { status: "not_ready" });
+      .send(reason ? { status: "not_ready", reason } : { status: "not_ready" });
   });
 
   // `version` is not OpenAI's: clients ignore unknown fields, and operators see what a name serves.

@@ -204,6 +204,11 @@ export class ExternalRuntime implements Runtime {
     return { ...this.#ctx.stats };
   }
 
+  answering(): boolean {
+    const supervised = this.#options.supervisor;
+    return supervised === undefined || supervised.state === "healthy";
+  }
+
   health(): Promise<RuntimeHealth> {
     const supervised = this.#options.supervisor;
     if (supervised !== undefined && supervised.state !== "healthy") {

@@ -110,4 +110,9 @@ export interface Runtime {
   dropScope?(scope: string): Promise<void>;
   stats(): RuntimeStats;
   health(): Promise<RuntimeHealth>;
+  /**
+   * False when the runtime knows, without asking, that it cannot answer now (its supervised engine is
+   * restarting). Read by /readyz on every probe, so it must be cheap; runtimes that cannot tell omit it.
+   */
+  answering?(): boolean;
 }
