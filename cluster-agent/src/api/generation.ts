@@ -1,23 +1,16 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AdmissionGate, Principal } from "../admission/gate.js";
-import { Cancellation, type CancelSignal } from "../common/cancellation.js";
+import { Cancellation } from "../common/cancellation.js";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 import type { Meter } from "../metering/meter.js";
 import type { UsageEvent } from "../metering/usage-event.js";
-import { estimatePromptTokens } from "../runtime/external-tokenize.js";
-import type { GenerationRequest, GenerationResult, ResponseFormat, TokenUsage } from "../runtime/types.js";
+import type { GenerationRequest, GenerationResult, TokenUsage } from "../runtime/types.js";
 import { ClientGoneError } from "../scheduler/scheduler.js";
+import { type Body, requestedMaxTokens, settleMaxTokens, toGeneration } from "./generation-request.js";
 import type { InFlightRequests } from "./in-flight.js";
 import type { ModelRegistry, ServedModel } from "./models.js";
-import {
-  type ChatCompletionRequest,
-  type CompletionRequest,
-  chatCompletionRequest,
-  completionRequest,
-  contentText,
-  parseBody,
-} from "./schemas.js";
+import { chatCompletionRequest, completionRequest, parseBody } from "./schemas.js";
 import { completionBody, completionId, type Kind, StreamFramer } from "./shapes.js";
 import { WriteStallGuard } from "./write-stall.js";
 
@@ -34,93 +27,6 @@ export interface GenerationDeps {
   meter: Meter | null;
   /** A stream whose client reads nothing for this long while output waits is cut off. */
   writeTimeoutMs: number;
-}
-
-type Body = ChatCompletionRequest | CompletionRequest;
-
-function responseFormat(body: ChatCompletionRequest): ResponseFormat | undefined {
-  const format = body.response_format;
-  if (format?.type !== "json_schema") return format;
-  const spec = format.json_schema;
-  return { type: "json_schema", name: spec.name, schema: spec.schema ?? {}, strict: spec.strict ?? false };
-}
-
-function toGeneration(kind: Kind, body: Body, signal: CancelSignal, cacheScope: string): GenerationRequest {
-  // Written out rather than spread: one object shape per kind keeps this per-request path monomorphic.
-  const stop = body.stop == null ? undefined : typeof body.stop === "string" ? [body.stop] : body.stop;
-  if (kind === "chat") {
-    const chat = body as ChatCompletionRequest;
-    return {
-      kind: "chat",
-      messages: chat.messages.map((m) => ({
-        role: m.role === "developer" ? "system" : m.role,
-        content: contentText(m.content),
-      })),
-      maxTokens: 0,
-      temperature: body.temperature ?? undefined,
-      topP: body.top_p ?? undefined,
-      seed: body.seed ?? undefined,
-      stop,
-      responseFormat: responseFormat(chat),
-      cacheScope,
-      signal,
-    };
-  }
-  const prompt = (body as CompletionRequest).prompt;
-  return {
-    kind: "completion",
-    prompt: typeof prompt === "string" ? prompt : prompt[0]!,
-    maxTokens: 0,
-    temperature: body.temperature ?? undefined,
-    topP: body.top_p ?? undefined,
-    seed: body.seed ?? undefined,
-    stop,
-    responseFormat: undefined,
-    cacheScope,
-    signal,
-  };
-}
-
-function requestedMaxTokens(kind: Kind, body: Body): number | undefined {
-  if (kind === "chat") {
-    const chat = body as ChatCompletionRequest;
-    return chat.max_completion_tokens ?? chat.max_tokens ?? undefined;
-  }
-  // OpenAI's legacy completions default to 16 tokens when max_tokens is absent.
-  return body.max_tokens ?? 16;
-}
-
-/**
- * Settles maxTokens against the model's context window. The embedded runtime tokenizes locally, so
- * the prompt is always counted and an oversized request is refused before it takes a slot; an external
- * upstream checks its own context, so we only count there when we must pick a default.
- */
-async function settleMaxTokens(
-  model: ServedModel,
-  request: GenerationRequest,
-  asked: number | undefined,
-): Promise<number> {
-  const { runtime } = model;
-  if (asked !== undefined && runtime.kind === "external") {
-    request.maxTokens = asked;
-    // An upper bound, for rate-limit reservations only: billing takes the upstream's exact usage.
-    return estimatePromptTokens(request);
-  }
-  const context = runtime.model.contextLength;
-  const prompt = await runtime.countPromptTokens(request);
-  const room = context - prompt;
-  if (asked !== undefined ? prompt + asked > context : room < 1) {
-    const wanted = prompt + (asked ?? 1);
-    throw new ApiError(
-      400,
-      "invalid_request_error",
-      `This model's maximum context length is ${context} tokens. However, you requested ${wanted} tokens (${prompt} in the messages, ${asked ?? 1} in the completion). Please reduce the length of the messages or completion.`,
-      "messages",
-      "context_length_exceeded",
-    );
-  }
-  request.maxTokens = asked ?? room;
-  return prompt;
 }
 
 /** One admitted generation request, as the stages below share it. */
