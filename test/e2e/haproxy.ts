@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
 import { tempDir } from "./support.js";
 
 /** HAProxy (Debian's package) in front of agents, as a user process with a generated config. */
@@ -13,24 +13,13 @@ export interface HaProxy {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Round robin over `backends` (agent base URLs), each health-checked with GET /readyz every 200 ms:
  * a node that stops being ready leaves the rotation within about half a second. Timeouts are generous
  * because a request may wait in an agent's queue while its model rotates.
  */
 export async function startHaProxy(backends: string[]): Promise<HaProxy> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const dir = tempDir("haproxy");
   const servers = backends.map((url, i) => `  server agent${i} ${new URL(url).host} check`);
   const config = [

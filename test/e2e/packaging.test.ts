@@ -10,11 +10,11 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
+import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
 import OpenAI from "openai";
 
 /**
@@ -122,17 +122,6 @@ function customerKey(dataDir: string): string {
     "ops@example.com",
   );
   return agentCli<{ token: string }>(dataDir, "keys", "create", "--account", account.id).token;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 before(() => {
@@ -246,7 +235,7 @@ test("the GPU node example serves chat completions from the extracted tarball", 
 test("the vLLM node example supervises its engine (a stand-in for vllm serve) and serves through it", async () => {
   const dataDir = join(work, "vllm-node");
   issueCertificates(dataDir, "vllm-node");
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const config = example("vllm-node.json");
   onLoopback(config, dataDir);
   const [model] = config.models;

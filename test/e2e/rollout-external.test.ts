@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
 import { type ListModelsResponse__Output, loadAgentProto, type Rollout__Output } from "@entrim/proto";
 import OpenAI from "openai";
@@ -57,17 +57,6 @@ const engine = (port: string, name: string, pieces: number, weights?: string) =>
   "20",
   ...(weights ? ["--weights", weights] : []),
 ];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Publishes an external version through the CLI, as an operator would (`cli` with --json); versions
@@ -125,7 +114,7 @@ before(async () => {
   pki = makePki(dirs[0]!, node(0), { ada: "admin" });
   for (const i of [1, 2]) cli(dirs[i]!, "certs", "issue-node", "--name", node(i), "--ca-dir", pki.caDir);
   mark("certificates");
-  const ports = await Promise.all([0, 1, 2].map(() => freePort()));
+  const ports = await Promise.all([0, 1, 2].map(() => freeLoopbackPort()));
   v1Ports = ports;
   agents.push(
     ...(await Promise.all(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
+import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
 import type { ListPeersResponse__Output } from "@entrim/proto";
 import { call, makePki, type Pki, tlsFor } from "../e2e/control.js";
@@ -10,7 +11,6 @@ import { PacedLoad } from "./paced.js";
 import {
   billingProblems,
   failureReasons,
-  freePort,
   isConnectionFailure,
   nodeStatus,
   operatorClients,
@@ -56,7 +56,7 @@ after(async () => {
 });
 
 test("agent-kill-9: every completed request has exactly one usage row after the restart", async () => {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   // Quick shipping keeps the test short; durability is the default ("write").
   const config = { metering: { shipIntervalMs: 200, backoffInitialMs: 100, backoffMaxMs: 1000 } };
   const serve = () =>

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
+import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
 import type { NodeSnapshot__Output } from "@entrim/proto";
 import { makePki, type Pki, tlsFor } from "../e2e/control.js";
@@ -11,7 +12,6 @@ import { PacedLoad } from "./paced.js";
 import {
   billingProblems,
   failureReasons,
-  freePort,
   isConnectionFailure,
   operatorClients,
   UsageStore,
@@ -73,7 +73,7 @@ function enginePid(agentPid: number): number {
 }
 
 test("external-runtime-killed: clean errors in flight, degraded then serving, completed requests billed", async () => {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const config = {
     telemetry: { sampleIntervalMs: 200 },
     metering: { shipIntervalMs: 200, backoffInitialMs: 100, backoffMaxMs: 1000 },

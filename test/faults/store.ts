@@ -4,7 +4,6 @@
  * event instead of sleeping for it.
  */
 
-import { type AddressInfo, createServer } from "node:net";
 import { type AgentV1, loadAgentProto, type NodeSnapshot__Output } from "@entrim/proto";
 import type { ChannelCredentials } from "@grpc/grpc-js";
 import pg from "pg";
@@ -125,18 +124,6 @@ export function nodeStatus(clients: Clients, deadlineMs = 5_000): Promise<NodeSn
     clients.NodeService.GetStatus({}, { deadline: Date.now() + deadlineMs }, (error, response) =>
       resolve(error ? undefined : response),
     );
-  });
-}
-
-/** A loopback port nobody listens on now, so a restarted agent can come back on the same address. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }
 

@@ -4,10 +4,9 @@
  * agent picks, and an ExternalRuntime talks to it. rotateModel loads it (starts the engine and waits
  * for its health), warms it up, switches, and unloads the old version (stops the old engine).
  */
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { ServedModel } from "../api/models.js";
 import type { Logger } from "../common/log.js";
+import { freeLoopbackPort } from "../common/ports.js";
 import type { ExternalModelConfig } from "../config/schema.js";
 import { ExternalRuntime } from "../runtime/external.js";
 import { fixedMemoryPolicy, type MemoryPolicy } from "../runtime/rotation-memory.js";
@@ -28,16 +27,6 @@ export interface ExternalBuildOptions {
   logger: Logger;
   /** How the engine's port is picked; a free loopback port by default. */
   port?: () => Promise<number>;
-}
-
-/** A port nothing listens on right now; the engine binds it moments later. */
-export async function freeLoopbackPort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
 }
 
 const describeExit = (info: ExitInfo) =>

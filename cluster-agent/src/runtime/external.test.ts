@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { ApiError } from "../common/errors.js";
+import { freeLoopbackPort } from "../common/ports.js";
 import {
   countChatTokens,
   countWords,
@@ -65,15 +65,6 @@ async function rejectsWith(promise: Promise<unknown>, status: number, code?: str
     return err;
   }
   assert.fail("expected a rejection");
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
 }
 
 after(async () => {
@@ -283,7 +274,7 @@ describe("ExternalRuntime upstream failures", () => {
   });
 
   it("answers 503 and reports unhealthy when the upstream is unreachable", async () => {
-    const rt = runtime({ url: `http://127.0.0.1:${await freePort()}/v1` });
+    const rt = runtime({ url: `http://127.0.0.1:${await freeLoopbackPort()}/v1` });
     await rejectsWith(rt.generate(chat()), 503, "upstream_unavailable");
     await rejectsWith(
       rt.generate(chat(), () => {}),

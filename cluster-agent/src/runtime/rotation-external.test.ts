@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ModelRegistry, ServedModel } from "../api/models.js";
+import { freeLoopbackPort } from "../common/ports.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 import { Load, startTestApi } from "../test-support/load.js";
 import { ExternalRuntime } from "./external.js";
@@ -13,15 +12,6 @@ import { Supervisor } from "./supervisor.js";
 
 const upstreamMain = fileURLToPath(new URL("../test-support/upstream-main.js", import.meta.url));
 const MODEL = "big";
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 /**
  * One version of an externally served model: the stand-in engine as a supervised command on its own
@@ -61,7 +51,7 @@ function version(port: number, name: string): { served: ServedModel; supervisor:
 
 async function rotateUnderLoad(samePort: boolean) {
   const models = new ModelRegistry();
-  const portA = await freePort();
+  const portA = await freeLoopbackPort();
   const v1 = version(portA, "engine-v1");
   models.add(v1.served);
   await models.loadAll();
@@ -76,7 +66,7 @@ async function rotateUnderLoad(samePort: boolean) {
   });
   try {
     await load.more(20);
-    const v2 = version(samePort ? portA : await freePort(), "engine-v2");
+    const v2 = version(samePort ? portA : await freeLoopbackPort(), "engine-v2");
     const events: RotationEvent[] = [];
     const result = await rotateModel({
       registry: models,

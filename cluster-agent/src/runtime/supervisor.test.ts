@@ -1,20 +1,11 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { freeLoopbackPort } from "../common/ports.js";
 import { type ExitInfo, Supervisor, type SupervisorState } from "./supervisor.js";
 
 const upstreamMain = fileURLToPath(new URL("../test-support/upstream-main.js", import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 function nextState(s: Supervisor, wanted: SupervisorState): Promise<void> {
   return new Promise((resolve) => {
@@ -38,7 +29,7 @@ function alive(pid: number): boolean {
 
 describe("Supervisor", () => {
   it("restarts the engine after it is killed, and health returns", async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const healthUrl = `http://127.0.0.1:${port}/health`;
     const s = new Supervisor({
       command: [process.execPath, upstreamMain, "--port", String(port)],
@@ -69,7 +60,7 @@ describe("Supervisor", () => {
   });
 
   it("stops the engine with SIGTERM and lets it exit cleanly", async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const s = new Supervisor({
       command: [process.execPath, upstreamMain, "--port", String(port)],
       healthUrl: `http://127.0.0.1:${port}/health`,
@@ -97,7 +88,7 @@ describe("Supervisor", () => {
   });
 
   it("gives up after repeated starts that never become healthy", async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const s = new Supervisor({
       // Runs but never listens: a hung engine load.
       command: [process.execPath, "-e", "setInterval(() => {}, 1000)"],
