@@ -7,9 +7,9 @@
  * Per model: stage the version's artifact through the cache (sha256 verified, a mismatch fails here),
  * rotate (runtime/rotation.ts: load beside or drain, warm up, switch, retire; a failure before the
  * switch keeps the old version), then record the outcome. Embedded versions load the artifact in
- * process; external versions start their engine command (rollouts/external-build.ts). A version that failed is not retried until
- * the desired version is set again (setDesiredVersion clears the failure), so a broken version cannot
- * make a node loop. While a rollout gates this node, the new version's health is reported every second.
+ * process; external versions start their engine command (rollouts/external-build.ts). A version that
+ * failed is not retried until the desired version is set again (setDesiredVersion clears the failure),
+ * so a broken version cannot make a node loop. While a rollout gates this node, the new version's health is reported every second.
  */
 import type { ModelRegistry, ServedModel } from "../api/models.js";
 import type { ArtifactCache } from "../cache/artifacts.js";
