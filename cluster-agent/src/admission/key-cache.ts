@@ -1,11 +1,14 @@
 import { hash, timingSafeEqual } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { CoalescedTask } from "../common/coalesce.js";
+import { HintQueue, hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
+import type { AccountStatus } from "../store/accounts.js";
 import {
   type ApiKeyCredential,
   getApiKeyCredential,
   listUsableCredentials,
+  readCredentialsFor,
   recordKeyUsage,
 } from "../store/api-keys.js";
 import type { Store } from "../store/store.js";
@@ -26,7 +29,10 @@ export interface AuthFailure {
 }
 export type AuthResult = KeyPrincipal | AuthFailure;
 
-/** What the triggers send: ids and the new state, never secrets. */
+/**
+ * What "change" reports once the tables were re-read: the state as stored. (The triggers' payloads
+ * have this shape too, but only their kind and id are used: a payload is a hint, never the state.)
+ */
 export type KeyNotification =
   | { kind: "key"; id: string; accountId: string; op: "insert" | "update" | "delete"; revoked: boolean }
   | { kind: "account"; id: string; status: string };
@@ -62,10 +68,17 @@ const UNKNOWN = fail("unknown");
 const REVOKED = fail("revoked");
 const INACTIVE = fail("account_inactive");
 
+/** What a re-read found, kept to re-apply over a load that read the tables before it. */
+type Reading =
+  | { credential: ApiKeyCredential }
+  | { goneKey: string }
+  | { account: string; status: AccountStatus };
+
 /**
  * Authenticates bearer tokens from memory. Loaded with every usable key at start, kept current by the
- * store's NOTIFY feed (a revocation or restriction applies within milliseconds, from the payload alone),
- * and by a periodic and a post-reconnect full resync. When the store is unreachable it keeps serving
+ * store's NOTIFY feed (a revocation or restriction applies within milliseconds: the notification names
+ * a key or account, whose rows are re-read at once, batched one query at a time; a forged payload
+ * changes nothing), and by a periodic and a post-reconnect full resync. When the store is unreachable it keeps serving
  * what it knows and refuses what it does not: fail-static, never fail-open.
  *
  * Emits "change" (KeyNotification, once applied) and "resync" ({ reason, keys }).
@@ -76,14 +89,18 @@ export class KeyCache extends EventEmitter {
   private readonly negative = new Map<string, number>();
   private readonly lookups = new Map<string, Promise<Entry | undefined>>();
   private readonly usage = new Map<string, number>();
-  /** Notifications that arrived while a load was in flight: re-applied over its (older) result. */
-  private notes: { seq: number; note: KeyNotification }[] = [];
+  /** Re-reads applied while a load was in flight: re-applied over its (possibly older) result. */
+  private notes: { seq: number; reading: Reading }[] = [];
   private seq = 0;
   /** Load id → the notification seq at its start. */
   private readonly loadsInFlight = new Map<number, number>();
   private nextLoadId = 0;
   private lookupPauseUntil = 0;
   private readonly reloads = new CoalescedTask((reason) => this.runResync(reason));
+  private readonly hints = new HintQueue({
+    read: (ids) => this.reread(ids),
+    reload: () => this.resync("notifications"),
+  });
   private unlisten: (() => Promise<void>) | undefined;
   private timers: NodeJS.Timeout[] = [];
 
@@ -110,6 +127,7 @@ export class KeyCache extends EventEmitter {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     await this.unlisten?.();
+    await this.hints.running?.catch(() => {});
     await this.flushUsage();
   }
 
@@ -224,37 +242,82 @@ export class KeyCache extends EventEmitter {
   }
 
   private onPayload(payload: string): void {
-    let note: KeyNotification;
-    try {
-      note = JSON.parse(payload) as KeyNotification;
-    } catch {
-      this.options.logger?.warn("ignoring a malformed key notification");
-      return;
-    }
-    this.seq++;
-    if (this.loadsInFlight.size > 0) this.notes.push({ seq: this.seq, note });
-    if (this.apply(note)) {
-      this.emit("change", note);
-      return;
-    }
-    // A new key or a changed one: fetch it now so its first request is served from memory.
-    this.negative.delete(note.id);
-    this.lookup(note.id).then(() => this.emit("change", note));
+    const hint = hintFields(payload, "kind", "id");
+    const known = hint && (hint.kind === "key" || hint.kind === "account");
+    // An unreadable payload still says that something changed: reload all (coalesced).
+    const done = known ? this.hints.add(`${hint.kind}:${hint.id}`) : this.resync("unreadable notification");
+    done.catch(() => {});
   }
 
-  /** Applies what the payload alone decides; false when the key must be fetched. */
-  private apply(note: KeyNotification): boolean {
-    if (note.kind === "account") {
-      for (const keyId of this.byAccount.get(note.id) ?? []) {
-        const entry = this.entries.get(keyId);
-        if (entry) entry.accountActive = note.status === "active";
+  /** Re-reads the keys and accounts notifications named, applies what the tables say, and reports it. */
+  private async reread(hinted: string[]): Promise<void> {
+    const keyIds = hinted.filter((h) => h.startsWith("key:")).map((h) => h.slice(4));
+    const accountIds = hinted.filter((h) => h.startsWith("account:")).map((h) => h.slice(8));
+    const load = this.beginLoad();
+    const changes: KeyNotification[] = [];
+    try {
+      const { credentials, accountStatuses } = await readCredentialsFor(this.options.store.pool, {
+        keyIds,
+        accountIds,
+      });
+      const wanted = new Set(keyIds);
+      const found = new Set<string>();
+      for (const credential of credentials) {
+        found.add(credential.id);
+        // Keys of a notified account matter only if this agent already holds them.
+        if (!wanted.has(credential.id) && !this.entries.has(credential.id)) continue;
+        this.record({ credential });
+        if (wanted.has(credential.id)) {
+          changes.push({
+            kind: "key",
+            id: credential.id,
+            accountId: credential.accountId,
+            op: "update",
+            revoked: credential.revoked,
+          });
+        }
       }
-      return true;
+      for (const id of keyIds) {
+        const entry = this.entries.get(id);
+        if (found.has(id) || !entry) continue;
+        this.record({ goneKey: id });
+        changes.push({ kind: "key", id, accountId: entry.principal.accountId, op: "delete", revoked: true });
+      }
+      for (const [id, status] of accountStatuses) {
+        this.record({ account: id, status });
+        changes.push({ kind: "account", id, status });
+      }
+      this.reapplySince(load);
+    } catch (error) {
+      this.options.logger?.warn(
+        { err: (error as Error).message },
+        "could not re-read notified keys; the next resync applies them",
+      );
+      throw error;
+    } finally {
+      this.finishLoad(load);
     }
-    if (!note.revoked) return false;
-    const entry = this.entries.get(note.id);
-    if (entry) entry.revoked = true;
-    return true;
+    for (const change of changes) this.emit("change", change);
+  }
+
+  private record(reading: Reading): void {
+    this.seq++;
+    if (this.loadsInFlight.size > 0) this.notes.push({ seq: this.seq, reading });
+    this.apply(reading);
+  }
+
+  private apply(reading: Reading): void {
+    if ("credential" in reading) {
+      this.put(reading.credential, this.entries.get(reading.credential.id));
+    } else if ("goneKey" in reading) {
+      const entry = this.entries.get(reading.goneKey);
+      if (entry) entry.revoked = true;
+    } else {
+      for (const keyId of this.byAccount.get(reading.account) ?? []) {
+        const entry = this.entries.get(keyId);
+        if (entry) entry.accountActive = reading.status === "active";
+      }
+    }
   }
 
   private beginLoad(): number {
@@ -266,7 +329,7 @@ export class KeyCache extends EventEmitter {
   /** The load read the tables at some point after it began; newer notifications win over it. */
   private reapplySince(load: number): void {
     const since = this.loadsInFlight.get(load) ?? this.seq;
-    for (const n of this.notes) if (n.seq > since) this.apply(n.note);
+    for (const n of this.notes) if (n.seq > since) this.apply(n.reading);
   }
 
   private finishLoad(load: number): void {

@@ -1,13 +1,17 @@
 import { EventEmitter } from "node:events";
 import { CoalescedTask } from "../common/coalesce.js";
+import { HintQueue, hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
-import { type LimitValues, listLimits } from "../store/limits.js";
+import { type LimitValues, listLimits, listLimitsOf } from "../store/limits.js";
 import type { Store } from "../store/store.js";
 
 /** The channel 0003_rate_limits.sql's trigger notifies on. */
 export const LIMITS_CHANNEL = "entrim_limits";
 
-/** What the trigger sends: the row's ids and numbers (numeric columns arrive as JSON numbers). */
+/**
+ * A row as re-read after a notification ("delete": it is gone). The trigger's payload has this shape,
+ * but only its accountId and keyId are used: a payload is a hint, never the limits themselves.
+ */
 export interface LimitNotification {
   op: "insert" | "update" | "delete";
   accountId: string;
@@ -29,7 +33,8 @@ const num = (value: unknown): number | null => (value === null || value === unde
 
 /**
  * Every account's and key's limits in memory: loaded at start, kept current by NOTIFY (a change
- * applies on every agent within milliseconds, from the payload alone) and by periodic and
+ * applies on every agent within milliseconds: the notification names the row, which is re-read,
+ * batched one query at a time, so a forged payload changes nothing) and by periodic and
  * post-reconnect full reloads. When the store is away it keeps enforcing what it knows (fail-static).
  * Rows without any limit are not kept, so the hot path's lookup misses fast for unlimited customers.
  *
@@ -38,9 +43,13 @@ const num = (value: unknown): number | null => (value === null || value === unde
 export class LimitsCache extends EventEmitter {
   private accounts = new Map<string, LimitValues>();
   private keys = new Map<string, LimitValues>();
-  /** Notifications that arrived while a reload was in flight: re-applied over its (older) result. */
+  /** Re-reads applied while a reload was in flight: re-applied over its (possibly older) result. */
   private pending: LimitNotification[] | undefined;
   private readonly reloads = new CoalescedTask((reason) => this.load(reason));
+  private readonly hints = new HintQueue({
+    read: (targets) => this.reread(targets),
+    reload: () => this.resync("notifications"),
+  });
   private unlisten: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -78,6 +87,7 @@ export class LimitsCache extends EventEmitter {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.unlisten?.();
+    await this.hints.running?.catch(() => {});
     await this.reloads.running?.catch(() => {});
   }
 
@@ -113,16 +123,44 @@ export class LimitsCache extends EventEmitter {
   }
 
   private onPayload(payload: string): void {
-    let note: LimitNotification;
+    const hint = hintFields(payload, "accountId");
+    const keyId = hintFields(payload, "keyId")?.keyId ?? "";
+    // An unreadable payload still says that something changed: reload all (coalesced).
+    const done = hint ? this.hints.add(`${hint.accountId}\n${keyId}`) : this.resync("unreadable notification");
+    done.catch(() => {});
+  }
+
+  /** Re-reads the rows notifications named ("account\nkey", key empty for the account's own row). */
+  private async reread(targets: string[]): Promise<void> {
+    const wanted = targets.map((t) => {
+      const [accountId = "", keyId = ""] = t.split("\n");
+      return { accountId, keyId: keyId || null };
+    });
+    let rows: Awaited<ReturnType<typeof listLimitsOf>>;
     try {
-      note = JSON.parse(payload) as LimitNotification;
-    } catch {
-      this.options.logger?.warn("ignoring a malformed rate-limit notification");
-      return;
+      rows = await listLimitsOf(this.options.store.pool, {
+        accountIds: wanted.filter((w) => w.keyId === null).map((w) => w.accountId),
+        keyIds: wanted.flatMap((w) => (w.keyId === null ? [] : [w.keyId])),
+      });
+    } catch (error) {
+      this.options.logger?.warn(
+        { err: (error as Error).message },
+        "could not re-read notified rate limits; the next resync applies them",
+      );
+      throw error;
     }
-    this.pending?.push(note);
-    this.apply(note);
-    this.emit("change", note);
+    const notes = wanted.map(({ accountId, keyId }): LimitNotification => {
+      // A key's row is found by the key alone: the payload's account id is not trusted either.
+      const row = rows.find((r) => (keyId === null ? r.keyId === null && r.accountId === accountId : r.keyId === keyId));
+      if (!row) return { op: "delete", accountId, keyId, rpm: null, tpm: null, concurrency: null, spendCapEur: null };
+      const { rpm, tpm, concurrency, spendCapEur } = row;
+      return { op: "update", accountId: row.accountId, keyId, rpm, tpm, concurrency, spendCapEur };
+    });
+    for (const note of notes) {
+      this.pending?.push(note);
+      this.apply(note);
+    }
+    for (const note of notes) this.emit("change", note);
   }
 
   private apply(note: LimitNotification): void {

@@ -2,9 +2,11 @@ import { EventEmitter } from "node:events";
 import type { InFlightRequests } from "../api/in-flight.js";
 import { CoalescedTask } from "../common/coalesce.js";
 import { ApiError } from "../common/errors.js";
+import { HintQueue, hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
 import type { Store } from "../store/store.js";
 import {
+  getSuspensionsByIds,
   listActiveSuspensions,
   type Suspension,
   type SuspensionReason,
@@ -17,7 +19,7 @@ import type { AdmissionGate, Principal } from "./gate.js";
 /** The channel the suspensions trigger notifies on. */
 export const SUSPENSIONS_CHANNEL = "entrim_suspensions";
 
-/** What the trigger sends, and all the cache keeps of a suspension: no note text. */
+/** All the cache keeps of a suspension: no note text. (The trigger's payload has this shape, but only its id is used.) */
 export interface SuspensionNotice {
   id: string;
   targetType: TargetType;
@@ -47,6 +49,22 @@ interface Entry extends SuspensionNotice {
   readonly cidr: Cidr | undefined;
 }
 
+function withoutCidr(entry: Entry): SuspensionNotice {
+  const { cidr: _, ...notice } = entry;
+  return notice;
+}
+
+function sameNotice(a: SuspensionNotice, b: SuspensionNotice): boolean {
+  return (
+    a.targetType === b.targetType &&
+    a.target === b.target &&
+    a.state === b.state &&
+    a.reason === b.reason &&
+    a.expiresAt === b.expiresAt &&
+    a.lifted === b.lifted
+  );
+}
+
 export interface SuspensionStats {
   active: { account: number; key: number; ip: number };
   /** Requests refused because of a suspension, since start. */
@@ -70,8 +88,9 @@ const MESSAGE_TARGET = { account: "This account is", key: "This API key is" } as
 
 /**
  * Enforces suspensions from memory: an index per target kind, loaded at start, kept current by the
- * store's NOTIFY feed (applied from the payload alone, no round trip) and by full resyncs, periodic and
- * after a lost LISTEN connection. With the store away it keeps enforcing what it knows (fail-static).
+ * store's NOTIFY feed and by full resyncs, periodic and after a lost LISTEN connection. A notification
+ * only names a row, which is then re-read by id (batched, one query at a time): anyone who can connect
+ * to the database can send one, and a forged payload must not lift a suspension or block the world. With the store away it keeps enforcing what it knows (fail-static).
  * Expiry needs no event: an entry past its expiry is treated as gone when looked up.
  *
  * Emits "applied" (SuspensionNotice, at: epoch ms with fractions) whenever a notice took effect, and
@@ -88,6 +107,10 @@ export class SuspensionGate extends EventEmitter implements AdmissionGate {
   /** Notices that arrived during a resync's query: its snapshot may predate them. */
   private duringResync: SuspensionNotice[] | undefined;
   private readonly reloads = new CoalescedTask((reason) => this.runResync(reason));
+  private readonly hints = new HintQueue({
+    read: (ids) => this.reread(ids),
+    reload: () => this.resync("notifications"),
+  });
   private unlisten: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -118,6 +141,7 @@ export class SuspensionGate extends EventEmitter implements AdmissionGate {
     clearInterval(this.timer);
     await this.unlisten?.();
     this.unlisten = undefined;
+    await this.hints.running?.catch(() => {});
   }
 
   checkIp(ip: string): void {
@@ -212,14 +236,40 @@ export class SuspensionGate extends EventEmitter implements AdmissionGate {
   }
 
   private onPayload(payload: string): void {
-    let notice: SuspensionNotice;
+    const hint = hintFields(payload, "id");
+    // An unreadable payload still says that something changed: reload all (coalesced).
+    const done = hint ? this.hints.add(hint.id) : this.resync("unreadable notification");
+    done.catch(() => {});
+  }
+
+  /** Applies what the tables say about rows a notification named. */
+  private async reread(ids: string[]): Promise<void> {
+    let rows: Suspension[];
     try {
-      notice = JSON.parse(payload) as SuspensionNotice;
-    } catch {
-      this.options.logger?.warn("ignoring a malformed suspension notification");
-      return;
+      rows = await getSuspensionsByIds(this.options.store.pool, ids);
+    } catch (error) {
+      this.options.logger?.warn(
+        { err: (error as Error).message },
+        "could not re-read notified suspensions; the next resync applies them",
+      );
+      throw error;
     }
-    this.apply(notice);
+    const found = new Set<string>();
+    for (const row of rows) {
+      found.add(row.id);
+      const notice = noticeOf(row);
+      this.duringResync?.push(notice);
+      const previous = this.byId.get(notice.id);
+      this.put(notice, !previous || !sameNotice(previous, notice));
+    }
+    // A row that is gone no longer holds anything back.
+    for (const id of ids) {
+      const previous = this.byId.get(id);
+      if (found.has(id) || !previous) continue;
+      const notice = { ...withoutCidr(previous), lifted: true };
+      this.duringResync?.push(notice);
+      this.put(notice, true);
+    }
   }
 
   private put(notice: SuspensionNotice, fresh: boolean): void {

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
+import { HintQueue, hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
-import { listPriceVersions, PRICES_CHANNEL } from "../store/prices.js";
+import { getPriceVersionsByIds, listPriceVersions, PRICES_CHANNEL } from "../store/prices.js";
 import type { Store } from "../store/store.js";
 import type { Price, PriceBook } from "./pricing.js";
 
@@ -40,7 +41,8 @@ export function insertVersion(versions: Versions, price: Price): void {
 
 /**
  * The price versions of the cluster, served from memory: loaded at start, kept current by NOTIFY on
- * entrim_prices and by a periodic and post-reconnect reload. Versions are immutable and may not start
+ * entrim_prices and by a periodic and post-reconnect reload. A notification only names a version, which
+ * is then read from the table (batched, one query at a time): a forged payload cannot set a price. Versions are immutable and may not start
  * in the past, so a NOTIFY that arrives late still lands before its effective time in practice, and the
  * reload repairs anything missed. When the store is away the book keeps the versions it has.
  *
@@ -51,6 +53,7 @@ export class StorePriceBook extends EventEmitter implements PriceBook {
   private unlisten: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> | undefined;
+  private readonly hints = new HintQueue({ read: (ids) => this.reread(ids), reload: () => this.reload() });
 
   constructor(private readonly options: StorePriceBookOptions) {
     super();
@@ -78,6 +81,7 @@ export class StorePriceBook extends EventEmitter implements PriceBook {
     this.timer = undefined;
     await this.unlisten?.();
     this.unlisten = undefined;
+    await this.hints.running?.catch(() => {});
   }
 
   /** Reloads every version; concurrent calls share one query. */
@@ -117,23 +121,28 @@ export class StorePriceBook extends EventEmitter implements PriceBook {
   }
 
   private onPayload(payload: string): void {
+    const version = hintFields(payload, "version")?.version;
+    // An unreadable payload still says that something changed: reload all (shared).
+    const done = version && /^[0-9]{1,18}$/.test(version) ? this.hints.add(version) : this.reload();
+    done.catch(() => {});
+  }
+
+  private async reread(ids: string[]): Promise<void> {
+    let versions: Awaited<ReturnType<typeof getPriceVersionsByIds>>;
     try {
-      const note = JSON.parse(payload) as Record<string, string>;
-      const price: Price = {
-        version: Number(note.version),
-        model: String(note.model),
-        inputMicroEurPerM: BigInt(note.input ?? ""),
-        cachedMicroEurPerM: BigInt(note.cached ?? ""),
-        outputMicroEurPerM: BigInt(note.output ?? ""),
-        effectiveFrom: Number(note.effectiveFrom),
-      };
-      const versions = this.byModel.get(price.model);
-      if (versions) insertVersion(versions, price);
+      versions = await getPriceVersionsByIds(this.options.store.pool, ids);
+    } catch (error) {
+      this.options.logger?.warn(
+        { err: (error as Error).message },
+        "could not read notified price versions; the next reload applies them",
+      );
+      throw error;
+    }
+    for (const { createdAt: _, createdBy: __, ...price } of versions) {
+      const known = this.byModel.get(price.model);
+      if (known) insertVersion(known, price);
       else this.byModel.set(price.model, [price]);
       this.emit("change", price);
-    } catch {
-      this.options.logger?.warn("ignoring a malformed price notification; reloading");
-      void this.reload().catch(() => {});
     }
   }
 }

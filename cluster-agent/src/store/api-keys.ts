@@ -95,6 +95,27 @@ export async function getApiKeyCredential(db: Db, id: string): Promise<ApiKeyCre
 }
 
 /** The keys that can authenticate right now: not revoked, of active accounts. */
+/**
+ * The credentials of these keys and of every key of these accounts, revoked or not, with the accounts'
+ * statuses (an account without keys too): what an agent re-reads when NOTIFY names them.
+ */
+export async function readCredentialsFor(
+  db: Db,
+  ids: { keyIds: string[]; accountIds: string[] },
+): Promise<{ credentials: ApiKeyCredential[]; accountStatuses: Map<string, AccountStatus> }> {
+  const keys = await db.query(`${CREDENTIAL} WHERE k.id = ANY($1::text[]) OR k.account_id = ANY($2::text[])`, [
+    ids.keyIds,
+    ids.accountIds,
+  ]);
+  const accounts = ids.accountIds.length
+    ? await db.query("SELECT id, status FROM accounts WHERE id = ANY($1::text[])", [ids.accountIds])
+    : { rows: [] };
+  return {
+    credentials: keys.rows.map(toCredential),
+    accountStatuses: new Map(accounts.rows.map((r) => [r.id as string, r.status as AccountStatus])),
+  };
+}
+
 export async function listUsableCredentials(db: Db): Promise<ApiKeyCredential[]> {
   const result = await db.query(`${CREDENTIAL} WHERE k.revoked_at IS NULL AND a.status = 'active'`);
   return result.rows.map(toCredential);

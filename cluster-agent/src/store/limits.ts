@@ -112,6 +112,19 @@ export async function listLimits(db: Db): Promise<LimitRecord[]> {
   return result.rows.map(toLimits);
 }
 
+/** The rows of these accounts and keys: what an agent re-reads when NOTIFY names them. */
+export async function listLimitsOf(
+  db: Db,
+  ids: { accountIds: string[]; keyIds: string[] },
+): Promise<LimitRecord[]> {
+  const result = await db.query(
+    `SELECT ${COLUMNS} FROM rate_limits
+     WHERE (account_id = ANY($1::text[]) AND key_id IS NULL) OR key_id = ANY($2::text[])`,
+    [ids.accountIds, ids.keyIds],
+  );
+  return result.rows.map(toLimits);
+}
+
 export type LimitSource = "key" | "account" | "none";
 
 /** What applies to a key's requests, field by field, and where each value comes from. */

@@ -91,6 +91,12 @@ export async function listPriceVersions(db: Db, model?: string): Promise<PriceVe
   return result.rows.map(toPriceVersion);
 }
 
+/** The versions with these ids: what an agent re-reads when NOTIFY names them. */
+export async function getPriceVersionsByIds(db: Db, ids: string[]): Promise<PriceVersion[]> {
+  const result = await db.query(`SELECT ${COLUMNS} FROM price_versions WHERE id = ANY($1::bigint[])`, [ids]);
+  return result.rows.map(toPriceVersion);
+}
+
 function toPriceVersion(row: Record<string, unknown>): PriceVersion {
   return {
     version: Number(row.id),

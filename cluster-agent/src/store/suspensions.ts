@@ -168,6 +168,12 @@ export async function getSuspension(db: Db, id: string): Promise<Suspension | un
   return result.rows[0] ? toSuspension(result.rows[0]) : undefined;
 }
 
+/** The rows with these ids, whatever their state: what an agent re-reads when NOTIFY names them. */
+export async function getSuspensionsByIds(db: Db, ids: string[]): Promise<Suspension[]> {
+  const result = await db.query(`SELECT ${COLUMNS} FROM suspensions s WHERE s.id = ANY($1::text[])`, [ids]);
+  return result.rows.map(toSuspension);
+}
+
 /** What the agents' caches load: every suspension in force right now. */
 export function listActiveSuspensions(db: Db): Promise<Suspension[]> {
   return listSuspensions(db, { activeOnly: true, limit: 1_000_000 });
