@@ -8,6 +8,7 @@ import { createAccount, setAccountStatus } from "../store/accounts.js";
 import { createApiKey, getApiKey, revokeApiKey } from "../store/api-keys.js";
 import { type EmbeddedServer, startEmbeddedPostgres } from "../store/embedded.js";
 import { openStore, type Store } from "../store/store.js";
+import { forgeNotifications } from "../test-support/forge.js";
 import { makeTempDataDir } from "../test-support/postgres.js";
 import { generateApiKey } from "./api-key.js";
 import { type AuthResult, KeyCache, type KeyNotification } from "./key-cache.js";
@@ -118,6 +119,38 @@ describe("key cache", () => {
     await setAccountStatus(store.pool, other.accountId, "active");
     await seen;
     assert.equal((cache.authenticate(bearer(other.token)) as AuthResult).ok, true);
+  });
+
+  it("ignores forged notifications: a payload cannot reactivate an account or revoke a key", async () => {
+    const restricted = await newKey();
+    const good = await newKey();
+    assert.equal((await cache.authenticate(bearer(restricted.token))).ok, true);
+    assert.equal((await cache.authenticate(bearer(good.token))).ok, true);
+    const seen = waitFor<KeyNotification>(cache, "change", (n) => n.id === restricted.accountId);
+    await setAccountStatus(store.pool, restricted.accountId, "restricted");
+    await seen;
+    await forgeNotifications(server.url, "entrim_keys", [
+      { kind: "account", id: restricted.accountId, status: "active" },
+      { kind: "key", id: good.keyId, accountId: good.accountId, op: "update", revoked: true },
+      "not json",
+    ]);
+    // Notifications arrive in commit order: once a real change made after the forgeries took effect,
+    // the forgeries have been handled too.
+    const marker = await newKey();
+    const revoked = waitFor<KeyNotification>(
+      cache,
+      "change",
+      (n) => n.kind === "key" && n.id === marker.keyId && n.revoked,
+    );
+    await revokeApiKey(store.pool, marker.keyId);
+    await revoked;
+    // (The unreadable payload made the cache reload, which keeps usable keys only: hence the awaits.)
+    assert.deepEqual(await cache.authenticate(bearer(restricted.token)), {
+      ok: false,
+      reason: "account_inactive",
+    });
+    assert.equal((await cache.authenticate(bearer(good.token))).ok, true);
+    assert.deepEqual(await cache.authenticate(bearer(marker.token)), { ok: false, reason: "revoked" });
   });
 
   it("records last use in batches, off the request path", async () => {

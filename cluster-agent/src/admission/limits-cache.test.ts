@@ -8,6 +8,7 @@ import { StoreError } from "../store/db.js";
 import { effectiveLimits, getLimits, setLimits } from "../store/limits.js";
 import { upsertNode } from "../store/nodes.js";
 import { openStore, type Store } from "../store/store.js";
+import { forgeNotifications } from "../test-support/forge.js";
 import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
 import { ClusterShare } from "./cluster-share.js";
 import { type LimitNotification, LimitsCache } from "./limits-cache.js";
@@ -129,6 +130,43 @@ describe("limits cache", () => {
     await setLimits(store.pool, { accountId, keyId, set: {}, clear: ["tpm", "spendCapEur"], updatedBy: "t" });
     await cleared;
     assert.equal(cache.key(keyId), undefined);
+  });
+
+  it("ignores forged notifications: a payload cannot remove or raise a limit", async () => {
+    const { accountId, keyId } = await newAccountWithKey();
+    let applied = next<LimitNotification>(
+      cache,
+      "change",
+      (n) => n.accountId === accountId && n.keyId === null,
+    );
+    await setLimits(store.pool, { accountId, set: { rpm: 10, spendCapEur: 5 }, updatedBy: "t" });
+    await applied;
+    applied = next<LimitNotification>(cache, "change", (n) => n.keyId === keyId);
+    await setLimits(store.pool, { accountId, keyId, set: { tpm: 100 }, updatedBy: "t" });
+    await applied;
+    const other = await newAccountWithKey();
+    await forgeNotifications(server.url, "entrim_limits", [
+      { op: "delete", accountId, keyId: null, rpm: null, tpm: null, concurrency: null, spendCapEur: null },
+      {
+        op: "update",
+        accountId: other.accountId,
+        keyId,
+        rpm: 1_000_000,
+        tpm: null,
+        concurrency: null,
+        spendCapEur: null,
+      },
+      "not json",
+    ]);
+    // Notifications arrive in commit order: once a real change made after the forgeries took effect,
+    // the forgeries have been handled too.
+    const marker = await newAccountWithKey();
+    applied = next<LimitNotification>(cache, "change", (n) => n.accountId === marker.accountId);
+    await setLimits(store.pool, { accountId: marker.accountId, set: { concurrency: 2 }, updatedBy: "t" });
+    await applied;
+    assert.deepEqual(cache.account(accountId), { rpm: 10, tpm: null, concurrency: null, spendCapEur: 5 });
+    assert.deepEqual(cache.key(keyId), { rpm: null, tpm: 100, concurrency: null, spendCapEur: null });
+    assert.equal(cache.account(marker.accountId)?.concurrency, 2);
   });
 
   it("loads everything on resync and keeps enforcing what it knows when the store is away", async () => {

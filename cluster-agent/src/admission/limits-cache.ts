@@ -126,7 +126,9 @@ export class LimitsCache extends EventEmitter {
     const hint = hintFields(payload, "accountId");
     const keyId = hintFields(payload, "keyId")?.keyId ?? "";
     // An unreadable payload still says that something changed: reload all (coalesced).
-    const done = hint ? this.hints.add(`${hint.accountId}\n${keyId}`) : this.resync("unreadable notification");
+    const done = hint
+      ? this.hints.add(`${hint.accountId}\n${keyId}`)
+      : this.resync("unreadable notification");
     done.catch(() => {});
   }
 
@@ -151,8 +153,11 @@ export class LimitsCache extends EventEmitter {
     }
     const notes = wanted.map(({ accountId, keyId }): LimitNotification => {
       // A key's row is found by the key alone: the payload's account id is not trusted either.
-      const row = rows.find((r) => (keyId === null ? r.keyId === null && r.accountId === accountId : r.keyId === keyId));
-      if (!row) return { op: "delete", accountId, keyId, rpm: null, tpm: null, concurrency: null, spendCapEur: null };
+      const row = rows.find((r) =>
+        keyId === null ? r.keyId === null && r.accountId === accountId : r.keyId === keyId,
+      );
+      if (!row)
+        return { op: "delete", accountId, keyId, rpm: null, tpm: null, concurrency: null, spendCapEur: null };
       const { rpm, tpm, concurrency, spendCapEur } = row;
       return { op: "update", accountId: row.accountId, keyId, rpm, tpm, concurrency, spendCapEur };
     });

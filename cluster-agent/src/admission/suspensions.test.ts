@@ -15,6 +15,7 @@ import {
   type NewSuspension,
   normalizeTarget,
 } from "../store/suspensions.js";
+import { forgeNotifications } from "../test-support/forge.js";
 import { makeTempDataDir } from "../test-support/postgres.js";
 import { SuspensionGate, type SuspensionNotice } from "./suspensions.js";
 
@@ -186,6 +187,46 @@ describe("suspension gate", () => {
     assert.deepEqual(gate.lookup("ip", "2001:db8::/48")?.reason, "legal");
     await lift("ip", "2001:db8::/48");
     gate.checkIp("2001:db8:0:1::5");
+  });
+
+  it("ignores forged notifications: a payload cannot lift a suspension or block every address", async () => {
+    const p = await newPrincipal();
+    const row = await suspend({ targetType: "account", target: p.accountId, reason: "abuse" });
+    await forgeNotifications(server.url, "entrim_suspensions", [
+      {
+        id: row.id,
+        targetType: "account",
+        target: p.accountId,
+        state: "suspended",
+        reason: "abuse",
+        expiresAt: null,
+        lifted: true,
+      },
+      {
+        id: "susp_forged",
+        targetType: "ip",
+        target: "0.0.0.0/0",
+        state: "suspended",
+        reason: "abuse",
+        expiresAt: null,
+        lifted: false,
+      },
+      "not json",
+    ]);
+    // Notifications arrive in commit order: once a real change made after the forgeries took effect,
+    // the forgeries have been handled too.
+    const marker = await newPrincipal();
+    await suspend({ targetType: "key", target: marker.keyId, reason: "security" });
+    assert.equal(refusal(() => gate.checkPrincipal(p))?.code, "account_suspended", "still suspended");
+    assert.equal(
+      refusal(() => gate.checkIp("203.0.113.200")),
+      undefined,
+      "the world is not blocked",
+    );
+    assert.equal(gate.lookup("ip", "0.0.0.0/0"), undefined);
+    await lift("key", marker.keyId);
+    await lift("account", p.accountId);
+    gate.checkPrincipal(p);
   });
 
   it("lifts an expired suspension on its own", async () => {

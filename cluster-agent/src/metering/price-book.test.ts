@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { addPriceVersion, formatMicroEur, parseEurPerMillion } from "../store/prices.js";
 import type { Store } from "../store/store.js";
+import { forgeNotifications } from "../test-support/forge.js";
 import { openTestStore } from "../test-support/postgres.js";
 import { findPrice, insertVersion, StorePriceBook } from "./price-book.js";
 import type { Price } from "./pricing.js";
@@ -60,8 +61,9 @@ describe("EUR per million tokens", () => {
 describe("StorePriceBook", () => {
   let store: Store;
   let closeStore: () => Promise<void>;
+  let url: string;
   before(async () => {
-    ({ store, close: closeStore } = await openTestStore());
+    ({ store, close: closeStore, url } = await openTestStore());
   });
   after(() => closeStore());
 
@@ -104,6 +106,58 @@ describe("StorePriceBook", () => {
       assert.equal(book.priceAt("llama-70b", from.getTime())?.outputMicroEurPerM, 1_200_000n);
       await book.reload();
       assert.equal(book.priceAt("llama-70b", from.getTime())?.version, second.version);
+    } finally {
+      await book.stop();
+    }
+  });
+
+  it("ignores forged notifications: a payload cannot set a price", async () => {
+    const real = await addPriceVersion(store.pool, {
+      model: "forge-target",
+      inputMicroEurPerM: 500_000n,
+      cachedMicroEurPerM: 100_000n,
+      outputMicroEurPerM: 1_500_000n,
+      createdBy: "test",
+    });
+    const book = new StorePriceBook({ store });
+    await book.start();
+    try {
+      const at = real.effectiveFrom + 60_000;
+      await forgeNotifications(url, "entrim_prices", [
+        {
+          version: "999999",
+          model: "forge-target",
+          input: "0",
+          cached: "0",
+          output: "0",
+          effectiveFrom: String(real.effectiveFrom + 1),
+        },
+        {
+          version: String(real.version),
+          model: "forge-target",
+          input: "0",
+          cached: "0",
+          output: "0",
+          effectiveFrom: "0",
+        },
+        "not json",
+      ]);
+      // Notifications arrive in commit order: once a real version added after the forgeries is known,
+      // the forgeries have been handled too.
+      const changed = new Promise<Price>((resolve) =>
+        book.on("change", (p: Price) => p.model === "forge-marker" && resolve(p)),
+      );
+      await addPriceVersion(store.pool, {
+        model: "forge-marker",
+        inputMicroEurPerM: 1n,
+        cachedMicroEurPerM: 1n,
+        outputMicroEurPerM: 1n,
+        createdBy: "test",
+      });
+      await changed;
+      assert.equal(book.priceAt("forge-target", at)?.version, real.version);
+      assert.equal(book.priceAt("forge-target", at)?.outputMicroEurPerM, 1_500_000n);
+      assert.equal(book.priceAt("forge-target", real.effectiveFrom - 1), null);
     } finally {
       await book.stop();
     }

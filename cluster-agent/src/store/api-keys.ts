@@ -103,10 +103,10 @@ export async function readCredentialsFor(
   db: Db,
   ids: { keyIds: string[]; accountIds: string[] },
 ): Promise<{ credentials: ApiKeyCredential[]; accountStatuses: Map<string, AccountStatus> }> {
-  const keys = await db.query(`${CREDENTIAL} WHERE k.id = ANY($1::text[]) OR k.account_id = ANY($2::text[])`, [
-    ids.keyIds,
-    ids.accountIds,
-  ]);
+  const keys = await db.query(
+    `${CREDENTIAL} WHERE k.id = ANY($1::text[]) OR k.account_id = ANY($2::text[])`,
+    [ids.keyIds, ids.accountIds],
+  );
   const accounts = ids.accountIds.length
     ? await db.query("SELECT id, status FROM accounts WHERE id = ANY($1::text[])", [ids.accountIds])
     : { rows: [] };
