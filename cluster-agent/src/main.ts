@@ -18,6 +18,7 @@ import { RegionGate } from "./control/region.js";
 import { startRollouts } from "./control/rollout-setup.js";
 import { startControlPlane } from "./control/setup.js";
 import { Meter } from "./metering/meter.js";
+import { CatalogueNames } from "./metering/model-names.js";
 import { StorePriceBook } from "./metering/price-book.js";
 import type { PriceBook } from "./metering/pricing.js";
 import { dropCachedPromptsOnSanctions } from "./runtime/cache-drops.js";
@@ -182,6 +183,9 @@ export async function startAgent(
     const priceBook = new StorePriceBook({ store, logger });
     await priceBook.start();
     cleanup.push(() => priceBook.stop());
+    const catalogue = new CatalogueNames({ store, logger });
+    await catalogue.start();
+    cleanup.push(() => catalogue.stop());
 
     const models = new ModelRegistry();
     for (const model of await defaultModels(config, logger)) {
@@ -258,6 +262,7 @@ export async function startAgent(
       requestTimeoutMs: config.api.requestTimeoutMs,
       writeTimeoutMs: config.api.writeTimeoutMs,
       traffic,
+      catalogue,
     });
     const separator = config.api.listen.lastIndexOf(":");
     const host = config.api.listen.slice(0, separator).replace(/^\[|\]$/g, "");

@@ -47,6 +47,8 @@ export interface ApiServerOptions {
   meter?: Meter | undefined;
   /** Telemetry of finished generation requests (status, latency, TTFT, tokens); optional. */
   traffic?: TrafficRecorder | undefined;
+  /** The cluster's model catalogue: a refused request naming one of its models is billed under that name. */
+  catalogue?: { has(name: string): boolean } | undefined;
 }
 
 declare module "fastify" {
@@ -170,11 +172,22 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   return reply.code(error.status).type("application/json; charset=utf-8").send(errorBody(error));
 }
 
+/**
+ * The name a refused request is billed under. The customer chose the string, and usage rows end up in
+ * invoices, usage exports and the console: only a model this node serves or the catalogue lists is
+ * kept, anything else (a typo, a formula, a tracking token) is "unknown".
+ */
+export function billedModelName(
+  asked: unknown,
+  models: Pick<ModelRegistry, "get">,
+  catalogue: { has(name: string): boolean } | undefined,
+): string {
+  if (typeof asked !== "string" || asked.length === 0 || asked.length > 128) return "unknown";
+  return models.get(asked) || catalogue?.has(asked) ? asked : "unknown";
+}
+
 /** A generation request that ended in an error response: refused before running, or failed in it. */
-function recordRefusal(meter: Meter, request: FastifyRequest, status: number): void {
-  const asked = (request.body as { model?: unknown } | undefined)?.model;
-  // The column wants a model name; a request refused for lacking one is still a request of the key.
-  const model = typeof asked === "string" && asked.length > 0 && asked.length <= 128 ? asked : "unknown";
+function recordRefusal(meter: Meter, request: FastifyRequest, status: number, model: string): void {
   request.metered = true;
   meter.recordRejection({
     requestId: request.id,
@@ -320,7 +333,10 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     }
     if (reply.statusCode < 400) return done();
     if (meter && request.principal && !request.metered && request.method === "POST") {
-      if (isGenerationRoute(request.routeOptions.url)) recordRefusal(meter, request, reply.statusCode);
+      if (isGenerationRoute(request.routeOptions.url)) {
+        const asked = (request.body as { model?: unknown } | undefined)?.model;
+        recordRefusal(meter, request, reply.statusCode, billedModelName(asked, models, options.catalogue));
+      }
     }
     gate.onRefused({
       ip: request.ip,

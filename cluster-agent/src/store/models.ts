@@ -198,6 +198,12 @@ export async function addModelVersion(db: Db, input: NewModelVersion): Promise<M
   }
 }
 
+/** The catalogue's model names, and nothing else about them. */
+export async function listModelNames(db: Db): Promise<string[]> {
+  const result = await db.query<{ name: string }>("SELECT name FROM models");
+  return result.rows.map((row) => row.name);
+}
+
 /** Every model with its versions, by name. */
 export async function listModels(db: Db): Promise<ModelRecord[]> {
   const models = await db.query("SELECT name, description, created_at, created_by FROM models ORDER BY name");

@@ -4,6 +4,7 @@ import { InFlightRequests } from "../api/in-flight.js";
 import { ModelRegistry } from "../api/models.js";
 import { createApiServer } from "../api/server.js";
 import { createLogger } from "../common/log.js";
+import type { Meter } from "../metering/meter.js";
 import type { DeltaSink, GenerationRequest, GenerationResult, Runtime } from "../runtime/types.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 
@@ -74,7 +75,12 @@ export class HeldRuntime extends EventEmitter implements Runtime {
 }
 
 /** A public API server on a HeldRuntime, every key accepted, with the given gates. */
-export async function heldApiServer(options: { gates: AdmissionGate[]; isAcceptingTraffic: () => boolean }) {
+export async function heldApiServer(options: {
+  gates: AdmissionGate[];
+  isAcceptingTraffic: () => boolean;
+  meter?: Meter | undefined;
+  catalogue?: { has(name: string): boolean } | undefined;
+}) {
   const runtime = new HeldRuntime();
   const scheduler = new Scheduler({
     name: "held",
@@ -95,6 +101,8 @@ export async function heldApiServer(options: { gates: AdmissionGate[]; isAccepti
     gates: options.gates,
     isAcceptingTraffic: options.isAcceptingTraffic,
     inFlight,
+    meter: options.meter,
+    catalogue: options.catalogue,
   });
   await app.ready();
   const generate = (stream = false) =>
