@@ -1,5 +1,6 @@
 // Invoice documents as operators receive them: the same JSON and CSV from the CLI (`invoices export`)
 // and from the control plane (AccountService.ExportInvoice), so the two can never differ.
+import { csvDocument } from "../common/csv.js";
 import { formatCents } from "./billing.js";
 import type { Invoice, InvoiceLine } from "./invoices.js";
 
@@ -58,10 +59,6 @@ const CSV_COLUMNS = [
   "amount_eur",
 ];
 
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
 /** One row per line, then subtotal, tax and total rows; euros with two decimals, from cents. */
 export function invoiceCsv(invoice: Invoice, lines: InvoiceLine[]): string {
   const head = [
@@ -88,8 +85,5 @@ export function invoiceCsv(invoice: Invoice, lines: InvoiceLine[]): string {
     [...head, "tax", "", "", "", "", "", invoice.taxRate, formatCents(invoice.taxCents)],
     [...head, "total", "", "", "", "", "", "", formatCents(invoice.totalCents)],
   ];
-  return [CSV_COLUMNS, ...rows]
-    .map((row) => row.map(csvField).join(","))
-    .join("\n")
-    .concat("\n");
+  return csvDocument([CSV_COLUMNS, ...rows]);
 }

