@@ -115,10 +115,19 @@ test("one account may hold only its share of the queue; other accounts still que
 });
 
 test("the share is at least one place, and a full queue is still 503 for an account within its share", async () => {
-  assert.equal(
-    new Scheduler({ name: "m", slots: 1, queueLimit: 1, queueTimeoutMs: 1000 }).accountQueueLimit,
-    1,
-  );
+  const single = new Scheduler({ name: "m", slots: 1, queueLimit: 1, queueTimeoutMs: 60_000 });
+  assert.equal(single.accountQueueLimit, 1);
+  // A queue of one place has no share smaller than itself: when it is full, that is overload (503).
+  const hold = await single.acquire("a", never);
+  const gone1 = new AbortController();
+  const queuedOne = single.acquire("a", gone1.signal);
+  await assert.rejects(single.acquire("a", never), (error: unknown) => {
+    assert.ok(error instanceof ApiError);
+    return error.status === 503 && error.code === "model_overloaded";
+  });
+  gone1.abort();
+  await assert.rejects(queuedOne, ClientGoneError);
+  hold();
   const s = scheduler(1, 2, 60_000, 0.5);
   await s.acquire("a", never);
   const gone = new AbortController();

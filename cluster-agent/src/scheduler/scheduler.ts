@@ -178,9 +178,11 @@ export class Scheduler {
 
   /** Why a request of `account` cannot wait now, or undefined when it can. */
   private refusal(account: string): ApiError | undefined {
-    // The account's own share first: it is what the account can change, and what it is told.
+    // The account's own share first: it is what the account can change, and what it is told. A share
+    // as large as the whole queue (a queue of one place, or a share of 1) is no share: a full queue
+    // is then the model's overload, for everyone alike.
     const mine = this.queues.get(account)?.length ?? 0;
-    if (mine >= this.perAccount) return this.shareExceeded(mine);
+    if (mine >= this.perAccount && this.perAccount < this.options.queueLimit) return this.shareExceeded(mine);
     if (this.queued >= this.options.queueLimit) return this.overloaded("queue is full");
     return undefined;
   }
