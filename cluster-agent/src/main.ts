@@ -198,6 +198,7 @@ export async function startAgent(
           slots: runtime.slots,
           queueLimit: config.scheduler.queueLimit,
           queueTimeoutMs: config.scheduler.queueTimeoutMs,
+          accountQueueShare: config.scheduler.accountQueueShare,
         }),
       });
     }

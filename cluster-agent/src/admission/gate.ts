@@ -11,7 +11,10 @@ export interface ReservationRequest {
   principal: Principal;
   ip: string;
   model: string;
-  /** Exact for the embedded runtime; an upper-bound estimate for external upstreams. */
+  /**
+   * An upper bound from the prompt's UTF-8 bytes: reservations are made before the prompt is
+   * tokenized, so a request over its limit is refused without that work (see `reconcile`).
+   */
   promptTokens: number;
   /** The completion budget the request may use (max_tokens, or what the context leaves). */
   maxTokens: number;
@@ -19,8 +22,14 @@ export interface ReservationRequest {
 
 /** Capacity held for one request; settled exactly once with the real usage (or none if it failed). */
 export interface Reservation {
-  /** Response headers (x-ratelimit-*), sent on success and on refusal alike. */
+  /** Response headers (x-ratelimit-*), sent on success and on refusal alike; current after reconcile. */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Replaces the bound reserved with the request's exact count once it is tokenized (normally less).
+   * Throws a 429 ApiError when the exact count is larger and no longer fits; the caller then settles
+   * with null.
+   */
+  reconcile?(promptTokens: number, maxTokens: number): void;
   settle(usage: TokenUsage | null): void;
 }
 
@@ -35,7 +44,8 @@ export interface Refusal {
 
 /**
  * The admission pipeline the public API runs for every request, in this order:
- * checkIp → authenticate → (onAuthFailure | checkPrincipal) → validate → reserve → run → settle.
+ * checkIp → authenticate → (onAuthFailure | checkPrincipal) → validate → reserve → tokenize →
+ * reconcile → run → settle.
  * Each stage is synchronous on the hot path (in-memory state kept current by LISTEN/NOTIFY);
  * refusing means throwing an ApiError. Gates are composed, so suspensions, rate limits and abuse
  * detection each implement only the stages they need.
@@ -91,7 +101,12 @@ export function composeGates(gates: AdmissionGate[]): Required<AdmissionGate> {
       if (held.length === 0) return undefined;
       if (held.length === 1) return held[0];
       return {
-        headers: Object.assign({}, ...held.map((r) => r.headers)),
+        get headers() {
+          return Object.assign({}, ...held.map((r) => r.headers));
+        },
+        reconcile: (promptTokens, maxTokens) => {
+          for (const reservation of held) reservation.reconcile?.(promptTokens, maxTokens);
+        },
         settle: (usage) => {
           for (const reservation of held) reservation.settle(usage);
         },

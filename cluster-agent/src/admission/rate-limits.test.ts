@@ -84,6 +84,26 @@ describe("rate limiter", () => {
     assert.equal(reserve(0, 1)!.headers["x-ratelimit-remaining-tokens"], "84");
   });
 
+  it("reconciles a reservation made on a bound down to the exact count, and refuses growth that does not fit", () => {
+    const { reserve } = setup({ tpm: 100 });
+    const bound = reserve(60, 20)!; // the prompt's bytes: an upper bound on its tokens
+    assert.equal(bound.headers["x-ratelimit-remaining-tokens"], "20");
+    bound.reconcile!(12, 20); // tokenized: 12 tokens
+    assert.equal(bound.headers["x-ratelimit-remaining-tokens"], "68", "the headers follow the exact count");
+    const other = reserve(40, 20)!;
+    assert.equal(other.headers["x-ratelimit-remaining-tokens"], "8");
+    // A tokenizer that beats the bound may not push the window over the limit.
+    const error = refusal(() => bound.reconcile!(30, 20));
+    assert.equal(error.type, "tokens");
+    assert.match(error.message, /Limit 100 TPM, used 60, requested 50/);
+    assert.equal(error.headers["x-ratelimit-remaining-tokens"], "8");
+    bound.reconcile!(20, 20); // growth that fits is charged
+    assert.equal(bound.headers["x-ratelimit-remaining-tokens"], "0");
+    bound.settle({ promptTokens: 20, completionTokens: 5, cachedTokens: 0 });
+    other.settle(null);
+    assert.equal(reserve(0, 1)!.headers["x-ratelimit-remaining-tokens"], "74");
+  });
+
   it("refuses a request larger than the whole limit and says it can never fit", () => {
     const { reserve } = setup({ tpm: 100 });
     const error = refusal(() => reserve(60, 50));

@@ -56,10 +56,12 @@ const NO_BUCKET = Number.NaN;
 /**
  * The rate-limit stage of admission: per key and per account, requests per minute, tokens per
  * minute, requests at once and a monthly spend cap. Everything is decided synchronously in
- * `reserve`, in memory, before the request runs: the request counts against the per-minute window at
- * once, and so do its prompt tokens plus its whole completion budget; `settle` gives back what it did
- * not use. Concurrent requests therefore cannot overshoot a limit: each sees the others' reservations.
- * The algorithm and its exact bounds are in docs/rate-limits.md.
+ * `reserve`, in memory, before the request runs, and before its prompt is even tokenized: the request
+ * counts against the per-minute window at once, and so do an upper bound on its prompt tokens plus its
+ * whole completion budget; `reconcile` brings that down to the exact count once the prompt is
+ * tokenized, and `settle` gives back what it did not use. Concurrent requests therefore cannot
+ * overshoot a limit: each sees the others' reservations. The algorithm and its exact bounds are in
+ * docs/rate-limits.md.
  */
 export class RateLimiter implements AdmissionGate {
   private readonly keys = new Map<string, Usage>();
@@ -117,7 +119,40 @@ export class RateLimiter implements AdmissionGate {
     // Every check passed: commit to all counters together, so a refusal never leaves a partial charge.
     const keyBucket = this.commit(key, keyLimits, need, now);
     const accountBucket = this.commit(account, accountLimits, need, now);
-    return new Held(this, key, account, keyBucket, accountBucket, need, this.currentHeaders());
+    const holder = { keyLimits, key, accountLimits, account };
+    return new Held(this, holder, keyBucket, accountBucket, need, this.currentHeaders());
+  }
+
+  /**
+   * A reservation's tokens change from `held` to `need` (its exact count replaces the bound it was
+   * admitted on). Growth is checked like a new reservation, so even a tokenizer that beats the bound
+   * cannot push a window over its limit; shrinking always succeeds. Returns the new headers.
+   */
+  resize(
+    holder: Holder,
+    keyBucket: number,
+    accountBucket: number,
+    held: number,
+    need: number,
+  ): Record<string, string> {
+    const { keyLimits, key, accountLimits, account } = holder;
+    const now = this.now();
+    const current = this.current;
+    current.keyLimits = keyLimits;
+    current.key = key;
+    current.accountLimits = accountLimits;
+    current.account = account;
+    current.now = now;
+    if (need > held) {
+      this.checkTokens("key", keyLimits, key, need, now, held);
+      this.checkTokens("account", accountLimits, account, need, now, held);
+    }
+    const delta = need - held;
+    if (delta !== 0) {
+      if (key?.tokens && !Number.isNaN(keyBucket)) key.tokens.adjust(keyBucket, delta, now);
+      if (account?.tokens && !Number.isNaN(accountBucket)) account.tokens.adjust(accountBucket, delta, now);
+    }
+    return this.currentHeaders();
   }
 
   private commit(
@@ -174,19 +209,21 @@ export class RateLimiter implements AdmissionGate {
     throw requestsExceeded(scope, share, limit, used, wait, this.currentHeaders());
   }
 
+  /** `held`: what this request already has counted (a reservation being resized), not counted twice. */
   private checkTokens(
     scope: Scope,
     limits: LimitValues | undefined,
     usage: Usage | undefined,
     need: number,
     now: number,
+    held = 0,
   ) {
     const limit = limits?.tpm ?? null;
     if (limit === null || !usage?.tokens) return;
     const share = this.shares.share(limit);
-    const used = usage.tokens.used(now);
+    const used = usage.tokens.used(now) - held;
     if (used + need <= share) return;
-    const wait = need > share ? usage.tokens.windowMs : usage.tokens.msUntilAtMost(share - need, now);
+    const wait = need > share ? usage.tokens.windowMs : usage.tokens.msUntilAtMost(share - need + held, now);
     throw tokensExceeded(scope, share, limit, used, need, wait, this.currentHeaders());
   }
 
@@ -275,26 +312,40 @@ function usageOf(map: Map<string, Usage>, id: string, limits: LimitValues): Usag
   return usage;
 }
 
+/** The limits and counters a reservation was admitted under. */
+interface Holder {
+  keyLimits: LimitValues | undefined;
+  key: Usage | undefined;
+  accountLimits: LimitValues | undefined;
+  account: Usage | undefined;
+}
+
 /** One admitted request's hold on its counters; settled exactly once. */
 class Held implements Reservation {
   private settled = false;
 
   constructor(
     private readonly limiter: RateLimiter,
-    private readonly key: Usage | undefined,
-    private readonly account: Usage | undefined,
+    private readonly holder: Holder,
     private readonly keyBucket: number,
     private readonly accountBucket: number,
-    private readonly reserved: number,
-    readonly headers: Readonly<Record<string, string>>,
+    private reserved: number,
+    public headers: Readonly<Record<string, string>>,
   ) {}
+
+  reconcile(promptTokens: number, maxTokens: number): void {
+    if (this.settled) return;
+    const need = promptTokens + maxTokens;
+    this.headers = this.limiter.resize(this.holder, this.keyBucket, this.accountBucket, this.reserved, need);
+    this.reserved = need;
+  }
 
   settle(usage: TokenUsage | null): void {
     if (this.settled) return;
     this.settled = true;
     const used = usage === null ? 0 : usage.promptTokens + usage.completionTokens;
     const delta = used - this.reserved;
-    this.limiter.release(this.key, this.keyBucket, delta);
-    this.limiter.release(this.account, this.accountBucket, delta);
+    this.limiter.release(this.holder.key, this.keyBucket, delta);
+    this.limiter.release(this.holder.account, this.accountBucket, delta);
   }
 }

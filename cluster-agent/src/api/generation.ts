@@ -7,7 +7,13 @@ import type { Meter } from "../metering/meter.js";
 import type { UsageEvent } from "../metering/usage-event.js";
 import type { GenerationRequest, GenerationResult, TokenUsage } from "../runtime/types.js";
 import { ClientGoneError } from "../scheduler/scheduler.js";
-import { type Body, requestedMaxTokens, settleMaxTokens, toGeneration } from "./generation-request.js";
+import {
+  type Body,
+  requestedMaxTokens,
+  reservationBound,
+  settleMaxTokens,
+  toGeneration,
+} from "./generation-request.js";
 import type { InFlightRequests } from "./in-flight.js";
 import type { ModelRegistry, ServedModel } from "./models.js";
 import { chatCompletionRequest, completionRequest, parseBody } from "./schemas.js";
@@ -169,35 +175,39 @@ async function generateOn(
 ): Promise<void> {
   // Prompt-cache state is shared within an account only, never across accounts.
   const generation = toGeneration(kind, body, abort.signal, principal.accountId);
-  const promptTokens = await settleMaxTokens(served, generation, requestedMaxTokens(kind, body));
-  const call: Call = {
-    kind,
-    request,
-    reply,
-    principal,
-    deps,
-    served,
-    model: served.runtime.model.id,
-    generation,
-    stream: body.stream === true,
-    includeUsage: body.stream_options?.include_usage === true,
-    abort,
-    id: completionId(kind, request.id),
-    created: Math.floor(Date.now() / 1000),
-    cutBy: null,
-    firstTokenAt: null,
-  };
+  // Cheap refusals first: a request that could not wait in the queue, or that is over a rate limit
+  // even by an upper bound on its size, is refused before its prompt is tokenized.
+  served.scheduler.checkRoom(principal.accountId);
+  const asked = requestedMaxTokens(kind, body);
+  const model = served.runtime.model.id;
   const reservation = deps.gate.reserve({
     principal,
     ip: request.ip,
-    model: call.model,
-    promptTokens,
-    maxTokens: generation.maxTokens,
+    model,
+    ...reservationBound(served, generation, asked),
   });
-  if (reservation) reply.headers(reservation.headers);
   let usage: TokenUsage | null = null;
   try {
-    usage = await run(call);
+    const promptTokens = await settleMaxTokens(served, generation, asked);
+    reservation?.reconcile?.(promptTokens, generation.maxTokens);
+    if (reservation) reply.headers(reservation.headers);
+    usage = await run({
+      kind,
+      request,
+      reply,
+      principal,
+      deps,
+      served,
+      model,
+      generation,
+      stream: body.stream === true,
+      includeUsage: body.stream_options?.include_usage === true,
+      abort,
+      id: completionId(kind, request.id),
+      created: Math.floor(Date.now() / 1000),
+      cutBy: null,
+      firstTokenAt: null,
+    });
   } finally {
     reservation?.settle(usage);
   }

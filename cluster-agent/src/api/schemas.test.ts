@@ -55,3 +55,51 @@ test("valid requests pass with their types", () => {
   assert.equal(chat.max_completion_tokens, 5);
   assert.equal(refusal("not an object" as unknown).message, "The request body must be a JSON object.");
 });
+
+test("stop takes at most 4 sequences of at most 256 characters, refused with param stop", () => {
+  const many = refusal({ model: "m", messages, stop: ["a", "b", "c", "d", "e"] });
+  assert.deepEqual(many, {
+    status: 400,
+    param: "stop",
+    code: "array_above_max_length",
+    message:
+      "Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length 5 instead.",
+  });
+  const long = refusal({ model: "m", messages, stop: ["\n", "x".repeat(257)] });
+  assert.deepEqual([long.param, long.code], ["stop", "string_above_max_length"]);
+  assert.match(
+    long.message,
+    /^Invalid 'stop\[1\]': string too long\. Expected a string with maximum length 256, but got a string with length 257 instead\.$/,
+  );
+  const single = refusal({ model: "m", prompt: "p", stop: "y".repeat(300) }, completionRequest);
+  assert.deepEqual([single.param, single.code], ["stop", "string_above_max_length"]);
+  // The bound itself passes.
+  parseBody(chatCompletionRequest, { model: "m", messages, stop: ["a", "b", "c", "x".repeat(256)] });
+});
+
+test("lists and free-form strings are bounded, and the refusal never quotes the value", () => {
+  const secret = "SECRET-PROMPT-TEXT ";
+  const tooMany = refusal({ model: "m", messages: Array.from({ length: 2049 }, () => messages[0]) });
+  assert.deepEqual([tooMany.param, tooMany.code], ["messages", "array_above_max_length"]);
+  const parts = Array.from({ length: 2049 }, () => ({ type: "text", text: secret }));
+  const manyParts = refusal({ model: "m", messages: [{ role: "user", content: parts }] });
+  assert.deepEqual([manyParts.param, manyParts.code], ["messages[0].content", "array_above_max_length"]);
+  const name = refusal({ model: "m", messages: [{ role: "user", content: "hi", name: secret.repeat(20) }] });
+  assert.deepEqual([name.param, name.code], ["messages[0].name", "string_above_max_length"]);
+  const user = refusal({ model: "m", messages, user: secret.repeat(30) });
+  assert.deepEqual([user.param, user.code], ["user", "string_above_max_length"]);
+  const model = refusal({ model: secret.repeat(20), messages });
+  assert.deepEqual([model.param, model.code], ["model", "string_above_max_length"]);
+  for (const r of [manyParts, name, user, model]) assert.ok(!r.message.includes("SECRET"), r.message);
+
+  const pairs = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"]));
+  const metadata = refusal({ model: "m", messages, metadata: pairs });
+  assert.equal(metadata.param, "metadata");
+  assert.match(metadata.message, /at most 16 key-value pairs/);
+  const value = refusal({ model: "m", messages, metadata: { k: "v".repeat(513) } });
+  assert.deepEqual([value.param, value.code], ["metadata.k", "string_above_max_length"]);
+  const logitBias = refusal({ model: "m", messages, logit_bias: { "50256": -100 } });
+  assert.equal(logitBias.param, "logit_bias.50256");
+  const n = refusal({ model: "m", messages, n: 128 });
+  assert.deepEqual([n.param, n.code], ["n", "unsupported_value"]);
+});

@@ -298,9 +298,14 @@ export const configSchema = z
         queueLimit: z.number().int().min(0).max(100_000).default(256),
         /** A request waiting longer than this for a slot gets 503. */
         queueTimeoutMs: z.number().int().min(100).default(30_000),
+        /**
+         * The fraction of queueLimit one account may fill (at least one place); past it that account
+         * gets 429 queue_share_exceeded while others still queue. 1 turns the share off.
+         */
+        accountQueueShare: z.number().gt(0).max(1).default(0.5),
       })
       .strict()
-      .default({ queueLimit: 256, queueTimeoutMs: 30_000 }),
+      .default({ queueLimit: 256, queueTimeoutMs: 30_000, accountQueueShare: 0.5 }),
     cache: z
       .object({
         /** Idle time after which an account's cached prompt prefix (KV state, RAM only) is cleared; 0: no caching. */

@@ -89,6 +89,7 @@ export async function startRollouts(deps: RolloutDeps): Promise<Rollouts> {
   const scheduling = {
     queueLimit: config.scheduler.queueLimit,
     queueTimeoutMs: config.scheduler.queueTimeoutMs,
+    accountQueueShare: config.scheduler.accountQueueShare,
   };
   const reconciler = new Reconciler({
     store,

@@ -23,7 +23,7 @@ export interface ExternalBuildOptions {
   /** This node's configuration of the model, when it has one: defaults for what the version leaves out. */
   base: ExternalModelConfig | undefined;
   tally: VersionHealthTally;
-  scheduler: { queueLimit: number; queueTimeoutMs: number };
+  scheduler: { queueLimit: number; queueTimeoutMs: number; accountQueueShare?: number };
   logger: Logger;
   /** How the engine's port is picked; a free loopback port by default. */
   port?: () => Promise<number>;
@@ -117,6 +117,7 @@ export async function buildExternalVersion(o: ExternalBuildOptions): Promise<Ser
       slots: runtime.slots,
       queueLimit: o.scheduler.queueLimit,
       queueTimeoutMs: o.scheduler.queueTimeoutMs,
+      accountQueueShare: o.scheduler.accountQueueShare,
     }),
     version: version.version,
   });

@@ -5,8 +5,8 @@ import { ClientGoneError, Scheduler } from "./scheduler.js";
 
 const never = new AbortController().signal;
 
-function scheduler(slots: number, queueLimit = 10, queueTimeoutMs = 60_000) {
-  return new Scheduler({ name: "m", slots, queueLimit, queueTimeoutMs });
+function scheduler(slots: number, queueLimit = 10, queueTimeoutMs = 60_000, accountQueueShare?: number) {
+  return new Scheduler({ name: "m", slots, queueLimit, queueTimeoutMs, accountQueueShare });
 }
 
 test("admits up to the slot count at once and queues the rest", async () => {
@@ -28,7 +28,7 @@ test("admits up to the slot count at once and queues the rest", async () => {
 });
 
 test("a full queue answers 503 with Retry-After instead of growing", async () => {
-  const s = scheduler(1, 2);
+  const s = scheduler(1, 2, 60_000, 1);
   await s.acquire("a", never);
   const gone = new AbortController();
   const waiting = [s.acquire("a", gone.signal), s.acquire("a", gone.signal)];
@@ -83,4 +83,59 @@ test("a waiter that gets no slot in time gets 503", async () => {
     (error: unknown) => error instanceof ApiError && error.status === 503,
   );
   assert.equal(s.stats().queued, 0);
+});
+
+test("one account may hold only its share of the queue; other accounts still queue and are served", async () => {
+  const s = scheduler(1, 6); // default share 0.5: 3 places per account
+  assert.equal(s.accountQueueLimit, 3);
+  const running = await s.acquire("a", never);
+  const served: string[] = [];
+  const wait = (account: string) =>
+    s.acquire(account, never).then((release) => {
+      served.push(account);
+      release();
+    });
+  const a = [wait("a"), wait("a"), wait("a")];
+  const refused = (error: unknown) => {
+    assert.ok(error instanceof ApiError);
+    assert.deepEqual([error.status, error.type, error.code], [429, "requests", "queue_share_exceeded"]);
+    assert.match(error.headers["retry-after"] ?? "", /^[1-9]\d*$/);
+    assert.match(error.message, /Too many requests of this account are waiting for the model `m`/);
+    return true;
+  };
+  await assert.rejects(s.acquire("a", never), refused);
+  assert.throws(() => s.checkRoom("a"), refused);
+  s.checkRoom("b");
+  const b = wait("b");
+  assert.equal(s.stats().queued, 4, "b queued beside a's three");
+  running();
+  await Promise.all([...a, b]);
+  // Round robin still holds: b is served right after a's first waiter, not after all of them.
+  assert.deepEqual(served, ["a", "b", "a", "a"]);
+});
+
+test("the share is at least one place, and a full queue is still 503 for an account within its share", async () => {
+  const single = new Scheduler({ name: "m", slots: 1, queueLimit: 1, queueTimeoutMs: 60_000 });
+  assert.equal(single.accountQueueLimit, 1);
+  // A queue of one place has no share smaller than itself: when it is full, that is overload (503).
+  const hold = await single.acquire("a", never);
+  const gone1 = new AbortController();
+  const queuedOne = single.acquire("a", gone1.signal);
+  await assert.rejects(single.acquire("a", never), (error: unknown) => {
+    assert.ok(error instanceof ApiError);
+    return error.status === 503 && error.code === "model_overloaded";
+  });
+  gone1.abort();
+  await assert.rejects(queuedOne, ClientGoneError);
+  hold();
+  const s = scheduler(1, 2, 60_000, 0.5);
+  await s.acquire("a", never);
+  const gone = new AbortController();
+  const waiting = [s.acquire("a", gone.signal), s.acquire("b", gone.signal)];
+  await assert.rejects(s.acquire("c", never), (error: unknown) => {
+    assert.ok(error instanceof ApiError);
+    return error.status === 503 && error.code === "model_overloaded";
+  });
+  gone.abort();
+  for (const w of waiting) await assert.rejects(w, ClientGoneError);
 });

@@ -74,19 +74,26 @@ export class HeldRuntime extends EventEmitter implements Runtime {
   }
 }
 
-/** A public API server on a HeldRuntime, every key accepted, with the given gates. */
+/**
+ * A public API server on a HeldRuntime, every key accepted, with the given gates. The key names the
+ * account: `Bearer test` is acct_test, `Bearer b` acct_b.
+ */
 export async function heldApiServer(options: {
   gates: AdmissionGate[];
   isAcceptingTraffic: () => boolean;
   meter?: Meter | undefined;
   catalogue?: { has(name: string): boolean } | undefined;
+  slots?: number;
+  queueLimit?: number;
+  accountQueueShare?: number;
 }) {
-  const runtime = new HeldRuntime();
+  const runtime = new HeldRuntime(options.slots);
   const scheduler = new Scheduler({
     name: "held",
     slots: runtime.slots,
-    queueLimit: 16,
+    queueLimit: options.queueLimit ?? 16,
     queueTimeoutMs: 60_000,
+    accountQueueShare: options.accountQueueShare,
   });
   const models = new ModelRegistry();
   models.add({ runtime, scheduler });
@@ -94,7 +101,13 @@ export async function heldApiServer(options: {
   const inFlight = new InFlightRequests();
   const app = createApiServer({
     models,
-    authenticator: { authenticate: () => ({ ok: true, keyId: "abcdefghijkl", accountId: "acct_test" }) },
+    authenticator: {
+      authenticate: (authorization) => ({
+        ok: true,
+        keyId: "abcdefghijkl",
+        accountId: `acct_${authorization?.slice("Bearer ".length) ?? "test"}`,
+      }),
+    },
     logger: createLogger({ level: "silent" }),
     bodyLimitBytes: 1024 * 1024,
     requestTimeoutMs: 30_000,
@@ -105,11 +118,11 @@ export async function heldApiServer(options: {
     catalogue: options.catalogue,
   });
   await app.ready();
-  const generate = (stream = false) =>
+  const generate = (stream = false, key = "test") =>
     app.inject({
       method: "POST",
       url: "/v1/chat/completions",
-      headers: { authorization: "Bearer test", "content-type": "application/json" },
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
       payload: { model: "held", messages: [{ role: "user", content: "x" }], max_tokens: 4, stream },
     });
   return { app, runtime, scheduler, models, inFlight, generate };
