@@ -17,7 +17,7 @@ import { request } from "undici";
 import type { Logger } from "../common/log.js";
 import { ENGINE_API_KEY_ENV, engineEnvironment } from "./engine-env.js";
 import type { ResolvedExecutable } from "./engine-exec.js";
-import { redactEngineLine } from "./engine-log.js";
+import { engineLogLine } from "./engine-log.js";
 
 export type SupervisorState = "starting" | "healthy" | "restarting" | "stopped" | "failed";
 
@@ -320,17 +320,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     stream.setEncoding("utf8");
     let partial = "";
+    const log = (line: string) => {
+      // Healthy means requests may be reaching this engine; a restarted one is "starting" again.
+      const kept = engineLogLine(line, this.#state === "healthy");
+      if (kept !== undefined) logger.debug({ upstream: this.#o.name, stream: name }, kept);
+    };
     stream.on("data", (text: string) => {
       const lines = (partial + text).split("\n");
       partial = (lines.pop() ?? "").slice(0, MAX_LINE);
-      for (const line of lines) {
-        if (line.length > 0)
-          logger.debug({ upstream: this.#o.name, stream: name }, redactEngineLine(line.slice(0, MAX_LINE)));
-      }
+      for (const line of lines) if (line.length > 0) log(line.slice(0, MAX_LINE));
     });
     stream.on("end", () => {
-      if (partial.length > 0)
-        logger.debug({ upstream: this.#o.name, stream: name }, redactEngineLine(partial));
+      if (partial.length > 0) log(partial);
     });
   }
 }
