@@ -23,6 +23,7 @@ import { StorePriceBook } from "./metering/price-book.js";
 import type { PriceBook } from "./metering/pricing.js";
 import { dropCachedPromptsOnSanctions } from "./runtime/cache-drops.js";
 import { EmbeddedRuntime } from "./runtime/embedded.js";
+import { engineLaunch } from "./runtime/engine-launch.js";
 import { ExternalRuntime } from "./runtime/external.js";
 import { Supervisor } from "./runtime/supervisor.js";
 import { writeTinyModel } from "./runtime/tiny-model.js";
@@ -105,8 +106,11 @@ function createRuntime(model: ModelConfig, config: AgentConfig, logger: Logger):
       `models.${model.id}.apiKeyEnv names ${model.apiKeyEnv}, which is not set in the environment`,
     );
   }
+  // The node's own configuration names this command, so it is started as written (found on the
+  // engines' PATH), with the engines' environment and user; it gets a fresh API key at each start.
   const supervisor = model.command
     ? new Supervisor({
+        ...engineLaunch(config.engines, { trustedCommand: true }),
         command: model.command,
         healthUrl: model.healthUrl ?? `${model.url.replace(/\/$/, "")}/models`,
         startTimeoutMs: model.startTimeoutMs,

@@ -253,13 +253,12 @@ test("the vLLM node example supervises its engine (a stand-in for vllm serve) an
   const configPath = join(work, "vllm-node.json");
   writeFileSync(configPath, JSON.stringify(config));
 
-  // The upstream's key comes from the environment file, as the example's apiKeyEnv says; the stand-in
-  // refuses requests without it, so an answer proves the agent sent it.
-  const secret = "vllm-secret-for-the-test";
+  // The engine's key is made by the agent at each start and handed to it (the example's VLLM_API_KEY,
+  // and ENTRIM_ENGINE_API_KEY, which the stand-in requires); a key in the agent's own environment does
+  // not reach the engine. An answer proves the agent sent the key it made.
   const agent = await serve(configPath, {
     ENTRIM_NODE_NAME: "vllm-node",
-    VLLM_API_KEY: secret,
-    UPSTREAM_API_KEY: secret,
+    UPSTREAM_API_KEY: "a-key-the-engine-must-not-see",
   });
   try {
     assert.equal((await fetch(`${agent.ready.api}/readyz`)).status, 200);

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
 import { startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
 import OpenAI from "openai";
 import pg from "pg";
@@ -12,11 +13,16 @@ import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, te
  * The first promise, checked the hard way: a unique canary rides in every prompt of a full run (chat,
  * completions, streams, JSON mode, cached prefixes, failures, an abort), then every byte the agent left
  * behind (data dir, PostgreSQL's files and WAL, a dump of every table, the spool, all logs) is searched
- * for it. Prompts may live in memory only; finding the canary anywhere is a leak.
+ * for it. Prompts may live in memory only; finding the canary anywhere is a leak. A second model is
+ * served by a supervised engine (the stand-in) that prints every prompt it receives, as vLLM does at
+ * its default log level: the agent must not carry that into its own log either.
  */
 
 const CANARY = `CANARY-${randomBytes(12).toString("hex")}`;
 const MODEL = "tiny";
+const ENGINE_MODEL = "engine";
+const STAND_IN = new URL("../../../cluster-agent/dist/test-support/upstream-main.js", import.meta.url)
+  .pathname;
 
 let dataDir: string;
 let dumpDir: string;
@@ -28,11 +34,20 @@ before(async () => {
   dumpDir = tempDir("canary-dump");
   const modelPath = join(dataDir, "tiny.gguf");
   cli(dataDir, "model", "make-tiny", "--out", modelPath);
-  agent = await startAgent(
-    dataDir,
-    ["--model", `${MODEL}=${modelPath}`, "--parallel", "2", "--threads", "1", "--log-level", "debug"],
-    { api: { bodyLimitBytes: 64 * 1024 } },
-  );
+  const port = await freeLoopbackPort();
+  agent = await startAgent(dataDir, ["--log-level", "debug"], {
+    api: { bodyLimitBytes: 64 * 1024 },
+    models: [
+      { id: MODEL, runtime: "embedded", path: modelPath, parallel: 2, threads: 1 },
+      {
+        id: ENGINE_MODEL,
+        runtime: "external",
+        url: `http://127.0.0.1:${port}/v1`,
+        command: [process.execPath, STAND_IN, "--port", String(port), "--log-requests"],
+        startTimeoutMs: 30_000,
+      },
+    ],
+  });
   agent.process.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
     stdout += chunk;
   });
@@ -124,6 +139,19 @@ test("a full run leaves the canary nowhere: data dir, PostgreSQL files, dump, sp
     temperature: 0,
   });
   assert.ok((cached.usage?.prompt_tokens_details?.cached_tokens ?? 0) > 0, "the cached path was exercised");
+
+  // Through the supervised engine, which prints each prompt on its stdout.
+  await client.chat.completions.create({
+    model: ENGINE_MODEL,
+    messages: chatMessages("Through the engine."),
+    max_tokens: 8,
+  });
+  for await (const _ of await client.completions.create({
+    model: ENGINE_MODEL,
+    prompt: `Stream through the engine: ${CANARY}`,
+    max_tokens: 8,
+    stream: true,
+  }));
 
   // Requests that fail, each carrying the canary.
   const failures: [string, Response][] = [

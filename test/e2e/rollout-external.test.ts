@@ -120,6 +120,8 @@ before(async () => {
     ...(await Promise.all(
       [0, 1, 2].map((i) =>
         startAgent(dirs[i]!, ["--node-name", node(i)], {
+          // The catalogue's versions run the stand-in under node: this node's own configuration allows it.
+          engines: { allowedExecutables: [process.execPath] },
           models: [
             {
               id: MODEL,

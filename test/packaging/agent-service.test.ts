@@ -179,7 +179,8 @@ test("the GPU node example serves a GGUF from the data dir on the GPU", () => {
 });
 
 test("the vLLM node example supervises vllm serve on the port it talks to", () => {
-  const [model] = load("vllm-node.json").models;
+  const config = load("vllm-node.json");
+  const [model] = config.models;
   assert.equal(model?.runtime, "external");
   if (model?.runtime !== "external") return;
   const command = model.command ?? [];
@@ -191,8 +192,9 @@ test("the vLLM node example supervises vllm serve on the port it talks to", () =
   assert.equal(new URL(model.url).port, port);
   assert.equal(new URL(model.healthUrl ?? "").port, port);
   assert.equal(Number(flag("--max-model-len")), model.contextLength);
-  // The upstream's key is named, never written down; the environment file template names it too.
-  assert.ok(model.apiKeyEnv);
+  // The engine's key is made by the agent at each start and handed to vLLM, never written down.
+  assert.equal(model.apiKeyEnv, undefined);
+  assert.equal(config.engines.env.VLLM_API_KEY, "{apiKey}");
   const envTemplate = readFileSync(join(root, "build", "entrim-agent.env"), "utf8");
-  assert.match(envTemplate, new RegExp(`^#?${model.apiKeyEnv}=`, "m"));
+  assert.doesNotMatch(envTemplate, /^#?VLLM_API_KEY=/m, "a key in agent.env would not reach the engine");
 });

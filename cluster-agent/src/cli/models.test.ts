@@ -100,6 +100,64 @@ describe("entrim-agent catalog", () => {
     assert.equal(await cli("catalog", "nodes"), "(none)\n");
   });
 
+  it("warns when publishing an external version that nodes run only if their config allows its executable", async () => {
+    await cli("catalog", "add-model", "--name", "engine-model");
+    const original = process.stderr.write;
+    let warned = "";
+    process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (typeof chunk === "string") {
+        warned += chunk;
+        return true;
+      }
+      return (original as (...a: unknown[]) => boolean).call(process.stderr, chunk, ...rest);
+    }) as typeof process.stderr.write;
+    try {
+      await cli(
+        ...[
+          "catalog",
+          "add-version",
+          "--model",
+          "engine-model",
+          "--model-version",
+          "e1",
+          "--runtime",
+          "external",
+        ],
+        ...["--uri", tiny.uri, "--sha256", tiny.sha256, "--size", String(tiny.size)],
+        ...["--option", 'command=["vllm","serve","{artifact}","--port","{port}"]'],
+      );
+    } finally {
+      process.stderr.write = original;
+    }
+    assert.match(
+      warned,
+      /warning: nodes start this version only if their configuration allows its executable vllm \(engines\.allowedExecutables.*"vllm" is not an absolute path/,
+    );
+    // The catalogue refuses outright what may never reach an engine.
+    await assert.rejects(
+      cli(
+        ...[
+          "catalog",
+          "add-version",
+          "--model",
+          "engine-model",
+          "--model-version",
+          "e2",
+          "--runtime",
+          "external",
+        ],
+        ...["--uri", tiny.uri, "--sha256", tiny.sha256, "--size", String(tiny.size)],
+        ...[
+          "--option",
+          'command=["/opt/vllm/bin/vllm","{port}"]',
+          "--option",
+          'env={"LD_PRELOAD":"/tmp/x.so"}',
+        ],
+      ),
+      /env\.LD_PRELOAD cannot be set by the catalogue/,
+    );
+  });
+
   it("explains every mistake", async () => {
     const version = [
       "--model",

@@ -138,6 +138,9 @@ export function registerCatalogCommands(program: Command): void {
           () =>
             `Added ${version.model} version ${version.version} (${version.sha256}, ${version.sizeBytes} bytes).`,
         );
+        const warning = engineWarning(version.runtimeOptions);
+        if (version.runtime === "external" && warning !== undefined)
+          process.stderr.write(`entrim-agent: warning: ${warning}\n`);
       },
     );
 
@@ -264,4 +267,23 @@ async function artifactToStage(
       "Give --uri with --sha256 and --size (catalog inspect FILE prints them), or --model with --model-version.",
     );
   return { uri: opts.uri, sha256: opts.sha256, size: wholeNumber(opts.size, "--size") };
+}
+
+/**
+ * The catalogue cannot know which executables each node allows (engines.allowedExecutables in the
+ * node's own configuration, which this command does not read): the publisher is told what nodes will
+ * check, so a version that no node may run is noticed now rather than as a paused rollout.
+ */
+export function engineWarning(runtimeOptions: Record<string, unknown>): string | undefined {
+  const command = runtimeOptions.command;
+  const file = Array.isArray(command) && typeof command[0] === "string" ? command[0] : undefined;
+  if (file === undefined) return undefined;
+  const lookup = file.startsWith("/")
+    ? ""
+    : ` "${file}" is not an absolute path: each node looks it up on its engines.path, so nodes may resolve it differently.`;
+  return (
+    `nodes start this version only if their configuration allows its executable ${file} ` +
+    "(engines.allowedExecutables, compared after links are resolved); on other nodes its load step fails " +
+    `and a rollout to it pauses.${lookup}`
+  );
 }

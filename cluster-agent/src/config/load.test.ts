@@ -91,3 +91,54 @@ test("an external model may name the catalogue version its command serves", () =
     /models\[0\]\.version: a catalogue version name/,
   );
 });
+
+test("an external model's URL must be this machine or the private network, unless allowed by name", () => {
+  const model = (url: string) => ({ id: "m", runtime: "external", url });
+  const load = (url: string, engines?: unknown) =>
+    loadConfig({ config: file({ models: [model(url)], ...(engines ? { engines } : {}) }) }, {});
+  for (const url of [
+    "http://127.0.0.1:8000/v1",
+    "http://localhost:8000/v1",
+    "http://10.0.4.2:8000/v1",
+    "http://[::1]:8000/v1",
+    "http://192.168.1.9/v1",
+  ])
+    assert.equal(load(url).models[0]?.runtime, "external", url);
+  assert.throws(
+    () => load("https://203.0.113.7/v1"),
+    /models\[0\]\.url: 203\.0\.113\.7 is a public address: prompts may only go to this machine or the private network\. Add it to engines\.allowedUpstreams/,
+  );
+  assert.throws(
+    () => load("https://api.openai.com/v1"),
+    /api\.openai\.com is a hostname: .*engines\.allowedUpstreams/,
+  );
+  // The cloud metadata service is link-local, not private.
+  assert.throws(() => load("http://169.254.169.254/v1"), /public address/);
+  assert.equal(
+    load("https://vllm.internal.example.eu/v1", { allowedUpstreams: ["vllm.internal.example.eu"] }).models
+      .length,
+    1,
+  );
+  assert.equal(
+    load("http://198.51.100.4:8000/v1", { allowedUpstreams: ["198.51.100.0/24"] }).models.length,
+    1,
+  );
+  assert.throws(
+    () => load("http://198.51.100.4:8000/v1", { allowedUpstreams: ["198.51.100.4:9000"] }),
+    /public address/,
+  );
+});
+
+test("a supervised model gets a key per start, so it takes no apiKeyEnv", () => {
+  const model = {
+    id: "m",
+    runtime: "external",
+    url: "http://127.0.0.1:8000/v1",
+    command: ["/opt/vllm/bin/vllm"],
+    apiKeyEnv: "K",
+  };
+  assert.throws(
+    () => loadConfig({ config: file({ models: [model] }) }, {}),
+    /models\[0\]\.apiKeyEnv: apiKeyEnv is for an engine the agent does not start/,
+  );
+});

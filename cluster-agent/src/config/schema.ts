@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../admission/cidr.js";
+import { upstreamEntryError, upstreamUrlRefusal } from "./upstreams.js";
 
 /** host:port, IPv6 hosts in brackets ("[::1]:8080"). */
 const listenAddress = z
@@ -199,6 +200,38 @@ const meteringSchema = z
   .strict()
   .default(METERING_DEFAULTS);
 
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name");
+
+/** How this node starts engines (external models with a command, external catalogue versions). */
+const enginesSchema = z
+  .object({
+    /**
+     * Executables (absolute paths) or directories engines may be started from; compared after links
+     * are resolved. Catalogue versions naming anything else fail their load step. A model's own
+     * `command` in this file is allowed as written.
+     */
+    allowedExecutables: z.array(z.string().regex(/^\//, "an absolute path")).default([]),
+    /** PATH engines get and commands are looked up on; defaults to the agent's PATH. */
+    path: z.string().min(1).optional(),
+    /** More of the agent's environment variables engines get, besides the fixed allowlist. */
+    passEnv: z.array(envName).default([]),
+    /** Variables every engine gets (`{apiKey}` in a value becomes the engine's key); trusted, never filtered. */
+    env: z.record(envName, z.string()).default({}),
+    /** Runs engines as this user (and group, else the user's own); the agent must run as root. */
+    user: z.string().min(1).optional(),
+    group: z.string().min(1).optional(),
+    /** Upstreams beyond loopback and private networks that may receive prompts: host, host:port or CIDR. */
+    allowedUpstreams: z
+      .array(z.string().refine((v) => upstreamEntryError(v) === undefined, "a host, host:port or network"))
+      .default([]),
+  })
+  .strict()
+  .refine((e) => e.group === undefined || e.user !== undefined, {
+    message: "engines.group needs engines.user",
+    path: ["group"],
+  })
+  .prefault({});
+
 export const modelConfigSchema = z.discriminatedUnion("runtime", [embeddedModel, externalModel]);
 
 export const configSchema = z
@@ -381,6 +414,7 @@ export const configSchema = z
       .strict()
       .default({ maxBytes: 200 * 1024 ** 3, listen: "127.0.0.1:9444" }),
     models: z.array(modelConfigSchema).default([]),
+    engines: enginesSchema,
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .strict()
@@ -394,6 +428,22 @@ export const configSchema = z
           message: `duplicate model id "${model.id}"`,
         });
       seen.add(model.id);
+      if (model.runtime !== "external") return;
+      for (const key of ["url", "healthUrl"] as const) {
+        const url = model[key];
+        const refusal =
+          url === undefined ? undefined : upstreamUrlRefusal(url, config.engines.allowedUpstreams);
+        if (refusal !== undefined)
+          ctx.addIssue({ code: "custom", path: ["models", index, key], message: refusal });
+      }
+      if (model.command !== undefined && model.apiKeyEnv !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", index, "apiKeyEnv"],
+          message:
+            "apiKeyEnv is for an engine the agent does not start; an engine started from `command` gets a " +
+            "fresh key at each start ({apiKey} in its command or engines.env, or ENTRIM_ENGINE_API_KEY)",
+        });
     });
   });
 
@@ -403,3 +453,4 @@ export type SecurityConfig = z.infer<typeof securitySchema>;
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 export type EmbeddedModelConfig = z.infer<typeof embeddedModel>;
 export type ExternalModelConfig = z.infer<typeof externalModel>;
+export type EnginesConfig = z.infer<typeof enginesSchema>;

@@ -106,6 +106,7 @@ export async function startRollouts(deps: RolloutDeps): Promise<Rollouts> {
           version,
           artifactPath: path,
           base: externalConfig(version.model),
+          engines: config.engines,
           tally,
           scheduler: scheduling,
           logger: log,

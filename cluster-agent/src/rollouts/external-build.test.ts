@@ -1,10 +1,20 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createLogger } from "../common/log.js";
+import type { EnginePolicy } from "../runtime/engine-launch.js";
 import { StoreError } from "../store/db.js";
 import { parseExternalOptions } from "../store/external-options.js";
 import type { ModelVersion } from "../store/models.js";
@@ -43,11 +53,19 @@ function version(runtimeOptions: Record<string, unknown>): ModelVersion {
   };
 }
 
-const build = (runtimeOptions: Record<string, unknown>, tally = new VersionHealthTally()) =>
+/** This node may start node (the stand-in engine's interpreter) and nothing else. */
+const ALLOW_NODE: EnginePolicy = { allowedExecutables: [process.execPath], passEnv: [], env: {} };
+
+const build = (
+  runtimeOptions: Record<string, unknown>,
+  tally = new VersionHealthTally(),
+  engines: EnginePolicy = ALLOW_NODE,
+) =>
   buildExternalVersion({
     version: version(runtimeOptions),
     artifactPath: artifact,
     base: undefined,
+    engines,
     tally,
     scheduler: { queueLimit: 10, queueTimeoutMs: 10_000 },
     logger: createLogger({ level: "silent" }),
@@ -98,6 +116,73 @@ describe("external versions built from the catalogue", () => {
     assert.equal((await served.runtime.health()).ok, false);
   });
 
+  it("give the engine an allowlisted environment: none of the agent's secrets, the catalogue's settings", async () => {
+    const dump = join(dir, "env-allowlisted.json");
+    const planted = {
+      ENTRIM_KEY_PEPPER: "pepper-the-engine-must-not-see",
+      DATABASE_URL: "postgres://agent:secret@db.internal/entrim",
+      OTHER_ENGINE_KEY: "another-engines-key",
+      CUDA_VISIBLE_DEVICES: "0,1",
+    };
+    Object.assign(process.env, planted);
+    try {
+      const served = await build({
+        command: standIn("--env-dump", dump),
+        env: { HF_HUB_OFFLINE: "1", VLLM_LOGGING_LEVEL: "WARNING" },
+      });
+      await served.runtime.load();
+      await served.runtime.unload();
+    } finally {
+      for (const name of Object.keys(planted)) delete process.env[name];
+    }
+    const { names } = JSON.parse(readFileSync(dump, "utf8")) as { names: string[] };
+    for (const secret of ["ENTRIM_KEY_PEPPER", "DATABASE_URL", "OTHER_ENGINE_KEY"])
+      assert.ok(!names.includes(secret), `${secret} reached the engine: ${names.join(" ")}`);
+    for (const given of [
+      "PATH",
+      "CUDA_VISIBLE_DEVICES",
+      "HF_HUB_OFFLINE",
+      "VLLM_LOGGING_LEVEL",
+      "ENTRIM_ENGINE_API_KEY",
+    ])
+      assert.ok(names.includes(given), `${given} is given to the engine`);
+  });
+
+  it("fail the load step, naming the setting, when the executable is not in the node's allowlist", async () => {
+    const dump = join(dir, "env-refused.json");
+    const served = await build({ command: standIn("--env-dump", dump) }, undefined, {
+      ...ALLOW_NODE,
+      allowedExecutables: ["/usr/local/bin/vllm"],
+    });
+    await assert.rejects(
+      served.runtime.load(),
+      /the engine did not start: the engine's executable .*node is not allowed on this node: add it .* engines\.allowedExecutables/,
+    );
+    assert.equal(existsSync(dump), false, "nothing was started");
+  });
+
+  it("find a bare command on the node's engine PATH, allowed by directory, and compare after links", async () => {
+    const real = realpathSync(process.execPath);
+    // A directory entry allows what lies in it; "node" is looked up on the PATH the node configures.
+    const byDirectory: EnginePolicy = {
+      ...ALLOW_NODE,
+      path: dirname(real),
+      allowedExecutables: [`${dirname(real)}/`],
+    };
+    const served = await build({ command: ["node", ...standIn().slice(1)] }, undefined, byDirectory);
+    await served.runtime.load();
+    await served.runtime.unload();
+    // A link planted in an allowed directory does not carry what it points to into the allowlist.
+    const planted = join(dir, "allowed-bin");
+    mkdirSync(planted, { recursive: true });
+    symlinkSync(real, join(planted, "engine"));
+    const linked = await build({ command: [join(planted, "engine"), ...standIn().slice(1)] }, undefined, {
+      ...ALLOW_NODE,
+      allowedExecutables: [planted],
+    });
+    await assert.rejects(linked.runtime.load(), /is not allowed on this node/);
+  });
+
   it("answer the placement: beside by default, drain first when in place", async () => {
     const command = standIn();
     assert.equal(await externalMemoryPolicy(version({ command })).canLoadBeside(), true);
@@ -128,6 +213,26 @@ describe("external version options", () => {
     refused({ command: ["e", "{port}"], startTimeoutMs: 10 }, /startTimeoutMs must be a whole number/);
     refused({ command: ["e", "{port}"], healthPath: "health" }, /healthPath must be a path starting with \//);
     refused({ command: ["e", "{port}"], env: { "A-B": "1" } }, /env.A-B must be a variable name/);
+  });
+
+  it("refuse environment variables that change which code the engine runs, pointing to the node's config", () => {
+    for (const name of [
+      "LD_PRELOAD",
+      "LD_LIBRARY_PATH",
+      "PATH",
+      "PYTHONPATH",
+      "PYTHONSTARTUP",
+      "NODE_OPTIONS",
+      "BASH_ENV",
+      "ENV",
+      "DYLD_INSERT_LIBRARIES",
+      "ENTRIM_KEY_PEPPER",
+      "DATABASE_URL",
+    ])
+      refused(
+        { command: ["e", "{port}"], env: { [name]: "/tmp/x" } },
+        new RegExp(`env\\.${name} cannot be set by the catalogue: .*engines\\.env`),
+      );
   });
 
   it("take defaults for what a version leaves out", () => {

@@ -3,11 +3,16 @@
  * from runtime_options, with the placeholders filled, runs under a Supervisor on a loopback port the
  * agent picks, and an ExternalRuntime talks to it. rotateModel loads it (starts the engine and waits
  * for its health), warms it up, switches, and unloads the old version (stops the old engine).
+ *
+ * The catalogue is not trusted to choose what a node runs: the node's own `engines` configuration
+ * decides the executables, the environment and the user (runtime/engine-launch.ts). A version this
+ * node may not run fails its load step, saying why, and the rollout pauses as for a broken version.
  */
 import { ServedModel } from "../api/models.js";
 import type { Logger } from "../common/log.js";
 import { freeLoopbackPort } from "../common/ports.js";
 import type { ExternalModelConfig } from "../config/schema.js";
+import { type EnginePolicy, engineLaunch } from "../runtime/engine-launch.js";
 import { ExternalRuntime } from "../runtime/external.js";
 import { fixedMemoryPolicy, type MemoryPolicy } from "../runtime/rotation-memory.js";
 import { type ExitInfo, Supervisor } from "../runtime/supervisor.js";
@@ -25,6 +30,8 @@ export interface ExternalBuildOptions {
   tally: VersionHealthTally;
   scheduler: { queueLimit: number; queueTimeoutMs: number; accountQueueShare?: number };
   logger: Logger;
+  /** The node's `engines` configuration: what it may start, with which environment, as whom. */
+  engines: EnginePolicy;
   /** How the engine's port is picked; a free loopback port by default. */
   port?: () => Promise<number>;
 }
@@ -42,6 +49,10 @@ export class VersionEngine {
 
   get state() {
     return this.supervisor.state;
+  }
+
+  get apiKey() {
+    return this.supervisor.apiKey;
   }
 
   async start(): Promise<void> {
@@ -91,10 +102,13 @@ export async function buildExternalVersion(o: ExternalBuildOptions): Promise<Ser
   };
   const fill = (text: string) => fillPlaceholders(text, values);
   const origin = `http://127.0.0.1:${port}`;
+  const launch = engineLaunch(o.engines, {
+    catalogueEnv: Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, fill(v)])),
+  });
   const supervisor = new Supervisor({
     name: `${version.model}@${version.version}`,
     command: options.command.map(fill),
-    env: Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, fill(v)])),
+    ...launch,
     healthUrl: `${origin}${options.healthPath}`,
     startTimeoutMs: options.startTimeoutMs ?? base?.startTimeoutMs ?? 600_000,
     healthIntervalMs: 100,

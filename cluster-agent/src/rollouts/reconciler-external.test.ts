@@ -102,7 +102,16 @@ before(async () => {
     version: NonNullable<Awaited<ReturnType<typeof getModelVersion>>>,
     path: string,
     tally: VersionHealthTally,
-  ) => buildExternalVersion({ version, artifactPath: path, base: undefined, tally, scheduler, logger });
+  ) =>
+    buildExternalVersion({
+      version,
+      artifactPath: path,
+      base: undefined,
+      engines: { allowedExecutables: [process.execPath], passEnv: [], env: {} },
+      tally,
+      scheduler,
+      logger,
+    });
   // What the node's configuration started: v1's engine, named as catalogue version v1.
   const v1 = (await getModelVersion(pool, MODEL, "v1"))!;
   registry.add(await build(v1, artifact, new VersionHealthTally()));

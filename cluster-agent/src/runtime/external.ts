@@ -40,8 +40,11 @@ export interface ExternalRuntimeOptions {
   contextLength: number;
   /** Longest wait for response headers, and for each piece of a response body; default 300 s. */
   timeoutMs?: number;
-  /** When set, load() starts the engine and unload() stops it. */
-  supervisor?: Pick<Supervisor, "state" | "start" | "stop">;
+  /**
+   * When set, load() starts the engine and unload() stops it. Its `apiKey`, when it has one, is the key
+   * of the engine's current start and is sent instead of `apiKey`.
+   */
+  supervisor?: Pick<Supervisor, "state" | "start" | "stop"> & { readonly apiKey?: string };
   logger?: Logger;
   ownedBy?: string;
   /** How long a health probe's answer is reused; default 1 s. */
@@ -79,7 +82,9 @@ export class ExternalRuntime implements Runtime {
   readonly #upstreamModel: string;
   readonly #origin: string;
   readonly #paths: { chat: string; completion: string; models: string; root: string };
-  readonly #headers: Record<string, string>;
+  #headers: Record<string, string>;
+  /** The key #headers carries; a supervised engine's key changes with every start. */
+  #headersKey: string | undefined;
   readonly #timeoutMs: number;
   readonly #ctx: CallContext;
   /** Generations only, sized to slots; probes and tokenize go through #aux so they never queue behind them. */
@@ -110,8 +115,8 @@ export class ExternalRuntime implements Runtime {
       // vLLM and llama-server serve /tokenize and /health beside /v1, not under it.
       root: basePath.replace(/\/v1$/, ""),
     };
-    this.#headers = { "content-type": "application/json" };
-    if (options.apiKey) this.#headers.authorization = `Bearer ${options.apiKey}`;
+    this.#headersKey = options.apiKey;
+    this.#headers = this.#headersWith(options.apiKey);
     this.#pool = this.#newPool(this.slots);
     this.#aux = this.#newPool(Math.max(4, Math.ceil(this.slots / 4)));
     this.#ctx = {
@@ -125,6 +130,22 @@ export class ExternalRuntime implements Runtime {
         completionTokensTotal: 0,
       },
     };
+  }
+
+  #headersWith(key: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (key) headers.authorization = `Bearer ${key}`;
+    return headers;
+  }
+
+  /** Headers for the next call: one object per key, not per request. */
+  #currentHeaders(): Record<string, string> {
+    const key = this.#options.supervisor?.apiKey || this.#options.apiKey;
+    if (key !== this.#headersKey) {
+      this.#headersKey = key;
+      this.#headers = this.#headersWith(key);
+    }
+    return this.#headers;
   }
 
   #newPool(connections: number): Pool {
@@ -169,7 +190,7 @@ export class ExternalRuntime implements Runtime {
           {
             path: chat ? this.#paths.chat : this.#paths.completion,
             method: "POST",
-            headers: this.#headers,
+            headers: this.#currentHeaders(),
             body,
           },
           call,
@@ -184,7 +205,7 @@ export class ExternalRuntime implements Runtime {
     if (this.#options.promptTokenCounting === "estimate") return estimatePromptTokens(request);
     const target = {
       pool: this.#aux,
-      headers: this.#headers,
+      headers: this.#currentHeaders(),
       root: this.#paths.root,
       model: this.#upstreamModel,
     };
@@ -234,7 +255,7 @@ export class ExternalRuntime implements Runtime {
         this.#aux.request({
           path,
           method: "GET",
-          headers: this.#headers,
+          headers: this.#currentHeaders(),
           headersTimeout: HEALTH_TIMEOUT_MS,
           bodyTimeout: HEALTH_TIMEOUT_MS,
         });

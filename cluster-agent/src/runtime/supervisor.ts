@@ -3,24 +3,47 @@
  * starts it, waits until its health URL answers, restarts it with exponential backoff when it exits,
  * and stops it cleanly. The engine runs in its own process group so that stopping it also stops the
  * worker processes it forks (vLLM's tensor-parallel workers), which would otherwise keep GPU memory.
+ *
+ * The engine is untrusted third-party code: it starts with the environment it is given and nothing of
+ * the agent's (engine-env.ts), optionally as another user, from an executable the caller has checked
+ * (engine-exec.ts), and with a fresh API key on every start, so that only the agent can reach it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { request } from "undici";
 import type { Logger } from "../common/log.js";
+import { ENGINE_API_KEY_ENV, engineEnvironment } from "./engine-env.js";
+import type { ResolvedExecutable } from "./engine-exec.js";
+import { engineLogLine } from "./engine-log.js";
 
 export type SupervisorState = "starting" | "healthy" | "restarting" | "stopped" | "failed";
 
 export interface SupervisorOptions {
   /** Names the engine in logs. */
   name?: string;
-  /** Executable and arguments; never a shell string, so nothing is re-interpreted. */
+  /**
+   * Executable and arguments; never a shell string, so nothing is re-interpreted. `{apiKey}` in an
+   * argument becomes this start's API key (prefer the environment: arguments are visible in `ps`).
+   */
   command: string[];
-  /** Added to the agent's environment. */
+  /**
+   * The engine's whole environment (engineEnvironment builds it); nothing of the agent's is added.
+   * `{apiKey}` in a value becomes this start's key, which is also set as ENTRIM_ENGINE_API_KEY.
+   */
   env?: Record<string, string>;
   cwd?: string;
+  /**
+   * Finds and checks the executable before each start (engine-exec.ts allowedExecutable); a throw
+   * fails the start without retrying, its message as lastError. Without it the command's first element
+   * is started as it is.
+   */
+  resolve?: (file: string) => ResolvedExecutable;
+  /** Runs the engine as this user and group (the agent must be root). */
+  uid?: number;
+  gid?: number;
   /** Answers 2xx once the engine serves requests (vLLM: http://host:port/health). */
   healthUrl: string;
   /** A start that is not healthy within this time is killed and counts as a failed start. */
@@ -50,7 +73,8 @@ export interface SupervisorEvents {
 const MAX_LINE = 8192;
 
 export class Supervisor extends EventEmitter<SupervisorEvents> {
-  readonly #o: Required<Omit<SupervisorOptions, "env" | "cwd" | "logger">> & SupervisorOptions;
+  readonly #o: Required<Omit<SupervisorOptions, "env" | "cwd" | "logger" | "resolve" | "uid" | "gid">> &
+    SupervisorOptions;
   #state: SupervisorState = "stopped";
   #child: ChildProcess | null = null;
   #exited: Promise<void> = Promise.resolve();
@@ -60,6 +84,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #healthySince = 0;
   #restarts = 0;
   #lastError = "";
+  #apiKey = "";
 
   constructor(options: SupervisorOptions) {
     super();
@@ -87,6 +112,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Restarts after unexpected exits, since construction. */
   get restarts(): number {
     return this.#restarts;
+  }
+
+  /**
+   * The key of the engine's current start (32 random bytes, base64url): the engine is told to require
+   * it, and the agent sends it as a Bearer token on every call. A new one each start, so a key seen
+   * once (in a crash dump, by a process that read the engine's environment) is worthless after it.
+   */
+  get apiKey(): string {
+    return this.#apiKey;
   }
 
   /** Why the last start failed, for operators (exit code/signal or spawn error code). */
@@ -153,10 +187,27 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   #spawn(): void {
     this.#setState("starting");
-    const [file, ...args] = this.#o.command as [string, ...string[]];
-    const child = spawn(file, args, {
+    const key = randomBytes(32).toString("base64url");
+    this.#apiKey = key;
+    const withKey = (text: string) => text.replaceAll("{apiKey}", key);
+    const [file, ...args] = this.#o.command.map(withKey) as [string, ...string[]];
+    let program: ResolvedExecutable;
+    try {
+      program = this.#o.resolve?.(file) ?? { found: file, real: file };
+    } catch (err) {
+      this.#refuse((err as Error).message);
+      return;
+    }
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.#o.env ?? engineEnvironment().env))
+      env[name] = withKey(value);
+    env[ENGINE_API_KEY_ENV] = key;
+    const child = spawn(program.real, args, {
+      argv0: program.found,
       cwd: this.#o.cwd,
-      env: this.#o.env === undefined ? process.env : { ...process.env, ...this.#o.env },
+      env,
+      uid: this.#o.uid,
+      gid: this.#o.gid,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -186,6 +237,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (child.pid !== undefined) void this.#waitHealthy(child);
   }
 
+  /** A start refused before anything ran (executable not allowed): as final as a spawn failure. */
+  #refuse(why: string): void {
+    this.#lastError = why;
+    this.#failures = this.#o.maxFailures;
+    this.#o.logger?.warn({ upstream: this.#o.name, reason: why }, "upstream not started");
+    // Later, as a spawn error arrives: start() and its callers are listening by then.
+    setImmediate(() => {
+      this.emit("exit", { code: null, signal: null });
+      this.#setState("failed");
+    });
+  }
+
   async #waitHealthy(child: ChildProcess): Promise<void> {
     const poll = new AbortController();
     this.#poll = poll;
@@ -194,6 +257,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     while (!poll.signal.aborted && this.#child === child) {
       try {
         const res = await request(this.#o.healthUrl, {
+          headers: { authorization: `Bearer ${this.#apiKey}` },
           signal: poll.signal,
           headersTimeout: probeTimeout,
           bodyTimeout: probeTimeout,
@@ -243,25 +307,31 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }, backoff);
   }
 
-  /** The engine's own log lines, at debug and unparsed; long lines are cut to keep memory bounded. */
+  /**
+   * The engine's own log lines, at debug only and redacted (engine-log.ts): engines may print prompts,
+   * and the agent's logs never hold one. Long lines are cut before that to keep memory bounded.
+   */
   #forward(stream: Readable | null, name: "stdout" | "stderr"): void {
     const logger = this.#o.logger;
     if (stream === null) return;
-    if (logger === undefined) {
+    if (logger === undefined || !logger.isLevelEnabled("debug")) {
       stream.resume();
       return;
     }
     stream.setEncoding("utf8");
     let partial = "";
+    const log = (line: string) => {
+      // Healthy means requests may be reaching this engine; a restarted one is "starting" again.
+      const kept = engineLogLine(line, this.#state === "healthy");
+      if (kept !== undefined) logger.debug({ upstream: this.#o.name, stream: name }, kept);
+    };
     stream.on("data", (text: string) => {
       const lines = (partial + text).split("\n");
       partial = (lines.pop() ?? "").slice(0, MAX_LINE);
-      for (const line of lines) {
-        if (line.length > 0) logger.debug({ upstream: this.#o.name, stream: name }, line.slice(0, MAX_LINE));
-      }
+      for (const line of lines) if (line.length > 0) log(line.slice(0, MAX_LINE));
     });
     stream.on("end", () => {
-      if (partial.length > 0) logger.debug({ upstream: this.#o.name, stream: name }, partial);
+      if (partial.length > 0) log(partial);
     });
   }
 }

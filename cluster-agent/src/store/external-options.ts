@@ -5,13 +5,19 @@
  */
 import { StoreError } from "./db.js";
 
-/** Substituted in `command`, `upstreamModel` and `env` values when a node starts the version. */
+/**
+ * Substituted in `command`, `upstreamModel` and `env` values when a node builds the version. `{apiKey}`
+ * (in `command` and `env`) is filled later, by the Supervisor at each start of the engine.
+ */
 export const PLACEHOLDERS = ["{artifact}", "{port}", "{version}", "{model}"] as const;
 
 export interface ExternalVersionOptions {
   /** Executable and arguments (never a shell string); must name {port}, where the agent connects. */
   command: string[];
-  /** Added to the agent's environment for the engine, e.g. CUDA_VISIBLE_DEVICES. */
+  /**
+   * Added to the engine's allowlisted environment, e.g. CUDA_VISIBLE_DEVICES; names that change which
+   * code runs (LD_*, PATH, PYTHONPATH, ...) are refused (catalogueEnvRefusal).
+   */
   env: Record<string, string>;
   /** The name the engine serves the model under; defaults to the public model name. */
   upstreamModel: string | undefined;
@@ -26,6 +32,58 @@ export interface ExternalVersionOptions {
    * "in-place": the old engine is drained and stopped first (requests wait), for a GPU that holds one.
    */
   placement: "beside" | "in-place";
+}
+
+/**
+ * Names the catalogue may never set: they change which code runs (the loader, interpreters, shells)
+ * rather than how the engine behaves, or they belong to the agent. The node's own configuration may
+ * set them (e.g. LD_LIBRARY_PATH for a CUDA install): it is trusted as the agent itself is.
+ */
+const DENIED_NAMES = new Set([
+  "PATH",
+  "PYTHONPATH",
+  "PYTHONSTARTUP",
+  "PYTHONHOME",
+  "PYTHONUSERBASE",
+  "PYTHONINSPECT",
+  "PYTHONBREAKPOINT",
+  "PYTHONEXECUTABLE",
+  "PYTHONWARNINGS",
+  "NODE_OPTIONS",
+  "NODE_PATH",
+  "BASH_ENV",
+  "ENV",
+  "SHELLOPTS",
+  "BASHOPTS",
+  "PS4",
+  "IFS",
+  "CDPATH",
+  "PERL5LIB",
+  "PERL5OPT",
+  "PERLLIB",
+  "RUBYLIB",
+  "RUBYOPT",
+  "GCONV_PATH",
+  "LOCPATH",
+  "NLSPATH",
+  "HOSTALIASES",
+  "RES_OPTIONS",
+  "LOCALDOMAIN",
+  "TMPDIR",
+  "HOME",
+  "DATABASE_URL",
+]);
+const DENIED_PREFIXES = ["LD_", "DYLD_", "ENTRIM_", "PG", "MALLOC_", "GLIBC_", "BASH_FUNC_"];
+
+/** Whether the catalogue may set this variable for an engine; undefined when it may, else why not. */
+export function catalogueEnvRefusal(name: string): string | undefined {
+  const upper = name.toUpperCase();
+  if (DENIED_NAMES.has(upper) || DENIED_PREFIXES.some((p) => upper.startsWith(p)))
+    return (
+      `${name} cannot be set by the catalogue: it changes which code the engine runs or belongs to the ` +
+      "agent. Set it in the node's configuration (engines.env) if the engine needs it."
+    );
+  return undefined;
 }
 
 /** runtime_options keys any version may carry (reconciler warmupOf). */
@@ -75,6 +133,8 @@ export function parseExternalOptions(o: Record<string, unknown>): ExternalVersio
   for (const [name, value] of Object.entries(env)) {
     if (!ENV_NAME.test(name) || typeof value !== "string")
       throw invalid(`env.${name} must be a variable name with a string value.`);
+    const refusal = catalogueEnvRefusal(name);
+    if (refusal !== undefined) throw invalid(`env.${refusal}`);
   }
   const upstreamModel = o.upstreamModel;
   if (upstreamModel !== undefined && (typeof upstreamModel !== "string" || upstreamModel.length === 0))

@@ -3,11 +3,14 @@
  * can give it a core of its own:
  *   node cluster-agent/dist/test-support/upstream-main.js --port P [--delay-ms N] [--tokens N]
  *     [--token-delay-ms N] [--host H] [--model NAME] [--context-length N] [--tokenize vllm|llama|none]
- *     [--weights FILE]
+ *     [--weights FILE] [--env-dump FILE] [--log-requests]
  * Prints `listening <url>` on stdout once it accepts connections. With --weights it refuses to start
- * unless FILE is readable, as a real engine refuses missing weights.
+ * unless FILE is readable, as a real engine refuses missing weights. It requires the key in
+ * UPSTREAM_API_KEY, else the one the agent hands every engine it starts (ENTRIM_ENGINE_API_KEY), as
+ * vLLM reads VLLM_API_KEY. --env-dump writes the names of its environment variables, its uid and gid to
+ * FILE (JSON) before it listens, for tests of what an engine is given.
  */
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startUpstream, type TokenizeShape } from "./upstream.js";
 
@@ -32,8 +35,15 @@ const { values } = parseArgs({
     "context-length": { type: "string" },
     tokenize: { type: "string" },
     weights: { type: "string" },
+    "env-dump": { type: "string" },
+    "log-requests": { type: "boolean" },
   },
 });
+
+if (values["env-dump"] !== undefined) {
+  const dump = { names: Object.keys(process.env).sort(), uid: process.getuid?.(), gid: process.getgid?.() };
+  writeFileSync(values["env-dump"], JSON.stringify(dump));
+}
 
 if (values.weights !== undefined) {
   try {
@@ -60,7 +70,8 @@ const upstream = await startUpstream({
   contextLength: int("context-length", values["context-length"]),
   tokenize: tokenize as TokenizeShape,
   // Read from the environment, never argv: argv is visible to every user in `ps`.
-  requireKey: process.env.UPSTREAM_API_KEY,
+  requireKey: process.env.UPSTREAM_API_KEY ?? process.env.ENTRIM_ENGINE_API_KEY,
+  logRequests: values["log-requests"] === true,
 });
 process.stdout.write(`listening ${upstream.url}\n`);
 

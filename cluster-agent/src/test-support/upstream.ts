@@ -21,8 +21,13 @@ export interface UpstreamOptions {
   tokenDelayMs?: number;
   /** Chunks sent together every tokenDelayMs (default 1): a fast engine that still streams for a while. */
   piecesPerTick?: number;
-  /** When set, requests must carry `Authorization: Bearer <requireKey>`. */
+  /**
+   * When set, every request but GET /health must carry `Authorization: Bearer <requireKey>`, as vLLM's
+   * and llama-server's `--api-key` demand (both leave their health endpoint open).
+   */
   requireKey?: string;
+  /** Prints each generation request with its prompt on stdout, as vLLM does at its default log level. */
+  logRequests?: boolean;
   /** When set, requests naming another model get vLLM's 404. */
   model?: string;
   /** When set, prompt + max_tokens beyond it get vLLM's 400. */
@@ -198,10 +203,12 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
     res.once("close", () => clearInterval(timer));
   }
 
-  function generate(req: IncomingMessage, res: ServerResponse, chat: boolean, body: Record<string, unknown>) {
-    if (authHeader !== null && req.headers.authorization !== authHeader) {
-      return sendError(res, 401, "invalid API key", "authentication_error", null);
-    }
+  function generate(
+    _req: IncomingMessage,
+    res: ServerResponse,
+    chat: boolean,
+    body: Record<string, unknown>,
+  ) {
     const model = typeof body.model === "string" ? body.model : "";
     if (options.model !== undefined && model !== options.model) {
       return sendError(res, 404, `The model \`${model}\` does not exist.`, "NotFoundError", "model");
@@ -227,6 +234,12 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
       }
       promptTokens = countWords(body.prompt);
       promptText = body.prompt;
+    }
+    if (options.logRequests) {
+      process.stdout.write(
+        `INFO Received request cmpl-${nextId + 1}: prompt: ${JSON.stringify(promptText)}\n`,
+      );
+      process.stdout.write(`INFO request ${nextId + 1}: ${promptText}\n`);
     }
     if (fault !== null) {
       const message = fault.echoPrompt ? `cannot process prompt: ${promptText}` : "injected failure";
@@ -321,6 +334,10 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
     res.once("close", () => {
       if (!res.writableFinished) events.emit("client-closed");
     });
+    if (authHeader !== null && path !== "/health" && req.headers.authorization !== authHeader) {
+      req.resume();
+      return sendError(res, 401, "invalid API key", "authentication_error", null);
+    }
     if (req.method === "GET") {
       req.resume();
       if (path === "/health") {
