@@ -50,6 +50,7 @@ app.whenReady().then(() => {
       return true;
     },
     knownHostsFile: join(app.getPath("userData"), "known-hosts.json"),
+    sessionLogDir: join(app.getPath("userData"), "session-logs"),
     passphrases: new SafePassphrases(secrets),
   });
   const appUrl = pathToFileURL(RENDERER_APP_DIR).href;
