@@ -78,9 +78,9 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
 
   return {
     listProfiles: async () => deps.profiles.list(),
-    saveProfile: async (profile) => deps.profiles.save(profile),
+    saveProfile: async (profile) => deps.profiles.saveFromWindow(profile),
     deleteProfile: async ({ profile }) => {
-      deps.profiles.delete(profile);
+      deps.profiles.deleteFromWindow(profile);
       return null;
     },
     connect: async ({ profile: name }) => {
