@@ -35,7 +35,7 @@ test("app id, product name and the targets of each platform", () => {
   assert.match(config.linux.maintainer, /<[^@>]+@[^>]+>/);
 });
 
-test("fuses: no running as Node, no NODE_OPTIONS or inspector, encrypted cookies, checked ASAR", () => {
+test("fuses: no running as Node, no NODE_OPTIONS or inspector, encrypted cookies, checked ASAR, plain file://", () => {
   const fuses = config.electronFuses;
   assert.equal(fuses.runAsNode, false);
   assert.equal(fuses.enableNodeOptionsEnvironmentVariable, false);
@@ -45,6 +45,9 @@ test("fuses: no running as Node, no NODE_OPTIONS or inspector, encrypted cookies
   assert.equal(fuses.onlyLoadAppFromAsar, true);
   // Integrity validation covers app.asar only: the app must be packed into one.
   assert.notEqual(config.asar, false);
+  // The page comes from app://bundle/ (electron-main/app-protocol.ts): file:// pages get no extra
+  // privileges, so a file:// page (any file on the disk) cannot act like the app.
+  assert.equal(fuses.grantFileProtocolExtraPrivileges, false);
 });
 
 function pngSize(path: string): { width: number; height: number } {

@@ -121,8 +121,11 @@ export const terminalOpenRequest = z
     node: nodeName,
     cols: z.number().int().min(1).max(1000).default(80),
     rows: z.number().int().min(1).max(1000).default(24),
-    /** Output is appended to this file (on the console's host), when set. */
-    logFile: path.optional(),
+    /**
+     * Log the session's output on the console's host. Only a yes or no: the Node side picks the file
+     * (its session-logs folder, a name it derives), never the page.
+     */
+    log: z.boolean().default(false),
     /** The key's passphrase when it is encrypted; kept by the Node side (memory, or safeStorage). */
     passphrase: z.string().min(1).max(1024).optional(),
   })

@@ -77,7 +77,8 @@ export type TerminalEvent =
   | { type: "session"; session: string }
   /** The host's key is in neither known-hosts source: answer with terminal.hostKey. */
   | { type: "hostKey"; host: string; port: number; keyType: string; fingerprint: string }
-  | { type: "ready"; target: string }
+  /** `logFile`: where the Node side is logging this session's output, when asked to. */
+  | { type: "ready"; target: string; logFile?: string }
   /** Output bytes, base64; acknowledge them with terminal.ack once shown. */
   | { type: "data"; data: string }
   | { type: "exit"; code: number | null; signal?: string };

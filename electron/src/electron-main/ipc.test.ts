@@ -3,9 +3,10 @@ import { EventEmitter } from "node:events";
 import { test } from "node:test";
 import type { IpcMain } from "electron";
 import type { Router } from "../node/router.js";
+import { isAppPage } from "./app-protocol.js";
 import { type CallResult, IPC_CALL, IPC_OPEN, registerIpc } from "./ipc.js";
 
-const APP = "file:///app/renderer/dist/app";
+const APP = "app://bundle";
 
 function setup(router: Partial<Router>) {
   const handlers = new Map<string, (...args: unknown[]) => unknown>();
@@ -13,7 +14,7 @@ function setup(router: Partial<Router>) {
     handle: (channel: string, fn: (...args: unknown[]) => unknown) => handlers.set(channel, fn),
     on: (channel: string, fn: (...args: unknown[]) => unknown) => handlers.set(channel, fn),
   } as unknown as IpcMain;
-  registerIpc(ipcMain, router as Router, (url) => url?.startsWith(`${APP}/`) === true);
+  registerIpc(ipcMain, router as Router, isAppPage);
   const call = (url: string, ...args: unknown[]) =>
     handlers.get(IPC_CALL)!({ senderFrame: { url } }, ...args) as Promise<CallResult>;
   const open = (url: string, raw: unknown) => {
@@ -43,10 +44,15 @@ test("calls from the app's own page reach the router; other senders are refused"
     },
   });
   assert.deepEqual(await call(`${APP}/index.html`, "profiles.list", {}), { ok: true, value: ["ok"] });
-  assert.deepEqual(await call("https://evil.example/", "profiles.list", {}), {
-    ok: false,
-    error: "untrusted sender",
-  });
+  // A file:// page (any file on the disk) and look-alike hosts are not the app's page.
+  for (const url of [
+    "https://evil.example/",
+    "file:///app/renderer/dist/app/index.html",
+    "app://bundle.evil/index.html",
+    "app://evil/index.html",
+  ]) {
+    assert.deepEqual(await call(url, "profiles.list", {}), { ok: false, error: "untrusted sender" }, url);
+  }
   assert.deepEqual(await call(`${APP}/index.html`, 42, {}), { ok: false, error: "malformed call" });
   assert.equal(seen.length, 1);
 });

@@ -13,7 +13,7 @@ const openArgs = z.object({ channel: z.string().min(1).max(64), payload: z.unkno
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: string };
 
-/** True for frames showing the app's bundle (file:// under the renderer directory). */
+/** True for frames showing the app's bundle (app://bundle/, see app-protocol.ts). */
 export type SenderCheck = (url: string | undefined) => boolean;
 
 export function registerIpc(

@@ -2,18 +2,22 @@
 // connection (the renderer has none) and hands the renderer the console's channels over IPC.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import electron from "electron";
 import { createHandlers } from "../node/handlers.js";
 import { RENDERER_APP_DIR } from "../node/paths.js";
 import { ProfileStore } from "../node/profiles.js";
 import { createRouter } from "../node/router.js";
+import { APP_SCHEME_PRIVILEGES, isAppPage, registerAppProtocol } from "./app-protocol.js";
 import { registerIpc } from "./ipc.js";
 import { registerMenu } from "./menu.js";
 import { SafePassphrases, SecretStore } from "./secrets.js";
 import { createMainWindow, hardenSession, lockDownContents } from "./window.js";
 
-const { app, ipcMain, Menu, Notification, safeStorage, session } = electron;
+const { app, ipcMain, Menu, Notification, protocol, safeStorage, session } = electron;
+
+// Before ready, or the scheme gets no origin of its own: the page is served from app://bundle/.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 app.enableSandbox();
 app.on("web-contents-created", (_event, contents) => lockDownContents(contents));
@@ -50,17 +54,17 @@ app.whenReady().then(() => {
       return true;
     },
     knownHostsFile: join(app.getPath("userData"), "known-hosts.json"),
+    sessionLogDir: join(app.getPath("userData"), "session-logs"),
     passphrases: new SafePassphrases(secrets),
   });
-  const appUrl = pathToFileURL(RENDERER_APP_DIR).href;
-  const trusted = (url: string | undefined) => url?.startsWith(`${appUrl}/`) === true;
+  registerAppProtocol(protocol, RENDERER_APP_DIR);
+  const trusted = isAppPage;
   registerIpc(ipcMain, createRouter(handlers), trusted);
   registerMenu(ipcMain, trusted, (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)));
   const profileFlag = process.argv.indexOf("--profile");
   const profile = profileFlag > 0 ? process.argv[profileFlag + 1] : undefined;
   createMainWindow(electron, {
     preload: fileURLToPath(new URL("./preload.cjs", import.meta.url)),
-    indexHtml: join(RENDERER_APP_DIR, "index.html"),
     ...(profile ? { hash: `profile=${encodeURIComponent(profile)}` } : {}),
   });
   app.on("before-quit", () => handlers.dispose());

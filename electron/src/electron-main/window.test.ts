@@ -33,8 +33,8 @@ function fakeElectron() {
     constructor(options: BrowserWindowConstructorOptions) {
       made.options = options;
     }
-    loadFile(path: string) {
-      made.loaded = path;
+    loadURL(url: string) {
+      made.loaded = url;
       return Promise.resolve();
     }
     once() {}
@@ -45,7 +45,7 @@ function fakeElectron() {
 
 test("the window's renderer is sandboxed, isolated and has no Node", () => {
   const { electron, made } = fakeElectron();
-  createMainWindow(electron, { preload: "/app/preload.cjs", indexHtml: "/app/index.html" });
+  createMainWindow(electron, { preload: "/app/preload.cjs" });
   const prefs = made.options?.webPreferences;
   assert.equal(prefs?.contextIsolation, true);
   assert.equal(prefs?.sandbox, true);
@@ -56,7 +56,11 @@ test("the window's renderer is sandboxed, isolated and has no Node", () => {
   assert.equal(prefs?.allowRunningInsecureContent, false);
   assert.equal(prefs?.webviewTag, false);
   assert.equal(prefs?.preload, "/app/preload.cjs");
-  assert.equal(made.loaded, "/app/index.html");
+  // The bundle's own origin, not file:// (which shares an origin with every file on the disk).
+  assert.equal(made.loaded, "app://bundle/index.html");
+  const withHash = fakeElectron();
+  createMainWindow(withHash.electron, { preload: "/app/preload.cjs", hash: "profile=prod" });
+  assert.equal(withHash.made.loaded, "app://bundle/index.html#profile=prod");
 });
 
 test("navigation, redirects, webviews and new windows are all refused", () => {
@@ -93,4 +97,6 @@ test("the session denies every permission and sets the CSP on every response", (
   headers?.({ responseHeaders: {} }, (r) => (csp = r.responseHeaders["Content-Security-Policy"]));
   assert.match(csp?.[0] ?? "", /default-src 'none'; script-src 'self'/);
   assert.doesNotMatch(csp?.[0] ?? "", /script-src[^;]*unsafe/);
+  // The desktop page reaches the Node side through IPC only: it connects nowhere.
+  assert.match(csp?.[0] ?? "", /connect-src 'none'/);
 });

@@ -2,7 +2,7 @@
 // navigate nor open windows, and reaches the Node side only through the preload's bridge. The Electron
 // module is passed in so tests can assert these settings with a fake one.
 import type { BrowserWindowConstructorOptions, Session, WebContents } from "electron";
-import { CONTENT_SECURITY_POLICY } from "../web/static.js";
+import { APP_CONTENT_SECURITY_POLICY, APP_INDEX_URL } from "./app-protocol.js";
 
 /** The parts of the `electron` module this file uses. */
 export interface WindowElectron {
@@ -10,7 +10,7 @@ export interface WindowElectron {
     options: BrowserWindowConstructorOptions,
   ) => {
     webContents: WebContents;
-    loadFile(path: string, options?: { hash?: string }): Promise<void>;
+    loadURL(url: string): Promise<void>;
     once(event: "ready-to-show", listener: () => void): unknown;
     show(): void;
   };
@@ -47,15 +47,15 @@ export function hardenSession(session: Session): void {
   session.setPermissionCheckHandler(() => false);
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({
-      responseHeaders: { ...details.responseHeaders, "Content-Security-Policy": [CONTENT_SECURITY_POLICY] },
+      responseHeaders: {
+        ...details.responseHeaders,
+        "Content-Security-Policy": [APP_CONTENT_SECURITY_POLICY],
+      },
     });
   });
 }
 
-export function createMainWindow(
-  electron: WindowElectron,
-  options: { preload: string; indexHtml: string; hash?: string },
-) {
+export function createMainWindow(electron: WindowElectron, options: { preload: string; hash?: string }) {
   const window = new electron.BrowserWindow({
     width: 1600,
     height: 1000,
@@ -68,6 +68,7 @@ export function createMainWindow(
   });
   lockDownContents(window.webContents);
   window.once("ready-to-show", () => window.show());
-  void window.loadFile(options.indexHtml, options.hash ? { hash: options.hash } : undefined);
+  // The bundle from its own origin (app-protocol.ts), never from file://.
+  void window.loadURL(options.hash ? `${APP_INDEX_URL}#${options.hash}` : APP_INDEX_URL);
   return window;
 }

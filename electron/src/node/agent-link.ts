@@ -1,6 +1,7 @@
 // One gRPC channel to one agent, shared by the clients of every service (grpc-js channelOverride), over
 // TLS with the operator's client certificate. grpc-js reconnects the channel by itself; streams are
 // resumed by resumable.ts.
+import { isIP } from "node:net";
 import { type PeerCertificate, checkServerIdentity as standardCheck } from "node:tls";
 import {
   type AbuseServiceClient,
@@ -36,19 +37,59 @@ export const CHANNEL_OPTIONS: ChannelOptions = {
 };
 
 /**
- * Hostname check that also accepts a node certificate issued for the node's registry name: the
- * registry tells which node lives at an address, and the certificate must be for that node. The chain
- * is always checked against the cluster CA first (by TLS itself).
+ * Names that every node certificate carries (the agent's `certs issue-node` adds them so a node can dial
+ * itself), so they can never tell one node from another: a name matching these identifies no node.
  */
-export function nodeIdentityCheck(expectedNode: string | undefined) {
+function sharedName(name: string): boolean {
+  return isIP(name) !== 0 || /^localhost(\.localdomain)?\.?$/i.test(name) || /\.localhost\.?$/i.test(name);
+}
+
+/** The node names a certificate is for: its CN and DNS subject alt names, less the shared ones above. */
+export function certificateNodeNames(cert: PeerCertificate): string[] {
+  const alt = (cert.subjectaltname ?? "")
+    .split(", ")
+    .filter((n) => n.startsWith("DNS:"))
+    .map((n) => n.slice(4));
+  const cn = cert.subject?.CN;
+  const names = [...(Array.isArray(cn) ? cn : cn ? [cn] : []), ...alt];
+  return [...new Set(names)].filter((n) => n && !sharedName(n));
+}
+
+/** Whether a node name can be required of a certificate at all (empty and shared names cannot). */
+export function usableNodeName(name: string | undefined): name is string {
+  return typeof name === "string" && name.length > 0 && !sharedName(name);
+}
+
+/**
+ * The identity check of a channel to a known node: the certificate (already chained to the cluster CA by
+ * TLS) must be for that node by name. The address's host does not count: every node certificate also
+ * names localhost and 127.0.0.1, and another node's certificate may name the same address, so a host
+ * match would let node B answer for node A. An empty or shared expected name is refused, never waived.
+ */
+export function nodeIdentityCheck(expectedNode: string) {
+  return (host: string, cert: PeerCertificate): Error | undefined => {
+    if (!usableNodeName(expectedNode))
+      return new Error(
+        `Refusing the agent at ${host}: "${expectedNode}" cannot identify a node (empty, localhost or an address); give the node a name of its own.`,
+      );
+    const names = certificateNodeNames(cert);
+    if (names.includes(expectedNode)) return undefined;
+    return new Error(
+      `Refusing the agent at ${host}: its certificate is for ${names.map((n) => `"${n}"`).join(", ") || "no node"}, not for node "${expectedNode}". Another node, or an impostor, answers at that address; check the node's control address and certificate.`,
+    );
+  };
+}
+
+/**
+ * The check of a channel to a profile's address, before the console knows which node is there: the
+ * usual host name check, and the names are kept so the answer's `answeredBy` can be held against them
+ * (ClusterConnection.connect) before anything the agent says is believed.
+ */
+export function seedIdentityCheck(seen: (names: string[]) => void) {
   return (host: string, cert: PeerCertificate): Error | undefined => {
     const standard = standardCheck(host, cert);
-    if (!standard || !expectedNode) return standard;
-    const names = [
-      cert.subject?.CN,
-      ...(cert.subjectaltname ?? "").split(", ").map((n) => n.replace(/^DNS:/, "")),
-    ];
-    return names.includes(expectedNode) ? undefined : standard;
+    if (!standard) seen(certificateNodeNames(cert));
+    return standard;
   };
 }
 
@@ -60,14 +101,26 @@ export class AgentLink {
   readonly accounts: AccountServiceClient;
   readonly rollouts: RolloutServiceClient;
 
+  /** The node names of the certificate a seed link's agent presented (empty until the handshake). */
+  presentedNames: string[] = [];
+
+  /**
+   * `expectedNode`: the node the registry says lives at `address`, required of its certificate. `seed`:
+   * a profile's address, where no node is known yet; the caller must check `presentedNames`.
+   */
   constructor(
     readonly address: string,
     tls: TlsMaterial,
-    expectedNode?: string,
+    expected: { node: string } | "seed",
   ) {
     const proto = loadAgentProto();
     const creds = credentials.createSsl(tls.ca, tls.key, tls.cert, {
-      checkServerIdentity: nodeIdentityCheck(expectedNode),
+      checkServerIdentity:
+        expected === "seed"
+          ? seedIdentityCheck((names) => {
+              this.presentedNames = names;
+            })
+          : nodeIdentityCheck(expected.node),
     });
     this.node = new proto.NodeService(address, creds, CHANNEL_OPTIONS);
     const channelOverride = (this.node as Client).getChannel();

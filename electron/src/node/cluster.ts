@@ -3,7 +3,7 @@
 import type { ListPeersResponse__Output, NodeSnapshot__Output } from "@entrim/proto";
 import type { ClusterInfo, FleetEvent, OperatorIdentity, Peer, Profile } from "../common/index.js";
 import { ConsoleError } from "../common/index.js";
-import { AgentLink, type TlsMaterial, unaryCall } from "./agent-link.js";
+import { AgentLink, type TlsMaterial, unaryCall, usableNodeName } from "./agent-link.js";
 import { resumeStream } from "./resumable.js";
 
 /** New nodes join the fleet view within this long. */
@@ -30,32 +30,38 @@ export class ClusterConnection {
     const failures: string[] = [];
     // Any one agent knows the whole registry; try them in the profile's order.
     for (const address of profile.addresses) {
-      const seed = new AgentLink(address, tls);
+      const seed = new AgentLink(address, tls, "seed");
       try {
         const answer = await listPeers(seed, 5_000);
-        cluster.adopt(answer, seed);
+        // The registry is believed only from an agent whose certificate is for the node it says it is.
+        if (!usableNodeName(answer.answeredBy) || !seed.presentedNames.includes(answer.answeredBy)) {
+          throw new ConsoleError(
+            `the agent answered as node "${answer.answeredBy}" but its certificate is for ${seed.presentedNames.map((n) => `"${n}"`).join(", ") || "no node"}; refusing it`,
+          );
+        }
+        cluster.adopt(answer);
         return cluster;
       } catch (error) {
-        seed.close();
         failures.push(`${address}: ${(error as { details?: string }).details || (error as Error).message}`);
+      } finally {
+        // Every node, the one that answered too, gets a channel that requires its name (adopt).
+        seed.close();
       }
     }
     throw new ConsoleError(`No agent of "${profile.name}" answered: ${failures.join("; ")}`);
   }
 
   /** Takes a ListPeers answer: remembers the peers and opens a channel to each new one. */
-  private adopt(answer: ListPeersResponse__Output, via?: AgentLink): string[] {
+  private adopt(answer: ListPeersResponse__Output): string[] {
     this.peers = answer.peers;
     this.leader = answer.leader;
     this.answeredBy = answer.answeredBy;
     const added: string[] = [];
     for (const peer of answer.peers) {
       if (!peer.controlAddress || this.links.has(peer.name)) continue;
-      const reuse = peer.self && via && via.address === peer.controlAddress;
-      this.links.set(peer.name, reuse ? via : new AgentLink(peer.controlAddress, this.tls, peer.name));
+      this.links.set(peer.name, new AgentLink(peer.controlAddress, this.tls, { node: peer.name }));
       added.push(peer.name);
     }
-    if (via && !answer.peers.some((p) => p.self && this.links.get(p.name) === via)) via.close();
     return added;
   }
 

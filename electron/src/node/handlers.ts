@@ -22,6 +22,7 @@ import { recordHandlers } from "./record-handlers.js";
 import { rolloutHandlers } from "./rollout-handlers.js";
 import type { Handlers } from "./router.js";
 import { ConsoleKnownHosts, HostKeyChecker } from "./terminal/host-keys.js";
+import { newSessionLogPath } from "./terminal/session-logs.js";
 import { TerminalSessions } from "./terminal/sessions.js";
 import { MemoryPassphrases, type Passphrases, sshTarget, unlockKey } from "./terminal/target.js";
 
@@ -35,6 +36,8 @@ export interface HandlerDeps {
   knownHostsFile?: string;
   /** OpenSSH known_hosts files, read only (default: ~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts). */
   opensshKnownHosts?: string[];
+  /** Where session logs go (default: session-logs beside the profiles file; the app: its user data). */
+  sessionLogDir?: string;
   /** Where ssh key passphrases are kept: memory (default, browser mode) or safeStorage (Electron). */
   passphrases?: Passphrases;
 }
@@ -54,6 +57,7 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
   const readPem = deps.readPem ?? ((path: string) => readFileSync(path));
   let cluster: ClusterConnection | undefined;
   const passphrases = deps.passphrases ?? new MemoryPassphrases();
+  const sessionLogDir = deps.sessionLogDir ?? join(dirname(deps.profiles.file), "session-logs");
   const terminals = new TerminalSessions(
     new HostKeyChecker(
       new ConsoleKnownHosts(deps.knownHostsFile ?? join(dirname(deps.profiles.file), "known-hosts.json")),
@@ -74,9 +78,9 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
 
   return {
     listProfiles: async () => deps.profiles.list(),
-    saveProfile: async (profile) => deps.profiles.save(profile),
+    saveProfile: async (profile) => deps.profiles.saveFromWindow(profile),
     deleteProfile: async ({ profile }) => {
-      deps.profiles.delete(profile);
+      deps.profiles.deleteFromWindow(profile);
       return null;
     },
     connect: async ({ profile: name }) => {
@@ -180,7 +184,7 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
       ),
     ...recordHandlers(connected, writable),
     notifyDesktop: async ({ title, body }) => ({ shown: deps.desktopNotify?.(title, body) ?? false }),
-    openTerminal: async ({ node, cols, rows, logFile, passphrase }, emit, signal) => {
+    openTerminal: async ({ node, cols, rows, log, passphrase }, emit, signal) => {
       // A shell changes things: a read-only profile gets none.
       const c = writable();
       const { target, jump, keyFile } = sshTarget(c.profile, c.info().peers, node);
@@ -191,6 +195,7 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
         throw new ConsoleError(
           `Profile "${c.profile.name}" names no ssh keyFile and no ssh-agent is running.`,
         );
+      const logFile = log ? newSessionLogPath(sessionLogDir, node) : undefined;
       let remembered = false;
       await terminals.run(
         { target, ...(jump && { jump }), auth, cols, rows, ...(logFile && { logFile }) },

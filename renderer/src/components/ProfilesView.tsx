@@ -112,9 +112,10 @@ function NewProfile() {
       <h3>Add a profile</h3>
       {field("name", "Name", "prod-eu")}
       {field("addresses", "Agent addresses", "10.0.0.5:9443, 10.0.0.6:9443")}
-      {field("caFile", "CA certificate", "/path/ca.pem")}
-      {field("certFile", "Client certificate", "/path/operator.pem")}
-      {field("keyFile", "Client key", "/path/operator-key.pem")}
+      {/* The Node side takes only paths relative to the profiles file's folder from this form. */}
+      {field("caFile", "CA certificate", "prod/ca.pem (beside profiles.json)")}
+      {field("certFile", "Client certificate", "prod/ada.pem")}
+      {field("keyFile", "Client key", "prod/ada-key.pem")}
       <label className="check">
         <input
           type="checkbox"

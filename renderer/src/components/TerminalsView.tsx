@@ -12,7 +12,7 @@ export function TerminalsView({ hidden }: { hidden: boolean }) {
   const { store } = useApp();
   const terminals = useAppState((s) => s.terminals);
   const active = useAppState((s) => s.activeTerminal);
-  const logFile = useAppState((s) => s.terminalLogFile);
+  const log = useAppState((s) => s.terminalLog);
   return (
     <section className="terminals" hidden={hidden} aria-label="Terminals">
       <div className="terminal-tabs" role="tablist">
@@ -45,15 +45,15 @@ export function TerminalsView({ hidden }: { hidden: boolean }) {
         <span className="spacer" />
         <label
           className="log-file"
-          title="Output of terminals opened next is appended to this file (on the console's host)"
+          title="Output of terminals opened next is written to a new file in the console's session-logs folder"
         >
-          session log
           <input
+            type="checkbox"
             name="terminal-log"
-            placeholder="/path/to/session.log (optional)"
-            value={logFile}
-            onChange={(e) => store.getState().setTerminalLogFile(e.target.value)}
-          />
+            checked={log}
+            onChange={(e) => store.getState().setTerminalLog(e.target.checked)}
+          />{" "}
+          log sessions
         </label>
       </div>
       {terminals.length === 0 && (

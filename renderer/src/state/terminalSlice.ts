@@ -19,19 +19,22 @@ export interface TerminalTab {
   hostKey?: HostKeyQuestion;
   /** The key is encrypted and the Node side has no passphrase for it. */
   needsPassphrase?: boolean;
+  /** Asked the Node side to log this tab's output. */
+  log?: boolean;
+  /** Where the Node side logs it (it picks the file; known once the session is ready). */
   logFile?: string;
 }
 
 export interface TerminalSlice {
   terminals: TerminalTab[];
   activeTerminal: string | undefined;
-  /** Output of tabs opened next is appended to this file on the console's host (optional). */
-  terminalLogFile: string;
+  /** Log the output of tabs opened next (into a file the Node side picks, in its session-logs folder). */
+  terminalLog: boolean;
   openTerminal(node: string): string;
   closeTerminal(id: string): void;
   setActiveTerminal(id: string): void;
   updateTerminal(id: string, patch: Partial<Omit<TerminalTab, "id" | "node">>): void;
-  setTerminalLogFile(path: string): void;
+  setTerminalLog(on: boolean): void;
 }
 
 let nextTab = 1;
@@ -39,11 +42,10 @@ let nextTab = 1;
 export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> = (set, get) => ({
   terminals: [],
   activeTerminal: undefined,
-  terminalLogFile: "",
+  terminalLog: false,
   openTerminal: (node) => {
     const id = `t${nextTab++}`;
-    const logFile = get().terminalLogFile.trim();
-    const tab: TerminalTab = { id, node, status: "connecting", ...(logFile && { logFile }) };
+    const tab: TerminalTab = { id, node, status: "connecting", ...(get().terminalLog && { log: true }) };
     set((s) => ({ terminals: [...s.terminals, tab], activeTerminal: id, view: "terminals" }));
     return id;
   },
@@ -60,5 +62,5 @@ export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> 
   setActiveTerminal: (id) => set({ activeTerminal: id, view: "terminals" }),
   updateTerminal: (id, patch) =>
     set((s) => ({ terminals: s.terminals.map((t) => (t.id === id ? { ...t, ...patch } : t)) })),
-  setTerminalLogFile: (terminalLogFile) => set({ terminalLogFile }),
+  setTerminalLog: (terminalLog) => set({ terminalLog }),
 });

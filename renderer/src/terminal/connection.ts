@@ -62,7 +62,7 @@ export class TerminalConnection {
       node: tab.node,
       cols: this.term.cols,
       rows: this.term.rows,
-      ...(tab.logFile && { logFile: tab.logFile }),
+      ...(tab.log && { log: true }),
       ...(passphrase && { passphrase }),
     };
     stream = this.api.stream(channels.openTerminal, request, {
@@ -100,7 +100,12 @@ export class TerminalConnection {
         });
         return;
       case "ready":
-        this.update({ status: "open", message: event.target, hostKey: undefined });
+        this.update({
+          status: "open",
+          message: event.target,
+          hostKey: undefined,
+          ...(event.logFile && { logFile: event.logFile }),
+        });
         this.term.focus();
         return;
       case "data": {

@@ -161,7 +161,8 @@ class Session {
       // Opened first and synchronously: a bad path is the operator's to fix before any shell starts.
       let fd: number;
       try {
-        fd = openSync(options.logFile, "a", 0o600);
+        // "wx": a new file only, so nothing planted at the path (a link elsewhere) is followed.
+        fd = openSync(options.logFile, "wx", 0o600);
       } catch (error) {
         throw new ConsoleError(`Cannot open the session log ${options.logFile}: ${(error as Error).message}`);
       }
@@ -191,6 +192,7 @@ class Session {
       this.emit({
         type: "ready",
         target: `${options.target.user}@${hostName(options.target.host, options.target.port)}`,
+        ...(options.logFile && { logFile: options.logFile }),
       });
       let exit: { code: number | null; signal?: string } = { code: null };
       await new Promise<void>((resolve) => {
