@@ -125,4 +125,30 @@ describe("IP brute-force blocking", () => {
     advance(60_000);
     detector.checkIp("192.0.2.9");
   });
+  it("counts and blocks an IPv6 client per /64: rotating addresses inside it does not dodge the count", async () => {
+    const { detector, recorded } = blocker({ record: () => Promise.reject(new Error("store down")) });
+    const blocked = once(detector, "blocked");
+    detector.onAuthFailure("2001:db8:1:2::1", "unknown");
+    detector.onAuthFailure("2001:db8:1:2:aaaa::7", "unknown");
+    // Another /64 is another client: it neither adds to the count nor gets blocked.
+    detector.onAuthFailure("2001:db8:1:3::1", "unknown");
+    detector.onAuthFailure("2001:db8:1:2:ffff:ffff:ffff:fffe", "unknown");
+    const [event] = (await blocked) as [IpBlockedEvent];
+    assert.equal(recorded.length, 0);
+    assert.equal(event.ip, "2001:db8:1:2:ffff:ffff:ffff:fffe", "the event keeps the full address");
+    assert.equal(event.network, "2001:db8:1:2::/64");
+    assert.throws(() => detector.checkIp("2001:db8:1:2::9999"), (e: ApiError) => e.code === "ip_blocked");
+    detector.checkIp("2001:db8:1:3::1");
+    // IPv4 stays per address.
+    for (let i = 0; i < 3; i++) detector.onAuthFailure("192.0.2.20", "unknown");
+    detector.checkIp("192.0.2.21");
+  });
+
+  it("records an IPv6 block as the client's /64", async () => {
+    const { detector, recorded } = blocker();
+    const blocked = once(detector, "blocked");
+    for (let i = 0; i < 3; i++) detector.onAuthFailure(`2001:db8::${i + 1}`, "unknown");
+    await blocked;
+    assert.equal(recorded[0]?.network, "2001:db8::/64");
+  });
 });

@@ -82,7 +82,7 @@ function meter(
     httpStatus,
     usage,
     userAgent: request.headers["user-agent"],
-    clientIp: request.ip,
+    clientIp: request.clientIp,
   });
 }
 
@@ -189,7 +189,7 @@ async function generateOn(
   };
   const reservation = deps.gate.reserve({
     principal,
-    ip: request.ip,
+    ip: request.clientIp,
     model: call.model,
     promptTokens,
     maxTokens: generation.maxTokens,
@@ -220,7 +220,7 @@ async function run(call: Call): Promise<TokenUsage | null> {
   call.request.ran = true;
   const unregister = deps.inFlight.add({
     principal: call.principal,
-    ip: call.request.ip,
+    ip: call.request.clientIp,
     model: call.model,
     cut: (error) => {
       call.cutBy = error;
