@@ -74,7 +74,8 @@ describe("IP brute-force blocking", () => {
     );
     detector.onAuthFailure("2001:db8::7", "unknown");
     detector.onAuthFailure("2001:db8::7", "unknown");
-    assert.equal(recorded[1]?.network, "2001:db8::7/128");
+    // IPv6 is held per /64 (one end site), see below.
+    assert.equal(recorded[1]?.network, "2001:db8::/64");
   });
 
   it("blocks again after a block has run out", () => {
