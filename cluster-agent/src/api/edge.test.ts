@@ -65,6 +65,8 @@ describe("request targets: authentication follows the matched route", () => {
       });
       assert.equal(keyed.statusCode, 404);
       assert.doesNotMatch(keyed.body, /secret/);
+      // The router decodes "%76" to "v": the gate must see the route it matched, not the raw text.
+      assert.equal((await server.app.inject({ method: "GET", url: "/%761/models" })).statusCode, 401);
       assert.equal((await server.app.inject({ method: "GET", url: "/healthz" })).statusCode, 200);
     } finally {
       await server.close();
