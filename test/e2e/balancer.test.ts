@@ -54,7 +54,11 @@ before(async () => {
   // The balancer reaches agents from 127.0.0.1; customers come from other loopback addresses.
   const variants = [
     { name: "xff", api: { trustedProxies: ["127.0.0.1"] }, haproxy: "forwardfor" as const },
-    { name: "pp2", api: { trustedProxies: ["127.0.0.1"], proxyProtocol: true }, haproxy: "proxy-v2" as const },
+    {
+      name: "pp2",
+      api: { trustedProxies: ["127.0.0.1"], proxyProtocol: true },
+      haproxy: "proxy-v2" as const,
+    },
   ];
   for (const variant of variants) {
     const dir = tempDir(`balancer-${variant.name}`);
@@ -135,8 +139,20 @@ async function until<T>(what: string, attempt: () => Promise<T>, done: (value: T
 
 describe("behind the shipped HAProxy configuration", { skip }, () => {
   const scenarios = [
-    { name: "X-Forwarded-For (option forwardfor)", index: 0, attacker: "127.0.0.2", customer: "127.0.0.3", abuser: "127.0.0.4" },
-    { name: "PROXY protocol v2 (send-proxy-v2)", index: 1, attacker: "127.0.0.5", customer: "127.0.0.6", abuser: "127.0.0.7" },
+    {
+      name: "X-Forwarded-For (option forwardfor)",
+      index: 0,
+      attacker: "127.0.0.2",
+      customer: "127.0.0.3",
+      abuser: "127.0.0.4",
+    },
+    {
+      name: "PROXY protocol v2 (send-proxy-v2)",
+      index: 1,
+      attacker: "127.0.0.5",
+      customer: "127.0.0.6",
+      abuser: "127.0.0.7",
+    },
   ];
   for (const s of scenarios) {
     test(`${s.name}: a wrong-key flood blocks its sender only, usage and suspensions see real clients`, async () => {
@@ -144,7 +160,11 @@ describe("behind the shipped HAProxy configuration", { skip }, () => {
       const agent = agents[s.index]!;
       const customer = createAccountWithKey(dirs[0]!, `Balanced customer ${s.index}`);
       const other = createAccountWithKey(dirs[0]!, `Balanced other ${s.index}`);
-      await until("the new keys to reach the agent", () => call(balancer, s.customer, customer.token, "/v1/models"), (a) => a.status === 200);
+      await until(
+        "the new keys to reach the agent",
+        () => call(balancer, s.customer, customer.token, "/v1/models"),
+        (a) => a.status === 200,
+      );
 
       // The flood: wrong keys from one address, bounded (the block lands within a few requests).
       const statuses: Answer[] = [];
@@ -168,16 +188,23 @@ describe("behind the shipped HAProxy configuration", { skip }, () => {
       const { rows: blocks } = await db.query<{ target: string }>(
         "SELECT network::text AS target FROM suspensions WHERE target_type = 'ip' AND reason = 'security'",
       );
-      assert.ok(blocks.some((b) => b.target === `${s.attacker}/32`), JSON.stringify(blocks));
-      assert.ok(!blocks.some((b) => b.target.startsWith("127.0.0.1/")), "the balancer itself is never blocked");
+      assert.ok(
+        blocks.some((b) => b.target === `${s.attacker}/32`),
+        JSON.stringify(blocks),
+      );
+      assert.ok(
+        !blocks.some((b) => b.target.startsWith("127.0.0.1/")),
+        "the balancer itself is never blocked",
+      );
 
       // The usage record carries the customer's own address once the shipper has shipped it.
       const shipped = await until(
         "the usage event in the store",
         () =>
-          db.query<{ client_ip: string }>("SELECT host(client_ip) AS client_ip FROM usage_events WHERE account_id = $1", [
-            customer.accountId,
-          ]),
+          db.query<{ client_ip: string }>(
+            "SELECT host(client_ip) AS client_ip FROM usage_events WHERE account_id = $1",
+            [customer.accountId],
+          ),
         (r) => r.rows.length > 0,
       );
       assert.deepEqual(
@@ -187,7 +214,11 @@ describe("behind the shipped HAProxy configuration", { skip }, () => {
 
       // An operator suspends one address: it is refused, the others behind the balancer pass.
       cli(dirs[0]!, "suspend", "--ip", s.abuser, "--reason", "abuse", "--note", "e2e balancer");
-      await until("the IP suspension to reach the agent", () => call(balancer, s.abuser, other.token, "/v1/models"), (a) => a.status === 403);
+      await until(
+        "the IP suspension to reach the agent",
+        () => call(balancer, s.abuser, other.token, "/v1/models"),
+        (a) => a.status === 403,
+      );
       assert.equal((await call(balancer, s.customer, customer.token, "/v1/models")).status, 200);
       assert.equal((await call(balancer, s.attacker, other.token, "/v1/models")).code, "ip_blocked");
       assert.ok(agent.url.startsWith("http://127.0.0.1:"));

@@ -39,7 +39,10 @@ function readyzStatus(url: string, ca: Buffer | undefined): Promise<number> {
 
 /** Replaces `from` in `text`, which must occur exactly once: a shipped file that moved on fails loudly. */
 function substitute(text: string, from: string | RegExp, to: string): string {
-  const count = typeof from === "string" ? text.split(from).length - 1 : (text.match(new RegExp(from, "gm")) ?? []).length;
+  const count =
+    typeof from === "string"
+      ? text.split(from).length - 1
+      : (text.match(new RegExp(from, "gm")) ?? []).length;
   if (count !== 1) throw new Error(`build/haproxy/haproxy.cfg: expected one ${String(from)}, found ${count}`);
   return text.replace(from, to);
 }
@@ -52,7 +55,11 @@ function substitute(text: string, from: string | RegExp, to: string): string {
 export function haproxyConfig(backends: string[], port: number, options: HaProxyOptions = {}): string {
   let config = readFileSync(SHIPPED_CONFIG, "utf8");
   const tls = options.pemFile ? ` ssl crt ${options.pemFile} alpn http/1.1` : "";
-  config = substitute(config, "bind :443 ssl crt /etc/haproxy/certs/api.pem alpn http/1.1", `bind 127.0.0.1:${port}${tls}`);
+  config = substitute(
+    config,
+    "bind :443 ssl crt /etc/haproxy/certs/api.pem alpn http/1.1",
+    `bind 127.0.0.1:${port}${tls}`,
+  );
   if (!options.pemFile) {
     config = substitute(config, "X-Forwarded-Proto https", "X-Forwarded-Proto http");
   }
@@ -60,7 +67,11 @@ export function haproxyConfig(backends: string[], port: number, options: HaProxy
     config = substitute(config, /^ {2}option forwardfor$/m, "  # option forwardfor");
     config = substitute(config, /^ {2}# default-server send-proxy-v2$/m, "  default-server send-proxy-v2");
   }
-  config = substitute(config, "default-server inter 2s fall 2 rise 2", "default-server inter 200ms fall 2 rise 2");
+  config = substitute(
+    config,
+    "default-server inter 2s fall 2 rise 2",
+    "default-server inter 200ms fall 2 rise 2",
+  );
   const servers = backends.map((url, i) => `  server agent${i} ${new URL(url).host} check`).join("\n");
   return substitute(config, /^ {2}server agent1 .*\n {2}server agent2 .*$/m, servers);
 }

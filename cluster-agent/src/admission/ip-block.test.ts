@@ -138,7 +138,10 @@ describe("IP brute-force blocking", () => {
     assert.equal(recorded.length, 0);
     assert.equal(event.ip, "2001:db8:1:2:ffff:ffff:ffff:fffe", "the event keeps the full address");
     assert.equal(event.network, "2001:db8:1:2::/64");
-    assert.throws(() => detector.checkIp("2001:db8:1:2::9999"), (e: ApiError) => e.code === "ip_blocked");
+    assert.throws(
+      () => detector.checkIp("2001:db8:1:2::9999"),
+      (e: ApiError) => e.code === "ip_blocked",
+    );
     detector.checkIp("2001:db8:1:3::1");
     // IPv4 stays per address.
     for (let i = 0; i < 3; i++) detector.onAuthFailure("192.0.2.20", "unknown");

@@ -3,7 +3,16 @@ import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 import type { Db } from "../store/db.js";
 import { createSuspension, type Suspension } from "../store/suspensions.js";
-import { type Cidr, cidrContains, clientNetwork, formatCidr, formatIp, ipKey, parseCidr, parseIp } from "./cidr.js";
+import {
+  type Cidr,
+  cidrContains,
+  clientNetwork,
+  formatCidr,
+  formatIp,
+  ipKey,
+  parseCidr,
+  parseIp,
+} from "./cidr.js";
 import type { AdmissionGate } from "./gate.js";
 import { noticeOf, type SuspensionNotice } from "./suspensions.js";
 

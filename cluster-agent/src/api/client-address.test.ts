@@ -10,7 +10,12 @@ import {
 
 const balancers = parseTrustedProxies(["10.0.0.0/8", "2001:db8:ffff::/48"]);
 const xff = (peer: string, header: string | undefined) =>
-  resolveClientAddress(peer, header === undefined ? {} : { "x-forwarded-for": header }, balancers, "x-forwarded-for");
+  resolveClientAddress(
+    peer,
+    header === undefined ? {} : { "x-forwarded-for": header },
+    balancers,
+    "x-forwarded-for",
+  );
 const fwd = (peer: string, header: string) =>
   resolveClientAddress(peer, { forwarded: header }, balancers, "forwarded");
 
@@ -22,7 +27,10 @@ describe("client address behind trusted balancers", () => {
     // No header from the balancer (its own health checks): the balancer it is.
     assert.equal(xff("10.0.0.5", undefined), "10.0.0.5");
     // Nothing is trusted without configuration.
-    assert.equal(resolveClientAddress("10.0.0.5", { "x-forwarded-for": "1.2.3.4" }, [], "x-forwarded-for"), "10.0.0.5");
+    assert.equal(
+      resolveClientAddress("10.0.0.5", { "x-forwarded-for": "1.2.3.4" }, [], "x-forwarded-for"),
+      "10.0.0.5",
+    );
   });
 
   it("walks the chain right to left, skipping trusted hops: what the client wrote on the left is ignored", () => {
@@ -32,7 +40,12 @@ describe("client address behind trusted balancers", () => {
     assert.equal(xff("10.0.0.5", "1.1.1.1, 203.0.113.7, 10.9.9.9"), "203.0.113.7");
     // Repeated headers arrive as an array.
     assert.equal(
-      resolveClientAddress("10.0.0.5", { "x-forwarded-for": ["1.1.1.1", "203.0.113.7"] } as never, balancers, "x-forwarded-for"),
+      resolveClientAddress(
+        "10.0.0.5",
+        { "x-forwarded-for": ["1.1.1.1", "203.0.113.7"] } as never,
+        balancers,
+        "x-forwarded-for",
+      ),
       "203.0.113.7",
     );
     // Only trusted hops: the furthest one is the client.
@@ -52,11 +65,10 @@ describe("client address behind trusted balancers", () => {
   });
 
   it("reads RFC 7239 Forwarded, quoted IPv6 and ports included, when configured for it", () => {
-    assert.deepEqual(forwardedChain('for=192.0.2.43, for="[2001:db8:cafe::17]:4711";proto=https, for=unknown'), [
-      "192.0.2.43",
-      "2001:db8:cafe::17",
-      "unknown",
-    ]);
+    assert.deepEqual(
+      forwardedChain('for=192.0.2.43, for="[2001:db8:cafe::17]:4711";proto=https, for=unknown'),
+      ["192.0.2.43", "2001:db8:cafe::17", "unknown"],
+    );
     assert.deepEqual(forwardedChain('by=10.0.0.1;for="1.2.3.4, 5.6.7.8";host=x'), ["1.2.3.4, 5.6.7.8"]);
     assert.equal(fwd("10.0.0.5", 'for=1.1.1.1, for="203.0.113.7:1234";proto=https'), "203.0.113.7");
     assert.equal(fwd("10.0.0.5", 'for="[2001:db8:cafe::17]"'), "2001:db8:cafe::17");
@@ -64,11 +76,21 @@ describe("client address behind trusted balancers", () => {
     assert.equal(fwd("198.51.100.9", "for=203.0.113.7"), "198.51.100.9");
     // The header the balancer does not write is the client's to forge: ignored.
     assert.equal(
-      resolveClientAddress("10.0.0.5", { forwarded: "for=1.1.1.1", "x-forwarded-for": "203.0.113.7" }, balancers, "x-forwarded-for"),
+      resolveClientAddress(
+        "10.0.0.5",
+        { forwarded: "for=1.1.1.1", "x-forwarded-for": "203.0.113.7" },
+        balancers,
+        "x-forwarded-for",
+      ),
       "203.0.113.7",
     );
     assert.equal(
-      resolveClientAddress("10.0.0.5", { forwarded: "for=203.0.113.7", "x-forwarded-for": "1.1.1.1" }, balancers, "forwarded"),
+      resolveClientAddress(
+        "10.0.0.5",
+        { forwarded: "for=203.0.113.7", "x-forwarded-for": "1.1.1.1" },
+        balancers,
+        "forwarded",
+      ),
       "203.0.113.7",
     );
     assert.deepEqual(xForwardedForChain(" 1.2.3.4 ,, 5.6.7.8 "), ["1.2.3.4", "5.6.7.8"]);

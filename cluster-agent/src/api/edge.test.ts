@@ -35,7 +35,9 @@ describe("request targets: authentication follows the matched route", () => {
         socket.write(request);
         const raw = await answer;
         assert.equal(status(raw), 400, `${request.split("\r\n")[0]} → ${raw.split("\r\n")[0]}`);
-        const body = JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4)) as { error: { code: string; type: string } };
+        const body = JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4)) as {
+          error: { code: string; type: string };
+        };
         assert.equal(body.error.code, "invalid_request_target");
         assert.equal(body.error.type, "invalid_request_error");
       }
@@ -81,7 +83,9 @@ describe("client address from trusted balancers", () => {
       for (const from of ["127.0.0.2", "127.0.0.3"]) {
         const socket = await dial(server.port, from);
         const answer = untilClosed(socket);
-        socket.write(get("/v1/models", { authorization: "Bearer wrong", "x-forwarded-for": "1.1.1.1, 203.0.113.9" }));
+        socket.write(
+          get("/v1/models", { authorization: "Bearer wrong", "x-forwarded-for": "1.1.1.1, 203.0.113.9" }),
+        );
         assert.equal(status(await answer), 401);
       }
       assert.deepEqual(server.seen, ["203.0.113.9", "127.0.0.3"]);
@@ -94,7 +98,11 @@ describe("client address from trusted balancers", () => {
   it("reads a PROXY v2 header (IPv4, IPv6, LOCAL) before HTTP, from trusted peers only", async () => {
     const server = await edgeServer({ trustedProxies: ["127.0.0.2"], proxyProtocol: true });
     try {
-      const send = async (from: string, header: Buffer, request = get("/v1/models", { authorization: GOOD_KEY })) => {
+      const send = async (
+        from: string,
+        header: Buffer,
+        request = get("/v1/models", { authorization: GOOD_KEY }),
+      ) => {
         const socket = await dial(server.port, from);
         const answer = untilClosed(socket);
         socket.write(Buffer.concat([header, Buffer.from(request)]));
@@ -251,7 +259,10 @@ describe("HTTPS in the agent", () => {
 
       // A botched renewal: the error says which file, and the last good certificate is still served.
       writeFileSync(files().certFile, "not a certificate\n");
-      assert.throws(() => server.app.reloadTls(), (e: Error) => e instanceof TlsFilesError && e.message.includes("api.pem"));
+      assert.throws(
+        () => server.app.reloadTls(),
+        (e: Error) => e instanceof TlsFilesError && e.message.includes("api.pem"),
+      );
       copyFileSync(join(dir, "a", "node.pem"), files().certFile); // a's certificate, b's key
       assert.throws(() => server.app.reloadTls(), /not the private key/);
       const third = await dialTls(server.port, { ca });
@@ -270,7 +281,12 @@ describe("HTTPS in the agent", () => {
     try {
       // The client is allowed 1.1 (security level 0), so only the server's floor can refuse it.
       await assert.rejects(
-        dialTls(server.port, { ca, minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT:@SECLEVEL=0" }),
+        dialTls(server.port, {
+          ca,
+          minVersion: "TLSv1",
+          maxVersion: "TLSv1.1",
+          ciphers: "DEFAULT:@SECLEVEL=0",
+        }),
         (e: NodeJS.ErrnoException) => /PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL/.test(e.code ?? e.message),
       );
       const modern = await dialTls(server.port, { ca });

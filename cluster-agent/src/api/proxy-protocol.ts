@@ -1,7 +1,7 @@
 import type { Server, Socket } from "node:net";
 import { Server as TlsServer } from "node:tls";
 import type { Cidr } from "../admission/cidr.js";
-import { formatIp } from "../admission/cidr.js";
+import { formatIp, parseIp } from "../admission/cidr.js";
 import type { Logger } from "../common/log.js";
 import { isTrustedPeer, PROXIED_CLIENT } from "./client-address.js";
 
@@ -88,13 +88,11 @@ export function encodeProxyV2(
   }
   const v6 = header.source.includes(":");
   const address = (text: string) => {
-    if (!v6) return Buffer.from(text.split(".").map(Number));
-    const out = Buffer.alloc(16);
-    const [left = "", right = ""] = text.split("::");
-    const l = left ? left.split(":") : [];
-    const r = right ? right.split(":") : [];
-    const groups = [...l, ...Array(8 - l.length - r.length).fill("0"), ...r];
-    groups.forEach((g, i) => out.writeUInt16BE(Number.parseInt(g, 16), i * 2));
+    const ip = parseIp(text);
+    const size = v6 ? 16 : 4;
+    if (!ip || ip.version !== (v6 ? 6 : 4)) throw new Error(`${text} is not an IPv${v6 ? 6 : 4} address`);
+    const out = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) out[i] = Number((ip.value >> BigInt(8 * (size - 1 - i))) & 0xffn);
     return out;
   };
   const ports = Buffer.alloc(4);
@@ -167,7 +165,8 @@ export function acceptProxyProtocol(server: Server, options: ProxyProtocolOption
         if (header.kind === "incomplete") continue;
         cleanup();
         if (header.kind === "invalid") return refuse(socket, header.reason);
-        if (header.kind === "proxy") (socket as Socket & { [PROXIED_CLIENT]?: string })[PROXIED_CLIENT] = header.source;
+        if (header.kind === "proxy")
+          (socket as Socket & { [PROXIED_CLIENT]?: string })[PROXIED_CLIENT] = header.source;
         const rest = received.subarray(header.length);
         if (rest.length > 0) socket.unshift(rest);
         for (const handler of handlers) handler.call(server, socket);

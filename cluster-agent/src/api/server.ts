@@ -321,7 +321,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   };
   app.addHook("onRequest", (request, reply, done) => {
     request.receivedAt = Date.now();
-    request.clientIp = resolveClientAddress(connectionPeer(request.raw.socket), request.headers, trusted, forwardedHeader);
+    request.clientIp = resolveClientAddress(
+      connectionPeer(request.raw.socket),
+      request.headers,
+      trusted,
+      forwardedHeader,
+    );
     reply.header("x-request-id", request.id);
     // The router reads "http://x/v1/models" as /v1/models; nothing here would be checked against the
     // path it matched. Only origin-form targets are served.

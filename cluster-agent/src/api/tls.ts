@@ -73,7 +73,11 @@ export function loadTlsFiles(files: ApiTlsFiles): { cert: Buffer; key: Buffer; s
   return {
     cert,
     key,
-    served: { subject: x509.subject.replace(/\n/g, ", "), notAfter: x509.validTo, fingerprint256: x509.fingerprint256 },
+    served: {
+      subject: x509.subject.replace(/\n/g, ", "),
+      notAfter: x509.validTo,
+      fingerprint256: x509.fingerprint256,
+    },
   };
 }
 

@@ -294,7 +294,10 @@ export const configSchema = z
         /** Expect a PROXY protocol v2 header (HAProxy `send-proxy-v2`) on every API connection. */
         proxyProtocol: z.boolean().default(false),
         /** Serve HTTPS with these PEM files (reloaded on SIGHUP); without it the API is plain HTTP. */
-        tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
+        tls: z
+          .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+          .strict()
+          .optional(),
       })
       .strict()
       .refine((api) => !api.proxyProtocol || api.trustedProxies.length > 0, {

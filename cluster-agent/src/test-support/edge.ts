@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { connect, type Socket } from "node:net";
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
+import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from "node:tls";
 import type { AdmissionGate } from "../admission/gate.js";
 import { ModelRegistry } from "../api/models.js";
 import { type ApiServer, type ApiServerOptions, createApiServer } from "../api/server.js";
@@ -16,7 +16,9 @@ export const GOOD_KEY = "Bearer good";
  * gate that records the client address every request was admitted (or refused) as.
  */
 export async function edgeServer(
-  options: Partial<Pick<ApiServerOptions, "trustedProxies" | "forwardedHeader" | "proxyProtocol" | "tls">> = {},
+  options: Partial<
+    Pick<ApiServerOptions, "trustedProxies" | "forwardedHeader" | "proxyProtocol" | "tls">
+  > = {},
 ): Promise<{ app: ApiServer; port: number; seen: string[]; failures: string[]; close: () => Promise<void> }> {
   const runtime = new HeldRuntime();
   const models = new ModelRegistry();
@@ -80,7 +82,8 @@ export async function readResponse(socket: Socket | TLSSocket): Promise<RawAnswe
       received = Buffer.concat([received, chunk]);
       continue;
     }
-    if (socket.readableEnded || socket.destroyed) throw new Error(`connection closed mid-response: ${received}`);
+    if (socket.readableEnded || socket.destroyed)
+      throw new Error(`connection closed mid-response: ${received}`);
     await Promise.race([once(socket, "readable"), once(socket, "close")]);
   }
 }
