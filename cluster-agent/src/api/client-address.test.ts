@@ -102,3 +102,18 @@ describe("client address behind trusted balancers", () => {
     assert.equal(formatCidr(clientNetwork(parseIp("::ffff:203.0.113.7")!)), "203.0.113.7/32");
   });
 });
+
+describe("every use of the client address goes through resolveClientAddress", () => {
+  it("no file of the public API reads Fastify's request.ip (the balancer's address behind one)", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    // Compiled tests run from dist/api; the sources they came from sit in src/api.
+    const src = new URL("../../src/api/", import.meta.url);
+    const offenders: string[] = [];
+    for (const entry of readdirSync(src) as string[]) {
+      if (!entry.endsWith(".ts") || entry.endsWith(".test.ts") || entry === "client-address.ts") continue;
+      const text = readFileSync(new URL(entry, src), "utf8");
+      if (/\brequest\.ip\b|\.raw\.socket\.remoteAddress/.test(text)) offenders.push(entry);
+    }
+    assert.deepEqual(offenders, [], "use request.clientIp");
+  });
+});
