@@ -1,12 +1,11 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
 import { loadPepper } from "./admission/api-key.js";
 import { KeyCache } from "./admission/key-cache.js";
 import { type Admission, startAdmission } from "./admission/setup.js";
 import { InFlightRequests } from "./api/in-flight.js";
 import { ModelRegistry } from "./api/models.js";
-import { createApiServer } from "./api/server.js";
+import { type ApiServer, createApiServer } from "./api/server.js";
 import { ApiError } from "./common/errors.js";
 import { createLogger, type Logger } from "./common/log.js";
 import { VERSION } from "./common/version.js";
@@ -53,9 +52,10 @@ const shutdownCut = new ApiError(
 
 export interface RunningAgent {
   config: AgentConfig;
-  /** Base URL of the public API, e.g. http://127.0.0.1:8080 */
+  /** Base URL of the public API, e.g. http://127.0.0.1:8080 (https:// with api.tls) */
   apiUrl: string;
-  server: FastifyInstance;
+  /** `server.reloadTls()` re-reads api.tls's files (what SIGHUP does). */
+  server: ApiServer;
   store: Store;
   models: ModelRegistry;
   inFlight: InFlightRequests;
@@ -268,6 +268,10 @@ export async function startAgent(
       writeTimeoutMs: config.api.writeTimeoutMs,
       traffic,
       catalogue,
+      trustedProxies: config.api.trustedProxies,
+      forwardedHeader: config.api.forwardedHeader,
+      proxyProtocol: config.api.proxyProtocol,
+      tls: config.api.tls,
     });
     const separator = config.api.listen.lastIndexOf(":");
     const host = config.api.listen.slice(0, separator).replace(/^\[|\]$/g, "");

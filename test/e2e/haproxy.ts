@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
+import { get as httpsGet } from "node:https";
 import { join } from "node:path";
 import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
 import { tempDir } from "./support.js";
@@ -13,34 +15,75 @@ export interface HaProxy {
   stop(): Promise<void>;
 }
 
+/** The configuration the project ships for production (build/haproxy/haproxy.cfg). */
+export const SHIPPED_CONFIG = new URL("../../../build/haproxy/haproxy.cfg", import.meta.url).pathname;
+
+export interface HaProxyOptions {
+  /** How the client's address reaches the agents: the shipped file's variant (a) or (b). */
+  variant?: "forwardfor" | "proxy-v2";
+  /** Terminate TLS with this PEM (certificate chain and key in one file); without it, plain HTTP. */
+  pemFile?: string;
+  /** The CA that issued pemFile's certificate, for the readiness probe. */
+  ca?: Buffer;
+}
+
+function readyzStatus(url: string, ca: Buffer | undefined): Promise<number> {
+  return new Promise((resolve) => {
+    const req = (url.startsWith("https:") ? httpsGet : httpGet)(url, { ca, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", () => resolve(0));
+  });
+}
+
+/** Replaces `from` in `text`, which must occur exactly once: a shipped file that moved on fails loudly. */
+function substitute(text: string, from: string | RegExp, to: string): string {
+  const count =
+    typeof from === "string"
+      ? text.split(from).length - 1
+      : (text.match(new RegExp(from, "gm")) ?? []).length;
+  if (count !== 1) throw new Error(`build/haproxy/haproxy.cfg: expected one ${String(from)}, found ${count}`);
+  return text.replace(from, to);
+}
+
 /**
- * Round robin over `backends` (agent base URLs), each health-checked with GET /readyz every 200 ms:
- * a node that stops being ready leaves the rotation within about half a second. Timeouts are generous
- * because a request may wait in an agent's queue while its model rotates.
+ * The shipped configuration with only what differs on this machine substituted: the listening port
+ * (loopback), the certificate (or none), the agents' addresses, the check interval (200 ms, so a node
+ * that stops being ready leaves the rotation within about half a second), and the variant.
  */
-export async function startHaProxy(backends: string[]): Promise<HaProxy> {
+export function haproxyConfig(backends: string[], port: number, options: HaProxyOptions = {}): string {
+  let config = readFileSync(SHIPPED_CONFIG, "utf8");
+  const tls = options.pemFile ? ` ssl crt ${options.pemFile} alpn http/1.1` : "";
+  config = substitute(
+    config,
+    "bind :443 ssl crt /etc/haproxy/certs/api.pem alpn http/1.1",
+    `bind 127.0.0.1:${port}${tls}`,
+  );
+  if (!options.pemFile) {
+    config = substitute(config, "X-Forwarded-Proto https", "X-Forwarded-Proto http");
+  }
+  if (options.variant === "proxy-v2") {
+    config = substitute(config, /^ {2}option forwardfor$/m, "  # option forwardfor");
+    config = substitute(config, /^ {2}# default-server send-proxy-v2$/m, "  default-server send-proxy-v2");
+  }
+  config = substitute(
+    config,
+    "default-server inter 2s fall 2 rise 2",
+    "default-server inter 200ms fall 2 rise 2",
+  );
+  const servers = backends.map((url, i) => `  server agent${i} ${new URL(url).host} check`).join("\n");
+  return substitute(config, /^ {2}server agent1 .*\n {2}server agent2 .*$/m, servers);
+}
+
+/**
+ * HAProxy with the shipped configuration in front of `backends` (agent base URLs), health-checking
+ * /readyz every 200 ms.
+ */
+export async function startHaProxy(backends: string[], options: HaProxyOptions = {}): Promise<HaProxy> {
   const port = await freeLoopbackPort();
   const dir = tempDir("haproxy");
-  const servers = backends.map((url, i) => `  server agent${i} ${new URL(url).host} check`);
-  const config = [
-    "global",
-    "  maxconn 1000",
-    "defaults",
-    "  mode http",
-    "  timeout connect 2s",
-    "  timeout client 120s",
-    "  timeout server 120s",
-    "frontend api",
-    `  bind 127.0.0.1:${port}`,
-    "  default_backend agents",
-    "backend agents",
-    "  balance roundrobin",
-    "  option httpchk GET /readyz",
-    "  http-check expect status 200",
-    "  default-server inter 200ms fall 2 rise 2",
-    ...servers,
-    "",
-  ].join("\n");
+  const config = haproxyConfig(backends, port, options);
   const path = join(dir, "haproxy.cfg");
   writeFileSync(path, config);
   // -db: stay in the foreground; -W is not needed for one process without reloads.
@@ -49,15 +92,12 @@ export async function startHaProxy(backends: string[]): Promise<HaProxy> {
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.pemFile ? "https" : "http"}://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   // Ready once the frontend answers /readyz through a backend that passed its checks.
   for (;;) {
     if (child.exitCode !== null) throw new Error(`haproxy exited ${child.exitCode}:\n${output}`);
-    const status = await fetch(`${url}/readyz`).then(
-      (r) => r.status,
-      () => 0,
-    );
+    const status = await readyzStatus(`${url}/readyz`, options.ca);
     if (status === 200) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");

@@ -122,6 +122,15 @@ describe("AbuseRules", () => {
     assert.equal(rules.observe({ ...event, kind: "malformed_request" }, T0), undefined);
   });
 
+  it("flags an IPv6 client as its /64, however many of its addresses it uses", () => {
+    const rules = new AbuseRules(config);
+    const v6 = { accountId: null, keyId: null, kind: "auth_failure" as const };
+    assert.equal(rules.observe({ ...v6, ip: "2001:db8:5:6::1" }, T0), undefined);
+    const trip = rules.observe({ ...v6, ip: "2001:db8:5:6:ffff::2" }, T0);
+    assert.equal(trip?.subject, "2001:db8:5:6::/64");
+    assert.equal(trip?.observed, 2);
+  });
+
   it("turns a usage spike into a trip of the account", () => {
     const rules = new AbuseRules(config);
     rules.observeUsage("acct_a", 10, T0);

@@ -1,5 +1,15 @@
 import type { AbuseSubjectType } from "../store/abuse-flags.js";
 import type { SecurityEventKind } from "../store/security-events.js";
+import { clientNetwork, formatCidr, parseIp } from "./cidr.js";
+
+/**
+ * The subject an address is flagged as: IPv4 the address, IPv6 its /64, the way IP blocking counts
+ * clients, so one customer rotating through their /64 is one subject and not 2^64.
+ */
+function ipSubject(ip: string): string {
+  const address = parseIp(ip);
+  return address?.version === 6 ? formatCidr(clientNetwork(address)) : ip;
+}
 
 /** "threshold events of one subject within windowSeconds"; a threshold of 0 turns the rule off. */
 export interface WindowRule {
@@ -189,7 +199,14 @@ export class AbuseRules {
       case "auth_failure":
       case "revoked_key":
         if (!event.ip) return undefined;
-        return this.count("auth_failures", this.authFailures, this.config.authFailures, "ip", event.ip, now);
+        return this.count(
+          "auth_failures",
+          this.authFailures,
+          this.config.authFailures,
+          "ip",
+          ipSubject(event.ip),
+          now,
+        );
       case "rate_limited":
         if (!event.accountId) return undefined;
         return this.count(
@@ -206,7 +223,7 @@ export class AbuseRules {
           ? ["key", event.keyId]
           : event.accountId
             ? ["account", event.accountId]
-            : ["ip", event.ip];
+            : ["ip", event.ip && ipSubject(event.ip)];
         if (!subject) return undefined;
         return this.count(
           "suspended_access",

@@ -130,3 +130,17 @@ export function formatIp(version: 4 | 6, value: bigint): string {
 export function formatCidr(cidr: Cidr): string {
   return `${formatIp(cidr.version, cidr.network)}/${cidr.prefix}`;
 }
+
+/** The prefix one client is held to: an IPv6 end site gets a whole /64 (RFC 6177), IPv4 one address. */
+const CLIENT_PREFIX = { 4: 32, 6: 64 } as const;
+
+/**
+ * The network that stands for one client when counting and blocking: the address itself for IPv4,
+ * its /64 for IPv6, since one IPv6 customer picks freely among 2^64 addresses of their /64 and would
+ * otherwise dodge any per-address count.
+ */
+export function clientNetwork(ip: { version: 4 | 6; value: bigint }): Cidr {
+  const prefix = CLIENT_PREFIX[ip.version];
+  const hostBits = BigInt(BITS[ip.version] - prefix);
+  return { version: ip.version, network: (ip.value >> hostBits) << hostBits, prefix };
+}

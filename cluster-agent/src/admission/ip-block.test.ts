@@ -74,7 +74,8 @@ describe("IP brute-force blocking", () => {
     );
     detector.onAuthFailure("2001:db8::7", "unknown");
     detector.onAuthFailure("2001:db8::7", "unknown");
-    assert.equal(recorded[1]?.network, "2001:db8::7/128");
+    // IPv6 is held per /64 (one end site), see below.
+    assert.equal(recorded[1]?.network, "2001:db8::/64");
   });
 
   it("blocks again after a block has run out", () => {
@@ -124,5 +125,34 @@ describe("IP brute-force blocking", () => {
     detector.checkIp("192.0.2.10");
     advance(60_000);
     detector.checkIp("192.0.2.9");
+  });
+  it("counts and blocks an IPv6 client per /64: rotating addresses inside it does not dodge the count", async () => {
+    const { detector, recorded } = blocker({ record: () => Promise.reject(new Error("store down")) });
+    const blocked = once(detector, "blocked");
+    detector.onAuthFailure("2001:db8:1:2::1", "unknown");
+    detector.onAuthFailure("2001:db8:1:2:aaaa::7", "unknown");
+    // Another /64 is another client: it neither adds to the count nor gets blocked.
+    detector.onAuthFailure("2001:db8:1:3::1", "unknown");
+    detector.onAuthFailure("2001:db8:1:2:ffff:ffff:ffff:fffe", "unknown");
+    const [event] = (await blocked) as [IpBlockedEvent];
+    assert.equal(recorded.length, 0);
+    assert.equal(event.ip, "2001:db8:1:2:ffff:ffff:ffff:fffe", "the event keeps the full address");
+    assert.equal(event.network, "2001:db8:1:2::/64");
+    assert.throws(
+      () => detector.checkIp("2001:db8:1:2::9999"),
+      (e: ApiError) => e.code === "ip_blocked",
+    );
+    detector.checkIp("2001:db8:1:3::1");
+    // IPv4 stays per address.
+    for (let i = 0; i < 3; i++) detector.onAuthFailure("192.0.2.20", "unknown");
+    detector.checkIp("192.0.2.21");
+  });
+
+  it("records an IPv6 block as the client's /64", async () => {
+    const { detector, recorded } = blocker();
+    const blocked = once(detector, "blocked");
+    for (let i = 0; i < 3; i++) detector.onAuthFailure(`2001:db8::${i + 1}`, "unknown");
+    await blocked;
+    assert.equal(recorded[0]?.network, "2001:db8::/64");
   });
 });

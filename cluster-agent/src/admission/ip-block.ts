@@ -3,7 +3,16 @@ import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 import type { Db } from "../store/db.js";
 import { createSuspension, type Suspension } from "../store/suspensions.js";
-import { type Cidr, cidrContains, formatIp, ipKey, parseCidr, parseIp } from "./cidr.js";
+import {
+  type Cidr,
+  cidrContains,
+  clientNetwork,
+  formatCidr,
+  formatIp,
+  ipKey,
+  parseCidr,
+  parseIp,
+} from "./cidr.js";
 import type { AdmissionGate } from "./gate.js";
 import { noticeOf, type SuspensionNotice } from "./suspensions.js";
 
@@ -17,7 +26,7 @@ export interface IpBlockOptions {
   /** Networks never blocked automatically (monitoring, a customer's known NAT). */
   allowList: string[];
   /**
-   * Records the block as a suspension (target: the single address, reason security, with expiry);
+   * Records the block as a suspension (target: the address, or an IPv6 /64; reason security; expiry);
    * its NOTIFY then makes every agent refuse the address.
    */
   record(block: { network: string; expiresAt: Date; note: string }): Promise<Suspension>;
@@ -36,6 +45,12 @@ export interface IpBlockedEvent {
   suspensionId: string | null;
 }
 
+/** Counting and blocking key: one per IPv4 address, one per IPv6 /64. */
+function clientKey(address: { version: 4 | 6; value: bigint }): string {
+  const network = clientNetwork(address);
+  return ipKey({ version: network.version, value: network.network });
+}
+
 /** Reasons that look like guessing; a request without any key is a misconfigured client instead. */
 const COUNTED = new Set(["malformed", "unknown", "revoked"]);
 
@@ -47,7 +62,7 @@ interface Tracked {
 }
 
 /**
- * fail2ban for API keys: counts failed authentications per client address in a sliding window and,
+ * fail2ban for API keys: counts failed authentications per client (IPv4 address, IPv6 /64) in a sliding window and,
  * at the threshold, blocks the address for a while by recording an expiring suspension. The count is
  * per agent; once one agent blocks, every agent refuses the address before authenticating it.
  *
@@ -74,7 +89,7 @@ export class IpBlocker extends EventEmitter implements AdmissionGate {
   checkIp(ip: string): void {
     if (this.localBlocks.size === 0) return;
     const address = parseIp(ip);
-    const key = address && ipKey(address);
+    const key = address && clientKey(address);
     const until = key && this.localBlocks.get(key);
     if (!key || !until) return;
     const left = until - this.now();
@@ -97,7 +112,7 @@ export class IpBlocker extends EventEmitter implements AdmissionGate {
     if (!COUNTED.has(reason)) return;
     const address = parseIp(ip);
     if (!address || this.allow.some((cidr) => cidrContains(cidr, address))) return;
-    const key = ipKey(address);
+    const key = clientKey(address);
     const now = this.now();
     let entry = this.tracked.get(key);
     if (entry)
@@ -121,7 +136,8 @@ export class IpBlocker extends EventEmitter implements AdmissionGate {
     entry.times = [];
     entry.blockedUntil = now + this.options.blockMs;
     const ip = formatIp(address.version, address.value);
-    const network = `${ip}/${address.version === 4 ? 32 : 128}`;
+    // IPv6 is blocked per /64, the network it was counted by: another address of it is the same client.
+    const network = formatCidr(clientNetwork(address));
     const windowSeconds = Math.round(this.options.windowMs / 1000);
     const expiresAt = new Date(entry.blockedUntil);
     const note = `automatic: ${failures} failed authentications in ${windowSeconds} s`;

@@ -88,7 +88,7 @@ function meter(
     httpStatus,
     usage,
     userAgent: request.headers["user-agent"],
-    clientIp: request.ip,
+    clientIp: request.clientIp,
   });
 }
 
@@ -182,7 +182,7 @@ async function generateOn(
   const model = served.runtime.model.id;
   const reservation = deps.gate.reserve({
     principal,
-    ip: request.ip,
+    ip: request.clientIp,
     model,
     ...reservationBound(served, generation, asked),
   });
@@ -230,7 +230,7 @@ async function run(call: Call): Promise<TokenUsage | null> {
   call.request.ran = true;
   const unregister = deps.inFlight.add({
     principal: call.principal,
-    ip: call.request.ip,
+    ip: call.request.clientIp,
     model: call.model,
     cut: (error) => {
       call.cutBy = error;

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { Server as HttpsServer } from "node:https";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -14,9 +15,17 @@ import type { Logger } from "../common/log.js";
 import type { Meter } from "../metering/meter.js";
 import type { TokenUsage } from "../runtime/types.js";
 import type { TrafficRecorder } from "../telemetry/traffic.js";
+import {
+  connectionPeer,
+  type ForwardedHeader,
+  parseTrustedProxies,
+  resolveClientAddress,
+} from "./client-address.js";
 import { handleGeneration } from "./generation.js";
 import { InFlightRequests } from "./in-flight.js";
 import type { ModelRegistry, ServedModel } from "./models.js";
+import { acceptProxyProtocol } from "./proxy-protocol.js";
+import { type ApiTlsFiles, httpsOptions, reloadTls, type ServedCertificate } from "./tls.js";
 
 /** Why a request's credentials were refused; never carries the presented key. */
 export type AuthFailure = "missing" | "malformed" | "unknown" | "revoked" | "account_inactive";
@@ -49,11 +58,33 @@ export interface ApiServerOptions {
   traffic?: TrafficRecorder | undefined;
   /** The cluster's model catalogue: a refused request naming one of its models is billed under that name. */
   catalogue?: { has(name: string): boolean } | undefined;
+  /**
+   * Balancers (CIDRs) whose forwarded headers and PROXY headers are believed; empty: the socket's
+   * peer is the client.
+   */
+  trustedProxies?: readonly string[] | undefined;
+  /** The header trusted balancers write the client chain into; the other one is ignored. */
+  forwardedHeader?: ForwardedHeader | undefined;
+  /** Read a PROXY protocol v2 header on every connection (from trusted proxies only). */
+  proxyProtocol?: boolean | undefined;
+  /** Serve HTTPS with this certificate and key instead of plain HTTP. */
+  tls?: ApiTlsFiles | undefined;
 }
+
+/** The public API server; `reloadTls` re-reads the certificate files (SIGHUP) when serving HTTPS. */
+export type ApiServer = FastifyInstance & {
+  /** Null without api.tls. Throws (and keeps the old certificate) when the new files do not load. */
+  reloadTls(): ServedCertificate | null;
+};
 
 declare module "fastify" {
   interface FastifyRequest {
     principal: Principal | null;
+    /**
+     * The real client: the socket's peer, or what a trusted balancer says (PROXY header, forwarded
+     * headers). Every gate, security event and usage record uses this, never `ip`.
+     */
+    clientIp: string;
     /** Epoch ms when the request arrived: the usage event's received time. */
     receivedAt: number;
     /** True once this request's usage event was handed to the meter (exactly one per request). */
@@ -200,7 +231,7 @@ function recordRefusal(meter: Meter, request: FastifyRequest, status: number, mo
     httpStatus: status,
     usage: null,
     userAgent: request.headers["user-agent"],
-    clientIp: request.ip,
+    clientIp: request.clientIp,
   });
 }
 
@@ -234,12 +265,25 @@ function discardBody(raw: IncomingMessage, maxBytes: number, timeoutMs: number):
   });
 }
 
-export function createApiServer(options: ApiServerOptions): FastifyInstance {
+/** Origin-form only: "/path?query". Absolute-form ("http://host/path") and "*" are for proxies. */
+const badTarget = new ApiError(
+  400,
+  "invalid_request_error",
+  'The request target must be a path that starts with "/" (e.g. POST /v1/chat/completions); absolute URLs and "*" are not accepted.',
+  null,
+  "invalid_request_target",
+);
+
+export function createApiServer(options: ApiServerOptions): ApiServer {
   const { models, authenticator, logger } = options;
   const accepting = options.isAcceptingTraffic ?? (() => true);
   const gate = composeGates(options.gates ?? []);
   const inFlight = options.inFlight ?? new InFlightRequests();
+  const trusted = parseTrustedProxies(options.trustedProxies ?? []);
+  const forwardedHeader = options.forwardedHeader ?? "x-forwarded-for";
+  const tls = options.tls ? httpsOptions(options.tls) : undefined;
   const app = Fastify({
+    ...(tls ? { https: tls.options } : {}),
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
@@ -260,6 +304,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     onConstructorPoisoning: "error",
   });
   app.decorateRequest("principal", null);
+  app.decorateRequest("clientIp", "");
   app.decorateRequest("receivedAt", 0);
   app.decorateRequest("metered", false);
   app.decorateRequest("ran", false);
@@ -279,20 +324,36 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     if (!outcome.ok) {
       const verified = outcome.reason === "revoked" || outcome.reason === "account_inactive";
       const keyId = verified ? parseApiKey(bearerToken(request.headers.authorization))?.id : undefined;
-      gate.onAuthFailure(request.ip, outcome.reason, keyId);
+      gate.onAuthFailure(request.clientIp, outcome.reason, keyId);
       sendError(reply, authError(outcome.reason));
       return false;
     }
     request.principal = { keyId: outcome.keyId, accountId: outcome.accountId };
-    gate.checkPrincipal(request.principal, request.ip);
+    gate.checkPrincipal(request.principal, request.clientIp);
     return true;
   };
   app.addHook("onRequest", (request, reply, done) => {
     request.receivedAt = Date.now();
+    request.clientIp = resolveClientAddress(
+      connectionPeer(request.raw.socket),
+      request.headers,
+      trusted,
+      forwardedHeader,
+    );
     reply.header("x-request-id", request.id);
-    if (!request.url.startsWith("/v1/")) return done();
+    // The router reads "http://x/v1/models" as /v1/models; nothing here would be checked against the
+    // path it matched. Only origin-form targets are served.
+    if (!request.url.startsWith("/")) {
+      sendError(reply, badTarget);
+      return;
+    }
+    // Authentication follows the route that will answer, not the text of the URL: the router's
+    // normalising (percent-decoding, absolute targets) cannot route around it. Unmatched paths under
+    // /v1 authenticate too, so unknown endpoints are not enumerable without a key.
+    const route = request.routeOptions.url;
+    if (route === undefined ? !request.url.startsWith("/v1") : !route.startsWith("/v1/")) return done();
     try {
-      gate.checkIp(request.ip);
+      gate.checkIp(request.clientIp);
       const outcome = authenticator.authenticate(request.headers.authorization);
       if (!(outcome instanceof Promise)) {
         if (admitted(request, reply, outcome)) done();
@@ -339,7 +400,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
       }
     }
     gate.onRefused({
-      ip: request.ip,
+      ip: request.clientIp,
       principal: request.principal,
       status: reply.statusCode,
       code: reply.errorCode,
@@ -385,7 +446,8 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
       new ApiError(
         404,
         "invalid_request_error",
-        `Unknown request URL: ${request.method} ${request.url.split("?")[0]}. Please check the URL for typos.`,
+        // The path only (no query), bounded: the answer echoes what the client asked, nothing more.
+        `Unknown request URL: ${request.method} ${request.url.split("?")[0]!.slice(0, 200)}. Please check the URL for typos.`,
         null,
         "unknown_url",
       ),
@@ -457,5 +519,12 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
     };
   app.post("/v1/chat/completions", generation("chat"));
   app.post("/v1/completions", generation("completion"));
-  return app;
+
+  if (options.proxyProtocol) {
+    acceptProxyProtocol(app.server, { trusted, headerTimeoutMs: options.requestTimeoutMs, logger });
+  }
+  const tlsFiles = options.tls;
+  return Object.assign(app, {
+    reloadTls: () => (tlsFiles ? reloadTls(app.server as HttpsServer, tlsFiles, logger) : null),
+  });
 }

@@ -78,5 +78,18 @@ export function registerServeCommand(program: Command): void {
       };
       process.on("SIGINT", shutdown);
       process.on("SIGTERM", shutdown);
+      // Certificate renewal (certbot deploy hook, cert-manager): new handshakes get the new files,
+      // open connections keep theirs. A failed load is logged and the old certificate stays served.
+      process.on("SIGHUP", () => {
+        if (!config.api.tls) {
+          logger.info("SIGHUP: nothing to reload (api.tls is not set)");
+          return;
+        }
+        try {
+          agent.server.reloadTls();
+        } catch {
+          // Logged by reloadTls with the file and the reason.
+        }
+      });
     });
 }

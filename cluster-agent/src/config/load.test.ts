@@ -142,3 +142,32 @@ test("a supervised model gets a key per start, so it takes no apiKeyEnv", () => 
     /models\[0\]\.apiKeyEnv: apiKeyEnv is for an engine the agent does not start/,
   );
 });
+
+test("the API edge: trusted proxies are networks, PROXY protocol needs them, plain HTTP by default", () => {
+  const defaults = loadConfig({}, {});
+  assert.deepEqual(defaults.api.trustedProxies, []);
+  assert.equal(defaults.api.proxyProtocol, false);
+  assert.equal(defaults.api.forwardedHeader, "x-forwarded-for");
+  assert.equal(defaults.api.tls, undefined);
+  const edge = loadConfig(
+    {
+      config: file({
+        api: {
+          trustedProxies: ["10.0.0.0/8", "2001:db8::1"],
+          proxyProtocol: true,
+          tls: { certFile: "/etc/entrim/api.pem", keyFile: "/etc/entrim/api-key.pem" },
+        },
+      }),
+    },
+    {},
+  );
+  assert.deepEqual(edge.api.trustedProxies, ["10.0.0.0/8", "2001:db8::1"]);
+  assert.throws(
+    () => loadConfig({ config: file({ api: { trustedProxies: ["10.0.0.1/8"] } }) }, {}),
+    /api\.trustedProxies\[0\]: must be an IP address or a network/,
+  );
+  assert.throws(
+    () => loadConfig({ config: file({ api: { proxyProtocol: true } }) }, {}),
+    /api\.proxyProtocol: needs api\.trustedProxies/,
+  );
+});

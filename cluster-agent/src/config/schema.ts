@@ -317,13 +317,35 @@ export const configSchema = z
          * generation ends (billed for the tokens generated) and its slot is freed.
          */
         writeTimeoutMs: z.number().int().min(1000).default(30_000),
+        /**
+         * Balancers (CIDRs or addresses) whose word on the client's address is believed: their
+         * forwarded header and PROXY protocol header. Empty: the socket's peer is the client.
+         */
+        trustedProxies: z.array(cidrText).default([]),
+        /** The header the trusted balancers write (HAProxy `option forwardfor`: x-forwarded-for). */
+        forwardedHeader: z.enum(["x-forwarded-for", "forwarded"]).default("x-forwarded-for"),
+        /** Expect a PROXY protocol v2 header (HAProxy `send-proxy-v2`) on every API connection. */
+        proxyProtocol: z.boolean().default(false),
+        /** Serve HTTPS with these PEM files (reloaded on SIGHUP); without it the API is plain HTTP. */
+        tls: z
+          .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+          .strict()
+          .optional(),
       })
       .strict()
+      .refine((api) => !api.proxyProtocol || api.trustedProxies.length > 0, {
+        path: ["proxyProtocol"],
+        message:
+          "needs api.trustedProxies: PROXY headers are accepted from the balancers listed there only, and every other connection is closed",
+      })
       .default({
         listen: "127.0.0.1:8080",
         bodyLimitBytes: 4 * 1024 * 1024,
         requestTimeoutMs: 30_000,
         writeTimeoutMs: 30_000,
+        trustedProxies: [],
+        forwardedHeader: "x-forwarded-for",
+        proxyProtocol: false,
       }),
     scheduler: z
       .object({
