@@ -11,7 +11,9 @@ import { createSecureContext } from "node:tls";
 import * as grpc from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "../common/log.js";
+import { requestTextProblem } from "../common/text.js";
 import { operatorOf } from "./identity.js";
+import { checkNotRevoked, type RevocationCheck } from "./revocations.js";
 import { allows, type Operator } from "./roles.js";
 import { type CallContext, type Method, RpcError, type ServiceImplementation } from "./rpc.js";
 import { statusOf } from "./status.js";
@@ -24,7 +26,17 @@ export interface ControlServerOptions {
   keyFile: string;
   services: ServiceImplementation[];
   logger: Logger;
+  /** The certificate deny list, checked on every call; without it nothing is refused as revoked. */
+  revocations?: RevocationCheck | undefined;
+  /** Open server streams one client certificate may hold at once (default 32). */
+  maxStreamsPerCertificate?: number | undefined;
 }
+
+/**
+ * A console opens a handful of watch streams per node; 32 leaves room for several windows while a
+ * leaked or hostile client cannot pin an agent's memory and timers with thousands of idle streams.
+ */
+export const DEFAULT_MAX_STREAMS_PER_CERTIFICATE = 32;
 
 export interface ControlServer {
   /** host:port actually bound. */
@@ -63,11 +75,21 @@ interface Active {
 interface Shared {
   logger: Logger;
   active: Set<Active>;
+  revocations: RevocationCheck | undefined;
+  maxStreams: number;
+  /** Open server streams per client certificate (SHA-256 fingerprint). */
+  streams: Map<string, number>;
 }
 
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const tls = await readTlsFiles(options);
-  const shared: Shared = { logger: options.logger, active: new Set() };
+  const shared: Shared = {
+    logger: options.logger,
+    active: new Set(),
+    revocations: options.revocations,
+    maxStreams: options.maxStreamsPerCertificate ?? DEFAULT_MAX_STREAMS_PER_CERTIFICATE,
+    streams: new Map(),
+  };
   const server = new grpc.Server(SERVER_OPTIONS);
   for (const service of options.services) addService(server, service, shared);
   const health = new HealthImplementation({
@@ -203,13 +225,21 @@ async function run<T>(
   call.on("cancelled", onCancelled);
   shared.active.add(active);
   let operator: Operator | undefined;
+  let streamKey: string | undefined;
   try {
+    // Revocation before anything else: a revoked certificate learns nothing, not even its role.
+    checkNotRevoked(shared.revocations, call.getAuthContext().sslPeerCertificate);
     operator = operatorOf(call);
     if (!allows(operator.role, info.role))
       throw new RpcError(
         grpc.status.PERMISSION_DENIED,
         `${info.name} needs the ${info.role} role; your certificate (${operator.name}) names ${operator.role}.`,
       );
+    // Every string of every request, in one place: reasons, targets and names reach the audit log,
+    // the registry and the console, where a control character is at best lost and at worst harmful.
+    const problem = requestTextProblem(call.request);
+    if (problem) throw new RpcError(grpc.status.INVALID_ARGUMENT, problem);
+    if (info.stream) streamKey = openStream(shared, call, operator);
     const value = await body({ operator, peer: call.getPeer(), signal });
     // A stream that returns because the server is stopping has not finished: the client must know.
     if (info.stream && signal.aborted) throw signal.reason;
@@ -232,7 +262,29 @@ async function run<T>(
   } finally {
     call.off("cancelled", onCancelled);
     shared.active.delete(active);
+    if (streamKey) closeStream(shared, streamKey);
   }
+}
+
+/** Counts a stream against its certificate; RESOURCE_EXHAUSTED past the cap. Returns the key to release. */
+function openStream(shared: Shared, call: AnyServerCall, operator: Operator): string {
+  const certificate = call.getAuthContext().sslPeerCertificate;
+  const key = certificate?.fingerprint256 ?? `name:${operator.name}`;
+  const open = shared.streams.get(key) ?? 0;
+  if (open >= shared.maxStreams)
+    throw new RpcError(
+      grpc.status.RESOURCE_EXHAUSTED,
+      `Your certificate (${operator.name}) already holds ${open} open streams on this agent, the most one ` +
+        "certificate may; close some (e.g. other console windows) and try again.",
+    );
+  shared.streams.set(key, open + 1);
+  return key;
+}
+
+function closeStream(shared: Shared, key: string): void {
+  const open = (shared.streams.get(key) ?? 1) - 1;
+  if (open <= 0) shared.streams.delete(key);
+  else shared.streams.set(key, open);
 }
 
 function logCall(
