@@ -3,6 +3,7 @@
 // every NOTIFY (a hint, never trusted: anyone who can connect may send one) and every reconnect re-reads
 // the table, and a periodic resync backs both up. While the store is away the last list stays in force:
 // a revocation, once seen, is never forgotten for want of a database.
+import { EventEmitter } from "node:events";
 import type { PeerCertificate } from "node:tls";
 import { status } from "@grpc/grpc-js";
 import { CoalescedTask } from "../common/coalesce.js";
@@ -51,14 +52,17 @@ export interface RevocationListOptions {
   resyncIntervalMs?: number;
 }
 
-export class RevocationList implements RevocationCheck {
+/** Emits "resync" ({ reason, revoked }) after every read of the table. */
+export class RevocationList extends EventEmitter implements RevocationCheck {
   private bySerial = new Map<string, CertificateRevocation>();
   private byFingerprint = new Map<string, CertificateRevocation>();
   private readonly reloads = new CoalescedTask((reason) => this.reload(reason));
   private unlisten: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: RevocationListOptions) {}
+  constructor(private readonly options: RevocationListOptions) {
+    super();
+  }
 
   get size(): number {
     return this.bySerial.size + this.byFingerprint.size;
@@ -114,5 +118,6 @@ export class RevocationList implements RevocationCheck {
     this.bySerial = bySerial;
     this.byFingerprint = byFingerprint;
     this.options.logger?.debug({ reason, revoked: rows.length }, "certificate deny list read");
+    this.emit("resync", { reason, revoked: rows.length });
   }
 }
