@@ -19,6 +19,11 @@ export interface CliAuditEntry<T> {
   resultTarget?: (result: T) => string;
   /** The operator's stated reason or note, "" when the command takes none. Never a secret. */
   reason?: string | undefined;
+  /**
+   * Only for `db migrate`: the audit log may not exist before it runs, so no "started" entry can be
+   * written first; the outcome is recorded after, as the one entry.
+   */
+  outcomeOnly?: boolean;
 }
 
 /**
@@ -45,7 +50,8 @@ export async function recordCli<T>(
   };
   const node = hostname();
   try {
-    await appendAudit(store.pool, node, { ...base, target: entry.target, result: "started" }, key);
+    if (!entry.outcomeOnly)
+      await appendAudit(store.pool, node, { ...base, target: entry.target, result: "started" }, key);
   } catch (error) {
     throw new CliError(
       `Nothing was changed: the audit entry could not be written first (${(error as Error).message}).`,
