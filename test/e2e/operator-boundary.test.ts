@@ -80,16 +80,21 @@ test("a certificate revoked with `certs revoke` is refused by all three agents, 
 
   await Promise.all(
     otto.map((c, i) =>
-      until(`${node(i)} refuses otto`, async () => {
-        const error = await call(c.NodeService, "GetStatus", {}).then(
-          () => undefined,
-          (e: ServiceError) => e,
-        );
-        if (!error) return false;
-        assert.equal(error.code, status.UNAUTHENTICATED, error.details);
-        assert.match(error.details, /was revoked on .* by cli:.* \(reason: laptop stolen\)/);
-        return true;
-      }),
+      until(
+        `${node(i)} refuses otto`,
+        async () => {
+          const error = await call(c.NodeService, "GetStatus", {}).then(
+            () => undefined,
+            (e: ServiceError) => e,
+          );
+          if (!error) return false;
+          assert.equal(error.code, status.UNAUTHENTICATED, error.details);
+          assert.match(error.details, /was revoked on .* by cli:.* \(reason: laptop stolen\)/);
+          return true;
+        },
+        // NOTIFY reaches every agent in milliseconds; the periodic resync is the 30 s safety net.
+        10_000,
+      ),
     ),
   );
   for (const c of olga) {
