@@ -65,6 +65,10 @@ test("a certificate revoked with `certs revoke` is refused by all three agents, 
   const olga = agents.map((a) => as("olga", a));
   // Channels open and working before the revocation: the check is per call, not per handshake.
   for (const c of [...otto, ...olga]) await call<NodeSnapshot__Output>(c.NodeService, "GetStatus", {});
+  // And a watch stream otto holds open: the revocation ends it, not only his next call.
+  const watch = otto[2]!.NodeService.WatchStatus({ intervalMs: 1000 });
+  const watchEnded = new Promise<ServiceError>((resolve) => watch.on("error", resolve));
+  await new Promise((resolve) => watch.once("data", resolve));
 
   const revoked = cli<{ created: boolean; subject: string; revokedBy: string }>(
     dirs[0]!,
@@ -97,6 +101,9 @@ test("a certificate revoked with `certs revoke` is refused by all three agents, 
       ),
     ),
   );
+  const ended = await watchEnded;
+  assert.equal(ended.code, status.UNAUTHENTICATED);
+  assert.match(ended.details, /was revoked on .* \(reason: laptop stolen\)/);
   for (const c of olga) {
     const answer = await call<NodeSnapshot__Output>(c.NodeService, "GetStatus", {});
     assert.ok(answer.node.startsWith("rev-"), "other operators still work");

@@ -24,6 +24,8 @@ export type CertificateIds = Pick<PeerCertificate, "serialNumber" | "fingerprint
 /** Answers whether a certificate is revoked; RevocationList is the store-backed one. */
 export interface RevocationCheck {
   revocationOf(certificate: CertificateIds): CertificateRevocation | undefined;
+  /** Calls `listener` after the list may have changed; returns the unsubscribe function. */
+  subscribe?(listener: () => void): () => void;
 }
 
 /** The refusal a revoked caller sees: what, when, by whom and why, and what to do. */
@@ -93,6 +95,11 @@ export class RevocationList extends EventEmitter implements RevocationCheck {
         "certificate deny list not refreshed; keeping the one in memory",
       );
     });
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.on("resync", listener);
+    return () => this.off("resync", listener);
   }
 
   revocationOf(certificate: CertificateIds): CertificateRevocation | undefined {

@@ -7,13 +7,13 @@
 import { X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
-import { createSecureContext } from "node:tls";
+import { createSecureContext, type PeerCertificate } from "node:tls";
 import * as grpc from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "../common/log.js";
 import { requestTextProblem } from "../common/text.js";
 import { operatorOf } from "./identity.js";
-import { checkNotRevoked, type RevocationCheck } from "./revocations.js";
+import { checkNotRevoked, type RevocationCheck, revokedMessage } from "./revocations.js";
 import { allows, type Operator } from "./roles.js";
 import { type CallContext, type Method, RpcError, type ServiceImplementation } from "./rpc.js";
 import { statusOf } from "./status.js";
@@ -70,6 +70,8 @@ const SHUTTING_DOWN = "the agent is shutting down; reconnect or use another agen
 interface Active {
   controller: AbortController;
   stream: boolean;
+  /** The caller's certificate, so a revocation can end calls already under way. */
+  certificate: PeerCertificate | undefined;
 }
 
 interface Shared {
@@ -97,6 +99,14 @@ export async function startControlServer(options: ControlServerOptions): Promise
     ...Object.fromEntries(options.services.map((service) => [service.name, "SERVING" as const])),
   });
   health.addToServer(server);
+  // A revocation also ends what the certificate has open (a console's watch streams), not only its
+  // next call.
+  const unsubscribe = options.revocations?.subscribe?.(() => {
+    for (const call of shared.active) {
+      const revoked = call.certificate && options.revocations?.revocationOf(call.certificate);
+      if (revoked) call.controller.abort(new RpcError(grpc.status.UNAUTHENTICATED, revokedMessage(revoked)));
+    }
+  });
 
   // checkClientCertificate=true: the handshake itself refuses a client without a certificate from ca.
   const credentials = grpc.ServerCredentials.createSsl(
@@ -118,6 +128,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   let stopped: Promise<void> | undefined;
   const stop = (graceMs = 5000): Promise<void> => {
     stopped ??= new Promise<void>((resolve) => {
+      unsubscribe?.();
       for (const name of ["", ...options.services.map((s) => s.name)]) health.setStatus(name, "NOT_SERVING");
       const reason = new RpcError(grpc.status.UNAVAILABLE, SHUTTING_DOWN);
       for (const call of shared.active) if (call.stream) call.controller.abort(reason);
@@ -216,7 +227,11 @@ async function run<T>(
   body: (context: CallContext) => Promise<T>,
 ): Promise<{ value?: T; error: grpc.ServerErrorResponse | null }> {
   const started = performance.now();
-  const active: Active = { controller: new AbortController(), stream: info.stream };
+  const active: Active = {
+    controller: new AbortController(),
+    stream: info.stream,
+    certificate: call.getAuthContext().sslPeerCertificate,
+  };
   const { signal } = active.controller;
   const onCancelled = () =>
     active.controller.abort(
