@@ -14,6 +14,7 @@ import { StoreAuditRecorder } from "./control/audit-recorder.js";
 import { DrainController } from "./control/drain.js";
 import { nodeControlState, PROTO_NODE_STATE } from "./control/node-state.js";
 import { RegionGate } from "./control/region.js";
+import { RevocationList } from "./control/revocations.js";
 import { startRollouts } from "./control/rollout-setup.js";
 import { startControlPlane } from "./control/setup.js";
 import { Meter } from "./metering/meter.js";
@@ -333,9 +334,14 @@ export async function startAgent(
     cleanup.push(async () => telemetry.stop());
     const metrics = await startMetricsServer({ listen: config.metrics.listen, telemetry, logger });
     cleanup.push(() => metrics.stop());
-    const rollouts = await startRollouts({ config, store, models, recorder, auditKey, logger });
+    // The certificate deny list, before anything that accepts a certificate.
+    const revocations = new RevocationList({ store, logger });
+    await revocations.start();
+    cleanup.push(() => revocations.stop());
+    const rollouts = await startRollouts({ config, store, models, recorder, auditKey, logger, revocations });
     cleanup.push(() => rollouts.stop());
     const control = await startControlPlane({
+      revocations,
       services: rollouts.services,
       config,
       store,

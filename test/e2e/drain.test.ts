@@ -174,8 +174,11 @@ test("drain under constant load, then a restart, then undrain", async () => {
   assert.equal(answer.choices[0]?.finish_reason, "stop");
 
   const audit = await call<ListAuditResponse__Output>(otto.AuditService, "ListAudit", { action: "node." });
+  // A drain acts outside the store (its state file), so its entry is written before it acts.
   assert.deepEqual(audit.entries.map((e) => [e.action, e.operator, e.reason, e.result]).reverse(), [
+    ["node.drain", "otto", "kernel upgrade", "started"],
     ["node.drain", "otto", "kernel upgrade", "ok"],
+    ["node.undrain", "otto", "upgrade done", "started"],
     ["node.undrain", "otto", "upgrade done", "ok"],
   ]);
 });

@@ -31,6 +31,8 @@ export interface ArtifactCacheOptions {
    * by default a plain undici Agent with `idleTimeoutMs` and redirects followed. A given one is not closed.
    */
   dispatcher?: Dispatcher | undefined;
+  /** HTTP client per peer node for agent:// URIs, checking the peer's identity (cache/peers.ts). */
+  peerDispatcher?: ((node: string) => Dispatcher) | undefined;
   /** Clock for last-use times; tests pass their own. */
   now?: (() => number) | undefined;
 }
@@ -267,6 +269,7 @@ export class ArtifactCache {
       const source = await openSource(ref.uri, ref, {
         peerUrl: this.#options.peerUrl,
         dispatcher: this.#dispatcher,
+        peerDispatcher: this.#options.peerDispatcher,
         idleTimeoutMs: this.#options.idleTimeoutMs ?? 60_000,
       });
       await writeVerified(source, tmp, ref);

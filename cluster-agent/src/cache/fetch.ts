@@ -15,6 +15,11 @@ export interface SourceOptions {
   /** Base URL of a peer agent by node name (agent:// URIs); undefined: that peer is unknown. */
   peerUrl?: ((node: string) => string | undefined) | undefined;
   dispatcher: Dispatcher;
+  /**
+   * The HTTP client for agent://<node> URIs, one that checks the peer is that node (peerDispatchers);
+   * without it they go through `dispatcher` like any URL.
+   */
+  peerDispatcher?: ((node: string) => Dispatcher) | undefined;
   /** A transfer that sends nothing (headers or body) for this long is abandoned. */
   idleTimeoutMs: number;
 }
@@ -52,11 +57,10 @@ export async function openSource(
       throw new Error(`${uri} names other content than sha256 ${expected.sha256}.`);
     const base = options.peerUrl?.(node);
     if (!base) throw new Error(`Cannot fetch ${uri}: no address is known for agent ${node}.`);
-    return openHttp(
-      new URL(artifactPath(expected.sha256), base.replace(/\/?$/, "/")),
-      expected.size,
-      options,
-    );
+    return openHttp(new URL(artifactPath(expected.sha256), base.replace(/\/?$/, "/")), expected.size, {
+      ...options,
+      dispatcher: options.peerDispatcher?.(node) ?? options.dispatcher,
+    });
   }
   throw new Error(`Cannot fetch ${uri}: artifact URIs are file:, http:, https: or agent:.`);
 }

@@ -3,10 +3,16 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
+import { issueNodeCertificate } from "../control/certs.js";
 import { makeArtifacts, type TestArtifact } from "../test-support/artifacts.js";
 import { issueTestPki, type TestPki } from "../test-support/control-client.js";
 import { ArtifactCache } from "./artifacts.js";
-import { type ArtifactPeerServer, peerDispatcher, startArtifactPeerServer } from "./peers.js";
+import {
+  type ArtifactPeerServer,
+  peerDispatcher,
+  peerDispatchers,
+  startArtifactPeerServer,
+} from "./peers.js";
 
 let dir: string;
 let pki: TestPki;
@@ -37,17 +43,46 @@ after(async () => {
 });
 
 it("a node fetches an agent:// artifact from a peer over mutual TLS, verified", async () => {
+  const byNode = peerDispatchers(pki.node);
   const target = cache("target", {
-    peerUrl: (node) => (node === "gpu-01" ? share.url : undefined),
+    peerUrl: (node) => (node === "test-node" ? share.url : undefined),
     dispatcher: peerDispatcher(pki.node),
+    peerDispatcher: byNode.forNode,
   });
   const staged = await target.stage({
-    uri: `agent://gpu-01/${artifact.sha256}`,
+    uri: `agent://test-node/${artifact.sha256}`,
     sha256: artifact.sha256,
     size: artifact.size,
   });
   assert.equal(staged.fetched, true);
   assert.deepEqual(await readFile(staged.path), artifact.bytes);
+  await byNode.close();
+});
+
+it("a peer whose certificate is another node's is refused, though it names localhost too", async () => {
+  // The registry says gpu-a lives at this address, but the server there holds gpu-b's certificate
+  // (a valid one from the cluster CA, with the loopback names every node certificate carries).
+  const other = await issueNodeCertificate({ caDir: pki.caDir, name: "gpu-b", outDir: join(dir, "gpu-b") });
+  const impostor = await startArtifactPeerServer({
+    listen: "127.0.0.1:0",
+    tls: { caFile: other.caFile, certFile: other.certFile, keyFile: other.keyFile },
+    cache: source,
+  });
+  const byNode = peerDispatchers(pki.node);
+  try {
+    const target = cache("misdirected", {
+      peerUrl: (node) => (node === "gpu-a" ? impostor.url : undefined),
+      peerDispatcher: byNode.forNode,
+    });
+    await assert.rejects(
+      target.stage({ uri: `agent://gpu-a/${artifact.sha256}`, sha256: artifact.sha256, size: artifact.size }),
+      (error: Error) => /not of node "gpu-a"/.test(`${error.message} ${(error.cause as Error)?.message}`),
+    );
+    assert.equal((await target.entries()).length, 0);
+  } finally {
+    await byNode.close();
+    await impostor.stop();
+  }
 });
 
 it("a client with another CA's certificate, or none, gets nothing", async () => {

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { PeerCertificate, TLSSocket } from "node:tls";
 import { Agent, type Dispatcher } from "undici";
 import type { Logger } from "../common/log.js";
 import { listNodes } from "../store/nodes.js";
@@ -26,12 +27,22 @@ export interface ArtifactPeerServer {
   stop(): Promise<void>;
 }
 
-/** Serves `GET /artifacts/sha256/<hex>` from this node's cache to clients holding a cluster certificate. */
+/** Why a client certificate may not download (sent as the 403's body), or undefined when it may. */
+export type ArtifactClientCheck = (certificate: PeerCertificate) => string | undefined;
+
+/** OU of agent certificates (control/certs.ts NODE_UNIT; repeated here, below control/ in the layers). */
+const NODE_UNIT = "node";
+
+/**
+ * Serves `GET /artifacts/sha256/<hex>` from this node's cache to clients holding a cluster certificate
+ * that `authorize` accepts (every one when it is not given: tests of the transfer alone).
+ */
 export async function startArtifactPeerServer(options: {
   listen: string;
   tls: PeerTls;
   cache: ArtifactCache;
   logger?: Logger | undefined;
+  authorize?: ArtifactClientCheck | undefined;
 }): Promise<ArtifactPeerServer> {
   const server: Server = createServer(
     {
@@ -42,6 +53,14 @@ export async function startArtifactPeerServer(options: {
       rejectUnauthorized: true,
     },
     (request, response) => {
+      // Checked per request, not per connection: a certificate revoked while its connection is kept
+      // alive is refused from its next request on.
+      const refusal = options.authorize?.((request.socket as TLSSocket).getPeerCertificate());
+      if (refusal) {
+        options.logger?.info({ reason: refusal }, "artifact download refused");
+        response.writeHead(403, { "content-type": "text/plain" }).end(`${refusal}\n`);
+        return;
+      }
       handleArtifactRequest(options.cache, request, response)
         .then((handled) => {
           if (!handled) response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
@@ -72,8 +91,30 @@ export async function startArtifactPeerServer(options: {
   };
 }
 
-/** An undici dispatcher that fetches from peers with this node's certificate. */
-export function peerDispatcher(tls: PeerTls, idleTimeoutMs = 60_000): Dispatcher {
+/**
+ * The server identity check for a peer: its certificate must be a node certificate (OU=node) for the
+ * node we meant to reach (CN = its registry name). Host names and addresses are not consulted: every
+ * node certificate carries localhost and 127.0.0.1, so matching those would let any node's
+ * certificate stand in for any other's. The chain itself is verified against the cluster CA by TLS.
+ */
+export function peerIdentityCheck(expectedNode: string) {
+  return (_host: string, certificate: PeerCertificate): Error | undefined => {
+    const name = certificate.subject?.CN;
+    const unit = certificate.subject?.OU;
+    if (typeof name === "string" && name === expectedNode && unit === NODE_UNIT) return undefined;
+    const shown = typeof name === "string" ? `"${name}"` : "no single name";
+    return new Error(
+      `the peer at this address presented the certificate of ${shown} (OU ${String(unit)}), not of node ` +
+        `"${expectedNode}": the registry's address for ${expectedNode} answers with another identity.`,
+    );
+  };
+}
+
+/**
+ * An undici dispatcher that fetches from peers with this node's certificate. Given `expectedNode`, it
+ * only talks to a server whose node certificate names that node (peerIdentityCheck).
+ */
+export function peerDispatcher(tls: PeerTls, idleTimeoutMs = 60_000, expectedNode?: string): Dispatcher {
   return new Agent({
     headersTimeout: idleTimeoutMs,
     bodyTimeout: idleTimeoutMs,
@@ -81,8 +122,27 @@ export function peerDispatcher(tls: PeerTls, idleTimeoutMs = 60_000): Dispatcher
       ca: readFileSync(tls.caFile),
       cert: readFileSync(tls.certFile),
       key: readFileSync(tls.keyFile),
+      ...(expectedNode === undefined ? {} : { checkServerIdentity: peerIdentityCheck(expectedNode) }),
     },
   });
+}
+
+/** One name-checking dispatcher per peer node, made on first use; `close()` at shutdown. */
+export function peerDispatchers(tls: PeerTls, idleTimeoutMs = 60_000) {
+  const made = new Map<string, Dispatcher>();
+  return {
+    forNode(node: string): Dispatcher {
+      const known = made.get(node);
+      if (known) return known;
+      const dispatcher = peerDispatcher(tls, idleTimeoutMs, node);
+      made.set(node, dispatcher);
+      return dispatcher;
+    },
+    async close(): Promise<void> {
+      await Promise.all([...made.values()].map((d) => d.close().catch(() => {})));
+      made.clear();
+    },
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { hostname, userInfo } from "node:os";
 import type { Command } from "commander";
+import { plainTextProblem } from "../common/text.js";
 import { appendAudit, loadAuditKey } from "../store/audit-log.js";
+import { type Db, transaction } from "../store/db.js";
 import type { Store } from "../store/store.js";
 import { CliError } from "./context.js";
 import { withStore } from "./store-context.js";
@@ -17,12 +19,18 @@ export interface CliAuditEntry<T> {
   resultTarget?: (result: T) => string;
   /** The operator's stated reason or note, "" when the command takes none. Never a secret. */
   reason?: string | undefined;
+  /**
+   * Only for `db migrate`: the audit log may not exist before it runs, so no "started" entry can be
+   * written first; the outcome is recorded after, as the one entry.
+   */
+  outcomeOnly?: boolean;
 }
 
 /**
- * Runs a state-changing command's store work and appends its audit entry with the outcome: "ok", or
- * "error: <message>" before the error goes on to the operator. When the entry cannot be written after
- * the change was made, the command fails saying so: a change nobody can trace must not look fine.
+ * Runs a state-changing command's store work with its audit trail: an entry "started" is written
+ * before anything changes (a command whose entry cannot be written does nothing), then the outcome,
+ * "ok" or "error: <message>". Reasons and targets with control characters are refused before either:
+ * they would break the entry, and the change with it.
  */
 export async function recordCli<T>(
   store: Store,
@@ -30,20 +38,32 @@ export async function recordCli<T>(
   entry: CliAuditEntry<T>,
   perform: () => Promise<T>,
 ): Promise<T> {
+  const reason = entry.reason ?? "";
+  const problem = plainTextProblem("the reason", reason) ?? plainTextProblem("the target", entry.target);
+  if (problem) throw new CliError(problem);
   const base = {
     operator: cliOperator(),
     role: "admin" as const,
     source: "cli" as const,
     action: entry.action,
-    reason: entry.reason ?? "",
+    reason,
   };
   const node = hostname();
+  try {
+    if (!entry.outcomeOnly)
+      await appendAudit(store.pool, node, { ...base, target: entry.target, result: "started" }, key);
+  } catch (error) {
+    throw new CliError(
+      `Nothing was changed: the audit entry could not be written first (${(error as Error).message}).`,
+      1,
+    );
+  }
   let value: T;
   try {
     value = await perform();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    // Best effort: if the store is what failed, the entry cannot be written either, and nothing changed.
+    // Best effort: if the store is what failed, the entry cannot be written either; "started" stands.
     await appendAudit(
       store.pool,
       node,
@@ -57,11 +77,59 @@ export async function recordCli<T>(
     await appendAudit(store.pool, node, { ...base, target, result: "ok" }, key);
   } catch (error) {
     throw new CliError(
-      `The change was made, but its audit entry could not be written: ${(error as Error).message}`,
+      `The change was made (its "started" entry is in the audit log), but its outcome could not be recorded: ${(error as Error).message}`,
       1,
     );
   }
   return value;
+}
+
+/**
+ * For a command whose whole change is made through one store transaction: `perform` makes it through
+ * `db`, and the "ok" entry is appended in the same transaction, so both commit or neither does. A
+ * failed attempt changed nothing and is recorded as "error: <message>", best effort.
+ */
+export async function recordCliChange<T>(
+  store: Store,
+  key: Buffer,
+  entry: CliAuditEntry<T>,
+  perform: (db: Db) => Promise<T>,
+): Promise<T> {
+  const reason = entry.reason ?? "";
+  const problem = plainTextProblem("the reason", reason) ?? plainTextProblem("the target", entry.target);
+  if (problem) throw new CliError(problem);
+  const base = {
+    operator: cliOperator(),
+    role: "admin" as const,
+    source: "cli" as const,
+    action: entry.action,
+    reason,
+  };
+  const node = hostname();
+  let performed = false;
+  try {
+    return await transaction(store.pool, async (db) => {
+      const value = await perform(db);
+      performed = true;
+      const target = entry.resultTarget ? entry.resultTarget(value) : entry.target;
+      await appendAudit(db, node, { ...base, target, result: "ok" }, key);
+      return value;
+    });
+  } catch (error) {
+    if (performed)
+      throw new CliError(
+        `Nothing was changed: the audit entry could not be written (${(error as Error).message}).`,
+        1,
+      );
+    const message = error instanceof Error ? error.message : String(error);
+    await appendAudit(
+      store.pool,
+      node,
+      { ...base, target: entry.target, result: `error: ${message}` },
+      key,
+    ).catch(() => {});
+    throw error;
+  }
 }
 
 /** withStore for a state-changing command: the work is recorded in the audit log with its outcome. */

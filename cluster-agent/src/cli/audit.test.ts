@@ -48,11 +48,21 @@ describe("entrim-agent audit", () => {
     await assert.rejects(cli("keys", "revoke", "aaaaaaaaaaaa"), CliError);
 
     const entries = await json("audit", "list");
+    // Each command writes "started" before it changes anything, then its outcome.
     assert.deepEqual(
-      entries.map((e: { action: string }) => e.action),
-      ["key.revoke", "suspension.create", "key.create", "account.create"],
+      entries.map((e: { action: string; result: string }) => `${e.action} ${e.result.replace(/:.*/, "")}`),
+      [
+        "key.revoke error",
+        "key.revoke started",
+        "suspension.create ok",
+        "suspension.create started",
+        "key.create ok",
+        "key.create started",
+        "account.create ok",
+        "account.create started",
+      ],
     );
-    const [revoke, suspend, create] = entries;
+    const [revoke, revokeStarted, suspend, suspendStarted, create] = entries;
     const { seq, at, hash, prevHash, target, ...rest } = suspend;
     assert.deepEqual(rest, {
       operator: me,
@@ -63,11 +73,19 @@ describe("entrim-agent audit", () => {
       result: "ok",
       node: hostname(),
     });
-    assert.ok(seq === "3" && !Number.isNaN(Date.parse(at)) && hash.length === 64 && prevHash === create.hash);
+    assert.ok(
+      seq === "6" && !Number.isNaN(Date.parse(at)) && hash.length === 64 && prevHash === suspendStarted.hash,
+    );
     assert.match(target, new RegExp(`^account:${accountId}/suspension:\\w+$`));
+    assert.equal(
+      suspendStarted.target,
+      `account:${accountId}`,
+      "before the change, only what it acts on is known",
+    );
     assert.equal(create.target, `account:${accountId}/key:${key.id}`);
     assert.match(revoke.result, /^error: .*no API key/i);
     assert.equal(revoke.target, "key:aaaaaaaaaaaa");
+    assert.equal(revokeStarted.result, "started");
     assert.doesNotMatch(JSON.stringify(entries), new RegExp(key.token.slice(-20)), "no secret in the log");
 
     const filtered = await json(
@@ -81,8 +99,8 @@ describe("entrim-agent audit", () => {
       "1h",
     );
     assert.deepEqual(
-      filtered.map((e: { action: string }) => e.action),
-      ["suspension.create"],
+      filtered.map((e: { action: string; result: string }) => `${e.action} ${e.result}`),
+      ["suspension.create ok", "suspension.create started"],
     );
     assert.match(await cli("audit", "list", "--operator", me, "--limit", "1"), /key\.revoke/);
     // The CLI records its host as the node: every entry so far is this host's, none another node's.
@@ -93,17 +111,18 @@ describe("entrim-agent audit", () => {
   it("verifies, prunes behind a checkpoint, and still verifies", async () => {
     assert.match(
       await cli("audit", "verify"),
-      /The audit log verifies: 4 entries checked from the first entry/,
+      /The audit log verifies: 8 entries checked from the first entry/,
     );
     const pruned = await json("audit", "prune", "--before", new Date().toISOString());
-    assert.equal(pruned.pruned, 4);
-    assert.equal(pruned.prunedThrough, "4");
-    // The prune itself is the one entry left.
+    assert.equal(pruned.pruned, 8);
+    assert.equal(pruned.prunedThrough, "8");
+    // The prune itself ("started", written after --before, then "ok") is all that is left.
     const result = await json("audit", "verify");
-    assert.deepEqual(result, { ok: true, entries: 1, checkpointSeq: "4" });
-    const [prune] = await json("audit", "list");
+    assert.deepEqual(result, { ok: true, entries: 2, checkpointSeq: "8" });
+    const [prune, started] = await json("audit", "list");
     assert.equal(prune.action, "audit.prune");
-    assert.equal(prune.target, "audit_log:1-4");
+    assert.equal(prune.target, "audit_log:1-8");
+    assert.equal(started.result, "started");
   });
 
   it("exits 1 naming the entry after a row is tampered with", async () => {

@@ -4,7 +4,8 @@ import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runCli, testProgram } from "../test-support/cli.js";
-import { makeTempDataDir } from "../test-support/postgres.js";
+import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { registerAuditCommands } from "./audit.js";
 import { registerCertCommands } from "./certs.js";
 import { CliError } from "./context.js";
 
@@ -117,5 +118,81 @@ describe("entrim-agent certs", () => {
       cli("certs", "issue-operator", "--name", "carol"),
       /required option '--role <role>'/,
     );
+  });
+});
+
+describe("entrim-agent certs revoke / revoked", () => {
+  let server: TestPostgres;
+  const storeCli = (...args: string[]) =>
+    runCli(testProgram(registerCertCommands, registerAuditCommands), [
+      "--database-url",
+      server.url,
+      "--data-dir",
+      dataDir,
+      ...args,
+    ]);
+  before(async () => {
+    server = await startTestPostgres();
+  });
+  after(() => server?.stop());
+
+  it("puts a certificate on the deny list from its file, once, and lists it", async () => {
+    const issued = JSON.parse(
+      await cli("--json", "certs", "issue-operator", "--name", "dora", "--role", "operator"),
+    );
+    const human = await storeCli("certs", "revoke", "--cert", issued.certFile, "--reason", "laptop lost");
+    assert.match(
+      human,
+      /^Revoked CN=dora, OU=operator, O=Entrim operators\. Every agent refuses it within seconds\./,
+    );
+    const serial = new X509Certificate(await readFile(issued.certFile)).serialNumber
+      .toLowerCase()
+      .replace(/^0+/, "");
+    assert.match(human, new RegExp(`serial {7}${serial}`));
+    assert.match(human, new RegExp(`fingerprint {2}SHA256 ${issued.fingerprint}`));
+    // By serial number now: the same certificate, so the first revocation stands.
+    const again = JSON.parse(
+      await storeCli("--json", "certs", "revoke", "--serial", serial, "--reason", "twice"),
+    );
+    assert.equal(again.created, false);
+    assert.equal(again.reason, "laptop lost");
+    const listed = JSON.parse(await storeCli("--json", "certs", "revoked"));
+    assert.deepEqual(
+      listed.map((r: { subject: string; fingerprint: string; reason: string }) => [
+        r.subject,
+        r.fingerprint,
+        r.reason,
+      ]),
+      [["CN=dora, OU=operator, O=Entrim operators", issued.fingerprint, "laptop lost"]],
+    );
+    const audit = JSON.parse(await storeCli("--json", "audit", "list", "--action", "certificate."));
+    assert.deepEqual(
+      audit.map((e: { target: string; result: string }) => [e.target, e.result]),
+      [
+        [`certificate:serial ${serial}`, "ok"],
+        ["certificate:CN=dora, OU=operator, O=Entrim operators", "ok"],
+      ],
+    );
+  });
+
+  it("refuses control characters in the reason and names nothing twice or not at all", async () => {
+    const issued = JSON.parse(
+      await cli("--json", "certs", "issue-operator", "--name", "eve", "--role", "viewer"),
+    );
+    await assert.rejects(
+      storeCli("certs", "revoke", "--cert", issued.certFile, "--reason", "stolen\u0000"),
+      cliError(/^the reason contains a control character \(U\+0000 at position 7\)/),
+    );
+    await assert.rejects(
+      storeCli("certs", "revoke", "--cert", issued.certFile, "--serial", "ab", "--reason", "x"),
+      cliError(/exactly one of --cert, --serial or --fingerprint/),
+    );
+    await assert.rejects(storeCli("certs", "revoke", "--reason", "x"), cliError(/exactly one of/));
+    await assert.rejects(
+      storeCli("certs", "revoke", "--fingerprint", "AB:CD", "--reason", "x"),
+      cliError(/is not a SHA-256 fingerprint/),
+    );
+    const listed = JSON.parse(await storeCli("--json", "certs", "revoked"));
+    assert.ok(!listed.some((r: { subject: string }) => r.subject.includes("CN=eve")), "nothing was revoked");
   });
 });

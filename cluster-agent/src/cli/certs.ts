@@ -1,3 +1,5 @@
+import { X509Certificate } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import {
@@ -9,8 +11,17 @@ import {
   issueOperatorCertificate,
 } from "../control/certs.js";
 import { ROLES } from "../control/roles.js";
-import { CliError, output } from "./context.js";
-import { dataDirOf } from "./store-context.js";
+import { loadAuditKey } from "../store/audit-log.js";
+import {
+  type CertificateRevocation,
+  listRevocations,
+  normalizeFingerprint,
+  normalizeSerial,
+  revokeCertificate,
+} from "../store/certificate-revocations.js";
+import { cliOperator, recordCliChange } from "./audit-trail.js";
+import { CliError, output, table } from "./context.js";
+import { dataDirOf, withStore } from "./store-context.js";
 
 /** `certs ...`: the cluster's private PKI for the gRPC control port. */
 export function registerCertCommands(program: Command): void {
@@ -116,6 +127,114 @@ export function registerCertCommands(program: Command): void {
         );
       },
     );
+
+  registerRevocationCommands(certs);
+}
+
+/** `certs revoke` and `certs revoked`: the cluster's deny list (every agent refuses within seconds). */
+function registerRevocationCommands(certs: Command): void {
+  certs
+    .command("revoke")
+    .description(
+      "Revoke an operator or node certificate: every agent refuses it on its next call or download, within seconds",
+    )
+    .option("--cert <file>", "the certificate's PEM file (gives serial number, fingerprint and subject)")
+    .option("--serial <hex>", "its serial number, as `certs revoked` or `openssl x509 -serial` prints it")
+    .option("--fingerprint <sha256>", "its SHA-256 fingerprint, as `certs issue-*` printed it")
+    .requiredOption("--reason <text>", "why (goes to the deny list and the audit log)")
+    .action(
+      async (
+        options: { cert?: string; serial?: string; fingerprint?: string; reason: string },
+        command: Command,
+      ) => {
+        const named = await certificateNamed(options);
+        const reason = options.reason.trim();
+        if (!reason) throw new CliError("--reason must say why the certificate is revoked.");
+        const result = await withStore(command, async (store, dataDir) =>
+          recordCliChange(
+            store,
+            await loadAuditKey({ dataDir, env: process.env }),
+            { action: "certificate.revoke", target: `certificate:${named.label}`, reason },
+            (db) => revokeCertificate(db, { ...named, revokedBy: cliOperator(), reason }),
+          ),
+        );
+        const r = result.revocation;
+        output(command, { ...revocationJson(r), created: result.created }, () =>
+          [
+            result.created
+              ? `Revoked ${named.label}. Every agent refuses it within seconds.`
+              : `${named.label} was already revoked; the first revocation stands.`,
+            ...(r.subject ? [`  subject      ${r.subject}`] : []),
+            ...(r.serialNumber ? [`  serial       ${r.serialNumber}`] : []),
+            ...(r.fingerprint ? [`  fingerprint  SHA256 ${r.fingerprint}`] : []),
+            `  revoked      ${r.revokedAt.toISOString()} by ${r.revokedBy}: ${r.reason}`,
+          ].join("\n"),
+        );
+      },
+    );
+
+  certs
+    .command("revoked")
+    .description("List revoked certificates, newest first")
+    .action(async (_options: unknown, command: Command) => {
+      const rows = await withStore(command, (store) => listRevocations(store.pool));
+      output(command, rows.map(revocationJson), () =>
+        table(
+          rows.map((r) => ({
+            revoked_at: r.revokedAt.toISOString(),
+            subject: r.subject,
+            serial: r.serialNumber ?? "",
+            fingerprint: r.fingerprint ?? "",
+            by: r.revokedBy,
+            reason: r.reason,
+          })),
+          ["revoked_at", "subject", "serial", "fingerprint", "by", "reason"],
+        ),
+      );
+    });
+}
+
+/** The certificate a revoke command names, from its file or by serial number or fingerprint. */
+async function certificateNamed(options: {
+  cert?: string;
+  serial?: string;
+  fingerprint?: string;
+}): Promise<{ serialNumber?: string; fingerprint?: string; subject: string; label: string }> {
+  const given = [options.cert, options.serial, options.fingerprint].filter((v) => v !== undefined).length;
+  if (given !== 1)
+    throw new CliError("Name the certificate with exactly one of --cert, --serial or --fingerprint.");
+  if (options.cert !== undefined) {
+    let certificate: X509Certificate;
+    try {
+      certificate = new X509Certificate(await readFile(options.cert));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new CliError(`Cannot read the certificate ${options.cert}: ${code ?? (error as Error).message}.`);
+    }
+    // Node prints the subject one attribute per line; the deny list and the log keep one line.
+    const subject = certificate.subject.split("\n").join(", ");
+    return {
+      serialNumber: certificate.serialNumber,
+      fingerprint: certificate.fingerprint256,
+      subject,
+      label: subject,
+    };
+  }
+  if (options.serial !== undefined) {
+    const serial = normalizeSerial(options.serial);
+    if (!serial) throw new CliError(`--serial "${options.serial}" is not a serial number (hex digits).`);
+    return { serialNumber: serial, subject: "", label: `serial ${serial}` };
+  }
+  const fingerprint = normalizeFingerprint(options.fingerprint ?? "");
+  if (!fingerprint)
+    throw new CliError(
+      `--fingerprint "${options.fingerprint}" is not a SHA-256 fingerprint (64 hex digits).`,
+    );
+  return { fingerprint, subject: "", label: `fingerprint ${fingerprint}` };
+}
+
+function revocationJson(r: CertificateRevocation) {
+  return { ...r, revokedAt: r.revokedAt.toISOString() };
 }
 
 function collect(value: string, previous: string[]): string[] {

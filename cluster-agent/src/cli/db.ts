@@ -13,6 +13,7 @@ export function registerDbCommands(program: Command): void {
       const entry = {
         action: "db.migrate",
         target: "store",
+        outcomeOnly: true,
         resultTarget: (r: { applied: MigrationFile[]; location: string }) =>
           `store:schema ${r.applied.length === 0 ? "unchanged" : `+${r.applied.map((m) => m.version).join(",")}`}`,
       };

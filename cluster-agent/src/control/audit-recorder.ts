@@ -1,11 +1,13 @@
 import type pg from "pg";
 import { appendAudit } from "../store/audit-log.js";
+import type { Db } from "../store/db.js";
 import type { AuditAction, AuditRecorder } from "./audit.js";
 
 /**
- * Records actions in the cluster store's audit log, stamped with this agent's node name. Each record
- * is its own short transaction under the cluster-wide append lock; a failure propagates, so audited()
- * fails the call rather than letting an untraceable action through.
+ * Records actions in the cluster store's audit log, stamped with this agent's node name. A record is
+ * its own short transaction under the cluster-wide append lock, or joins the caller's transaction when
+ * given one (auditedChange), so a change and its entry commit together. A failure propagates: the call
+ * fails rather than letting an untraceable action through.
  */
 export class StoreAuditRecorder implements AuditRecorder {
   constructor(
@@ -15,7 +17,7 @@ export class StoreAuditRecorder implements AuditRecorder {
     private readonly key: Buffer,
   ) {}
 
-  async record(action: AuditAction): Promise<void> {
-    await appendAudit(this.store.pool, this.node, action, this.key);
+  async record(action: AuditAction, db?: Db): Promise<void> {
+    await appendAudit(db ?? this.store.pool, this.node, action, this.key);
   }
 }

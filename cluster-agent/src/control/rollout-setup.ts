@@ -12,6 +12,7 @@ import {
   type ArtifactPeerServer,
   PeerDirectory,
   peerDispatcher,
+  peerDispatchers,
   startArtifactPeerServer,
 } from "../cache/peers.js";
 import type { Logger } from "../common/log.js";
@@ -24,7 +25,9 @@ import { EmbeddedRuntime } from "../runtime/embedded.js";
 import { embeddedMemoryPolicy } from "../runtime/rotation-memory.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 import type { Store } from "../store/store.js";
+import { artifactClientCheck } from "./artifact-access.js";
 import type { AuditRecorder } from "./audit.js";
+import type { RevocationCheck } from "./revocations.js";
 import type { ServiceImplementation } from "./rpc.js";
 import { rolloutService } from "./services/rollouts.js";
 import { controlTlsFiles } from "./setup.js";
@@ -37,6 +40,8 @@ export interface RolloutDeps {
   /** auditCheckpointKey of the pepper: leader steps are appended to the audit chain with it. */
   auditKey: Buffer;
   logger: Logger;
+  /** The certificate deny list: a revoked node or operator downloads no artifact from this node. */
+  revocations?: RevocationCheck | undefined;
 }
 
 export interface Rollouts {
@@ -59,18 +64,27 @@ export async function startRollouts(deps: RolloutDeps): Promise<Rollouts> {
   const tls = controlTlsFiles(config);
   const haveTls = [tls.caFile, tls.certFile, tls.keyFile].every((f) => existsSync(f));
   const peers = new PeerDirectory(store, log);
+  // agent://<node> fetches talk only to a server whose certificate is that node's.
+  const byNode = haveTls ? peerDispatchers(tls) : undefined;
   const cache = new ArtifactCache({
     dir: config.artifacts.dir ?? join(config.dataDir, "artifacts"),
     maxBytes: config.artifacts.maxBytes,
     logger: log,
     peerUrl: (peer) => peers.url(peer),
     dispatcher: haveTls ? peerDispatcher(tls) : undefined,
+    peerDispatcher: byNode?.forNode,
   });
   await cache.open();
   await peers.start();
   let share: ArtifactPeerServer | undefined;
   if (config.artifacts.listen !== "" && haveTls) {
-    share = await startArtifactPeerServer({ listen: config.artifacts.listen, tls, cache, logger: log });
+    share = await startArtifactPeerServer({
+      listen: config.artifacts.listen,
+      tls,
+      cache,
+      logger: log,
+      authorize: artifactClientCheck(deps.revocations),
+    });
   }
   const artifactUrl = share
     ? config.artifacts.advertise
@@ -148,6 +162,7 @@ export async function startRollouts(deps: RolloutDeps): Promise<Rollouts> {
     await share?.stop().catch(() => {});
     peers.stop();
     await cache.close().catch(() => {});
+    await byNode?.close();
     throw error;
   }
   return {
@@ -161,6 +176,7 @@ export async function startRollouts(deps: RolloutDeps): Promise<Rollouts> {
       await share?.stop();
       peers.stop();
       await cache.close();
+      await byNode?.close();
     },
   };
 }

@@ -256,3 +256,101 @@ describe("control server calls", () => {
     );
   });
 });
+
+describe("control server limits", () => {
+  let limited: ControlServer;
+  const ended: Deferred<void>[] = [];
+  before(async () => {
+    const proto = loadAgentProto();
+    limited = await startControlServer({
+      listen: "127.0.0.1:0",
+      ...pki.node,
+      logger: pino({ level: "silent" }),
+      maxStreamsPerCertificate: 3,
+      services: [
+        {
+          name: "entrim.agent.v1.NodeService",
+          definition: proto.NodeService.service,
+          methods: {
+            Undrain: unary("operator", async () => ({ state: "NODE_STATE_SERVING" })),
+            // One message, then open until the client leaves.
+            WatchStatus: stream("viewer", async (_request, send, context) => {
+              const done = deferred<void>();
+              ended.push(done);
+              try {
+                await send({ node: "test-node" });
+                await new Promise((resolve) => context.signal.addEventListener("abort", resolve));
+              } finally {
+                done.resolve();
+              }
+            }),
+          },
+        },
+      ],
+    });
+  });
+  after(() => limited.stop(0));
+  const clients = (files: { caFile: string; certFile?: string; keyFile?: string }) =>
+    controlClients({ address: limited.address, ...files });
+  const opened = (watch: ReturnType<typeof openStream>) =>
+    new Promise<void>((resolve, reject) => {
+      watch.once("data", () => resolve());
+      watch.once("error", reject);
+    });
+
+  it("caps the open streams of one certificate with RESOURCE_EXHAUSTED; others are not affected", async () => {
+    const viewer = await clients(pki.operators.viewer);
+    const operator = await clients(pki.operators.operator);
+    try {
+      const watches = [0, 1, 2].map(() => openStream(viewer.node, "WatchStatus", {}));
+      await Promise.all(watches.map(opened));
+      const fourth = openStream(viewer.node, "WatchStatus", {});
+      await assert.rejects(
+        opened(fourth),
+        failsWith(status.RESOURCE_EXHAUSTED, /Your certificate \(viewer\) already holds 3 open streams/),
+      );
+      const other = openStream(operator.node, "WatchStatus", {});
+      await opened(other);
+      // Closing one gives its place back.
+      const first = ended[0]!;
+      watches[0]!.on("error", () => {});
+      watches[0]!.cancel();
+      await first.promise;
+      const again = openStream(viewer.node, "WatchStatus", {});
+      await opened(again);
+      for (const w of [...watches.slice(1), other, again]) {
+        w.on("error", () => {});
+        w.cancel();
+      }
+    } finally {
+      viewer.close();
+      operator.close();
+    }
+  });
+
+  it("refuses control characters in any request string with INVALID_ARGUMENT naming the field", async () => {
+    const operator = await clients(pki.operators.operator);
+    try {
+      for (const [reason, shown] of [
+        ["kernel\u0000update", "U+0000 at position 7"],
+        ["two\nlines", "U+000A at position 4"],
+        ["c1 \u0085 control", "U+0085 at position 4"],
+        ["\u007f", "U+007F at position 1"],
+      ] as const)
+        await assert.rejects(
+          callUnary(operator.node, "Undrain", { reason }),
+          failsWith(
+            status.INVALID_ARGUMENT,
+            new RegExp(`^reason contains a control character \\(${shown.replace("+", "\\+")}\\)`),
+          ),
+        );
+      // Plain text, emoji (a proper pair) included, passes.
+      assert.equal(
+        (await callUnary(operator.node, "Undrain", { reason: "done 🚀" })).state,
+        "NODE_STATE_SERVING",
+      );
+    } finally {
+      operator.close();
+    }
+  });
+});

@@ -7,11 +7,13 @@
 import { X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
-import { createSecureContext } from "node:tls";
+import { createSecureContext, type PeerCertificate } from "node:tls";
 import * as grpc from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "../common/log.js";
+import { requestTextProblem } from "../common/text.js";
 import { operatorOf } from "./identity.js";
+import { checkNotRevoked, type RevocationCheck, revokedMessage } from "./revocations.js";
 import { allows, type Operator } from "./roles.js";
 import { type CallContext, type Method, RpcError, type ServiceImplementation } from "./rpc.js";
 import { statusOf } from "./status.js";
@@ -24,7 +26,17 @@ export interface ControlServerOptions {
   keyFile: string;
   services: ServiceImplementation[];
   logger: Logger;
+  /** The certificate deny list, checked on every call; without it nothing is refused as revoked. */
+  revocations?: RevocationCheck | undefined;
+  /** Open server streams one client certificate may hold at once (default 32). */
+  maxStreamsPerCertificate?: number | undefined;
 }
+
+/**
+ * A console opens a handful of watch streams per node; 32 leaves room for several windows while a
+ * leaked or hostile client cannot pin an agent's memory and timers with thousands of idle streams.
+ */
+export const DEFAULT_MAX_STREAMS_PER_CERTIFICATE = 32;
 
 export interface ControlServer {
   /** host:port actually bound. */
@@ -58,16 +70,28 @@ const SHUTTING_DOWN = "the agent is shutting down; reconnect or use another agen
 interface Active {
   controller: AbortController;
   stream: boolean;
+  /** The caller's certificate, so a revocation can end calls already under way. */
+  certificate: PeerCertificate | undefined;
 }
 
 interface Shared {
   logger: Logger;
   active: Set<Active>;
+  revocations: RevocationCheck | undefined;
+  maxStreams: number;
+  /** Open server streams per client certificate (SHA-256 fingerprint). */
+  streams: Map<string, number>;
 }
 
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const tls = await readTlsFiles(options);
-  const shared: Shared = { logger: options.logger, active: new Set() };
+  const shared: Shared = {
+    logger: options.logger,
+    active: new Set(),
+    revocations: options.revocations,
+    maxStreams: options.maxStreamsPerCertificate ?? DEFAULT_MAX_STREAMS_PER_CERTIFICATE,
+    streams: new Map(),
+  };
   const server = new grpc.Server(SERVER_OPTIONS);
   for (const service of options.services) addService(server, service, shared);
   const health = new HealthImplementation({
@@ -75,6 +99,14 @@ export async function startControlServer(options: ControlServerOptions): Promise
     ...Object.fromEntries(options.services.map((service) => [service.name, "SERVING" as const])),
   });
   health.addToServer(server);
+  // A revocation also ends what the certificate has open (a console's watch streams), not only its
+  // next call.
+  const unsubscribe = options.revocations?.subscribe?.(() => {
+    for (const call of shared.active) {
+      const revoked = call.certificate && options.revocations?.revocationOf(call.certificate);
+      if (revoked) call.controller.abort(new RpcError(grpc.status.UNAUTHENTICATED, revokedMessage(revoked)));
+    }
+  });
 
   // checkClientCertificate=true: the handshake itself refuses a client without a certificate from ca.
   const credentials = grpc.ServerCredentials.createSsl(
@@ -96,6 +128,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   let stopped: Promise<void> | undefined;
   const stop = (graceMs = 5000): Promise<void> => {
     stopped ??= new Promise<void>((resolve) => {
+      unsubscribe?.();
       for (const name of ["", ...options.services.map((s) => s.name)]) health.setStatus(name, "NOT_SERVING");
       const reason = new RpcError(grpc.status.UNAVAILABLE, SHUTTING_DOWN);
       for (const call of shared.active) if (call.stream) call.controller.abort(reason);
@@ -194,7 +227,11 @@ async function run<T>(
   body: (context: CallContext) => Promise<T>,
 ): Promise<{ value?: T; error: grpc.ServerErrorResponse | null }> {
   const started = performance.now();
-  const active: Active = { controller: new AbortController(), stream: info.stream };
+  const active: Active = {
+    controller: new AbortController(),
+    stream: info.stream,
+    certificate: call.getAuthContext().sslPeerCertificate,
+  };
   const { signal } = active.controller;
   const onCancelled = () =>
     active.controller.abort(
@@ -203,13 +240,21 @@ async function run<T>(
   call.on("cancelled", onCancelled);
   shared.active.add(active);
   let operator: Operator | undefined;
+  let streamKey: string | undefined;
   try {
+    // Revocation before anything else: a revoked certificate learns nothing, not even its role.
+    checkNotRevoked(shared.revocations, call.getAuthContext().sslPeerCertificate);
     operator = operatorOf(call);
     if (!allows(operator.role, info.role))
       throw new RpcError(
         grpc.status.PERMISSION_DENIED,
         `${info.name} needs the ${info.role} role; your certificate (${operator.name}) names ${operator.role}.`,
       );
+    // Every string of every request, in one place: reasons, targets and names reach the audit log,
+    // the registry and the console, where a control character is at best lost and at worst harmful.
+    const problem = requestTextProblem(call.request);
+    if (problem) throw new RpcError(grpc.status.INVALID_ARGUMENT, problem);
+    if (info.stream) streamKey = openStream(shared, call, operator);
     const value = await body({ operator, peer: call.getPeer(), signal });
     // A stream that returns because the server is stopping has not finished: the client must know.
     if (info.stream && signal.aborted) throw signal.reason;
@@ -232,7 +277,29 @@ async function run<T>(
   } finally {
     call.off("cancelled", onCancelled);
     shared.active.delete(active);
+    if (streamKey) closeStream(shared, streamKey);
   }
+}
+
+/** Counts a stream against its certificate; RESOURCE_EXHAUSTED past the cap. Returns the key to release. */
+function openStream(shared: Shared, call: AnyServerCall, operator: Operator): string {
+  const certificate = call.getAuthContext().sslPeerCertificate;
+  const key = certificate?.fingerprint256 ?? `name:${operator.name}`;
+  const open = shared.streams.get(key) ?? 0;
+  if (open >= shared.maxStreams)
+    throw new RpcError(
+      grpc.status.RESOURCE_EXHAUSTED,
+      `Your certificate (${operator.name}) already holds ${open} open streams on this agent, the most one ` +
+        "certificate may; close some (e.g. other console windows) and try again.",
+    );
+  shared.streams.set(key, open + 1);
+  return key;
+}
+
+function closeStream(shared: Shared, key: string): void {
+  const open = (shared.streams.get(key) ?? 1) - 1;
+  if (open <= 0) shared.streams.delete(key);
+  else shared.streams.set(key, open);
 }
 
 function logCall(

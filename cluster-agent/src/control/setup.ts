@@ -6,6 +6,7 @@ import type { AgentConfig } from "../config/schema.js";
 import type { Store } from "../store/store.js";
 import type { AuditRecorder } from "./audit.js";
 import type { DrainController } from "./drain.js";
+import type { RevocationCheck } from "./revocations.js";
 import type { ServiceImplementation } from "./rpc.js";
 import { type ControlServer, startControlServer } from "./server.js";
 import { abuseService } from "./services/abuse.js";
@@ -25,6 +26,8 @@ export interface ControlPlaneDeps {
   /** The audit key (from the cluster pepper) VerifyAudit checks the chain with. */
   auditKey: Buffer;
   logger: Logger;
+  /** The certificate deny list every call is checked against. */
+  revocations?: RevocationCheck | undefined;
   /** Services started elsewhere (rollouts), served beside the ones made here. */
   services?: ServiceImplementation[];
 }
@@ -66,6 +69,7 @@ export async function startControlPlane(deps: ControlPlaneDeps): Promise<Control
     certFile: files.certFile,
     keyFile: files.keyFile,
     logger,
+    revocations: deps.revocations,
     services: [
       nodeService({
         snapshots: deps.snapshots,

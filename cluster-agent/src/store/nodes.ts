@@ -104,13 +104,30 @@ export async function upsertNode(db: Db, node: NodeRegistration): Promise<NodeRe
       node.startedAt ?? new Date(),
       node.controlAddress ?? "",
       node.metricsAddress ?? "",
-      node.stateReason ?? "",
-      node.drain ? JSON.stringify(node.drain) : null,
+      storable(node.stateReason ?? ""),
+      node.drain ? storableJson(node.drain) : null,
       JSON.stringify(node.labels ?? {}),
       node.artifactUrl ?? "",
     ],
   );
   return toNode(result.rows[0]);
+}
+
+/**
+ * PostgreSQL refuses NUL in text and `\u0000` in jsonb. The control plane refuses control characters
+ * in operator strings, but a drain saved before it did (drain.json) still carries its reason into
+ * every heartbeat: a refused NUL there would fail every beat and make a live node look dead. The
+ * registry shows U+FFFD in its place instead.
+ */
+function storable(text: string): string {
+  return text.includes("\u0000") ? text.replaceAll("\u0000", "\uFFFD") : text;
+}
+
+/** JSON text for a jsonb column, with NUL characters in its strings replaced the same way. */
+function storableJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  // JSON.stringify writes NUL as the escape \u0000; a literal backslash before it would be doubled.
+  return json.includes("\\u0000") ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, "$1\\ufffd") : json;
 }
 
 /**
@@ -134,10 +151,10 @@ export async function heartbeat(
       name,
       update.state ?? null,
       update.models ? JSON.stringify(update.models) : null,
-      update.stateReason ?? null,
+      update.stateReason === undefined ? null : storable(update.stateReason),
       // "drain: null" clears it, an absent drain keeps it: coalesce cannot tell the two apart.
       update.drain !== undefined,
-      update.drain ? JSON.stringify(update.drain) : null,
+      update.drain ? storableJson(update.drain) : null,
       update.controlAddress ?? null,
       update.metricsAddress ?? null,
       update.labels ? JSON.stringify(update.labels) : null,

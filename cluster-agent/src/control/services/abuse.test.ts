@@ -208,4 +208,54 @@ describe("abuse service", () => {
       /at most 1000/,
     );
   });
+  it("does not create a suspension whose audit entry cannot be written", async () => {
+    const broken: AuditRecorder = {
+      record: async () => {
+        throw new Error("the audit log is unreachable");
+      },
+    };
+    const suspend = abuseService({ store: t.store, suspensions: gate, recorder: broken }).methods
+      .Suspend as UnaryMethod<object, WireSuspension>;
+    await assert.rejects(
+      suspend.handle(
+        { targetType: "TARGET_TYPE_IP", target: "198.51.100.7", reason: "SUSPENSION_REASON_ABUSE" },
+        context(),
+      ),
+      /the audit log is unreachable/,
+    );
+    const rows = await t.store.pool.query("SELECT id FROM suspensions WHERE network = '198.51.100.7/32'");
+    assert.equal(rows.rowCount, 0, "no entry, no suspension");
+  });
+
+  it("lets only an admin suspend networks wider than /16 (IPv4) or /32 (IPv6)", async () => {
+    const suspend = unary<object, WireSuspension>("Suspend");
+    const denied = (error: unknown) =>
+      error instanceof RpcError &&
+      error.code === status.PERMISSION_DENIED &&
+      /needs the admin role/.test(error.message);
+    for (const target of ["10.0.0.0/8", "172.16.0.0/15", "2001:db8::/31"])
+      await assert.rejects(
+        suspend.handle(
+          { targetType: "TARGET_TYPE_IP", target, reason: "SUSPENSION_REASON_ABUSE" },
+          context("operator"),
+        ),
+        denied,
+        target,
+      );
+    const open = await t.store.pool.query(
+      "SELECT id FROM suspensions WHERE network = '10.0.0.0/8' AND lifted_at IS NULL",
+    );
+    assert.equal(open.rowCount, 0);
+    // A /16 is an operator's to suspend; a /8 an admin's.
+    const narrow = await suspend.handle(
+      { targetType: "TARGET_TYPE_IP", target: "10.1.0.0/16", reason: "SUSPENSION_REASON_ABUSE" },
+      context("operator"),
+    );
+    assert.equal(narrow.active, true);
+    const wide = await suspend.handle(
+      { targetType: "TARGET_TYPE_IP", target: "10.0.0.0/8", reason: "SUSPENSION_REASON_ABUSE" },
+      context("admin", "ada"),
+    );
+    assert.equal(wide.target, "10.0.0.0/8");
+  });
 });

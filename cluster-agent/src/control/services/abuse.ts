@@ -11,6 +11,8 @@ import type {
   Suspension as WireSuspension,
 } from "@entrim/proto";
 import { loadAgentProto } from "@entrim/proto";
+import { status } from "@grpc/grpc-js";
+import { CidrError, parseCidr } from "../../admission/cidr.js";
 import type { SuspensionGate, SuspensionNotice } from "../../admission/suspensions.js";
 import { type AbuseFlag, listAbuseFlags } from "../../store/abuse-flags.js";
 import {
@@ -31,17 +33,45 @@ import {
   TARGET_TYPES,
   type TargetType,
 } from "../../store/suspensions.js";
-import { type AuditRecorder, audited } from "../audit.js";
+import { type AuditRecorder, auditedChange } from "../audit.js";
 import { enumMap, limitOf, ms, timeOf } from "../convert.js";
+import { allows } from "../roles.js";
 import {
   type CallContext,
   invalidArgument,
   notFound,
+  RpcError,
   type ServiceImplementation,
   stream,
   unary,
 } from "../rpc.js";
 import { aborted, sleep } from "../sleep.js";
+
+/**
+ * The narrowest prefixes an operator may sanction; anything wider needs an admin. A /15 of IPv4 is
+ * 131,072 addresses and an IPv6 /31 a whole provider's allocation: a typo there (/8 for /28) would
+ * lock out customers by the million, so it takes the role that can also undo the damage elsewhere.
+ */
+export const OPERATOR_MIN_PREFIX = { 4: 16, 6: 32 } as const;
+
+/** PERMISSION_DENIED for a network wider than an operator may suspend, unless the caller is admin. */
+function checkNetworkWidth(subject: { targetType: TargetType; target: string }, context: CallContext): void {
+  if (subject.targetType !== "ip" || allows(context.operator.role, "admin")) return;
+  let cidr: ReturnType<typeof parseCidr>;
+  try {
+    cidr = parseCidr(subject.target);
+  } catch (error) {
+    if (error instanceof CidrError) throw invalidArgument(error.message);
+    throw error;
+  }
+  const min = OPERATOR_MIN_PREFIX[cidr.version];
+  if (cidr.prefix < min)
+    throw new RpcError(
+      status.PERMISSION_DENIED,
+      `Sanctioning ${subject.target} (a /${cidr.prefix}, wider than /${min} for IPv${cidr.version}) needs the admin role; ` +
+        `your certificate (${context.operator.name}) names ${context.operator.role}. Narrow the network or ask an admin.`,
+    );
+}
 
 const targetTypes = enumMap<TargetType, WireSuspension["targetType"] & string>("TARGET_TYPE_", TARGET_TYPES);
 const reasons = enumMap("SUSPENSION_REASON_", SUSPENSION_REASONS);
@@ -122,19 +152,21 @@ export function abuseService(deps: AbuseServiceDeps): ServiceImplementation {
     (state: SuspensionState) => async (request: SuspendRequest__Output, context: CallContext) => {
       const subject = target(request);
       const reason = reasons.fromWire(request.reason, "reason");
+      checkNetworkWidth(subject, context);
       const expiresAt =
         request.expiresInSeconds > 0 ? new Date(Date.now() + request.expiresInSeconds * 1000) : undefined;
       const action = state === "suspended" ? "suspension.create" : "suspension.warn";
-      const created = await audited(
+      const created = await auditedChange(
         recorder,
+        store.pool,
         context,
         {
           action,
           target: `${subject.targetType}:${subject.target}`,
           reason: [reason, request.note].filter(Boolean).join(": "),
         },
-        () =>
-          createSuspension(store.pool, {
+        (db) =>
+          createSuspension(db, {
             ...subject,
             state,
             reason,
@@ -203,16 +235,17 @@ export function abuseService(deps: AbuseServiceDeps): ServiceImplementation {
         } else {
           subject = target(request);
         }
-        const lifted = await audited(
+        const lifted = await auditedChange(
           recorder,
+          store.pool,
           context,
           {
             action: "suspension.lift",
             target: `${subject.targetType}:${subject.target}`,
             reason: request.reason,
           },
-          () =>
-            liftSuspension(store.pool, {
+          (db) =>
+            liftSuspension(db, {
               ...subject,
               liftedBy: context.operator.name,
               reason: request.reason,

@@ -4,7 +4,7 @@
 import type { ExportAccountChunk, ExportAccountRequest__Output } from "@entrim/proto";
 import { exportAccount } from "../../store/data-subject.js";
 import type { Db } from "../../store/db.js";
-import { type AuditRecorder, audited } from "../audit.js";
+import { type AuditRecorder, auditedChange } from "../audit.js";
 import { invalidArgument, type StreamMethod, stream } from "../rpc.js";
 
 /** Well under the control server's 16 MiB message limit, and small enough to keep the stream moving. */
@@ -33,11 +33,12 @@ export function exportAccountMethod(
     if (reason.length > MAX_REASON_LENGTH)
       throw invalidArgument(`the reason is ${reason.length} characters; at most ${MAX_REASON_LENGTH}.`);
     // The same action name as the CLI's export, so one filter finds every export however it was made.
-    const document = await audited(
+    const document = await auditedChange(
       recorder,
+      db,
       context,
       { action: "data-subject.export", target: `account:${id}`, reason },
-      () => exportAccount(db, id, context.operator.name, new Date(), reason),
+      (tx) => exportAccount(tx, id, context.operator.name, new Date(), reason),
     );
     const bytes = Buffer.from(exportText(document), "utf8");
     for (let offset = 0; offset < bytes.length; offset += EXPORT_CHUNK_BYTES) {

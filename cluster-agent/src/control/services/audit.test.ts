@@ -5,7 +5,7 @@ import type { ListAuditRequest__Output, ListAuditResponse, VerifyAuditResponse }
 import { status } from "@grpc/grpc-js";
 import { auditCheckpointKey } from "../../store/audit-hash.js";
 import { openTestStore, type TestStore } from "../../test-support/postgres.js";
-import { audited } from "../audit.js";
+import { auditedChange } from "../audit.js";
 import { StoreAuditRecorder } from "../audit-recorder.js";
 import { type CallContext, RpcError, type UnaryMethod } from "../rpc.js";
 import { auditService } from "./audit.js";
@@ -33,11 +33,17 @@ before(async () => {
   // Two state-changing gRPC calls through the seam the other services use: one works, one fails.
   const recorder = new StoreAuditRecorder(test.store, "gpu-01", key);
   const entry = { action: "node.drain", target: "node:gpu-01", reason: "kernel update" };
-  await audited(recorder, context, entry, async () => "drained");
+  await auditedChange(recorder, test.store.pool, context, entry, async () => "drained");
   await assert.rejects(
-    audited(recorder, context, { ...entry, action: "key.revoke", target: "key:abc" }, async () => {
-      throw new Error("no such key");
-    }),
+    auditedChange(
+      recorder,
+      test.store.pool,
+      context,
+      { ...entry, action: "key.revoke", target: "key:abc" },
+      async () => {
+        throw new Error("no such key");
+      },
+    ),
     /no such key/,
   );
 });
@@ -60,7 +66,7 @@ describe("AuditService", () => {
     for (const method of Object.values(s.methods)) assert.equal(method.role, "viewer");
   });
 
-  it("lists what audited() recorded, newest first, in the contract's shape", async () => {
+  it("lists what auditedChange() recorded, newest first, in the contract's shape", async () => {
     const { entries } = await list(request());
     assert.equal(entries?.length, 2);
     const [failed, ok] = entries!;

@@ -85,17 +85,35 @@ describe("NodeService Drain and Undrain", () => {
       done: true,
     });
     assert.equal(drain.status().deadlineAtMs - drain.status().requestedAtMs, 300_000);
+    const entry = {
+      operator: "alice",
+      role: "operator",
+      source: "grpc",
+      action: "node.drain",
+      target: "node:gpu-1",
+      reason: "kernel update",
+    };
+    // Written before the drain acts, then its outcome.
     assert.deepEqual(recorder.entries, [
-      {
-        operator: "alice",
-        role: "operator",
-        source: "grpc",
-        action: "node.drain",
-        target: "node:gpu-1",
-        reason: "kernel update",
-        result: "ok",
-      },
+      { ...entry, result: "started" },
+      { ...entry, result: "ok" },
     ]);
+  });
+
+  it("does not drain when its audit entry cannot be written", async () => {
+    const { drain } = await setup();
+    const broken: AuditRecorder = {
+      record: async () => {
+        throw new Error("the audit log is unreachable");
+      },
+    };
+    const methods = nodeDrainMethods({ drain, recorder: broken, node: "gpu-1", defaultDeadlineSeconds: 300 });
+    await assert.rejects(
+      methods.Drain.handle({ reason: "kernel update", deadlineSeconds: 0 }, async () => {}, context()),
+      /the audit log is unreachable/,
+    );
+    assert.equal(drain.state, "serving", "no entry, no drain");
+    assert.equal(drain.isAccepting(), true);
   });
 
   it("a cancelled Drain call ends its stream but not the drain", async () => {
@@ -123,7 +141,12 @@ describe("NodeService Drain and Undrain", () => {
     assert.equal(drain.isAccepting(), true);
     assert.deepEqual(
       recorder.entries.map((e) => `${e.action} ${e.target} ${e.reason}: ${e.result}`),
-      ["node.undrain node:gpu-1 oops: error: node gpu-1 is not draining", "node.undrain node:gpu-1 done: ok"],
+      [
+        "node.undrain node:gpu-1 oops: started",
+        "node.undrain node:gpu-1 oops: error: node gpu-1 is not draining",
+        "node.undrain node:gpu-1 done: started",
+        "node.undrain node:gpu-1 done: ok",
+      ],
     );
   });
 });

@@ -4,7 +4,7 @@ import type {
   UndrainRequest__Output,
   UndrainResponse__Output,
 } from "@entrim/proto";
-import { type AuditRecorder, audited } from "../audit.js";
+import { type AuditRecorder, auditedAction } from "../audit.js";
 import type { DrainController } from "../drain.js";
 import { PROTO_NODE_STATE } from "../node-state.js";
 import {
@@ -47,7 +47,7 @@ export function nodeDrainMethods(options: NodeDrainOptions): {
   const target = `node:${node}`;
   return {
     /**
-     * Starts or joins the drain (audited once it is in effect and saved), then streams its progress
+     * Starts or joins the drain (its audit entry written first: no entry, no drain), then streams its progress
      * until done. The client cancelling ends the stream only: the drain goes on until undrained.
      */
     Drain: stream("operator", async (request, send, context) => {
@@ -56,7 +56,7 @@ export function nodeDrainMethods(options: NodeDrainOptions): {
         request.deadlineSeconds === 0 ? options.defaultDeadlineSeconds : request.deadlineSeconds;
       if (seconds > MAX_DEADLINE_SECONDS)
         throw invalidArgument(`deadline_seconds is ${seconds}; at most ${MAX_DEADLINE_SECONDS}`);
-      await audited(recorder, context, { action: "node.drain", target, reason }, () =>
+      await auditedAction(recorder, context, { action: "node.drain", target, reason }, () =>
         drain.drain({ by: context.operator.name, reason, deadlineMs: seconds * 1000 }),
       );
       for await (const progress of drain.progress(context.signal)) await send(progress);
@@ -64,7 +64,7 @@ export function nodeDrainMethods(options: NodeDrainOptions): {
 
     Undrain: unary("operator", async (request, context) => {
       const reason = requireReason(request.reason, "Undrain");
-      return audited(recorder, context, { action: "node.undrain", target, reason }, async () => {
+      return auditedAction(recorder, context, { action: "node.undrain", target, reason }, async () => {
         // Checked inside the audit: a refused undrain is still an operator's attempt worth tracing.
         if (drain.state === "serving") throw failedPrecondition(`node ${node} is not draining`);
         await drain.undrain({ by: context.operator.name, reason });

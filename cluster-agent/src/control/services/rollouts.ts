@@ -23,7 +23,7 @@ import {
   transitionRollout,
 } from "../../store/rollouts.js";
 import type { Store } from "../../store/store.js";
-import { type AuditRecorder, audited } from "../audit.js";
+import { type AuditRecorder, auditedChange } from "../audit.js";
 import {
   failedPrecondition,
   invalidArgument,
@@ -68,20 +68,21 @@ export function rolloutService(deps: RolloutServiceDeps): ServiceImplementation 
     unary<RolloutActionRequest__Output, RolloutMessage>(role, async (request, context) => {
       checkId(request.id);
       const reason = request.reason || `${verb} by ${context.operator.name}`;
-      const rollout = await audited(
+      const rollout = await auditedChange(
         deps.recorder,
+        pool,
         context,
         { action: `rollout.${verb}`, target: `rollout:${request.id}`, reason },
-        async () => {
+        async (db) => {
           if (options.resume)
             // Failed nodes of the current batch get another try; the gates are held anew.
-            await pool.query(
+            await db.query(
               `UPDATE rollout_nodes n SET state = 'pending', message = 'retry after resume', updated_at = now()
                FROM rollouts r WHERE r.id = n.rollout AND n.rollout = $1 AND r.state = 'paused'
                  AND n.batch = r.current_batch AND n.state = 'failed'`,
               [request.id],
             );
-          return transitionRollout(pool, request.id, from, to, reason, {
+          return transitionRollout(db, request.id, from, to, reason, {
             resetGate: options.resume ?? false,
           });
         },
@@ -97,16 +98,17 @@ export function rolloutService(deps: RolloutServiceDeps): ServiceImplementation 
       StartRollout: unary<StartRolloutRequest__Output, RolloutMessage>("admin", async (request, context) => {
         if (!request.model || !request.version) throw invalidArgument("model and version are required.");
         const gates = request.gates;
-        const rollout = await audited(
+        const rollout = await auditedChange(
           deps.recorder,
+          pool,
           context,
           {
             action: "rollout.start",
             target: `model:${request.model}@${request.version}`,
             reason: request.reason,
           },
-          () =>
-            createRollout(pool, {
+          (db) =>
+            createRollout(db, {
               model: request.model,
               toVersion: request.version,
               targets: {
@@ -219,15 +221,16 @@ export function rolloutService(deps: RolloutServiceDeps): ServiceImplementation 
             throw failedPrecondition(
               `${node} is part of rollout ${owned.rows[0].id} of ${model}; finish, abort or roll it back first.`,
             );
-          await audited(
+          await auditedChange(
             deps.recorder,
+            pool,
             context,
             {
               action: "model.rotate",
               target: `node:${node}/model:${model}@${version}`,
               reason: request.reason,
             },
-            () => setDesiredVersion(pool, node, model, version),
+            (db) => setDesiredVersion(db, node, model, version),
           );
           const feed = await changeFeed(
             deps.store,
