@@ -27,6 +27,23 @@ export interface CliAuditEntry<T> {
 }
 
 /**
+ * The fields every entry of a CLI command shares. Reasons and targets with control characters are
+ * refused here, before anything is written: they would break the entry, and the change with it.
+ */
+function entryBase<T>(entry: CliAuditEntry<T>) {
+  const reason = entry.reason ?? "";
+  const problem = plainTextProblem("the reason", reason) ?? plainTextProblem("the target", entry.target);
+  if (problem) throw new CliError(problem);
+  return {
+    operator: cliOperator(),
+    role: "admin" as const,
+    source: "cli" as const,
+    action: entry.action,
+    reason,
+  };
+}
+
+/**
  * Runs a state-changing command's store work with its audit trail: an entry "started" is written
  * before anything changes (a command whose entry cannot be written does nothing), then the outcome,
  * "ok" or "error: <message>". Reasons and targets with control characters are refused before either:
@@ -38,16 +55,7 @@ export async function recordCli<T>(
   entry: CliAuditEntry<T>,
   perform: () => Promise<T>,
 ): Promise<T> {
-  const reason = entry.reason ?? "";
-  const problem = plainTextProblem("the reason", reason) ?? plainTextProblem("the target", entry.target);
-  if (problem) throw new CliError(problem);
-  const base = {
-    operator: cliOperator(),
-    role: "admin" as const,
-    source: "cli" as const,
-    action: entry.action,
-    reason,
-  };
+  const base = entryBase(entry);
   const node = hostname();
   try {
     if (!entry.outcomeOnly)
@@ -95,16 +103,7 @@ export async function recordCliChange<T>(
   entry: CliAuditEntry<T>,
   perform: (db: Db) => Promise<T>,
 ): Promise<T> {
-  const reason = entry.reason ?? "";
-  const problem = plainTextProblem("the reason", reason) ?? plainTextProblem("the target", entry.target);
-  if (problem) throw new CliError(problem);
-  const base = {
-    operator: cliOperator(),
-    role: "admin" as const,
-    source: "cli" as const,
-    action: entry.action,
-    reason,
-  };
+  const base = entryBase(entry);
   const node = hostname();
   let performed = false;
   try {
