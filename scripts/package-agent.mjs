@@ -170,6 +170,8 @@ cpSync(join(root, "build", "entrim-agent.service"), join(stage, "systemd", "entr
 cpSync(join(root, "build", "entrim-agent.env"), join(stage, "systemd", "entrim-agent.env"));
 cpSync(join(root, "build", "journald@entrim.conf"), join(stage, "systemd", "journald@entrim.conf"));
 cpSync(join(root, "build", "examples"), join(stage, "examples"), { recursive: true });
+// The balancer in front of the agents: the same file the end-to-end tests run HAProxy with.
+cpSync(join(root, "build", "haproxy", "haproxy.cfg"), join(stage, "examples", "haproxy.cfg"));
 // The guides travel with the agent; INSTALL.md at the top links into them.
 mkdirSync(join(stage, "docs"));
 for (const doc of readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md"))) {

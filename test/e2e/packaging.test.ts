@@ -170,6 +170,7 @@ test("the tarball holds the agent, its dependencies, the unit, the examples and 
     "systemd/journald@entrim.conf",
     "examples/gpu-node.json",
     "examples/vllm-node.json",
+    "examples/haproxy.cfg",
     "INSTALL.md",
     "docs/configuration.md",
   ]) {
