@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { ActionContext } from "./actions/actions.js";
 import { consoleActions } from "./actions/actions.js";
+import type { ActionContext } from "./actions/types.js";
 import type { Controller } from "./controller.js";
 import { feedMenu } from "./menu.js";
 import { createAppStore } from "./state/store.js";

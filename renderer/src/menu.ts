@@ -1,7 +1,8 @@
 // In the desktop app the actions registry also feeds the menu bar: the items (with availability and
 // the reason when disabled) are sent whenever they change, and a menu click runs the action by id.
-import type { ActionContext } from "./actions/actions.js";
+
 import { type ActionRegistry, availability } from "./actions/registry.js";
+import type { ActionContext } from "./actions/types.js";
 import type { AppStore } from "./state/store.js";
 import type { Bridge, MenuItem } from "./transport/ipc.js";
 

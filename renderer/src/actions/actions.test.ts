@@ -5,7 +5,9 @@ import type { Controller } from "../controller.js";
 import { visibleNodes } from "../state/fleetSlice.js";
 import { createAppStore } from "../state/store.js";
 import { peer, snap } from "../testing.js";
-import { type ActionContext, consoleActions, nodeTargets } from "./actions.js";
+import { consoleActions } from "./actions.js";
+import { nodeTargets } from "./node.js";
+import type { ActionContext } from "./types.js";
 
 function setup(role: "viewer" | "operator") {
   const store = createAppStore();

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ClusterInfo } from "@entrim/electron/common";
 import { createAppStore } from "../state/store.js";
-import { type Action, ActionRegistry, availability, shortcutOf } from "./registry.js";
+import { ActionRegistry, availability, shortcutOf } from "./registry.js";
+import type { Action } from "./types.js";
 
 const key = (
   k: string,

@@ -1,30 +1,9 @@
 // The actions registry: every command the operator can give, with its shortcut and the rule that allows
 // it. Menus, shortcuts and the command palette all read from here, so a disabled action says the same
 // reason everywhere (and the agent still refuses on its own: this only explains, never protects).
-import { allows, type Role } from "@entrim/electron/common";
+import { allows } from "@entrim/electron/common";
 import type { AppState } from "../state/store.js";
-
-export interface Action<Ctx = unknown> {
-  id: string;
-  title: string;
-  section: "View" | "Fleet" | "Node" | "Abuse" | "Audit" | "Alerts" | "Accounts" | "Rollouts" | "Session";
-  /** "mod+k" (Ctrl, or Cmd on macOS), "shift+a", "d", "escape", "enter"... */
-  shortcut?: string;
-  /** The least role the agent requires for what this does. */
-  needs?: Role;
-  /** Changes something on the cluster: refused for read-only profiles. */
-  mutating?: boolean;
-  /** Why it cannot run now (nothing selected, wrong view), or undefined when it can. */
-  unavailable?: (state: AppState) => string | undefined;
-  /** Works while typing in a field (palette, escape). */
-  global?: boolean;
-  perform(ctx: Ctx): void;
-}
-
-export interface Availability {
-  enabled: boolean;
-  reason?: string;
-}
+import type { Action, Availability } from "./types.js";
 
 export function availability(action: Action<never>, state: AppState): Availability {
   const cluster = state.cluster;

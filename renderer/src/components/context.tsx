@@ -1,8 +1,8 @@
 // What every view needs, handed down once: the store, the controller and the actions.
 import { createContext, useContext } from "react";
 import { useStore } from "zustand";
-import type { ActionContext } from "../actions/actions.js";
 import type { ActionRegistry } from "../actions/registry.js";
+import type { ActionContext } from "../actions/types.js";
 import type { Controller } from "../controller.js";
 import type { SeriesStore } from "../metrics/series.js";
 import type { AppState, AppStore } from "../state/store.js";

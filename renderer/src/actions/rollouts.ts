@@ -4,8 +4,7 @@
 import type { RolloutVerb } from "@entrim/electron/common";
 import { rolloutStateWord, VERB_FROM } from "../state/rolloutSlice.js";
 import type { AppState } from "../state/store.js";
-import type { ActionContext } from "./actions.js";
-import type { Action } from "./registry.js";
+import type { ConsoleAction } from "./types.js";
 
 /** The rollout the verbs act on: the one under the rollouts view's cursor. */
 export function rolloutTarget(s: AppState) {
@@ -24,7 +23,7 @@ function verbUnavailable(verb: RolloutVerb, word: string) {
 }
 
 /** Pause and resume act at once (pause is the brake: no dialog in its way). */
-function immediate(verb: "pause" | "resume", word: string): Action<ActionContext> {
+function immediate(verb: "pause" | "resume", word: string): ConsoleAction {
   return {
     id: `rollout.${verb}`,
     title: verb === "pause" ? "Pause rollout" : "Resume rollout",
@@ -48,7 +47,7 @@ function immediate(verb: "pause" | "resume", word: string): Action<ActionContext
 }
 
 /** Abort and roll back return nodes to their previous version: a dialog with a reason and a typed name. */
-function confirmed(verb: "abort" | "rollback", word: string): Action<ActionContext> {
+function confirmed(verb: "abort" | "rollback", word: string): ConsoleAction {
   return {
     id: `rollout.${verb}`,
     title: verb === "abort" ? "Abort rollout…" : "Roll back rollout…",
@@ -64,7 +63,7 @@ function confirmed(verb: "abort" | "rollback", word: string): Action<ActionConte
   };
 }
 
-export function rolloutActions(): Action<ActionContext>[] {
+export function rolloutActions(): ConsoleAction[] {
   return [
     {
       id: "view.rollouts",

@@ -4,7 +4,8 @@ import type { ClusterInfo, Role } from "@entrim/electron/common";
 import type { Controller } from "../controller.js";
 import { createAppStore } from "../state/store.js";
 import { rollout } from "../testing-rollouts.js";
-import { type ActionContext, consoleActions } from "./actions.js";
+import { consoleActions } from "./actions.js";
+import type { ActionContext } from "./types.js";
 
 function setup(role: Role, readOnly = false) {
   const store = createAppStore();
