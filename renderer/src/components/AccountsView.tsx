@@ -9,11 +9,14 @@ import { ActionButton } from "./ActionButton.js";
 import { useApp, useAppState } from "./context.js";
 import { ExportDialog } from "./ExportDialog.js";
 import { InvoicesPanel } from "./InvoicesPanel.js";
+import { clickKeys } from "./keys.js";
+import { rowsHeight } from "./table.js";
 
 const ROW_HEIGHT = 28;
 const COLUMNS = "minmax(160px,1.4fr) minmax(120px,1fr) minmax(160px,1.4fr) 90px 90px 110px 110px";
 /** Searching runs on the agent's store: wait for a pause in typing instead of one query per key. */
 const SEARCH_PAUSE_MS = 250;
+const HEADERS = ["Account", "Name", "Email / company", "Status", "Requests", "Tokens", "Cost"];
 
 export function AccountsView({ searchRef }: { searchRef: React.RefObject<HTMLInputElement | null> }) {
   const { controller, store } = useApp();
@@ -22,7 +25,7 @@ export function AccountsView({ searchRef }: { searchRef: React.RefObject<HTMLInp
   const loading = useAppState((s) => s.accountsLoading);
   const cursor = useAppState((s) => s.accountCursor);
   const detail = useAppState((s) => s.accountDetail);
-  const scroller = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLTableSectionElement>(null);
   const virtualizer = useVirtualizer({
     count: accounts.length,
     getScrollElement: () => scroller.current,
@@ -68,54 +71,60 @@ export function AccountsView({ searchRef }: { searchRef: React.RefObject<HTMLInp
         <ActionButton id="account.warn" />
         <ActionButton id="account.export" />
       </div>
-      <div className="table accounts-table" role="grid" aria-rowcount={accounts.length}>
-        <div className="row head" role="row" style={{ gridTemplateColumns: COLUMNS }}>
-          {["Account", "Name", "Email / company", "Status", "Requests", "Tokens", "Cost"].map((h) => (
-            <div
-              key={h}
-              role="columnheader"
-              className={["Requests", "Tokens", "Cost"].includes(h) ? "num" : ""}
-            >
-              {h}
-            </div>
-          ))}
-        </div>
-        <div className="rows" ref={scroller}>
-          <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const a = accounts[item.index]!;
-              const u = usageOf(a);
-              return (
-                <div
-                  key={a.id}
-                  role="row"
-                  data-account={a.id}
-                  className={`row node${a.id === cursor ? " cursor" : ""}`}
-                  style={{
-                    gridTemplateColumns: COLUMNS,
-                    transform: `translateY(${item.start}px)`,
-                    height: ROW_HEIGHT,
-                  }}
-                  onClick={() => store.getState().setAccountCursor(a.id)}
-                  onDoubleClick={() => void controller.openAccount(a.id)}
-                >
-                  <div className="ellipsis">{a.id}</div>
-                  <div className="ellipsis">{a.name}</div>
-                  <div className="ellipsis">
-                    {a.email}
-                    {a.company ? ` · ${a.company}` : ""}
-                  </div>
-                  <div className={a.status === "active" ? "" : "warn"}>{a.status}</div>
-                  <div className="num">{compact(u.requests)}</div>
-                  <div className="num">{compact(u.tokens)}</div>
-                  <div className="num">{euros(u.costEur)}</div>
-                </div>
-              );
-            })}
-          </div>
-          {!loading && accounts.length === 0 && <div className="empty">No account matches.</div>}
-        </div>
-      </div>
+      <table className="table accounts-table" aria-rowcount={accounts.length}>
+        <thead>
+          <tr className="row head" style={{ gridTemplateColumns: COLUMNS }}>
+            {HEADERS.map((h) => (
+              <th key={h} scope="col" className={["Requests", "Tokens", "Cost"].includes(h) ? "num" : ""}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="rows" ref={scroller} style={rowsHeight(virtualizer.getTotalSize())}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const a = accounts[item.index]!;
+            const u = usageOf(a);
+            return (
+              <tr
+                key={a.id}
+                data-account={a.id}
+                className={`row node${a.id === cursor ? " cursor" : ""}`}
+                tabIndex={-1}
+                style={{
+                  gridTemplateColumns: COLUMNS,
+                  transform: `translateY(${item.start}px)`,
+                  height: ROW_HEIGHT,
+                }}
+                onClick={() => store.getState().setAccountCursor(a.id)}
+                onDoubleClick={() => void controller.openAccount(a.id)}
+                onKeyDown={clickKeys(
+                  () => store.getState().setAccountCursor(a.id),
+                  () => void controller.openAccount(a.id),
+                )}
+              >
+                <td className="ellipsis">{a.id}</td>
+                <td className="ellipsis">{a.name}</td>
+                <td className="ellipsis">
+                  {a.email}
+                  {a.company ? ` · ${a.company}` : ""}
+                </td>
+                <td className={a.status === "active" ? "" : "warn"}>{a.status}</td>
+                <td className="num">{compact(u.requests)}</td>
+                <td className="num">{compact(u.tokens)}</td>
+                <td className="num">{euros(u.costEur)}</td>
+              </tr>
+            );
+          })}
+          {!loading && accounts.length === 0 && (
+            <tr className="empty-row">
+              <td className="empty" colSpan={HEADERS.length}>
+                No account matches.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
       {detail?.account && <AccountDetailPanel />}
       <ExportDialog />
     </section>

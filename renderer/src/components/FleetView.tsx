@@ -8,6 +8,8 @@ import { type FleetNode, fleetSummary, modelsOf, type SortKey, visibleNodes } fr
 import { useApp, useAppState } from "./context.js";
 import { FleetFilterBar } from "./FleetFilterBar.js";
 import { GpuStrip } from "./GpuStrip.js";
+import { clickKeys } from "./keys.js";
+import { rowsHeight } from "./table.js";
 
 const ROW_HEIGHT = 30;
 export const FLEET_COLUMNS =
@@ -37,7 +39,7 @@ export function FleetView({ filterRef }: { filterRef: React.RefObject<HTMLInputE
   const rows = useMemo(() => visibleNodes({ nodes, filter, sort }), [nodes, filter, sort]);
   const summary = useMemo(() => fleetSummary(rows), [rows]);
   const sortBy = useAppState((s) => s.sortBy);
-  const scroller = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLTableSectionElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -57,31 +59,42 @@ export function FleetView({ filterRef }: { filterRef: React.RefObject<HTMLInputE
   return (
     <section className="fleet" aria-label="Fleet">
       <FleetFilterBar nodes={nodes} filterRef={filterRef} />
-      <div className="table" role="grid" aria-rowcount={rows.length}>
-        <div className="row head" role="row" style={{ gridTemplateColumns: FLEET_COLUMNS }}>
-          {HEADERS.map((h) => (
-            <div
-              key={h.label || "sel"}
-              role="columnheader"
-              className={`${h.key ? "sortable" : ""}${h.num ? " num" : ""}`}
-              onClick={h.key ? () => sortBy(h.key!) : undefined}
-              aria-sort={h.key && sort.key === h.key ? (sort.desc ? "descending" : "ascending") : undefined}
-            >
-              {h.label}
-              {h.key && sort.key === h.key ? (sort.desc ? " ▾" : " ▴") : ""}
-            </div>
-          ))}
-        </div>
-        <SummaryRow summary={summary} />
-        <div className="rows" ref={scroller}>
-          <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-            {virtualizer.getVirtualItems().map((item) => (
-              <FleetRow key={rows[item.index]!.name} node={rows[item.index]!} top={item.start} />
+      <table className="table" aria-rowcount={rows.length}>
+        <thead>
+          <tr className="row head" style={{ gridTemplateColumns: FLEET_COLUMNS }}>
+            {HEADERS.map((h) => (
+              <th
+                key={h.label || "sel"}
+                scope="col"
+                className={`${h.key ? "sortable" : ""}${h.num ? " num" : ""}`}
+                aria-sort={h.key && sort.key === h.key ? (sort.desc ? "descending" : "ascending") : undefined}
+              >
+                {h.key ? (
+                  <button type="button" onClick={() => sortBy(h.key!)}>
+                    {h.label}
+                    {sort.key === h.key ? (sort.desc ? " ▾" : " ▴") : ""}
+                  </button>
+                ) : (
+                  h.label
+                )}
+              </th>
             ))}
-          </div>
-          {rows.length === 0 && <div className="empty">No node matches.</div>}
-        </div>
-      </div>
+          </tr>
+          <SummaryRow summary={summary} />
+        </thead>
+        <tbody className="rows" ref={scroller} style={rowsHeight(virtualizer.getTotalSize())}>
+          {virtualizer.getVirtualItems().map((item) => (
+            <FleetRow key={rows[item.index]!.name} node={rows[item.index]!} top={item.start} />
+          ))}
+          {rows.length === 0 && (
+            <tr className="empty-row">
+              <td className="empty" colSpan={HEADERS.length}>
+                No node matches.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
     </section>
   );
 }
@@ -91,28 +104,23 @@ function SummaryRow({ summary }: { summary: ReturnType<typeof fleetSummary> }) {
     .map(([state, count]) => `${count} ${state}`)
     .join(" · ");
   return (
-    <div
-      className="row summary"
-      role="row"
-      data-testid="fleet-summary"
-      style={{ gridTemplateColumns: FLEET_COLUMNS }}
-    >
-      <div />
-      <div>{summary.nodes} nodes</div>
-      <div className="span3">{states || "–"}</div>
-      <div />
-      <div>
+    <tr className="row summary" data-testid="fleet-summary" style={{ gridTemplateColumns: FLEET_COLUMNS }}>
+      <td />
+      <td>{summary.nodes} nodes</td>
+      <td className="span3">{states || "–"}</td>
+      <td />
+      <td>
         {summary.gpus} GPUs · avg {compact(summary.avgUtil)}%
-      </div>
-      <div />
-      <div className={summary.hotGpus > 0 ? "bad" : undefined}>{summary.hotGpus} hot</div>
-      <div />
-      <div className="num">{compact(summary.inFlight)}</div>
-      <div className="num">{compact(summary.tokensPerSecond)}</div>
-      <div className="num">{ms(summary.worstP95)}</div>
-      <div className="num">{percent(summary.errorRate)}</div>
-      <div />
-    </div>
+      </td>
+      <td />
+      <td className={summary.hotGpus > 0 ? "bad" : undefined}>{summary.hotGpus} hot</td>
+      <td />
+      <td className="num">{compact(summary.inFlight)}</td>
+      <td className="num">{compact(summary.tokensPerSecond)}</td>
+      <td className="num">{ms(summary.worstP95)}</td>
+      <td className="num">{percent(summary.errorRate)}</td>
+      <td />
+    </tr>
   );
 }
 
@@ -136,51 +144,55 @@ function FleetRow({ node, top }: { node: FleetNode; top: number }) {
       <GpuStrip node={node.name} metric={metric} />
     );
   return (
-    <div
+    <tr
       className={`row node${selected ? " selected" : ""}${cursor ? " cursor" : ""}`}
-      role="row"
       aria-selected={selected}
+      tabIndex={-1}
       data-node={node.name}
       data-state={state}
       style={{ gridTemplateColumns: FLEET_COLUMNS, transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onClick={() => store.getState().setCursor(node.name)}
       onDoubleClick={() => store.getState().openNode(node.name)}
+      onKeyDown={clickKeys(
+        () => store.getState().setCursor(node.name),
+        () => store.getState().openNode(node.name),
+      )}
     >
-      <div>
+      <td>
         <input
           type="checkbox"
           aria-label={`select ${node.name}`}
           checked={selected}
           onChange={() => store.getState().toggleSelected(node.name)}
         />
-      </div>
-      <div className="name" title={node.linkError ?? node.name}>
+      </td>
+      <td className="name" title={node.linkError ?? node.name}>
         {node.name}
         {node.link !== "ready" && node.link !== "unknown" && <span className="link"> {node.link}</span>}
-      </div>
-      <div>{node.snapshot?.region ?? node.peer?.region ?? "–"}</div>
-      <div>
+      </td>
+      <td>{node.snapshot?.region ?? node.peer?.region ?? "–"}</td>
+      <td>
         <span className={`state state-${state}`} data-testid="node-state">
           {state}
         </span>
         {drain && !drain.done && drain.progress && (
           <span className="muted"> {drain.progress.requestsInFlight}↓</span>
         )}
-      </div>
-      <div className="ellipsis">{modelsOf(node).join(", ") || "–"}</div>
-      <div>{strip("util")}</div>
-      <div>{strip("mem")}</div>
-      <div className={`sev-${tempSeverity(hottest || undefined)}`}>{strip("temp")}</div>
-      <div>{strip("power")}</div>
-      <div className="num" data-testid="inflight">
+      </td>
+      <td className="ellipsis">{modelsOf(node).join(", ") || "–"}</td>
+      <td>{strip("util")}</td>
+      <td>{strip("mem")}</td>
+      <td className={`sev-${tempSeverity(hottest || undefined)}`}>{strip("temp")}</td>
+      <td>{strip("power")}</td>
+      <td className="num" data-testid="inflight">
         {t ? t.requestsInFlight : "–"}
-      </div>
-      <div className="num">{t ? compact(t.promptTokensPerSecond + t.completionTokensPerSecond) : "–"}</div>
-      <div className="num">{t ? ms(t.latencyP95Ms) : "–"}</div>
-      <div className={`num${t && t.errorRate >= 0.01 ? " bad" : ""}`}>{t ? percent(t.errorRate) : "–"}</div>
-      <div className={`ellipsis ${worst}`} title={alerts.join(", ")}>
+      </td>
+      <td className="num">{t ? compact(t.promptTokensPerSecond + t.completionTokensPerSecond) : "–"}</td>
+      <td className="num">{t ? ms(t.latencyP95Ms) : "–"}</td>
+      <td className={`num${t && t.errorRate >= 0.01 ? " bad" : ""}`}>{t ? percent(t.errorRate) : "–"}</td>
+      <td className={`ellipsis ${worst}`} title={alerts.join(", ")}>
         {alerts.length ? alerts.join(" ") : (node.snapshot?.stateReason ?? "")}
-      </div>
-    </div>
+      </td>
+    </tr>
   );
 }

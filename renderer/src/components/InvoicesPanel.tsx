@@ -5,6 +5,7 @@ import { compact, time } from "../format.js";
 import { downloadInvoice, loadInvoices, openInvoice } from "../records.js";
 import { centsText } from "../state/recordsSlice.js";
 import { useApp, useAppState } from "./context.js";
+import { clickKeys } from "./keys.js";
 
 export function InvoicesPanel({ accountId }: { accountId: string }) {
   const { controller } = useApp();
@@ -34,7 +35,9 @@ export function InvoicesPanel({ accountId }: { accountId: string }) {
               key={i.id}
               data-invoice={i.id}
               className={open?.invoice?.id === i.id ? "cursor" : ""}
+              tabIndex={-1}
               onClick={() => void openInvoice(controller, i.id)}
+              onKeyDown={clickKeys(() => void openInvoice(controller, i.id))}
             >
               <td>{i.id}</td>
               <td>{i.period}</td>
@@ -47,11 +50,24 @@ export function InvoicesPanel({ accountId }: { accountId: string }) {
               <td className="num" data-testid="invoice-total">
                 {centsText(i.totalCents)}
               </td>
-              <td onClick={(e) => e.stopPropagation()}>
-                <button type="button" onClick={() => void downloadInvoice(controller, i.id, "json")}>
+              <td>
+                {/* A download is not a click on the row: it leaves the open invoice as it is. */}
+                <button
+                  type="button"
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    void downloadInvoice(controller, i.id, "json");
+                  }}
+                >
                   JSON
                 </button>{" "}
-                <button type="button" onClick={() => void downloadInvoice(controller, i.id, "csv")}>
+                <button
+                  type="button"
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    void downloadInvoice(controller, i.id, "csv");
+                  }}
+                >
                   CSV
                 </button>
               </td>
