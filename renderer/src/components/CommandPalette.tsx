@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from "react";
 import { availability } from "../actions/registry.js";
 import { useApp, useAppState } from "./context.js";
+import { clickKeys } from "./keys.js";
 
 export function CommandPalette() {
   const { actions, actionContext, store } = useApp();
@@ -9,7 +10,17 @@ export function CommandPalette() {
   const [query, setQuery] = useState("");
   const [index, setIndex] = useState(0);
   const input = useRef<HTMLInputElement>(null);
+  const overlay = useRef<HTMLDivElement>(null);
   useEffect(() => input.current?.focus(), []);
+  // A press on the backdrop, outside the palette, closes it: a pointer's shortcut for Escape. Listened
+  // for on the document, as dismissable layers do, since the backdrop itself is no control.
+  useEffect(() => {
+    const onDown = (event: MouseEvent) => {
+      if (event.target === overlay.current) store.getState().setPaletteOpen(false);
+    };
+    document.addEventListener("mousedown", onDown);
+    return () => document.removeEventListener("mousedown", onDown);
+  }, [store]);
   const results = actions
     .search(query)
     .map((action) => ({ action, av: availability(action as never, state) }));
@@ -19,18 +30,19 @@ export function CommandPalette() {
     store.getState().setPaletteOpen(false);
     actions.run(item.action.id, store.getState(), actionContext);
   };
+  const optionId = (i: number) => `palette-option-${i}`;
   return (
-    <div className="overlay" onMouseDown={() => store.getState().setPaletteOpen(false)}>
-      <div
-        className="palette"
-        role="dialog"
-        aria-label="Command palette"
-        onMouseDown={(e) => e.stopPropagation()}
-      >
+    <div className="overlay" ref={overlay}>
+      <div className="palette" role="dialog" aria-label="Command palette">
         <input
           ref={input}
           placeholder="Type a command…"
           aria-label="Command"
+          role="combobox"
+          aria-expanded={true}
+          aria-controls="palette-results"
+          aria-autocomplete="list"
+          aria-activedescendant={results[index] ? optionId(index) : undefined}
           value={query}
           onChange={(e) => {
             setQuery(e.target.value);
@@ -44,24 +56,27 @@ export function CommandPalette() {
             e.preventDefault();
           }}
         />
-        <ul role="listbox">
+        <div className="results" role="listbox" id="palette-results" aria-label="Commands">
           {results.map(({ action, av }, i) => (
-            <li
+            <div
               key={action.id}
+              id={optionId(i)}
               role="option"
+              tabIndex={-1}
               aria-selected={i === index}
               aria-disabled={!av.enabled}
-              className={`${i === index ? "active" : ""}${av.enabled ? "" : " disabled"}`}
+              className={`result${i === index ? " active" : ""}${av.enabled ? "" : " disabled"}`}
               onMouseEnter={() => setIndex(i)}
               onClick={() => run(i)}
+              onKeyDown={clickKeys(() => run(i))}
             >
               <span className="section">{action.section}</span>
               <span className="title">{action.title}</span>
               {!av.enabled && <span className="reason">{av.reason}</span>}
               {action.shortcut && <kbd>{action.shortcut}</kbd>}
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       </div>
     </div>
   );
