@@ -159,9 +159,15 @@ function Notices() {
   return (
     <div className="notices" aria-live="polite">
       {notices.map((n) => (
-        <div key={n.id} className={`notice ${n.kind}`} onClick={() => store.getState().dismiss(n.id)}>
+        <button
+          type="button"
+          key={n.id}
+          className={`notice ${n.kind}`}
+          title="Dismiss"
+          onClick={() => store.getState().dismiss(n.id)}
+        >
           {n.text}
-        </div>
+        </button>
       ))}
     </div>
   );

@@ -19,14 +19,15 @@ export function TerminalsView({ hidden }: { hidden: boolean }) {
         {terminals.map((t) => (
           <span
             key={t.id}
-            role="tab"
-            aria-selected={t.id === active}
             className={t.id === active ? "tab active" : "tab"}
             data-node={t.node}
             data-status={t.status}
           >
+            {/* The tab is the name's button (focusable, a click selects it); its close button sits beside it. */}
             <button
               type="button"
+              role="tab"
+              aria-selected={t.id === active}
               className="tab-name"
               onClick={() => store.getState().setActiveTerminal(t.id)}
             >
