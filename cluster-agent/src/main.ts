@@ -12,7 +12,7 @@ import { VERSION } from "./common/version.js";
 import type { AgentConfig, ModelConfig } from "./config/schema.js";
 import { StoreAuditRecorder } from "./control/audit-recorder.js";
 import { DrainController } from "./control/drain.js";
-import { nodeControlState, PROTO_NODE_STATE } from "./control/node-state.js";
+import { gateHealth, nodeControlState } from "./control/node-state.js";
 import { RegionGate } from "./control/region.js";
 import { RevocationList } from "./control/revocations.js";
 import { startRollouts } from "./control/rollout-setup.js";
@@ -29,6 +29,7 @@ import { Supervisor } from "./runtime/supervisor.js";
 import { writeTinyModel } from "./runtime/tiny-model.js";
 import type { Runtime } from "./runtime/types.js";
 import { Scheduler } from "./scheduler/scheduler.js";
+import { nodeHealth } from "./serving/health.js";
 import { auditCheckpointKey } from "./store/audit-hash.js";
 import { startAuditMaintenance } from "./store/audit-maintenance.js";
 import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";
@@ -305,28 +306,17 @@ export async function startAgent(
       store: storeProbe,
       spool: meter,
       state: (runtimes) => {
-        const control = nodeControlState(region, drain);
-        let state = PROTO_NODE_STATE[control.state];
-        let stateReason = control.stateReason;
-        if (state === "NODE_STATE_SERVING") {
-          // Still serving, but an operator should look: say what, in words they can act on.
-          const problems: string[] = [];
-          if (!storeProbe.status().connected)
-            problems.push("the cluster store is unreachable (serving known keys; usage waits in the spool)");
-          const spoolError = meter.status().writeError;
-          if (spoolError)
-            problems.push(
-              `usage events cannot be written to the spool (${spoolError}); new requests are refused until its disk takes writes`,
-            );
-          else if (meter.spoolStatus().alarm) problems.push("usage events are backing up in the spool");
-          if (!models.isReady()) problems.push("a model is not loaded");
-          for (const r of runtimes) if (!r.ok) problems.push(`model ${r.id} is not answering: ${r.detail}`);
-          if (problems.length > 0) {
-            state = "NODE_STATE_DEGRADED";
-            stateReason = problems.join("; ");
-          }
-        }
-        return { state, stateReason, drain: drain.status() };
+        const spool = meter.status();
+        const { control } = nodeHealth({
+          ...gateHealth(region, drain),
+          storeConnected: storeProbe.status().connected,
+          spoolWriteError: spool.writeError,
+          // The alarm matters only without a write error, which says more; not read otherwise.
+          spoolAlarm: !spool.writeError && meter.spoolStatus().alarm,
+          modelsReady: models.isReady(),
+          runtimes,
+        });
+        return { ...control, drain: drain.status() };
       },
       logger,
     });

@@ -14,6 +14,7 @@ import { nextRequestId } from "../common/ids.js";
 import type { Logger } from "../common/log.js";
 import type { Meter } from "../metering/meter.js";
 import type { TokenUsage } from "../runtime/types.js";
+import { nodeHealth } from "../serving/health.js";
 import type { TrafficRecorder } from "../telemetry/traffic.js";
 import {
   connectionPeer,
@@ -456,11 +457,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_request, reply) => {
-    // A node that refuses every generation (its usage cannot be recorded) sends the balancer elsewhere.
-    const refusal = meter?.refusal() ?? null;
-    const answering = models.anyAnswering();
-    if (models.isReady() && answering && accepting() && !refusal) return { status: "ready" };
-    const reason = refusal?.code ?? (models.isReady() && !answering ? "model_unavailable" : undefined);
+    const { readiness } = nodeHealth({
+      refusal: meter?.refusal() ?? null,
+      anyModelAnswering: models.anyAnswering(),
+      modelsReady: models.isReady(),
+      accepting: accepting(),
+    });
+    if (readiness.ready) return { status: "ready" };
+    const reason = readiness.reason;
     return reply
       .code(503)
       .header("retry-after", "5")
