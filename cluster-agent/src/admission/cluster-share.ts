@@ -1,5 +1,5 @@
-import { CoalescedTask } from "../common/coalesce.js";
 import type { Logger } from "../common/log.js";
+import { StoreMirror } from "../store/mirror.js";
 import { listNodes, type NodeRecord } from "../store/nodes.js";
 import type { Store } from "../store/store.js";
 
@@ -49,13 +49,18 @@ export class ClusterShare {
   private count = 1;
   private index = 0;
   private names: readonly string[];
-  private timer: NodeJS.Timeout | undefined;
-  private unlisten: (() => Promise<void>) | undefined;
   /** A refresh during a read queues one more: that read may have begun before the change it is for. */
-  private readonly reads = new CoalescedTask(() => this.read());
+  private readonly mirror: StoreMirror;
 
   constructor(private readonly options: ClusterShareOptions) {
     this.names = [options.self];
+    // Every notification, reconnect and tick re-reads the whole registry (it is small).
+    this.mirror = new StoreMirror({
+      store: options.store,
+      channel: NODES_CHANNEL,
+      load: () => this.read(),
+      resyncIntervalMs: options.refreshMs ?? 5_000,
+    });
   }
 
   /** Live node names, in the order shares are handed out. */
@@ -68,19 +73,13 @@ export class ClusterShare {
     return shareOf(limit, this.count, this.index);
   }
 
-  async start(): Promise<void> {
-    this.unlisten = await this.options.store.listen(NODES_CHANNEL, () => void this.refresh(), {
-      onReconnect: () => void this.refresh(),
-    });
-    await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.options.refreshMs ?? 5_000).unref();
+  start(): Promise<void> {
+    return this.mirror.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.unlisten?.();
-    await this.reads.running;
+    await this.mirror.stop();
+    await this.mirror.running;
   }
 
   /**
@@ -88,7 +87,7 @@ export class ClusterShare {
    * promise settles after a read that began after this call. Never rejects.
    */
   refresh(): Promise<void> {
-    return this.reads.trigger("refresh");
+    return this.mirror.resync("refresh");
   }
 
   private async read(): Promise<void> {

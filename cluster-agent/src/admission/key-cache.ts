@@ -1,7 +1,6 @@
 import { hash, timingSafeEqual } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { CoalescedTask } from "../common/coalesce.js";
-import { HintQueue, hintFields } from "../common/hints.js";
+import { hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
 import type { AccountStatus } from "../store/accounts.js";
 import {
@@ -11,6 +10,7 @@ import {
   readCredentialsFor,
   recordKeyUsage,
 } from "../store/api-keys.js";
+import { StoreMirror } from "../store/mirror.js";
 import type { Store } from "../store/store.js";
 import { parseApiKey, verifySecret } from "./api-key.js";
 
@@ -68,6 +68,12 @@ const UNKNOWN = fail("unknown");
 const REVOKED = fail("revoked");
 const INACTIVE = fail("account_inactive");
 
+/** The key or account a notification names ("key:id", "account:id"), if readable. */
+function hintedRow(payload: string): string | undefined {
+  const hint = hintFields(payload, "kind", "id");
+  return hint && (hint.kind === "key" || hint.kind === "account") ? `${hint.kind}:${hint.id}` : undefined;
+}
+
 /** What a re-read found, kept to re-apply over a load that read the tables before it. */
 type Reading =
   | { credential: ApiKeyCredential }
@@ -96,16 +102,18 @@ export class KeyCache extends EventEmitter {
   private readonly loadsInFlight = new Map<number, number>();
   private nextLoadId = 0;
   private lookupPauseUntil = 0;
-  private readonly reloads = new CoalescedTask((reason) => this.runResync(reason));
-  private readonly hints = new HintQueue({
-    read: (ids) => this.reread(ids),
-    reload: () => this.resync("notifications"),
-  });
-  private unlisten: (() => Promise<void>) | undefined;
-  private timers: NodeJS.Timeout[] = [];
+  private readonly mirror: StoreMirror;
+  private usageTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: KeyCacheOptions) {
     super();
+    this.mirror = new StoreMirror({
+      store: options.store,
+      channel: KEYS_CHANNEL,
+      load: (reason) => this.runResync(reason),
+      resyncIntervalMs: options.resyncIntervalMs ?? 60_000,
+      hints: { key: hintedRow, read: (ids) => this.reread(ids) },
+    });
   }
 
   get size(): number {
@@ -113,21 +121,14 @@ export class KeyCache extends EventEmitter {
   }
 
   async start(): Promise<void> {
-    // LISTEN first, then load: a change between the two is then seen by one or the other.
-    this.unlisten = await this.options.store.listen(KEYS_CHANNEL, (payload) => this.onPayload(payload), {
-      onReconnect: () => void this.resync("reconnect").catch(() => {}),
-    });
-    await this.resync("start");
-    const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms).unref());
-    every(this.options.resyncIntervalMs ?? 60_000, () => void this.resync("interval").catch(() => {}));
-    every(this.options.usageFlushMs ?? 10_000, () => void this.flushUsage());
+    await this.mirror.start();
+    this.usageTimer = setInterval(() => void this.flushUsage(), this.options.usageFlushMs ?? 10_000).unref();
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers = [];
-    await this.unlisten?.();
-    await this.hints.running?.catch(() => {});
+    clearInterval(this.usageTimer);
+    this.usageTimer = undefined;
+    await this.mirror.stop();
     await this.flushUsage();
   }
 
@@ -198,7 +199,7 @@ export class KeyCache extends EventEmitter {
 
   /** Reloads every usable key. Concurrent calls coalesce; a call during a run queues one more. */
   resync(reason: string): Promise<void> {
-    return this.reloads.trigger(reason);
+    return this.mirror.resync(reason);
   }
 
   private async runResync(reason: string): Promise<void> {
@@ -239,14 +240,6 @@ export class KeyCache extends EventEmitter {
     else this.byAccount.set(credential.accountId, new Set([credential.id]));
     this.negative.delete(credential.id);
     return entry;
-  }
-
-  private onPayload(payload: string): void {
-    const hint = hintFields(payload, "kind", "id");
-    const known = hint && (hint.kind === "key" || hint.kind === "account");
-    // An unreadable payload still says that something changed: reload all (coalesced).
-    const done = known ? this.hints.add(`${hint.kind}:${hint.id}`) : this.resync("unreadable notification");
-    done.catch(() => {});
   }
 
   /** Re-reads the keys and accounts notifications named, applies what the tables say, and reports it. */

@@ -1,8 +1,8 @@
 import { EventEmitter } from "node:events";
-import { CoalescedTask } from "../common/coalesce.js";
-import { HintQueue, hintFields } from "../common/hints.js";
+import { hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
 import { type LimitValues, listLimits, listLimitsOf } from "../store/limits.js";
+import { StoreMirror } from "../store/mirror.js";
 import type { Store } from "../store/store.js";
 
 /** The channel 0003_rate_limits.sql's trigger notifies on. */
@@ -45,16 +45,17 @@ export class LimitsCache extends EventEmitter {
   private keys = new Map<string, LimitValues>();
   /** Re-reads applied while a reload was in flight: re-applied over its (possibly older) result. */
   private pending: LimitNotification[] | undefined;
-  private readonly reloads = new CoalescedTask((reason) => this.load(reason));
-  private readonly hints = new HintQueue({
-    read: (targets) => this.reread(targets),
-    reload: () => this.resync("notifications"),
-  });
-  private unlisten: (() => Promise<void>) | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly mirror: StoreMirror;
 
   constructor(private readonly options: LimitsCacheOptions) {
     super();
+    this.mirror = new StoreMirror({
+      store: options.store,
+      channel: LIMITS_CHANNEL,
+      load: (reason) => this.load(reason),
+      resyncIntervalMs: options.resyncIntervalMs ?? 60_000,
+      hints: { key: hintedRow, read: (targets) => this.reread(targets) },
+    });
   }
 
   /** The account's own limits (its total, and the default for its keys). */
@@ -71,29 +72,18 @@ export class LimitsCache extends EventEmitter {
     return this.accounts.size + this.keys.size;
   }
 
-  async start(): Promise<void> {
-    // LISTEN first, then load: a change between the two is then seen by one or the other.
-    this.unlisten = await this.options.store.listen(LIMITS_CHANNEL, (payload) => this.onPayload(payload), {
-      onReconnect: () => void this.resync("reconnect").catch(() => {}),
-    });
-    await this.resync("start");
-    this.timer = setInterval(
-      () => void this.resync("interval").catch(() => {}),
-      this.options.resyncIntervalMs ?? 60_000,
-    ).unref();
+  start(): Promise<void> {
+    return this.mirror.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.unlisten?.();
-    await this.hints.running?.catch(() => {});
-    await this.reloads.running?.catch(() => {});
+    await this.mirror.stop();
+    await this.mirror.running?.catch(() => {});
   }
 
   /** Reloads every row; concurrent calls share one reload. Rejects (keeping the old state) on failure. */
   resync(reason: string): Promise<void> {
-    return this.reloads.trigger(reason);
+    return this.mirror.resync(reason);
   }
 
   private async load(reason: string): Promise<void> {
@@ -120,16 +110,6 @@ export class LimitsCache extends EventEmitter {
     } finally {
       this.pending = undefined;
     }
-  }
-
-  private onPayload(payload: string): void {
-    const hint = hintFields(payload, "accountId");
-    const keyId = hintFields(payload, "keyId")?.keyId ?? "";
-    // An unreadable payload still says that something changed: reload all (coalesced).
-    const done = hint
-      ? this.hints.add(`${hint.accountId}\n${keyId}`)
-      : this.resync("unreadable notification");
-    done.catch(() => {});
   }
 
   /** Re-reads the rows notifications named ("account\nkey", key empty for the account's own row). */
@@ -175,6 +155,13 @@ export class LimitsCache extends EventEmitter {
     if (values) map.set(id, values);
     else map.delete(id);
   }
+}
+
+/** The row a notification names ("account\nkey", key empty for the account's own row), if readable. */
+function hintedRow(payload: string): string | undefined {
+  const hint = hintFields(payload, "accountId");
+  const keyId = hintFields(payload, "keyId")?.keyId ?? "";
+  return hint ? `${hint.accountId}\n${keyId}` : undefined;
 }
 
 function compact(row: {

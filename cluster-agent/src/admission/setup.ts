@@ -25,7 +25,8 @@ export interface Admission {
 }
 
 /**
- * Starts every admission component of an agent and registers its shutdown in `cleanup`.
+ * Starts every admission component of an agent; `stop()` stops them in reverse order. If one fails
+ * to start, those already started are stopped before the error is thrown.
  *
  * Gate order matters: the security recorder comes first so it sees every refusal and every settled
  * request; suspensions next, so a blocked IP or suspended account costs nothing further; the IP
@@ -37,92 +38,100 @@ export async function startAdmission(
   store: Store,
   inFlight: InFlightRequests,
   logger: Logger,
-  cleanup: (() => Promise<unknown>)[],
-): Promise<Admission> {
-  const security = new SecurityEventsGate({
-    recorder: new SecurityEventRecorder({
-      store,
-      node: config.node.name,
-      logger,
-      flushIntervalMs: config.security.flushIntervalMs,
-      bufferLimit: config.security.bufferLimit,
-    }),
-    rules: config.security.rules,
-  });
-  security.start();
-  cleanup.push(() => security.stop());
-  const maintenance = startSecurityMaintenance({
-    pool: store.pool,
-    retentionDays: config.security.retentionDays,
-    intervalMs: config.security.maintenanceIntervalMinutes * 60_000,
-    logger,
-  });
-  await maintenance.runNow();
-  cleanup.push(() => maintenance.stop());
-
-  const suspensions = new SuspensionGate({
-    store,
-    inFlight,
-    logger,
-    resyncIntervalMs: config.suspensions.resyncSeconds * 1000,
-  });
-  await suspensions.start();
-  cleanup.push(() => suspensions.stop());
-
-  const { ipBlock } = config.abuse;
-  const ipBlocker = ipBlock.enabled
-    ? new IpBlocker({
-        ...ipBlock,
-        windowMs: ipBlock.windowSeconds * 1000,
-        blockMs: ipBlock.blockSeconds * 1000,
-        record: recordIpBlockIn(store.pool, config.node.name, suspensions),
+): Promise<Admission & { stop(): Promise<void> }> {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const step of cleanup.splice(0).reverse()) await step().catch(() => {});
+  };
+  try {
+    const security = new SecurityEventsGate({
+      recorder: new SecurityEventRecorder({
+        store,
+        node: config.node.name,
         logger,
-      })
-    : undefined;
-  ipBlocker?.on("blocked", (event: IpBlockedEvent) =>
-    security.record({
-      kind: "ip_blocked",
-      ip: event.ip,
-      detail: {
-        failures: event.failures,
-        windowSeconds: event.windowSeconds,
-        expiresAt: event.expiresAt.toISOString(),
-        recorded: event.suspensionId !== null,
-      },
-    }),
-  );
+        flushIntervalMs: config.security.flushIntervalMs,
+        bufferLimit: config.security.bufferLimit,
+      }),
+      rules: config.security.rules,
+    });
+    security.start();
+    cleanup.push(() => security.stop());
+    const maintenance = startSecurityMaintenance({
+      pool: store.pool,
+      retentionDays: config.security.retentionDays,
+      intervalMs: config.security.maintenanceIntervalMinutes * 60_000,
+      logger,
+    });
+    await maintenance.runNow();
+    cleanup.push(() => maintenance.stop());
 
-  const limits = new LimitsCache({ store, logger, resyncIntervalMs: config.limits.resyncSeconds * 1000 });
-  await limits.start();
-  cleanup.push(() => limits.stop());
-  const shares = new ClusterShare({
-    store,
-    self: config.node.name,
-    liveMs: config.limits.liveSeconds * 1000,
-    refreshMs: config.limits.membershipSeconds * 1000,
-    logger,
-  });
-  await shares.start();
-  cleanup.push(() => shares.stop());
-  // Spend caps are enforced against the month-to-date spend the cluster has billed so far.
-  const spend = new MonthlySpend({
-    db: store.pool,
-    logger,
-    refreshMs: config.limits.spendRefreshSeconds * 1000,
-  });
-  await spend.start();
-  cleanup.push(async () => spend.stop());
-  const rateLimiter = new RateLimiter({
-    limits,
-    shares,
-    spendSource: spend.ofAccount,
-    keySpendSource: spend.ofKey,
-  });
-  rateLimiter.start();
-  cleanup.push(async () => rateLimiter.stop());
+    const suspensions = new SuspensionGate({
+      store,
+      inFlight,
+      logger,
+      resyncIntervalMs: config.suspensions.resyncSeconds * 1000,
+    });
+    await suspensions.start();
+    cleanup.push(() => suspensions.stop());
 
-  const gates: AdmissionGate[] = [security, suspensions];
-  if (ipBlocker) gates.push(ipBlocker);
-  gates.push(rateLimiter);
-  return { gates, security, suspensions, ipBlocker, rateLimiter };
+    const { ipBlock } = config.abuse;
+    const ipBlocker = ipBlock.enabled
+      ? new IpBlocker({
+          ...ipBlock,
+          windowMs: ipBlock.windowSeconds * 1000,
+          blockMs: ipBlock.blockSeconds * 1000,
+          record: recordIpBlockIn(store.pool, config.node.name, suspensions),
+          logger,
+        })
+      : undefined;
+    ipBlocker?.on("blocked", (event: IpBlockedEvent) =>
+      security.record({
+        kind: "ip_blocked",
+        ip: event.ip,
+        detail: {
+          failures: event.failures,
+          windowSeconds: event.windowSeconds,
+          expiresAt: event.expiresAt.toISOString(),
+          recorded: event.suspensionId !== null,
+        },
+      }),
+    );
+
+    const limits = new LimitsCache({ store, logger, resyncIntervalMs: config.limits.resyncSeconds * 1000 });
+    await limits.start();
+    cleanup.push(() => limits.stop());
+    const shares = new ClusterShare({
+      store,
+      self: config.node.name,
+      liveMs: config.limits.liveSeconds * 1000,
+      refreshMs: config.limits.membershipSeconds * 1000,
+      logger,
+    });
+    await shares.start();
+    cleanup.push(() => shares.stop());
+    // Spend caps are enforced against the month-to-date spend the cluster has billed so far.
+    const spend = new MonthlySpend({
+      db: store.pool,
+      logger,
+      refreshMs: config.limits.spendRefreshSeconds * 1000,
+    });
+    await spend.start();
+    cleanup.push(async () => spend.stop());
+    const rateLimiter = new RateLimiter({
+      limits,
+      shares,
+      spendSource: spend.ofAccount,
+      keySpendSource: spend.ofKey,
+    });
+    rateLimiter.start();
+    cleanup.push(async () => rateLimiter.stop());
+
+    const gates: AdmissionGate[] = [security, suspensions];
+    if (ipBlocker) gates.push(ipBlocker);
+    gates.push(rateLimiter);
+    return { gates, security, suspensions, ipBlocker, rateLimiter, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

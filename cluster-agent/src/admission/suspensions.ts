@@ -1,9 +1,9 @@
 import { EventEmitter } from "node:events";
 import type { InFlightRequests } from "../api/in-flight.js";
-import { CoalescedTask } from "../common/coalesce.js";
 import { ApiError } from "../common/errors.js";
-import { HintQueue, hintFields } from "../common/hints.js";
+import { hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
+import { StoreMirror } from "../store/mirror.js";
 import type { Store } from "../store/store.js";
 import {
   getSuspensionsByIds,
@@ -106,42 +106,28 @@ export class SuspensionGate extends EventEmitter implements AdmissionGate {
   private ranges: Entry[] = [];
   /** Notices that arrived during a resync's query: its snapshot may predate them. */
   private duringResync: SuspensionNotice[] | undefined;
-  private readonly reloads = new CoalescedTask((reason) => this.runResync(reason));
-  private readonly hints = new HintQueue({
-    read: (ids) => this.reread(ids),
-    reload: () => this.resync("notifications"),
-  });
-  private unlisten: (() => Promise<void>) | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly mirror: StoreMirror;
   private readonly now: () => number;
   private readonly counters = { refused: 0, warningsServed: 0, cut: 0 };
 
   constructor(private readonly options: SuspensionGateOptions) {
     super();
     this.now = options.now ?? Date.now;
+    this.mirror = new StoreMirror({
+      store: options.store,
+      channel: SUSPENSIONS_CHANNEL,
+      load: (reason) => this.runResync(reason),
+      resyncIntervalMs: options.resyncIntervalMs ?? 30_000,
+      hints: { key: (payload) => hintFields(payload, "id")?.id, read: (ids) => this.reread(ids) },
+    });
   }
 
-  async start(): Promise<void> {
-    // LISTEN first, then load: a change between the two is seen by one or the other.
-    this.unlisten = await this.options.store.listen(
-      SUSPENSIONS_CHANNEL,
-      (payload) => this.onPayload(payload),
-      {
-        onReconnect: () => void this.resync("reconnect").catch(() => {}),
-      },
-    );
-    await this.resync("start");
-    this.timer = setInterval(
-      () => void this.resync("interval").catch(() => {}),
-      this.options.resyncIntervalMs ?? 30_000,
-    ).unref();
+  start(): Promise<void> {
+    return this.mirror.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.unlisten?.();
-    this.unlisten = undefined;
-    await this.hints.running?.catch(() => {});
+  stop(): Promise<void> {
+    return this.mirror.stop();
   }
 
   checkIp(ip: string): void {
@@ -204,7 +190,7 @@ export class SuspensionGate extends EventEmitter implements AdmissionGate {
 
   /** Reloads every active suspension. Concurrent calls coalesce; a call during a run queues one more. */
   resync(reason: string): Promise<void> {
-    return this.reloads.trigger(reason);
+    return this.mirror.resync(reason);
   }
 
   private async runResync(reason: string): Promise<void> {
@@ -233,13 +219,6 @@ export class SuspensionGate extends EventEmitter implements AdmissionGate {
     } finally {
       this.duringResync = undefined;
     }
-  }
-
-  private onPayload(payload: string): void {
-    const hint = hintFields(payload, "id");
-    // An unreadable payload still says that something changed: reload all (coalesced).
-    const done = hint ? this.hints.add(hint.id) : this.resync("unreadable notification");
-    done.catch(() => {});
   }
 
   /** Applies what the tables say about rows a notification named. */

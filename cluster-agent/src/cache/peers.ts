@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import type { PeerCertificate, TLSSocket } from "node:tls";
 import { Agent, type Dispatcher } from "undici";
 import type { Logger } from "../common/log.js";
+import { parseListenAddress } from "../config/listen-address.js";
 import { listNodes } from "../store/nodes.js";
 import type { Store } from "../store/store.js";
 import type { ArtifactCache } from "./artifacts.js";
@@ -72,11 +73,10 @@ export async function startArtifactPeerServer(options: {
         });
     },
   );
-  const separator = options.listen.lastIndexOf(":");
-  const host = options.listen.slice(0, separator).replace(/^\[|\]$/g, "");
+  const { host, port } = parseListenAddress(options.listen);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(Number(options.listen.slice(separator + 1)), host, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   const bound = server.address() as AddressInfo;
   const url = `https://${bound.family === "IPv6" ? `[${bound.address}]` : bound.address}:${bound.port}`;

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
+import { startAgent } from "../agent.js";
 import { createLogger } from "../common/log.js";
 import { ConfigError, type ConfigFlags, loadConfig } from "../config/load.js";
-import { startAgent } from "../main.js";
 import { CliError, globalOptions } from "./context.js";
 
 function collect(value: string, previous: string[] = []): string[] {

@@ -6,7 +6,6 @@
 import { EventEmitter } from "node:events";
 import type { PeerCertificate } from "node:tls";
 import { status } from "@grpc/grpc-js";
-import { CoalescedTask } from "../common/coalesce.js";
 import type { Logger } from "../common/log.js";
 import {
   type CertificateRevocation,
@@ -15,6 +14,7 @@ import {
   normalizeSerial,
   REVOCATIONS_CHANNEL,
 } from "../store/certificate-revocations.js";
+import { StoreMirror } from "../store/mirror.js";
 import type { Store } from "../store/store.js";
 import { RpcError } from "./rpc.js";
 
@@ -58,43 +58,41 @@ export interface RevocationListOptions {
 export class RevocationList extends EventEmitter implements RevocationCheck {
   private bySerial = new Map<string, CertificateRevocation>();
   private byFingerprint = new Map<string, CertificateRevocation>();
-  private readonly reloads = new CoalescedTask((reason) => this.reload(reason));
-  private unlisten: (() => Promise<void>) | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly mirror: StoreMirror;
 
   constructor(private readonly options: RevocationListOptions) {
     super();
+    this.mirror = new StoreMirror({
+      store: options.store,
+      channel: REVOCATIONS_CHANNEL,
+      load: (reason) => this.reload(reason),
+      resyncIntervalMs: options.resyncIntervalMs ?? 30_000,
+      onBackgroundError: (error, reason) => this.warnNotRefreshed(error, reason),
+    });
   }
 
   get size(): number {
     return this.bySerial.size + this.byFingerprint.size;
   }
 
-  async start(): Promise<void> {
-    // LISTEN first, then read: a revocation between the two is seen by one or the other.
-    this.unlisten = await this.options.store.listen(REVOCATIONS_CHANNEL, () => void this.resync("notify"), {
-      onReconnect: () => void this.resync("reconnect"),
-    });
-    await this.reloads.trigger("start");
-    this.timer = setInterval(
-      () => void this.resync("interval"),
-      this.options.resyncIntervalMs ?? 30_000,
-    ).unref();
+  start(): Promise<void> {
+    return this.mirror.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.unlisten?.();
+  stop(): Promise<void> {
+    return this.mirror.stop();
   }
 
   /** Re-reads the table; failures are logged and the current list stays. */
   resync(reason: string): Promise<void> {
-    return this.reloads.trigger(reason).catch((error: Error) => {
-      this.options.logger?.warn(
-        { err: error.message, reason },
-        "certificate deny list not refreshed; keeping the one in memory",
-      );
-    });
+    return this.mirror.resync(reason).catch((error: Error) => this.warnNotRefreshed(error, reason));
+  }
+
+  private warnNotRefreshed(error: Error, reason: string): void {
+    this.options.logger?.warn(
+      { err: error.message, reason },
+      "certificate deny list not refreshed; keeping the one in memory",
+    );
   }
 
   subscribe(listener: () => void): () => void {

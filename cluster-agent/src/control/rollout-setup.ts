@@ -1,7 +1,7 @@
 /**
  * Rollouts on this agent: the node reconciler (rotates this node's models to the versions the store
  * asks for), the leader candidate (drives rollouts while it holds the cluster lock) and the
- * RolloutService for the control server. main.ts calls startRollouts once and passes `services` on.
+ * RolloutService for the control server. agent.ts calls startRollouts once and passes `services` on.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";

@@ -1,5 +1,5 @@
-import { CoalescedTask } from "../common/coalesce.js";
 import type { Logger } from "../common/log.js";
+import { StoreMirror } from "../store/mirror.js";
 import { listModelNames, MODELS_CHANNEL } from "../store/models.js";
 import type { Store } from "../store/store.js";
 
@@ -17,28 +17,29 @@ export interface CatalogueNamesOptions {
  */
 export class CatalogueNames {
   private names = new Set<string>();
-  private readonly reloads = new CoalescedTask(() => this.load());
-  private unlisten: (() => Promise<void>) | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly mirror: StoreMirror;
 
-  constructor(private readonly options: CatalogueNamesOptions) {}
+  constructor(private readonly options: CatalogueNamesOptions) {
+    this.mirror = new StoreMirror({
+      store: options.store,
+      channel: MODELS_CHANNEL,
+      // Not worth refusing to start over: until it loads, refused requests are billed as "unknown".
+      load: () => this.load().catch(() => {}),
+      resyncIntervalMs: options.resyncIntervalMs ?? 60_000,
+    });
+  }
 
   has(name: string): boolean {
     return this.names.has(name);
   }
 
-  async start(): Promise<void> {
-    const reload = () => void this.reloads.trigger("notify").catch(() => {});
-    this.unlisten = await this.options.store.listen(MODELS_CHANNEL, reload, { onReconnect: reload });
-    // Not worth refusing to start over: until it loads, refused requests are billed as "unknown".
-    await this.reloads.trigger("start").catch(() => {});
-    this.timer = setInterval(reload, this.options.resyncIntervalMs ?? 60_000).unref();
+  start(): Promise<void> {
+    return this.mirror.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.unlisten?.();
-    await this.reloads.running?.catch(() => {});
+    await this.mirror.stop();
+    await this.mirror.running;
   }
 
   private async load(): Promise<void> {

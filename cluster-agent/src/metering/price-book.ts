@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
-import { HintQueue, hintFields } from "../common/hints.js";
+import { hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
+import { StoreMirror } from "../store/mirror.js";
 import { getPriceVersionsByIds, listPriceVersions, PRICES_CHANNEL } from "../store/prices.js";
 import type { Store } from "../store/store.js";
 import type { Price, PriceBook } from "./pricing.js";
@@ -39,6 +40,12 @@ export function insertVersion(versions: Versions, price: Price): void {
   versions.splice(i, 0, price);
 }
 
+/** The price version a notification names, if it reads as one. */
+function hintedVersion(payload: string): string | undefined {
+  const version = hintFields(payload, "version")?.version;
+  return version && /^[0-9]{1,18}$/.test(version) ? version : undefined;
+}
+
 /**
  * The price versions of the cluster, served from memory: loaded at start, kept current by NOTIFY on
  * entrim_prices and by a periodic and post-reconnect reload. A notification only names a version, which
@@ -50,13 +57,17 @@ export function insertVersion(versions: Versions, price: Price): void {
  */
 export class StorePriceBook extends EventEmitter implements PriceBook {
   private byModel = new Map<string, Versions>();
-  private unlisten: (() => Promise<void>) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private reloading: Promise<void> | undefined;
-  private readonly hints = new HintQueue({ read: (ids) => this.reread(ids), reload: () => this.reload() });
+  private readonly mirror: StoreMirror;
 
   constructor(private readonly options: StorePriceBookOptions) {
     super();
+    this.mirror = new StoreMirror({
+      store: options.store,
+      channel: PRICES_CHANNEL,
+      load: () => this.runReload(),
+      resyncIntervalMs: options.resyncIntervalMs ?? 60_000,
+      hints: { key: hintedVersion, read: (ids) => this.reread(ids) },
+    });
   }
 
   priceAt(model: string, at: number): Price | null {
@@ -64,32 +75,17 @@ export class StorePriceBook extends EventEmitter implements PriceBook {
     return versions ? findPrice(versions, at) : null;
   }
 
-  async start(): Promise<void> {
-    // LISTEN before loading: a version added in between reaches the book one way or the other.
-    this.unlisten = await this.options.store.listen(PRICES_CHANNEL, (payload) => this.onPayload(payload), {
-      onReconnect: () => void this.reload().catch(() => {}),
-    });
-    await this.reload();
-    this.timer = setInterval(
-      () => void this.reload().catch(() => {}),
-      this.options.resyncIntervalMs ?? 60_000,
-    ).unref();
+  start(): Promise<void> {
+    return this.mirror.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.unlisten?.();
-    this.unlisten = undefined;
-    await this.hints.running?.catch(() => {});
+  stop(): Promise<void> {
+    return this.mirror.stop();
   }
 
-  /** Reloads every version; concurrent calls share one query. */
+  /** Reloads every version; concurrent calls coalesce (a call during a reload queues one more). */
   reload(): Promise<void> {
-    this.reloading ??= this.runReload().finally(() => {
-      this.reloading = undefined;
-    });
-    return this.reloading;
+    return this.mirror.resync("reload");
   }
 
   private async runReload(): Promise<void> {
@@ -118,13 +114,6 @@ export class StorePriceBook extends EventEmitter implements PriceBook {
       );
       throw error;
     }
-  }
-
-  private onPayload(payload: string): void {
-    const version = hintFields(payload, "version")?.version;
-    // An unreadable payload still says that something changed: reload all (shared).
-    const done = version && /^[0-9]{1,18}$/.test(version) ? this.hints.add(version) : this.reload();
-    done.catch(() => {});
   }
 
   private async reread(ids: string[]): Promise<void> {

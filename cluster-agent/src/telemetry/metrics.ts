@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { GpuSample, NodeSnapshot } from "@entrim/proto";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { Logger } from "../common/log.js";
+import { parseListenAddress } from "../config/listen-address.js";
 
 /** Where the metrics come from: the shared snapshot (a Telemetry), read at scrape time. */
 export interface SnapshotSource {
@@ -305,9 +306,7 @@ export async function startMetricsServer(options: {
   });
   // Scrapers keep connections alive; close() must not wait for them.
   server.keepAliveTimeout = 5000;
-  const separator = options.listen.lastIndexOf(":");
-  const host = options.listen.slice(0, separator).replace(/^\[|\]$/g, "");
-  const port = Number(options.listen.slice(separator + 1));
+  const { host, port } = parseListenAddress(options.listen);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadPepper } from "./admission/api-key.js";
 import { KeyCache } from "./admission/key-cache.js";
@@ -7,12 +7,13 @@ import { InFlightRequests } from "./api/in-flight.js";
 import { ModelRegistry } from "./api/models.js";
 import { type ApiServer, createApiServer } from "./api/server.js";
 import { ApiError } from "./common/errors.js";
-import { createLogger, type Logger } from "./common/log.js";
+import { createLogger } from "./common/log.js";
 import { VERSION } from "./common/version.js";
-import type { AgentConfig, ModelConfig } from "./config/schema.js";
+import { parseListenAddress } from "./config/listen-address.js";
+import type { AgentConfig } from "./config/schema.js";
 import { StoreAuditRecorder } from "./control/audit-recorder.js";
 import { DrainController } from "./control/drain.js";
-import { nodeControlState, PROTO_NODE_STATE } from "./control/node-state.js";
+import { gateHealth, nodeControlState } from "./control/node-state.js";
 import { RegionGate } from "./control/region.js";
 import { RevocationList } from "./control/revocations.js";
 import { startRollouts } from "./control/rollout-setup.js";
@@ -22,13 +23,12 @@ import { CatalogueNames } from "./metering/model-names.js";
 import { StorePriceBook } from "./metering/price-book.js";
 import type { PriceBook } from "./metering/pricing.js";
 import { dropCachedPromptsOnSanctions } from "./runtime/cache-drops.js";
-import { EmbeddedRuntime } from "./runtime/embedded.js";
-import { engineLaunch } from "./runtime/engine-launch.js";
-import { ExternalRuntime } from "./runtime/external.js";
-import { Supervisor } from "./runtime/supervisor.js";
-import { writeTinyModel } from "./runtime/tiny-model.js";
-import type { Runtime } from "./runtime/types.js";
+import { createRuntime, defaultModels } from "./runtime/factory.js";
+
+export { DEFAULT_MODEL_ID } from "./runtime/factory.js";
+
 import { Scheduler } from "./scheduler/scheduler.js";
+import { nodeHealth } from "./serving/health.js";
 import { auditCheckpointKey } from "./store/audit-hash.js";
 import { startAuditMaintenance } from "./store/audit-maintenance.js";
 import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";
@@ -39,9 +39,6 @@ import { GpuSampler } from "./telemetry/nvidia-smi.js";
 import { Telemetry } from "./telemetry/snapshot.js";
 import { StoreProbe } from "./telemetry/store-probe.js";
 import { TrafficWindow } from "./telemetry/traffic.js";
-
-/** The model a node serves when nothing is configured: the project's own tiny model, made on first use. */
-export const DEFAULT_MODEL_ID = "entrim-tiny";
 
 const shutdownCut = new ApiError(
   503,
@@ -72,63 +69,6 @@ export interface RunningAgent {
   controlAddress: string;
   drain: DrainController;
   stop(): Promise<void>;
-}
-
-async function defaultModels(config: AgentConfig, logger: Logger): Promise<ModelConfig[]> {
-  if (config.models.length > 0) return config.models;
-  const path = join(config.dataDir, "models", `${DEFAULT_MODEL_ID}.gguf`);
-  if (!existsSync(path)) {
-    mkdirSync(join(config.dataDir, "models"), { recursive: true });
-    const made = await writeTinyModel({ out: path, seed: 1 });
-    logger.info(
-      { path, bytes: made.bytes, sha256: made.sha256 },
-      "no model configured: generated the tiny demo model",
-    );
-  }
-  return [{ id: DEFAULT_MODEL_ID, runtime: "embedded", path, parallel: 4, threads: 1, gpuLayers: "auto" }];
-}
-
-function createRuntime(model: ModelConfig, config: AgentConfig, logger: Logger): Runtime {
-  if (model.runtime === "embedded") {
-    return new EmbeddedRuntime({
-      modelPath: model.path,
-      modelId: model.id,
-      parallel: model.parallel,
-      threads: model.threads === 0 ? undefined : model.threads,
-      gpuLayers: model.gpuLayers,
-      contextSize: model.contextSize,
-      promptCacheTtlMs: config.cache.promptTtlSeconds * 1000,
-      logger,
-    });
-  }
-  const apiKey = model.apiKeyEnv ? process.env[model.apiKeyEnv] : undefined;
-  if (model.apiKeyEnv && !apiKey) {
-    throw new Error(
-      `models.${model.id}.apiKeyEnv names ${model.apiKeyEnv}, which is not set in the environment`,
-    );
-  }
-  // The node's own configuration names this command, so it is started as written (found on the
-  // engines' PATH), with the engines' environment and user; it gets a fresh API key at each start.
-  const supervisor = model.command
-    ? new Supervisor({
-        ...engineLaunch(config.engines, { trustedCommand: true }),
-        command: model.command,
-        healthUrl: model.healthUrl ?? `${model.url.replace(/\/$/, "")}/models`,
-        startTimeoutMs: model.startTimeoutMs,
-        logger,
-      })
-    : undefined;
-  return new ExternalRuntime({
-    modelId: model.id,
-    upstreamUrl: model.url,
-    upstreamModel: model.upstreamModel,
-    apiKey,
-    slots: model.slots,
-    contextLength: model.contextLength,
-    timeoutMs: model.timeoutMs,
-    supervisor,
-    logger,
-  });
 }
 
 /** Starts one agent: store, key cache, runtimes, public API, node registry. */
@@ -233,7 +173,8 @@ export async function startAgent(
 
     const inFlight = new InFlightRequests();
     const traffic = new TrafficWindow();
-    const admission = await startAdmission(config, store, inFlight, logger, cleanup);
+    const admission = await startAdmission(config, store, inFlight, logger);
+    cleanup.push(() => admission.stop());
     const drain: DrainController = await DrainController.open({
       dataDir: config.dataDir,
       load: () => ({
@@ -274,9 +215,7 @@ export async function startAgent(
       proxyProtocol: config.api.proxyProtocol,
       tls: config.api.tls,
     });
-    const separator = config.api.listen.lastIndexOf(":");
-    const host = config.api.listen.slice(0, separator).replace(/^\[|\]$/g, "");
-    const address = await server.listen({ host, port: Number(config.api.listen.slice(separator + 1)) });
+    const address = await server.listen(parseListenAddress(config.api.listen));
     // Stopping (SIGTERM) waits for requests already running, as a drain does, and like a drain ends
     // the stragglers at the drain deadline with an error chunk (billed for what they generated), so a
     // process manager's stop timeout never kills a stream unbilled.
@@ -305,28 +244,17 @@ export async function startAgent(
       store: storeProbe,
       spool: meter,
       state: (runtimes) => {
-        const control = nodeControlState(region, drain);
-        let state = PROTO_NODE_STATE[control.state];
-        let stateReason = control.stateReason;
-        if (state === "NODE_STATE_SERVING") {
-          // Still serving, but an operator should look: say what, in words they can act on.
-          const problems: string[] = [];
-          if (!storeProbe.status().connected)
-            problems.push("the cluster store is unreachable (serving known keys; usage waits in the spool)");
-          const spoolError = meter.status().writeError;
-          if (spoolError)
-            problems.push(
-              `usage events cannot be written to the spool (${spoolError}); new requests are refused until its disk takes writes`,
-            );
-          else if (meter.spoolStatus().alarm) problems.push("usage events are backing up in the spool");
-          if (!models.isReady()) problems.push("a model is not loaded");
-          for (const r of runtimes) if (!r.ok) problems.push(`model ${r.id} is not answering: ${r.detail}`);
-          if (problems.length > 0) {
-            state = "NODE_STATE_DEGRADED";
-            stateReason = problems.join("; ");
-          }
-        }
-        return { state, stateReason, drain: drain.status() };
+        const spool = meter.status();
+        const { control } = nodeHealth({
+          ...gateHealth(region, drain),
+          storeConnected: storeProbe.status().connected,
+          spoolWriteError: spool.writeError,
+          // The alarm matters only without a write error, which says more; not read otherwise.
+          spoolAlarm: !spool.writeError && meter.spoolStatus().alarm,
+          modelsReady: models.isReady(),
+          runtimes,
+        });
+        return { ...control, drain: drain.status() };
       },
       logger,
     });

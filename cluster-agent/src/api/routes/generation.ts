@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AdmissionGate } from "../../admission/gate.js";
+import { ApiError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
+import type { Meter } from "../../metering/meter.js";
+import { handleGeneration } from "../generation.js";
+import type { InFlightRequests } from "../in-flight.js";
+import type { ModelRegistry } from "../models.js";
+
+export interface GenerationRoutesOptions {
+  models: ModelRegistry;
+  logger: Logger;
+  gate: Required<AdmissionGate>;
+  inFlight: InFlightRequests;
+  meter?: Meter | undefined;
+  accepting: () => boolean;
+  writeTimeoutMs: number;
+}
+
+/** POST /v1/chat/completions and /v1/completions; refused at once while the node takes no traffic. */
+export function generationRoutes(app: FastifyInstance, options: GenerationRoutesOptions): void {
+  const { models, logger, gate, inFlight, meter, accepting, writeTimeoutMs } = options;
+  const generation =
+    (kind: "chat" | "completion") => async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!accepting()) {
+        throw new ApiError(
+          503,
+          "server_error",
+          "This node is not accepting requests right now; retry shortly.",
+          null,
+          "node_unavailable",
+          {
+            "retry-after": "5",
+          },
+        );
+      }
+      await handleGeneration(kind, request, reply, request.principal!, {
+        models,
+        logger,
+        gate,
+        inFlight,
+        meter: meter ?? null,
+        writeTimeoutMs,
+      });
+    };
+  app.post("/v1/chat/completions", generation("chat"));
+  app.post("/v1/completions", generation("completion"));
+}
