@@ -4,6 +4,8 @@ import { CoalescedTask } from "../common/coalesce.js";
 import { ApiError } from "../common/errors.js";
 import { HintQueue, hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
+import { type Cidr, cidrContains, ipKey, isSingleAddress, parseCidr, parseIp } from "../domain/cidr.js";
+import type { Principal } from "../domain/principal.js";
 import type { Store } from "../store/store.js";
 import {
   getSuspensionsByIds,
@@ -13,8 +15,7 @@ import {
   type SuspensionState,
   type TargetType,
 } from "../store/suspensions.js";
-import { type Cidr, cidrContains, ipKey, isSingleAddress, parseCidr, parseIp } from "./cidr.js";
-import type { AdmissionGate, Principal } from "./gate.js";
+import type { AdmissionGate } from "./gate.js";
 
 /** The channel the suspensions trigger notifies on. */
 export const SUSPENSIONS_CHANNEL = "entrim_suspensions";

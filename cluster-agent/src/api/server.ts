@@ -7,13 +7,14 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from "fastify";
-import { parseApiKey } from "../admission/api-key.js";
-import { type AdmissionGate, composeGates, type Principal } from "../admission/gate.js";
+import { type AdmissionGate, composeGates } from "../admission/gate.js";
 import { ApiError } from "../common/errors.js";
 import { nextRequestId } from "../common/ids.js";
 import type { Logger } from "../common/log.js";
+import { parseApiKey } from "../domain/api-key.js";
+import type { Principal } from "../domain/principal.js";
+import type { TokenUsage } from "../domain/token-usage.js";
 import type { Meter } from "../metering/meter.js";
-import type { TokenUsage } from "../runtime/types.js";
 import type { TrafficRecorder } from "../telemetry/traffic.js";
 import {
   connectionPeer,
