@@ -1,11 +1,11 @@
 import { EventEmitter } from "node:events";
-import type { InFlightRequests } from "../api/in-flight.js";
 import { CoalescedTask } from "../common/coalesce.js";
 import { ApiError } from "../common/errors.js";
 import { HintQueue, hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
 import { type Cidr, cidrContains, ipKey, isSingleAddress, parseCidr, parseIp } from "../domain/cidr.js";
 import type { Principal } from "../domain/principal.js";
+import type { InFlightRequests } from "../serving/in-flight.js";
 import type { Store } from "../store/store.js";
 import {
   getSuspensionsByIds,

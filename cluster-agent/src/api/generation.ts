@@ -9,6 +9,8 @@ import type { UsageEvent } from "../domain/usage-event.js";
 import type { Meter } from "../metering/meter.js";
 import type { GenerationRequest, GenerationResult } from "../runtime/types.js";
 import { ClientGoneError } from "../scheduler/scheduler.js";
+import type { InFlightRequests } from "../serving/in-flight.js";
+import type { ModelRegistry, ServedModel } from "../serving/models.js";
 import {
   type Body,
   requestedMaxTokens,
@@ -16,8 +18,6 @@ import {
   settleMaxTokens,
   toGeneration,
 } from "./generation-request.js";
-import type { InFlightRequests } from "./in-flight.js";
-import type { ModelRegistry, ServedModel } from "./models.js";
 import { chatCompletionRequest, completionRequest, parseBody } from "./schemas.js";
 import { completionBody, completionId, type Kind, StreamFramer } from "./shapes.js";
 import { WriteStallGuard } from "./write-stall.js";

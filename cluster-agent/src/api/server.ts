@@ -15,6 +15,8 @@ import { parseApiKey } from "../domain/api-key.js";
 import type { Principal } from "../domain/principal.js";
 import type { TokenUsage } from "../domain/token-usage.js";
 import type { Meter } from "../metering/meter.js";
+import { InFlightRequests } from "../serving/in-flight.js";
+import type { ModelRegistry, ServedModel } from "../serving/models.js";
 import type { TrafficRecorder } from "../telemetry/traffic.js";
 import {
   connectionPeer,
@@ -23,8 +25,6 @@ import {
   resolveClientAddress,
 } from "./client-address.js";
 import { handleGeneration } from "./generation.js";
-import { InFlightRequests } from "./in-flight.js";
-import type { ModelRegistry, ServedModel } from "./models.js";
 import { acceptProxyProtocol } from "./proxy-protocol.js";
 import { type ApiTlsFiles, httpsOptions, reloadTls, type ServedCertificate } from "./tls.js";
 
