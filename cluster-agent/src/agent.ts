@@ -1,15 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { loadPepper } from "./admission/api-key.js";
 import { KeyCache } from "./admission/key-cache.js";
 import { type Admission, startAdmission } from "./admission/setup.js";
-import { InFlightRequests } from "./api/in-flight.js";
-import { ModelRegistry } from "./api/models.js";
 import { type ApiServer, createApiServer } from "./api/server.js";
 import { ApiError } from "./common/errors.js";
 import { createLogger } from "./common/log.js";
 import { VERSION } from "./common/version.js";
 import { parseListenAddress } from "./config/listen-address.js";
+import { loadPepper } from "./config/pepper.js";
 import type { AgentConfig } from "./config/schema.js";
 import { StoreAuditRecorder } from "./control/audit-recorder.js";
 import { DrainController } from "./control/drain.js";
@@ -18,10 +16,10 @@ import { RegionGate } from "./control/region.js";
 import { RevocationList } from "./control/revocations.js";
 import { startRollouts } from "./control/rollout-setup.js";
 import { startControlPlane } from "./control/setup.js";
+import type { PriceBook } from "./domain/pricing.js";
 import { Meter } from "./metering/meter.js";
 import { CatalogueNames } from "./metering/model-names.js";
 import { StorePriceBook } from "./metering/price-book.js";
-import type { PriceBook } from "./metering/pricing.js";
 import { dropCachedPromptsOnSanctions } from "./runtime/cache-drops.js";
 import { createRuntime, defaultModels } from "./runtime/factory.js";
 
@@ -29,6 +27,8 @@ export { DEFAULT_MODEL_ID } from "./runtime/factory.js";
 
 import { Scheduler } from "./scheduler/scheduler.js";
 import { nodeHealth } from "./serving/health.js";
+import { InFlightRequests } from "./serving/in-flight.js";
+import { ModelRegistry } from "./serving/models.js";
 import { auditCheckpointKey } from "./store/audit-hash.js";
 import { startAuditMaintenance } from "./store/audit-maintenance.js";
 import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";

@@ -67,3 +67,30 @@ test("imports point only where the code's runtime allows", () => {
   }
   assert.deepEqual(problems, []);
 });
+
+/**
+ * Globals are imports too: the Node side must not see the DOM (`window`, `document`, `localStorage`
+ * do not exist there, and a handler that touches them fails only at runtime, in browser mode or in
+ * Electron). The package compiles without the DOM lib, so such a use fails the build; this holds that
+ * configuration. The preload, the one file that runs in the renderer's world, declares the little DOM
+ * it uses itself.
+ */
+test("the console's Node side compiles without the DOM lib", () => {
+  const libs: string[] = [];
+  for (const config of ["tsconfig.base.json", "electron/tsconfig.json"]) {
+    const options = JSON.parse(readFileSync(join(root, config), "utf8")).compilerOptions ?? {};
+    for (const lib of options.lib ?? []) libs.push(`${config}: ${lib}`);
+  }
+  assert.deepEqual(
+    libs.filter((lib) => /: dom/i.test(lib)),
+    [],
+  );
+  // A triple-slash lib reference in any one file would bring the DOM back for the whole package.
+  const references = sources(join(root, "electron/src")).filter((file) =>
+    /\/\/\/\s*<reference\s+lib=["']dom/i.test(readFileSync(file, "utf8")),
+  );
+  assert.deepEqual(
+    references.map((file) => relative(root, file)),
+    [],
+  );
+});

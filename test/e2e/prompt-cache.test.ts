@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { costPicoEur, type Price } from "@entrim/cluster-agent/dist/metering/pricing.js";
+import { costPicoEur, type Price } from "@entrim/cluster-agent/dist/domain/pricing.js";
 import OpenAI from "openai";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 

@@ -1,6 +1,6 @@
+import { clientNetwork, formatCidr, parseIp } from "../domain/cidr.js";
 import type { AbuseSubjectType } from "../store/abuse-flags.js";
 import type { SecurityEventKind } from "../store/security-events.js";
-import { clientNetwork, formatCidr, parseIp } from "./cidr.js";
 
 /**
  * The subject an address is flagged as: IPv4 the address, IPv6 its /64, the way IP blocking counts

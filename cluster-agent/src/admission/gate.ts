@@ -1,12 +1,8 @@
 import type { ApiError } from "../common/errors.js";
-import type { TokenUsage } from "../runtime/types.js";
+import type { Principal } from "../domain/principal.js";
+import type { TokenUsage } from "../domain/token-usage.js";
 
 /** Who is asking: the authenticated key and its account. */
-export interface Principal {
-  keyId: string;
-  accountId: string;
-}
-
 export interface ReservationRequest {
   principal: Principal;
   ip: string;

@@ -1,8 +1,6 @@
 import { EventEmitter } from "node:events";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
-import type { Db } from "../store/db.js";
-import { createSuspension, type Suspension } from "../store/suspensions.js";
 import {
   type Cidr,
   cidrContains,
@@ -12,7 +10,9 @@ import {
   ipKey,
   parseCidr,
   parseIp,
-} from "./cidr.js";
+} from "../domain/cidr.js";
+import type { Db } from "../store/db.js";
+import { createSuspension, type Suspension } from "../store/suspensions.js";
 import type { AdmissionGate } from "./gate.js";
 import { noticeOf, type SuspensionNotice } from "./suspensions.js";
 

@@ -4,13 +4,13 @@ import type { EventEmitter } from "node:events";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { generateApiKey } from "../domain/api-key.js";
 import { createAccount, setAccountStatus } from "../store/accounts.js";
 import { createApiKey, getApiKey, revokeApiKey } from "../store/api-keys.js";
 import { type EmbeddedServer, startEmbeddedPostgres } from "../store/embedded.js";
 import { openStore, type Store } from "../store/store.js";
 import { forgeNotifications } from "../test-support/forge.js";
 import { makeTempDataDir } from "../test-support/postgres.js";
-import { generateApiKey } from "./api-key.js";
 import { type AuthResult, KeyCache, type KeyNotification } from "./key-cache.js";
 
 const pepper = randomBytes(32);

@@ -2,6 +2,7 @@ import { hash, timingSafeEqual } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
+import { parseApiKey, verifySecret } from "../domain/api-key.js";
 import type { AccountStatus } from "../store/accounts.js";
 import {
   type ApiKeyCredential,
@@ -12,7 +13,6 @@ import {
 } from "../store/api-keys.js";
 import { StoreMirror } from "../store/mirror.js";
 import type { Store } from "../store/store.js";
-import { parseApiKey, verifySecret } from "./api-key.js";
 
 /** The channel the migrations' triggers notify on. */
 export const KEYS_CHANNEL = "entrim_keys";

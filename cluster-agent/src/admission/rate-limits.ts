@@ -1,4 +1,4 @@
-import type { TokenUsage } from "../runtime/types.js";
+import type { TokenUsage } from "../domain/token-usage.js";
 import type { LimitValues } from "../store/limits.js";
 import type { AdmissionGate, Reservation, ReservationRequest } from "./gate.js";
 import {

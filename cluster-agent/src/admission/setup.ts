@@ -1,7 +1,7 @@
-import type { InFlightRequests } from "../api/in-flight.js";
 import type { Logger } from "../common/log.js";
 import type { AgentConfig } from "../config/schema.js";
 import { MonthlySpend } from "../metering/spend.js";
+import type { InFlightRequests } from "../serving/in-flight.js";
 import { startSecurityMaintenance } from "../store/security-maintenance.js";
 import type { Store } from "../store/store.js";
 import { ClusterShare } from "./cluster-share.js";

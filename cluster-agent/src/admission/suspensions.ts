@@ -1,8 +1,10 @@
 import { EventEmitter } from "node:events";
-import type { InFlightRequests } from "../api/in-flight.js";
 import { ApiError } from "../common/errors.js";
 import { hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
+import { type Cidr, cidrContains, ipKey, isSingleAddress, parseCidr, parseIp } from "../domain/cidr.js";
+import type { Principal } from "../domain/principal.js";
+import type { InFlightRequests } from "../serving/in-flight.js";
 import { StoreMirror } from "../store/mirror.js";
 import type { Store } from "../store/store.js";
 import {
@@ -13,8 +15,7 @@ import {
   type SuspensionState,
   type TargetType,
 } from "../store/suspensions.js";
-import { type Cidr, cidrContains, ipKey, isSingleAddress, parseCidr, parseIp } from "./cidr.js";
-import type { AdmissionGate, Principal } from "./gate.js";
+import type { AdmissionGate } from "./gate.js";
 
 /** The channel the suspensions trigger notifies on. */
 export const SUSPENSIONS_CHANNEL = "entrim_suspensions";

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { parseApiKey } from "../admission/api-key.js";
-import type { AdmissionGate, Principal } from "../admission/gate.js";
+import type { AdmissionGate } from "../admission/gate.js";
 import { ApiError } from "../common/errors.js";
+import { parseApiKey } from "../domain/api-key.js";
+import type { Principal } from "../domain/principal.js";
 import {
   connectionPeer,
   type ForwardedHeader,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { clientNetwork, formatCidr, parseIp } from "../admission/cidr.js";
+import { clientNetwork, formatCidr, parseIp } from "../domain/cidr.js";
 import {
   forwardedChain,
   parseTrustedProxies,

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Socket } from "node:net";
-import { type Cidr, cidrContains, formatIp, parseCidr, parseIp } from "../admission/cidr.js";
+import { type Cidr, cidrContains, formatIp, parseCidr, parseIp } from "../domain/cidr.js";
 
 /** Which header a trusted balancer writes the client chain into. */
 export type ForwardedHeader = "x-forwarded-for" | "forwarded";

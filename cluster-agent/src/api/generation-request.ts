@@ -6,7 +6,7 @@ import type { CancelSignal } from "../common/cancellation.js";
 import { ApiError } from "../common/errors.js";
 import { estimatePromptTokens } from "../runtime/external-tokenize.js";
 import type { GenerationRequest, ResponseFormat } from "../runtime/types.js";
-import type { ServedModel } from "./models.js";
+import type { ServedModel } from "../serving/models.js";
 import { type ChatCompletionRequest, type CompletionRequest, contentText } from "./schemas.js";
 import type { Kind } from "./shapes.js";
 

@@ -9,9 +9,9 @@ import { EmbeddedRuntime } from "../runtime/embedded.js";
 import { writeTinyModel } from "../runtime/tiny-model.js";
 import type { DeltaSink, GenerationRequest, Runtime } from "../runtime/types.js";
 import { Scheduler } from "../scheduler/scheduler.js";
+import { ModelRegistry } from "../serving/models.js";
 import type { LimitValues } from "../store/limits.js";
 import { heldApiServer } from "../test-support/held-runtime.js";
-import { ModelRegistry } from "./models.js";
 import { createApiServer } from "./server.js";
 
 /** The real embedded runtime, counting the prompts admission asks it to tokenize. */

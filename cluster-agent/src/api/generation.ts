@@ -1,12 +1,16 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { AdmissionGate, Principal } from "../admission/gate.js";
+import type { AdmissionGate } from "../admission/gate.js";
 import { Cancellation } from "../common/cancellation.js";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
+import type { Principal } from "../domain/principal.js";
+import type { TokenUsage } from "../domain/token-usage.js";
+import type { UsageEvent } from "../domain/usage-event.js";
 import type { Meter } from "../metering/meter.js";
-import type { UsageEvent } from "../metering/usage-event.js";
-import type { GenerationRequest, GenerationResult, TokenUsage } from "../runtime/types.js";
+import type { GenerationRequest, GenerationResult } from "../runtime/types.js";
 import { ClientGoneError } from "../scheduler/scheduler.js";
+import type { InFlightRequests } from "../serving/in-flight.js";
+import type { ModelRegistry, ServedModel } from "../serving/models.js";
 import {
   type Body,
   requestedMaxTokens,
@@ -14,8 +18,6 @@ import {
   settleMaxTokens,
   toGeneration,
 } from "./generation-request.js";
-import type { InFlightRequests } from "./in-flight.js";
-import type { ModelRegistry, ServedModel } from "./models.js";
 import { chatCompletionRequest, completionRequest, parseBody } from "./schemas.js";
 import { completionBody, completionId, type Kind, StreamFramer } from "./shapes.js";
 import { WriteStallGuard } from "./write-stall.js";

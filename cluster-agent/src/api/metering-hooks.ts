@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AdmissionGate } from "../admission/gate.js";
 import type { Logger } from "../common/log.js";
 import type { Meter } from "../metering/meter.js";
+import type { ModelRegistry } from "../serving/models.js";
 import type { TrafficRecorder } from "../telemetry/traffic.js";
-import type { ModelRegistry } from "./models.js";
 
 /**
  * The name a refused request is billed under. The customer chose the string, and usage rows end up in

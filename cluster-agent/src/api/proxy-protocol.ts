@@ -1,8 +1,8 @@
 import type { Server, Socket } from "node:net";
 import { Server as TlsServer } from "node:tls";
-import type { Cidr } from "../admission/cidr.js";
-import { formatIp, parseIp } from "../admission/cidr.js";
 import type { Logger } from "../common/log.js";
+import type { Cidr } from "../domain/cidr.js";
+import { formatIp, parseIp } from "../domain/cidr.js";
 import { isTrustedPeer, PROXIED_CLIENT } from "./client-address.js";
 
 /** The 12 bytes every PROXY protocol v2 header starts with (haproxy's proxy-protocol.txt, 2.2). */

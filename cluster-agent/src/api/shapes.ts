@@ -1,4 +1,5 @@
-import type { FinishReason, TokenUsage } from "../runtime/types.js";
+import type { TokenUsage } from "../domain/token-usage.js";
+import type { FinishReason } from "../runtime/types.js";
 
 /**
  * Response bodies and stream chunks in exactly OpenAI's shapes, so the official SDKs and every tool

@@ -10,7 +10,7 @@ import {
   issueNodeCertificate,
   issueOperatorCertificate,
 } from "../control/certs.js";
-import { ROLES } from "../control/roles.js";
+import { ROLES } from "../domain/roles.js";
 import { loadAuditKey } from "../store/audit-log.js";
 import {
   type CertificateRevocation,

@@ -1,6 +1,7 @@
 import { userInfo } from "node:os";
 import type { Command } from "commander";
-import { isApiKeyId, loadPepper, parseApiKey } from "../admission/api-key.js";
+import { loadPepper } from "../config/pepper.js";
+import { isApiKeyId, parseApiKey } from "../domain/api-key.js";
 import { getAccount } from "../store/accounts.js";
 import { type ApiKeyInfo, createApiKey, listApiKeys, revokeApiKey } from "../store/api-keys.js";
 import { StoreError } from "../store/db.js";

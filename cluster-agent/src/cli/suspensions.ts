@@ -1,6 +1,6 @@
 import { userInfo } from "node:os";
 import { type Command, Option } from "commander";
-import { isApiKeyId, parseApiKey } from "../admission/api-key.js";
+import { isApiKeyId, parseApiKey } from "../domain/api-key.js";
 import { StoreError } from "../store/db.js";
 import {
   createSuspension,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseCidr } from "../admission/cidr.js";
+import { parseCidr } from "../domain/cidr.js";
 import { upstreamEntryError, upstreamUrlRefusal } from "./upstreams.js";
 
 /** host:port, IPv6 hosts in brackets ("[::1]:8080"). */

@@ -5,7 +5,7 @@
  * configuration names it in engines.allowedUpstreams. Hostnames other than localhost are not resolved
  * (an answer can change after the check): they need an allowlist entry of their own.
  */
-import { cidrContains, parseCidr, parseIp } from "../admission/cidr.js";
+import { cidrContains, parseCidr, parseIp } from "../domain/cidr.js";
 
 /** Loopback and private networks (RFC 1918, IPv6 unique local). Link-local is not: it holds cloud metadata services. */
 const PRIVATE_NETWORKS = [

@@ -4,9 +4,9 @@
 // and a revoked certificate for nothing.
 import type { PeerCertificate } from "node:tls";
 import type { ArtifactClientCheck } from "../cache/peers.js";
+import { allows, type Operator } from "../domain/roles.js";
 import { operatorFromCertificate } from "./identity.js";
 import { type RevocationCheck, revokedMessage } from "./revocations.js";
-import { allows, type Operator } from "./roles.js";
 import { RpcError } from "./rpc.js";
 
 /** certs.ts NODE_UNIT, without loading the PKI code into every agent. */

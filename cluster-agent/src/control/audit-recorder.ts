@@ -1,7 +1,8 @@
 import type pg from "pg";
+import type { AuditAction } from "../domain/audit-action.js";
 import { appendAudit } from "../store/audit-log.js";
 import type { Db } from "../store/db.js";
-import type { AuditAction, AuditRecorder } from "./audit.js";
+import type { AuditRecorder } from "./audit.js";
 
 /**
  * Records actions in the cluster store's audit log, stamped with this agent's node name. A record is

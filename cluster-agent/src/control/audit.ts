@@ -1,23 +1,7 @@
+import type { AuditAction } from "../domain/audit-action.js";
 import type { Db } from "../store/db.js";
 import { transaction } from "../store/db.js";
-import type { Role } from "./roles.js";
 import type { CallContext } from "./rpc.js";
-
-/** One state-changing action, as the audit log keeps it (the chain adds time, node and hashes). */
-export interface AuditAction {
-  /** Operator name from the client certificate, or "cli:<user>@<host>". */
-  operator: string;
-  role: Role;
-  source: "grpc" | "cli";
-  /** Dotted verb, e.g. "node.drain", "suspension.create", "key.revoke". */
-  action: string;
-  /** What it acted on, e.g. "node:gpu-01", "account:acc_123". */
-  target: string;
-  /** The operator's stated reason ("" when the command takes none). */
-  reason: string;
-  /** "ok", "started" (written before an effect outside the store), or "error: <message>". */
-  result: string;
-}
 
 /** Appends to the hash-chained audit log in the store. */
 export interface AuditRecorder {

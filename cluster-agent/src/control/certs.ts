@@ -9,7 +9,7 @@ import { access, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
-import { isRole, ROLES, type Role } from "./roles.js";
+import { isRole, ROLES, type Role } from "../domain/roles.js";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

@@ -2,9 +2,9 @@ import { EventEmitter } from "node:events";
 import { mkdir } from "node:fs/promises";
 import type { DrainProgress__Output, DrainStatus__Output } from "@entrim/proto";
 import type { AdmissionGate } from "../admission/gate.js";
-import type { InFlightRequests } from "../api/in-flight.js";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
+import type { InFlightRequests } from "../serving/in-flight.js";
 import {
   type DrainRecord,
   drainFilePath,

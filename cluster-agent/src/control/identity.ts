@@ -2,7 +2,7 @@
 // cluster CA. The certificate is the only credential; there are no tokens or passwords to check here.
 import type { PeerCertificate } from "node:tls";
 import { status } from "@grpc/grpc-js";
-import { isRole, type Operator, ROLES } from "./roles.js";
+import { isRole, type Operator, ROLES } from "../domain/roles.js";
 import { RpcError } from "./rpc.js";
 
 /** Any grpc-js server call (`getAuthContext` arrived in grpc-js 1.10; its type is not exported). */

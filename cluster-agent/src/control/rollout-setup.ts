@@ -5,8 +5,6 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { ModelRegistry } from "../api/models.js";
-import { ServedModel } from "../api/models.js";
 import { ArtifactCache } from "../cache/artifacts.js";
 import {
   type ArtifactPeerServer,
@@ -22,8 +20,10 @@ import { RolloutLeader } from "../rollouts/leader.js";
 import { Reconciler } from "../rollouts/reconciler.js";
 import { measuredRuntime } from "../rollouts/version-health.js";
 import { EmbeddedRuntime } from "../runtime/embedded.js";
-import { embeddedMemoryPolicy } from "../runtime/rotation-memory.js";
 import { Scheduler } from "../scheduler/scheduler.js";
+import type { ModelRegistry } from "../serving/models.js";
+import { ServedModel } from "../serving/models.js";
+import { embeddedMemoryPolicy } from "../serving/rotation-memory.js";
 import type { Store } from "../store/store.js";
 import { artifactClientCheck } from "./artifact-access.js";
 import type { AuditRecorder } from "./audit.js";

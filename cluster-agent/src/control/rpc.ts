@@ -1,5 +1,5 @@
 import { status } from "@grpc/grpc-js";
-import type { Operator, Role } from "./roles.js";
+import type { Operator, Role } from "../domain/roles.js";
 
 /** What a handler knows about the call beyond its request. */
 export interface CallContext {

@@ -12,9 +12,9 @@ import * as grpc from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "../common/log.js";
 import { requestTextProblem } from "../common/text.js";
+import { allows, type Operator } from "../domain/roles.js";
 import { operatorOf } from "./identity.js";
 import { checkNotRevoked, type RevocationCheck, revokedMessage } from "./revocations.js";
-import { allows, type Operator } from "./roles.js";
 import { type CallContext, type Method, RpcError, type ServiceImplementation } from "./rpc.js";
 import { statusOf } from "./status.js";
 

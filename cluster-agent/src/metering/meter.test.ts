@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import pg from "pg";
 import { ApiError } from "../common/errors.js";
+import type { PriceBook } from "../domain/pricing.js";
 import { Meter, type RequestOutcome } from "./meter.js";
-import type { PriceBook } from "./pricing.js";
 
 const root = mkdtempSync(join(tmpdir(), "entrim-meter-"));
 // Nothing listens on port 1: a store that is away for the whole test.

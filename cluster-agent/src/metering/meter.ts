@@ -1,12 +1,12 @@
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
-import type { TokenUsage } from "../runtime/types.js";
+import { costPicoEur, NO_PRICES, type PriceBook } from "../domain/pricing.js";
+import type { TokenUsage } from "../domain/token-usage.js";
+import type { UsageEvent } from "../domain/usage-event.js";
 import type { Db } from "../store/db.js";
 import { normalizeClientIp } from "./client-ip.js";
-import { costPicoEur, NO_PRICES, type PriceBook } from "./pricing.js";
 import { Shipper } from "./shipper.js";
 import { Spool } from "./spool.js";
-import type { UsageEvent } from "./usage-event.js";
 
 export interface MeterOptions {
   dir: string;

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
+import type { Price } from "../domain/pricing.js";
 import { addPriceVersion, formatMicroEur, parseEurPerMillion } from "../store/prices.js";
 import type { Store } from "../store/store.js";
 import { forgeNotifications } from "../test-support/forge.js";
 import { openTestStore } from "../test-support/postgres.js";
 import { findPrice, insertVersion, StorePriceBook } from "./price-book.js";
-import type { Price } from "./pricing.js";
 
 const price = (version: number, effectiveFrom: number): Price => ({
   version,

@@ -1,10 +1,10 @@
 import { EventEmitter } from "node:events";
 import { hintFields } from "../common/hints.js";
 import type { Logger } from "../common/log.js";
+import type { Price, PriceBook } from "../domain/pricing.js";
 import { StoreMirror } from "../store/mirror.js";
 import { getPriceVersionsByIds, listPriceVersions, PRICES_CHANNEL } from "../store/prices.js";
 import type { Store } from "../store/store.js";
-import type { Price, PriceBook } from "./pricing.js";
 
 export interface StorePriceBookOptions {
   store: Pick<Store, "pool" | "listen">;

@@ -1,5 +1,5 @@
 import { crc32 } from "node:zlib";
-import type { UsageEvent } from "./usage-event.js";
+import type { UsageEvent } from "../domain/usage-event.js";
 
 /**
  * One spool record: magic (4 bytes) | payload length (u32 BE) | CRC-32 of the payload (u32 BE) |

@@ -1,10 +1,10 @@
 import { open } from "node:fs/promises";
 import type { Logger } from "../common/log.js";
+import type { UsageEvent } from "../domain/usage-event.js";
 import type { Db } from "../store/db.js";
 import { insertUsageEvents, isDataError } from "../store/usage-events.js";
 import { decodeRecords, MAX_PAYLOAD_BYTES } from "./record.js";
 import type { Spool, SpoolCursor } from "./spool.js";
-import type { UsageEvent } from "./usage-event.js";
 
 export interface ShipperOptions {
   spool: Spool;

@@ -1,8 +1,8 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, statSync } from "node:fs";
 import { type FileHandle, open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { UsageEvent } from "../domain/usage-event.js";
 import { encodeRecord } from "./record.js";
-import type { UsageEvent } from "./usage-event.js";
 
 /** Where the shipper has got to: every record before `offset` in segment `segment` is in the store. */
 export interface SpoolCursor {

@@ -4,7 +4,7 @@
  * entries in the same transaction. Running a step twice, or on another agent after the leader died,
  * does the same thing: that is what lets any agent take over a rollout from the store alone.
  */
-import type { AuditAction } from "../control/audit.js";
+import type { AuditAction } from "../domain/audit-action.js";
 import { appendAudit } from "../store/audit-log.js";
 import { type Db, transaction } from "../store/db.js";
 import {

@@ -8,15 +8,16 @@
  * decides the executables, the environment and the user (runtime/engine-launch.ts). A version this
  * node may not run fails its load step, saying why, and the rollout pauses as for a broken version.
  */
-import { ServedModel } from "../api/models.js";
+
 import type { Logger } from "../common/log.js";
 import { freeLoopbackPort } from "../common/ports.js";
 import type { ExternalModelConfig } from "../config/schema.js";
 import { type EnginePolicy, engineLaunch } from "../runtime/engine-launch.js";
 import { ExternalRuntime } from "../runtime/external.js";
-import { fixedMemoryPolicy, type MemoryPolicy } from "../runtime/rotation-memory.js";
 import { type ExitInfo, Supervisor } from "../runtime/supervisor.js";
 import { Scheduler } from "../scheduler/scheduler.js";
+import { ServedModel } from "../serving/models.js";
+import { fixedMemoryPolicy, type MemoryPolicy } from "../serving/rotation-memory.js";
 import { fillPlaceholders, parseExternalOptions } from "../store/external-options.js";
 import type { ModelVersion } from "../store/models.js";
 import { measuredRuntime, type VersionHealthTally } from "./version-health.js";

@@ -11,12 +11,13 @@
  * failed is not retried until the desired version is set again (setDesiredVersion clears the failure),
  * so a broken version cannot make a node loop. While a rollout gates this node, the new version's health is reported every second.
  */
-import type { ModelRegistry, ServedModel } from "../api/models.js";
+
 import type { ArtifactCache } from "../cache/artifacts.js";
 import { hashFile } from "../cache/fetch.js";
 import type { Logger } from "../common/log.js";
-import { type RotationEvent, type RotationOptions, rotateModel } from "../runtime/rotation.js";
-import type { MemoryPolicy } from "../runtime/rotation-memory.js";
+import type { ModelRegistry, ServedModel } from "../serving/models.js";
+import { type RotationEvent, type RotationOptions, rotateModel } from "../serving/rotation.js";
+import type { MemoryPolicy } from "../serving/rotation-memory.js";
 import {
   getModelVersion,
   listModels,

@@ -1,8 +1,24 @@
 import type { EventEmitter } from "node:events";
-import type { KeyNotification } from "../admission/key-cache.js";
-import type { SuspensionNotice } from "../admission/suspensions.js";
 import type { Logger } from "../common/log.js";
 import type { Runtime } from "./types.js";
+
+/**
+ * The parts of the admission events this reads, declared here rather than imported: the runtime sits
+ * below admission, and admission's SuspensionNotice and KeyNotification satisfy these as they are.
+ */
+export interface SanctionNotice {
+  targetType: string;
+  target: string;
+  state: string;
+  lifted: boolean;
+}
+
+/** A key or account change; accounts carry their new status. */
+export interface AccountNotification {
+  kind: string;
+  id: string;
+  status?: string;
+}
 
 export interface CacheDropSources {
   runtimes: () => Runtime[];
@@ -26,11 +42,11 @@ export function dropCachedPromptsOnSanctions(sources: CacheDropSources): void {
           sources.logger?.warn({ err: { message: error.message } }, "could not drop cached prompt state"),
         );
   };
-  sources.suspensions.on("applied", (notice: SuspensionNotice) => {
+  sources.suspensions.on("applied", (notice: SanctionNotice) => {
     if (notice.targetType === "account" && notice.state === "suspended" && !notice.lifted)
       drop(notice.target);
   });
-  sources.keys.on("change", (note: KeyNotification) => {
+  sources.keys.on("change", (note: AccountNotification) => {
     if (note.kind === "account" && note.status !== "active") drop(note.id);
   });
 }

@@ -6,9 +6,10 @@
 import type { Dispatcher } from "undici";
 import type { CancelSignal } from "../common/cancellation.js";
 import type { Logger } from "../common/log.js";
+import type { TokenUsage } from "../domain/token-usage.js";
 import { errorCode, transportError, upstreamFailed, upstreamHttpError } from "./external-errors.js";
 import { SseParser } from "./sse.js";
-import type { DeltaSink, FinishReason, GenerationResult, RuntimeStats, TokenUsage } from "./types.js";
+import type { DeltaSink, FinishReason, GenerationResult, RuntimeStats } from "./types.js";
 
 export interface CallContext {
   readonly modelId: string;

@@ -1,4 +1,5 @@
 import type { CancelSignal } from "../common/cancellation.js";
+import type { TokenUsage } from "../domain/token-usage.js";
 
 /**
  * The contract every inference runtime adapter fulfils. The scheduler and the public API speak only
@@ -48,13 +49,6 @@ export interface CompletionGenerationRequest extends GenerationCommon {
 export type GenerationRequest = ChatGenerationRequest | CompletionGenerationRequest;
 
 export type FinishReason = "stop" | "length";
-
-/** Exact counts from the model's tokenizer, never estimates: billing depends on them. */
-export interface TokenUsage {
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-}
 
 export interface GenerationResult {
   text: string;

@@ -1,4 +1,4 @@
-import { generateApiKey, hashSecret, isApiKeyId } from "../admission/api-key.js";
+import { generateApiKey, hashSecret, isApiKeyId } from "../domain/api-key.js";
 import type { AccountStatus } from "./accounts.js";
 import { type Db, isPgError, StoreError, UNIQUE_VIOLATION } from "./db.js";
 

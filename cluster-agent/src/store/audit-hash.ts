@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
-import { loadPepper, type PepperSource } from "../admission/api-key.js";
-import type { AuditAction } from "../control/audit.js";
+import { loadPepper, type PepperSource } from "../config/pepper.js";
+import type { AuditAction } from "../domain/audit-action.js";
 
 /**
  * The audit chain's arithmetic, apart from the store so that a verifier outside the agent can follow

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, beforeEach, describe, it } from "node:test";
 import pg from "pg";
-import type { AuditAction } from "../control/audit.js";
+import type { AuditAction } from "../domain/audit-action.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
 import { auditCheckpointKey, canonicalEntry, entryHash, GENESIS_HASH } from "./audit-hash.js";
 import { type AuditRecord, appendAudit, listAudit, pruneAudit, verifyAudit } from "./audit-log.js";

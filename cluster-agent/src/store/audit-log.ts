@@ -1,7 +1,7 @@
 // The hash-chained, append-only audit log (migration 0008; the chain itself is in audit-hash.ts).
 // Verification recomputes the chain from the latest signed checkpoint and names the first entry that
 // does not match; docs/audit-log.md says what that does and does not prove.
-import type { AuditAction } from "../control/audit.js";
+import type { AuditAction } from "../domain/audit-action.js";
 import {
   type AuditCheckpoint,
   type AuditRecord,

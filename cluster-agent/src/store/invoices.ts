@@ -1,4 +1,4 @@
-import { picoEurToCents } from "../metering/pricing.js";
+import { picoEurToCents } from "../domain/pricing.js";
 import { parseMonth, parseTaxRate, rollUpDay, taxCents } from "./billing.js";
 import { type Db, StoreError, transaction } from "./db.js";
 

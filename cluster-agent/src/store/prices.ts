@@ -1,4 +1,4 @@
-import type { Price } from "../metering/pricing.js";
+import type { Price } from "../domain/pricing.js";
 import { type Db, isPgError, StoreError, UNIQUE_VIOLATION } from "./db.js";
 
 /** The channel the price_versions trigger notifies on (migrations/0006_billing.sql). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { hashSecret, parseApiKey } from "../admission/api-key.js";
+import { hashSecret, parseApiKey } from "../domain/api-key.js";
 import { openTestStore } from "../test-support/postgres.js";
 import { createAccount, getAccount, listAccounts, setAccountStatus } from "./accounts.js";
 import { createApiKey, getApiKey, getApiKeyCredential, listApiKeys, revokeApiKey } from "./api-keys.js";

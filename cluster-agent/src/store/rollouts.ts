@@ -1,4 +1,4 @@
-import type { Role } from "../control/roles.js";
+import type { Role } from "../domain/roles.js";
 import { type Db, isPgError, randomId, StoreError, transaction, UNIQUE_VIOLATION } from "./db.js";
 import { getModelVersion } from "./models.js";
 

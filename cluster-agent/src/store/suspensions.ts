@@ -1,4 +1,4 @@
-import { CidrError, formatCidr, parseCidr } from "../admission/cidr.js";
+import { CidrError, formatCidr, parseCidr } from "../domain/cidr.js";
 import { type Db, isPgError, randomId, StoreError, transaction } from "./db.js";
 
 export const SUSPENSION_REASONS = ["abuse", "non_payment", "security", "legal", "customer_request"] as const;

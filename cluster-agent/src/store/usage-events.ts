@@ -1,4 +1,4 @@
-import type { UsageEvent } from "../metering/usage-event.js";
+import type { UsageEvent } from "../domain/usage-event.js";
 import type { Db } from "./db.js";
 
 // One statement per batch, the rows passed as one array per column: the statement text and its plan

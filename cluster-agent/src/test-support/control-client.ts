@@ -6,7 +6,7 @@ import { loadAgentProto } from "@entrim/proto";
 import * as grpc from "@grpc/grpc-js";
 import { service as healthDefinition } from "grpc-health-check";
 import { initCa, issueNodeCertificate, issueOperatorCertificate } from "../control/certs.js";
-import { ROLES, type Role } from "../control/roles.js";
+import { ROLES, type Role } from "../domain/roles.js";
 
 /** PEM files a client (or the server) presents. */
 export interface TlsFiles {

@@ -2,10 +2,10 @@ import { once } from "node:events";
 import { connect, type Socket } from "node:net";
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from "node:tls";
 import type { AdmissionGate } from "../admission/gate.js";
-import { ModelRegistry } from "../api/models.js";
 import { type ApiServer, type ApiServerOptions, createApiServer } from "../api/server.js";
 import { createLogger } from "../common/log.js";
 import { Scheduler } from "../scheduler/scheduler.js";
+import { ModelRegistry } from "../serving/models.js";
 import { HeldRuntime } from "./held-runtime.js";
 
 /** The key the edge tests' authenticator accepts; any other is unknown, none is missing. */

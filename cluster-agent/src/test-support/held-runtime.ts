@@ -1,12 +1,12 @@
 import { EventEmitter, once } from "node:events";
 import type { AdmissionGate } from "../admission/gate.js";
-import { InFlightRequests } from "../api/in-flight.js";
-import { ModelRegistry } from "../api/models.js";
 import { createApiServer } from "../api/server.js";
 import { createLogger } from "../common/log.js";
 import type { Meter } from "../metering/meter.js";
 import type { DeltaSink, GenerationRequest, GenerationResult, Runtime } from "../runtime/types.js";
 import { Scheduler } from "../scheduler/scheduler.js";
+import { InFlightRequests } from "../serving/in-flight.js";
+import { ModelRegistry } from "../serving/models.js";
 
 /**
  * A runtime whose generations run until the test releases them (or they are aborted), so a test can

@@ -5,9 +5,9 @@
  */
 import { EventEmitter } from "node:events";
 import type { FastifyInstance } from "fastify";
-import type { ModelRegistry } from "../api/models.js";
 import { createApiServer } from "../api/server.js";
 import { createLogger } from "../common/log.js";
+import type { ModelRegistry } from "../serving/models.js";
 
 export interface Answer {
   prompt: string;

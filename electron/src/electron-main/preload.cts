@@ -4,6 +4,16 @@ const { contextBridge, ipcRenderer } = require("electron") as typeof import("ele
 
 type Frame = { type: "message"; value: unknown } | { type: "end"; error?: string };
 
+/**
+ * The renderer world's MessagePort (the DOM one, not Node's), declared here rather than taken from the
+ * DOM lib: the package compiles without it, so nothing on the Node side can reach for browser globals.
+ */
+interface RendererPort {
+  onmessage: ((event: { data: Frame }) => void) | null;
+  postMessage(message: unknown): void;
+  close(): void;
+}
+
 contextBridge.exposeInMainWorld("entrimBridge", {
   /** The actions registry as a menu bar (see menu.ts); menu clicks come back by action id. */
   setMenu: (items: unknown) => ipcRenderer.send("entrim:menu", items),
@@ -20,9 +30,12 @@ contextBridge.exposeInMainWorld("entrimBridge", {
     onMessage: (value: unknown) => void,
     onEnd: (error?: string) => void,
   ) {
-    const { port1, port2 } = new MessageChannel();
+    const { port1, port2 } = new MessageChannel() as unknown as {
+      port1: RendererPort;
+      port2: InstanceType<typeof MessagePort>;
+    };
     let ended = false;
-    port1.onmessage = (event: MessageEvent<Frame>) => {
+    port1.onmessage = (event) => {
       const frame = event.data;
       if (frame.type === "message") onMessage(frame.value);
       else if (!ended) {

@@ -3,9 +3,9 @@ import type { AdmissionGate } from "../../admission/gate.js";
 import { ApiError } from "../../common/errors.js";
 import type { Logger } from "../../common/log.js";
 import type { Meter } from "../../metering/meter.js";
+import type { InFlightRequests } from "../../serving/in-flight.js";
+import type { ModelRegistry } from "../../serving/models.js";
 import { handleGeneration } from "../generation.js";
-import type { InFlightRequests } from "../in-flight.js";
-import type { ModelRegistry } from "../models.js";
 
 export interface GenerationRoutesOptions {
   models: ModelRegistry;

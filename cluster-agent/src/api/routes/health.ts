@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Meter } from "../../metering/meter.js";
 import { nodeHealth } from "../../serving/health.js";
-import type { ModelRegistry } from "../models.js";
+import type { ModelRegistry } from "../../serving/models.js";
 
 /** Liveness (/healthz: the process answers) and readiness for balancers (/readyz, see nodeHealth). */
 export function healthRoutes(

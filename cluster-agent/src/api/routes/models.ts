@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { ApiError } from "../../common/errors.js";
-import type { ModelRegistry, ServedModel } from "../models.js";
+import type { ModelRegistry, ServedModel } from "../../serving/models.js";
 
 // `version` is not OpenAI's: clients ignore unknown fields, and operators see what a name serves.
 const modelObject = ({ runtime: { model }, version }: ServedModel) => ({

@@ -6,10 +6,11 @@ import type {
 } from "@entrim/proto";
 import { status } from "@grpc/grpc-js";
 import { SuspensionGate } from "../../admission/suspensions.js";
+import type { AuditAction } from "../../domain/audit-action.js";
 import { createAccount } from "../../store/accounts.js";
 import { insertSecurityEvents } from "../../store/security-events.js";
 import { openTestStore, type TestStore } from "../../test-support/postgres.js";
-import type { AuditAction, AuditRecorder } from "../audit.js";
+import type { AuditRecorder } from "../audit.js";
 import { type CallContext, RpcError, type StreamMethod, type UnaryMethod } from "../rpc.js";
 import { abuseService } from "./abuse.js";
 

@@ -12,8 +12,9 @@ import type {
 } from "@entrim/proto";
 import { loadAgentProto } from "@entrim/proto";
 import { status } from "@grpc/grpc-js";
-import { CidrError, parseCidr } from "../../admission/cidr.js";
 import type { SuspensionGate, SuspensionNotice } from "../../admission/suspensions.js";
+import { CidrError, parseCidr } from "../../domain/cidr.js";
+import { allows } from "../../domain/roles.js";
 import { type AbuseFlag, listAbuseFlags } from "../../store/abuse-flags.js";
 import {
   isSecurityEventKind,
@@ -35,7 +36,6 @@ import {
 } from "../../store/suspensions.js";
 import { type AuditRecorder, auditedChange } from "../audit.js";
 import { enumMap, limitOf, ms, timeOf } from "../convert.js";
-import { allows } from "../roles.js";
 import {
   type CallContext,
   invalidArgument,

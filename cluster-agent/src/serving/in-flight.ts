@@ -1,5 +1,5 @@
-import type { Principal } from "../admission/gate.js";
 import type { ApiError } from "../common/errors.js";
+import type { Principal } from "../domain/principal.js";
 
 export interface InFlightRequest {
   readonly principal: Principal;

@@ -1,4 +1,4 @@
-import type { TokenUsage } from "../runtime/types.js";
+import type { TokenUsage } from "./token-usage.js";
 
 /**
  * A model's price version: euros per million tokens, held as integer micro-euros so that every cost

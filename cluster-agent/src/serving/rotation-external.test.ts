@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { ModelRegistry, ServedModel } from "../api/models.js";
 import { freeLoopbackPort } from "../common/ports.js";
+import { ExternalRuntime } from "../runtime/external.js";
+import { Supervisor } from "../runtime/supervisor.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 import { Load, startTestApi } from "../test-support/load.js";
-import { ExternalRuntime } from "./external.js";
+import { ModelRegistry, ServedModel } from "./models.js";
 import { type RotationEvent, rotateModel } from "./rotation.js";
 import { fixedMemoryPolicy } from "./rotation-memory.js";
-import { Supervisor } from "./supervisor.js";
 
 const upstreamMain = fileURLToPath(new URL("../test-support/upstream-main.js", import.meta.url));
 const MODEL = "big";

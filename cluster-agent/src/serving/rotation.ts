@@ -9,9 +9,10 @@
  * that model wait (as if queued, bounded by the scheduler's queue timeout, then 503 + Retry-After)
  * while the old version finishes its requests, the new one loads and warms up; then they run on it.
  */
-import type { ModelRegistry, ServedModel } from "../api/models.js";
+
+import type { ChatMessage } from "../runtime/types.js";
+import type { ModelRegistry, ServedModel } from "./models.js";
 import type { MemoryPolicy } from "./rotation-memory.js";
-import type { ChatMessage } from "./types.js";
 
 export type RotationStep = "drain" | "load" | "warmup" | "switch" | "retire" | "unload" | "done" | "rollback";
 

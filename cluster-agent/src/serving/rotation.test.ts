@@ -3,14 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { ModelRegistry, RotationInProgressError, ServedModel } from "../api/models.js";
+import { EmbeddedRuntime } from "../runtime/embedded.js";
+import { writeTinyModel } from "../runtime/tiny-model.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 import { greedyAnswers } from "../test-support/greedy-answers.js";
 import { type Answer, Load, startTestApi, type TestApi } from "../test-support/load.js";
-import { EmbeddedRuntime } from "./embedded.js";
+import { ModelRegistry, RotationInProgressError, ServedModel } from "./models.js";
 import { type RotationEvent, type RotationOptions, rotateModel } from "./rotation.js";
 import { embeddedMemoryPolicy, fixedMemoryPolicy } from "./rotation-memory.js";
-import { writeTinyModel } from "./tiny-model.js";
 
 const MODEL = "tiny";
 const MAX_TOKENS = 6;

@@ -1,0 +1,17 @@
+import type { Role } from "./roles.js";
+
+/** One state-changing action, as the audit log keeps it (the chain adds time, node and hashes). */
+export interface AuditAction {
+  /** Operator name from the client certificate, or "cli:<user>@<host>". */
+  operator: string;
+  role: Role;
+  source: "grpc" | "cli";
+  /** Dotted verb, e.g. "node.drain", "suspension.create", "key.revoke". */
+  action: string;
+  /** What it acted on, e.g. "node:gpu-01", "account:acc_123". */
+  target: string;
+  /** The operator's stated reason ("" when the command takes none). */
+  reason: string;
+  /** "ok", "started" (written before an effect outside the store), or "error: <message>". */
+  result: string;
+}
