@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
 import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { type Browser, chromium, type Page } from "playwright-core";
 import {
   ARTIFACTS,
@@ -45,17 +46,6 @@ function chat(token: string, content: string): Promise<Response> {
   });
 }
 
-/** Polls a CLI read until `done` holds: usage reaches the store through the spool, not at once. */
-async function until<T>(what: string, read: () => T, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 before(async () => {
   if (skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -81,8 +71,9 @@ before(async () => {
     assert.equal((await chat(customer.token, content)).status, 200);
   assert.equal((await chat(`sk-entrim-${"a".repeat(12)}_${"b".repeat(43)}`, "x")).status, 401);
   const today = new Date().toISOString().slice(0, 10);
+  // Usage reaches the store through the spool, not at once.
   await until(
-    "three requests in the store",
+    "three requests are in the store",
     () =>
       cli<{ requests: string | number }[]>(
         dataDir,
@@ -93,8 +84,8 @@ before(async () => {
         today,
         "--to",
         today,
-      ),
-    (rows) => rows.reduce((n, r) => n + Number(r.requests), 0) >= 3,
+      ).reduce((n, r) => n + Number(r.requests), 0) >= 3,
+    { intervalMs: 250 },
   );
   cli(dataDir, "invoices", "generate", "--month", today.slice(0, 7));
   invoice = cli<{ id: string; totalCents: string; total: string }>(

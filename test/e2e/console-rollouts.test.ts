@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { writeTinyModel } from "@entrim/cluster-agent/dist/runtime/tiny-model.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { type ListModelsResponse__Output, loadAgentProto } from "@entrim/proto";
 import { type Browser, chromium, type Page } from "playwright-core";
 import {
@@ -46,14 +47,6 @@ async function placements() {
   return models.models.find((m) => m.name === MODEL)?.nodes ?? [];
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 before(async () => {
   if (skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -91,10 +84,14 @@ before(async () => {
     agents[1]!.control!,
     tlsFor({ ca: pki.ca, ...pki.operators.admin! }),
   );
-  await until("both nodes record v1 as live", async () => {
-    const placed = await placements();
-    return placed.length === 2 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
-  });
+  await until(
+    "both nodes record v1 as live",
+    async () => {
+      const placed = await placements();
+      return placed.length === 2 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type {
   ListAuditResponse__Output,
   NodeSnapshot__Output,
@@ -29,14 +30,6 @@ function as(name: string, agent: AgentProcess): Clients {
   const made = connect(agent.control!, tlsFor(pki.operators[name]!));
   clients.push(made);
   return made;
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 before(async () => {
@@ -96,8 +89,9 @@ test("a certificate revoked with `certs revoke` is refused by all three agents, 
           assert.match(error.details, /was revoked on .* by cli:.* \(reason: laptop stolen\)/);
           return true;
         },
-        // NOTIFY reaches every agent in milliseconds; the periodic resync is the 30 s safety net.
-        10_000,
+        {
+          timeoutMs: 10_000, // NOTIFY reaches every agent in milliseconds; the periodic resync is the 30 s safety net.
+        },
       ),
     ),
   );

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { type ListModelsResponse__Output, loadAgentProto, type Rollout__Output } from "@entrim/proto";
 import OpenAI from "openai";
 import { call, makePki, type Pki, tlsFor } from "./control.js";
@@ -143,10 +144,14 @@ before(async () => {
   token = createAccountWithKey(dirs[0]!, "External rollout customer").token;
   haproxy = await startHaProxy(agents.map((a) => a.url));
   rollouts = new (loadAgentProto().RolloutService)(agents[0]!.control!, tlsFor(pki.operators.ada!));
-  await until("every node records v1 as live", async () => {
-    const placed = await placements();
-    return placed.length === 3 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
-  });
+  await until(
+    "every node records v1 as live",
+    async () => {
+      const placed = await placements();
+      return placed.length === 3 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
+    },
+    { timeoutMs: 60_000 },
+  );
   mark("registered");
 });
 
@@ -163,14 +168,6 @@ after(async () => {
     else process.env[name] = value;
   }
 });
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function placements() {
   const models = await call<ListModelsResponse__Output>(rollouts, "ListModels", {});
@@ -238,7 +235,9 @@ test("an external version whose engine exits at start pauses the rollout; every 
   const traffic = load();
   const r = await start("v2-exits");
   mark("broken rollout started");
-  await until("paused", async () => (await get(r.id)).state === "ROLLOUT_STATE_PAUSED");
+  await until("paused", async () => (await get(r.id)).state === "ROLLOUT_STATE_PAUSED", {
+    timeoutMs: 60_000,
+  });
   const paused = await get(r.id);
   assert.match(paused.reason, /rx-0: load: the engine exited with code 2 before it was healthy/);
   mark("paused");
@@ -259,12 +258,14 @@ test("a rolling rollout to another engine command under constant load: no failed
   skip,
 }, async () => {
   const traffic = load();
-  await until("load is running", async () => traffic.outcomes.length >= 20);
+  await until("load is running", async () => traffic.outcomes.length >= 20, { timeoutMs: 60_000 });
   const r = await start("v2");
   const countAtStart = traffic.outcomes.length;
   const seen = await watch(r.id);
   const countAtEnd = traffic.outcomes.length;
-  await until("load ran on after the rollout", async () => traffic.outcomes.length >= countAtEnd + 20);
+  await until("load ran on after the rollout", async () => traffic.outcomes.length >= countAtEnd + 20, {
+    timeoutMs: 60_000,
+  });
   const outcomes = await traffic.stop();
 
   const end = seen.at(-1)!;
@@ -303,11 +304,13 @@ test("rolling back starts v1's engine again from the catalogue on every node, wi
   );
   assert.equal(last?.state, "ROLLOUT_STATE_COMPLETED");
   const traffic = load();
-  await until("load is running", async () => traffic.outcomes.length >= 10);
+  await until("load is running", async () => traffic.outcomes.length >= 10, { timeoutMs: 60_000 });
   await call<Rollout__Output>(rollouts, "RollBackRollout", { id: last!.id, reason: "back to v1" });
   const end = (await watch(last!.id)).at(-1)!;
   const countAtEnd = traffic.outcomes.length;
-  await until("load ran on after the roll back", async () => traffic.outcomes.length >= countAtEnd + 10);
+  await until("load ran on after the roll back", async () => traffic.outcomes.length >= countAtEnd + 10, {
+    timeoutMs: 60_000,
+  });
   const outcomes = await traffic.stop();
   assert.equal(end.state, "ROLLOUT_STATE_ROLLED_BACK", end.reason);
   assert.deepEqual(await liveVersions(), ["v1", "v1", "v1"]);

@@ -9,6 +9,7 @@ import { addModelVersion, createModel } from "@entrim/cluster-agent/dist/store/m
 import { openStore, type Store } from "@entrim/cluster-agent/dist/store/store.js";
 import { greedyAnswers } from "@entrim/cluster-agent/dist/test-support/greedy-answers.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import {
   type ListModelsResponse__Output,
   loadAgentProto,
@@ -106,11 +107,15 @@ before(async () => {
   haproxy = await startHaProxy(agents.map((a) => a.url));
   rollouts = new (loadAgentProto().RolloutService)(agents[0]!.control!, tlsFor(pki.operators.ada!));
   mark("haproxy");
-  await until("every node records v1 as live", async () => {
-    const models = await call<ListModelsResponse__Output>(rollouts, "ListModels", {});
-    const placed = models.models.find((m) => m.name === MODEL)?.nodes ?? [];
-    return placed.length === 3 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
-  });
+  await until(
+    "every node records v1 as live",
+    async () => {
+      const models = await call<ListModelsResponse__Output>(rollouts, "ListModels", {});
+      const placed = models.models.find((m) => m.name === MODEL)?.nodes ?? [];
+      return placed.length === 3 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
+    },
+    { timeoutMs: 60_000 },
+  );
   mark("registered");
 });
 
@@ -127,14 +132,6 @@ after(async () => {
     else process.env[name] = value;
   }
 });
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const start = (request: Partial<StartRolloutRequest>) =>
   call<Rollout__Output>(rollouts, "StartRollout", {
@@ -169,7 +166,9 @@ test("a version whose sha256 does not match is refused at staging and pauses the
   skip,
 }, async () => {
   const r = await start({ version: "v2-badsha" });
-  await until("paused", async () => (await get(r.id)).state === "ROLLOUT_STATE_PAUSED");
+  await until("paused", async () => (await get(r.id)).state === "ROLLOUT_STATE_PAUSED", {
+    timeoutMs: 60_000,
+  });
   const paused = await get(r.id);
   assert.match(paused.reason, /ro-0: stage: .*sha256 mismatch: expected/);
   assert.equal(paused.nodes[0]!.state, "ROLLOUT_NODE_STATE_FAILED");
@@ -183,7 +182,9 @@ test("a version that fails warm-up is rolled back on that node and pauses the ro
   skip,
 }, async () => {
   const r = await start({ version: "v2-nowarm" });
-  await until("paused", async () => (await get(r.id)).state === "ROLLOUT_STATE_PAUSED");
+  await until("paused", async () => (await get(r.id)).state === "ROLLOUT_STATE_PAUSED", {
+    timeoutMs: 60_000,
+  });
   const paused = await get(r.id);
   assert.match(paused.reason, /ro-0: warmup: .*context/i);
   assert.deepEqual(await liveVersions(), ["v1", "v1", "v1"], "ro-0 kept serving v1");
@@ -199,7 +200,9 @@ test("abort mid-batch and roll back after a batch both leave every node on the p
     version: "v2",
     gates: { maxErrorRate: 0, maxP95Ms: 30_000, windowSeconds: 60 },
   });
-  await until("ro-0 serves v2", async () => (await get(aborted.id)).nodes[0]!.liveVersion === "v2");
+  await until("ro-0 serves v2", async () => (await get(aborted.id)).nodes[0]!.liveVersion === "v2", {
+    timeoutMs: 60_000,
+  });
   await act("AbortRollout", aborted.id, "changed my mind");
   const abortEnd = (await watch(aborted.id)).at(-1)!;
   assert.equal(abortEnd.state, "ROLLOUT_STATE_ABORTED");
@@ -207,7 +210,11 @@ test("abort mid-batch and roll back after a batch both leave every node on the p
 
   // A long pause holds the rollout after its first batch passed its gates.
   const back = await start({ version: "v2", pauseSeconds: 600 });
-  await until("batch 1 done", async () => (await get(back.id)).nodes[0]!.state === "ROLLOUT_NODE_STATE_DONE");
+  await until(
+    "batch 1 done",
+    async () => (await get(back.id)).nodes[0]!.state === "ROLLOUT_NODE_STATE_DONE",
+    { timeoutMs: 60_000 },
+  );
   await act("RollBackRollout", back.id, "not today");
   const backEnd = (await watch(back.id)).at(-1)!;
   assert.equal(backEnd.state, "ROLLOUT_STATE_ROLLED_BACK");
@@ -236,7 +243,7 @@ test("a rolling rollout under constant load through HAProxy: no failed request, 
       }
     }
   });
-  await until("load is running", async () => outcomes.length >= 20);
+  await until("load is running", async () => outcomes.length >= 20, { timeoutMs: 60_000 });
   const r = await start({ version: "v2", pauseSeconds: 1 });
   const countAtStart = outcomes.length;
   const seen = await watch(r.id);
@@ -245,7 +252,9 @@ test("a rolling rollout under constant load through HAProxy: no failed request, 
     countAtEnd - countAtStart >= 20,
     `load ran during the rollout (${countAtEnd - countAtStart} requests)`,
   );
-  await until("load ran on after the rollout", async () => outcomes.length >= countAtEnd + 20);
+  await until("load ran on after the rollout", async () => outcomes.length >= countAtEnd + 20, {
+    timeoutMs: 60_000,
+  });
   loading = false;
   await Promise.all(loops);
 
@@ -300,10 +309,13 @@ test("killing the leader mid-rollout: another agent takes over and completes it"
     pauseSeconds: 1,
     gates: { maxErrorRate: 0, maxP95Ms: 30_000, windowSeconds: 1 },
   });
-  await until("the first node rotates", async () =>
-    (await call<Rollout__Output>(client, "GetRollout", { id: r.id })).nodes.some(
-      (n) => n.state !== "ROLLOUT_NODE_STATE_PENDING",
-    ),
+  await until(
+    "the first node rotates",
+    async () =>
+      (await call<Rollout__Output>(client, "GetRollout", { id: r.id })).nodes.some(
+        (n) => n.state !== "ROLLOUT_NODE_STATE_PENDING",
+      ),
+    { timeoutMs: 60_000 },
   );
   agents[leader]!.process.kill("SIGKILL");
   const end = (await watch(r.id, client)).at(-1)!;

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type { ListPeersResponse__Output } from "@entrim/proto";
 import { call, makePki, type Pki, tlsFor } from "../e2e/control.js";
 import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir } from "../e2e/support.js";
@@ -15,7 +16,6 @@ import {
   nodeStatus,
   operatorClients,
   UsageStore,
-  until,
 } from "./store.js";
 
 /**
@@ -71,7 +71,7 @@ test("agent-kill-9: every completed request has exactly one usage row after the 
   const completed = () => outcomes().filter((o) => o.ok).length;
   plain.start();
   streamed.start();
-  await until("40 requests completed before the kill", () => completed() >= 40);
+  await until("40 requests completed before the kill", () => completed() >= 40, { timeoutMs: 60_000 });
 
   const killedAt = Date.now();
   const exited = new Promise((resolve) => agent!.process.once("exit", resolve));
@@ -80,7 +80,9 @@ test("agent-kill-9: every completed request has exactly one usage row after the 
   agent = await serve();
   const readyAt = Date.now();
   const completedAtRestart = completed();
-  await until("40 more requests completed after the restart", () => completed() >= completedAtRestart + 40);
+  await until("40 more requests completed after the restart", () => completed() >= completedAtRestart + 40, {
+    timeoutMs: 60_000,
+  });
   await plain.stop();
   await streamed.stop();
   const all = outcomes();
@@ -94,10 +96,14 @@ test("agent-kill-9: every completed request has exactly one usage row after the 
   const rows = await usage.waitForRows(customer.accountId, all);
   const operator = operatorClients(agent.control!, tlsFor(pki.operators.vera!));
   let status = await nodeStatus(operator);
-  await until("the restarted node reports its spool shipped", async () => {
-    status = await nodeStatus(operator);
-    return status?.spool?.pendingEvents === 0;
-  });
+  await until(
+    "the restarted node reports its spool shipped",
+    async () => {
+      status = await nodeStatus(operator);
+      return status?.spool?.pendingEvents === 0;
+    },
+    { timeoutMs: 60_000 },
+  );
   const peers = await call<ListPeersResponse__Output>(operator.ClusterService, "ListPeers", {});
   operator.close();
   const peer = peers.peers.find((p) => p.name === NODE);

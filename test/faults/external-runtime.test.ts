@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type { NodeSnapshot__Output } from "@entrim/proto";
 import { makePki, type Pki, tlsFor } from "../e2e/control.js";
 import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir } from "../e2e/support.js";
@@ -15,7 +16,6 @@ import {
   isConnectionFailure,
   operatorClients,
   UsageStore,
-  until,
 } from "./store.js";
 
 /**
@@ -116,7 +116,7 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
   loads.push(plain.start(), streamed.start());
   const outcomes = () => [...plain.load.outcomes, ...streamed.load.outcomes];
   const completed = () => outcomes().filter((o) => o.ok).length;
-  await until("20 requests completed before the kill", () => completed() >= 20);
+  await until("20 requests completed before the kill", () => completed() >= 20, { timeoutMs: 60_000 });
 
   // What a load balancer's health check sees while the engine is down and after.
   const readyz = new Set<string>();
@@ -139,15 +139,19 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
   const forEngine = (s: { state: string; reason: string }) =>
     s.state === "NODE_STATE_DEGRADED" && s.reason.includes(`model ${MODEL} is not answering`);
   // A node that never says so is reported below with everything else, not as a bare timeout.
-  await until("the node reports DEGRADED because of its engine", () => states.some(forEngine), 20_000).catch(
-    () => {},
-  );
-  await until("the node serves again", () => states.at(-1)?.state === "NODE_STATE_SERVING", 60_000);
+  await until("the node reports DEGRADED because of its engine", () => states.some(forEngine), {
+    timeoutMs: 20_000,
+  }).catch(() => {});
+  await until("the node serves again", () => states.at(-1)?.state === "NODE_STATE_SERVING", {
+    timeoutMs: 60_000,
+  });
   probing = false;
   await probes;
   const readyAgain = (await fetch(`${agent.url}/readyz`)).status;
   const atRecovery = completed();
-  await until("20 requests completed after the restart", () => completed() >= atRecovery + 20);
+  await until("20 requests completed after the restart", () => completed() >= atRecovery + 20, {
+    timeoutMs: 60_000,
+  });
   for (const load of loads) await load.stop();
   watch.cancel();
   const restarted = enginePid(agent.process.pid!);

@@ -10,12 +10,13 @@ import { partitionName, utcDay } from "@entrim/cluster-agent/dist/store/partitio
 import { openStore, type Store } from "@entrim/cluster-agent/dist/store/store.js";
 import { insertUsageEvent } from "@entrim/cluster-agent/dist/test-support/data-protection.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type { ListPeersResponse__Output, VerifyAuditResponse__Output } from "@entrim/proto";
 import type pg from "pg";
 import { call, makePki, type Pki, tlsFor } from "../e2e/control.js";
 import { type AgentProcess, removeDir, startAgent, tempDir } from "../e2e/support.js";
 import { report } from "./harness.js";
-import { operatorClients, until } from "./store.js";
+import { operatorClients } from "./store.js";
 
 /**
  * leader-killed-mid-retention: the agent running retention is killed with SIGKILL in the middle of a
@@ -185,13 +186,17 @@ test("leader-killed-mid-retention: the next agent finishes retention, kept data 
   await blocker.query("BEGIN");
   await blocker.query(`LOCK TABLE ${expiredPartition} IN ACCESS SHARE MODE`);
   const starting = startAgent(dirs[0]!, ["--node-name", "fault-ret-a"], CONFIG).catch((e: Error) => e);
-  await until("the leader's retention pass waits to drop the expired partition", async () => {
-    const { rows } = await db.pool.query(
-      `SELECT 1 FROM pg_stat_activity WHERE application_name = 'entrim-agent/fault-ret-a'
+  await until(
+    "the leader's retention pass waits to drop the expired partition",
+    async () => {
+      const { rows } = await db.pool.query(
+        `SELECT 1 FROM pg_stat_activity WHERE application_name = 'entrim-agent/fault-ret-a'
        AND wait_event_type = 'Lock' AND query ILIKE 'DROP TABLE%${expiredPartition}%'`,
-    );
-    return rows.length > 0;
-  });
+      );
+      return rows.length > 0;
+    },
+    { timeoutMs: 60_000 },
+  );
   const pid = Number(spawnSync("pgrep", ["-f", dirs[0]!], { encoding: "utf8" }).stdout.trim().split("\n")[0]);
   process.kill(pid, "SIGKILL");
   const killed = await starting;
@@ -199,23 +204,23 @@ test("leader-killed-mid-retention: the next agent finishes retention, kept data 
   await blocker.query("COMMIT");
   blocker.release();
   // The dead agent's session ends once PostgreSQL notices; until then it holds the job's lock.
-  await until("the killed leader's session is gone", async () => {
-    const { rows } = await db.pool.query(
-      "SELECT 1 FROM pg_stat_activity WHERE application_name = 'entrim-agent/fault-ret-a'",
-    );
-    return rows.length === 0;
-  });
+  await until(
+    "the killed leader's session is gone",
+    async () => {
+      const { rows } = await db.pool.query(
+        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'entrim-agent/fault-ret-a'",
+      );
+      return rows.length === 0;
+    },
+    { timeoutMs: 60_000 },
+  );
 
   agent = await startAgent(dirs[1]!, ["--node-name", "fault-ret-b"], CONFIG);
   // A miss is reported below with everything else, not as a bare timeout.
-  await until(
-    "the next leader pruned the audit log",
-    async () => {
-      const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM audit_checkpoints");
-      return rows[0].n > 0;
-    },
-    30_000,
-  ).catch(() => {});
+  await until("the next leader pruned the audit log", async () => {
+    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM audit_checkpoints");
+    return rows[0].n > 0;
+  }).catch(() => {});
   const operator = operatorClients(agent.control!, tlsFor(pki.operators.vera!));
   const verified = await call<VerifyAuditResponse__Output>(operator.AuditService, "VerifyAudit", {});
   // What the console shows as the cluster's leader: whoever ran (or runs) the retention pass.

@@ -6,6 +6,7 @@ import { writeTinyModel } from "@entrim/cluster-agent/dist/runtime/tiny-model.js
 import { addModelVersion, createModel } from "@entrim/cluster-agent/dist/store/models.js";
 import { openStore } from "@entrim/cluster-agent/dist/store/store.js";
 import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import {
   type ListAuditResponse__Output,
   type ListModelsResponse__Output,
@@ -24,7 +25,7 @@ import {
 } from "../e2e/support.js";
 import { report, SdkLoad } from "./harness.js";
 import { PacedLoad } from "./paced.js";
-import { billingProblems, failureReasons, UsageStore, until } from "./store.js";
+import { billingProblems, failureReasons, UsageStore } from "./store.js";
 
 /**
  * leader-killed-mid-rollout: three agents on one store, a rollout under way while customers load the
@@ -103,17 +104,25 @@ test("leader-killed-mid-rollout: another agent completes it, no request fails, t
   const v1 = loadAgentProto();
   const admin = tlsFor(pki.operators.ada!);
   const rollouts = new v1.RolloutService(agents[0]!.control!, admin, TLS_NAME);
-  await until("every node serves v1 from the catalogue", async () => {
-    const models = await call<ListModelsResponse__Output>(rollouts, "ListModels", {});
-    const placed = models.models.find((m) => m.name === MODEL)?.nodes ?? [];
-    return placed.length === 3 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
-  });
+  await until(
+    "every node serves v1 from the catalogue",
+    async () => {
+      const models = await call<ListModelsResponse__Output>(rollouts, "ListModels", {});
+      const placed = models.models.find((m) => m.name === MODEL)?.nodes ?? [];
+      return placed.length === 3 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
+    },
+    { timeoutMs: 60_000 },
+  );
   rollouts.close();
   let leader = -1;
-  await until("one agent leads rollouts", () => {
-    leader = agents.findIndex((a) => a.log().includes('"msg":"leading rollouts"'));
-    return leader >= 0;
-  });
+  await until(
+    "one agent leads rollouts",
+    () => {
+      leader = agents.findIndex((a) => a.log().includes('"msg":"leading rollouts"'));
+      return leader >= 0;
+    },
+    { timeoutMs: 60_000 },
+  );
   const survivors = [0, 1, 2].filter((i) => i !== leader);
 
   // Customers use the agents that survive; requests to the killed one would fail by definition.
@@ -125,7 +134,7 @@ test("leader-killed-mid-rollout: another agent completes it, no request fails, t
   }
   const outcomes = () => loads.flatMap((l) => l.load.outcomes);
   const completed = () => outcomes().filter((o) => o.ok).length;
-  await until("load is running", () => completed() >= 20);
+  await until("load is running", () => completed() >= 20, { timeoutMs: 60_000 });
 
   const client = new v1.RolloutService(agents[survivors[0]!]!.control!, admin, TLS_NAME);
   const r = await call<Rollout__Output>(client, "StartRollout", {
@@ -137,10 +146,13 @@ test("leader-killed-mid-rollout: another agent completes it, no request fails, t
     gates: { maxErrorRate: 0, maxP95Ms: 30_000, windowSeconds: 1 },
     reason: "fault suite",
   });
-  await until("the first node rotates", async () =>
-    (await call<Rollout__Output>(client, "GetRollout", { id: r.id })).nodes.some(
-      (n) => n.state !== "ROLLOUT_NODE_STATE_PENDING",
-    ),
+  await until(
+    "the first node rotates",
+    async () =>
+      (await call<Rollout__Output>(client, "GetRollout", { id: r.id })).nodes.some(
+        (n) => n.state !== "ROLLOUT_NODE_STATE_PENDING",
+      ),
+    { timeoutMs: 60_000 },
   );
   const exited = new Promise((resolve) => agents[leader]!.process.once("exit", resolve));
   agents[leader]!.process.kill("SIGKILL");
@@ -148,7 +160,7 @@ test("leader-killed-mid-rollout: another agent completes it, no request fails, t
   const seen = await watch(client, r.id);
   client.close();
   const atEnd = completed();
-  await until("load runs on after the rollout", () => completed() >= atEnd + 10);
+  await until("load runs on after the rollout", () => completed() >= atEnd + 10, { timeoutMs: 60_000 });
   for (const load of loads) await load.stop();
   const all = outcomes();
   const rows = await usage.waitForRows(customer.accountId, all);

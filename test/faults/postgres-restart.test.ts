@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type EmbeddedServer, startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
 import { makeTempDataDir } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { makePki, type Pki, tlsFor } from "../e2e/control.js";
 import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir } from "../e2e/support.js";
 import { report, SdkLoad } from "./harness.js";
 import { PacedLoad } from "./paced.js";
-import { billingProblems, failureReasons, nodeStatus, operatorClients, UsageStore, until } from "./store.js";
+import { billingProblems, failureReasons, nodeStatus, operatorClients, UsageStore } from "./store.js";
 
 /**
  * postgres-restart: the cluster store is stopped under load and started again. The node keeps
@@ -75,17 +76,23 @@ test("postgres-restart: no request fails, the node says degraded and why, and ev
   const operator = operatorClients(agent.control!, tlsFor(pki.operators.vera!));
   plain.start();
   streamed.start();
-  await until("30 requests completed before the outage", () => completed() >= 30);
+  await until("30 requests completed before the outage", () => completed() >= 30, { timeoutMs: 60_000 });
 
   await server!.stop();
   const atStop = completed();
   let degraded = await nodeStatus(operator);
-  await until("the node reports DEGRADED", async () => {
-    degraded = await nodeStatus(operator);
-    return degraded?.state === "NODE_STATE_DEGRADED";
-  });
+  await until(
+    "the node reports DEGRADED",
+    async () => {
+      degraded = await nodeStatus(operator);
+      return degraded?.state === "NODE_STATE_DEGRADED";
+    },
+    { timeoutMs: 60_000 },
+  );
   const degradedOnMetrics = await metricsState(agent.metrics!);
-  await until("30 requests completed while the store is away", () => completed() >= atStop + 30);
+  await until("30 requests completed while the store is away", () => completed() >= atStop + 30, {
+    timeoutMs: 60_000,
+  });
   const servedWhileDown = completed() - atStop;
   // Snapshots lag a little while the store probe times out; wait for the spool depth to show.
   let pendingWhileDown = 0;
@@ -95,22 +102,30 @@ test("postgres-restart: no request fails, the node says degraded and why, and ev
       pendingWhileDown = Number((await nodeStatus(operator))?.spool?.pendingEvents ?? 0);
       return pendingWhileDown > 0;
     },
-    20_000,
+    { timeoutMs: 20_000 },
   ).catch(() => {});
 
   await startServer();
   let serving = await nodeStatus(operator);
-  await until("the node reports SERVING again", async () => {
-    serving = await nodeStatus(operator);
-    return serving?.state === "NODE_STATE_SERVING";
-  });
+  await until(
+    "the node reports SERVING again",
+    async () => {
+      serving = await nodeStatus(operator);
+      return serving?.state === "NODE_STATE_SERVING";
+    },
+    { timeoutMs: 60_000 },
+  );
   const atReturn = completed();
-  await until("30 more requests completed after the store returned", () => completed() >= atReturn + 30);
+  await until("30 more requests completed after the store returned", () => completed() >= atReturn + 30, {
+    timeoutMs: 60_000,
+  });
   await plain.stop();
   await streamed.stop();
   const all = outcomes();
   await usage.waitForRows(customer.accountId, all);
-  await until("the spool is empty", async () => (await nodeStatus(operator))?.spool?.pendingEvents === 0);
+  await until("the spool is empty", async () => (await nodeStatus(operator))?.spool?.pendingEvents === 0, {
+    timeoutMs: 60_000,
+  });
   operator.close();
   const rows = await usage.rows(customer.accountId);
 
