@@ -94,7 +94,8 @@ test("the package holds the console's main process, preload, renderer bundle and
   }
   for (const path of [
     "electron/dist/electron-main/menu.test.js",
-    "electron/dist/node/fake-agent.js",
+    "electron/dist/test-support/fake-agent.js",
+    "electron/dist/test-support/sshd.js",
     "electron/src/electron-main/main.ts",
   ]) {
     assert.equal(packed(path), false, `${path} stays out`);

@@ -8,10 +8,10 @@ import { type EmbeddedServer, startEmbeddedPostgres } from "../store/embedded.js
 import { migrate } from "../store/migrate.js";
 import { makeTempDataDir } from "../test-support/postgres.js";
 import { until } from "../test-support/until.js";
+import { sampleEvent } from "../test-support/usage-events.js";
 import { encodeRecord } from "./record.js";
 import { Shipper } from "./shipper.js";
 import { Spool } from "./spool.js";
-import { sampleEvent } from "./test-events.js";
 
 let pgDir: string;
 let server: EmbeddedServer;

@@ -4,7 +4,7 @@ import type { ClusterInfo } from "@entrim/electron/common";
 import type { Controller } from "../controller.js";
 import { visibleNodes } from "../state/fleetSlice.js";
 import { createAppStore } from "../state/store.js";
-import { peer, snap } from "../testing.js";
+import { peer, snap } from "../test-support/snapshots.js";
 import { type ActionContext, consoleActions, nodeTargets } from "./actions.js";
 
 function setup(role: "viewer" | "operator") {

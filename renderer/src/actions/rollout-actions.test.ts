@@ -3,7 +3,7 @@ import { test } from "node:test";
 import type { ClusterInfo, Role } from "@entrim/electron/common";
 import type { Controller } from "../controller.js";
 import { createAppStore } from "../state/store.js";
-import { rollout } from "../testing-rollouts.js";
+import { rollout } from "../test-support/rollouts.js";
 import { type ActionContext, consoleActions } from "./actions.js";
 
 function setup(role: Role, readOnly = false) {

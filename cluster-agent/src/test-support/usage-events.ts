@@ -1,4 +1,4 @@
-import type { UsageEvent } from "./usage-event.js";
+import type { UsageEvent } from "../metering/usage-event.js";
 
 let counter = 0;
 
