@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { initCa, issueNodeCertificate } from "@entrim/cluster-agent/dist/control/certs.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import pg from "pg";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { type HaProxy, startHaProxy } from "./haproxy.js";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
@@ -20,7 +19,7 @@ import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, te
  * customer's wrong keys blocked the balancer's address, and with it everybody.
  */
 const MODEL = "up";
-let store: TestPostgres;
+let cluster: TestCluster;
 let db: pg.Client;
 let upstream: Upstream;
 let ca: Buffer;
@@ -28,7 +27,6 @@ let pemFile: string;
 const dirs: string[] = [];
 const agents: AgentProcess[] = [];
 const balancers: HaProxy[] = [];
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const FAILURES = 10;
 
 const skip =
@@ -36,10 +34,8 @@ const skip =
 
 before(async () => {
   if (skip) return;
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
-  db = new pg.Client({ connectionString: store.url });
+  cluster = await testCluster();
+  db = new pg.Client({ connectionString: cluster.store.url });
   await db.connect();
   upstream = await startUpstream({ tokens: 3, tokenDelayMs: 0 });
   const certs = tempDir("balancer-tls");
@@ -81,12 +77,8 @@ after(async () => {
   await Promise.all(agents.map((a) => a.stop()));
   await db?.end();
   await upstream?.close();
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 interface Answer {

@@ -1,30 +1,26 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { findTextAnywhere } from "@entrim/cluster-agent/dist/test-support/data-protection.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { findTextAnywhere } from "@entrim/cluster-agent/test-support/data-protection.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import OpenAI from "openai";
 import pg from "pg";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
 /** Access, restriction and erasure through the real CLI against a running agent and its store. */
 const MODEL = "up";
-let store: TestPostgres;
+let cluster: TestCluster;
 let upstream: Upstream;
 let agent: AgentProcess;
 let db: pg.Client;
 const dir = tempDir("gdpr");
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 
 before(async () => {
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   upstream = await startUpstream();
   agent = await startAgent(dir, ["--model", `${MODEL}=${upstream.url}`, "--node-name", "gdpr-0"]);
-  db = new pg.Client({ connectionString: store.url });
+  db = new pg.Client({ connectionString: cluster.store.url });
   await db.connect();
 });
 
@@ -32,12 +28,8 @@ after(async () => {
   await db?.end();
   await agent?.stop();
   await upstream?.close();
-  await store?.stop();
+  await cluster?.stop();
   removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 async function status(token: string): Promise<{ status: number; code: string | undefined }> {

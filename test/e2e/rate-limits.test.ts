@@ -5,9 +5,10 @@ import { after, before, describe, test } from "node:test";
 import { createAccount } from "@entrim/cluster-agent/dist/store/accounts.js";
 import { createApiKey } from "@entrim/cluster-agent/dist/store/api-keys.js";
 import { openStore, type Store } from "@entrim/cluster-agent/dist/store/store.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { setEnv } from "@entrim/cluster-agent/test-support/env.js";
+import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/test-support/postgres.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import { type AgentProcess, BIN, removeDir, secretOf, startAgent, tempDir } from "./support.js";
 
 /**
@@ -17,6 +18,7 @@ import { type AgentProcess, BIN, removeDir, secretOf, startAgent, tempDir } from
  */
 
 let database: TestPostgres;
+let restoreEnv: (() => void) | undefined;
 let store: Store;
 let fast: Upstream;
 let slow: Upstream;
@@ -100,7 +102,7 @@ before(async () => {
   dirs.push(tempDir("limits-store"));
   store = await openStore({ databaseUrl: database.url, dataDir: dirs[0]! });
   // Agents of one cluster share the pepper keys are hashed with.
-  process.env.ENTRIM_KEY_PEPPER = pepper.toString("base64");
+  restoreEnv = setEnv({ ENTRIM_KEY_PEPPER: pepper.toString("base64") });
   fast = await startUpstream({ tokens: 16 });
   slow = await startUpstream({ tokens: 400, tokenDelayMs: 25 }); // a 10-s stream
 });
@@ -112,6 +114,7 @@ after(async () => {
   await slow?.close();
   await store?.close();
   await database?.stop();
+  restoreEnv?.();
 });
 
 describe("one agent", () => {

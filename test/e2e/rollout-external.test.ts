@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { type ListModelsResponse__Output, loadAgentProto, type Rollout__Output } from "@entrim/proto";
 import OpenAI from "openai";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { call, makePki, type Pki, tlsFor } from "./control.js";
 import { type HaProxy, startHaProxy } from "./haproxy.js";
 import {
@@ -29,10 +30,9 @@ import {
  * v1's engine answers two pieces, v2's three, so every answer names the version that gave it.
  */
 const MODEL = "entrim-big";
-const STAND_IN = new URL("../../../cluster-agent/dist/test-support/upstream-main.js", import.meta.url)
-  .pathname;
+const STAND_IN = fileURLToPath(import.meta.resolve("@entrim/cluster-agent/test-support/upstream-main.js"));
 const ANSWERS = { v1: "Hello,", v2: "Hello, world" };
-let store: TestPostgres;
+let cluster: TestCluster;
 let haproxy: HaProxy;
 let pki: Pki;
 const dirs: string[] = [];
@@ -41,7 +41,6 @@ let v1Ports: number[] = [];
 const agents: AgentProcess[] = [];
 let rollouts: InstanceType<ReturnType<typeof loadAgentProto>["RolloutService"]>;
 let token = "";
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const node = (i: number) => `rx-${i}`;
 
 /** The stand-in engine: `--delay-ms` keeps the load from spinning the machine's two cores. */
@@ -86,9 +85,7 @@ const skip =
 
 before(async () => {
   if (skip) return;
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   for (let i = 0; i < 3; i++) dirs.push(tempDir(`rollout-ext${i}`));
   const files = tempDir("rollout-ext-files");
   dirs.push(files);
@@ -161,12 +158,8 @@ after(async () => {
   rollouts?.close();
   await haproxy?.stop();
   await Promise.all(agents.map((a) => a.stop()));
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 async function placements() {

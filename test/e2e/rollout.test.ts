@@ -7,8 +7,7 @@ import { after, before, test } from "node:test";
 import { writeTinyModel } from "@entrim/cluster-agent/dist/runtime/tiny-model.js";
 import { addModelVersion, createModel } from "@entrim/cluster-agent/dist/store/models.js";
 import { openStore, type Store } from "@entrim/cluster-agent/dist/store/store.js";
-import { greedyAnswers } from "@entrim/cluster-agent/dist/test-support/greedy-answers.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { greedyAnswers } from "@entrim/cluster-agent/test-support/greedy-answers.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import {
   type ListModelsResponse__Output,
@@ -17,6 +16,7 @@ import {
   type StartRolloutRequest,
 } from "@entrim/proto";
 import OpenAI from "openai";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { call, makePki, type Pki, tlsFor } from "./control.js";
 import { type HaProxy, startHaProxy } from "./haproxy.js";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
@@ -29,7 +29,7 @@ import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, te
 const MODEL = "entrim-tiny";
 const MAX_TOKENS = 6;
 const PROMPTS = ["Hello there", "What is the capital of France?", "Count to five", "Tell me a story"];
-let store: TestPostgres;
+let cluster: TestCluster;
 let haproxy: HaProxy;
 let pki: Pki;
 const dirs: string[] = [];
@@ -37,7 +37,6 @@ const agents: AgentProcess[] = [];
 const expected = { v1: new Map<string, string>(), v2: new Map<string, string>() };
 let rollouts: InstanceType<ReturnType<typeof loadAgentProto>["RolloutService"]>;
 let token = "";
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const node = (i: number) => `ro-${i}`;
 const agentArgs = (i: number) => ["--node-name", node(i)];
 
@@ -71,9 +70,7 @@ const mark = (what: string) => process.env.ROLLOUT_E2E_TIMES && console.log(`${D
 
 before(async () => {
   if (skip) return;
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   for (let i = 0; i < 3; i++) dirs.push(tempDir(`rollout${i}`));
   const files = tempDir("rollout-models");
   dirs.push(files);
@@ -89,7 +86,7 @@ before(async () => {
 
   // The catalogue exists before the agents start: each finds the version it serves by its sha256.
   // (The catalog CLI does the same through the same store functions; this saves a process per call.)
-  const catalogue = await openStore({ databaseUrl: store.url, dataDir: files });
+  const catalogue = await openStore({ databaseUrl: cluster.store.url, dataDir: files });
   await createModel(catalogue.pool, { name: MODEL, createdBy: "e2e" });
   await addVersion(catalogue, "v1", v1);
   await addVersion(catalogue, "v2", v2);
@@ -125,12 +122,8 @@ after(async () => {
   rollouts?.close();
   await haproxy?.stop();
   await Promise.all(agents.map((a) => a.stop()));
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 const start = (request: Partial<StartRolloutRequest>) =>

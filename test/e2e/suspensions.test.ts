@@ -2,26 +2,23 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { after, before, test } from "node:test";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import OpenAI from "openai";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
 /** Three agents on one store, as in a fleet: a suspension made on one side must reach them all. */
 const AGENTS = 3;
 const MODEL = "up";
-let store: TestPostgres;
+let cluster: TestCluster;
 let upstream: Upstream;
 const dirs: string[] = [];
 const agents: AgentProcess[] = [];
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const secretNotes: string[] = [];
 
 before(async () => {
-  store = await startTestPostgres();
+  cluster = await testCluster();
   // The CLI and every agent find the one store and the shared pepper through the environment.
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
   // A slow stream (20 ms per token) stays open long enough to be cut.
   upstream = await startUpstream({ tokens: 2000, tokenDelayMs: 20 });
   for (let i = 0; i < AGENTS; i++) dirs.push(tempDir(`susp${i}`));
@@ -43,12 +40,8 @@ before(async () => {
 after(async () => {
   await Promise.all(agents.map((a) => a.stop()));
   await upstream?.close();
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 interface Answer {

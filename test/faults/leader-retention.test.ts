@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { entryHash } from "@entrim/cluster-agent/dist/store/audit-hash.js";
 import { appendAudit, loadAuditKey } from "@entrim/cluster-agent/dist/store/audit-log.js";
@@ -8,11 +7,11 @@ import { issueInvoice } from "@entrim/cluster-agent/dist/store/invoice-states.js
 import { generateInvoices, invoiceId } from "@entrim/cluster-agent/dist/store/invoices.js";
 import { partitionName, utcDay } from "@entrim/cluster-agent/dist/store/partitions.js";
 import { openStore, type Store } from "@entrim/cluster-agent/dist/store/store.js";
-import { insertUsageEvent } from "@entrim/cluster-agent/dist/test-support/data-protection.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { insertUsageEvent } from "@entrim/cluster-agent/test-support/data-protection.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type { ListPeersResponse__Output, VerifyAuditResponse__Output } from "@entrim/proto";
 import type pg from "pg";
+import { type TestCluster, testCluster } from "../e2e/cluster.js";
 import { call, makePki, type Pki, tlsFor } from "../e2e/control.js";
 import { type AgentProcess, removeDir, startAgent, tempDir } from "../e2e/support.js";
 import { report } from "./harness.js";
@@ -35,20 +34,17 @@ const CONFIG = {
   audit: { retentionDays: RETENTION_DAYS },
 };
 const ACCOUNT = "acct_faultretention";
-let store: TestPostgres;
+let cluster: TestCluster;
 let db: Store;
 let key: Buffer;
 let pki: Pki;
 const dirs: string[] = [];
 let agent: AgentProcess | undefined;
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 
 before(async () => {
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   for (const name of ["a", "b", "seed"]) dirs.push(tempDir(`fault-ret-${name}`));
-  db = await openStore({ databaseUrl: store.url, dataDir: dirs[2]! });
+  db = await openStore({ databaseUrl: cluster.store.url, dataDir: dirs[2]! });
   key = await loadAuditKey({ dataDir: dirs[2]!, env: process.env });
   pki = makePki(dirs[1]!, "fault-ret-b", { vera: "viewer" });
 });
@@ -56,12 +52,8 @@ before(async () => {
 after(async () => {
   await agent?.stop();
   await db?.close();
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 /** Every seeded row lands in its day's partition, none in DEFAULT (whose draining locks the table). */

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { writeTinyModel } from "@entrim/cluster-agent/dist/runtime/tiny-model.js";
 import { addModelVersion, createModel } from "@entrim/cluster-agent/dist/store/models.js";
 import { openStore } from "@entrim/cluster-agent/dist/store/store.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import {
   type ListAuditResponse__Output,
@@ -14,6 +12,7 @@ import {
   type Rollout__Output,
   type VerifyAuditResponse__Output,
 } from "@entrim/proto";
+import { type TestCluster, testCluster } from "../e2e/cluster.js";
 import { call, makePki, type Pki, tlsFor } from "../e2e/control.js";
 import {
   type AgentProcess,
@@ -37,26 +36,23 @@ const MODEL = "entrim-tiny";
 /** Node certificates name localhost; TLS forbids an IP address as the server name. */
 const TLS_NAME = { "grpc.ssl_target_name_override": "localhost" };
 const node = (i: number) => `fault-ro-${i}`;
-let store: TestPostgres;
+let cluster: TestCluster;
 let usage: UsageStore;
 let pki: Pki;
 const dirs: string[] = [];
 const agents: AgentProcess[] = [];
 const loads: PacedLoad[] = [];
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 
 before(async () => {
-  store = await startTestPostgres();
-  usage = new UsageStore(store.url);
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
+  usage = new UsageStore(cluster.store.url);
   for (let i = 0; i < 4; i++) dirs.push(tempDir(`fault-ro${i}`));
   const files = dirs[3]!;
   // v1 is what an agent generates for itself when no model is configured (seed 1): every agent
   // starts on v1 and finds it in the catalogue by its sha256.
   const v1 = await writeTinyModel({ out: join(files, "v1.gguf"), seed: 1 });
   const v2 = await writeTinyModel({ out: join(files, "v2.gguf"), seed: 2 });
-  const catalogue = await openStore({ databaseUrl: store.url, dataDir: files });
+  const catalogue = await openStore({ databaseUrl: cluster.store.url, dataDir: files });
   await createModel(catalogue.pool, { name: MODEL, createdBy: "faults" });
   for (const [version, file] of [
     ["v1", v1],
@@ -82,12 +78,8 @@ after(async () => {
   for (const load of loads) await load.stop();
   await Promise.all(agents.map((a) => a.stop()));
   await usage?.close();
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 function watch(client: InstanceType<ReturnType<typeof loadAgentProto>["RolloutService"]>, id: string) {
