@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { after, before, test } from "node:test";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import OpenAI from "openai";
 import { type TestCluster, testCluster } from "./cluster.js";
@@ -74,13 +75,16 @@ function get(agent: AgentProcess, token: string, localAddress = "127.0.0.1"): Pr
 /** Polls every agent until `done` holds for its answer; fails if any is not there by the deadline. */
 async function everyAgent(token: string, done: (a: Answer) => boolean, deadline: number, what: string) {
   return Promise.all(
-    agents.map(async (agent, i) => {
-      for (;;) {
-        const answer = await get(agent, token);
-        if (done(answer)) return answer;
-        if (Date.now() > deadline) assert.fail(`agent ${i}: ${what} (last status ${answer.status})`);
-      }
-    }),
+    agents.map((agent, i) =>
+      until(
+        `agent ${i}: ${what}`,
+        async () => {
+          const answer = await get(agent, token);
+          return done(answer) && answer;
+        },
+        { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 0 },
+      ),
+    ),
   );
 }
 
