@@ -57,7 +57,11 @@ function packedFiles(workspace) {
   });
   const [manifest] = JSON.parse(out);
   // Bundled dependencies are copied from the resolved tree below, like every other dependency.
-  return manifest.files.map((f) => f.path).filter((p) => !p.startsWith("node_modules/"));
+  // Tests and test support never ship, whatever a package's own `files` says.
+  return manifest.files
+    .map((f) => f.path)
+    .filter((p) => !p.startsWith("node_modules/"))
+    .filter((p) => !/(^|\/)test-support\/|\.test\.[^/]*$/.test(p));
 }
 
 function copyFiles(fromDir, files, toDir) {

@@ -4,7 +4,7 @@ import type { ConsoleApi } from "@entrim/electron/common";
 import { Controller } from "./controller.js";
 import { SeriesStore } from "./metrics/series.js";
 import { createAppStore } from "./state/store.js";
-import { snap } from "./testing.js";
+import { snap } from "./test-support/snapshots.js";
 
 /** A fake carrier: answers calls from a table and lets the test push stream messages. */
 function fakeApi(answers: Record<string, unknown>) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { displayState, gpuAlerts, gpuErrorSeverity, tempSeverity } from "./format.js";
-import { gpu, peer, snap } from "./testing.js";
+import { gpu, peer, snap } from "./test-support/snapshots.js";
 
 test("temperature turns red at 83 °C and amber at 75 °C", () => {
   assert.equal(tempSeverity(82.9), "warn");

@@ -4,7 +4,7 @@ import type { ConsoleApi, Rollout, RolloutWatchEvent } from "@entrim/electron/co
 import { RolloutController } from "./rollout-controller.js";
 import type { Alert } from "./state/alertsSlice.js";
 import { createAppStore } from "./state/store.js";
-import { rollout } from "./testing-rollouts.js";
+import { rollout } from "./test-support/rollouts.js";
 
 /** A fake carrier: answers calls from a table, records each watch opened so the test can drive it. */
 function fakeApi(answers: Record<string, unknown>) {

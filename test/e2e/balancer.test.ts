@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { initCa, issueNodeCertificate } from "@entrim/cluster-agent/dist/control/certs.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import pg from "pg";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { type HaProxy, startHaProxy } from "./haproxy.js";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
@@ -19,7 +19,7 @@ import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, te
  * customer's wrong keys blocked the balancer's address, and with it everybody.
  */
 const MODEL = "up";
-let store: TestPostgres;
+let cluster: TestCluster;
 let db: pg.Client;
 let upstream: Upstream;
 let ca: Buffer;
@@ -27,7 +27,6 @@ let pemFile: string;
 const dirs: string[] = [];
 const agents: AgentProcess[] = [];
 const balancers: HaProxy[] = [];
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const FAILURES = 10;
 
 const skip =
@@ -35,10 +34,8 @@ const skip =
 
 before(async () => {
   if (skip) return;
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
-  db = new pg.Client({ connectionString: store.url });
+  cluster = await testCluster();
+  db = new pg.Client({ connectionString: cluster.store.url });
   await db.connect();
   upstream = await startUpstream({ tokens: 3, tokenDelayMs: 0 });
   const certs = tempDir("balancer-tls");
@@ -80,12 +77,8 @@ after(async () => {
   await Promise.all(agents.map((a) => a.stop()));
   await db?.end();
   await upstream?.close();
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 interface Answer {
@@ -127,16 +120,6 @@ function call(balancer: HaProxy, from: string, token: string, path: string, body
 
 const chat = { model: MODEL, messages: [{ role: "user", content: "hello" }], max_tokens: 3 };
 
-async function until<T>(what: string, attempt: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await attempt();
-    if (done(value)) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe("behind the shipped HAProxy configuration", { skip }, () => {
   const scenarios = [
     {
@@ -161,9 +144,9 @@ describe("behind the shipped HAProxy configuration", { skip }, () => {
       const customer = createAccountWithKey(dirs[0]!, `Balanced customer ${s.index}`);
       const other = createAccountWithKey(dirs[0]!, `Balanced other ${s.index}`);
       await until(
-        "the new keys to reach the agent",
-        () => call(balancer, s.customer, customer.token, "/v1/models"),
-        (a) => a.status === 200,
+        "the new keys reach the agent",
+        async () => (await call(balancer, s.customer, customer.token, "/v1/models")).status === 200,
+        { timeoutMs: 15_000 },
       );
 
       // The flood: wrong keys from one address, bounded (the block lands within a few requests).
@@ -199,13 +182,15 @@ describe("behind the shipped HAProxy configuration", { skip }, () => {
 
       // The usage record carries the customer's own address once the shipper has shipped it.
       const shipped = await until(
-        "the usage event in the store",
-        () =>
-          db.query<{ client_ip: string }>(
+        "the usage event is in the store",
+        async () => {
+          const result = await db.query<{ client_ip: string }>(
             "SELECT host(client_ip) AS client_ip FROM usage_events WHERE account_id = $1",
             [customer.accountId],
-          ),
-        (r) => r.rows.length > 0,
+          );
+          return result.rows.length > 0 && result;
+        },
+        { timeoutMs: 15_000 },
       );
       assert.deepEqual(
         shipped.rows.map((r) => r.client_ip),
@@ -215,9 +200,9 @@ describe("behind the shipped HAProxy configuration", { skip }, () => {
       // An operator suspends one address: it is refused, the others behind the balancer pass.
       cli(dirs[0]!, "suspend", "--ip", s.abuser, "--reason", "abuse", "--note", "e2e balancer");
       await until(
-        "the IP suspension to reach the agent",
-        () => call(balancer, s.abuser, other.token, "/v1/models"),
-        (a) => a.status === 403,
+        "the IP suspension reaches the agent",
+        async () => (await call(balancer, s.abuser, other.token, "/v1/models")).status === 403,
+        { timeoutMs: 15_000 },
       );
       assert.equal((await call(balancer, s.customer, customer.token, "/v1/models")).status, 200);
       assert.equal((await call(balancer, s.attacker, other.token, "/v1/models")).code, "ip_blocked");

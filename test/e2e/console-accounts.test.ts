@@ -3,9 +3,10 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { type TestCluster, testCluster } from "./cluster.js";
 import {
   ARTIFACTS,
   CHROMIUM,
@@ -26,7 +27,7 @@ const NODE = "ledger-0";
 const MODEL = "up";
 /** A prompt that must never appear in anything the cluster keeps or exports. */
 const CANARY = `canary-${randomBytes(8).toString("hex")}`;
-let store: TestPostgres;
+let cluster: TestCluster;
 let upstream: Upstream;
 let browser: Browser;
 let agent: AgentProcess;
@@ -34,7 +35,6 @@ let console: ConsoleProcess;
 const dirs: string[] = [];
 let customer: { accountId: string; keyId: string; token: string };
 let invoice: { id: string; totalCents: string; total: string };
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const skip = chromiumMissing();
 
 function chat(token: string, content: string): Promise<Response> {
@@ -45,23 +45,10 @@ function chat(token: string, content: string): Promise<Response> {
   });
 }
 
-/** Polls a CLI read until `done` holds: usage reaches the store through the spool, not at once. */
-async function until<T>(what: string, read: () => T, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 before(async () => {
   if (skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   upstream = await startUpstream({ tokens: 8 });
   const dataDir = tempDir(NODE);
   const pkiDir = tempDir("accounts-pki");
@@ -81,8 +68,9 @@ before(async () => {
     assert.equal((await chat(customer.token, content)).status, 200);
   assert.equal((await chat(`sk-entrim-${"a".repeat(12)}_${"b".repeat(43)}`, "x")).status, 401);
   const today = new Date().toISOString().slice(0, 10);
+  // Usage reaches the store through the spool, not at once.
   await until(
-    "three requests in the store",
+    "three requests are in the store",
     () =>
       cli<{ requests: string | number }[]>(
         dataDir,
@@ -93,8 +81,8 @@ before(async () => {
         today,
         "--to",
         today,
-      ),
-    (rows) => rows.reduce((n, r) => n + Number(r.requests), 0) >= 3,
+      ).reduce((n, r) => n + Number(r.requests), 0) >= 3,
+    { intervalMs: 250 },
   );
   cli(dataDir, "invoices", "generate", "--month", today.slice(0, 7));
   invoice = cli<{ id: string; totalCents: string; total: string }>(
@@ -114,12 +102,8 @@ after(async () => {
   await console?.stop();
   await agent?.stop();
   await upstream?.close();
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 const pageErrors: string[] = [];

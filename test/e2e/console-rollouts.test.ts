@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { writeTinyModel } from "@entrim/cluster-agent/dist/runtime/tiny-model.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { type ListModelsResponse__Output, loadAgentProto } from "@entrim/proto";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { type TestCluster, testCluster } from "./cluster.js";
 import {
   ARTIFACTS,
   CHROMIUM,
@@ -29,7 +29,7 @@ import { type AgentProcess, cli, removeDir, startAgent, tempDir } from "./suppor
  */
 const NODES = ["cro-0", "cro-1"];
 const MODEL = "entrim-tiny";
-let store: TestPostgres;
+let cluster: TestCluster;
 let browser: Browser;
 let pki: ConsolePki;
 let profilesFile: string;
@@ -38,7 +38,6 @@ const agents: AgentProcess[] = [];
 const consoles: ConsoleProcess[] = [];
 const pageErrors: string[] = [];
 let rollouts: InstanceType<ReturnType<typeof loadAgentProto>["RolloutService"]>;
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const skip = chromiumMissing();
 
 async function placements() {
@@ -46,20 +45,10 @@ async function placements() {
   return models.models.find((m) => m.name === MODEL)?.nodes ?? [];
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 before(async () => {
   if (skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   for (const node of NODES) dirs.push(tempDir(node));
   const files = tempDir("console-rollout-models");
   dirs.push(files);
@@ -91,10 +80,14 @@ before(async () => {
     agents[1]!.control!,
     tlsFor({ ca: pki.ca, ...pki.operators.admin! }),
   );
-  await until("both nodes record v1 as live", async () => {
-    const placed = await placements();
-    return placed.length === 2 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
-  });
+  await until(
+    "both nodes record v1 as live",
+    async () => {
+      const placed = await placements();
+      return placed.length === 2 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
@@ -103,12 +96,8 @@ after(async () => {
   for (const c of consoles) await c.stop();
   rollouts?.close();
   await Promise.all(agents.map((a) => a.stop()));
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 async function open(profile: string): Promise<Page> {

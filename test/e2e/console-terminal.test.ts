@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { createHash, randomBytes, randomInt } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import {
   generateKeyPair,
   type KeyPair,
@@ -12,6 +11,7 @@ import {
   type TestSshd,
 } from "@entrim/electron/test-support/sshd";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { type TestCluster, testCluster } from "./cluster.js";
 import {
   ARTIFACTS,
   CHROMIUM,
@@ -30,7 +30,7 @@ import { type AgentProcess, removeDir, startAgent, tempDir } from "./support.js"
  * browser mode in Debian's Chromium. Host keys: asked once when unknown, refused when changed.
  */
 const NODE = "terminal-0";
-let store: TestPostgres;
+let cluster: TestCluster;
 let upstream: Upstream;
 let browser: Browser;
 let agent: AgentProcess;
@@ -40,11 +40,6 @@ const dirs: string[] = [];
 let profilesFile: string;
 const clientKey = generateKeyPair();
 const hostKey = generateKeyPair();
-const saved = {
-  DATABASE_URL: process.env.DATABASE_URL,
-  ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER,
-  ENTRIM_CONSOLE_SSH_KNOWN_HOSTS: process.env.ENTRIM_CONSOLE_SSH_KNOWN_HOSTS,
-};
 const skip = chromiumMissing();
 const pageErrors: string[] = [];
 
@@ -55,11 +50,8 @@ const fingerprintOf = (key: KeyPair) =>
 before(async () => {
   if (skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
   // The operator's own ~/.ssh/known_hosts stays out of the test (the console reads none).
-  process.env.ENTRIM_CONSOLE_SSH_KNOWN_HOSTS = "";
+  cluster = await testCluster({ env: { ENTRIM_CONSOLE_SSH_KNOWN_HOSTS: "" } });
   upstream = await startUpstream({ tokens: 5 });
   const dir = tempDir(NODE);
   const pkiDir = tempDir("terminal-pki");
@@ -85,12 +77,8 @@ after(async () => {
   await sshd?.close();
   await agent?.stop();
   await upstream?.close();
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 const row = `.row.node[data-node="${NODE}"]`;

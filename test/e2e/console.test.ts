@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -7,10 +6,10 @@ import {
   defaultFakeState,
   withFakeNvidiaSmi,
   writeFakeState,
-} from "@entrim/cluster-agent/dist/test-support/fake-nvidia-smi.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+} from "@entrim/cluster-agent/test-support/fake-nvidia-smi.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { type TestCluster, testCluster } from "./cluster.js";
 import {
   ARTIFACTS,
   CHROMIUM,
@@ -29,7 +28,7 @@ import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir
  */
 const NODES = ["console-0", "console-1"];
 const MODEL = "up";
-let store: TestPostgres;
+let cluster: TestCluster;
 let upstream: Upstream;
 let browser: Browser;
 const dirs: string[] = [];
@@ -43,15 +42,12 @@ let gpuTimer: NodeJS.Timeout | undefined;
 let gpuFiles: string[] = [];
 /** Set by the alerts test: GPU 2 of console-1 reports 85 °C while it is true. */
 let overheat = false;
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const skip = chromiumMissing();
 
 before(async () => {
   if (skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   upstream = await startUpstream({ tokens: 20, tokenDelayMs: 25 });
   for (const node of NODES) dirs.push(tempDir(node));
   const pkiDir = tempDir("console-pki");
@@ -94,12 +90,8 @@ after(async () => {
   for (const c of consoles) await c.stop();
   await Promise.all(agents.map((a) => a.stop()));
   await upstream?.close();
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 /**

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
 import type {
   ListAuditResponse__Output,
   ListPeersResponse__Output,
@@ -12,6 +10,7 @@ import type {
 import { type ServiceError, status } from "@grpc/grpc-js";
 import OpenAI from "openai";
 import pg from "pg";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { type Clients, call, connect, makePki, type Pki, tlsFor } from "./control.js";
 import { HealthClient } from "./health.js";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
@@ -20,14 +19,13 @@ import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, te
  * The control plane as operators meet it: real certificates from the agent's CLI, real TLS on
  * loopback, one agent per role check, the audit log behind every change.
  */
-let store: TestPostgres;
+let cluster: TestCluster;
 let dataDir: string;
 let foreignDir: string;
 let agent: AgentProcess;
 let pki: Pki;
 let foreign: Pki;
 const clients: Clients[] = [];
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 
 function as(name: string, pkiOf: Pki = pki): Clients {
   const made = connect(agent.control!, tlsFor(pkiOf.operators[name]!));
@@ -45,9 +43,7 @@ async function refused(promise: Promise<unknown>): Promise<ServiceError> {
 }
 
 before(async () => {
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   dataDir = tempDir("control");
   foreignDir = tempDir("control-foreign");
   pki = makePki(dataDir, "ctl-1", { vera: "viewer", otto: "operator", ada: "admin" });
@@ -60,13 +56,9 @@ before(async () => {
 after(async () => {
   for (const c of clients) c.close();
   await agent?.stop();
-  await store?.stop();
+  await cluster?.stop();
   removeDir(dataDir);
   removeDir(foreignDir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 test("a viewer watches the node but cannot drain it or suspend anyone", async () => {
@@ -142,7 +134,7 @@ test("an operator's suspension is enforced on the API, recorded in the audit log
 
   // Someone with database access rewrites history: verification names the entry.
   const victim = mine.find((e) => e.action === "suspension.create")!;
-  const client = new pg.Client({ connectionString: store.url });
+  const client = new pg.Client({ connectionString: cluster.store.url });
   await client.connect();
   try {
     await client.query("SET session_replication_role = replica");

@@ -1,29 +1,26 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { findTextAnywhere } from "@entrim/cluster-agent/dist/test-support/data-protection.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { findTextAnywhere } from "@entrim/cluster-agent/test-support/data-protection.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import OpenAI from "openai";
 import pg from "pg";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
 /** Access, restriction and erasure through the real CLI against a running agent and its store. */
 const MODEL = "up";
-let store: TestPostgres;
+let cluster: TestCluster;
 let upstream: Upstream;
 let agent: AgentProcess;
 let db: pg.Client;
 const dir = tempDir("gdpr");
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 
 before(async () => {
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   upstream = await startUpstream();
   agent = await startAgent(dir, ["--model", `${MODEL}=${upstream.url}`, "--node-name", "gdpr-0"]);
-  db = new pg.Client({ connectionString: store.url });
+  db = new pg.Client({ connectionString: cluster.store.url });
   await db.connect();
 });
 
@@ -31,12 +28,8 @@ after(async () => {
   await db?.end();
   await agent?.stop();
   await upstream?.close();
-  await store?.stop();
+  await cluster?.stop();
   removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 async function status(token: string): Promise<{ status: number; code: string | undefined }> {
@@ -45,29 +38,32 @@ async function status(token: string): Promise<{ status: number; code: string | u
   return { status: response.status, code: body.error?.code };
 }
 
-/** Polls the running agent until the answer changes; the deadline is the promise made to customers. */
 /** Waits until the account has exactly `count` usage rows (the shipper delivers within seconds). */
 async function rowsFor(accountId: string, count: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const result = await db.query("SELECT count(*)::int AS n FROM usage_events WHERE account_id = $1", [
-      accountId,
-    ]);
-    const n = (result.rows[0] as { n: number }).n;
-    if (n === count) return;
-    if (n > count || Date.now() > deadline) assert.fail(`${n} usage rows for the account, wanted ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await until(
+    `the account has ${count} usage rows`,
+    async () => {
+      const result = await db.query("SELECT count(*)::int AS n FROM usage_events WHERE account_id = $1", [
+        accountId,
+      ]);
+      const n = (result.rows[0] as { n: number }).n;
+      if (n > count) assert.fail(`${n} usage rows for the account, wanted ${count}`);
+      return n === count;
+    },
+    { timeoutMs: 15_000 },
+  );
 }
 
-async function until(token: string, wanted: number[], withinMs: number) {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const answer = await status(token);
-    if (wanted.includes(answer.status)) return answer;
-    if (Date.now() > deadline) assert.fail(`still ${answer.status}, wanted ${wanted} within ${withinMs} ms`);
-  }
-}
+/** Polls the running agent until the answer changes; the deadline is the promise made to customers. */
+const statusWithin = (token: string, wanted: number[], timeoutMs: number) =>
+  until(
+    `the status is ${wanted.join(" or ")}`,
+    async () => {
+      const answer = await status(token);
+      return wanted.includes(answer.status) && answer;
+    },
+    { timeoutMs, intervalMs: 0 },
+  );
 
 test("export, restrict and erase an account end to end", async () => {
   const name = "Petra Privacy";
@@ -99,15 +95,15 @@ test("export, restrict and erase an account end to end", async () => {
   assert.equal(exported.usageEvents.length, 3);
 
   cli(dir, "accounts", "restrict", customer.accountId, "--reason", "art. 18 request 5");
-  assert.equal((await until(customer.token, [403], 1_000)).code, "account_inactive");
+  assert.equal((await statusWithin(customer.token, [403], 1_000)).code, "account_inactive");
   cli(dir, "accounts", "unrestrict", customer.accountId);
-  await until(customer.token, [200], 1_000);
+  await statusWithin(customer.token, [200], 1_000);
 
   // Status probes (GET /v1/models) are not billed: still exactly the three generations.
   await rowsFor(customer.accountId, 3);
   cli(dir, "accounts", "erase", customer.accountId, "--reason", "art. 17 request 6", "--yes");
   // Revoked key (401) or closed account (403): both notifications arrive together.
-  await until(customer.token, [401, 403], 1_000);
+  await statusWithin(customer.token, [401, 403], 1_000);
   const after = cli<{ account: Record<string, unknown>; usageEvents: Record<string, unknown>[] }>(
     dir,
     "accounts",

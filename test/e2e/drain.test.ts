@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import type {
   DrainProgress__Output,
   ListAuditResponse__Output,
@@ -11,6 +9,7 @@ import type {
 } from "@entrim/proto";
 import OpenAI from "openai";
 import pg from "pg";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { type Clients, call, connect, makePki, type Pki, tlsFor } from "./control.js";
 import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
@@ -20,20 +19,17 @@ import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir
  * once idle, and stays drained across a restart until undrained.
  */
 const MODEL = "up";
-let store: TestPostgres;
+let cluster: TestCluster;
 let upstream: Upstream;
 let dataDir: string;
 let agent: AgentProcess;
 let pki: Pki;
 let otto: Clients;
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 
 const start = () => startAgent(dataDir, ["--node-name", "drain-1", "--model", `${MODEL}=${upstream.url}`]);
 
 before(async () => {
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   // 40 tokens at 25 ms: every request runs about a second, so many are in flight when the drain begins.
   upstream = await startUpstream({ tokens: 40, tokenDelayMs: 25 });
   dataDir = tempDir("drain");
@@ -46,12 +42,8 @@ after(async () => {
   otto?.close();
   await agent?.stop();
   await upstream?.close();
-  await store?.stop();
+  await cluster?.stop();
   removeDir(dataDir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 interface Outcome {
@@ -190,7 +182,7 @@ test("stopping the agent ends a stream still running at the drain deadline with 
   const stopping = await startAgent(dir, ["--node-name", "drain-stop", "--model", `${MODEL}=${slow.url}`], {
     drain: { deadlineSeconds: 1 },
   });
-  const db = new pg.Client({ connectionString: store.url });
+  const db = new pg.Client({ connectionString: cluster.store.url });
   await db.connect();
   try {
     const customer = createAccountWithKey(dataDir, "Shutdown customer");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type EmbeddedServer, startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
-import { makeTempDataDir } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { makeTempDataDir } from "@entrim/cluster-agent/test-support/postgres.js";
 import { type AgentProcess, cli, removeDir, startAgent, tempDir } from "./support.js";
 
 /**

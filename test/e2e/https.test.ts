@@ -3,8 +3,8 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { initCa, issueNodeCertificate } from "@entrim/cluster-agent/dist/control/certs.js";
-import { dialTls, readResponse } from "@entrim/cluster-agent/dist/test-support/edge.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { dialTls, readResponse } from "@entrim/cluster-agent/test-support/edge.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import { type AgentProcess, removeDir, startAgent, tempDir } from "./support.js";
 
 /** An agent serving HTTPS itself (no balancer), renewing its certificate on SIGHUP as certbot would. */

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type EmbeddedServer, startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
-import { makeTempDataDir } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { makeTempDataDir } from "@entrim/cluster-agent/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import pg from "pg";
 import { type AgentProcess, cli, removeDir, startAgent, tempDir } from "./support.js";
 
@@ -117,14 +118,6 @@ function load(base: () => string, token: string) {
   };
 }
 
-async function until(condition: () => Promise<boolean> | boolean, what: string, ms = 90_000) {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function usageRows(accountId: string) {
   const { rows } = await pool.query<{ request_id: string; status: string; n: string }>(
     "SELECT request_id, status, count(*) OVER (PARTITION BY request_id) AS n FROM usage_events WHERE account_id = $1",
@@ -145,17 +138,21 @@ test("kill -9 under load, then a restart: every response the client saw complete
   const { accountId, token } = customer(dataDir, "killed");
   let agent = await serve(dataDir);
   const traffic = load(() => agent.url, token);
-  await until(() => traffic.completed.size >= 300, "300 completed requests");
+  await until("300 completed requests", () => traffic.completed.size >= 300, { timeoutMs: 90_000 });
   const exited = new Promise((resolve) => agent.process.once("exit", resolve));
   agent.process.kill("SIGKILL");
   await exited;
   const seen = await traffic.stop();
 
   agent = await serve(dataDir);
-  await until(async () => {
-    const stored = await completedIds(accountId);
-    return [...seen].every((id) => stored.has(id));
-  }, "every completed request in usage_events");
+  await until(
+    "every completed request in usage_events",
+    async () => {
+      const stored = await completedIds(accountId);
+      return [...seen].every((id) => stored.has(id));
+    },
+    { timeoutMs: 90_000 },
+  );
   await agent.stop(); // a clean stop ships whatever is left in the spool
 
   const rows = await usageRows(accountId);
@@ -178,16 +175,20 @@ test("PostgreSQL stopped under load, then started: the usage rows equal the comp
   const { accountId, token } = customer(dataDir, "outage");
   const agent = await serve(dataDir);
   const traffic = load(() => agent.url, token);
-  await until(() => traffic.completed.size >= 100, "100 completed requests");
+  await until("100 completed requests", () => traffic.completed.size >= 100, { timeoutMs: 90_000 });
   await server.stop();
   const before = traffic.completed.size;
   const outageEnds = Date.now() + OUTAGE_MS;
-  await until(() => Date.now() >= outageEnds, "the outage to end", OUTAGE_MS + 5000);
+  await until("the outage to end", () => Date.now() >= outageEnds, { timeoutMs: OUTAGE_MS + 5000 });
   assert.ok(traffic.completed.size > before, "the node kept serving while the store was away");
   await startServer();
-  await until(() => traffic.completed.size >= before + 200, "more completed requests after the outage");
+  await until("more completed requests after the outage", () => traffic.completed.size >= before + 200, {
+    timeoutMs: 90_000,
+  });
   const seen = await traffic.stop();
-  await until(async () => (await completedIds(accountId)).size >= seen.size, "the spool to drain");
+  await until("the spool to drain", async () => (await completedIds(accountId)).size >= seen.size, {
+    timeoutMs: 90_000,
+  });
   await agent.stop();
 
   const rows = await usageRows(accountId);

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type {
   ListAuditResponse__Output,
   NodeSnapshot__Output,
@@ -9,6 +8,7 @@ import type {
 } from "@entrim/proto";
 import { type ServiceError, status } from "@grpc/grpc-js";
 import pg from "pg";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { type Clients, call, connect, makePki, type Pki, tlsFor } from "./control.js";
 import { type AgentProcess, cli, removeDir, startAgent, tempDir } from "./support.js";
 
@@ -18,12 +18,11 @@ import { type AgentProcess, cli, removeDir, startAgent, tempDir } from "./suppor
  * string the store cannot hold (a NUL byte) changes nothing and breaks nothing.
  */
 const node = (i: number) => `rev-${i}`;
-let store: TestPostgres;
+let cluster: TestCluster;
 let dirs: string[];
 let agents: AgentProcess[];
 let pki: Pki;
 const clients: Clients[] = [];
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 
 function as(name: string, agent: AgentProcess): Clients {
   const made = connect(agent.control!, tlsFor(pki.operators[name]!));
@@ -31,18 +30,8 @@ function as(name: string, agent: AgentProcess): Clients {
   return made;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 before(async () => {
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   dirs = [0, 1, 2].map((i) => tempDir(`boundary-${i}`));
   pki = makePki(dirs[0]!, node(0), { ada: "admin", otto: "operator", olga: "operator" });
   for (const i of [1, 2]) cli(dirs[i]!, "certs", "issue-node", "--name", node(i), "--ca-dir", pki.caDir);
@@ -52,12 +41,8 @@ before(async () => {
 after(async () => {
   for (const c of clients) c.close();
   await Promise.all((agents ?? []).map((a) => a.stop()));
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs ?? []) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 test("a certificate revoked with `certs revoke` is refused by all three agents, and only it", async () => {
@@ -96,8 +81,9 @@ test("a certificate revoked with `certs revoke` is refused by all three agents, 
           assert.match(error.details, /was revoked on .* by cli:.* \(reason: laptop stolen\)/);
           return true;
         },
-        // NOTIFY reaches every agent in milliseconds; the periodic resync is the 30 s safety net.
-        10_000,
+        {
+          timeoutMs: 10_000, // NOTIFY reaches every agent in milliseconds; the periodic resync is the 30 s safety net.
+        },
       ),
     ),
   );
@@ -133,7 +119,7 @@ test("a NUL byte in a drain reason is refused: the node keeps serving and beatin
   const snapshot = await call<NodeSnapshot__Output>(ada.NodeService, "GetStatus", {});
   assert.equal(snapshot.state, "NODE_STATE_SERVING", "not drained");
   // The registry row takes the node's next heartbeat (a NUL in its drain reason would fail every one).
-  const db = new pg.Client({ connectionString: store.url });
+  const db = new pg.Client({ connectionString: cluster.store.url });
   await db.connect();
   try {
     const attempted = (await db.query("SELECT now() AS at")).rows[0].at as Date;

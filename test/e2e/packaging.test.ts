@@ -156,6 +156,24 @@ after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/** Paths under `dir` that are test code: a `test-support` folder or a `*.test.*` file; skips third-party packages. */
+function testCode(dir: string, at = ""): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(join(dir, at), { withFileTypes: true })) {
+    const path = at ? `${at}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (entry.name === "test-support") found.push(path);
+      else if (
+        !path.startsWith("node_modules/") ||
+        path === "node_modules/@entrim" ||
+        path.startsWith("node_modules/@entrim/")
+      )
+        found.push(...testCode(dir, path));
+    } else if (/\.test\.[cm]?js(\.map)?$|\.test\.d\.ts$/.test(entry.name)) found.push(path);
+  }
+  return found;
+}
+
 test("the tarball holds the agent, its dependencies, the unit, the examples and the install guide", () => {
   for (const path of [
     "bin/entrim-agent.js",
@@ -183,6 +201,8 @@ test("the tarball holds the agent, its dependencies, the unit, the examples and 
   for (const path of ["node_modules/typescript", "dist/test-support", "dist/cli/keys.test.js", "src"]) {
     assert.equal(existsSync(join(installDir, path)), false, `${path} is not in the tarball`);
   }
+  // No test support and no test anywhere in our own code (the agent and the @entrim packages it carries).
+  assert.deepEqual(testCode(installDir), [], "test support and tests are not in the tarball");
   // Extracted by root, files keep the archive's owner: never the uid of whoever built it.
   assert.deepEqual([...owners], ["0/0"]);
   const help = execFileSync(process.execPath, [join(installDir, "bin", "entrim-agent.js"), "--help"], {

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
 import { startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
 import OpenAI from "openai";
@@ -21,8 +22,7 @@ import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, te
 const CANARY = `CANARY-${randomBytes(12).toString("hex")}`;
 const MODEL = "tiny";
 const ENGINE_MODEL = "engine";
-const STAND_IN = new URL("../../../cluster-agent/dist/test-support/upstream-main.js", import.meta.url)
-  .pathname;
+const STAND_IN = fileURLToPath(import.meta.resolve("@entrim/cluster-agent/test-support/upstream-main.js"));
 
 let dataDir: string;
 let dumpDir: string;

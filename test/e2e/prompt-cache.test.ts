@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { costPicoEur, type Price } from "@entrim/cluster-agent/dist/domain/pricing.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import OpenAI from "openai";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
@@ -118,16 +119,20 @@ test("streamed responses report cached tokens in the final usage chunk", async (
 
 /** Asks until the answer is not a 403: the agent applies (un)suspensions by NOTIFY, within moments. */
 async function untilStatus(client: OpenAI, question: string, wanted: "refused" | "served") {
-  for (let attempt = 0; attempt < 500; attempt++) {
-    try {
-      const response = await ask(client, question);
-      if (wanted === "served") return response;
-    } catch (error) {
-      if (!(error instanceof OpenAI.PermissionDeniedError)) throw error;
-      if (wanted === "refused") return undefined;
-    }
-  }
-  throw new Error(`never ${wanted}`);
+  const answer = await until(
+    `the account is ${wanted}`,
+    async () => {
+      try {
+        const response = await ask(client, question);
+        return wanted === "served" && { response };
+      } catch (error) {
+        if (!(error instanceof OpenAI.PermissionDeniedError)) throw error;
+        return wanted === "refused" && { response: undefined };
+      }
+    },
+    { timeoutMs: 30_000, intervalMs: 0 },
+  );
+  return answer.response;
 }
 
 test("a suspension drops the account's cached prompts: after it is lifted nothing is reused", async () => {

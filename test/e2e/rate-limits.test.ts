@@ -5,8 +5,10 @@ import { after, before, describe, test } from "node:test";
 import { createAccount } from "@entrim/cluster-agent/dist/store/accounts.js";
 import { createApiKey } from "@entrim/cluster-agent/dist/store/api-keys.js";
 import { openStore, type Store } from "@entrim/cluster-agent/dist/store/store.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { setEnv } from "@entrim/cluster-agent/test-support/env.js";
+import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import { type AgentProcess, BIN, removeDir, secretOf, startAgent, tempDir } from "./support.js";
 
 /**
@@ -16,6 +18,7 @@ import { type AgentProcess, BIN, removeDir, secretOf, startAgent, tempDir } from
  */
 
 let database: TestPostgres;
+let restoreEnv: (() => void) | undefined;
 let store: Store;
 let fast: Upstream;
 let slow: Upstream;
@@ -93,22 +96,13 @@ function assertRateLimited(answer: Answer, type: "requests" | "tokens"): void {
   assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 61, `Retry-After ${retryAfter}`);
 }
 
-/** Polls until `condition` resolves true, failing after `ms`. */
-async function until(condition: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail(`not within ${ms} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 before(async () => {
   database = await startTestPostgres();
   // Migrated here, so accounts and keys exist before any agent starts.
   dirs.push(tempDir("limits-store"));
   store = await openStore({ databaseUrl: database.url, dataDir: dirs[0]! });
   // Agents of one cluster share the pepper keys are hashed with.
-  process.env.ENTRIM_KEY_PEPPER = pepper.toString("base64");
+  restoreEnv = setEnv({ ENTRIM_KEY_PEPPER: pepper.toString("base64") });
   fast = await startUpstream({ tokens: 16 });
   slow = await startUpstream({ tokens: 400, tokenDelayMs: 25 }); // a 10-s stream
 });
@@ -120,6 +114,7 @@ after(async () => {
   await slow?.close();
   await store?.close();
   await database?.stop();
+  restoreEnv?.();
 });
 
 describe("one agent", () => {
@@ -211,7 +206,9 @@ describe("one agent", () => {
     assertRateLimited(refused, "requests");
     assert.match(refused.body.error?.message ?? "", /concurrent requests/);
     for (const { controller } of running) controller.abort();
-    await until(async () => (await chat(agent, token)).status === 200, 5_000, "a place frees up");
+    await until("a place frees up", async () => (await chat(agent, token)).status === 200, {
+      timeoutMs: 5_000,
+    });
   });
 
   test("a key's override is tighter than its account's default; the account's total still counts", async () => {
@@ -248,10 +245,10 @@ describe("three agents on one store", () => {
     // Every agent sees three serving nodes once its share of the probe's 3000 is 1000.
     for (const agent of cluster) {
       await until(
+        `${agent.url} counts three nodes`,
         async () =>
           (await chat(agent, probe.tokens[0]!)).headers.get("x-ratelimit-limit-requests") === "1000",
-        10_000,
-        `${agent.url} counts three nodes`,
+        { timeoutMs: 10_000 },
       );
     }
 

@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { type ListModelsResponse__Output, loadAgentProto, type Rollout__Output } from "@entrim/proto";
 import OpenAI from "openai";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { call, makePki, type Pki, tlsFor } from "./control.js";
 import { type HaProxy, startHaProxy } from "./haproxy.js";
 import {
@@ -28,10 +30,9 @@ import {
  * v1's engine answers two pieces, v2's three, so every answer names the version that gave it.
  */
 const MODEL = "entrim-big";
-const STAND_IN = new URL("../../../cluster-agent/dist/test-support/upstream-main.js", import.meta.url)
-  .pathname;
+const STAND_IN = fileURLToPath(import.meta.resolve("@entrim/cluster-agent/test-support/upstream-main.js"));
 const ANSWERS = { v1: "Hello,", v2: "Hello, world" };
-let store: TestPostgres;
+let cluster: TestCluster;
 let haproxy: HaProxy;
 let pki: Pki;
 const dirs: string[] = [];
@@ -40,7 +41,6 @@ let v1Ports: number[] = [];
 const agents: AgentProcess[] = [];
 let rollouts: InstanceType<ReturnType<typeof loadAgentProto>["RolloutService"]>;
 let token = "";
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const node = (i: number) => `rx-${i}`;
 
 /** The stand-in engine: `--delay-ms` keeps the load from spinning the machine's two cores. */
@@ -85,9 +85,7 @@ const skip =
 
 before(async () => {
   if (skip) return;
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   for (let i = 0; i < 3; i++) dirs.push(tempDir(`rollout-ext${i}`));
   const files = tempDir("rollout-ext-files");
   dirs.push(files);
@@ -143,10 +141,14 @@ before(async () => {
   token = createAccountWithKey(dirs[0]!, "External rollout customer").token;
   haproxy = await startHaProxy(agents.map((a) => a.url));
   rollouts = new (loadAgentProto().RolloutService)(agents[0]!.control!, tlsFor(pki.operators.ada!));
-  await until("every node records v1 as live", async () => {
-    const placed = await placements();
-    return placed.length === 3 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
-  });
+  await until(
+    "every node records v1 as live",
+    async () => {
+      const placed = await placements();
+      return placed.length === 3 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
+    },
+    { timeoutMs: 60_000 },
+  );
   mark("registered");
 });
 
@@ -156,21 +158,9 @@ after(async () => {
   rollouts?.close();
   await haproxy?.stop();
   await Promise.all(agents.map((a) => a.stop()));
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function placements() {
   const models = await call<ListModelsResponse__Output>(rollouts, "ListModels", {});
@@ -238,7 +228,9 @@ test("an external version whose engine exits at start pauses the rollout; every 
   const traffic = load();
   const r = await start("v2-exits");
   mark("broken rollout started");
-  await until("paused", async () => (await get(r.id)).state === "ROLLOUT_STATE_PAUSED");
+  await until("paused", async () => (await get(r.id)).state === "ROLLOUT_STATE_PAUSED", {
+    timeoutMs: 60_000,
+  });
   const paused = await get(r.id);
   assert.match(paused.reason, /rx-0: load: the engine exited with code 2 before it was healthy/);
   mark("paused");
@@ -259,12 +251,14 @@ test("a rolling rollout to another engine command under constant load: no failed
   skip,
 }, async () => {
   const traffic = load();
-  await until("load is running", async () => traffic.outcomes.length >= 20);
+  await until("load is running", async () => traffic.outcomes.length >= 20, { timeoutMs: 60_000 });
   const r = await start("v2");
   const countAtStart = traffic.outcomes.length;
   const seen = await watch(r.id);
   const countAtEnd = traffic.outcomes.length;
-  await until("load ran on after the rollout", async () => traffic.outcomes.length >= countAtEnd + 20);
+  await until("load ran on after the rollout", async () => traffic.outcomes.length >= countAtEnd + 20, {
+    timeoutMs: 60_000,
+  });
   const outcomes = await traffic.stop();
 
   const end = seen.at(-1)!;
@@ -303,11 +297,13 @@ test("rolling back starts v1's engine again from the catalogue on every node, wi
   );
   assert.equal(last?.state, "ROLLOUT_STATE_COMPLETED");
   const traffic = load();
-  await until("load is running", async () => traffic.outcomes.length >= 10);
+  await until("load is running", async () => traffic.outcomes.length >= 10, { timeoutMs: 60_000 });
   await call<Rollout__Output>(rollouts, "RollBackRollout", { id: last!.id, reason: "back to v1" });
   const end = (await watch(last!.id)).at(-1)!;
   const countAtEnd = traffic.outcomes.length;
-  await until("load ran on after the roll back", async () => traffic.outcomes.length >= countAtEnd + 10);
+  await until("load ran on after the roll back", async () => traffic.outcomes.length >= countAtEnd + 10, {
+    timeoutMs: 60_000,
+  });
   const outcomes = await traffic.stop();
   assert.equal(end.state, "ROLLOUT_STATE_ROLLED_BACK", end.reason);
   assert.deepEqual(await liveVersions(), ["v1", "v1", "v1"]);

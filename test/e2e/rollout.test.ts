@@ -7,8 +7,8 @@ import { after, before, test } from "node:test";
 import { writeTinyModel } from "@entrim/cluster-agent/dist/runtime/tiny-model.js";
 import { addModelVersion, createModel } from "@entrim/cluster-agent/dist/store/models.js";
 import { openStore, type Store } from "@entrim/cluster-agent/dist/store/store.js";
-import { greedyAnswers } from "@entrim/cluster-agent/dist/test-support/greedy-answers.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { greedyAnswers } from "@entrim/cluster-agent/test-support/greedy-answers.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import {
   type ListModelsResponse__Output,
   loadAgentProto,
@@ -16,6 +16,7 @@ import {
   type StartRolloutRequest,
 } from "@entrim/proto";
 import OpenAI from "openai";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { call, makePki, type Pki, tlsFor } from "./control.js";
 import { type HaProxy, startHaProxy } from "./haproxy.js";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
@@ -28,7 +29,7 @@ import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, te
 const MODEL = "entrim-tiny";
 const MAX_TOKENS = 6;
 const PROMPTS = ["Hello there", "What is the capital of France?", "Count to five", "Tell me a story"];
-let store: TestPostgres;
+let cluster: TestCluster;
 let haproxy: HaProxy;
 let pki: Pki;
 const dirs: string[] = [];
@@ -36,7 +37,6 @@ const agents: AgentProcess[] = [];
 const expected = { v1: new Map<string, string>(), v2: new Map<string, string>() };
 let rollouts: InstanceType<ReturnType<typeof loadAgentProto>["RolloutService"]>;
 let token = "";
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const node = (i: number) => `ro-${i}`;
 const agentArgs = (i: number) => ["--node-name", node(i)];
 
@@ -70,9 +70,7 @@ const mark = (what: string) => process.env.ROLLOUT_E2E_TIMES && console.log(`${D
 
 before(async () => {
   if (skip) return;
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   for (let i = 0; i < 3; i++) dirs.push(tempDir(`rollout${i}`));
   const files = tempDir("rollout-models");
   dirs.push(files);
@@ -88,7 +86,7 @@ before(async () => {
 
   // The catalogue exists before the agents start: each finds the version it serves by its sha256.
   // (The catalog CLI does the same through the same store functions; this saves a process per call.)
-  const catalogue = await openStore({ databaseUrl: store.url, dataDir: files });
+  const catalogue = await openStore({ databaseUrl: cluster.store.url, dataDir: files });
   await createModel(catalogue.pool, { name: MODEL, createdBy: "e2e" });
   await addVersion(catalogue, "v1", v1);
   await addVersion(catalogue, "v2", v2);
@@ -106,11 +104,15 @@ before(async () => {
   haproxy = await startHaProxy(agents.map((a) => a.url));
   rollouts = new (loadAgentProto().RolloutService)(agents[0]!.control!, tlsFor(pki.operators.ada!));
   mark("haproxy");
-  await until("every node records v1 as live", async () => {
-    const models = await call<ListModelsResponse__Output>(rollouts, "ListModels", {});
-    const placed = models.models.find((m) => m.name === MODEL)?.nodes ?? [];
-    return placed.length === 3 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
-  });
+  await until(
+    "every node records v1 as live",
+    async () => {
+      const models = await call<ListModelsResponse__Output>(rollouts, "ListModels", {});
+      const placed = models.models.find((m) => m.name === MODEL)?.nodes ?? [];
+      return placed.length === 3 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
+    },
+    { timeoutMs: 60_000 },
+  );
   mark("registered");
 });
 
@@ -120,21 +122,9 @@ after(async () => {
   rollouts?.close();
   await haproxy?.stop();
   await Promise.all(agents.map((a) => a.stop()));
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const start = (request: Partial<StartRolloutRequest>) =>
   call<Rollout__Output>(rollouts, "StartRollout", {
@@ -169,7 +159,9 @@ test("a version whose sha256 does not match is refused at staging and pauses the
   skip,
 }, async () => {
   const r = await start({ version: "v2-badsha" });
-  await until("paused", async () => (await get(r.id)).state === "ROLLOUT_STATE_PAUSED");
+  await until("paused", async () => (await get(r.id)).state === "ROLLOUT_STATE_PAUSED", {
+    timeoutMs: 60_000,
+  });
   const paused = await get(r.id);
   assert.match(paused.reason, /ro-0: stage: .*sha256 mismatch: expected/);
   assert.equal(paused.nodes[0]!.state, "ROLLOUT_NODE_STATE_FAILED");
@@ -183,7 +175,9 @@ test("a version that fails warm-up is rolled back on that node and pauses the ro
   skip,
 }, async () => {
   const r = await start({ version: "v2-nowarm" });
-  await until("paused", async () => (await get(r.id)).state === "ROLLOUT_STATE_PAUSED");
+  await until("paused", async () => (await get(r.id)).state === "ROLLOUT_STATE_PAUSED", {
+    timeoutMs: 60_000,
+  });
   const paused = await get(r.id);
   assert.match(paused.reason, /ro-0: warmup: .*context/i);
   assert.deepEqual(await liveVersions(), ["v1", "v1", "v1"], "ro-0 kept serving v1");
@@ -199,7 +193,9 @@ test("abort mid-batch and roll back after a batch both leave every node on the p
     version: "v2",
     gates: { maxErrorRate: 0, maxP95Ms: 30_000, windowSeconds: 60 },
   });
-  await until("ro-0 serves v2", async () => (await get(aborted.id)).nodes[0]!.liveVersion === "v2");
+  await until("ro-0 serves v2", async () => (await get(aborted.id)).nodes[0]!.liveVersion === "v2", {
+    timeoutMs: 60_000,
+  });
   await act("AbortRollout", aborted.id, "changed my mind");
   const abortEnd = (await watch(aborted.id)).at(-1)!;
   assert.equal(abortEnd.state, "ROLLOUT_STATE_ABORTED");
@@ -207,7 +203,11 @@ test("abort mid-batch and roll back after a batch both leave every node on the p
 
   // A long pause holds the rollout after its first batch passed its gates.
   const back = await start({ version: "v2", pauseSeconds: 600 });
-  await until("batch 1 done", async () => (await get(back.id)).nodes[0]!.state === "ROLLOUT_NODE_STATE_DONE");
+  await until(
+    "batch 1 done",
+    async () => (await get(back.id)).nodes[0]!.state === "ROLLOUT_NODE_STATE_DONE",
+    { timeoutMs: 60_000 },
+  );
   await act("RollBackRollout", back.id, "not today");
   const backEnd = (await watch(back.id)).at(-1)!;
   assert.equal(backEnd.state, "ROLLOUT_STATE_ROLLED_BACK");
@@ -236,7 +236,7 @@ test("a rolling rollout under constant load through HAProxy: no failed request, 
       }
     }
   });
-  await until("load is running", async () => outcomes.length >= 20);
+  await until("load is running", async () => outcomes.length >= 20, { timeoutMs: 60_000 });
   const r = await start({ version: "v2", pauseSeconds: 1 });
   const countAtStart = outcomes.length;
   const seen = await watch(r.id);
@@ -245,7 +245,9 @@ test("a rolling rollout under constant load through HAProxy: no failed request, 
     countAtEnd - countAtStart >= 20,
     `load ran during the rollout (${countAtEnd - countAtStart} requests)`,
   );
-  await until("load ran on after the rollout", async () => outcomes.length >= countAtEnd + 20);
+  await until("load ran on after the rollout", async () => outcomes.length >= countAtEnd + 20, {
+    timeoutMs: 60_000,
+  });
   loading = false;
   await Promise.all(loops);
 
@@ -300,10 +302,13 @@ test("killing the leader mid-rollout: another agent takes over and completes it"
     pauseSeconds: 1,
     gates: { maxErrorRate: 0, maxP95Ms: 30_000, windowSeconds: 1 },
   });
-  await until("the first node rotates", async () =>
-    (await call<Rollout__Output>(client, "GetRollout", { id: r.id })).nodes.some(
-      (n) => n.state !== "ROLLOUT_NODE_STATE_PENDING",
-    ),
+  await until(
+    "the first node rotates",
+    async () =>
+      (await call<Rollout__Output>(client, "GetRollout", { id: r.id })).nodes.some(
+        (n) => n.state !== "ROLLOUT_NODE_STATE_PENDING",
+      ),
+    { timeoutMs: 60_000 },
   );
   agents[leader]!.process.kill("SIGKILL");
   const end = (await watch(r.id, client)).at(-1)!;

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import pg from "pg";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
@@ -44,13 +45,12 @@ function post(body: string, authorization = `Bearer ${token}`) {
   });
 }
 
-/** Polls the store until the query returns at least `count` rows; events arrive within a flush interval. */
-async function untilRows(what: string, sql: string, params: unknown[], count: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while ((await db.query(sql, params)).rows.length < count) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-  }
-}
+/** Waits until the query returns at least `count` rows; events arrive within a flush interval. */
+const untilRows = (what: string, sql: string, params: unknown[], count: number) =>
+  until(what, async () => (await db.query(sql, params)).rows.length >= count, {
+    timeoutMs: 15_000,
+    intervalMs: 0,
+  });
 
 interface EventRow {
   kind: string;

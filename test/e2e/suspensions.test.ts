@@ -2,26 +2,24 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { after, before, test } from "node:test";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import OpenAI from "openai";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
 /** Three agents on one store, as in a fleet: a suspension made on one side must reach them all. */
 const AGENTS = 3;
 const MODEL = "up";
-let store: TestPostgres;
+let cluster: TestCluster;
 let upstream: Upstream;
 const dirs: string[] = [];
 const agents: AgentProcess[] = [];
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const secretNotes: string[] = [];
 
 before(async () => {
-  store = await startTestPostgres();
+  cluster = await testCluster();
   // The CLI and every agent find the one store and the shared pepper through the environment.
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
   // A slow stream (20 ms per token) stays open long enough to be cut.
   upstream = await startUpstream({ tokens: 2000, tokenDelayMs: 20 });
   for (let i = 0; i < AGENTS; i++) dirs.push(tempDir(`susp${i}`));
@@ -43,12 +41,8 @@ before(async () => {
 after(async () => {
   await Promise.all(agents.map((a) => a.stop()));
   await upstream?.close();
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 interface Answer {
@@ -81,13 +75,16 @@ function get(agent: AgentProcess, token: string, localAddress = "127.0.0.1"): Pr
 /** Polls every agent until `done` holds for its answer; fails if any is not there by the deadline. */
 async function everyAgent(token: string, done: (a: Answer) => boolean, deadline: number, what: string) {
   return Promise.all(
-    agents.map(async (agent, i) => {
-      for (;;) {
-        const answer = await get(agent, token);
-        if (done(answer)) return answer;
-        if (Date.now() > deadline) assert.fail(`agent ${i}: ${what} (last status ${answer.status})`);
-      }
-    }),
+    agents.map((agent, i) =>
+      until(
+        `agent ${i}: ${what}`,
+        async () => {
+          const answer = await get(agent, token);
+          return done(answer) && answer;
+        },
+        { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 0 },
+      ),
+    ),
   );
 }
 

@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
   defaultFakeState,
   withFakeNvidiaSmi,
   writeFakeState,
-} from "@entrim/cluster-agent/dist/test-support/fake-nvidia-smi.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+} from "@entrim/cluster-agent/test-support/fake-nvidia-smi.js";
 import type { NodeSnapshot__Output } from "@entrim/proto";
 import OpenAI from "openai";
+import { type TestCluster, testCluster } from "./cluster.js";
 import { type Clients, call, connect, makePki, tlsFor } from "./control.js";
 import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
@@ -18,18 +17,15 @@ import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir
  * the real tool's output, so the real parsing path runs), streamed at 1 Hz over the control plane and
  * scraped from /metrics.
  */
-let store: TestPostgres;
+let cluster: TestCluster;
 let dataDir: string;
 let stateFile: string;
 let agent: AgentProcess;
 let vera: Clients;
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 const MIB = 1024 * 1024;
 
 before(async () => {
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   dataDir = tempDir("telemetry");
   stateFile = join(dataDir, "gpus.json");
   writeFakeState(stateFile, defaultFakeState());
@@ -46,12 +42,8 @@ before(async () => {
 after(async () => {
   vera?.close();
   await agent?.stop();
-  await store?.stop();
+  await cluster?.stop();
   removeDir(dataDir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 /** Reads `count` snapshots from WatchStatus, calling `between` after each. */

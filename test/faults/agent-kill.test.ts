@@ -1,21 +1,20 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type { ListPeersResponse__Output } from "@entrim/proto";
-import { call, makePki, type Pki, tlsFor } from "../e2e/control.js";
-import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir } from "../e2e/support.js";
+import { type TestCluster, testCluster } from "../e2e/cluster.js";
+import { call, tlsFor } from "../e2e/control.js";
+import { type AgentProcess, createAccountWithKey, startAgent } from "../e2e/support.js";
 import { reasons, report, SdkLoad } from "./harness.js";
 import { PacedLoad } from "./paced.js";
+import { type FaultNode, faultNode } from "./scenario.js";
 import {
   billingProblems,
   failureReasons,
   isConnectionFailure,
   nodeStatus,
   operatorClients,
-  UsageStore,
-  until,
 } from "./store.js";
 
 /**
@@ -25,34 +24,18 @@ import {
  */
 const NODE = "fault-kill-1";
 const MODEL = "entrim-tiny";
-let store: TestPostgres;
-let usage: UsageStore;
-let dataDir: string;
-let pki: Pki;
+let cluster: TestCluster;
 let agent: AgentProcess | undefined;
-const loads: PacedLoad[] = [];
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
+let fault: FaultNode;
 
 before(async () => {
-  store = await startTestPostgres();
-  usage = new UsageStore(store.url);
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
-  dataDir = tempDir("fault-kill");
-  pki = makePki(dataDir, NODE, { vera: "viewer" });
+  cluster = await testCluster();
+  fault = faultNode("fault-kill", NODE, cluster.store.url);
 });
 
 after(async () => {
-  // A failed assertion leaves the load running; it must end before the agent does.
-  for (const load of loads) await load.stop();
-  await agent?.stop();
-  await usage?.close();
-  await store?.stop();
-  removeDir(dataDir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  await fault?.stop(agent);
+  await cluster?.stop();
 });
 
 test("agent-kill-9: every completed request has exactly one usage row after the restart", async () => {
@@ -60,18 +43,22 @@ test("agent-kill-9: every completed request has exactly one usage row after the 
   // Quick shipping keeps the test short; durability is the default ("write").
   const config = { metering: { shipIntervalMs: 200, backoffInitialMs: 100, backoffMaxMs: 1000 } };
   const serve = () =>
-    startAgent(dataDir, ["--node-name", NODE, "--listen", `127.0.0.1:${port}`, "--threads", "1"], config);
+    startAgent(
+      fault.dataDir,
+      ["--node-name", NODE, "--listen", `127.0.0.1:${port}`, "--threads", "1"],
+      config,
+    );
   agent = await serve();
-  const customer = createAccountWithKey(dataDir, "Kill customer");
+  const customer = createAccountWithKey(fault.dataDir, "Kill customer");
   const options = { baseURL: agent.baseURL, apiKey: customer.token, model: MODEL, maxTokens: 8 };
   const plain = new PacedLoad(new SdkLoad(options), { workers: 2 });
   const streamed = new PacedLoad(new SdkLoad({ ...options, stream: true }), { workers: 2 });
-  loads.push(plain, streamed);
+  fault.loads.push(plain, streamed);
   const outcomes = () => [...plain.load.outcomes, ...streamed.load.outcomes];
   const completed = () => outcomes().filter((o) => o.ok).length;
   plain.start();
   streamed.start();
-  await until("40 requests completed before the kill", () => completed() >= 40);
+  await until("40 requests completed before the kill", () => completed() >= 40, { timeoutMs: 60_000 });
 
   const killedAt = Date.now();
   const exited = new Promise((resolve) => agent!.process.once("exit", resolve));
@@ -80,7 +67,9 @@ test("agent-kill-9: every completed request has exactly one usage row after the 
   agent = await serve();
   const readyAt = Date.now();
   const completedAtRestart = completed();
-  await until("40 more requests completed after the restart", () => completed() >= completedAtRestart + 40);
+  await until("40 more requests completed after the restart", () => completed() >= completedAtRestart + 40, {
+    timeoutMs: 60_000,
+  });
   await plain.stop();
   await streamed.stop();
   const all = outcomes();
@@ -91,19 +80,23 @@ test("agent-kill-9: every completed request has exactly one usage row after the 
   );
   const notConnection = all.filter((o) => !o.ok && !isConnectionFailure(o));
 
-  const rows = await usage.waitForRows(customer.accountId, all);
-  const operator = operatorClients(agent.control!, tlsFor(pki.operators.vera!));
+  const rows = await fault.usage.waitForRows(customer.accountId, all);
+  const operator = operatorClients(agent.control!, tlsFor(fault.pki.operators.vera!));
   let status = await nodeStatus(operator);
-  await until("the restarted node reports its spool shipped", async () => {
-    status = await nodeStatus(operator);
-    return status?.spool?.pendingEvents === 0;
-  });
+  await until(
+    "the restarted node reports its spool shipped",
+    async () => {
+      status = await nodeStatus(operator);
+      return status?.spool?.pendingEvents === 0;
+    },
+    { timeoutMs: 60_000 },
+  );
   const peers = await call<ListPeersResponse__Output>(operator.ClusterService, "ListPeers", {});
   operator.close();
   const peer = peers.peers.find((p) => p.name === NODE);
   // A clean stop ships whatever is left; the count afterwards is final.
   await agent.stop();
-  const finalRows = await usage.rows(customer.accountId);
+  const finalRows = await fault.usage.rows(customer.accountId);
 
   const problems = billingProblems(finalRows, all);
   if (outsideWindow.length > 0)

@@ -1,22 +1,17 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type { NodeSnapshot__Output } from "@entrim/proto";
-import { makePki, type Pki, tlsFor } from "../e2e/control.js";
-import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir } from "../e2e/support.js";
+import { type TestCluster, testCluster } from "../e2e/cluster.js";
+import { tlsFor } from "../e2e/control.js";
+import { type AgentProcess, createAccountWithKey, startAgent } from "../e2e/support.js";
 import { report, SdkLoad } from "./harness.js";
 import { PacedLoad } from "./paced.js";
-import {
-  billingProblems,
-  failureReasons,
-  isConnectionFailure,
-  operatorClients,
-  UsageStore,
-  until,
-} from "./store.js";
+import { type FaultNode, faultNode } from "./scenario.js";
+import { billingProblems, failureReasons, isConnectionFailure, operatorClients } from "./store.js";
 
 /**
  * external-runtime-killed: the agent serves through its external adapter, supervising the stand-in
@@ -27,35 +22,21 @@ import {
  */
 const NODE = "fault-ext-1";
 const MODEL = "up";
-const UPSTREAM_MAIN = new URL("../../../cluster-agent/dist/test-support/upstream-main.js", import.meta.url)
-  .pathname;
-let store: TestPostgres;
-let usage: UsageStore;
-let dataDir: string;
-let pki: Pki;
+const UPSTREAM_MAIN = fileURLToPath(
+  import.meta.resolve("@entrim/cluster-agent/test-support/upstream-main.js"),
+);
+let cluster: TestCluster;
 let agent: AgentProcess | undefined;
-const loads: PacedLoad[] = [];
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
+let fault: FaultNode;
 
 before(async () => {
-  store = await startTestPostgres();
-  usage = new UsageStore(store.url);
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
-  dataDir = tempDir("fault-ext");
-  pki = makePki(dataDir, NODE, { vera: "viewer" });
+  cluster = await testCluster();
+  fault = faultNode("fault-ext", NODE, cluster.store.url);
 });
 
 after(async () => {
-  for (const load of loads) await load.stop();
-  await agent?.stop();
-  await usage?.close();
-  await store?.stop();
-  removeDir(dataDir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  await fault?.stop(agent);
+  await cluster?.stop();
 });
 
 /** The states a watcher saw, each once per stretch: "SERVING → DEGRADED → SERVING". */
@@ -98,9 +79,9 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
       },
     ],
   };
-  agent = await startAgent(dataDir, ["--node-name", NODE], config);
-  const customer = createAccountWithKey(dataDir, "Engine customer");
-  const operator = operatorClients(agent.control!, tlsFor(pki.operators.vera!));
+  agent = await startAgent(fault.dataDir, ["--node-name", NODE], config);
+  const customer = createAccountWithKey(fault.dataDir, "Engine customer");
+  const operator = operatorClients(agent.control!, tlsFor(fault.pki.operators.vera!));
   const states: { state: string; reason: string }[] = [];
   const watch = operator.NodeService.WatchStatus({ intervalMs: 100 });
   watch.on("data", (s: NodeSnapshot__Output) => {
@@ -113,10 +94,10 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
   const options = { baseURL: agent.baseURL, apiKey: customer.token, model: MODEL, maxTokens: 30 };
   const plain = new PacedLoad(new SdkLoad(options), { workers: 2, backoffMs: 50 });
   const streamed = new PacedLoad(new SdkLoad({ ...options, stream: true }), { workers: 2, backoffMs: 50 });
-  loads.push(plain.start(), streamed.start());
+  fault.loads.push(plain.start(), streamed.start());
   const outcomes = () => [...plain.load.outcomes, ...streamed.load.outcomes];
   const completed = () => outcomes().filter((o) => o.ok).length;
-  await until("20 requests completed before the kill", () => completed() >= 20);
+  await until("20 requests completed before the kill", () => completed() >= 20, { timeoutMs: 60_000 });
 
   // What a load balancer's health check sees while the engine is down and after.
   const readyz = new Set<string>();
@@ -139,23 +120,27 @@ test("external-runtime-killed: clean errors in flight, degraded then serving, co
   const forEngine = (s: { state: string; reason: string }) =>
     s.state === "NODE_STATE_DEGRADED" && s.reason.includes(`model ${MODEL} is not answering`);
   // A node that never says so is reported below with everything else, not as a bare timeout.
-  await until("the node reports DEGRADED because of its engine", () => states.some(forEngine), 20_000).catch(
-    () => {},
-  );
-  await until("the node serves again", () => states.at(-1)?.state === "NODE_STATE_SERVING", 60_000);
+  await until("the node reports DEGRADED because of its engine", () => states.some(forEngine), {
+    timeoutMs: 20_000,
+  }).catch(() => {});
+  await until("the node serves again", () => states.at(-1)?.state === "NODE_STATE_SERVING", {
+    timeoutMs: 60_000,
+  });
   probing = false;
   await probes;
   const readyAgain = (await fetch(`${agent.url}/readyz`)).status;
   const atRecovery = completed();
-  await until("20 requests completed after the restart", () => completed() >= atRecovery + 20);
-  for (const load of loads) await load.stop();
+  await until("20 requests completed after the restart", () => completed() >= atRecovery + 20, {
+    timeoutMs: 60_000,
+  });
+  for (const load of fault.loads) await load.stop();
   watch.cancel();
   const restarted = enginePid(agent.process.pid!);
   operator.close();
   const all = outcomes();
-  await usage.waitForRows(customer.accountId, all);
+  await fault.usage.waitForRows(customer.accountId, all);
   await agent.stop();
-  const rows = await usage.rows(customer.accountId);
+  const rows = await fault.usage.rows(customer.accountId);
 
   const failed = all.filter((o) => !o.ok);
   const problems = billingProblems(rows, all);

@@ -3,6 +3,8 @@
  * every outcome, and the one line each scenario prints (scenario, requests sent, completed, failed and
  * why, usage rows, verdict), so `npm run test:faults` reads like a report.
  */
+
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import OpenAI from "openai";
 
 export interface Outcome {
@@ -107,11 +109,10 @@ export class SdkLoad {
   /** Resolves once at least `n` more requests have finished. */
   async more(n: number, timeoutMs = 60_000): Promise<void> {
     const target = this.outcomes.length + n;
-    const deadline = Date.now() + timeoutMs;
-    while (this.outcomes.length < target) {
-      if (Date.now() > deadline) throw new Error(`load stalled: ${this.outcomes.length}/${target} requests`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(`the load reaches ${target} requests`, () => this.outcomes.length >= target, {
+      timeoutMs,
+      intervalMs: 20,
+    });
   }
 
   async stop(): Promise<Outcome[]> {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type pg from "pg";
 import {
   type AgentProcess,
@@ -11,7 +12,7 @@ import {
   tempDir,
 } from "../e2e/support.js";
 import { reasons, report, SdkLoad } from "./harness.js";
-import { agentStore, type HttpAnswer, httpFrom, isOpenAiError, MiB, rssBytes, until } from "./raw-http.js";
+import { agentStore, type HttpAnswer, httpFrom, isOpenAiError, MiB, rssBytes } from "./raw-http.js";
 
 /**
  * A flood of requests with invalid keys from many source addresses (client sockets bound to
@@ -113,12 +114,10 @@ test("invalid-key-flood: 401s (then ip_blocked), events and flags recorded, cust
     50,
   );
   // Each repeat offender is blocked (the block is a suspension every agent enforces).
-  await until(
-    async () =>
-      (await Promise.all(REPEAT_IPS.map((ip) => attempt(ip, 0)))).every(
-        (a) => a.status === 403 && isOpenAiError(a.body, "ip_blocked"),
-      ),
-    "every repeat offender blocked",
+  await until("every repeat offender blocked", async () =>
+    (await Promise.all(REPEAT_IPS.map((ip) => attempt(ip, 0)))).every(
+      (a) => a.status === 403 && isOpenAiError(a.body, "ip_blocked"),
+    ),
   );
   await load.more(10);
   const outcomes = await load.stop();
@@ -129,11 +128,11 @@ test("invalid-key-flood: 401s (then ip_blocked), events and flags recorded, cust
   const blocked = flood.filter((a) => a.status === 403 && isOpenAiError(a.body, "ip_blocked"));
   const other = flood.length - unauthorized.length - blocked.length;
   await until(
+    "an auth_failure event per 401",
     async () =>
       (await count(
         "SELECT count(*) AS n FROM security_events WHERE kind = 'auth_failure' AND ip <> '127.0.0.1'",
       )) >= unauthorized.length,
-    "an auth_failure event per 401",
   );
   const events = await count(
     "SELECT count(*) AS n FROM security_events WHERE kind = 'auth_failure' AND ip <> '127.0.0.1'",
@@ -149,8 +148,8 @@ test("invalid-key-flood: 401s (then ip_blocked), events and flags recorded, cust
   );
   const completedIds = new Set(load.completed.map((o) => o.requestId));
   await until(
-    async () => (await count("SELECT count(*) AS n FROM usage_events")) >= completedIds.size,
     "usage rows of the SDK requests",
+    async () => (await count("SELECT count(*) AS n FROM usage_events")) >= completedIds.size,
   );
   const usageRows = await count("SELECT count(*) AS n FROM usage_events");
   const customerRows = await count("SELECT count(*) AS n FROM usage_events WHERE account_id = $1", [

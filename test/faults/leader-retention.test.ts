@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { entryHash } from "@entrim/cluster-agent/dist/store/audit-hash.js";
 import { appendAudit, loadAuditKey } from "@entrim/cluster-agent/dist/store/audit-log.js";
@@ -8,14 +7,15 @@ import { issueInvoice } from "@entrim/cluster-agent/dist/store/invoice-states.js
 import { generateInvoices, invoiceId } from "@entrim/cluster-agent/dist/store/invoices.js";
 import { partitionName, utcDay } from "@entrim/cluster-agent/dist/store/partitions.js";
 import { openStore, type Store } from "@entrim/cluster-agent/dist/store/store.js";
-import { insertUsageEvent } from "@entrim/cluster-agent/dist/test-support/data-protection.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { insertUsageEvent } from "@entrim/cluster-agent/test-support/data-protection.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type { ListPeersResponse__Output, VerifyAuditResponse__Output } from "@entrim/proto";
 import type pg from "pg";
+import { type TestCluster, testCluster } from "../e2e/cluster.js";
 import { call, makePki, type Pki, tlsFor } from "../e2e/control.js";
 import { type AgentProcess, removeDir, startAgent, tempDir } from "../e2e/support.js";
 import { report } from "./harness.js";
-import { operatorClients, until } from "./store.js";
+import { operatorClients } from "./store.js";
 
 /**
  * leader-killed-mid-retention: the agent running retention is killed with SIGKILL in the middle of a
@@ -34,20 +34,17 @@ const CONFIG = {
   audit: { retentionDays: RETENTION_DAYS },
 };
 const ACCOUNT = "acct_faultretention";
-let store: TestPostgres;
+let cluster: TestCluster;
 let db: Store;
 let key: Buffer;
 let pki: Pki;
 const dirs: string[] = [];
 let agent: AgentProcess | undefined;
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 
 before(async () => {
-  store = await startTestPostgres();
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
   for (const name of ["a", "b", "seed"]) dirs.push(tempDir(`fault-ret-${name}`));
-  db = await openStore({ databaseUrl: store.url, dataDir: dirs[2]! });
+  db = await openStore({ databaseUrl: cluster.store.url, dataDir: dirs[2]! });
   key = await loadAuditKey({ dataDir: dirs[2]!, env: process.env });
   pki = makePki(dirs[1]!, "fault-ret-b", { vera: "viewer" });
 });
@@ -55,12 +52,8 @@ before(async () => {
 after(async () => {
   await agent?.stop();
   await db?.close();
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 /** Every seeded row lands in its day's partition, none in DEFAULT (whose draining locks the table). */
@@ -185,13 +178,17 @@ test("leader-killed-mid-retention: the next agent finishes retention, kept data 
   await blocker.query("BEGIN");
   await blocker.query(`LOCK TABLE ${expiredPartition} IN ACCESS SHARE MODE`);
   const starting = startAgent(dirs[0]!, ["--node-name", "fault-ret-a"], CONFIG).catch((e: Error) => e);
-  await until("the leader's retention pass waits to drop the expired partition", async () => {
-    const { rows } = await db.pool.query(
-      `SELECT 1 FROM pg_stat_activity WHERE application_name = 'entrim-agent/fault-ret-a'
+  await until(
+    "the leader's retention pass waits to drop the expired partition",
+    async () => {
+      const { rows } = await db.pool.query(
+        `SELECT 1 FROM pg_stat_activity WHERE application_name = 'entrim-agent/fault-ret-a'
        AND wait_event_type = 'Lock' AND query ILIKE 'DROP TABLE%${expiredPartition}%'`,
-    );
-    return rows.length > 0;
-  });
+      );
+      return rows.length > 0;
+    },
+    { timeoutMs: 60_000 },
+  );
   const pid = Number(spawnSync("pgrep", ["-f", dirs[0]!], { encoding: "utf8" }).stdout.trim().split("\n")[0]);
   process.kill(pid, "SIGKILL");
   const killed = await starting;
@@ -199,23 +196,23 @@ test("leader-killed-mid-retention: the next agent finishes retention, kept data 
   await blocker.query("COMMIT");
   blocker.release();
   // The dead agent's session ends once PostgreSQL notices; until then it holds the job's lock.
-  await until("the killed leader's session is gone", async () => {
-    const { rows } = await db.pool.query(
-      "SELECT 1 FROM pg_stat_activity WHERE application_name = 'entrim-agent/fault-ret-a'",
-    );
-    return rows.length === 0;
-  });
+  await until(
+    "the killed leader's session is gone",
+    async () => {
+      const { rows } = await db.pool.query(
+        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'entrim-agent/fault-ret-a'",
+      );
+      return rows.length === 0;
+    },
+    { timeoutMs: 60_000 },
+  );
 
   agent = await startAgent(dirs[1]!, ["--node-name", "fault-ret-b"], CONFIG);
   // A miss is reported below with everything else, not as a bare timeout.
-  await until(
-    "the next leader pruned the audit log",
-    async () => {
-      const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM audit_checkpoints");
-      return rows[0].n > 0;
-    },
-    30_000,
-  ).catch(() => {});
+  await until("the next leader pruned the audit log", async () => {
+    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM audit_checkpoints");
+    return rows[0].n > 0;
+  }).catch(() => {});
   const operator = operatorClients(agent.control!, tlsFor(pki.operators.vera!));
   const verified = await call<VerifyAuditResponse__Output>(operator.AuditService, "VerifyAudit", {});
   // What the console shows as the cluster's leader: whoever ran (or runs) the retention pass.

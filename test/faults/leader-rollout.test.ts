@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { writeTinyModel } from "@entrim/cluster-agent/dist/runtime/tiny-model.js";
 import { addModelVersion, createModel } from "@entrim/cluster-agent/dist/store/models.js";
 import { openStore } from "@entrim/cluster-agent/dist/store/store.js";
-import { startTestPostgres, type TestPostgres } from "@entrim/cluster-agent/dist/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import {
   type ListAuditResponse__Output,
   type ListModelsResponse__Output,
@@ -13,6 +12,7 @@ import {
   type Rollout__Output,
   type VerifyAuditResponse__Output,
 } from "@entrim/proto";
+import { type TestCluster, testCluster } from "../e2e/cluster.js";
 import { call, makePki, type Pki, tlsFor } from "../e2e/control.js";
 import {
   type AgentProcess,
@@ -24,7 +24,7 @@ import {
 } from "../e2e/support.js";
 import { report, SdkLoad } from "./harness.js";
 import { PacedLoad } from "./paced.js";
-import { billingProblems, failureReasons, UsageStore, until } from "./store.js";
+import { billingProblems, failureReasons, UsageStore } from "./store.js";
 
 /**
  * leader-killed-mid-rollout: three agents on one store, a rollout under way while customers load the
@@ -36,26 +36,23 @@ const MODEL = "entrim-tiny";
 /** Node certificates name localhost; TLS forbids an IP address as the server name. */
 const TLS_NAME = { "grpc.ssl_target_name_override": "localhost" };
 const node = (i: number) => `fault-ro-${i}`;
-let store: TestPostgres;
+let cluster: TestCluster;
 let usage: UsageStore;
 let pki: Pki;
 const dirs: string[] = [];
 const agents: AgentProcess[] = [];
 const loads: PacedLoad[] = [];
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
 
 before(async () => {
-  store = await startTestPostgres();
-  usage = new UsageStore(store.url);
-  process.env.DATABASE_URL = store.url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
+  cluster = await testCluster();
+  usage = new UsageStore(cluster.store.url);
   for (let i = 0; i < 4; i++) dirs.push(tempDir(`fault-ro${i}`));
   const files = dirs[3]!;
   // v1 is what an agent generates for itself when no model is configured (seed 1): every agent
   // starts on v1 and finds it in the catalogue by its sha256.
   const v1 = await writeTinyModel({ out: join(files, "v1.gguf"), seed: 1 });
   const v2 = await writeTinyModel({ out: join(files, "v2.gguf"), seed: 2 });
-  const catalogue = await openStore({ databaseUrl: store.url, dataDir: files });
+  const catalogue = await openStore({ databaseUrl: cluster.store.url, dataDir: files });
   await createModel(catalogue.pool, { name: MODEL, createdBy: "faults" });
   for (const [version, file] of [
     ["v1", v1],
@@ -81,12 +78,8 @@ after(async () => {
   for (const load of loads) await load.stop();
   await Promise.all(agents.map((a) => a.stop()));
   await usage?.close();
-  await store?.stop();
+  await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 function watch(client: InstanceType<ReturnType<typeof loadAgentProto>["RolloutService"]>, id: string) {
@@ -103,17 +96,25 @@ test("leader-killed-mid-rollout: another agent completes it, no request fails, t
   const v1 = loadAgentProto();
   const admin = tlsFor(pki.operators.ada!);
   const rollouts = new v1.RolloutService(agents[0]!.control!, admin, TLS_NAME);
-  await until("every node serves v1 from the catalogue", async () => {
-    const models = await call<ListModelsResponse__Output>(rollouts, "ListModels", {});
-    const placed = models.models.find((m) => m.name === MODEL)?.nodes ?? [];
-    return placed.length === 3 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
-  });
+  await until(
+    "every node serves v1 from the catalogue",
+    async () => {
+      const models = await call<ListModelsResponse__Output>(rollouts, "ListModels", {});
+      const placed = models.models.find((m) => m.name === MODEL)?.nodes ?? [];
+      return placed.length === 3 && placed.every((p) => p.liveVersion === "v1" && p.state === "live");
+    },
+    { timeoutMs: 60_000 },
+  );
   rollouts.close();
   let leader = -1;
-  await until("one agent leads rollouts", () => {
-    leader = agents.findIndex((a) => a.log().includes('"msg":"leading rollouts"'));
-    return leader >= 0;
-  });
+  await until(
+    "one agent leads rollouts",
+    () => {
+      leader = agents.findIndex((a) => a.log().includes('"msg":"leading rollouts"'));
+      return leader >= 0;
+    },
+    { timeoutMs: 60_000 },
+  );
   const survivors = [0, 1, 2].filter((i) => i !== leader);
 
   // Customers use the agents that survive; requests to the killed one would fail by definition.
@@ -125,7 +126,7 @@ test("leader-killed-mid-rollout: another agent completes it, no request fails, t
   }
   const outcomes = () => loads.flatMap((l) => l.load.outcomes);
   const completed = () => outcomes().filter((o) => o.ok).length;
-  await until("load is running", () => completed() >= 20);
+  await until("load is running", () => completed() >= 20, { timeoutMs: 60_000 });
 
   const client = new v1.RolloutService(agents[survivors[0]!]!.control!, admin, TLS_NAME);
   const r = await call<Rollout__Output>(client, "StartRollout", {
@@ -137,10 +138,13 @@ test("leader-killed-mid-rollout: another agent completes it, no request fails, t
     gates: { maxErrorRate: 0, maxP95Ms: 30_000, windowSeconds: 1 },
     reason: "fault suite",
   });
-  await until("the first node rotates", async () =>
-    (await call<Rollout__Output>(client, "GetRollout", { id: r.id })).nodes.some(
-      (n) => n.state !== "ROLLOUT_NODE_STATE_PENDING",
-    ),
+  await until(
+    "the first node rotates",
+    async () =>
+      (await call<Rollout__Output>(client, "GetRollout", { id: r.id })).nodes.some(
+        (n) => n.state !== "ROLLOUT_NODE_STATE_PENDING",
+      ),
+    { timeoutMs: 60_000 },
   );
   const exited = new Promise((resolve) => agents[leader]!.process.once("exit", resolve));
   agents[leader]!.process.kill("SIGKILL");
@@ -148,7 +152,7 @@ test("leader-killed-mid-rollout: another agent completes it, no request fails, t
   const seen = await watch(client, r.id);
   client.close();
   const atEnd = completed();
-  await until("load runs on after the rollout", () => completed() >= atEnd + 10);
+  await until("load runs on after the rollout", () => completed() >= atEnd + 10, { timeoutMs: 60_000 });
   for (const load of loads) await load.stop();
   const all = outcomes();
   const rows = await usage.waitForRows(customer.accountId, all);

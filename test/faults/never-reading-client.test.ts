@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { startUpstream, type Upstream } from "@entrim/cluster-agent/dist/test-support/upstream.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import type pg from "pg";
 import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir } from "../e2e/support.js";
 import { reasons, report, SdkLoad } from "./harness.js";
-import { agentStore, MiB, type RawConnection, rawConnect, rssBytes, until, usageOf } from "./raw-http.js";
+import { agentStore, MiB, type RawConnection, rawConnect, rssBytes, usageOf } from "./raw-http.js";
 
 /**
  * Clients that open streams with a huge max_tokens and never read them. The engine (an external one at
@@ -74,15 +75,15 @@ test("never-reading-client: stalled streams are cut and billed once, slots freed
   // Twice as many as there are slots: the second half waits for the first to be cut off.
   const stalled = await Promise.all(Array.from({ length: NEVER_READING }, () => neverRead(stalling.token)));
   await until(
-    async () => (await usageOf(db, stalling.accountId)).length === NEVER_READING,
     "a usage row for every abandoned stream",
-    90_000,
+    async () => (await usageOf(db, stalling.accountId)).length === NEVER_READING,
+    { timeoutMs: 90_000 },
   );
   const rssPeak = rssBytes(agent.process.pid!);
   const completedBefore = plain.completed.length + streams.completed.length;
   await until(
-    () => plain.completed.length + streams.completed.length >= completedBefore + 5,
     "SDK requests completing after the stalled streams were cut",
+    () => plain.completed.length + streams.completed.length >= completedBefore + 5,
   );
   const [plainOutcomes, streamOutcomes] = await Promise.all([plain.stop(), streams.stop()]);
   const outcomes = [...plainOutcomes, ...streamOutcomes];
@@ -98,10 +99,10 @@ test("never-reading-client: stalled streams are cut and billed once, slots freed
   const completed = outcomes.filter((o) => o.ok);
   const completedIds = new Set(completed.map((o) => o.requestId));
   await until(
+    "usage rows of the SDK requests",
     async () =>
       (await usageOf(db, customer.accountId)).filter((r) => completedIds.has(r.requestId)).length ===
       completedIds.size,
-    "usage rows of the SDK requests",
   );
   const customerRows = await usageOf(db, customer.accountId);
   const cutLines = agent

@@ -3,12 +3,15 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type EmbeddedServer, startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
-import { makeTempDataDir } from "@entrim/cluster-agent/dist/test-support/postgres.js";
-import { makePki, type Pki, tlsFor } from "../e2e/control.js";
-import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir } from "../e2e/support.js";
+import { setEnv } from "@entrim/cluster-agent/test-support/env.js";
+import { makeTempDataDir } from "@entrim/cluster-agent/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
+import { tlsFor } from "../e2e/control.js";
+import { type AgentProcess, createAccountWithKey, removeDir, startAgent } from "../e2e/support.js";
 import { report, SdkLoad } from "./harness.js";
 import { PacedLoad } from "./paced.js";
-import { billingProblems, failureReasons, nodeStatus, operatorClients, UsageStore, until } from "./store.js";
+import { type FaultNode, faultNode } from "./scenario.js";
+import { billingProblems, failureReasons, nodeStatus, operatorClients } from "./store.js";
 
 /**
  * postgres-restart: the cluster store is stopped under load and started again. The node keeps
@@ -19,12 +22,9 @@ const NODE = "fault-pg-1";
 const MODEL = "entrim-tiny";
 let pgDir: string;
 let server: EmbeddedServer | undefined;
-let usage: UsageStore;
-let dataDir: string;
-let pki: Pki;
 let agent: AgentProcess | undefined;
-const loads: PacedLoad[] = [];
-const saved = { DATABASE_URL: process.env.DATABASE_URL, ENTRIM_KEY_PEPPER: process.env.ENTRIM_KEY_PEPPER };
+let fault: FaultNode;
+let restoreEnv: (() => void) | undefined;
 
 const startServer = async () => {
   server = await startEmbeddedPostgres({ dir: join(pgDir, "postgres"), fast: true });
@@ -34,25 +34,16 @@ const startServer = async () => {
 before(async () => {
   pgDir = await makeTempDataDir();
   const { url } = await startServer();
-  usage = new UsageStore(url);
-  process.env.DATABASE_URL = url;
-  process.env.ENTRIM_KEY_PEPPER = randomBytes(32).toString("base64");
-  dataDir = tempDir("fault-pg");
-  pki = makePki(dataDir, NODE, { vera: "viewer" });
+  // Its own PostgreSQL, not testCluster()'s: this scenario stops and restarts the server.
+  restoreEnv = setEnv({ DATABASE_URL: url, ENTRIM_KEY_PEPPER: randomBytes(32).toString("base64") });
+  fault = faultNode("fault-pg", NODE, url);
 });
 
 after(async () => {
-  // A failed assertion leaves the load running; it must end before the agent does.
-  for (const load of loads) await load.stop();
-  await agent?.stop();
-  await usage?.close();
+  await fault?.stop(agent);
   await server?.stop();
-  removeDir(dataDir);
   removeDir(pgDir);
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv?.();
 });
 
 /** The node's state on /metrics (entrim_node_state{state="…"} 1), as a Prometheus scrape sees it. */
@@ -64,28 +55,34 @@ async function metricsState(address: string): Promise<string | undefined> {
 
 test("postgres-restart: no request fails, the node says degraded and why, and every event ships", async () => {
   const config = { metering: { shipIntervalMs: 200, backoffInitialMs: 100, backoffMaxMs: 1000 } };
-  agent = await startAgent(dataDir, ["--node-name", NODE, "--threads", "1"], config);
-  const customer = createAccountWithKey(dataDir, "Outage customer");
+  agent = await startAgent(fault.dataDir, ["--node-name", NODE, "--threads", "1"], config);
+  const customer = createAccountWithKey(fault.dataDir, "Outage customer");
   const options = { baseURL: agent.baseURL, apiKey: customer.token, model: MODEL, maxTokens: 8 };
   const plain = new PacedLoad(new SdkLoad(options), { workers: 2 });
   const streamed = new PacedLoad(new SdkLoad({ ...options, stream: true }), { workers: 2 });
-  loads.push(plain, streamed);
+  fault.loads.push(plain, streamed);
   const outcomes = () => [...plain.load.outcomes, ...streamed.load.outcomes];
   const completed = () => outcomes().filter((o) => o.ok).length;
-  const operator = operatorClients(agent.control!, tlsFor(pki.operators.vera!));
+  const operator = operatorClients(agent.control!, tlsFor(fault.pki.operators.vera!));
   plain.start();
   streamed.start();
-  await until("30 requests completed before the outage", () => completed() >= 30);
+  await until("30 requests completed before the outage", () => completed() >= 30, { timeoutMs: 60_000 });
 
   await server!.stop();
   const atStop = completed();
   let degraded = await nodeStatus(operator);
-  await until("the node reports DEGRADED", async () => {
-    degraded = await nodeStatus(operator);
-    return degraded?.state === "NODE_STATE_DEGRADED";
-  });
+  await until(
+    "the node reports DEGRADED",
+    async () => {
+      degraded = await nodeStatus(operator);
+      return degraded?.state === "NODE_STATE_DEGRADED";
+    },
+    { timeoutMs: 60_000 },
+  );
   const degradedOnMetrics = await metricsState(agent.metrics!);
-  await until("30 requests completed while the store is away", () => completed() >= atStop + 30);
+  await until("30 requests completed while the store is away", () => completed() >= atStop + 30, {
+    timeoutMs: 60_000,
+  });
   const servedWhileDown = completed() - atStop;
   // Snapshots lag a little while the store probe times out; wait for the spool depth to show.
   let pendingWhileDown = 0;
@@ -95,24 +92,32 @@ test("postgres-restart: no request fails, the node says degraded and why, and ev
       pendingWhileDown = Number((await nodeStatus(operator))?.spool?.pendingEvents ?? 0);
       return pendingWhileDown > 0;
     },
-    20_000,
+    { timeoutMs: 20_000 },
   ).catch(() => {});
 
   await startServer();
   let serving = await nodeStatus(operator);
-  await until("the node reports SERVING again", async () => {
-    serving = await nodeStatus(operator);
-    return serving?.state === "NODE_STATE_SERVING";
-  });
+  await until(
+    "the node reports SERVING again",
+    async () => {
+      serving = await nodeStatus(operator);
+      return serving?.state === "NODE_STATE_SERVING";
+    },
+    { timeoutMs: 60_000 },
+  );
   const atReturn = completed();
-  await until("30 more requests completed after the store returned", () => completed() >= atReturn + 30);
+  await until("30 more requests completed after the store returned", () => completed() >= atReturn + 30, {
+    timeoutMs: 60_000,
+  });
   await plain.stop();
   await streamed.stop();
   const all = outcomes();
-  await usage.waitForRows(customer.accountId, all);
-  await until("the spool is empty", async () => (await nodeStatus(operator))?.spool?.pendingEvents === 0);
+  await fault.usage.waitForRows(customer.accountId, all);
+  await until("the spool is empty", async () => (await nodeStatus(operator))?.spool?.pendingEvents === 0, {
+    timeoutMs: 60_000,
+  });
   operator.close();
-  const rows = await usage.rows(customer.accountId);
+  const rows = await fault.usage.rows(customer.accountId);
 
   const problems = billingProblems(rows, all);
   const failed = all.filter((o) => !o.ok);

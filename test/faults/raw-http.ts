@@ -46,19 +46,6 @@ export async function usageOf(db: pg.Client, accountId: string): Promise<UsageRo
   return rows as UsageRow[];
 }
 
-/** Polls until `check` holds (no sleeps as synchronisation: it returns as soon as the state is there). */
-export async function until(
-  check: () => Promise<boolean> | boolean,
-  what: string,
-  ms = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** The node as a balancer and a Prometheus scrape see it. */
 export async function nodeView(
   agent: AgentProcess,

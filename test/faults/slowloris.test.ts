@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type pg from "pg";
 import {
   type AgentProcess,
@@ -11,7 +12,7 @@ import {
   tempDir,
 } from "../e2e/support.js";
 import { reasons, report, SdkLoad } from "./harness.js";
-import { agentStore, MiB, type RawConnection, rawConnect, rssBytes, until, usageOf } from "./raw-http.js";
+import { agentStore, MiB, type RawConnection, rawConnect, rssBytes, usageOf } from "./raw-http.js";
 
 /**
  * Slowloris: hundreds of connections that send their headers, or their body, a byte at a time, or
@@ -99,7 +100,7 @@ test("slowloris: slow senders are cut off, memory stays bounded, SDK customers a
     }
   }, TRICKLE_MS);
   try {
-    await until(() => slow.every((s) => s.done), "every slow connection to be closed", 60_000);
+    await until("every slow connection to be closed", () => slow.every((s) => s.done), { timeoutMs: 60_000 });
   } finally {
     clearInterval(trickle);
   }
@@ -113,9 +114,9 @@ test("slowloris: slow senders are cut off, memory stays bounded, SDK customers a
 
   const ids = new Set(load.completed.map((o) => o.requestId));
   await until(
+    "usage rows of the SDK requests",
     async () =>
       (await usageOf(db, customer.accountId)).filter((r) => ids.has(r.requestId)).length === ids.size,
-    "usage rows of the SDK requests",
   );
   const rows = await usageOf(db, customer.accountId);
   const attackerBilled = (await usageOf(db, attacker.accountId)).filter((r) => r.completionTokens > 0);

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type pg from "pg";
 import {
   type AgentProcess,
@@ -13,7 +14,7 @@ import {
   tempDir,
 } from "../e2e/support.js";
 import { reasons, report, SdkLoad } from "./harness.js";
-import { agentStore, nodeView, until, usageOf } from "./raw-http.js";
+import { agentStore, nodeView, usageOf } from "./raw-http.js";
 
 /**
  * Disk full for the spool: the agent's spool directory lives on a small tmpfs that the test fills with
@@ -100,16 +101,15 @@ test("spool-disk-full: new requests get 503 spool_full, nothing is lost or bille
   // The disk fills up under the load.
   const filler = join(spoolDir, "filler");
   const filled = fill(filler);
-  await until(
-    () => all().some((o) => o.reason === "503 spool_full"),
-    "a request refused with 503 spool_full",
+  await until("a request refused with 503 spool_full", () =>
+    all().some((o) => o.reason === "503 spool_full"),
   );
   // The node's state comes from telemetry samples, so it shows within a sample interval.
   let degraded = await nodeView(agent);
-  await until(async () => {
+  await until("the node reporting itself degraded", async () => {
     degraded = await nodeView(agent!);
     return degraded.state === "degraded";
-  }, "the node reporting itself degraded");
+  });
   await agent.waitForLog("usage spool cannot write");
   const refusedWhileFull = all().filter((o) => o.reason === "503 spool_full").length;
 
@@ -117,14 +117,14 @@ test("spool-disk-full: new requests get 503 spool_full, nothing is lost or bille
   rmSync(filler);
   const completedBefore = plain.completed.length + streams.completed.length;
   await until(
-    () => plain.completed.length + streams.completed.length >= completedBefore + 10,
     "requests completing again after space was freed",
+    () => plain.completed.length + streams.completed.length >= completedBefore + 10,
   );
   let recovered = await nodeView(agent);
-  await until(async () => {
+  await until("the node reporting itself serving again", async () => {
     recovered = await nodeView(agent!);
     return recovered.state === "serving";
-  }, "the node reporting itself serving again");
+  });
   await Promise.all([plain.stop(), streams.stop()]);
 
   const outcomes = all();
@@ -133,12 +133,12 @@ test("spool-disk-full: new requests get 503 spool_full, nothing is lost or bille
   const completedIds = new Set(completed.map((o) => o.requestId!));
   // Every response a client saw complete reaches the store (the shipper catches up after the outage).
   await until(
+    "a usage row for every completed request",
     async () => {
       const rows = await usageOf(db!, customer.accountId);
       return [...completedIds].every((id) => rows.some((r) => r.requestId === id));
     },
-    "a usage row for every completed request",
-    60_000,
+    { timeoutMs: 60_000 },
   );
   const rows = await usageOf(db, customer.accountId);
   const billed = rows.filter((r) => r.status === "completed");

@@ -4,19 +4,11 @@
  * event instead of sleeping for it.
  */
 
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { type AgentV1, loadAgentProto, type NodeSnapshot__Output } from "@entrim/proto";
 import type { ChannelCredentials } from "@grpc/grpc-js";
 import pg from "pg";
 import type { Outcome } from "./harness.js";
-
-/** Polls `check` until it holds; fails naming `what` after `timeoutMs`. */
-export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 export interface UsageRow {
   requestId: string;
@@ -62,7 +54,7 @@ export class UsageStore {
         const stored = new Set(rows.map((r) => r.requestId));
         return [...wanted].every((id) => stored.has(id));
       },
-      timeoutMs,
+      { timeoutMs: timeoutMs },
     );
     return rows;
   }

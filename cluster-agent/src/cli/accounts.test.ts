@@ -1,32 +1,9 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
-import { runCli, testProgram } from "../test-support/cli.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { describe, it } from "node:test";
+import { cliError, cliFixture } from "../test-support/cli.js";
 import { registerAccountCommands } from "./accounts.js";
-import { CliError } from "./context.js";
 
-let server: TestPostgres;
-let dataDir: string;
-const cli = (...args: string[]) =>
-  runCli(testProgram(registerAccountCommands), [
-    "--database-url",
-    server.url,
-    "--data-dir",
-    dataDir,
-    ...args,
-  ]);
-const cliError = (message: RegExp) => (error: unknown) =>
-  error instanceof CliError && message.test(error.message);
-
-before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
-});
-after(async () => {
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+const { cli } = cliFixture(registerAccountCommands);
 
 describe("entrim-agent accounts", () => {
   it("creates accounts and lists them, for people and as JSON", async () => {

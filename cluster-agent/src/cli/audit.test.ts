@@ -1,44 +1,30 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
 import { hostname, userInfo } from "node:os";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import pg from "pg";
-import { runCli, testProgram } from "../test-support/cli.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { cliFixture } from "../test-support/cli.js";
+import { useEnv } from "../test-support/env.js";
 import { registerAccountCommands } from "./accounts.js";
 import { registerAuditCommands } from "./audit.js";
 import { CliError } from "./context.js";
 import { registerKeyCommands } from "./keys.js";
 import { registerSuspensionCommands } from "./suspensions.js";
 
-let server: TestPostgres;
-let dataDir: string;
 let accountId: string;
 const me = `cli:${userInfo().username}@${hostname()}`;
-const savedPepper = process.env.ENTRIM_KEY_PEPPER;
-const cli = (...args: string[]) =>
-  runCli(
-    testProgram(
-      registerAccountCommands,
-      registerKeyCommands,
-      registerSuspensionCommands,
-      registerAuditCommands,
-    ),
-    ["--database-url", server.url, "--data-dir", dataDir, ...args],
-  );
+// The checkpoint key comes from the data dir's pepper file, as on a single node.
+useEnv({ ENTRIM_KEY_PEPPER: undefined });
+const fixture = cliFixture(
+  registerAccountCommands,
+  registerKeyCommands,
+  registerSuspensionCommands,
+  registerAuditCommands,
+);
+const { cli } = fixture;
 const json = async (...args: string[]) => JSON.parse(await cli("--json", ...args));
 
 before(async () => {
-  // The checkpoint key comes from the data dir's pepper file, as on a single node.
-  delete process.env.ENTRIM_KEY_PEPPER;
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
   accountId = (await json("accounts", "create", "--name", "Audited AG", "--email", "a@example.eu")).id;
-});
-after(async () => {
-  if (savedPepper !== undefined) process.env.ENTRIM_KEY_PEPPER = savedPepper;
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe("entrim-agent audit", () => {
@@ -128,7 +114,7 @@ describe("entrim-agent audit", () => {
   it("exits 1 naming the entry after a row is tampered with", async () => {
     await cli("unsuspend", "--account", accountId, "--note", "paid");
     const [lift] = await json("audit", "list", "--action", "suspension.lift");
-    const db = new pg.Client({ connectionString: server.url });
+    const db = new pg.Client({ connectionString: await fixture.databaseUrl() });
     await db.connect();
     try {
       // What a superuser can still do; verification is what catches it.

@@ -1,31 +1,18 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import pg from "pg";
-import { runCli, testProgram } from "../test-support/cli.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { cliError, cliFixture } from "../test-support/cli.js";
 import { registerAccountCommands } from "./accounts.js";
 import { registerBillingCommands } from "./billing.js";
-import { CliError } from "./context.js";
 
-let server: TestPostgres;
-let dataDir: string;
 let accountId: string;
-const cli = (...args: string[]) =>
-  runCli(testProgram(registerAccountCommands, registerBillingCommands), [
-    "--database-url",
-    server.url,
-    "--data-dir",
-    dataDir,
-    ...args,
-  ]);
-const cliError = (message: RegExp) => (error: unknown) =>
-  error instanceof CliError && message.test(error.message);
+const fixture = cliFixture(registerAccountCommands, registerBillingCommands);
+const { cli } = fixture;
 
 // A month long over, so its invoices may be issued with the real clock.
 const COSTS = [12_345_678_901n, 5_000_000_000n, 99_999_999_999n, 1n];
 async function insertUsage(account: string): Promise<void> {
-  const db = new pg.Client({ connectionString: server.url });
+  const db = new pg.Client({ connectionString: await fixture.databaseUrl() });
   await db.connect();
   try {
     for (const [i, cost] of COSTS.entries()) {
@@ -48,16 +35,10 @@ async function insertUsage(account: string): Promise<void> {
 }
 
 before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
   accountId = JSON.parse(
     await cli("--json", "accounts", "create", "--name", "Bill AG", "--email", "bill@example.eu"),
   ).id;
   await insertUsage(accountId);
-});
-after(async () => {
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe("entrim-agent prices", () => {

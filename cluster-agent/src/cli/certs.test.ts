@@ -3,17 +3,14 @@ import { X509Certificate } from "node:crypto";
 import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { runCli, testProgram } from "../test-support/cli.js";
+import { cliError, runCli, testProgram } from "../test-support/cli.js";
 import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
 import { registerAuditCommands } from "./audit.js";
 import { registerCertCommands } from "./certs.js";
-import { CliError } from "./context.js";
 
 let dataDir: string;
 const cli = (...args: string[]) =>
   runCli(testProgram(registerCertCommands), ["--data-dir", dataDir, ...args]);
-const cliError = (message: RegExp) => (error: unknown) =>
-  error instanceof CliError && message.test(error.message);
 
 before(async () => {
   dataDir = await makeTempDataDir();

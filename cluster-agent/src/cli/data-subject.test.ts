@@ -1,36 +1,15 @@
 import assert from "node:assert/strict";
-import { readFile, rm, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { runCli, testProgram } from "../test-support/cli.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { describe, it } from "node:test";
+import { cliError, cliFixture } from "../test-support/cli.js";
 import { registerAccountCommands } from "./accounts.js";
-import { CliError } from "./context.js";
 
-let server: TestPostgres;
-let dataDir: string;
 const me = `cli:${userInfo().username}`;
-const cli = (...args: string[]) =>
-  runCli(testProgram(registerAccountCommands), [
-    "--database-url",
-    server.url,
-    "--data-dir",
-    dataDir,
-    ...args,
-  ]);
+const fixture = cliFixture(registerAccountCommands);
+const { cli, dataDir } = fixture;
 const json = async (...args: string[]) => JSON.parse(await cli("--json", ...args));
-const cliError = (message: RegExp) => (error: unknown) =>
-  error instanceof CliError && message.test(error.message);
-
-before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
-});
-after(async () => {
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
 
 describe("entrim-agent accounts export|erase|restrict|unrestrict", () => {
   it("exports to stdout or a private file, then erases with a recorded reason", async () => {

@@ -4,19 +4,19 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { readMigrations } from "../store/migrate.js";
 import { runCli, testProgram } from "../test-support/cli.js";
+import { useEnv } from "../test-support/env.js";
 import { makeTempDataDir } from "../test-support/postgres.js";
 import { CliError } from "./context.js";
 import { registerDbCommands } from "./db.js";
 
 let base: string;
-const savedUrl = process.env.DATABASE_URL;
+// The embedded store of the data dir, not a DATABASE_URL the environment may carry.
+useEnv({ DATABASE_URL: undefined });
 
 before(async () => {
   base = await makeTempDataDir();
-  delete process.env.DATABASE_URL;
 });
 after(async () => {
-  if (savedUrl !== undefined) process.env.DATABASE_URL = savedUrl;
   await rm(base, { recursive: true, force: true });
 });
 

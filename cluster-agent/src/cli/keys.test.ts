@@ -1,33 +1,18 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import pg from "pg";
 import { loadPepper } from "../config/pepper.js";
 import { parseApiKey, verifySecret } from "../domain/api-key.js";
 import { getApiKeyCredential } from "../store/api-keys.js";
-import { runCli, testProgram } from "../test-support/cli.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { cliError, cliFixture } from "../test-support/cli.js";
 import { registerAccountCommands } from "./accounts.js";
-import { CliError } from "./context.js";
 import { registerKeyCommands } from "./keys.js";
 
-let server: TestPostgres;
-let dataDir: string;
 let accountId: string;
-const cli = (...args: string[]) =>
-  runCli(testProgram(registerAccountCommands, registerKeyCommands), [
-    "--database-url",
-    server.url,
-    "--data-dir",
-    dataDir,
-    ...args,
-  ]);
-const cliError = (message: RegExp) => (error: unknown) =>
-  error instanceof CliError && message.test(error.message);
+const fixture = cliFixture(registerAccountCommands, registerKeyCommands);
+const { cli, dataDir } = fixture;
 
 before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
   const account = await cli(
     "--json",
     "accounts",
@@ -38,10 +23,6 @@ before(async () => {
     "keys@example.eu",
   );
   accountId = JSON.parse(account).id;
-});
-after(async () => {
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe("entrim-agent keys", () => {
@@ -54,7 +35,7 @@ describe("entrim-agent keys", () => {
     assert.match(human, /cannot be shown again/);
     const parsed = parseApiKey(token)!;
     keyId = parsed.id;
-    const db = new pg.Client({ connectionString: server.url });
+    const db = new pg.Client({ connectionString: await fixture.databaseUrl() });
     await db.connect();
     try {
       const credential = await getApiKeyCredential(db, parsed.id);

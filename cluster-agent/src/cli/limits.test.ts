@@ -1,40 +1,20 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { after, before, describe, it } from "node:test";
-import { runCli, testProgram } from "../test-support/cli.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { before, describe, it } from "node:test";
+import { cliError, cliFixture } from "../test-support/cli.js";
 import { registerAccountCommands } from "./accounts.js";
-import { CliError } from "./context.js";
 import { registerKeyCommands } from "./keys.js";
 import { registerLimitCommands } from "./limits.js";
 
-let server: TestPostgres;
-let dataDir: string;
 let accountId: string;
 let keyId: string;
-const cli = (...args: string[]) =>
-  runCli(testProgram(registerAccountCommands, registerKeyCommands, registerLimitCommands), [
-    "--database-url",
-    server.url,
-    "--data-dir",
-    dataDir,
-    ...args,
-  ]);
-const cliError = (message: RegExp) => (error: unknown) =>
-  error instanceof CliError && message.test(error.message);
+const { cli } = cliFixture(registerAccountCommands, registerKeyCommands, registerLimitCommands);
 
 before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
   accountId = JSON.parse(
     await cli("--json", "accounts", "create", "--name", "Limits AG", "--email", "limits@example.eu"),
   ).id;
   keyId = JSON.parse(await cli("--json", "keys", "create", "--account", accountId)).id;
-});
-after(async () => {
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe("entrim-agent limits", () => {

@@ -1,36 +1,18 @@
 import assert from "node:assert/strict";
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { makeArtifacts, type TestArtifact } from "../test-support/artifacts.js";
-import { runCli, testProgram } from "../test-support/cli.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
-import { CliError } from "./context.js";
+import { cliError, cliFixture, runCli } from "../test-support/cli.js";
 import { registerCatalogCommands } from "./models.js";
 import { createProgram } from "./program.js";
 
-let server: TestPostgres;
-let dataDir: string;
 let tiny: TestArtifact;
-const cli = (...args: string[]) =>
-  runCli(testProgram(registerCatalogCommands), [
-    "--database-url",
-    server.url,
-    "--data-dir",
-    dataDir,
-    ...args,
-  ]);
-const cliError = (message: RegExp) => (error: unknown) =>
-  error instanceof CliError && message.test(error.message);
+const fixture = cliFixture(registerCatalogCommands);
+const { cli, dataDir } = fixture;
 
 before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
   [tiny] = await makeArtifacts(dataDir, [7]);
-});
-after(async () => {
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe("entrim-agent catalog", () => {
@@ -52,7 +34,7 @@ describe("entrim-agent catalog", () => {
     const added = JSON.parse(
       await runCli(program, [
         "--database-url",
-        server.url,
+        await fixture.databaseUrl(),
         "--data-dir",
         dataDir,
         "--json",

@@ -1,32 +1,17 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { upsertAbuseFlags } from "../store/abuse-flags.js";
 import { insertSecurityEvents } from "../store/security-events.js";
 import { openStore } from "../store/store.js";
-import { runCli, testProgram } from "../test-support/cli.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
-import { CliError } from "./context.js";
+import { cliError, cliFixture } from "../test-support/cli.js";
 import { parseNetwork, parseTime, registerSecurityCommands } from "./security.js";
 
-let server: TestPostgres;
-let dataDir: string;
-const cli = (...args: string[]) =>
-  runCli(testProgram(registerSecurityCommands), [
-    "--database-url",
-    server.url,
-    "--data-dir",
-    dataDir,
-    ...args,
-  ]);
-const cliError = (message: RegExp) => (error: unknown) =>
-  error instanceof CliError && message.test(error.message);
+const fixture = cliFixture(registerSecurityCommands);
+const { cli, dataDir } = fixture;
 const recent = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
 
 before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
-  const store = await openStore({ databaseUrl: server.url, dataDir });
+  const store = await openStore({ databaseUrl: await fixture.databaseUrl(), dataDir });
   try {
     const base = { node: "node-a", accountId: null, keyId: null, detail: { status: 401 } };
     await insertSecurityEvents(store.pool, [
@@ -67,10 +52,6 @@ before(async () => {
   } finally {
     await store.close();
   }
-});
-after(async () => {
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe("entrim-agent security-events list", () => {

@@ -1,41 +1,21 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { after, before, describe, it } from "node:test";
-import { runCli, testProgram } from "../test-support/cli.js";
-import { makeTempDataDir, startTestPostgres, type TestPostgres } from "../test-support/postgres.js";
+import { before, describe, it } from "node:test";
+import { cliError, cliFixture } from "../test-support/cli.js";
 import { registerAccountCommands } from "./accounts.js";
-import { CliError } from "./context.js";
 import { registerKeyCommands } from "./keys.js";
 import { parseDuration, registerSuspensionCommands } from "./suspensions.js";
 
-let server: TestPostgres;
-let dataDir: string;
 let accountId: string;
 let keyId: string;
 let token: string;
 const me = `cli:${userInfo().username}`;
-const cli = (...args: string[]) =>
-  runCli(testProgram(registerAccountCommands, registerKeyCommands, registerSuspensionCommands), [
-    "--database-url",
-    server.url,
-    "--data-dir",
-    dataDir,
-    ...args,
-  ]);
+const { cli } = cliFixture(registerAccountCommands, registerKeyCommands, registerSuspensionCommands);
 const json = async (...args: string[]) => JSON.parse(await cli("--json", ...args));
-const cliError = (message: RegExp) => (error: unknown) =>
-  error instanceof CliError && message.test(error.message);
 
 before(async () => {
-  server = await startTestPostgres();
-  dataDir = await makeTempDataDir();
   accountId = (await json("accounts", "create", "--name", "Suspended AG", "--email", "s@example.eu")).id;
   ({ id: keyId, token } = await json("keys", "create", "--account", accountId));
-});
-after(async () => {
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe("durations", () => {

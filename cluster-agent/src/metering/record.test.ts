@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { crc32 } from "node:zlib";
+import { sampleEvent } from "../test-support/usage-events.js";
 import { decodeRecords, encodeRecord, HEADER_BYTES, USER_AGENT_MAX } from "./record.js";
-import { sampleEvent } from "./test-events.js";
 
 test("a record round-trips every field, bigint cost included", () => {
   const event = sampleEvent(1, { firstTokenAt: null, priceVersion: null, clientIp: "2001:db8::1" });

@@ -7,10 +7,11 @@ import pg from "pg";
 import { type EmbeddedServer, startEmbeddedPostgres } from "../store/embedded.js";
 import { migrate } from "../store/migrate.js";
 import { makeTempDataDir } from "../test-support/postgres.js";
+import { until } from "../test-support/until.js";
+import { sampleEvent } from "../test-support/usage-events.js";
 import { encodeRecord } from "./record.js";
 import { Shipper } from "./shipper.js";
 import { Spool } from "./spool.js";
-import { sampleEvent } from "./test-events.js";
 
 let pgDir: string;
 let server: EmbeddedServer;
@@ -55,21 +56,13 @@ async function rowsFor(ids: string[]) {
   return rows;
 }
 
-async function until(condition: () => Promise<boolean> | boolean, what: string, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 test("events ship exactly once, in stored form, and shipped segments are deleted", async () => {
   const spool = await Spool.open(spoolOptions());
   const shipper = new Shipper(shipperOptions(spool));
   await shipper.start();
   const events = Array.from({ length: 500 }, (_, i) => sampleEvent(10_000 + i));
   await Promise.all(events.map((e) => spool.append(e)));
-  await until(() => shipper.stats.shippedTotal === 500, "500 shipped");
+  await until("500 shipped", () => shipper.stats.shippedTotal === 500);
   const rows = await rowsFor(events.map((e) => e.requestId));
   assert.equal(rows.length, 500);
   assert.ok(rows.every((r) => r.n === "1"));
@@ -95,7 +88,7 @@ test("a restart resumes at the durable cursor; a batch re-sent after a crash is 
   await Promise.all(events.map((e) => spool.append(e)));
   const shipper = new Shipper(shipperOptions(spool));
   await shipper.start();
-  await until(() => shipper.stats.shippedTotal === 120, "120 shipped");
+  await until("120 shipped", () => shipper.stats.shippedTotal === 120);
   await shipper.stop();
   await spool.close();
   // As if the agent had crashed after inserting but before committing its cursor.
@@ -105,7 +98,7 @@ test("a restart resumes at the durable cursor; a batch re-sent after a crash is 
   await Promise.all(more.map((e) => again.append(e)));
   const second = new Shipper(shipperOptions(again));
   await second.start();
-  await until(() => again.depthBytes(second.position) === 0, "the spool drained");
+  await until("the spool drained", () => again.depthBytes(second.position) === 0);
   const rows = await rowsFor([...events, ...more].map((e) => e.requestId));
   assert.equal(rows.length, 150);
   assert.ok(rows.every((r) => r.n === "1"));
@@ -125,7 +118,7 @@ test("a torn tail left by a crash is skipped and counted; the rest ships", async
   await reopened.append(sampleEvent(30_005));
   const shipper = new Shipper(shipperOptions(reopened));
   await shipper.start();
-  await until(() => reopened.depthBytes(shipper.position) === 0, "the spool drained");
+  await until("the spool drained", () => reopened.depthBytes(shipper.position) === 0);
   assert.equal(shipper.stats.skippedRecords, 1);
   const rows = await rowsFor([1, 2, 3, 4, 5].map((n) => sampleEvent(30_000 + n).requestId));
   assert.deepEqual(
@@ -143,11 +136,11 @@ test("while the store is stopped events wait in the spool, then ship once it is 
   await server.stop();
   const events = Array.from({ length: 200 }, (_, i) => sampleEvent(40_000 + i));
   await Promise.all(events.map((e) => spool.append(e)));
-  await until(() => shipper.stats.failedAttempts >= 2, "failed attempts");
+  await until("failed attempts", () => shipper.stats.failedAttempts >= 2);
   assert.ok(shipper.stats.failingSince !== null);
   assert.ok(spool.depthBytes(shipper.position) > 0);
   server = await startEmbeddedPostgres({ dir: join(pgDir, "postgres"), fast: true });
-  await until(() => spool.depthBytes(shipper.position) === 0, "the spool drained");
+  await until("the spool drained", () => spool.depthBytes(shipper.position) === 0);
   assert.equal(shipper.stats.failedAttempts, 0);
   const rows = await rowsFor(events.map((e) => e.requestId));
   assert.equal(rows.length, 200);
@@ -163,7 +156,7 @@ test("an event the store refuses is dropped and counted; the rest of its batch s
   const bad = sampleEvent(50_003, { cachedTokens: 99, promptTokens: 1 });
   await Promise.all([good[0]!, bad, good[1]!].map((e) => spool.append(e)));
   await shipper.start();
-  await until(() => spool.depthBytes(shipper.position) === 0, "the spool drained");
+  await until("the spool drained", () => spool.depthBytes(shipper.position) === 0);
   assert.equal(shipper.stats.rejectedEvents, 1);
   assert.equal((await rowsFor([...good, bad].map((e) => e.requestId))).length, 2);
   await shipper.stop();

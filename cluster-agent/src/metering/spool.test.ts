@@ -13,9 +13,9 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { sampleEvent } from "../test-support/usage-events.js";
 import { decodeRecords, encodeRecord } from "./record.js";
 import { Spool, type SpoolOptions } from "./spool.js";
-import { sampleEvent } from "./test-events.js";
 
 const root = mkdtempSync(join(tmpdir(), "entrim-spool-"));
 after(() => rmSync(root, { recursive: true, force: true }));

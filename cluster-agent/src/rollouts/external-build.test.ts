@@ -18,6 +18,7 @@ import type { EnginePolicy } from "../runtime/engine-launch.js";
 import { StoreError } from "../store/db.js";
 import { parseExternalOptions } from "../store/external-options.js";
 import type { ModelVersion } from "../store/models.js";
+import { setEnv } from "../test-support/env.js";
 import { buildExternalVersion, externalMemoryPolicy } from "./external-build.js";
 import { VersionHealthTally } from "./version-health.js";
 
@@ -124,7 +125,7 @@ describe("external versions built from the catalogue", () => {
       OTHER_ENGINE_KEY: "another-engines-key",
       CUDA_VISIBLE_DEVICES: "0,1",
     };
-    Object.assign(process.env, planted);
+    const restoreEnv = setEnv(planted);
     try {
       const served = await build({
         command: standIn("--env-dump", dump),
@@ -133,7 +134,7 @@ describe("external versions built from the catalogue", () => {
       await served.runtime.load();
       await served.runtime.unload();
     } finally {
-      for (const name of Object.keys(planted)) delete process.env[name];
+      restoreEnv();
     }
     const { names } = JSON.parse(readFileSync(dump, "utf8")) as { names: string[] };
     for (const secret of ["ENTRIM_KEY_PEPPER", "DATABASE_URL", "OTHER_ENGINE_KEY"])

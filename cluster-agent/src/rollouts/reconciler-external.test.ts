@@ -11,6 +11,7 @@ import { addModelVersion, createModel, getModelVersion } from "../store/models.j
 import { upsertNode } from "../store/nodes.js";
 import { getNodeModelState, setDesiredVersion } from "../store/rollouts.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
+import { until } from "../test-support/until.js";
 import { buildExternalVersion, externalMemoryPolicy } from "./external-build.js";
 import { Reconciler } from "./reconciler.js";
 import { VersionHealthTally } from "./version-health.js";
@@ -48,14 +49,6 @@ const engine = (tokens: number, extra: Record<string, unknown> = {}) => ({
   warmupGenerations: 1,
   ...extra,
 });
-
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const state = () => getNodeModelState(t.store.pool, NODE, MODEL);
 

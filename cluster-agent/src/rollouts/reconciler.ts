@@ -5,7 +5,7 @@
  * after the leader changed.
  *
  * Per model: stage the version's artifact through the cache (sha256 verified, a mismatch fails here),
- * rotate (runtime/rotation.ts: load beside or drain, warm up, switch, retire; a failure before the
+ * rotate (serving/rotation.ts: load beside or drain, warm up, switch, retire; a failure before the
  * switch keeps the old version), then record the outcome. Embedded versions load the artifact in
  * process; external versions start their engine command (rollouts/external-build.ts). A version that
  * failed is not retried until the desired version is set again (setDesiredVersion clears the failure),

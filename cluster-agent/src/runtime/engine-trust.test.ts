@@ -9,6 +9,7 @@ import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { freeLoopbackPort } from "../common/ports.js";
+import { setEnv } from "../test-support/env.js";
 import { engineEnvironment } from "./engine-env.js";
 import { EngineRefused, engineUser } from "./engine-exec.js";
 import { engineLaunch } from "./engine-launch.js";
@@ -109,8 +110,10 @@ describe("a supervised engine", () => {
 
   it("never gets what the catalogue may not set (LD_PRELOAD, PATH) nor the agent's secrets", async () => {
     const dump = join(dir, "env.json");
-    process.env.ENTRIM_KEY_PEPPER = "pepper";
-    process.env.DATABASE_URL = "postgres://agent:secret@db/entrim";
+    const restoreEnv = setEnv({
+      ENTRIM_KEY_PEPPER: "pepper",
+      DATABASE_URL: "postgres://agent:secret@db/entrim",
+    });
     let launch: ReturnType<typeof engineLaunch>;
     try {
       launch = engineLaunch(NODE_ONLY, {
@@ -118,8 +121,7 @@ describe("a supervised engine", () => {
         catalogueEnv: { LD_PRELOAD: "/tmp/evil.so", PATH: "/tmp/evil-bin", NCCL_DEBUG: "WARN" },
       });
     } finally {
-      delete process.env.ENTRIM_KEY_PEPPER;
-      delete process.env.DATABASE_URL;
+      restoreEnv();
     }
     const { runtime } = await standIn(["--env-dump", dump], launch);
     try {

@@ -61,7 +61,7 @@ export interface VersionHealth {
   at: number;
 }
 
-/** The last rotation event of a node's model (runtime/rotation.ts RotationEvent). */
+/** The last rotation event of a node's model (serving/rotation.ts RotationEvent). */
 export interface RotationProgress {
   step: string;
   state: string;

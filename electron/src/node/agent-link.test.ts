@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import type { ListPeersResponse__Output } from "@entrim/proto";
+import { type FakeAgent, fixture, startFakeAgent } from "../test-support/fake-agent.js";
 import { AgentLink, type TlsMaterial, unaryCall } from "./agent-link.js";
 import { ClusterConnection } from "./cluster.js";
-import { type FakeAgent, fixture, startFakeAgent } from "./fake-agent.js";
 import { operatorFromCertificate } from "./identity.js";
 
 // Every fake agent serves the fixture certificate for node-a (SAN DNS:node-a, IP:127.0.0.1), so one

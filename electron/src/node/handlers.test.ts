@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { DrainEvent, FleetEvent } from "../common/index.js";
-import { type FakeAgent, fixture, startFakeAgent } from "./fake-agent.js";
+import { type FakeAgent, fixture, startFakeAgent } from "../test-support/fake-agent.js";
 import { type ConsoleHandlers, createHandlers } from "./handlers.js";
 import { ProfileStore } from "./profiles.js";
 import { createRouter } from "./router.js";

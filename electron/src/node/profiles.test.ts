@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { fixture } from "./fake-agent.js";
+import { fixture } from "../test-support/fake-agent.js";
 import { createHandlers } from "./handlers.js";
 import { operatorFromCertificate } from "./identity.js";
 import { ProfileStore } from "./profiles.js";

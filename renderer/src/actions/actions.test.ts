@@ -4,7 +4,7 @@ import type { ClusterInfo } from "@entrim/electron/common";
 import type { Controller } from "../controller.js";
 import { visibleNodes } from "../state/fleetSlice.js";
 import { createAppStore } from "../state/store.js";
-import { peer, snap } from "../testing.js";
+import { peer, snap } from "../test-support/snapshots.js";
 import { consoleActions } from "./actions.js";
 import { nodeTargets } from "./node.js";
 import type { ActionContext } from "./types.js";

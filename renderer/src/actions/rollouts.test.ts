@@ -3,7 +3,7 @@ import { test } from "node:test";
 import type { ClusterInfo, Role } from "@entrim/electron/common";
 import type { Controller } from "../controller.js";
 import { createAppStore } from "../state/store.js";
-import { rollout } from "../testing-rollouts.js";
+import { rollout } from "../test-support/rollouts.js";
 import { consoleActions } from "./actions.js";
 import type { ActionContext } from "./types.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { FleetNode } from "../state/fleetSlice.js";
-import { gpu, peer, snap, traffic } from "../testing.js";
+import { gpu, peer, snap, traffic } from "../test-support/snapshots.js";
 import { ECC_RISING_HOLD_MS, emptyMemory, evaluateAlerts } from "./rules.js";
 
 const up = (name: string, snapshot = snap(name)): FleetNode => ({

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { gpu, snap, traffic } from "../testing.js";
+import { gpu, snap, traffic } from "../test-support/snapshots.js";
 import { SeriesStore } from "./series.js";
 
 test("each snapshot appends one aligned sample per GPU and traffic metric, and notifies subscribers", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { gpu, peer, snap } from "../testing.js";
+import { gpu, peer, snap } from "../test-support/snapshots.js";
 import { unacknowledged } from "./alertsSlice.js";
 import { createAppStore } from "./store.js";
 

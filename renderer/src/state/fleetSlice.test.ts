@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { gpu, peer, snap, traffic } from "../testing.js";
+import { gpu, peer, snap, traffic } from "../test-support/snapshots.js";
 import { fleetSummary, visibleNodes } from "./fleetSlice.js";
 import { createAppStore } from "./store.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ClusterInfo } from "@entrim/electron/common";
-import { rollout, rolloutNode } from "../testing-rollouts.js";
+import { rollout, rolloutNode } from "../test-support/rollouts.js";
 import { batchText, fromVersions, gateVerdict, rolloutList } from "./rolloutSlice.js";
 import { createAppStore } from "./store.js";
 

@@ -7,7 +7,6 @@ import { after, before, it } from "node:test";
 import type { ExportAccountChunk__Output } from "@entrim/proto";
 import { type ServiceError, status } from "@grpc/grpc-js";
 import { pino } from "pino";
-import { sampleEvent } from "../../metering/test-events.js";
 import { createAccount } from "../../store/accounts.js";
 import { createApiKey } from "../../store/api-keys.js";
 import { auditCheckpointKey } from "../../store/audit-hash.js";
@@ -26,6 +25,7 @@ import {
   type TestPki,
 } from "../../test-support/control-client.js";
 import { makeTempDataDir, openTestStore, type TestStore } from "../../test-support/postgres.js";
+import { sampleEvent } from "../../test-support/usage-events.js";
 import { StoreAuditRecorder } from "../audit-recorder.js";
 import { type ControlServer, startControlServer } from "../server.js";
 import { abuseService } from "./abuse.js";

@@ -4,11 +4,11 @@ import type {
   AccountDetail__Output as AccountDetail,
   ListAccountsResponse__Output as ListAccountsResponse,
 } from "@entrim/proto";
-import { sampleEvent } from "../../metering/test-events.js";
 import { createAccount } from "../../store/accounts.js";
 import { createApiKey, revokeApiKey } from "../../store/api-keys.js";
 import { insertUsageEvents } from "../../store/usage-events.js";
 import { openTestStore, type TestStore } from "../../test-support/postgres.js";
+import { sampleEvent } from "../../test-support/usage-events.js";
 import { type CallContext, RpcError, type UnaryMethod } from "../rpc.js";
 import { accountService } from "./accounts.js";
 

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { generateKeyPair } from "../../test-support/sshd.js";
 import { ConsoleKnownHosts, changedMessage, decideHostKey, HostKeyChecker } from "./host-keys.js";
 import { fingerprint } from "./known-hosts.js";
-import { generateKeyPair } from "./test-sshd.js";
 
 const dir = mkdtempSync(join(tmpdir(), "host-keys-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createHmac, randomBytes } from "node:crypto";
 import { test } from "node:test";
+import { generateKeyPair } from "../../test-support/sshd.js";
 import { blobKeyType, fingerprint, hostName, lineMatches, parseKnownHosts } from "./known-hosts.js";
-import { generateKeyPair } from "./test-sshd.js";
 
 const a = generateKeyPair();
 const b = generateKeyPair();

@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import type { TerminalEvent } from "../../common/index.js";
-import { fixture, startFakeAgent } from "../fake-agent.js";
+import { fixture, startFakeAgent } from "../../test-support/fake-agent.js";
+import { generateKeyPair, startTestSshd } from "../../test-support/sshd.js";
 import { createHandlers } from "../handlers.js";
 import { ProfileStore } from "../profiles.js";
 import { createRouter } from "../router.js";
 import { sessionLogName } from "./session-logs.js";
-import { generateKeyPair, startTestSshd } from "./test-sshd.js";
 
 const dir = mkdtempSync(join(tmpdir(), "session-logs-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

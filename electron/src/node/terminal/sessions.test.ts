@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import type { TerminalEvent } from "../../common/index.js";
+import { generateKeyPair, startTestSshd, type TestSshd } from "../../test-support/sshd.js";
 import { ConsoleKnownHosts, HostKeyChecker } from "./host-keys.js";
 import { fingerprint } from "./known-hosts.js";
 import { HIGH_WATER, type OpenOptions, TerminalSessions } from "./sessions.js";
 import { NEEDS_PASSPHRASE, unlockKey } from "./target.js";
-import { generateKeyPair, startTestSshd, type TestSshd } from "./test-sshd.js";
 
 const dir = mkdtempSync(join(tmpdir(), "terminal-"));
 const servers: TestSshd[] = [];
