@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
 import type {
   DrainProgress__Output,
@@ -96,7 +97,7 @@ test("drain under constant load, then a restart, then undrain", async () => {
     for (let i = loop; loading; i += 8) outcomes.push(await one(i));
   });
   // Load runs a while first, so requests are in every stage of their life when the drain begins.
-  while (outcomes.length < 16) await new Promise((resolve) => setTimeout(resolve, 50));
+  await until("16 requests of the load have finished", () => outcomes.length >= 16);
   assert.ok(
     outcomes.every((o) => o.ok),
     "everything succeeds before the drain",

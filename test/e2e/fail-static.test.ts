@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type EmbeddedServer, startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
 import { makeTempDataDir } from "@entrim/cluster-agent/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { type AgentProcess, cli, removeDir, startAgent, tempDir } from "./support.js";
 
 /**
@@ -96,15 +97,18 @@ test("with PostgreSQL stopped, known keys keep working and unknown keys are refu
   await startServer();
   // A key made after the store returns reaches the running agent (by NOTIFY or by lookup on first use).
   const fresh = storeCli<{ token: string }>("keys", "create", "--account", account.id).token;
-  const deadline = Date.now() + 15_000;
-  let status = 0;
-  while (Date.now() < deadline && status !== 200) status = await ask(fresh);
-  assert.equal(status, 200, "a key created after the store came back works");
+  // (until() fails with the message when the key never works.)
+  await until("a key created after the store came back works", async () => (await ask(fresh)) === 200, {
+    timeoutMs: 15_000,
+    intervalMs: 0,
+  });
 
   // The agent's change feeds reconnected: a suspension made now is enforced on the running agent.
   storeCli("suspend", "--account", account.id, "--reason", "non_payment");
-  const suspendDeadline = Date.now() + 15_000;
-  while (Date.now() < suspendDeadline && status !== 403) status = await ask(known);
-  assert.equal(status, 403, "a suspension made after the store returned is enforced");
+  await until(
+    "a suspension made after the store returned is enforced",
+    async () => (await ask(known)) === 403,
+    { timeoutMs: 15_000, intervalMs: 0 },
+  );
   assert.ok(agent.process.exitCode === null, "the agent never exited");
 });

@@ -4,6 +4,7 @@ import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
 import { join } from "node:path";
 import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { tempDir } from "./support.js";
 
 /** HAProxy (Debian's package) in front of agents, as a user process with a generated config. */
@@ -93,17 +94,20 @@ export async function startHaProxy(backends: string[], options: HaProxyOptions =
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `${options.pemFile ? "https" : "http"}://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
   // Ready once the frontend answers /readyz through a backend that passed its checks.
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`haproxy exited ${child.exitCode}:\n${output}`);
-    const status = await readyzStatus(`${url}/readyz`, options.ca);
-    if (status === 200) break;
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`haproxy did not become ready:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await until(
+      "haproxy answers /readyz through a backend",
+      async () => {
+        if (child.exitCode !== null) throw new Error(`haproxy exited ${child.exitCode}:\n${output}`);
+        return (await readyzStatus(`${url}/readyz`, options.ca)) === 200;
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+  } catch (error) {
+    if (child.exitCode !== null) throw error;
+    child.kill("SIGKILL");
+    throw new Error(`haproxy did not become ready:\n${output}`);
   }
   return {
     url,

@@ -1,18 +1,11 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type pg from "pg";
-import {
-  type AgentProcess,
-  cli,
-  createAccountWithKey,
-  removeDir,
-  startAgent,
-  tempDir,
-} from "../e2e/support.js";
+import { type AgentProcess, cli, createAccountWithKey } from "../e2e/support.js";
 import { reasons, report, SdkLoad } from "./harness.js";
-import { agentStore, type HttpAnswer, httpFrom, isOpenAiError, MiB, rssBytes } from "./raw-http.js";
+import { type HttpAnswer, httpFrom, isOpenAiError, MiB, rssBytes } from "./raw-http.js";
+import { TINY_MODEL, type TinyNode, tinyNode } from "./scenario.js";
 
 /**
  * A flood of requests with invalid keys from many source addresses (client sockets bound to
@@ -23,32 +16,28 @@ import { agentStore, type HttpAnswer, httpFrom, isOpenAiError, MiB, rssBytes } f
  * nothing of the flood is billed.
  */
 
-const MODEL = "tiny";
+const MODEL = TINY_MODEL;
 const FAILURES = 20;
 const REPEAT_IPS = Array.from({ length: 40 }, (_, i) => `127.0.0.${10 + i}`);
 const PER_IP = FAILURES + 5;
 const SPRAY_IPS = Array.from({ length: 1000 }, (_, i) => `127.1.${Math.floor(i / 250)}.${1 + (i % 250)}`);
 const TRACKED = 200;
 
+let node: TinyNode;
 let dataDir: string;
 let agent: AgentProcess;
 let db: pg.Client;
 
 before(async () => {
-  dataDir = tempDir("fault-invalid-keys");
-  const modelPath = join(dataDir, "tiny.gguf");
-  cli(dataDir, "model", "make-tiny", "--out", modelPath);
-  agent = await startAgent(dataDir, ["--model", `${MODEL}=${modelPath}`, "--threads", "1"], {
+  node = await tinyNode("fault-invalid-keys", {
     abuse: { ipBlock: { failures: FAILURES, windowSeconds: 60, blockSeconds: 300, maxTrackedIps: TRACKED } },
     security: { flushIntervalMs: 100, rules: { authFailures: { threshold: FAILURES, windowSeconds: 60 } } },
   });
-  db = await agentStore(dataDir);
+  ({ dataDir, agent, db } = node);
 });
 
 after(async () => {
-  await db?.end();
-  await agent?.stop();
-  removeDir(dataDir);
+  await node?.stop();
 });
 
 /** Runs `jobs` with at most `width` at once. */

@@ -1,6 +1,9 @@
+import { join } from "node:path";
+import type pg from "pg";
 import { makePki, type Pki } from "../e2e/control.js";
-import { type AgentProcess, removeDir, tempDir } from "../e2e/support.js";
+import { type AgentProcess, cli, removeDir, startAgent, tempDir } from "../e2e/support.js";
 import type { PacedLoad } from "./paced.js";
+import { agentStore } from "./raw-http.js";
 import { UsageStore } from "./store.js";
 
 /**
@@ -32,6 +35,40 @@ export function faultNode(prefix: string, node: string, databaseUrl: string): Fa
       for (const load of loads) await load.stop();
       await agent?.stop();
       await usage.close();
+      removeDir(dataDir);
+    },
+  };
+}
+
+/** The model name the tiny-model scenarios serve. */
+export const TINY_MODEL = "tiny";
+
+/** An agent in `dataDir` serving the project's tiny model as `tiny` on one thread, with `config`. */
+export function startTinyAgent(dataDir: string, config: unknown): Promise<AgentProcess> {
+  const modelPath = join(dataDir, "tiny.gguf");
+  cli(dataDir, "model", "make-tiny", "--out", modelPath);
+  return startAgent(dataDir, ["--model", `${TINY_MODEL}=${modelPath}`, "--threads", "1"], config);
+}
+
+/** A tiny-model agent of its own (its embedded store) and a client of that store, for an attack scenario. */
+export interface TinyNode {
+  readonly dataDir: string;
+  readonly agent: AgentProcess;
+  readonly db: pg.Client;
+  stop(): Promise<void>;
+}
+
+export async function tinyNode(prefix: string, config: unknown): Promise<TinyNode> {
+  const dataDir = tempDir(prefix);
+  const agent = await startTinyAgent(dataDir, config);
+  const db = await agentStore(dataDir);
+  return {
+    dataDir,
+    agent,
+    db,
+    async stop() {
+      await db.end();
+      await agent.stop();
       removeDir(dataDir);
     },
   };

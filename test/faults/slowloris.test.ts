@@ -1,18 +1,11 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type pg from "pg";
-import {
-  type AgentProcess,
-  cli,
-  createAccountWithKey,
-  removeDir,
-  startAgent,
-  tempDir,
-} from "../e2e/support.js";
+import { type AgentProcess, createAccountWithKey } from "../e2e/support.js";
 import { reasons, report, SdkLoad } from "./harness.js";
-import { agentStore, MiB, type RawConnection, rawConnect, rssBytes, usageOf } from "./raw-http.js";
+import { MiB, type RawConnection, rawConnect, rssBytes, usageOf } from "./raw-http.js";
+import { TINY_MODEL, type TinyNode, tinyNode } from "./scenario.js";
 
 /**
  * Slowloris: hundreds of connections that send their headers, or their body, a byte at a time, or
@@ -20,29 +13,25 @@ import { agentStore, MiB, type RawConnection, rawConnect, rssBytes, usageOf } fr
  * request, its memory stays put, and the SDK customers beside them notice nothing.
  */
 
-const MODEL = "tiny";
+const MODEL = TINY_MODEL;
 const SLOW = 300;
 const REQUEST_TIMEOUT_MS = 2000;
 const TRICKLE_MS = 200;
 
+let node: TinyNode;
 let dataDir: string;
 let agent: AgentProcess;
 let db: pg.Client;
 
 before(async () => {
-  dataDir = tempDir("fault-slowloris");
-  const modelPath = join(dataDir, "tiny.gguf");
-  cli(dataDir, "model", "make-tiny", "--out", modelPath);
-  agent = await startAgent(dataDir, ["--model", `${MODEL}=${modelPath}`, "--threads", "1"], {
+  node = await tinyNode("fault-slowloris", {
     api: { requestTimeoutMs: REQUEST_TIMEOUT_MS },
   });
-  db = await agentStore(dataDir);
+  ({ dataDir, agent, db } = node);
 });
 
 after(async () => {
-  await db?.end();
-  await agent?.stop();
-  removeDir(dataDir);
+  await node?.stop();
 });
 
 type Kind = "headers" | "body" | "silent";

@@ -5,16 +5,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type pg from "pg";
-import {
-  type AgentProcess,
-  cli,
-  createAccountWithKey,
-  removeDir,
-  startAgent,
-  tempDir,
-} from "../e2e/support.js";
+import { type AgentProcess, createAccountWithKey, removeDir, tempDir } from "../e2e/support.js";
 import { reasons, report, SdkLoad } from "./harness.js";
 import { agentStore, nodeView, usageOf } from "./raw-http.js";
+import { startTinyAgent, TINY_MODEL } from "./scenario.js";
 
 /**
  * Disk full for the spool: the agent's spool directory lives on a small tmpfs that the test fills with
@@ -24,7 +18,7 @@ import { agentStore, nodeView, usageOf } from "./raw-http.js";
  * itself once space is freed.
  */
 
-const MODEL = "tiny";
+const MODEL = TINY_MODEL;
 const TMPFS_BYTES = 4 * 1024 * 1024;
 
 let dataDir: string;
@@ -78,9 +72,7 @@ test("spool-disk-full: new requests get 503 spool_full, nothing is lost or bille
     t.skip(`needs a tmpfs for the spool, and mount was refused: ${mountRefusal}`);
     return;
   }
-  const modelPath = join(dataDir, "tiny.gguf");
-  cli(dataDir, "model", "make-tiny", "--out", modelPath);
-  agent = await startAgent(dataDir, ["--model", `${MODEL}=${modelPath}`, "--threads", "1"], {
+  agent = await startTinyAgent(dataDir, {
     telemetry: { sampleIntervalMs: 250 },
     metering: {
       spoolDir,

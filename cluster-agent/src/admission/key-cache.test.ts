@@ -11,6 +11,7 @@ import { type EmbeddedServer, startEmbeddedPostgres } from "../store/embedded.js
 import { openStore, type Store } from "../store/store.js";
 import { forgeNotifications } from "../test-support/forge.js";
 import { makeTempDataDir } from "../test-support/postgres.js";
+import { until } from "../test-support/until.js";
 import { type AuthResult, KeyCache, type KeyNotification } from "./key-cache.js";
 
 const pepper = randomBytes(32);
@@ -167,7 +168,7 @@ describe("key cache", () => {
     const record = (n: KeyNotification) => changed.add(n.id);
     cache.on("change", record);
     const silent = await newKey(known.accountId);
-    while (!changed.has(silent.keyId)) await new Promise((resolve) => setTimeout(resolve, 10));
+    await until("the cache hears of the new key", () => changed.has(silent.keyId), { intervalMs: 10 });
     cache.off("change", record);
     assert.equal((await cache.authenticate(bearer(silent.token))).ok, true);
     // Revoke without a notification (replica role skips triggers): only a resync can learn of it.

@@ -6,6 +6,7 @@ import { after, test } from "node:test";
 import pg from "pg";
 import { ApiError } from "../common/errors.js";
 import type { PriceBook } from "../domain/pricing.js";
+import { until } from "../test-support/until.js";
 import { Meter, type RequestOutcome } from "./meter.js";
 
 const root = mkdtempSync(join(tmpdir(), "entrim-meter-"));
@@ -76,8 +77,7 @@ test("the alarm rises once the store has been away longer than allowed", async (
   const m = await meter("away");
   await m.record(outcome(1));
   assert.equal(m.status().alarm, false);
-  const deadline = Date.now() + 10_000;
-  while (!m.status().alarm && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await until("the spool's alarm rises", () => m.status().alarm, { timeoutMs: 10_000, intervalMs: 20 });
   const status = m.status();
   assert.equal(status.alarm, true);
   assert.ok(status.failedAttempts > 0 && status.oldestUnshippedAt !== null);

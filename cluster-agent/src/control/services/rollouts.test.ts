@@ -9,6 +9,7 @@ import { addModelVersion, createModel, setNodeModel } from "../../store/models.j
 import { upsertNode } from "../../store/nodes.js";
 import { getNodeModelState } from "../../store/rollouts.js";
 import { openTestStore, type TestStore } from "../../test-support/postgres.js";
+import { until } from "../../test-support/until.js";
 import { StoreAuditRecorder } from "../audit-recorder.js";
 import type { CallContext, StreamMethod, UnaryMethod } from "../rpc.js";
 import { rolloutService } from "./rollouts.js";
@@ -156,8 +157,11 @@ describe("RolloutService", () => {
       ada,
     );
     // Plays the node's reconciler.
-    while ((await getNodeModelState(t.store.pool, "gpu-02", "llama"))?.desiredVersion !== "v2")
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(
+      "gpu-02 is asked for v2",
+      async () => (await getNodeModelState(t.store.pool, "gpu-02", "llama"))?.desiredVersion === "v2",
+      { intervalMs: 20 },
+    );
     await t.store.pool.query(
       `UPDATE node_models SET progress = $1 WHERE node = 'gpu-02' AND model = 'llama'`,
       [
