@@ -3,9 +3,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { issueNodeCertificate } from "../control/certs.js";
 import { makeArtifacts, type TestArtifact } from "../test-support/artifacts.js";
-import { issueTestPki, type TestPki } from "../test-support/control-client.js";
+import { issueTestNodeCertificate, issueTestPki, type TestPki } from "../test-support/control-client.js";
 import { ArtifactCache } from "./artifacts.js";
 import {
   type ArtifactPeerServer,
@@ -62,7 +61,7 @@ it("a node fetches an agent:// artifact from a peer over mutual TLS, verified", 
 it("a peer whose certificate is another node's is refused, though it names localhost too", async () => {
   // The registry says gpu-a lives at this address, but the server there holds gpu-b's certificate
   // (a valid one from the cluster CA, with the loopback names every node certificate carries).
-  const other = await issueNodeCertificate({ caDir: pki.caDir, name: "gpu-b", outDir: join(dir, "gpu-b") });
+  const other = await issueTestNodeCertificate(pki, "gpu-b", join(dir, "gpu-b"));
   const impostor = await startArtifactPeerServer({
     listen: "127.0.0.1:0",
     tls: { caFile: other.caFile, certFile: other.certFile, keyFile: other.keyFile },

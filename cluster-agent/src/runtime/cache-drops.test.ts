@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import { test } from "node:test";
-import type { SuspensionNotice } from "../admission/suspensions.js";
-import { dropCachedPromptsOnSanctions } from "./cache-drops.js";
+import { dropCachedPromptsOnSanctions, type SanctionNotice } from "./cache-drops.js";
 import type { Runtime } from "./types.js";
 
 function setup() {
@@ -16,7 +15,8 @@ function setup() {
   return { dropped, suspensions, keys };
 }
 
-const notice = (extra: Partial<SuspensionNotice>): SuspensionNotice => ({
+// Shaped like admission's SuspensionNotice, which the suspension gate emits.
+const notice = (extra: Partial<SanctionNotice>): SanctionNotice & Record<string, unknown> => ({
   id: "s1",
   targetType: "account",
   target: "acct-1",

@@ -52,6 +52,11 @@ export async function issueTestPki(dir: string): Promise<TestPki> {
   return { caDir, node, operators, foreignAdmin: foreign };
 }
 
+/** Another node's certificate from the test cluster's CA (a peer, or an impostor of one). */
+export function issueTestNodeCertificate(pki: TestPki, name: string, outDir: string): Promise<TlsFiles> {
+  return issueNodeCertificate({ caDir: pki.caDir, name, outDir });
+}
+
 const HealthClient = grpc.makeClientConstructor(
   healthDefinition as unknown as grpc.ServiceDefinition,
   "grpc.health.v1.Health",
