@@ -43,6 +43,19 @@ function entryBase<T>(entry: CliAuditEntry<T>) {
   };
 }
 
+/** Records a failed attempt as "error: <message>", best effort: the command's own error is what counts. */
+async function recordFailure(
+  store: Store,
+  key: Buffer,
+  node: string,
+  base: ReturnType<typeof entryBase>,
+  target: string,
+  error: unknown,
+): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  await appendAudit(store.pool, node, { ...base, target, result: `error: ${message}` }, key).catch(() => {});
+}
+
 /**
  * Runs a state-changing command's store work with its audit trail: an entry "started" is written
  * before anything changes (a command whose entry cannot be written does nothing), then the outcome,
@@ -70,14 +83,8 @@ export async function recordCli<T>(
   try {
     value = await perform();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // Best effort: if the store is what failed, the entry cannot be written either; "started" stands.
-    await appendAudit(
-      store.pool,
-      node,
-      { ...base, target: entry.target, result: `error: ${message}` },
-      key,
-    ).catch(() => {});
+    // If the store is what failed, the entry cannot be written either; "started" stands.
+    await recordFailure(store, key, node, base, entry.target, error);
     throw error;
   }
   try {
@@ -120,13 +127,7 @@ export async function recordCliChange<T>(
         `Nothing was changed: the audit entry could not be written (${(error as Error).message}).`,
         1,
       );
-    const message = error instanceof Error ? error.message : String(error);
-    await appendAudit(
-      store.pool,
-      node,
-      { ...base, target: entry.target, result: `error: ${message}` },
-      key,
-    ).catch(() => {});
+    await recordFailure(store, key, node, base, entry.target, error);
     throw error;
   }
 }
