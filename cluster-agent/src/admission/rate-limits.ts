@@ -100,12 +100,7 @@ export class RateLimiter implements AdmissionGate {
     const account = accountLimits && usageOf(this.accounts, accountId, accountLimits);
     // reserve() runs to completion synchronously, so the request's context can live on the instance
     // for the refusal headers instead of in a fresh object per request.
-    const current = this.current;
-    current.keyLimits = keyLimits;
-    current.key = key;
-    current.accountLimits = accountLimits;
-    current.account = account;
-    current.now = now;
+    this.setCurrent(keyLimits, key, accountLimits, account, now);
 
     this.checkConcurrency("key", keyLimits, key);
     this.checkConcurrency("account", accountLimits, account);
@@ -137,12 +132,7 @@ export class RateLimiter implements AdmissionGate {
   ): Record<string, string> {
     const { keyLimits, key, accountLimits, account } = holder;
     const now = this.now();
-    const current = this.current;
-    current.keyLimits = keyLimits;
-    current.key = key;
-    current.accountLimits = accountLimits;
-    current.account = account;
-    current.now = now;
+    this.setCurrent(keyLimits, key, accountLimits, account, now);
     if (need > held) {
       this.checkTokens("key", keyLimits, key, need, now, held);
       this.checkTokens("account", accountLimits, account, need, now, held);
@@ -234,6 +224,22 @@ export class RateLimiter implements AdmissionGate {
     account: undefined,
     now: 0,
   };
+
+  /** The request being checked, kept on the instance for the refusal headers (no object per request). */
+  private setCurrent(
+    keyLimits: LimitValues | undefined,
+    key: Usage | undefined,
+    accountLimits: LimitValues | undefined,
+    account: Usage | undefined,
+    now: number,
+  ): void {
+    const current = this.current;
+    current.keyLimits = keyLimits;
+    current.key = key;
+    current.accountLimits = accountLimits;
+    current.account = account;
+    current.now = now;
+  }
 
   private currentHeaders(): Record<string, string> {
     const { keyLimits, key, accountLimits, account, now } = this.current;
