@@ -11,6 +11,7 @@ import type { ChatWrapper, Llama, LlamaGrammar, LlamaModel, Token } from "node-l
 import { LlamaGrammarEvaluationState, LlamaText } from "node-llama-cpp";
 import { ApiError } from "../common/errors.js";
 import { argumentsSchema } from "./prompt.js";
+import { grammarSchema } from "./tool-schema.js";
 import type { ChatGenerationRequest, DeltaDetail, ToolCall } from "./types.js";
 
 export interface ToolPlan {
@@ -96,9 +97,10 @@ export async function planTools(
   for (const tool of chosen) {
     try {
       // biome-ignore lint/suspicious/noExplicitAny: node-llama-cpp types schemas it can map statically
-      argumentGrammars.set(tool.name, await llama.createGrammarForJsonSchema(argumentsSchema(tool) as any));
+      const schema = grammarSchema(argumentsSchema(tool)) as any;
+      argumentGrammars.set(tool.name, await llama.createGrammarForJsonSchema(schema));
     } catch (error) {
-      // The library's message describes the schema construct, never customer content.
+      // The messages name schema constructs, never customer content.
       throw new ApiError(
         400,
         "invalid_request_error",
