@@ -124,13 +124,12 @@ export async function decode(input: DecodeInput): Promise<GenerationResult> {
   }
 
   const textGrammar = grammar ? new LlamaGrammarEvaluationState({ model, grammar }) : undefined;
-  const topK = request.topK ?? 0;
   const penalty = repeatPenalty(request, prompt, sampled);
   const options: SequenceEvaluateOptions = {
     temperature: request.temperature ?? 1,
     topP: request.topP ?? 1,
     // Absent, 0 or vLLM's -1: the whole vocabulary (node-llama-cpp would default to 40).
-    topK: topK > 0 ? topK : 0,
+    topK: Math.max(request.topK ?? 0, 0),
     minP: request.minP ?? 0,
     ...(request.seed === undefined ? {} : { seed: request.seed }),
     ...(tools
@@ -144,7 +143,9 @@ export async function decode(input: DecodeInput): Promise<GenerationResult> {
   };
   // Probabilities cost a vocabulary-sized copy per token: only requests that asked for logprobs pay it.
   const withMetadata =
-    top === undefined ? undefined : sequence.evaluateWithMetadata(evaluateFirst, { probabilities: true }, options);
+    top === undefined
+      ? undefined
+      : sequence.evaluateWithMetadata(evaluateFirst, { probabilities: true }, options);
   const plain = withMetadata ? undefined : sequence.evaluate(evaluateFirst, options);
   const pull = async (next: Token[] | undefined): Promise<Sampled | undefined> => {
     if (plain) {
@@ -230,7 +231,9 @@ export async function decode(input: DecodeInput): Promise<GenerationResult> {
       finishReason: calls.length > 0 && reason !== "length" ? "tool_calls" : reason,
       ...(calls.length > 0 ? { toolCalls: calls } : {}),
       // Tokens of a stop string trimmed from the text are dropped with it.
-      ...(top === undefined ? {} : { logprobs: logprobs.filter((l) => l.start < text.length).map((l) => l.entry) }),
+      ...(top === undefined
+        ? {}
+        : { logprobs: logprobs.filter((l) => l.start < text.length).map((l) => l.entry) }),
       aborted,
       usage: { promptTokens: prompt.length, completionTokens: generated, cachedTokens: cached },
     };

@@ -36,7 +36,9 @@ function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
   for (const m of messages) {
     // Plain strings: message text never becomes special tokens, so no one can inject a turn.
     if (m.role === "system" || m.role === "user")
-      history.push(m.role === "system" ? { type: "system", text: m.content } : { type: "user", text: m.content });
+      history.push(
+        m.role === "system" ? { type: "system", text: m.content } : { type: "user", text: m.content },
+      );
     else if (m.role === "tool") {
       // A result answering no call in the history still reaches the model, as user-side text.
       if (!answered.has(m.toolCallId)) history.push({ type: "user", text: m.content });

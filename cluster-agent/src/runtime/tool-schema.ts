@@ -88,7 +88,9 @@ export function grammarSchema(schema: unknown): Record<string, unknown> {
     if (key === "type") {
       const types = Array.isArray(value) ? value : [value];
       if (types.length === 0 || types.some((t) => typeof t !== "string" || !TYPES.has(t)))
-        throw new UnsupportedSchemaError("type must be one of string, number, integer, boolean, null, object, array");
+        throw new UnsupportedSchemaError(
+          "type must be one of string, number, integer, boolean, null, object, array",
+        );
       out.type = value;
     } else if (key === "format") {
       if (typeof value !== "string" || !FORMATS.has(value))
