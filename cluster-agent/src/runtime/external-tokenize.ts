@@ -6,6 +6,7 @@
  */
 import type { Pool } from "undici";
 import { transportError, upstreamHttpError } from "./external-errors.js";
+import { wireMessages, wireTools } from "./external-shapes.js";
 import type { GenerationRequest } from "./types.js";
 
 export type Tokenizer = "vllm" | "llama" | "none";
@@ -78,14 +79,23 @@ export async function countPromptTokensUpstream(
   if (tokenizer === "vllm") {
     const payload =
       request.kind === "chat"
-        ? { model: target.model, messages: request.messages, add_generation_prompt: true }
+        ? {
+            model: target.model,
+            messages: wireMessages(request.messages),
+            // The chat template renders tool definitions into the prompt: they are billed as input.
+            tools: wireTools(request.tools),
+            add_generation_prompt: true,
+          }
         : { model: target.model, prompt: request.prompt };
     const count = field(checked(await post(target, "/tokenize", payload)), "count");
     if (typeof count === "number") return count;
   } else if (tokenizer === "llama") {
     let content: unknown = request.kind === "completion" ? request.prompt : undefined;
     if (request.kind === "chat") {
-      const applied = await post(target, "/apply-template", { messages: request.messages });
+      const applied = await post(target, "/apply-template", {
+        messages: wireMessages(request.messages),
+        tools: wireTools(request.tools),
+      });
       content = applied.status === 200 ? field(applied.json, "prompt") : undefined;
     }
     if (typeof content === "string") {
@@ -108,6 +118,15 @@ export async function countPromptTokensUpstream(
 export function estimatePromptTokens(request: GenerationRequest): number {
   if (request.kind === "completion") return Buffer.byteLength(request.prompt) + 8;
   let n = 16;
-  for (const m of request.messages) n += Buffer.byteLength(m.content) + 8;
+  for (const m of request.messages) {
+    n += Buffer.byteLength(m.content) + 8;
+    if (m.role === "assistant" && m.toolCalls !== undefined) {
+      for (const c of m.toolCalls) n += Buffer.byteLength(c.name) + Buffer.byteLength(c.arguments) + 16;
+    }
+    if (m.role === "tool") n += Buffer.byteLength(m.toolCallId) + 8;
+  }
+  if (request.tools !== undefined) {
+    for (const t of request.tools) n += Buffer.byteLength(JSON.stringify(t)) + 16;
+  }
   return n;
 }
