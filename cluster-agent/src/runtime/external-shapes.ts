@@ -154,7 +154,11 @@ export function readChatLogprobs(raw: unknown, top: number): TokenLogprob[] | nu
       bytes: readBytes(entry.bytes),
       top: alternatives.slice(0, top).map((alt: unknown) => {
         if (!isRecord(alt) || typeof alt.token !== "string") throw new Error("top logprob malformed");
-        return { token: alt.token, logprob: readNumber(alt.logprob, "top logprob"), bytes: readBytes(alt.bytes) };
+        return {
+          token: alt.token,
+          logprob: readNumber(alt.logprob, "top logprob"),
+          bytes: readBytes(alt.bytes),
+        };
       }),
     };
   });
