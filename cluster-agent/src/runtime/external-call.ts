@@ -76,9 +76,11 @@ class ChoiceState {
 
   result(): ChoiceResult {
     const calls = this.calls;
-    // Some engines say "stop" after a forced (named or required) call; the calls are what counts.
+    // Some engines say "stop" after a forced (named or required) call; the calls are what counts, and
+    // "tool_calls" without any would send clients looking for calls that are not there.
+    const finish = this.finish;
     const finishReason: FinishReason =
-      calls !== null && this.finish !== "length" ? "tool_calls" : (this.finish ?? "stop");
+      finish === "length" ? "length" : calls !== null ? "tool_calls" : "stop";
     const out: ChoiceResult = { text: this.text, finishReason };
     if (calls !== null) out.toolCalls = calls;
     if (this.logprobs !== null) out.logprobs = this.logprobs;
@@ -183,7 +185,14 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
 
   #result(usage: TokenUsage, aborted: boolean): GenerationResult {
     const first = this.#first;
-    if (!this.#full) return { text: first.text, finishReason: first.finish ?? "stop", usage, aborted };
+    if (!this.#full) {
+      return {
+        text: first.text,
+        finishReason: first.finish === "length" ? "length" : "stop",
+        usage,
+        aborted,
+      };
+    }
     const result: GenerationResult = { ...first.result(), usage, aborted };
     if (this.#others !== null) result.others = this.#others.map((c) => c.result());
     return result;
