@@ -308,3 +308,30 @@ describe("ExternalRuntime without auto tool choice upstream", () => {
     }
   });
 });
+
+describe("ExternalRuntime prompt counts with tools", () => {
+  it("counts tool definitions, calls and results as every tokenizer dialect bills them", async () => {
+    const call = { id: "call_1", name: "get_weather", arguments: '{"city": "Paris"}' };
+    const request = chat({
+      tools: [weather, time],
+      messages: [
+        ...question,
+        { role: "assistant", content: "", toolCalls: [call] },
+        { role: "tool", toolCallId: call.id, content: "Sunny, 21 degrees" },
+      ],
+    });
+    for (const tokenize of ["vllm", "llama", "none"] as const) {
+      const u = await startUpstream({ tokenize });
+      const rt = new ExternalRuntime({ modelId: "m", upstreamUrl: u.url, contextLength: 4096 });
+      try {
+        const billed = (await rt.generate(request)).usage.promptTokens;
+        const counted = await rt.countPromptTokens(request);
+        if (tokenize === "none") assert.ok(counted >= billed, `${counted} < ${billed}`);
+        else assert.equal(counted, billed, tokenize);
+      } finally {
+        await rt.unload();
+        await u.close();
+      }
+    }
+  });
+});

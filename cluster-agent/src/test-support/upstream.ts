@@ -380,10 +380,23 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
       return;
     }
     if (tokenizeShape === "llama" && path === "/apply-template" && Array.isArray(body.messages)) {
-      // Each message renders to exactly 4 words plus its content, matching countChatTokens.
-      const prompt = (body.messages as { role: string; content: string }[])
-        .map((m) => `<|im_start|> ${m.role} : ${m.content} <|im_end|>`)
-        .join("\n");
+      // Each message renders to exactly 4 words plus its content and calls, each tool to 4 words plus
+      // its name and description, matching countChatTokens.
+      const messages = body.messages as { role: string; content: string | null; tool_calls?: unknown }[];
+      const calls = (m: (typeof messages)[number]) =>
+        Array.isArray(m.tool_calls)
+          ? (m.tool_calls as { function: { name: string; arguments: string } }[])
+              .map((c) => ` ${c.function.name} ${c.function.arguments}`)
+              .join("")
+          : "";
+      const tools = Array.isArray(body.tools)
+        ? (body.tools as { function: { name: string; description?: string } }[]).map(
+            (t) => `<tool> function : ${t.function.name} ${t.function.description ?? ""} </tool>\n`,
+          )
+        : [];
+      const prompt =
+        tools.join("") +
+        messages.map((m) => `<|im_start|> ${m.role} : ${m.content ?? ""}${calls(m)} <|im_end|>`).join("\n");
       res.writeHead(200, JSON_HEADERS);
       res.end(JSON.stringify({ prompt }));
       return;
