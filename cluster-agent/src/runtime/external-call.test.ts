@@ -111,7 +111,7 @@ const toolRequest = (): ChatGenerationRequest => ({
 });
 
 describe("tool calls as different engines stream them", () => {
-  it("accepts a whole call in one piece, later pieces without an id, and a missing id", async () => {
+  it("accepts a whole call in one piece, later pieces without (or with another) id, and a missing id", async () => {
     const engine = await scriptedEngine(() =>
       sse(
         toolDelta([
@@ -119,7 +119,7 @@ describe("tool calls as different engines stream them", () => {
         ]),
         toolDelta([{ index: 1, type: "function", function: { name: "b", arguments: '{"y":' } }]),
         toolDelta([{ index: 1, function: { arguments: " 2}" } }]),
-        toolDelta([{ index: 1, id: undefined, function: { name: "b", arguments: "" } }], "tool_calls"),
+        toolDelta([{ index: 1, id: "call_redrawn", function: { name: "b", arguments: "" } }], "tool_calls"),
       ),
     );
     try {

@@ -447,7 +447,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
 
 /**
  * Folds one streamed piece into its choice's calls and says what to relay: id and name once, with the
- * first piece of a call (engines that repeat them later, or leave the id out, are both accepted), then
+ * first piece of a call (engines that repeat them later, or leave the id out, are accepted), then
  * argument text. Null when the piece adds nothing.
  */
 function toolCallDelta(state: ChoiceState, piece: ToolCallPiece): DeltaDetail["toolCall"] | null {
@@ -462,7 +462,8 @@ function toolCallDelta(state: ChoiceState, piece: ToolCallPiece): DeltaDetail["t
     calls.push({ id, name: piece.name, arguments: piece.arguments });
     return { index: piece.index, id, name: piece.name, arguments: piece.arguments };
   }
-  if (piece.id !== undefined && piece.id !== known.id) throw new Error("tool call id changed mid-call");
+  // A later id is ignored, even a different one (some parsers draw a new one per piece): the first is
+  // the one the client has. A different name would be a different call.
   if (piece.name !== undefined && piece.name !== known.name) {
     throw new Error("tool call name changed mid-call");
   }
