@@ -276,8 +276,7 @@ describe("ExternalRuntime tool calls, choices and logprobs against a vLLM-like u
     assert.equal("top_k" in u.lastGeneration!, false);
     const err = await rejectsWith(rt.generate(chat({ repetitionPenalty: 0 })), 400, "upstream_rejected");
     assert.equal(err.param, "repetition_penalty");
-    const tooMany = await rejectsWith(rt.generate(chat({ logprobs: { top: 21 } })), 400);
-    assert.equal(tooMany.param, "top_logprobs");
+    await rejectsWith(rt.generate(chat({ logprobs: { top: 21 } })), 400, "upstream_rejected");
   });
 
   it("sends a plain request exactly as before: none of the new fields", async () => {
@@ -298,8 +297,7 @@ describe("ExternalRuntime without auto tool choice upstream", () => {
     const u = await startUpstream({ autoToolChoice: false });
     const rt = new ExternalRuntime({ modelId: "m", upstreamUrl: u.url, contextLength: 4096 });
     try {
-      const err = await rejectsWith(rt.generate(chat({ tools: [weather] })), 400, "upstream_rejected");
-      assert.equal(err.param, "tool_choice");
+      await rejectsWith(rt.generate(chat({ tools: [weather] })), 400, "upstream_rejected");
       const forced = await rt.generate(chat({ tools: [weather], toolChoice: { name: "get_weather" } }));
       assert.equal(forced.finishReason, "tool_calls");
     } finally {

@@ -6,10 +6,8 @@
  */
 import type { ServerResponse } from "node:http";
 
-export interface Rejection {
-  message: string;
-  param: string;
-}
+/** vLLM's message for a 400; like vLLM, the stand-in names the field in it, not in `param`. */
+export type Rejection = string;
 
 /** Tokens a tool definition adds to the prompt, in the stand-in's whitespace-word tokenizer. */
 export function countToolTokens(tools: unknown, countWords: (text: string) => number): number {
@@ -54,7 +52,7 @@ function validCall(c: unknown): boolean {
 function outOf(body: Record<string, unknown>, param: string, ok: (v: number) => boolean, rule: string) {
   const v = body[param];
   if (v === undefined || v === null) return null;
-  if (typeof v !== "number" || !ok(v)) return { message: `${param} ${rule}, got ${String(v)}.`, param };
+  if (typeof v !== "number" || !ok(v)) return `${param} ${rule}, got ${String(v)}.`;
   return null;
 }
 
@@ -74,21 +72,18 @@ export function checkSampling(
   if (rejected !== null) return rejected;
   const top = chat ? body.top_logprobs : body.logprobs;
   if (chat && top !== undefined && top !== null && body.logprobs !== true) {
-    return { message: "when using `top_logprobs`, `logprobs` must be set to true.", param: "top_logprobs" };
+    return "when using `top_logprobs`, `logprobs` must be set to true.";
   }
   if (chat && body.logprobs !== undefined && body.logprobs !== null && typeof body.logprobs !== "boolean") {
-    return { message: "logprobs must be a boolean", param: "logprobs" };
+    return "logprobs must be a boolean";
   }
   if (top === undefined || top === null) return null;
   const param = chat ? "top_logprobs" : "logprobs";
   if (typeof top !== "number" || !Number.isInteger(top) || top < 0) {
-    return { message: `${param} must be a non-negative integer`, param };
+    return `${param} must be a non-negative integer`;
   }
   if (top > maxLogprobs) {
-    return {
-      message: `Requested sample logprobs of ${top}, which is greater than max allowed: ${maxLogprobs}`,
-      param,
-    };
+    return `Requested sample logprobs of ${top}, which is greater than max allowed: ${maxLogprobs}`;
   }
   return null;
 }
@@ -117,19 +112,16 @@ export function planToolCalls(
       : undefined;
   if (tools.length === 0) {
     if (choice === "required" || named !== undefined) {
-      return { message: "When using `tool_choice`, `tools` must be set.", param: "tool_choice" };
+      return "When using `tool_choice`, `tools` must be set.";
     }
     return null;
   }
   if (!tools.every((t) => t?.type === "function" && typeof t.function?.name === "string")) {
-    return { message: "each tool must be {type: 'function', function: {name, ...}}", param: "tools" };
+    return "each tool must be {type: 'function', function: {name, ...}}";
   }
   if (choice === "none") return null;
   if (choice === "auto" && !autoToolChoice) {
-    return {
-      message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set',
-      param: "tool_choice",
-    };
+    return '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set';
   }
   const messages = body.messages as { role?: unknown }[];
   // After a tool result the model answers the user in text (unless a call is forced).
@@ -138,7 +130,7 @@ export function planToolCalls(
   if (named !== undefined) {
     const tool = tools.find((t) => t.function?.name === named);
     if (tool === undefined) {
-      return { message: "Tool named in `tool_choice` has not been passed in `tools`.", param: "tool_choice" };
+      return "Tool named in `tool_choice` has not been passed in `tools`.";
     }
     picked = [tool];
   } else {

@@ -300,11 +300,10 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
       );
     }
     const rejected = checkSampling(body, chat, options.maxLogprobs ?? 20);
-    if (rejected !== null) return sendError(res, 400, rejected.message, "BadRequestError", rejected.param);
+    // vLLM names the field in its message only; its `param` is null.
+    if (rejected !== null) return sendError(res, 400, rejected, "BadRequestError", null);
     const calls = chat ? planToolCalls(body, options.autoToolChoice ?? true) : null;
-    if (calls !== null && !Array.isArray(calls)) {
-      return sendError(res, 400, calls.message, "BadRequestError", calls.param);
-    }
+    if (typeof calls === "string") return sendError(res, 400, calls, "BadRequestError", null);
     const streamOptions = body.stream_options as {
       include_usage?: unknown;
       continuous_usage_stats?: unknown;
