@@ -3,11 +3,11 @@
  * onResponseData and are parsed in place (SSE when streaming, one JSON document otherwise), so the hot
  * path has no Readable stream, no async iteration and exactly one JSON.parse per upstream message.
  */
-import { randomUUID } from "node:crypto";
 import type { Dispatcher } from "undici";
 import type { CancelSignal } from "../common/cancellation.js";
 import type { Logger } from "../common/log.js";
 import type { TokenUsage } from "../domain/token-usage.js";
+import { ChoiceState, finishReason, toolCallDelta } from "./external-choices.js";
 import { errorCode, transportError, upstreamFailed, upstreamHttpError } from "./external-errors.js";
 import {
   needsFullParse,
@@ -15,19 +15,15 @@ import {
   readCompletionLogprobs,
   readToolCallPieces,
   readToolCalls,
-  type ToolCallPiece,
 } from "./external-shapes.js";
 import { SseParser } from "./sse.js";
 import type {
-  ChoiceResult,
   DeltaDetail,
   DeltaSink,
-  FinishReason,
   GenerationRequest,
   GenerationResult,
   RuntimeStats,
   TokenLogprob,
-  ToolCall,
 } from "./types.js";
 
 export interface CallContext {
@@ -65,31 +61,6 @@ function readUsage(u: unknown): TokenUsage | null {
     completionTokens: c,
     cachedTokens: typeof cached === "number" && cached >= 0 ? cached : 0,
   };
-}
-
-/** What one choice has produced so far. */
-class ChoiceState {
-  text = "";
-  finish: FinishReason | null = null;
-  calls: ToolCall[] | null = null;
-  logprobs: TokenLogprob[] | null = null;
-
-  result(): ChoiceResult {
-    const calls = this.calls;
-    // Some engines say "stop" after a forced (named or required) call; the calls are what counts, and
-    // "tool_calls" without any would send clients looking for calls that are not there.
-    const finish = this.finish;
-    const finishReason: FinishReason =
-      finish === "length" ? "length" : calls !== null ? "tool_calls" : "stop";
-    const out: ChoiceResult = { text: this.text, finishReason };
-    if (calls !== null) out.toolCalls = calls;
-    if (this.logprobs !== null) out.logprobs = this.logprobs;
-    return out;
-  }
-}
-
-function finishReason(raw: unknown): FinishReason {
-  return raw === "length" ? "length" : raw === "tool_calls" ? "tool_calls" : "stop";
 }
 
 class CancelledByClient extends Error {
@@ -443,33 +414,6 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       return false;
     }
   }
-}
-
-/**
- * Folds one streamed piece into its choice's calls and says what to relay: id and name once, with the
- * first piece of a call (engines that repeat them later, or leave the id out, are accepted), then
- * argument text. Null when the piece adds nothing.
- */
-function toolCallDelta(state: ChoiceState, piece: ToolCallPiece): DeltaDetail["toolCall"] | null {
-  const calls = state.calls ?? [];
-  state.calls = calls;
-  const known = calls[piece.index];
-  if (known === undefined) {
-    // Calls open in order; a gap would leave a call with no name.
-    if (piece.index !== calls.length) throw new Error("tool call piece skips an index");
-    if (piece.name === undefined) throw new Error("tool call starts without a name");
-    const id = piece.id ?? `call_${randomUUID().replaceAll("-", "").slice(0, 24)}`;
-    calls.push({ id, name: piece.name, arguments: piece.arguments });
-    return { index: piece.index, id, name: piece.name, arguments: piece.arguments };
-  }
-  // A later id is ignored, even a different one (some parsers draw a new one per piece): the first is
-  // the one the client has. A different name would be a different call.
-  if (piece.name !== undefined && piece.name !== known.name) {
-    throw new Error("tool call name changed mid-call");
-  }
-  if (piece.arguments.length === 0) return null;
-  known.arguments += piece.arguments;
-  return { index: piece.index, arguments: piece.arguments };
 }
 
 const CHAT_TEXT = '"content":"';
