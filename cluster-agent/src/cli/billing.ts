@@ -96,7 +96,14 @@ export function registerBillingCommands(program: Command): void {
     .option("--from <time>", "ISO time it takes effect, e.g. 2026-12-01T00:00:00Z (default now)")
     .action(
       async (
-        o: { model: string; input: string; output: string; cached?: string; embedding?: string; from?: string },
+        o: {
+          model: string;
+          input: string;
+          output: string;
+          cached?: string;
+          embedding?: string;
+          from?: string;
+        },
         command: Command,
       ) => {
         const input = eur("--input", o.input);

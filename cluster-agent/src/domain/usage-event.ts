@@ -6,7 +6,12 @@
  */
 /** The API endpoint a request called. */
 export type UsageEndpoint = "chat.completions" | "completions" | "embeddings" | "responses";
-export const USAGE_ENDPOINTS: readonly UsageEndpoint[] = ["chat.completions", "completions", "embeddings", "responses"];
+export const USAGE_ENDPOINTS: readonly UsageEndpoint[] = [
+  "chat.completions",
+  "completions",
+  "embeddings",
+  "responses",
+];
 
 export interface UsageEvent {
   /** The request's id (`req_...`), also in the x-request-id header and the completion id. */

@@ -23,7 +23,10 @@ export interface EmbeddingTarget {
 /** Bounds what is read of an answer: 2048 inputs of 8192 dimensions as JSON stay well below it. */
 const MAX_BODY_BYTES = 512 * 1024 * 1024;
 
-export async function embedUpstream(target: EmbeddingTarget, request: EmbeddingRequest): Promise<EmbeddingResult> {
+export async function embedUpstream(
+  target: EmbeddingTarget,
+  request: EmbeddingRequest,
+): Promise<EmbeddingResult> {
   // Engines that truncate by themselves (vLLM's matryoshka models) do it only for models so trained;
   // the request is refused here when this model is not marked so, and the engine is asked only for
   // what it may give.
@@ -86,7 +89,9 @@ export function readAnswer(text: string, inputs: number, dimensions: number | un
   }
   const { data, usage } = (json ?? {}) as { data?: unknown; usage?: { prompt_tokens?: unknown } };
   if (!Array.isArray(data) || data.length !== inputs)
-    throw upstreamFailed(`embeddings answer has ${Array.isArray(data) ? data.length : "no"} vectors for ${inputs} inputs`);
+    throw upstreamFailed(
+      `embeddings answer has ${Array.isArray(data) ? data.length : "no"} vectors for ${inputs} inputs`,
+    );
   const promptTokens = usage?.prompt_tokens;
   if (typeof promptTokens !== "number" || !Number.isSafeInteger(promptTokens) || promptTokens < 0)
     throw upstreamFailed("embeddings answer has no usage.prompt_tokens");

@@ -52,7 +52,12 @@ export async function addPriceVersion(db: Db, input: NewPrice, now = new Date())
     );
   }
   const embedding = input.embeddingMicroEurPerM ?? null;
-  for (const value of [input.inputMicroEurPerM, input.cachedMicroEurPerM, input.outputMicroEurPerM, embedding ?? 0n]) {
+  for (const value of [
+    input.inputMicroEurPerM,
+    input.cachedMicroEurPerM,
+    input.outputMicroEurPerM,
+    embedding ?? 0n,
+  ]) {
     if (value < 0n) throw new StoreError("invalid", "Prices cannot be negative.");
   }
   try {
