@@ -313,6 +313,20 @@ describe("refusals", () => {
     assert.match(body.error!.message, /ext-embed/);
   });
 
+  test("a model that only embeds refuses chat and completions on model", async () => {
+    for (const url of ["/v1/chat/completions", "/v1/completions"]) {
+      const response = await app.inject({
+        method: "POST",
+        url,
+        headers: { authorization: KEY, "content-type": "application/json" },
+        payload: { model: "ext-embed", messages: [{ role: "user", content: "hi" }], prompt: "hi" },
+      });
+      assert.equal(response.statusCode, 400, url);
+      assert.equal(response.json().error.param, "model");
+      assert.equal(response.json().error.code, "model_not_supported");
+    }
+  });
+
   test("an unknown model: 404 model_not_found", async () => {
     const { status, body } = await embed({ model: "no-such-model", input: "a" });
     assert.equal(status, 404);
@@ -393,7 +407,10 @@ test("each embeddings request is one usage event: endpoint embeddings, its token
     requestIds.length,
     "one event per answered request",
   );
-  assert.ok(rows.rows.every((r) => r.endpoint === "embeddings"));
+  for (const id of requestIds) assert.equal(byId.get(id)?.endpoint, "embeddings");
+  // The generation routes' refusals above carry their own endpoints.
+  const endpoints = new Set(rows.rows.map((r) => r.endpoint));
+  assert.deepEqual([...endpoints].sort(), ["chat.completions", "completions", "embeddings"]);
   const tiny = byId.get(requestIds.at(-2)!)!;
   assert.equal(tiny.prompt_tokens, a.body.usage.prompt_tokens);
   assert.equal(tiny.completion_tokens, 0);

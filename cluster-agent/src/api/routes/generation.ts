@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AdmissionGate } from "../../admission/gate.js";
 import { ApiError } from "../../common/errors.js";
 import type { Logger } from "../../common/log.js";
+import { capabilitiesOfModel } from "../../domain/capabilities.js";
 import type { Meter } from "../../metering/meter.js";
 import type { InFlightRequests } from "../../serving/in-flight.js";
 import type { ModelRegistry } from "../../serving/models.js";
@@ -15,6 +16,25 @@ export interface GenerationRoutesOptions {
   meter?: Meter | undefined;
   accepting: () => boolean;
   writeTimeoutMs: number;
+}
+
+/**
+ * A served model that does not generate (an engine that only embeds) is refused before anything is
+ * parsed or queued, naming it; an unknown or malformed model is left to the generation's own checks.
+ */
+function refuseNonGenerating(models: ModelRegistry, kind: "chat" | "completion", body: unknown): void {
+  const name = (body as { model?: unknown } | null)?.model;
+  const served = typeof name === "string" ? models.get(name) : undefined;
+  if (!served) return;
+  const capabilities = capabilitiesOfModel(served.runtime.model);
+  if (kind === "chat" ? capabilities.chat : capabilities.completions) return;
+  throw new ApiError(
+    400,
+    "invalid_request_error",
+    `The model \`${name}\` does not support ${kind === "chat" ? "chat completions" : "completions"}${capabilities.embeddings ? "; it serves POST /v1/embeddings" : ""}.`,
+    "model",
+    "model_not_supported",
+  );
 }
 
 /** POST /v1/chat/completions and /v1/completions; refused at once while the node takes no traffic. */
@@ -34,6 +54,7 @@ export function generationRoutes(app: FastifyInstance, options: GenerationRoutes
           },
         );
       }
+      refuseNonGenerating(models, kind, request.body);
       await handleGeneration(kind, request, reply, request.principal!, {
         models,
         logger,
