@@ -39,7 +39,15 @@ function refuse(res: ServerResponse, message: string, param: string): void {
   res.end(JSON.stringify({ error: { message, type: "BadRequestError", param, code: 400 } }));
 }
 
-export function answerEmbeddings(res: ServerResponse, body: Record<string, unknown>): void {
+export function answerEmbeddings(res: ServerResponse, body: Record<string, unknown>, delayMs = 0): void {
+  // Like a busy engine: the answer comes after delayMs, unless the caller has gone by then.
+  if (delayMs > 0) {
+    const timer = setTimeout(() => {
+      if (!res.destroyed) answerEmbeddings(res, body);
+    }, delayMs);
+    res.once("close", () => clearTimeout(timer));
+    return;
+  }
   const input = body.input;
   const inputs: (string | number[])[] =
     typeof input === "string"

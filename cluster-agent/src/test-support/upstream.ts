@@ -326,7 +326,7 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
     }
     if (path === "/v1/chat/completions") return generate(req, res, true, body);
     if (path === "/v1/completions") return generate(req, res, false, body);
-    if (path === "/v1/embeddings") return answerEmbeddings(res, body);
+    if (path === "/v1/embeddings") return answerEmbeddings(res, body, delayMs);
     tokenize(res, path, body);
   }
 
