@@ -139,6 +139,14 @@ before(async () => {
       embeddings: { matryoshka: false, generation: false },
     }),
   );
+  add(
+    new ExternalRuntime({
+      modelId: "ext-matryoshka",
+      upstreamUrl: upstream.url,
+      contextLength: 512,
+      embeddings: { matryoshka: true, generation: false },
+    }),
+  );
   await models.loadAll();
   app = createApiServer({
     models,
@@ -277,6 +285,12 @@ describe("external engine (the stand-in)", () => {
     assert.equal(cut.status, 400);
     assert.equal(cut.body.error!.param, "dimensions");
   });
+});
+
+test("an external Matryoshka model's vectors are shortened here, whatever the engine does with dimensions", async () => {
+  const { status, body } = await embed({ model: "ext-matryoshka", input: "cut me", dimensions: 4 });
+  assert.equal(status, 200);
+  assertClose(body.data[0]!.embedding as number[], unit(upstreamEmbedding("cut me").slice(0, 4)), 1e-12);
 });
 
 describe("refusals", () => {

@@ -57,9 +57,11 @@ test("answers that cannot be served whole are the engine's failure (502), never 
   }
 });
 
-test("an engine that ignores dimensions is refused rather than answering wider vectors", () => {
+test("dimensions are cut here, as vLLM cuts them: truncated and back to unit length; never widened", () => {
+  const { vectors } = readAnswer(answer([{ index: 0, embedding: [0.6, 0.8, 0, 0] }]), 1, 1);
+  assert.deepEqual(vectors, [[1]]);
   assert.throws(
-    () => readAnswer(answer([{ index: 0, embedding: [1, 0, 0] }]), 1, 2),
+    () => readAnswer(answer([{ index: 0, embedding: [1, 0, 0] }]), 1, 4),
     (error: unknown) => error instanceof ApiError && error.status === 400 && error.param === "dimensions",
   );
 });

@@ -6,7 +6,7 @@
  */
 import type { Pool } from "undici";
 import { ApiError } from "../common/errors.js";
-import type { EmbeddingSettings } from "../domain/capabilities.js";
+import { type EmbeddingSettings, normalized } from "../domain/capabilities.js";
 import { transportError, upstreamFailed, upstreamHttpError } from "./external-errors.js";
 import type { EmbeddingRequest, EmbeddingResult } from "./types.js";
 
@@ -27,9 +27,9 @@ export async function embedUpstream(
   target: EmbeddingTarget,
   request: EmbeddingRequest,
 ): Promise<EmbeddingResult> {
-  // Engines that truncate by themselves (vLLM's matryoshka models) do it only for models so trained;
-  // the request is refused here when this model is not marked so, and the engine is asked only for
-  // what it may give.
+  // Shortening is only meaningful for models trained for it (Matryoshka); it is done here, after the
+  // answer, as vLLM does it (truncate, renormalise), so engines that ignore `dimensions` (llama-server)
+  // and engines that refuse it for models they do not know as Matryoshka behave the same.
   if (request.dimensions !== undefined && !target.settings.matryoshka) {
     throw new ApiError(
       400,
@@ -53,7 +53,6 @@ export async function embedUpstream(
         model: target.model,
         input: request.inputs,
         encoding_format: "float",
-        dimensions: request.dimensions,
       }),
       headersTimeout: target.timeoutMs,
       bodyTimeout: target.timeoutMs,
@@ -108,14 +107,16 @@ export function readAnswer(text: string, inputs: number, dimensions: number | un
     if (embedding.length !== width) throw upstreamFailed("embeddings answer has vectors of different widths");
     vectors[at] = embedding as number[];
   }
-  if (dimensions !== undefined && width !== undefined && width > dimensions) {
-    // Asked for fewer dimensions and given more: the engine ignored the request, which must not pass.
-    throw new ApiError(
-      400,
-      "invalid_request_error",
-      `The model server cannot shorten these embeddings to ${dimensions} dimensions.`,
-      "dimensions",
-    );
+  if (dimensions !== undefined && width !== undefined && dimensions !== width) {
+    if (dimensions > width) {
+      throw new ApiError(
+        400,
+        "invalid_request_error",
+        `This model's embeddings have at most ${width} dimensions.`,
+        "dimensions",
+      );
+    }
+    return { vectors: vectors.map((vector) => normalized(vector, dimensions)), promptTokens };
   }
   return { vectors, promptTokens };
 }
