@@ -202,6 +202,16 @@ async function embedOn(
         return;
       }
       usage = { promptTokens: result.promptTokens, cachedTokens: 0, completionTokens: 0 };
+      if (reservation?.reconcile) {
+        // The exact count is only known once embedded (normally far below the byte bound); the
+        // headers then tell the client what the request really used.
+        try {
+          reservation.reconcile(result.promptTokens, 0);
+        } catch {
+          // Over by more than the bound allowed: the work is done and settle() charges it in full.
+        }
+        reply.headers(reservation.headers);
+      }
       if (cutBy) {
         meterQuietly(call, "cut", (cutBy as ApiError).status, usage);
         throw cutBy;
