@@ -204,6 +204,7 @@ export async function startAgent(
       isAcceptingTraffic: () => region.isAccepting() && drain.isAccepting(),
       inFlight,
       meter,
+      prices: options.priceBook ?? priceBook,
       logger,
       bodyLimitBytes: config.api.bodyLimitBytes,
       requestTimeoutMs: config.api.requestTimeoutMs,

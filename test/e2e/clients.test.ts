@@ -143,7 +143,8 @@ describe("the openai SDK", () => {
       text += choice.delta.content ?? "";
       finish = choice.finish_reason ?? finish;
       for (const piece of choice.delta.tool_calls ?? []) {
-        const call = (calls[piece.index] ??= { arguments: "", ids: 0, names: 0 });
+        calls[piece.index] ??= { arguments: "", ids: 0, names: 0 };
+        const call = calls[piece.index]!;
         if (piece.id) [call.id, call.ids] = [piece.id, call.ids + 1];
         if (piece.function?.name) [call.name, call.names] = [piece.function.name, call.names + 1];
         call.arguments += piece.function?.arguments ?? "";

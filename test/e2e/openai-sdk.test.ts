@@ -257,7 +257,8 @@ test("errors arrive as OpenAI error objects with the right status", async () => 
       messages,
       tools: [{ type: "function", function: { name: "f", parameters: { type: "array" } } }],
     }),
-    (error: unknown) => error instanceof OpenAI.BadRequestError && error.param === "tools[0].function.parameters",
+    (error: unknown) =>
+      error instanceof OpenAI.BadRequestError && error.param === "tools[0].function.parameters",
   );
   await assert.rejects(
     client.chat.completions.create({ model: MODEL, messages, max_tokens: 10_000_000 }),

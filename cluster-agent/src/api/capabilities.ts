@@ -17,7 +17,7 @@ export function checkCapabilities(
     const serves = endpoint === "completions" ? capabilities.completions : capabilities.chat;
     if (!serves) {
       refuse(
-        `The model \`${id}\` does not serve ${endpoint === "completions" ? "completions" : "chat"}; GET /v1/models says what each model serves.`,
+        `The model \`${id}\` does not serve ${endpoint === "completions" ? "completions" : "chat"}${capabilities.embeddings ? "; it serves POST /v1/embeddings" : ""}; GET /v1/models says what each model serves.`,
         "model",
       );
     }

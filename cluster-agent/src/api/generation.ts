@@ -53,7 +53,9 @@ interface Call {
 }
 
 /** What a usage event needs of a request: a request held back before it ran is metered too. */
-type Metered = Pick<Call, "request" | "deps" | "principal" | "model" | "firstTokenAt">;
+type Metered = Pick<Call, "request" | "deps" | "principal" | "model" | "firstTokenAt"> & {
+  endpoint: Pick<GenerationEndpoint<unknown>, "name">;
+};
 
 /**
  * Hands the request's usage event to the meter and resolves once it is durable (one group fsync at
@@ -81,6 +83,7 @@ function meter(
     accountId: call.principal.accountId,
     keyId: call.principal.keyId,
     model: call.model,
+    endpoint: call.endpoint.name,
     status,
     httpStatus,
     usage,
@@ -142,7 +145,12 @@ export async function handleGeneration<Body>(
       if (!(error instanceof ClientGoneError)) throw error;
       // Gone while its model was held for a rotation: like a client gone from the queue.
       reply.hijack();
-      void meterQuietly({ request, deps, principal, model: modelName, firstTokenAt: null }, "cut", 499, null);
+      void meterQuietly(
+        { request, deps, principal, model: modelName, firstTokenAt: null, endpoint },
+        "cut",
+        499,
+        null,
+      );
       return;
     }
   } else served = entered;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AdmissionGate } from "../admission/gate.js";
 import type { Logger } from "../common/log.js";
+import type { UsageEndpoint } from "../domain/usage-event.js";
 import type { Meter } from "../metering/meter.js";
 import type { ModelRegistry } from "../serving/models.js";
 import type { TrafficRecorder } from "../telemetry/traffic.js";
@@ -34,7 +35,20 @@ function recordRefusal(meter: Meter, request: FastifyRequest, status: number, mo
     usage: null,
     userAgent: request.headers["user-agent"],
     clientIp: request.clientIp,
+    endpoint: endpointOf(request.routeOptions.url),
   });
+}
+
+const ENDPOINTS: Record<string, UsageEndpoint> = {
+  "/v1/chat/completions": "chat.completions",
+  "/v1/completions": "completions",
+  "/v1/embeddings": "embeddings",
+  "/v1/responses": "responses",
+};
+
+/** The usage event's endpoint for a route, if the route is a metered one. */
+export function endpointOf(route: string | undefined): UsageEndpoint | undefined {
+  return route === undefined ? undefined : ENDPOINTS[route];
 }
 
 export function isGenerationRoute(route: string | undefined): boolean {
@@ -74,7 +88,8 @@ export function responseAccounting(app: FastifyInstance, options: ResponseAccoun
     }
     if (reply.statusCode < 400) return done();
     if (meter && request.principal && !request.metered && request.method === "POST") {
-      if (isGenerationRoute(request.routeOptions.url)) {
+      // Every metered route's refusals are billed records too (at no cost): generations and embeddings.
+      if (endpointOf(request.routeOptions.url) !== undefined) {
         const asked = (request.body as { model?: unknown } | undefined)?.model;
         recordRefusal(meter, request, reply.statusCode, billedModelName(asked, models, catalogue));
       }

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { type AdmissionGate, composeGates } from "../admission/gate.js";
 import { nextRequestId } from "../common/ids.js";
 import type { Logger } from "../common/log.js";
+import type { PriceBook } from "../domain/pricing.js";
 import type { Principal } from "../domain/principal.js";
 import type { TokenUsage } from "../domain/token-usage.js";
 import type { Meter } from "../metering/meter.js";
@@ -14,6 +15,7 @@ import { type ForwardedHeader, parseTrustedProxies } from "./client-address.js";
 import { errorHandling } from "./errors.js";
 import { responseAccounting } from "./metering-hooks.js";
 import { acceptProxyProtocol } from "./proxy-protocol.js";
+import { embeddingsRoutes } from "./routes/embeddings.js";
 import { generationRoutes } from "./routes/generation.js";
 import { healthRoutes } from "./routes/health.js";
 import { modelRoutes } from "./routes/models.js";
@@ -40,6 +42,8 @@ export interface ApiServerOptions {
   inFlight?: InFlightRequests;
   /** Usage metering; without it requests are served unmetered (tests of other parts). */
   meter?: Meter | undefined;
+  /** The price versions in force, shown per model by GET /v1/models; absent: every model unpriced. */
+  prices?: PriceBook | undefined;
   /** Telemetry of finished generation requests (status, latency, TTFT, tokens); optional. */
   traffic?: TrafficRecorder | undefined;
   /** The cluster's model catalogue: a refused request naming one of its models is billed under that name. */
@@ -145,7 +149,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   });
   errorHandling(app, { logger, bodyLimitBytes: options.bodyLimitBytes });
   healthRoutes(app, { models, accepting, meter: options.meter });
-  modelRoutes(app, { models });
+  modelRoutes(app, { models, prices: options.prices });
   generationRoutes(app, {
     models,
     logger,
@@ -155,6 +159,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     accepting,
     writeTimeoutMs: options.writeTimeoutMs ?? 30_000,
   });
+  embeddingsRoutes(app, { models, logger, gate, inFlight, meter: options.meter, accepting });
 
   if (options.proxyProtocol) {
     acceptProxyProtocol(app.server, { trusted, headerTimeoutMs: options.requestTimeoutMs, logger });

@@ -92,10 +92,18 @@ export function registerBillingCommands(program: Command): void {
     .requiredOption("--input <eur>", "EUR per million input tokens")
     .requiredOption("--output <eur>", "EUR per million output tokens")
     .option("--cached <eur>", "EUR per million cached input tokens (default: the input price)")
+    .option("--embedding <eur>", "EUR per million embedding input tokens (default: the input price)")
     .option("--from <time>", "ISO time it takes effect, e.g. 2026-12-01T00:00:00Z (default now)")
     .action(
       async (
-        o: { model: string; input: string; output: string; cached?: string; from?: string },
+        o: {
+          model: string;
+          input: string;
+          output: string;
+          cached?: string;
+          embedding?: string;
+          from?: string;
+        },
         command: Command,
       ) => {
         const input = eur("--input", o.input);
@@ -110,6 +118,7 @@ export function registerBillingCommands(program: Command): void {
             inputMicroEurPerM: input,
             cachedMicroEurPerM: o.cached === undefined ? input : eur("--cached", o.cached),
             outputMicroEurPerM: eur("--output", o.output),
+            embeddingMicroEurPerM: o.embedding === undefined ? null : eur("--embedding", o.embedding),
             effectiveFrom,
             createdBy: by(),
           }),
@@ -136,10 +145,12 @@ export function registerBillingCommands(program: Command): void {
             "input/M": formatMicroEur(p.inputMicroEurPerM),
             "cached/M": formatMicroEur(p.cachedMicroEurPerM),
             "output/M": formatMicroEur(p.outputMicroEurPerM),
+            // Without an embedding price, embedding tokens are billed at the input price.
+            "embedding/M": formatMicroEur(p.embeddingMicroEurPerM ?? p.inputMicroEurPerM),
             from: new Date(p.effectiveFrom).toISOString(),
             by: p.createdBy,
           })),
-          ["version", "model", "input/M", "cached/M", "output/M", "from", "by"],
+          ["version", "model", "input/M", "cached/M", "output/M", "embedding/M", "from", "by"],
         ),
       );
     });

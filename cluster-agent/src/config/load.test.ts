@@ -171,3 +171,22 @@ test("the API edge: trusted proxies are networks, PROXY protocol needs them, pla
     /api\.proxyProtocol: needs api\.trustedProxies/,
   );
 });
+
+test("a model may be marked for embeddings: true, or with Matryoshka truncation; typos stop start-up", () => {
+  const model = { id: "bge", runtime: "embedded", path: "/models/bge.gguf" };
+  const plain = loadConfig({ config: file({ models: [model] }) }, {});
+  assert.equal(plain.models[0]!.embeddings, undefined, "a generation model unless marked");
+  const marked = loadConfig(
+    { config: file({ models: [{ ...model, embeddings: { matryoshka: true } }] }) },
+    {},
+  );
+  assert.deepEqual(marked.models[0]!.embeddings, { matryoshka: true });
+  assert.throws(
+    () => loadConfig({ config: file({ models: [{ ...model, embeddings: { matroyshka: true } }] }) }, {}),
+    /models\[0\]\.embeddings/,
+  );
+  assert.throws(
+    () => loadConfig({ config: file({ models: [{ ...model, embeddings: "yes" }] }) }, {}),
+    /models\[0\]\.embeddings/,
+  );
+});

@@ -18,6 +18,24 @@ const modelId = z
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, "letters, digits and . _ : / - only");
 
+/**
+ * Whether a model embeds (POST /v1/embeddings), and how: see domain/capabilities.ts. Absent: a
+ * generation model only.
+ */
+const embeddingsOption = z
+  .union([
+    z.boolean(),
+    z
+      .object({
+        /** Requests may ask for fewer `dimensions` (Matryoshka-trained models only). */
+        matryoshka: z.boolean().optional(),
+        /** Whether the model also generates; default: embedded yes, external no. */
+        generation: z.boolean().optional(),
+      })
+      .strict(),
+  ])
+  .optional();
+
 const embeddedModel = z
   .object({
     id: modelId,
@@ -32,6 +50,7 @@ const embeddedModel = z
     gpuLayers: z.union([z.literal("auto"), z.number().int().min(0)]).default("auto"),
     /** Context window per sequence in tokens; defaults to the model's own. */
     contextSize: z.number().int().min(64).optional(),
+    embeddings: embeddingsOption,
   })
   .strict();
 
@@ -53,6 +72,7 @@ const externalModel = z
     command: z.array(z.string().min(1)).min(1).optional(),
     healthUrl: z.url({ protocol: /^https?$/ }).optional(),
     startTimeoutMs: z.number().int().min(1000).default(600_000),
+    embeddings: embeddingsOption,
     /**
      * The catalogue version this configuration serves (`catalog add-version --model-version`). The
      * agent cannot hash an engine's weights the way it hashes a GGUF, so this is how it knows what

@@ -15,6 +15,7 @@ import {
 } from "../cache/peers.js";
 import type { Logger } from "../common/log.js";
 import type { AgentConfig } from "../config/schema.js";
+import { type EmbeddingsOption, embeddingSettings } from "../domain/capabilities.js";
 import { buildExternalVersion, externalMemoryPolicy } from "../rollouts/external-build.js";
 import { RolloutLeader } from "../rollouts/leader.js";
 import { Reconciler } from "../rollouts/reconciler.js";
@@ -138,6 +139,11 @@ export async function startRollouts(deps: RolloutDeps): Promise<Rollouts> {
         gpuLayers: gpu === "auto" || typeof gpu === "number" ? gpu : "auto",
         contextSize: version.contextLength ?? numberOr(o.contextSize, base?.contextSize),
         promptCacheTtlMs: config.cache.promptTtlSeconds * 1000,
+        // A version that says whether it embeds decides; one that does not keeps the node's setting.
+        embeddings: embeddingSettings(
+          o.embeddings === undefined ? base?.embeddings : (o.embeddings as EmbeddingsOption),
+          "embedded",
+        ),
         logger: log,
       });
       return new ServedModel({

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { costPicoEur, type Price, picoEurToCents } from "./pricing.js";
+import { costPicoEur, embeddingCostPicoEur, type Price, picoEurToCents } from "./pricing.js";
 
 const price: Price = {
   version: 1,
@@ -21,4 +21,11 @@ test("rounding to cents happens once, half away from zero", () => {
   assert.equal(picoEurToCents(4_999_999_999n), 0n);
   assert.equal(picoEurToCents(5_000_000_000n), 1n);
   assert.equal(picoEurToCents(123_450_000_000_000n), 12_345n);
+});
+
+test("embedding tokens are billed at the embedding price, or at the input price where a version has none", () => {
+  assert.equal(embeddingCostPicoEur(1000, { ...price, embeddingMicroEurPerM: 20_000n }), 1000n * 20_000n);
+  assert.equal(embeddingCostPicoEur(1000, { ...price, embeddingMicroEurPerM: null }), 1000n * 150_000n);
+  assert.equal(embeddingCostPicoEur(1000, price), 1000n * 150_000n);
+  assert.equal(embeddingCostPicoEur(1000, null), 0n);
 });

@@ -14,6 +14,8 @@ export interface Price {
   cachedMicroEurPerM: bigint;
   /** Micro-euros per million output tokens. */
   outputMicroEurPerM: bigint;
+  /** Micro-euros per million embedding input tokens; null: billed at the input price. */
+  embeddingMicroEurPerM?: bigint | null | undefined;
   /** Epoch milliseconds from which this version is in force. */
   effectiveFrom: number;
 }
@@ -40,6 +42,12 @@ export function costPicoEur(usage: TokenUsage, price: Price | null): bigint {
     cached * price.cachedMicroEurPerM +
     BigInt(usage.completionTokens) * price.outputMicroEurPerM
   );
+}
+
+/** Exact cost of an embeddings request: every input token at the embedding price (or the input price). */
+export function embeddingCostPicoEur(promptTokens: number, price: Price | null): bigint {
+  if (!price) return 0n;
+  return BigInt(promptTokens) * (price.embeddingMicroEurPerM ?? price.inputMicroEurPerM);
 }
 
 /** Rounds pico-euros to whole cents, half away from zero: the one rounding step, per invoice line. */

@@ -4,6 +4,15 @@
  * (user agent and IP address). Written to the local spool before the response's last byte, shipped
  * to `usage_events` (see migrations/0005_usage_events.sql), where request id + received time is the key.
  */
+/** The API endpoint a request called. */
+export type UsageEndpoint = "chat.completions" | "completions" | "embeddings" | "responses";
+export const USAGE_ENDPOINTS: readonly UsageEndpoint[] = [
+  "chat.completions",
+  "completions",
+  "embeddings",
+  "responses",
+];
+
 export interface UsageEvent {
   /** The request's id (`req_...`), also in the x-request-id header and the completion id. */
   requestId: string;
@@ -28,4 +37,6 @@ export interface UsageEvent {
   priceVersion: number | null;
   userAgent: string | null;
   clientIp: string | null;
+  /** The endpoint called; "" for events spooled or stored before the field existed. */
+  endpoint: UsageEndpoint | "";
 }

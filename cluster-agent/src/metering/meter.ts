@@ -1,8 +1,8 @@
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
-import { costPicoEur, NO_PRICES, type PriceBook } from "../domain/pricing.js";
+import { costPicoEur, embeddingCostPicoEur, NO_PRICES, type PriceBook } from "../domain/pricing.js";
 import type { TokenUsage } from "../domain/token-usage.js";
-import type { UsageEvent } from "../domain/usage-event.js";
+import type { UsageEndpoint, UsageEvent } from "../domain/usage-event.js";
 import type { Db } from "../store/db.js";
 import { normalizeClientIp } from "./client-ip.js";
 import { Shipper } from "./shipper.js";
@@ -41,6 +41,8 @@ export interface RequestOutcome {
   usage: TokenUsage | null;
   userAgent: string | undefined;
   clientIp: string;
+  /** The endpoint called; embeddings are billed at the embedding price. Absent: recorded as "". */
+  endpoint?: UsageEndpoint | undefined;
 }
 
 export interface MeterStatus {
@@ -268,10 +270,14 @@ export class Meter {
       promptTokens: usage.promptTokens,
       cachedTokens: Math.min(usage.cachedTokens, usage.promptTokens),
       completionTokens: usage.completionTokens,
-      costPicoEur: costPicoEur(usage, price),
+      costPicoEur:
+        o.endpoint === "embeddings"
+          ? embeddingCostPicoEur(usage.promptTokens, price)
+          : costPicoEur(usage, price),
       priceVersion: price?.version ?? null,
       userAgent: o.userAgent ?? null,
       clientIp: normalizeClientIp(o.clientIp),
+      endpoint: o.endpoint ?? "",
     };
   }
 }

@@ -85,6 +85,8 @@ describe("StorePriceBook", () => {
         inputMicroEurPerM: 500_000n,
         cachedMicroEurPerM: 100_000n,
         outputMicroEurPerM: 1_500_000n,
+        // No embedding price given: embeddings are billed at the input price.
+        embeddingMicroEurPerM: null,
         effectiveFrom: first.effectiveFrom,
       });
       assert.equal(book.priceAt("llama-70b", first.effectiveFrom - 1), null);
@@ -97,10 +99,12 @@ describe("StorePriceBook", () => {
         inputMicroEurPerM: 400_000n,
         cachedMicroEurPerM: 80_000n,
         outputMicroEurPerM: 1_200_000n,
+        embeddingMicroEurPerM: 20_000n,
         effectiveFrom: from,
         createdBy: "test",
       });
       await changed;
+      assert.equal(book.priceAt("llama-70b", from.getTime())?.embeddingMicroEurPerM, 20_000n);
       assert.equal(book.priceAt("llama-70b", from.getTime() - 1)?.version, first.version);
       assert.equal(book.priceAt("llama-70b", from.getTime())?.version, second.version);
       assert.equal(book.priceAt("llama-70b", from.getTime())?.outputMicroEurPerM, 1_200_000n);

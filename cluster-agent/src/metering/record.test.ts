@@ -67,3 +67,27 @@ test("decoding stops at the limit and reports where", () => {
   assert.equal(events.length, 2);
   assert.equal(consumed, records[0]!.length + records[1]!.length);
 });
+
+test("a record written before the endpoint field (18 fields) still reads, its endpoint empty", () => {
+  const event = sampleEvent(4, { endpoint: "embeddings" });
+  // The payload exactly as the previous version wrote it: the same fields, without the endpoint.
+  const fields = JSON.parse(encodeRecord(event).subarray(HEADER_BYTES).toString("latin1")) as unknown[];
+  const payload = Buffer.from(JSON.stringify(fields.slice(0, 18)), "latin1");
+  const old = Buffer.alloc(HEADER_BYTES + payload.length);
+  encodeRecord(event).copy(old, 0, 0, 4);
+  old.writeUInt32BE(payload.length, 4);
+  old.writeUInt32BE(crc32(payload), 8);
+  payload.copy(old, HEADER_BYTES);
+  const { events, skipped } = decodeRecords(old, true);
+  assert.equal(skipped, 0);
+  assert.deepEqual(events, [{ ...event, endpoint: "" }]);
+});
+
+test("the endpoint round-trips; an unknown one reads as empty rather than losing the record", () => {
+  for (const endpoint of ["chat.completions", "completions", "embeddings", "responses"] as const) {
+    const [decoded] = decodeRecords(encodeRecord(sampleEvent(5, { endpoint })), true).events;
+    assert.equal(decoded?.endpoint, endpoint);
+  }
+  const odd = sampleEvent(6, { endpoint: "nonsense" as never });
+  assert.equal(decodeRecords(encodeRecord(odd), true).events[0]?.endpoint, "");
+});

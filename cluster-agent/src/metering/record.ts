@@ -1,5 +1,5 @@
 import { crc32 } from "node:zlib";
-import type { UsageEvent } from "../domain/usage-event.js";
+import { USAGE_ENDPOINTS, type UsageEvent } from "../domain/usage-event.js";
 
 /**
  * One spool record: magic (4 bytes) | payload length (u32 BE) | CRC-32 of the payload (u32 BE) |
@@ -14,6 +14,7 @@ export const MAX_PAYLOAD_BYTES = 8192;
 export const USER_AGENT_MAX = 512;
 
 const STATUSES = new Set(["completed", "cut", "failed", "rejected"]);
+const ENDPOINTS = new Set<unknown>(USAGE_ENDPOINTS);
 
 /** Printable ASCII, capped: user agents are client metadata, and must not carry anything else. */
 export function cleanUserAgent(ua: string | null | undefined): string | null {
@@ -42,6 +43,7 @@ export function encodeRecord(event: UsageEvent): Buffer {
     event.priceVersion,
     cleanUserAgent(event.userAgent),
     event.clientIp,
+    event.endpoint,
   ]).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   const length = Buffer.byteLength(payload, "latin1");
   if (length > MAX_PAYLOAD_BYTES) throw new Error(`usage event too large (${length} bytes)`);
@@ -60,7 +62,9 @@ function decodePayload(payload: Buffer): UsageEvent | null {
   } catch {
     return null;
   }
-  if (!Array.isArray(f) || f.length !== 18 || !STATUSES.has(f[9])) return null;
+  // 18 fields: written before the endpoint was recorded (an upgrade leaves such records in the spool).
+  if (!Array.isArray(f) || (f.length !== 18 && f.length !== 19) || !STATUSES.has(f[9])) return null;
+  const endpoint = f.length === 19 && ENDPOINTS.has(f[18]) ? f[18] : "";
   return {
     requestId: f[0],
     receivedAt: f[1],
@@ -80,6 +84,7 @@ function decodePayload(payload: Buffer): UsageEvent | null {
     priceVersion: f[15],
     userAgent: f[16],
     clientIp: f[17],
+    endpoint,
   };
 }
 

@@ -236,6 +236,30 @@ describe("external version options", () => {
       );
   });
 
+  it("embed when the version says so, through the engine it started", async () => {
+    const served = await build({ command: standIn("--model", "big"), embeddings: true });
+    assert.deepEqual(served.runtime.model.capabilities, {
+      chat: false,
+      completions: false,
+      embeddings: true,
+      tools: false,
+      logprobs: false,
+    });
+    await served.runtime.load();
+    try {
+      const result = await served.runtime.embed!({
+        inputs: ["two words"],
+        signal: new AbortController().signal,
+      });
+      assert.equal(result.vectors.length, 1);
+      assert.equal(result.promptTokens, 2);
+    } finally {
+      await served.runtime.unload();
+    }
+    const plain = await build({ command: standIn() });
+    assert.equal(plain.runtime.model.capabilities, undefined, "a generation model, as before");
+  });
+
   it("take defaults for what a version leaves out", () => {
     const o = parseExternalOptions({ command: ["e", "{port}"], warmupPrompt: "Say hi" });
     assert.equal(o.placement, "beside");

@@ -12,6 +12,7 @@
 import type { Logger } from "../common/log.js";
 import { freeLoopbackPort } from "../common/ports.js";
 import type { ExternalModelConfig } from "../config/schema.js";
+import { embeddingSettings } from "../domain/capabilities.js";
 import { type EnginePolicy, engineLaunch } from "../runtime/engine-launch.js";
 import { ExternalRuntime } from "../runtime/external.js";
 import { type ExitInfo, Supervisor } from "../runtime/supervisor.js";
@@ -123,6 +124,7 @@ export async function buildExternalVersion(o: ExternalBuildOptions): Promise<Ser
     contextLength: version.contextLength ?? base?.contextLength ?? 8192,
     timeoutMs: base?.timeoutMs,
     supervisor: new VersionEngine(supervisor),
+    embeddings: embeddingSettings(options.embeddings ?? base?.embeddings, "external"),
     logger: o.logger,
   });
   return new ServedModel({

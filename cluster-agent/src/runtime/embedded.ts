@@ -8,12 +8,16 @@ import type { Llama, LlamaContext, LlamaGrammar, LlamaModel } from "node-llama-c
 import { getLlama, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
+import { capabilitiesOf, type EmbeddingSettings } from "../domain/capabilities.js";
 import { decode } from "./decode.js";
+import { EmbeddedEmbedder } from "./embedded-embeddings.js";
 import { createPromptBuilder, type PromptBuilder } from "./prompt.js";
 import { SequencePool } from "./prompt-cache.js";
 import { planTools } from "./tool-calls.js";
 import type {
   DeltaSink,
+  EmbeddingRequest,
+  EmbeddingResult,
   GenerationRequest,
   GenerationResult,
   ModelInfo,
@@ -44,6 +48,8 @@ export interface EmbeddedRuntimeOptions {
   promptCacheTtlMs?: number;
   /** Told whenever cached prompt state was cleared by its TTL or by dropScope. */
   onCacheDrop?: (event: { reason: "ttl" | "scope"; sequences: number }) => void;
+  /** Set when the model embeds too (domain/capabilities.ts); absent: generation only. */
+  embeddings?: EmbeddingSettings | null | undefined;
 }
 
 /** Each slot's KV cache costs memory in proportion to the context; huge training contexts are opt-in. */
@@ -86,6 +92,7 @@ interface Loaded {
   prompts: PromptBuilder;
   pool: SequencePool;
   jsonGrammar?: LlamaGrammar;
+  embedder?: EmbeddedEmbedder;
 }
 
 export class EmbeddedRuntime implements Runtime {
@@ -108,6 +115,7 @@ export class EmbeddedRuntime implements Runtime {
       contextLength: options.contextSize ?? 0,
       ownedBy: options.ownedBy ?? "entrim",
       created: Math.floor(Date.now() / 1000),
+      ...(options.embeddings ? { capabilities: capabilitiesOf(options.embeddings) } : {}),
     };
   }
 
@@ -169,6 +177,7 @@ export class EmbeddedRuntime implements Runtime {
     this.loaded = undefined;
     this.state = "not loaded";
     loaded.pool.dispose();
+    await loaded.embedder?.dispose();
     // Disposing the context aborts sequences still generating; their generate() calls then reject.
     await loaded.context.dispose();
     await loaded.model.dispose();
@@ -194,6 +203,19 @@ export class EmbeddedRuntime implements Runtime {
    */
   async dropScope(scope: string): Promise<void> {
     await this.loaded?.pool.dropScope(scope);
+  }
+
+  /** Embeddings from the loaded model, through a context of its own made on first use. */
+  embed(request: EmbeddingRequest): Promise<EmbeddingResult> {
+    const loaded = this.require();
+    const settings = this.options.embeddings;
+    if (!settings) throw new Error(`model ${this.info.id} is not configured for embeddings`);
+    loaded.embedder ??= new EmbeddedEmbedder(loaded.model, {
+      contextSize: this.info.contextLength,
+      threads: this.options.threads ?? availableParallelism(),
+      settings,
+    });
+    return loaded.embedder.embed(request);
   }
 
   async countPromptTokens(request: GenerationRequest): Promise<number> {

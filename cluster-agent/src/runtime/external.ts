@@ -6,7 +6,9 @@
  */
 import { Pool } from "undici";
 import type { Logger } from "../common/log.js";
+import { capabilitiesOf, type EmbeddingSettings } from "../domain/capabilities.js";
 import { type CallContext, UpstreamCall } from "./external-call.js";
+import { embedUpstream } from "./external-embeddings.js";
 import { transportError } from "./external-errors.js";
 import { wireMessages, wireToolChoice, wireTools } from "./external-shapes.js";
 import {
@@ -18,6 +20,8 @@ import {
 import type { Supervisor } from "./supervisor.js";
 import type {
   DeltaSink,
+  EmbeddingRequest,
+  EmbeddingResult,
   GenerationRequest,
   GenerationResult,
   ModelInfo,
@@ -60,6 +64,8 @@ export interface ExternalRuntimeOptions {
    * per call. "estimate" never does: for deployments whose admission cannot afford the round trip.
    */
   promptTokenCounting?: "upstream" | "estimate";
+  /** Set when the engine serves embeddings (domain/capabilities.ts); absent: generation only. */
+  embeddings?: EmbeddingSettings | null | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 300_000;
@@ -107,6 +113,7 @@ export class ExternalRuntime implements Runtime {
       contextLength: options.contextLength,
       ownedBy: options.ownedBy ?? "entrim",
       created: Math.floor(Date.now() / 1000),
+      ...(options.embeddings ? { capabilities: capabilitiesOf(options.embeddings) } : {}),
     };
     const base = new URL(options.upstreamUrl);
     this.#origin = base.origin;
@@ -217,6 +224,14 @@ export class ExternalRuntime implements Runtime {
         call.fail(transportError(err));
       }
     });
+  }
+
+  embed(request: EmbeddingRequest): Promise<EmbeddingResult> {
+    const settings = this.#options.embeddings;
+    if (!settings) throw new Error(`model ${this.model.id} is not configured for embeddings`);
+    const path = `${this.#paths.models.replace(/\/models$/, "")}/embeddings`;
+    const target = { pool: this.#pool, headers: this.#currentHeaders(), model: this.#upstreamModel };
+    return embedUpstream({ ...target, path, timeoutMs: this.#timeoutMs, settings }, request);
   }
 
   async countPromptTokens(request: GenerationRequest): Promise<number> {

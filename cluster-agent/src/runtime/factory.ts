@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../common/log.js";
 import type { AgentConfig, ModelConfig } from "../config/schema.js";
+import { embeddingSettings } from "../domain/capabilities.js";
 import { EmbeddedRuntime } from "./embedded.js";
 import { engineLaunch } from "./engine-launch.js";
 import { ExternalRuntime } from "./external.js";
@@ -38,6 +39,7 @@ export function createRuntime(model: ModelConfig, config: AgentConfig, logger: L
       gpuLayers: model.gpuLayers,
       contextSize: model.contextSize,
       promptCacheTtlMs: config.cache.promptTtlSeconds * 1000,
+      embeddings: embeddingSettings(model.embeddings, "embedded"),
       logger,
     });
   }
@@ -67,6 +69,7 @@ export function createRuntime(model: ModelConfig, config: AgentConfig, logger: L
     contextLength: model.contextLength,
     timeoutMs: model.timeoutMs,
     supervisor,
+    embeddings: embeddingSettings(model.embeddings, "external"),
     logger,
   });
 }

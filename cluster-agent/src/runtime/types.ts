@@ -1,4 +1,5 @@
 import type { CancelSignal } from "../common/cancellation.js";
+import type { ModelCapabilities } from "../domain/capabilities.js";
 import type { TokenUsage } from "../domain/token-usage.js";
 
 /**
@@ -177,13 +178,7 @@ export interface RuntimeHealth {
 }
 
 /** What a served model can do; /v1/models and the portal show it, the API refuses the rest. */
-export interface ModelCapabilities {
-  chat: boolean;
-  completions: boolean;
-  embeddings: boolean;
-  tools: boolean;
-  logprobs: boolean;
-}
+export type { ModelCapabilities };
 
 export interface ModelInfo {
   /** Public model name customers send. */

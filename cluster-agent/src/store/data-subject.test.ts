@@ -100,6 +100,11 @@ describe("data-subject rights", () => {
     assert.equal(first.usageEvents.length, 3);
     assert.equal(first.usageEvents[0]!.cost_pico_eur, "9007199254740993", "bigint exact, as a string");
     assert.equal(first.usageEvents[0]!.client_ip, "198.51.100.23");
+    assert.equal(
+      first.usageEvents[0]!.endpoint,
+      "",
+      "the endpoint called, empty for rows from before it was recorded",
+    );
     assert.equal(first.suspensions.length, 1);
     assert.equal(first.securityEvents.length, 1);
     assert.deepEqual(first.invoices, [], "billing tables exist; this account has no invoice yet");

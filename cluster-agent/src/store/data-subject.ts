@@ -128,7 +128,7 @@ export async function exportAccount(
       db,
       `SELECT request_id, received_at, first_token_at, finished_at, key_id, model, model_version, node,
               status, http_status, prompt_tokens, cached_tokens, completion_tokens, cost_pico_eur,
-              price_version, user_agent, host(client_ip) AS client_ip
+              price_version, user_agent, host(client_ip) AS client_ip, endpoint
        FROM usage_events WHERE account_id = $1 ORDER BY received_at, request_id`,
       [accountId],
     ),

@@ -3,6 +3,7 @@
  * how the agent talks to that engine. Checked when the version is published (so `catalog add-version`
  * refuses a typo at once, not on a GPU node at rollout time) and read again by each node that builds it.
  */
+import type { EmbeddingsOption } from "../domain/capabilities.js";
 import { StoreError } from "./db.js";
 
 /**
@@ -32,6 +33,8 @@ export interface ExternalVersionOptions {
    * "in-place": the old engine is drained and stopped first (requests wait), for a GPU that holds one.
    */
   placement: "beside" | "in-place";
+  /** Whether the engine embeds (domain/capabilities.ts); undefined: the node's configuration decides. */
+  embeddings: EmbeddingsOption;
 }
 
 /**
@@ -87,7 +90,7 @@ export function catalogueEnvRefusal(name: string): string | undefined {
 }
 
 /** runtime_options keys any version may carry (reconciler warmupOf). */
-const WARMUP_KEYS = ["warmupPrompt", "warmupGenerations", "warmupMaxTokens"];
+const WARMUP_KEYS = ["warmupPrompt", "warmupGenerations", "warmupMaxTokens", "embeddings"];
 const KEYS = [
   "command",
   "env",
@@ -153,6 +156,7 @@ export function parseExternalOptions(o: Record<string, unknown>): ExternalVersio
     healthPath,
     startTimeoutMs: wholeNumber(o, "startTimeoutMs", 1000, 86_400_000),
     placement,
+    embeddings: o.embeddings as EmbeddingsOption,
   };
 }
 

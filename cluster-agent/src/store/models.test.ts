@@ -123,6 +123,15 @@ describe("model catalogue", () => {
       addModelVersion(db, version({ version: "v3", runtime: "external", runtimeOptions: {} })),
       storeError("invalid", /command is required/),
     );
+    // Whether a version embeds is read by every node that builds it: a typo fails here.
+    await assert.rejects(
+      addModelVersion(db, version({ version: "v3", runtimeOptions: { embeddings: { matryoska: true } } })),
+      storeError("invalid", /embeddings\.matryoska is not known/),
+    );
+    await assert.rejects(
+      addModelVersion(db, version({ version: "v3", runtimeOptions: { embeddings: "yes" } })),
+      storeError("invalid", /embeddings is true, false or/),
+    );
     // The table's own checks hold for writers that bypass this module.
     await assert.rejects(
       db.query(

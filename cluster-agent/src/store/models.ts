@@ -1,4 +1,6 @@
+import { embeddingsOptionError } from "../domain/capabilities.js";
 import { CHECK_VIOLATION, type Db, isPgError, StoreError, UNIQUE_VIOLATION } from "./db.js";
+
 import { parseExternalOptions } from "./external-options.js";
 
 /** The channel the catalogue's triggers notify on (migrations/0010_models.sql). */
@@ -157,6 +159,9 @@ export async function addModelVersion(db: Db, input: NewModelVersion): Promise<M
     throw new StoreError("invalid", `The runtime is embedded or external (got "${runtime}").`);
   // An external version is run by the command in its options: a bad one must fail here, not mid-rollout.
   if (runtime === "external") parseExternalOptions(input.runtimeOptions ?? {});
+  // Whether the version embeds is read by every node that builds it: a bad value must fail here.
+  const embeds = embeddingsOptionError(input.runtimeOptions?.embeddings);
+  if (embeds) throw new StoreError("invalid", `The runtime option ${embeds}.`);
   const context = input.contextLength ?? null;
   if (context !== null && (!Number.isInteger(context) || context < 64 || context > 2_147_483_647))
     throw new StoreError(

@@ -14,6 +14,8 @@ export interface NewPrice {
   inputMicroEurPerM: bigint;
   cachedMicroEurPerM: bigint;
   outputMicroEurPerM: bigint;
+  /** Embedding input tokens; absent or null: billed at the input price. */
+  embeddingMicroEurPerM?: bigint | null | undefined;
   /** Defaults to now. */
   effectiveFrom?: Date | undefined;
   createdBy: string;
@@ -49,19 +51,26 @@ export async function addPriceVersion(db: Db, input: NewPrice, now = new Date())
       `A price version cannot start in the past (${effectiveFrom.toISOString()}); give a future time or none for now.`,
     );
   }
-  for (const value of [input.inputMicroEurPerM, input.cachedMicroEurPerM, input.outputMicroEurPerM]) {
+  const embedding = input.embeddingMicroEurPerM ?? null;
+  for (const value of [
+    input.inputMicroEurPerM,
+    input.cachedMicroEurPerM,
+    input.outputMicroEurPerM,
+    embedding ?? 0n,
+  ]) {
     if (value < 0n) throw new StoreError("invalid", "Prices cannot be negative.");
   }
   try {
     const result = await db.query(
       `INSERT INTO price_versions (model, input_micro_eur_per_m, cached_micro_eur_per_m,
-         output_micro_eur_per_m, effective_from, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+         output_micro_eur_per_m, embedding_micro_eur_per_m, effective_from, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
       [
         model,
         input.inputMicroEurPerM.toString(),
         input.cachedMicroEurPerM.toString(),
         input.outputMicroEurPerM.toString(),
+        embedding === null ? null : embedding.toString(),
         effectiveFrom,
         input.createdBy,
       ],
@@ -79,7 +88,7 @@ export async function addPriceVersion(db: Db, input: NewPrice, now = new Date())
 }
 
 const COLUMNS = `id::text AS id, model, input_micro_eur_per_m::text AS input, cached_micro_eur_per_m::text AS cached,
-  output_micro_eur_per_m::text AS output, effective_from, created_at, created_by`;
+  output_micro_eur_per_m::text AS output, embedding_micro_eur_per_m::text AS embedding, effective_from, created_at, created_by`;
 
 /** Every version, oldest first per model: what a price book loads. */
 export async function listPriceVersions(db: Db, model?: string): Promise<PriceVersion[]> {
@@ -104,6 +113,7 @@ function toPriceVersion(row: Record<string, unknown>): PriceVersion {
     inputMicroEurPerM: BigInt(row.input as string),
     cachedMicroEurPerM: BigInt(row.cached as string),
     outputMicroEurPerM: BigInt(row.output as string),
+    embeddingMicroEurPerM: row.embedding === null ? null : BigInt(row.embedding as string),
     effectiveFrom: (row.effective_from as Date).getTime(),
     createdAt: row.created_at as Date,
     createdBy: row.created_by as string,

@@ -4,9 +4,11 @@
  * check that usage, /tokenize and the adapter's numbers agree without a model. It must never be the
  * bottleneck of a benchmark: responses are assembled from precomputed strings.
  */
+
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { answerEmbeddings } from "./upstream-embeddings.js";
 import {
   checkSampling,
   countToolTokens,
@@ -415,6 +417,7 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
     }
     if (path === "/v1/chat/completions") return generate(req, res, true, body);
     if (path === "/v1/completions") return generate(req, res, false, body);
+    if (path === "/v1/embeddings") return answerEmbeddings(res, body, delayMs);
     tokenize(res, path, body);
   }
 

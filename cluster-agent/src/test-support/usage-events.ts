@@ -23,6 +23,7 @@ export function sampleEvent(n = counter++, overrides: Partial<UsageEvent> = {}):
     priceVersion: 3,
     userAgent: "OpenAI/Python 1.0",
     clientIp: "192.0.2.7",
+    endpoint: "chat.completions",
     ...overrides,
   };
 }
