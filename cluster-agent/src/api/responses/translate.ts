@@ -39,7 +39,7 @@ export function toMessages(request: ResponsesRequest): ChatMessage[] {
         const call = { id: item.call_id, name: item.name, arguments: item.arguments };
         // A turn's text and its calls arrive as separate items: they belong to one assistant message.
         const last = messages.at(-1);
-        if (last?.role === "assistant") (last.toolCalls ??= []).push(call);
+        if (last?.role === "assistant") last.toolCalls = [...(last.toolCalls ?? []), call];
         else messages.push({ role: "assistant", content: "", toolCalls: [call] });
         break;
       }
