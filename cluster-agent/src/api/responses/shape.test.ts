@@ -59,7 +59,7 @@ test("a text answer: OpenAI's Response object, settings echoed, nothing stored",
     metadata: { team: "a" },
     usage: {
       input_tokens: 11,
-      input_tokens_details: { cached_tokens: 0 },
+      input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
       output_tokens: 4,
       output_tokens_details: { reasoning_tokens: 0 },
       total_tokens: 15,

@@ -54,7 +54,8 @@ export type OutputItem = ReturnType<typeof messageItem> | ReturnType<typeof call
 export function usageBody(usage: TokenUsage) {
   return {
     input_tokens: usage.promptTokens,
-    input_tokens_details: { cached_tokens: usage.cachedTokens },
+    // Writing to the prompt cache is neither separate nor charged here: no input counts as a cache write.
+    input_tokens_details: { cached_tokens: usage.cachedTokens, cache_write_tokens: 0 },
     output_tokens: usage.completionTokens,
     output_tokens_details: { reasoning_tokens: 0 },
     total_tokens: usage.promptTokens + usage.completionTokens,
@@ -82,17 +83,21 @@ function settings(request: ResponsesRequest) {
       strict: tool.strict ?? true,
     })),
     top_p: request.top_p ?? null,
-    truncation: "disabled",
-    user: request.user ?? null,
+    truncation: "disabled" as const,
+    // Absent, not null, when not sent: the SDK types it as an optional string.
+    user: request.user,
     metadata: request.metadata ?? {},
   };
 }
+
+/** Codes a Response's `error` may carry that can happen here (the SDK's ResponseError lists more). */
+export type ResponseErrorCode = "server_error" | "rate_limit_exceeded" | "invalid_prompt";
 
 export interface ResponseState {
   status: ResponseStatus;
   output: OutputItem[];
   usage: TokenUsage | null;
-  error?: { code: string; message: string } | null;
+  error?: { code: ResponseErrorCode; message: string } | null;
 }
 
 export function responseObject(meta: ResponseMeta, request: ResponsesRequest, state: ResponseState) {
@@ -134,9 +139,7 @@ export function outputItems(meta: ResponseMeta, result: GenerationResult): Outpu
 
 /** The whole answer, when not streamed. */
 export function responseBody(result: GenerationResult, meta: ResponseMeta, request: ResponsesRequest) {
-  return responseObject(meta, request, {
-    status: finalStatus(result),
-    output: outputItems(meta, result),
-    usage: result.usage,
-  });
+  const state = { status: finalStatus(result), output: outputItems(meta, result), usage: result.usage };
+  // Typed as always there, as the SDK's Response has it; only stream openings carry `usage: null`.
+  return { ...responseObject(meta, request, state), usage: usageBody(result.usage) };
 }

@@ -97,7 +97,7 @@ test("text: the message opens, deltas join to the final text, and the response c
   ]);
   assert.deepEqual(completed.usage, {
     input_tokens: 7,
-    input_tokens_details: { cached_tokens: 2 },
+    input_tokens_details: { cached_tokens: 2, cache_write_tokens: 0 },
     output_tokens: 3,
     output_tokens_details: { reasoning_tokens: 0 },
     total_tokens: 10,

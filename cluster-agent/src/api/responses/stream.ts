@@ -16,11 +16,20 @@ import {
   messageItem,
   type OutputItem,
   outputTextPart,
+  type ResponseErrorCode,
   responseObject,
 } from "./shape.js";
 
-/** Codes a Response's `error` may carry (the SDK's ResponseError); anything else is a server error. */
-const RESPONSE_ERROR_CODES = new Set(["server_error", "rate_limit_exceeded", "invalid_prompt"]);
+/** The stream's error codes a Response's `error` may carry; anything else is a server error there. */
+const RESPONSE_ERROR_CODES: ReadonlySet<string> = new Set<ResponseErrorCode>([
+  "server_error",
+  "rate_limit_exceeded",
+  "invalid_prompt",
+]);
+
+function responseErrorCode(code: string | null): ResponseErrorCode {
+  return code !== null && RESPONSE_ERROR_CODES.has(code) ? (code as ResponseErrorCode) : "server_error";
+}
 
 interface OpenMessage {
   kind: "message";
@@ -102,7 +111,7 @@ export class ResponsesStream implements EndpointStream {
   }
 
   error(message: string, _type: string, code: string | null): string {
-    const failure = { code: code && RESPONSE_ERROR_CODES.has(code) ? code : "server_error", message };
+    const failure = { code: responseErrorCode(code), message };
     const response = responseObject(this.meta, this.request, {
       status: "failed",
       output: this.output,

@@ -1,0 +1,269 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { responseBody } from "@entrim/cluster-agent/dist/api/responses/shape.js";
+import { EmbeddedRuntime } from "@entrim/cluster-agent/dist/runtime/embedded.js";
+import type { ChatMessage, ToolDefinition } from "@entrim/cluster-agent/dist/runtime/types.js";
+import OpenAI from "openai";
+import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
+
+/**
+ * POST /v1/responses through the official OpenAI SDK against a real agent on the tiny model: the
+ * answer matches the runtime's own, usage is exact, streams carry OpenAI's typed events in order, and
+ * a function tool round trip works with the conversation kept on the client's side.
+ */
+
+let dataDir: string;
+let agent: AgentProcess;
+let client: OpenAI;
+let reference: EmbeddedRuntime;
+const MODEL = "tiny";
+const never = new AbortController().signal;
+
+before(async () => {
+  dataDir = tempDir("responses");
+  const modelPath = join(dataDir, "tiny.gguf");
+  cli(dataDir, "model", "make-tiny", "--out", modelPath, "--seed", "7");
+  agent = await startAgent(dataDir, [
+    "--model",
+    `${MODEL}=${modelPath}`,
+    "--parallel",
+    "2",
+    "--threads",
+    "1",
+  ]);
+  const { token } = createAccountWithKey(dataDir);
+  client = new OpenAI({ baseURL: agent.baseURL, apiKey: token, maxRetries: 0 });
+  reference = new EmbeddedRuntime({ modelPath, modelId: MODEL, parallel: 1, threads: 1, gpuLayers: 0 });
+  await reference.load();
+});
+
+after(async () => {
+  await reference?.unload();
+  await agent?.stop();
+  removeDir(dataDir);
+});
+
+const instructions = "You are a helpful assistant.";
+const input = "Write a short poem about the sea in Lisbon.";
+const messages: ChatMessage[] = [
+  { role: "system", content: instructions },
+  { role: "user", content: input },
+];
+
+async function expected(maxTokens: number) {
+  const request = { kind: "chat" as const, messages, maxTokens, temperature: 0, signal: never };
+  const result = await reference.generate(request);
+  const promptTokens = await reference.countPromptTokens(request);
+  return { result, promptTokens };
+}
+
+function usage(promptTokens: number, completionTokens: number): OpenAI.Responses.ResponseUsage {
+  return {
+    input_tokens: promptTokens,
+    input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+    output_tokens: completionTokens,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: promptTokens + completionTokens,
+  };
+}
+
+test("a response in OpenAI's shape, with the runtime's own answer and exact usage", async () => {
+  const response = await client.responses.create({
+    model: MODEL,
+    instructions,
+    input,
+    max_output_tokens: 12,
+    temperature: 0,
+    metadata: { team: "sdk" },
+  });
+  const { result, promptTokens } = await expected(12);
+  assert.match(response.id, /^resp_/);
+  assert.equal(response.object, "response");
+  assert.equal(response.model, MODEL);
+  // Not in the SDK's type, but OpenAI sends it: this one is never stored.
+  assert.equal((response as unknown as { store: boolean }).store, false);
+  assert.deepEqual(response.metadata, { team: "sdk" });
+  assert.equal(response.output_text, result.text);
+  assert.equal(response.status, result.finishReason === "length" ? "incomplete" : "completed");
+  if (result.finishReason === "length") {
+    assert.deepEqual(response.incomplete_details, { reason: "max_output_tokens" });
+  }
+  assert.deepEqual(response.usage, usage(promptTokens, result.usage.completionTokens));
+});
+
+test("streamed: typed events in order, deltas join to the text, usage in the closing event", async () => {
+  const stream = await client.responses.create({
+    model: MODEL,
+    instructions,
+    input: [{ role: "user", content: [{ type: "input_text", text: input }] }],
+    max_output_tokens: 12,
+    temperature: 0,
+    stream: true,
+  });
+  const types: string[] = [];
+  let text = "";
+  let done = "";
+  let last: OpenAI.Responses.Response | undefined;
+  for await (const event of stream) {
+    assert.equal(event.sequence_number, types.length);
+    types.push(event.type);
+    if (event.type === "response.output_text.delta") text += event.delta;
+    if (event.type === "response.output_text.done") done = event.text;
+    if (event.type === "response.completed" || event.type === "response.incomplete") last = event.response;
+  }
+  const { result, promptTokens } = await expected(12);
+  assert.deepEqual(types.slice(0, 4), [
+    "response.created",
+    "response.in_progress",
+    "response.output_item.added",
+    "response.content_part.added",
+  ]);
+  assert.deepEqual(types.slice(-4, -1), [
+    "response.output_text.done",
+    "response.content_part.done",
+    "response.output_item.done",
+  ]);
+  assert.equal(text, result.text);
+  assert.equal(done, result.text);
+  assert.ok(last);
+  assert.deepEqual(last.usage, usage(promptTokens, result.usage.completionTokens));
+
+  // The SDK's own stream helper assembles the same response from the events.
+  const helper = client.responses.stream({
+    model: MODEL,
+    instructions,
+    input,
+    max_output_tokens: 12,
+    temperature: 0,
+  });
+  const final = await helper.finalResponse();
+  assert.equal(final.output_text, result.text);
+  assert.deepEqual(final.usage, last.usage);
+});
+
+const weather: OpenAI.Responses.FunctionTool = {
+  type: "function",
+  name: "get_weather",
+  description: "The weather in a city.",
+  parameters: {
+    type: "object",
+    properties: { city: { type: "string", enum: ["Lisbon", "Porto"] } },
+    required: ["city"],
+    additionalProperties: false,
+  },
+  strict: true,
+};
+
+test("a function tool round trip with tool_choice required, the conversation kept client-side", async () => {
+  const question: OpenAI.Responses.ResponseInputItem[] = [
+    { role: "user", content: "What is the weather in Lisbon?" },
+  ];
+  const first = await client.responses.create({
+    model: MODEL,
+    input: question,
+    tools: [weather],
+    tool_choice: "required",
+    max_output_tokens: 60,
+    temperature: 0,
+  });
+  assert.equal(first.status, "completed");
+  const calls = first.output.filter((item) => item.type === "function_call");
+  assert.ok(calls.length >= 1);
+  const call = calls[0]!;
+  assert.equal(call.name, "get_weather");
+  assert.match(call.call_id, /\S/);
+  assert.ok(["Lisbon", "Porto"].includes((JSON.parse(call.arguments) as { city: string }).city));
+
+  const tools: ToolDefinition[] = [
+    { name: weather.name, parameters: weather.parameters ?? {}, strict: true },
+  ];
+  const toolPrompt = await reference.countPromptTokens({
+    kind: "chat",
+    messages: [{ role: "user", content: "What is the weather in Lisbon?" }],
+    tools,
+    toolChoice: "required",
+    maxTokens: 60,
+    signal: never,
+  });
+  assert.equal(first.usage?.input_tokens, toolPrompt);
+
+  // The client sends the whole conversation back: nothing is stored between requests.
+  const second = await client.responses.create({
+    model: MODEL,
+    input: [
+      ...question,
+      ...first.output.filter((item) => item.type === "message" || item.type === "function_call"),
+      ...calls.map((c) => ({
+        type: "function_call_output" as const,
+        call_id: c.call_id,
+        output: '{"celsius":21}',
+      })),
+    ],
+    tools: [weather],
+    tool_choice: "none",
+    max_output_tokens: 8,
+    temperature: 0,
+  });
+  assert.ok(second.status === "completed" || second.status === "incomplete");
+  assert.deepEqual(
+    second.output.map((item) => item.type),
+    ["message"],
+  );
+  assert.equal(
+    second.usage?.total_tokens,
+    (second.usage?.input_tokens ?? 0) + (second.usage?.output_tokens ?? 0),
+  );
+  assert.ok((second.usage?.input_tokens ?? 0) > (first.usage?.input_tokens ?? 0));
+
+  // Streamed, the call's argument deltas join to the arguments of its done events.
+  const stream = await client.responses.create({
+    model: MODEL,
+    input: question,
+    tools: [weather],
+    tool_choice: "required",
+    max_output_tokens: 60,
+    temperature: 0,
+    stream: true,
+  });
+  let args = "";
+  let doneArgs: string | undefined;
+  let item: OpenAI.Responses.ResponseOutputItem | undefined;
+  for await (const event of stream) {
+    if (event.type === "response.function_call_arguments.delta" && event.output_index === 0)
+      args += event.delta;
+    if (event.type === "response.function_call_arguments.done" && event.output_index === 0)
+      doneArgs = event.arguments;
+    if (event.type === "response.output_item.done" && event.output_index === 0) item = event.item;
+  }
+  assert.equal(doneArgs, args);
+  assert.equal(item?.type, "function_call");
+  assert.equal(item.type === "function_call" && item.arguments, args);
+});
+
+test("stored state and other tool types are refused with param set, before any generation", async () => {
+  const refused = async (body: Record<string, unknown>, param: string) => {
+    await assert.rejects(
+      client.responses.create({
+        model: MODEL,
+        input,
+        ...body,
+      } as OpenAI.Responses.ResponseCreateParamsNonStreaming),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenAI.BadRequestError);
+        assert.equal(error.param, param);
+        return true;
+      },
+    );
+  };
+  await refused({ store: true }, "store");
+  await refused({ previous_response_id: "resp_x" }, "previous_response_id");
+  await refused({ background: true }, "background");
+  await refused({ tools: [{ type: "web_search" }] }, "tools[0].type");
+  await refused({ temprature: 0 }, "temprature");
+});
+
+// Compile-time: the body we send has every field the SDK's Response type requires, with its types
+// (output_text is the SDK's own, computed from the output).
+type Body = ReturnType<typeof responseBody>;
+export const conforms = (body: Body): Omit<OpenAI.Responses.Response, "output_text"> => body;
