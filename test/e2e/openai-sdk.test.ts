@@ -248,16 +248,16 @@ test("errors arrive as OpenAI error objects with the right status", async () => 
     (error: unknown) => error instanceof OpenAI.NotFoundError,
   );
   await assert.rejects(
-    client.chat.completions.create({ model: MODEL, messages, n: 2 }),
+    client.chat.completions.create({ model: MODEL, messages, n: 129 }),
     (error: unknown) => error instanceof OpenAI.BadRequestError && error.param === "n",
   );
   await assert.rejects(
     client.chat.completions.create({
       model: MODEL,
       messages,
-      tools: [{ type: "function", function: { name: "f", parameters: {} } }],
+      tools: [{ type: "function", function: { name: "f", parameters: { type: "array" } } }],
     }),
-    (error: unknown) => error instanceof OpenAI.BadRequestError && error.param === "tools",
+    (error: unknown) => error instanceof OpenAI.BadRequestError && error.param === "tools[0].function.parameters",
   );
   await assert.rejects(
     client.chat.completions.create({ model: MODEL, messages, max_tokens: 10_000_000 }),

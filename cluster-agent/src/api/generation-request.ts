@@ -1,73 +1,10 @@
 /**
- * From a validated OpenAI request body to the runtime's GenerationRequest, and the token budget it may
- * use: the part of a generation that happens before it takes a slot.
+ * The token budget a generation may use: the part of a generation that happens before it takes a slot.
  */
-import type { CancelSignal } from "../common/cancellation.js";
 import { ApiError } from "../common/errors.js";
 import { estimatePromptTokens } from "../runtime/external-tokenize.js";
-import type { GenerationRequest, ResponseFormat } from "../runtime/types.js";
+import type { GenerationRequest } from "../runtime/types.js";
 import type { ServedModel } from "../serving/models.js";
-import { type ChatCompletionRequest, type CompletionRequest, contentText } from "./schemas.js";
-import type { Kind } from "./shapes.js";
-
-export type Body = ChatCompletionRequest | CompletionRequest;
-
-function responseFormat(body: ChatCompletionRequest): ResponseFormat | undefined {
-  const format = body.response_format;
-  if (format?.type !== "json_schema") return format;
-  const spec = format.json_schema;
-  return { type: "json_schema", name: spec.name, schema: spec.schema ?? {}, strict: spec.strict ?? false };
-}
-
-export function toGeneration(
-  kind: Kind,
-  body: Body,
-  signal: CancelSignal,
-  cacheScope: string,
-): GenerationRequest {
-  // Written out rather than spread: one object shape per kind keeps this per-request path monomorphic.
-  const stop = body.stop == null ? undefined : typeof body.stop === "string" ? [body.stop] : body.stop;
-  if (kind === "chat") {
-    const chat = body as ChatCompletionRequest;
-    return {
-      kind: "chat",
-      messages: chat.messages.map((m) => ({
-        role: m.role === "developer" ? "system" : m.role,
-        content: contentText(m.content),
-      })),
-      maxTokens: 0,
-      temperature: body.temperature ?? undefined,
-      topP: body.top_p ?? undefined,
-      seed: body.seed ?? undefined,
-      stop,
-      responseFormat: responseFormat(chat),
-      cacheScope,
-      signal,
-    };
-  }
-  const prompt = (body as CompletionRequest).prompt;
-  return {
-    kind: "completion",
-    prompt: typeof prompt === "string" ? prompt : prompt[0]!,
-    maxTokens: 0,
-    temperature: body.temperature ?? undefined,
-    topP: body.top_p ?? undefined,
-    seed: body.seed ?? undefined,
-    stop,
-    responseFormat: undefined,
-    cacheScope,
-    signal,
-  };
-}
-
-export function requestedMaxTokens(kind: Kind, body: Body): number | undefined {
-  if (kind === "chat") {
-    const chat = body as ChatCompletionRequest;
-    return chat.max_completion_tokens ?? chat.max_tokens ?? undefined;
-  }
-  // OpenAI's legacy completions default to 16 tokens when max_tokens is absent.
-  return body.max_tokens ?? 16;
-}
 
 /**
  * What the rate limits reserve before the prompt is tokenized: an upper bound on the request's

@@ -7,19 +7,14 @@ import type { Principal } from "../domain/principal.js";
 import type { TokenUsage } from "../domain/token-usage.js";
 import type { UsageEvent } from "../domain/usage-event.js";
 import type { Meter } from "../metering/meter.js";
-import type { GenerationRequest, GenerationResult } from "../runtime/types.js";
-import { ClientGoneError } from "../scheduler/scheduler.js";
+import type { DeltaDetail, GenerationRequest, GenerationResult } from "../runtime/types.js";
+import { ClientGoneError, type Release } from "../scheduler/scheduler.js";
 import type { InFlightRequests } from "../serving/in-flight.js";
 import type { ModelRegistry, ServedModel } from "../serving/models.js";
-import {
-  type Body,
-  requestedMaxTokens,
-  reservationBound,
-  settleMaxTokens,
-  toGeneration,
-} from "./generation-request.js";
-import { chatCompletionRequest, completionRequest, parseBody } from "./schemas.js";
-import { completionBody, completionId, type Kind, StreamFramer } from "./shapes.js";
+import { checkCapabilities } from "./capabilities.js";
+import { runChoices } from "./choices.js";
+import type { GenerationEndpoint, ResponseMeta } from "./endpoint.js";
+import { reservationBound, settleMaxTokens } from "./generation-request.js";
 import { WriteStallGuard } from "./write-stall.js";
 
 /** A client that stops reading its stream is cut off once this much output waits for it. */
@@ -39,7 +34,9 @@ export interface GenerationDeps {
 
 /** One admitted generation request, as the stages below share it. */
 interface Call {
-  kind: Kind;
+  // biome-ignore lint/suspicious/noExplicitAny: each endpoint's body type is its own; the pipeline only passes it back
+  endpoint: GenerationEndpoint<any>;
+  body: unknown;
   request: FastifyRequest;
   reply: FastifyReply;
   principal: Principal;
@@ -48,10 +45,8 @@ interface Call {
   model: string;
   generation: GenerationRequest;
   stream: boolean;
-  includeUsage: boolean;
   abort: Cancellation;
-  id: string;
-  created: number;
+  meta: ResponseMeta;
   /** Set when the request was ended from outside (suspension, drain deadline). */
   cutBy: ApiError | null;
   firstTokenAt: number | null;
@@ -111,8 +106,8 @@ async function meterQuietly(
   }
 }
 
-export async function handleGeneration(
-  kind: Kind,
+export async function handleGeneration<Body>(
+  endpoint: GenerationEndpoint<Body>,
   request: FastifyRequest,
   reply: FastifyReply,
   principal: Principal,
@@ -120,10 +115,8 @@ export async function handleGeneration(
 ): Promise<void> {
   // Before anything runs: a request whose usage could not be recorded must not be served.
   deps.meter?.ensureCapacity();
-  const body =
-    kind === "chat"
-      ? parseBody(chatCompletionRequest, request.body)
-      : parseBody(completionRequest, request.body);
+  const body = endpoint.parse(request.body);
+  const modelName = endpoint.model(body);
   const abort = new Cancellation();
   const raw = reply.raw;
   raw.once("close", () => {
@@ -131,12 +124,12 @@ export async function handleGeneration(
   });
   // The request holds the version it entered until its response ended, so a rotation that switches
   // the model meanwhile never disturbs it, and unloads the old version only after it.
-  const entered = deps.models.enter(body.model, abort.signal);
+  const entered = deps.models.enter(modelName, abort.signal);
   if (!entered) {
     throw new ApiError(
       404,
       "invalid_request_error",
-      `The model \`${body.model}\` does not exist or you do not have access to it.`,
+      `The model \`${modelName}\` does not exist or you do not have access to it.`,
       "model",
       "model_not_found",
     );
@@ -149,25 +142,20 @@ export async function handleGeneration(
       if (!(error instanceof ClientGoneError)) throw error;
       // Gone while its model was held for a rotation: like a client gone from the queue.
       reply.hijack();
-      void meterQuietly(
-        { request, deps, principal, model: body.model, firstTokenAt: null },
-        "cut",
-        499,
-        null,
-      );
+      void meterQuietly({ request, deps, principal, model: modelName, firstTokenAt: null }, "cut", 499, null);
       return;
     }
   } else served = entered;
   try {
-    await generateOn(served, kind, body, request, reply, principal, deps, abort);
+    await generateOn(served, endpoint, body, request, reply, principal, deps, abort);
   } finally {
     served.leave();
   }
 }
 
-async function generateOn(
+async function generateOn<Body>(
   served: ServedModel,
-  kind: Kind,
+  endpoint: GenerationEndpoint<Body>,
   body: Body,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -176,25 +164,31 @@ async function generateOn(
   abort: Cancellation,
 ): Promise<void> {
   // Prompt-cache state is shared within an account only, never across accounts.
-  const generation = toGeneration(kind, body, abort.signal, principal.accountId);
+  const generation = endpoint.toGeneration(body, abort.signal, principal.accountId);
+  checkCapabilities(endpoint.name, served.runtime, generation);
   // Cheap refusals first: a request that could not wait in the queue, or that is over a rate limit
   // even by an upper bound on its size, is refused before its prompt is tokenized.
   served.scheduler.checkRoom(principal.accountId);
-  const asked = requestedMaxTokens(kind, body);
+  const asked = endpoint.maxTokens(body);
   const model = served.runtime.model.id;
+  // n choices may each use the whole completion budget; the prompt is billed once.
+  const n = generation.n ?? 1;
+  const bound = reservationBound(served, generation, asked);
   const reservation = deps.gate.reserve({
     principal,
     ip: request.clientIp,
     model,
-    ...reservationBound(served, generation, asked),
+    promptTokens: bound.promptTokens,
+    maxTokens: bound.maxTokens * n,
   });
   let usage: TokenUsage | null = null;
   try {
     const promptTokens = await settleMaxTokens(served, generation, asked);
-    reservation?.reconcile?.(promptTokens, generation.maxTokens);
+    reservation?.reconcile?.(promptTokens, generation.maxTokens * n);
     if (reservation) reply.headers(reservation.headers);
     usage = await run({
-      kind,
+      endpoint,
+      body,
       request,
       reply,
       principal,
@@ -202,11 +196,9 @@ async function generateOn(
       served,
       model,
       generation,
-      stream: body.stream === true,
-      includeUsage: body.stream_options?.include_usage === true,
+      stream: endpoint.stream(body),
       abort,
-      id: completionId(kind, request.id),
-      created: Math.floor(Date.now() / 1000),
+      meta: { id: endpoint.id(request.id), created: Math.floor(Date.now() / 1000), model },
       cutBy: null,
       firstTokenAt: null,
     });
@@ -215,12 +207,36 @@ async function generateOn(
   }
 }
 
+/**
+ * Runs the request's generation: one runtime call, or, for n choices on a runtime that answers one at
+ * a time, one call per choice on as many slots as are free (never waiting for a second slot while
+ * holding one, so two such requests cannot deadlock each other).
+ */
+function generate(
+  call: Call,
+  slots: Release[],
+  onDelta?: (text: string, choice?: number, detail?: DeltaDetail) => void,
+) {
+  const { runtime } = call.served;
+  const n = call.generation.n ?? 1;
+  if (n === 1 || runtime.nativeChoices === true) return runtime.generate(call.generation, onDelta);
+  for (let i = 1; i < n; i++) {
+    const extra = call.served.scheduler.tryAcquire();
+    if (extra === null) break;
+    slots.push(extra);
+  }
+  return runChoices(runtime, call.generation, n, slots.length, call.abort, onDelta);
+}
+
 /** Takes a slot, registers the request as in flight, generates; returns the usage, if any. */
 async function run(call: Call): Promise<TokenUsage | null> {
   const { served, reply, deps } = call;
-  let release: () => void;
+  const slots: Release[] = [];
+  const release = () => {
+    for (const slot of slots) slot();
+  };
   try {
-    release = await served.scheduler.acquire(call.principal.accountId, call.abort.signal);
+    slots.push(await served.scheduler.acquire(call.principal.accountId, call.abort.signal));
   } catch (error) {
     if (error instanceof ClientGoneError) {
       reply.hijack();
@@ -240,8 +256,8 @@ async function run(call: Call): Promise<TokenUsage | null> {
     },
   });
   try {
-    if (call.stream) return await stream(call);
-    const result = await served.runtime.generate(call.generation);
+    if (call.stream) return await stream(call, slots);
+    const result = await generate(call, slots);
     if (call.cutBy) {
       await meterQuietly(call, "cut", call.cutBy.status, result.usage);
       throw call.cutBy;
@@ -269,17 +285,7 @@ async function run(call: Call): Promise<TokenUsage | null> {
         { "retry-after": "10" },
       );
     }
-    await reply.send(
-      completionBody(
-        call.kind,
-        call.id,
-        call.created,
-        call.model,
-        result.text,
-        result.finishReason,
-        result.usage,
-      ),
-    );
+    await reply.send(call.endpoint.body(result, call.meta, call.body));
     return result.usage;
   } finally {
     unregister();
@@ -287,10 +293,10 @@ async function run(call: Call): Promise<TokenUsage | null> {
   }
 }
 
-async function stream(call: Call): Promise<TokenUsage | null> {
+async function stream(call: Call, slots: Release[]): Promise<TokenUsage | null> {
   const { reply, deps } = call;
   const raw = reply.raw;
-  const framer = new StreamFramer(call.kind, call.id, call.created, call.model, call.includeUsage);
+  const framer = call.endpoint.streamer(call.meta, call.body);
   // The status line waits for the first token, so a failure before any output is still a plain
   // HTTP error with the right status.
   let started = false;
@@ -319,9 +325,9 @@ async function stream(call: Call): Promise<TokenUsage | null> {
   };
   let result: GenerationResult;
   try {
-    result = await call.served.runtime.generate(call.generation, (text) => {
+    result = await generate(call, slots, (text, choice = 0, detail) => {
       if (!started) start();
-      if (text.length === 0 || raw.destroyed) return;
+      if ((text.length === 0 && detail === undefined) || raw.destroyed) return;
       // Deltas that arrive in the same tick (an upstream TCP read carries many events) leave in one
       // write instead of one syscall per token; a lone token still goes out at once.
       if (!corked) {
@@ -329,7 +335,7 @@ async function stream(call: Call): Promise<TokenUsage | null> {
         raw.cork();
         process.nextTick(uncork);
       }
-      guard.wrote(raw.write(framer.delta(text)));
+      guard.wrote(raw.write(framer.delta(text, choice, detail)));
       if (raw.writableLength > MAX_BUFFERED_BYTES) {
         stalled = true;
         call.abort.abort();
@@ -389,7 +395,7 @@ async function stream(call: Call): Promise<TokenUsage | null> {
     guard.ended();
     return result.usage;
   }
-  raw.end(framer.finish(result.finishReason, result.usage));
+  raw.end(framer.finish(result));
   guard.ended();
   logFinished(call, 200, result);
   return result.usage;

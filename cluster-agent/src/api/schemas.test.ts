@@ -32,11 +32,11 @@ test("a missing parameter and a mistyped one are told apart", () => {
 });
 
 test("unsupported parameters are refused by name with what to do instead", () => {
-  const n = refusal({ model: "m", messages, n: 3 });
-  assert.deepEqual([n.param, n.code], ["n", "unsupported_value"]);
-  assert.match(n.message, /send separate requests/);
-  const tools = refusal({ model: "m", messages, tools: [] });
-  assert.deepEqual([tools.param, tools.code], ["tools", "unsupported_parameter"]);
+  const functions = refusal({ model: "m", messages, functions: [] });
+  assert.deepEqual([functions.param, functions.code], ["functions", "unsupported_parameter"]);
+  assert.match(functions.message, /send `tools` instead/);
+  const bias = refusal({ model: "m", messages, logit_bias: { "1": 1 } });
+  assert.equal(bias.param, "logit_bias.1");
   const unknown = refusal({ model: "m", messages, temprature: 1 });
   assert.deepEqual([unknown.param, unknown.code], ["temprature", "unrecognized_argument"]);
   assert.equal(refusal({ model: "m", prompt: ["a", "b"] }, completionRequest).param, "prompt");
@@ -100,6 +100,6 @@ test("lists and free-form strings are bounded, and the refusal never quotes the 
   assert.deepEqual([value.param, value.code], ["metadata.k", "string_above_max_length"]);
   const logitBias = refusal({ model: "m", messages, logit_bias: { "50256": -100 } });
   assert.equal(logitBias.param, "logit_bias.50256");
-  const n = refusal({ model: "m", messages, n: 128 });
-  assert.deepEqual([n.param, n.code], ["n", "unsupported_value"]);
+  const n = refusal({ model: "m", messages, n: 129 });
+  assert.deepEqual([n.param, n.code], ["n", "invalid_value"]);
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApiError } from "../common/errors.js";
+import { assistantToolCalls, TOOL_LIMITS, toolChoice, tools } from "./tool-schemas.js";
 
 /**
  * The public API's request schemas, in one place: they validate every request and give the handlers
@@ -46,9 +47,25 @@ const message = z.discriminatedUnion("role", [
   z
     .object({
       role: z.literal("assistant"),
-      content,
+      // OpenAI sends null content on a turn that only called tools; clients send it back that way.
+      content: z
+        .union([z.string(), z.array(textPart).max(L.contentParts)])
+        .nullable()
+        .optional(),
       name,
       refusal: z.null().optional(),
+      tool_calls: assistantToolCalls.optional(),
+    })
+    .strict()
+    .refine((m) => m.content != null || m.tool_calls !== undefined, {
+      message: "an assistant message needs content or tool_calls",
+      path: ["content"],
+    }),
+  z
+    .object({
+      role: z.literal("tool"),
+      content,
+      tool_call_id: z.string().min(1).max(TOOL_LIMITS.idLength),
     })
     .strict(),
 ]);
@@ -98,12 +115,71 @@ const common = {
   stream_options: z.object({ include_usage: z.boolean().optional() }).strict().nullable().optional(),
   user: z.string().max(L.userLength).optional(),
   max_tokens: z.number().int().min(1).nullable().optional(),
-  /** Accepted at their neutral values only; anything else is a 400 naming the parameter. */
-  n: z.literal(1).nullable().optional(),
-  presence_penalty: z.literal(0).nullable().optional(),
-  frequency_penalty: z.literal(0).nullable().optional(),
+  /** Choices from one request: OpenAI's limit. */
+  n: z.number().int().min(1).max(128).nullable().optional(),
+  presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+  frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
+  /** vLLM's extensions, which its clients send in the body. */
+  repetition_penalty: z.number().gt(0).max(100).nullable().optional(),
+  top_k: z.number().int().min(-1).nullable().optional(),
+  min_p: z.number().min(0).max(1).nullable().optional(),
+  /** Accepted at its neutral value only; anything else is a 400 naming the parameter. */
   logit_bias: z.object({}).strict().nullable().optional(),
 };
+
+type Ctx = z.core.$RefinementCtx;
+
+/**
+ * What one field cannot say about another: every tool result answers a call made earlier in the
+ * history, a named tool_choice names an offered tool, names are unique, top_logprobs needs logprobs.
+ */
+function checkChat(body: ChatFields, ctx: Ctx): void {
+  const offered = new Set<string>();
+  for (const [i, tool] of (body.tools ?? []).entries()) {
+    const name = tool.function.name;
+    if (offered.has(name))
+      ctx.addIssue({
+        code: "custom",
+        message: "tool names must be unique",
+        path: ["tools", i, "function", "name"],
+      });
+    offered.add(name);
+  }
+  const choice = body.tool_choice;
+  if (choice === "required" || typeof choice === "object") {
+    if (offered.size === 0)
+      ctx.addIssue({ code: "custom", message: "tool_choice needs tools", path: ["tool_choice"] });
+    else if (typeof choice === "object" && !offered.has(choice.function.name))
+      ctx.addIssue({
+        code: "custom",
+        message: "the named function is not among the tools",
+        path: ["tool_choice", "function", "name"],
+      });
+  }
+  const calls = new Set<string>();
+  for (const [i, m] of body.messages.entries()) {
+    if (m.role === "assistant") for (const call of m.tool_calls ?? []) calls.add(call.id);
+    if (m.role === "tool" && !calls.has(m.tool_call_id ?? ""))
+      ctx.addIssue({
+        code: "custom",
+        message: "a tool message must answer a tool call made in an earlier assistant message",
+        path: ["messages", i, "tool_call_id"],
+      });
+  }
+  if (body.top_logprobs != null && body.top_logprobs > 0 && body.logprobs !== true)
+    ctx.addIssue({ code: "custom", message: "top_logprobs needs logprobs: true", path: ["top_logprobs"] });
+}
+
+interface ChatFields {
+  messages: ({ role: string; tool_calls?: { id: string }[]; tool_call_id?: string } & Record<
+    string,
+    unknown
+  >)[];
+  tools?: { function: { name: string } }[] | undefined;
+  tool_choice?: "none" | "auto" | "required" | { function: { name: string } } | undefined;
+  logprobs?: boolean | null | undefined;
+  top_logprobs?: number | null | undefined;
+}
 
 export const chatCompletionRequest = z
   .object({
@@ -111,12 +187,17 @@ export const chatCompletionRequest = z
     messages: z.array(message).min(1).max(L.messages),
     max_completion_tokens: z.number().int().min(1).nullable().optional(),
     response_format: responseFormat.optional(),
-    logprobs: z.literal(false).nullable().optional(),
+    logprobs: z.boolean().nullable().optional(),
+    /** OpenAI's limit. */
+    top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
+    tools: tools.optional(),
+    tool_choice: toolChoice.optional(),
     store: z.literal(false).nullable().optional(),
-    parallel_tool_calls: z.boolean().optional(),
+    parallel_tool_calls: z.boolean().nullable().optional(),
     metadata: metadata.nullable().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => checkChat(body as ChatFields, ctx));
 
 export const completionRequest = z
   .object({
@@ -125,7 +206,8 @@ export const completionRequest = z
     echo: z.literal(false).nullable().optional(),
     suffix: z.null().optional(),
     best_of: z.literal(1).nullable().optional(),
-    logprobs: z.null().optional(),
+    /** The legacy shape: how many alternatives per token (OpenAI's limit is 5). */
+    logprobs: z.number().int().min(0).max(5).nullable().optional(),
   })
   .strict();
 
@@ -134,15 +216,8 @@ export type CompletionRequest = z.infer<typeof completionRequest>;
 
 /** Parameters customers send that we recognise but do not serve yet, with what to do instead. */
 const UNSUPPORTED: Record<string, string> = {
-  n: "only n=1 is supported; send separate requests for several choices",
-  tools: "tool calling is not supported yet",
-  tool_choice: "tool calling is not supported yet",
-  functions: "function calling is not supported yet",
-  function_call: "function calling is not supported yet",
-  logprobs: "log probabilities are not supported yet",
-  top_logprobs: "log probabilities are not supported yet",
-  presence_penalty: "only 0 is supported",
-  frequency_penalty: "only 0 is supported",
+  functions: "the deprecated `functions` parameter is not served; send `tools` instead",
+  function_call: "the deprecated `function_call` parameter is not served; send `tool_choice` instead",
   logit_bias: "logit bias is not supported",
   best_of: "only best_of=1 is supported",
   echo: "echo is not supported",
@@ -252,7 +327,8 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   throw invalid(`Invalid value for '${param}': ${issue.message}.`, param, "invalid_value");
 }
 
-/** Text of a message's content, whether given as a string or as text parts. */
-export function contentText(value: string | { type: "text"; text: string }[]): string {
+/** Text of a message's content, whether given as a string or as text parts (null: none). */
+export function contentText(value: string | { type: "text"; text: string }[] | null | undefined): string {
+  if (value == null) return "";
   return typeof value === "string" ? value : value.map((part) => part.text).join("");
 }

@@ -1,19 +1,19 @@
 import type { TokenUsage } from "../domain/token-usage.js";
-import type { FinishReason } from "../runtime/types.js";
+import type {
+  ChoiceResult,
+  DeltaDetail,
+  GenerationResult,
+  TokenLogprob,
+  ToolCall,
+} from "../runtime/types.js";
+import type { EndpointStream, ResponseMeta } from "./endpoint.js";
 
 /**
- * Response bodies and stream chunks in exactly OpenAI's shapes, so the official SDKs and every tool
- * built on them work unchanged.
+ * Chat completion and legacy completion bodies and stream chunks in exactly OpenAI's shapes, so the
+ * official SDKs and every framework built on them (tool calls, logprobs, several choices) work unchanged.
  */
 
-export type Kind = "chat" | "completion";
-
 const SYSTEM_FINGERPRINT = "fp_entrim";
-
-/** Derived from the request id, so a customer's completion id leads support straight to the request. */
-export function completionId(kind: Kind, requestId: string): string {
-  return `${kind === "chat" ? "chatcmpl" : "cmpl"}-${requestId.slice(4)}`;
-}
 
 export function usageBody(usage: TokenUsage) {
   return {
@@ -25,93 +25,172 @@ export function usageBody(usage: TokenUsage) {
   };
 }
 
-export function completionBody(
-  kind: Kind,
-  id: string,
-  created: number,
-  model: string,
-  text: string,
-  finishReason: FinishReason,
-  usage: TokenUsage,
-) {
-  if (kind === "chat") {
-    return {
-      id,
-      object: "chat.completion",
-      created,
-      model,
-      system_fingerprint: SYSTEM_FINGERPRINT,
-      choices: [
-        {
-          index: 0,
-          message: { role: "assistant", content: text, refusal: null },
-          logprobs: null,
-          finish_reason: finishReason,
-        },
-      ],
-      usage: usageBody(usage),
-    };
+/** Every choice of a result, in index order. */
+export function choicesOf(result: GenerationResult): ChoiceResult[] {
+  return result.others === undefined ? [result] : [result, ...result.others];
+}
+
+const toolCallBody = (call: ToolCall) => ({
+  id: call.id,
+  type: "function" as const,
+  function: { name: call.name, arguments: call.arguments },
+});
+
+const logprobBody = (t: TokenLogprob) => ({
+  token: t.token,
+  logprob: t.logprob,
+  bytes: t.bytes,
+  top_logprobs: t.top.map((a) => ({ token: a.token, logprob: a.logprob, bytes: a.bytes })),
+});
+
+const chatLogprobs = (logprobs: TokenLogprob[] | undefined) =>
+  logprobs === undefined ? null : { content: logprobs.map(logprobBody), refusal: null };
+
+/** The legacy completions shape: parallel lists, alternatives as token → logprob objects. */
+function completionLogprobs(logprobs: TokenLogprob[] | undefined, offset = 0) {
+  if (logprobs === undefined) return null;
+  const text_offset: number[] = [];
+  let at = offset;
+  for (const t of logprobs) {
+    text_offset.push(at);
+    at += t.token.length;
   }
   return {
-    id,
-    object: "text_completion",
-    created,
-    model,
+    tokens: logprobs.map((t) => t.token),
+    token_logprobs: logprobs.map((t) => t.logprob),
+    top_logprobs: logprobs.map((t) => Object.fromEntries(t.top.map((a) => [a.token, a.logprob]))),
+    text_offset,
+  };
+}
+
+export function chatBody(result: GenerationResult, meta: ResponseMeta) {
+  return {
+    id: meta.id,
+    object: "chat.completion",
+    created: meta.created,
+    model: meta.model,
     system_fingerprint: SYSTEM_FINGERPRINT,
-    choices: [{ text, index: 0, logprobs: null, finish_reason: finishReason }],
-    usage: usageBody(usage),
+    choices: choicesOf(result).map((choice, index) => ({
+      index,
+      message:
+        choice.toolCalls === undefined
+          ? { role: "assistant", content: choice.text, refusal: null }
+          : {
+              role: "assistant",
+              // OpenAI's turn that only calls tools has null content.
+              content: choice.text === "" ? null : choice.text,
+              tool_calls: choice.toolCalls.map(toolCallBody),
+              refusal: null,
+            },
+      logprobs: chatLogprobs(choice.logprobs),
+      finish_reason: choice.finishReason,
+    })),
+    usage: usageBody(result.usage),
+  };
+}
+
+export function completionBody(result: GenerationResult, meta: ResponseMeta) {
+  return {
+    id: meta.id,
+    object: "text_completion",
+    created: meta.created,
+    model: meta.model,
+    system_fingerprint: SYSTEM_FINGERPRINT,
+    choices: choicesOf(result).map((choice, index) => ({
+      text: choice.text,
+      index,
+      logprobs: completionLogprobs(choice.logprobs),
+      finish_reason: choice.finishReason,
+    })),
+    usage: usageBody(result.usage),
   };
 }
 
 /**
- * Frames server-sent events for one streamed response. Every content chunk is the same JSON around a
- * different string, so the invariant parts are rendered once and each token costs one JSON.stringify of
- * its text: relaying tokens is the hot path of streaming.
+ * Frames a streamed chat completion or completion. Every plain content chunk of choice 0 is the same
+ * JSON around a different string, so the invariant parts are rendered once and such a token costs one
+ * JSON.stringify of its text: relaying tokens is the hot path of streaming. Tool-call pieces, logprobs
+ * and other choices take the general path.
  */
-export class StreamFramer {
+export class ChoiceStream implements EndpointStream {
   private readonly head: string;
   private readonly contentTail: string;
   private readonly usageSuffix: string;
+  /** Where each choice's legacy text_offset has got to. */
+  private readonly offsets: number[];
 
   constructor(
-    private readonly kind: Kind,
-    id: string,
-    created: number,
-    model: string,
+    private readonly chat: boolean,
+    meta: ResponseMeta,
+    private readonly n: number,
     private readonly includeUsage: boolean,
   ) {
-    const object = kind === "chat" ? "chat.completion.chunk" : "text_completion";
-    this.head = `data: {"id":${JSON.stringify(id)},"object":"${object}","created":${created},"model":${JSON.stringify(model)},"system_fingerprint":"${SYSTEM_FINGERPRINT}","choices":[`;
+    const object = chat ? "chat.completion.chunk" : "text_completion";
+    this.head = `data: {"id":${JSON.stringify(meta.id)},"object":"${object}","created":${meta.created},"model":${JSON.stringify(meta.model)},"system_fingerprint":"${SYSTEM_FINGERPRINT}","choices":[`;
     this.usageSuffix = includeUsage ? ',"usage":null' : "";
-    this.contentTail =
-      kind === "chat"
-        ? `},"logprobs":null,"finish_reason":null}]${this.usageSuffix}}\n\n`
-        : `,"index":0,"logprobs":null,"finish_reason":null}]${this.usageSuffix}}\n\n`;
+    this.contentTail = chat
+      ? `},"logprobs":null,"finish_reason":null}]${this.usageSuffix}}\n\n`
+      : `,"index":0,"logprobs":null,"finish_reason":null}]${this.usageSuffix}}\n\n`;
+    this.offsets = new Array<number>(n).fill(0);
   }
 
-  /** The opening chunk: chat streams announce the assistant role first, as OpenAI does. */
+  /** Chat streams announce the assistant role of every choice first, as OpenAI does. */
   first(): string {
-    if (this.kind !== "chat") return "";
-    return `${this.head}{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]${this.usageSuffix}}\n\n`;
+    if (!this.chat) return "";
+    let out = "";
+    for (let index = 0; index < this.n; index++) {
+      out += `${this.head}{"index":${index},"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}]${this.usageSuffix}}\n\n`;
+    }
+    return out;
   }
 
-  delta(text: string): string {
-    return this.kind === "chat"
-      ? `${this.head}{"index":0,"delta":{"content":${JSON.stringify(text)}${this.contentTail}`
-      : `${this.head}{"text":${JSON.stringify(text)}${this.contentTail}`;
+  delta(text: string, choice: number, detail: DeltaDetail | undefined): string {
+    if (detail === undefined && choice === 0) {
+      if (!this.chat) this.offsets[0]! += text.length;
+      return this.chat
+        ? `${this.head}{"index":0,"delta":{"content":${JSON.stringify(text)}${this.contentTail}`
+        : `${this.head}{"text":${JSON.stringify(text)}${this.contentTail}`;
+    }
+    return `${this.head}${JSON.stringify(this.chat ? this.chatChoice(text, choice, detail) : this.textChoice(text, choice, detail))}]${this.usageSuffix}}\n\n`;
   }
 
-  finish(reason: FinishReason, usage: TokenUsage): string {
-    const choice =
-      this.kind === "chat"
-        ? `{"index":0,"delta":{},"logprobs":null,"finish_reason":"${reason}"}`
-        : `{"text":"","index":0,"logprobs":null,"finish_reason":"${reason}"}`;
-    let out = `${this.head}${choice}]${this.usageSuffix}}\n\n`;
-    if (this.includeUsage) out += `${this.head}],"usage":${JSON.stringify(usageBody(usage))}}\n\n`;
+  private chatChoice(text: string, index: number, detail: DeltaDetail | undefined) {
+    const delta: Record<string, unknown> = {};
+    if (text !== "" || detail?.toolCall === undefined) delta.content = text;
+    const piece = detail?.toolCall;
+    if (piece !== undefined) {
+      const call: Record<string, unknown> = { index: piece.index };
+      if (piece.id !== undefined) {
+        call.id = piece.id;
+        call.type = "function";
+      }
+      call.function =
+        piece.name === undefined
+          ? { arguments: piece.arguments }
+          : { name: piece.name, arguments: piece.arguments };
+      delta.tool_calls = [call];
+    }
+    return { index, delta, logprobs: chatLogprobs(detail?.logprobs), finish_reason: null };
+  }
+
+  private textChoice(text: string, index: number, detail: DeltaDetail | undefined) {
+    const offset = this.offsets[index] ?? 0;
+    this.offsets[index] = offset + text.length;
+    return { text, index, logprobs: completionLogprobs(detail?.logprobs, offset), finish_reason: null };
+  }
+
+  finish(result: GenerationResult): string {
+    let out = "";
+    for (const [index, choice] of choicesOf(result).entries()) {
+      const body = this.chat
+        ? `{"index":${index},"delta":{},"logprobs":null,"finish_reason":"${choice.finishReason}"}`
+        : `{"text":"","index":${index},"logprobs":null,"finish_reason":"${choice.finishReason}"}`;
+      out += `${this.head}${body}]${this.usageSuffix}}\n\n`;
+    }
+    if (this.includeUsage) out += `${this.head}],"usage":${JSON.stringify(usageBody(result.usage))}}\n\n`;
     return `${out}data: [DONE]\n\n`;
   }
 
-  /** An error after the stream began: the status line is gone, so the error travels as an event. */
   error(message: string, type: string, code: string | null): string {
     return `data: ${JSON.stringify({ error: { message, type, param: null, code } })}\n\n`;
   }

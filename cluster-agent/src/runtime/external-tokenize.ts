@@ -108,6 +108,17 @@ export async function countPromptTokensUpstream(
 export function estimatePromptTokens(request: GenerationRequest): number {
   if (request.kind === "completion") return Buffer.byteLength(request.prompt) + 8;
   let n = 16;
-  for (const m of request.messages) n += Buffer.byteLength(m.content) + 8;
+  for (const m of request.messages) {
+    n += Buffer.byteLength(m.content) + 8;
+    if (m.role === "assistant" && m.toolCalls !== undefined) {
+      for (const call of m.toolCalls)
+        n += Buffer.byteLength(call.name) + Buffer.byteLength(call.arguments) + 32;
+    }
+  }
+  // Tool definitions are rendered into the prompt: allow their JSON and the template's documentation of
+  // each (a few hundred tokens at most).
+  if (request.tools !== undefined && request.toolChoice !== "none") {
+    n += Buffer.byteLength(JSON.stringify(request.tools)) + 256 * request.tools.length + 512;
+  }
   return n;
 }

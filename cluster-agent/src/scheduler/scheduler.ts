@@ -89,6 +89,16 @@ export class Scheduler {
     return this.options.queueTimeoutMs;
   }
 
+  /**
+   * A slot now, or null: never queues. For a request that already holds a slot and could use another
+   * (n choices); taking only free slots, with no one waiting, keeps holders from waiting on each other.
+   */
+  tryAcquire(): Release | null {
+    if (this.active >= this.options.slots || this.queued > 0) return null;
+    this.active++;
+    return this.makeRelease();
+  }
+
   acquire(account: string, signal: CancelSignal): Promise<Release> {
     if (signal.aborted) return Promise.reject(new ClientGoneError());
     if (this.active < this.options.slots && this.queued === 0) {

@@ -5,6 +5,9 @@ import type { Logger } from "../../common/log.js";
 import type { Meter } from "../../metering/meter.js";
 import type { InFlightRequests } from "../../serving/in-flight.js";
 import type { ModelRegistry } from "../../serving/models.js";
+import type { GenerationEndpoint } from "../endpoint.js";
+import { chatEndpoint } from "../endpoints/chat.js";
+import { completionsEndpoint } from "../endpoints/completions.js";
 import { handleGeneration } from "../generation.js";
 
 export interface GenerationRoutesOptions {
@@ -17,11 +20,12 @@ export interface GenerationRoutesOptions {
   writeTimeoutMs: number;
 }
 
-/** POST /v1/chat/completions and /v1/completions; refused at once while the node takes no traffic. */
+/** The generation endpoints (chat completions, completions); refused at once while the node takes no traffic. */
 export function generationRoutes(app: FastifyInstance, options: GenerationRoutesOptions): void {
   const { models, logger, gate, inFlight, meter, accepting, writeTimeoutMs } = options;
   const generation =
-    (kind: "chat" | "completion") => async (request: FastifyRequest, reply: FastifyReply) => {
+    <Body>(endpoint: GenerationEndpoint<Body>) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
       if (!accepting()) {
         throw new ApiError(
           503,
@@ -34,7 +38,7 @@ export function generationRoutes(app: FastifyInstance, options: GenerationRoutes
           },
         );
       }
-      await handleGeneration(kind, request, reply, request.principal!, {
+      await handleGeneration(endpoint, request, reply, request.principal!, {
         models,
         logger,
         gate,
@@ -43,6 +47,6 @@ export function generationRoutes(app: FastifyInstance, options: GenerationRoutes
         writeTimeoutMs,
       });
     };
-  app.post("/v1/chat/completions", generation("chat"));
-  app.post("/v1/completions", generation("completion"));
+  app.post("/v1/chat/completions", generation(chatEndpoint));
+  app.post("/v1/completions", generation(completionsEndpoint));
 }
