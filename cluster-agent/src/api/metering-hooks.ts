@@ -38,7 +38,7 @@ function recordRefusal(meter: Meter, request: FastifyRequest, status: number, mo
 }
 
 export function isGenerationRoute(route: string | undefined): boolean {
-  return route === "/v1/chat/completions" || route === "/v1/completions";
+  return route === "/v1/chat/completions" || route === "/v1/completions" || route === "/v1/responses";
 }
 
 export interface ResponseAccountingOptions {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ApiError } from "../../common/errors.js";
 import { parseBody, REQUEST_LIMITS } from "../schemas.js";
+import { parametersSchema, TOOL_LIMITS, toolArguments, toolName } from "../tool-schemas.js";
 
 /**
  * The request body of POST /v1/responses: the stateless part of OpenAI's Responses API. Nothing is
@@ -10,13 +11,8 @@ import { parseBody, REQUEST_LIMITS } from "../schemas.js";
  */
 
 const L = REQUEST_LIMITS;
-/** OpenAI's limit on `tools`. */
-export const MAX_TOOLS = 128;
-/** `call_id`s and item ids: ours are short; a long one is only bytes to validate and carry. */
-const ID_LENGTH = 256;
-
-/** OpenAI's rule for function and schema names; the message never quotes the name (it is content). */
-const functionName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1-64 letters, digits, _ or -");
+/** `call_id`s and item ids, as the chat schema bounds tool call ids. */
+const ID_LENGTH = TOOL_LIMITS.idLength;
 
 const inputText = z.object({ type: z.literal("input_text"), text: z.string() }).strict();
 /** Output text as our responses carry it, sent back by clients that keep the conversation. */
@@ -47,8 +43,8 @@ const functionCall = z
   .object({
     type: z.literal("function_call"),
     call_id: z.string().min(1).max(ID_LENGTH),
-    name: functionName,
-    arguments: z.string(),
+    name: toolName,
+    arguments: toolArguments,
     id: z.string().max(ID_LENGTH).optional(),
     status: itemStatus,
   })
@@ -69,16 +65,16 @@ const item = z.discriminatedUnion("type", [message, functionCall, functionCallOu
 const functionTool = z
   .object({
     type: z.literal("function"),
-    name: functionName,
+    name: toolName,
     description: z.string().nullable().optional(),
-    parameters: z.record(z.string(), z.unknown()).nullable().optional(),
+    parameters: parametersSchema.nullable().optional(),
     strict: z.boolean().nullable().optional(),
   })
   .strict();
 
 const toolChoice = z.union([
   z.enum(["none", "auto", "required"]),
-  z.object({ type: z.literal("function"), name: functionName }).strict(),
+  z.object({ type: z.literal("function"), name: toolName }).strict(),
 ]);
 
 const format = z.discriminatedUnion("type", [
@@ -87,7 +83,7 @@ const format = z.discriminatedUnion("type", [
   z
     .object({
       type: z.literal("json_schema"),
-      name: functionName,
+      name: toolName,
       schema: z.record(z.string(), z.unknown()),
       description: z.string().optional(),
       strict: z.boolean().nullable().optional(),
@@ -113,7 +109,7 @@ export const responsesRequest = z
       .object({ format: format.optional(), verbosity: z.literal("medium").nullable().optional() })
       .strict()
       .optional(),
-    tools: z.array(functionTool).max(MAX_TOOLS).optional(),
+    tools: z.array(functionTool).max(TOOL_LIMITS.tools).optional(),
     tool_choice: toolChoice.optional(),
     parallel_tool_calls: z.boolean().nullable().optional(),
     stream: z.boolean().nullable().optional(),

@@ -79,7 +79,7 @@ function settings(request: ResponsesRequest) {
       type: "function" as const,
       name: tool.name,
       description: tool.description ?? null,
-      parameters: tool.parameters ?? {},
+      parameters: tool.parameters ?? null,
       strict: tool.strict ?? true,
     })),
     top_p: request.top_p ?? null,

@@ -119,7 +119,7 @@ test("tools, tool_choice and parallel_tool_calls reach the runtime; tools are st
   });
   assert.deepEqual(request.tools, [
     { name: "get_weather", description: "d", parameters: { type: "object" }, strict: true },
-    { name: "loose", parameters: {}, strict: false },
+    { name: "loose", parameters: { type: "object", properties: {} }, strict: false },
   ]);
   assert.deepEqual(request.toolChoice, { name: "get_weather" });
   assert.equal(request.parallelToolCalls, false);

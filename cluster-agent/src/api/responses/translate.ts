@@ -66,7 +66,8 @@ export function toMessages(request: ResponsesRequest): ChatMessage[] {
 export function toTool(tool: ResponsesTool): ToolDefinition {
   const definition: ToolDefinition = {
     name: tool.name,
-    parameters: tool.parameters ?? {},
+    // As for chat completions: a function without parameters takes an empty object.
+    parameters: tool.parameters ?? { type: "object", properties: {} },
     strict: tool.strict ?? true,
   };
   if (tool.description != null) definition.description = tool.description;
