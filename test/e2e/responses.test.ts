@@ -183,7 +183,12 @@ test("a function tool round trip with tool_choice required, the conversation kep
   assert.ok(["Lisbon", "Porto"].includes((JSON.parse(call.arguments) as { city: string }).city));
 
   const tools: ToolDefinition[] = [
-    { name: weather.name, parameters: weather.parameters ?? {}, strict: true },
+    {
+      name: weather.name,
+      description: weather.description!,
+      parameters: weather.parameters ?? {},
+      strict: true,
+    },
   ];
   const toolPrompt = await reference.countPromptTokens({
     kind: "chat",
@@ -221,7 +226,25 @@ test("a function tool round trip with tool_choice required, the conversation kep
     second.usage?.total_tokens,
     (second.usage?.input_tokens ?? 0) + (second.usage?.output_tokens ?? 0),
   );
-  assert.ok((second.usage?.input_tokens ?? 0) > (first.usage?.input_tokens ?? 0));
+  // The history the runtime saw: the turn's text and calls as one assistant message, then the results.
+  const history: ChatMessage[] = [
+    { role: "user", content: "What is the weather in Lisbon?" },
+    {
+      role: "assistant",
+      content: first.output_text,
+      toolCalls: calls.map((c) => ({ id: c.call_id, name: c.name, arguments: c.arguments })),
+    },
+    ...calls.map((c) => ({ role: "tool" as const, content: '{"celsius":21}', toolCallId: c.call_id })),
+  ];
+  const secondPrompt = await reference.countPromptTokens({
+    kind: "chat",
+    messages: history,
+    tools,
+    toolChoice: "none",
+    maxTokens: 8,
+    signal: never,
+  });
+  assert.equal(second.usage?.input_tokens, secondPrompt);
 
   // Streamed, the call's argument deltas join to the arguments of its done events.
   const stream = await client.responses.create({
