@@ -187,3 +187,133 @@ test("huge and unicode-heavy bodies: 413 past the limit, a clear 4xx or an answe
   const ready = await fetch(`${agent.url}/readyz`);
   assert.equal(ready.status, 200);
 });
+
+const jsonSchemaLike: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  schema: fc.oneof(
+    { depthSize: "small" },
+    fieldValue,
+    fc.record(
+      {
+        type: fc.oneof(
+          fc.constantFrom("object", "string", "number", "integer", "boolean", "array", "null", "date"),
+          fieldValue,
+        ),
+        properties: fc.oneof(
+          fc.dictionary(fc.string({ maxLength: 8 }), tie("schema"), { maxKeys: 3 }),
+          fieldValue,
+        ),
+        required: fc.oneof(fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }), fieldValue),
+        enum: fc.oneof(fc.array(fieldValue, { maxLength: 3 }), fieldValue),
+        items: tie("schema"),
+        anyOf: fc.array(tie("schema"), { maxLength: 2 }),
+        minimum: fieldValue,
+        pattern: fieldValue,
+        $ref: fc.constantFrom("#/$defs/x", "#", "http://example.com/s"),
+      },
+      { requiredKeys: [] },
+    ),
+  ),
+})).schema;
+
+const toolLike = fc.oneof(
+  fieldValue,
+  fc.record(
+    {
+      type: fc.oneof(fc.constant("function"), fieldValue),
+      function: fc.oneof(
+        fieldValue,
+        fc.record(
+          {
+            name: fc.oneof(fc.constantFrom("get_weather", "f", "a-b_c"), fieldValue),
+            description: fieldValue,
+            parameters: fc.oneof(
+              jsonSchemaLike,
+              jsonSchemaLike.map((properties) => ({ type: "object", properties: { x: properties } })),
+            ),
+            strict: fieldValue,
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+);
+
+const toolCallLike = fc.record(
+  {
+    id: fc.oneof(fc.constantFrom("call_1", "call_2"), fieldValue),
+    type: fc.oneof(fc.constant("function"), fieldValue),
+    function: fc.oneof(
+      fieldValue,
+      fc.record(
+        {
+          name: fc.oneof(fc.constant("get_weather"), fieldValue),
+          arguments: fc.oneof(fc.constantFrom('{"city":"x"}', "", "{", "[]", "null"), fieldValue),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+const toolRequest = fc.record(
+  {
+    model: fc.constant(MODEL),
+    max_tokens: fc.constant(1),
+    messages: fc.array(
+      fc.oneof(
+        fc.constant({ role: "user", content: "weather?" }),
+        fc.record(
+          {
+            role: fc.constant("assistant"),
+            content: fc.oneof(fc.constant(null), fieldValue),
+            tool_calls: fc.oneof(fc.array(toolCallLike, { maxLength: 2 }), fieldValue),
+          },
+          { requiredKeys: ["role"] },
+        ),
+        fc.record(
+          {
+            role: fc.constant("tool"),
+            content: fieldValue,
+            tool_call_id: fc.oneof(fc.constantFrom("call_1", "call_2"), fieldValue),
+          },
+          { requiredKeys: ["role"] },
+        ),
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+    tools: fc.oneof(fc.array(toolLike, { maxLength: 3 }), fieldValue),
+    tool_choice: fc.oneof(
+      fc.constantFrom("none", "auto", "required", { type: "function", function: { name: "get_weather" } }),
+      fieldValue,
+    ),
+    parallel_tool_calls: fieldValue,
+    logprobs: fc.oneof(fc.boolean(), fieldValue),
+    top_logprobs: fc.oneof(fc.integer({ min: -1, max: 21 }), fieldValue),
+    presence_penalty: fc.oneof(fc.double({ min: -3, max: 3, noNaN: true }), fieldValue),
+    frequency_penalty: fc.oneof(fc.double({ min: -3, max: 3, noNaN: true }), fieldValue),
+    repetition_penalty: fc.oneof(fc.double({ min: -1, max: 3, noNaN: true }), fieldValue),
+    top_k: fc.oneof(fc.integer({ min: -2, max: 50 }), fieldValue),
+    min_p: fc.oneof(fc.double({ min: -1, max: 2, noNaN: true }), fieldValue),
+    n: fc.oneof(fc.integer({ min: 0, max: 4 }), fieldValue),
+  },
+  { requiredKeys: ["model", "max_tokens", "messages"] },
+);
+
+test("malformed tools, schemas, tool messages and sampling parameters: a 4xx naming the parameter, never a 5xx", async () => {
+  await fc.assert(
+    fc.asyncProperty(toolRequest, fc.boolean(), async (request, stream) => {
+      const body = JSON.stringify({ ...request, stream });
+      const result = await send("/v1/chat/completions", body);
+      assertWellFormed(result, body.slice(0, 300));
+      if (result.status === 400) {
+        const { error } = JSON.parse(result.text) as { error: { param: string | null } };
+        assert.ok(error.param, `a 400 names its parameter: ${result.text.slice(0, 300)}`);
+      }
+    }),
+    { numRuns: 400 },
+  );
+  assert.ok(agent.process.exitCode === null, "the agent is still running");
+});

@@ -12,7 +12,8 @@ import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, te
 
 /**
  * The first promise, checked the hard way: a unique canary rides in every prompt of a full run (chat,
- * completions, streams, JSON mode, cached prefixes, failures, an abort), then every byte the agent left
+ * completions, streams, JSON mode, cached prefixes, tool names, schemas, calls and results, failures,
+ * an abort), then every byte the agent left
  * behind (data dir, PostgreSQL's files and WAL, a dump of every table, the spool, all logs) is searched
  * for it. Prompts may live in memory only; finding the canary anywhere is a leak. A second model is
  * served by a supervised engine (the stand-in) that prints every prompt it receives, as vLLM does at
@@ -153,6 +154,58 @@ test("a full run leaves the canary nowhere: data dir, PostgreSQL files, dump, sp
     stream: true,
   }));
 
+  // Tools are content too: names, descriptions, schemas, the calls' arguments and the results.
+  const tools = [
+    {
+      type: "function" as const,
+      function: {
+        name: CANARY,
+        description: `Looks up ${CANARY}.`,
+        parameters: {
+          type: "object",
+          properties: { [CANARY]: { type: "string", enum: [CANARY] } },
+          required: [CANARY],
+        },
+      },
+    },
+  ];
+  const history = [
+    ...chatMessages("Call the tool."),
+    {
+      role: "assistant" as const,
+      content: null,
+      tool_calls: [
+        {
+          id: "call_canary",
+          type: "function" as const,
+          function: { name: CANARY, arguments: JSON.stringify({ [CANARY]: CANARY }) },
+        },
+      ],
+    },
+    { role: "tool" as const, tool_call_id: "call_canary", content: `The result is ${CANARY}.` },
+  ];
+  for (const model of [MODEL, ENGINE_MODEL]) {
+    const called = await client.chat.completions.create({
+      model,
+      messages: chatMessages("Call the tool."),
+      tools,
+      tool_choice: "required",
+      max_tokens: 64,
+      logprobs: true,
+      top_logprobs: 2,
+    });
+    assert.equal(called.choices[0]?.finish_reason, "tool_calls", `${model} called the tool`);
+    for await (const _ of await client.chat.completions.create({
+      model,
+      messages: chatMessages("Call it, streamed."),
+      tools,
+      tool_choice: { type: "function", function: { name: CANARY } },
+      max_tokens: 64,
+      stream: true,
+    }));
+    await client.chat.completions.create({ model, messages: history, tools, max_tokens: 8, n: 2 });
+  }
+
   // Requests that fail, each carrying the canary.
   const failures: [string, Response][] = [
     [
@@ -184,6 +237,29 @@ test("a full run leaves the canary nowhere: data dir, PostgreSQL files, dump, sp
       await post(
         "/chat/completions",
         JSON.stringify({ model: "nope", messages: chatMessages("Who?") }),
+        token,
+      ),
+    ],
+    [
+      "bad tool schema",
+      await post(
+        "/chat/completions",
+        JSON.stringify({
+          model: MODEL,
+          messages: chatMessages("Bad tool."),
+          tools: [{ type: "function", function: { name: CANARY, parameters: { type: CANARY } } }],
+        }),
+        token,
+      ),
+    ],
+    [
+      "tool result without a call",
+      await post(
+        "/chat/completions",
+        JSON.stringify({
+          model: MODEL,
+          messages: [...chatMessages("Orphan."), { role: "tool", tool_call_id: CANARY, content: CANARY }],
+        }),
         token,
       ),
     ],

@@ -11,6 +11,7 @@ import type { Logger } from "../common/log.js";
 import { decode } from "./decode.js";
 import { createPromptBuilder, type PromptBuilder } from "./prompt.js";
 import { SequencePool } from "./prompt-cache.js";
+import { planTools } from "./tool-calls.js";
 import type {
   DeltaSink,
   GenerationRequest,
@@ -215,6 +216,10 @@ export class EmbeddedRuntime implements Runtime {
         "context_length_exceeded",
       );
     const grammar = await this.grammarFor(loaded, request.responseFormat);
+    const tools =
+      request.kind === "chat" && request.tools?.length
+        ? await planTools(loaded.llama, loaded.prompts.chatWrapper, request)
+        : undefined;
 
     const { sequence, cached } = await loaded.pool.acquire(prompt, request.cacheScope);
     this.active++;
@@ -233,6 +238,7 @@ export class EmbeddedRuntime implements Runtime {
         request,
         stops,
         grammar,
+        tools,
         onDelta,
       });
       this.totals.requests++;

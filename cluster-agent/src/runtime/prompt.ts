@@ -2,26 +2,89 @@
  * Builds the exact token sequence a request evaluates. generate() and countPromptTokens() both use this
  * one function, so the prompt tokens billed are the prompt tokens evaluated, by construction.
  */
-import type { ChatHistoryItem, ChatWrapper, LlamaModel, Token } from "node-llama-cpp";
+import type {
+  ChatHistoryItem,
+  ChatModelFunctionCall,
+  ChatModelFunctions,
+  ChatModelResponse,
+  ChatWrapper,
+  LlamaModel,
+  Token,
+} from "node-llama-cpp";
 import { LlamaText } from "node-llama-cpp";
-import type { ChatMessage, GenerationRequest } from "./types.js";
+import type { ChatMessage, GenerationRequest, ToolDefinition } from "./types.js";
+
+/** JSON text becomes a value (the wrapper renders it as JSON again); anything else stays a string. */
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
 
 function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
-  const history = messages.map((m): ChatHistoryItem => {
+  // A tool result is rendered inside the model turn that made the call, as the wrappers expect.
+  const results = new Map<string, string>();
+  const answered = new Set<string>();
+  for (const m of messages) if (m.role === "tool") results.set(m.toolCallId, m.content);
+  for (const m of messages) {
+    if (m.role === "assistant") for (const c of m.toolCalls ?? []) answered.add(c.id);
+  }
+
+  const history: ChatHistoryItem[] = [];
+  for (const m of messages) {
     // Plain strings: message text never becomes special tokens, so no one can inject a turn.
-    if (m.role === "system") return { type: "system", text: m.content };
-    if (m.role === "user") return { type: "user", text: m.content };
-    return { type: "model", response: [m.content] };
-  });
+    if (m.role === "system" || m.role === "user")
+      history.push(
+        m.role === "system" ? { type: "system", text: m.content } : { type: "user", text: m.content },
+      );
+    else if (m.role === "tool") {
+      // A result answering no call in the history still reaches the model, as user-side text.
+      if (!answered.has(m.toolCallId)) history.push({ type: "user", text: m.content });
+    } else if (m.role === "assistant") {
+      const response: ChatModelResponse["response"] = m.content === "" ? [] : [m.content];
+      for (const call of m.toolCalls ?? [])
+        response.push({
+          type: "functionCall",
+          name: call.name,
+          params: jsonOrText(call.arguments),
+          result: jsonOrText(results.get(call.id) ?? ""),
+        } satisfies ChatModelFunctionCall);
+      history.push({ type: "model", response });
+    }
+  }
   // An empty model turn at the end makes the wrapper open the assistant's turn for generation.
   history.push({ type: "model", response: [] });
   return history;
+}
+
+/** OpenAI's parameters are an object schema; `{}` (no parameters declared) is an empty object. */
+export function argumentsSchema(tool: ToolDefinition): Record<string, unknown> {
+  const schema = tool.parameters ?? {};
+  if (Object.keys(schema).length === 0) return { type: "object", properties: {} };
+  return schema.type === undefined ? { type: "object", ...schema } : schema;
+}
+
+/** The functions a request offers the model: none when tool choice is "none". */
+export function offeredFunctions(request: GenerationRequest): ChatModelFunctions | undefined {
+  if (request.kind !== "chat" || !request.tools?.length || request.toolChoice === "none") return undefined;
+  const functions: Record<string, ChatModelFunctions[string]> = {};
+  for (const tool of request.tools)
+    functions[tool.name] = {
+      ...(tool.description === undefined ? {} : { description: tool.description }),
+      // biome-ignore lint/suspicious/noExplicitAny: node-llama-cpp types schemas it can map statically
+      params: argumentsSchema(tool) as any,
+    };
+  return functions;
 }
 
 export interface PromptBuilder {
   tokens(request: GenerationRequest): Token[];
   /** Text stop strings the chat format implies (a model may spell an end marker as plain text). */
   chatStopStrings: readonly string[];
+  /** The chat format, whose `settings.functions` spell a function call. */
+  chatWrapper: ChatWrapper;
 }
 
 export function createPromptBuilder(model: LlamaModel, chatWrapper: ChatWrapper): PromptBuilder {
@@ -39,10 +102,13 @@ export function createPromptBuilder(model: LlamaModel, chatWrapper: ChatWrapper)
 
   return {
     chatStopStrings: [...chatStopStrings],
+    chatWrapper,
     tokens(request) {
       if (request.kind === "chat") {
+        const availableFunctions = offeredFunctions(request);
         const { contextText } = chatWrapper.generateContextState({
           chatHistory: toChatHistory(request.messages),
+          ...(availableFunctions ? { availableFunctions, documentFunctionParams: true } : {}),
         });
         return LlamaText(contextText).tokenize(model.tokenizer);
       }

@@ -7,6 +7,7 @@ export class TextStream {
   private text = "";
   private released = 0;
   private stopped = false;
+  private stop: string | undefined;
   private readonly longestStop: number;
 
   constructor(
@@ -24,6 +25,11 @@ export class TextStream {
     return this.stopped;
   }
 
+  /** The stop string that ended the text (a tool call's opening is one, for the runtime to act on). */
+  get stoppedBy(): string | undefined {
+    return this.stop;
+  }
+
   /** Adds generated text; returns true when it completed a stop string. */
   push(chunk: string): boolean {
     if (this.stopped || chunk === "") return this.stopped;
@@ -32,7 +38,10 @@ export class TextStream {
     let cut = -1;
     for (const stop of this.stops) {
       const at = this.text.indexOf(stop, searchFrom);
-      if (at !== -1 && (cut === -1 || at < cut)) cut = at;
+      if (at !== -1 && (cut === -1 || at < cut)) {
+        cut = at;
+        this.stop = stop;
+      }
     }
     if (cut !== -1) {
       this.text = this.text.slice(0, cut);

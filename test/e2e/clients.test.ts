@@ -1,0 +1,399 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { type EmbeddedServer, startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
+import { makeTempDataDir } from "@entrim/cluster-agent/test-support/postgres.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
+import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
+import { type AIMessage, type BaseMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
+import { ChatOpenAI } from "@langchain/openai";
+import { generateText, jsonSchema, streamText, tool } from "ai";
+import { Ajv } from "ajv";
+import OpenAI from "openai";
+import pg from "pg";
+import { type AgentProcess, cli, removeDir, startAgent, tempDir } from "./support.js";
+
+/**
+ * The clients API customers actually use (the openai SDK, the Vercel AI SDK through its
+ * OpenAI-compatible provider, LangChain's ChatOpenAI), against a real agent on both runtimes: the
+ * embedded tiny model and an external engine that answers tool calls the way vLLM does. Each client
+ * has an account of its own, so the usage the store billed can be compared with what the client was
+ * told, request by request where the client exposes the request id and in total otherwise.
+ */
+
+const EMBEDDED = "tiny";
+const ENGINE = "engine";
+const RUNTIMES = [EMBEDDED, ENGINE] as const;
+
+let pgDir: string;
+let server: EmbeddedServer;
+let pool: pg.Pool;
+let upstream: Upstream;
+let dataDir: string;
+let agent: AgentProcess;
+
+const weather = {
+  name: "get_weather",
+  description: "The weather in a city",
+  parameters: {
+    type: "object",
+    properties: { city: { type: "string" }, unit: { type: "string", enum: ["c", "f"] } },
+    required: ["city", "unit"],
+    additionalProperties: false,
+  },
+} as const;
+const validArguments = new Ajv().compile(weather.parameters);
+
+function customer(name: string): { accountId: string; token: string } {
+  const store = (...args: string[]) =>
+    cli<{ id: string; token: string }>(dataDir, "--database-url", server.url, ...args);
+  const account = store("accounts", "create", "--name", name, "--email", `${name}@example.com`);
+  return { accountId: account.id, token: store("keys", "create", "--account", account.id).token };
+}
+
+interface Billed {
+  request_id: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+/** The account's usage rows, once `count` of them have been shipped to the store. */
+async function billed(accountId: string, count: number): Promise<Billed[]> {
+  let rows: Billed[] = [];
+  await until(
+    `${count} usage rows for ${accountId}`,
+    async () => {
+      ({ rows } = await pool.query<Billed>(
+        `SELECT request_id, prompt_tokens::int, completion_tokens::int FROM usage_events
+         WHERE account_id = $1 AND status = 'completed'`,
+        [accountId],
+      ));
+      return rows.length >= count;
+    },
+    { timeoutMs: 20_000 },
+  );
+  return rows;
+}
+
+function totals(rows: Billed[]) {
+  return rows.reduce(
+    (sum, r) => ({ input: sum.input + r.prompt_tokens, output: sum.output + r.completion_tokens }),
+    { input: 0, output: 0 },
+  );
+}
+
+before(async () => {
+  pgDir = await makeTempDataDir();
+  server = await startEmbeddedPostgres({ dir: join(pgDir, "postgres"), fast: true });
+  pool = new pg.Pool({ connectionString: server.url, max: 2 });
+  upstream = await startUpstream({ tokens: 6, tokenize: "vllm" });
+  dataDir = tempDir("clients");
+  const modelPath = join(dataDir, "tiny.gguf");
+  cli(dataDir, "model", "make-tiny", "--out", modelPath);
+  agent = await startAgent(dataDir, ["--database-url", server.url], {
+    metering: { fsyncIntervalMs: 10, shipIntervalMs: 100 },
+    models: [
+      { id: EMBEDDED, runtime: "embedded", path: modelPath, parallel: 2, threads: 1 },
+      { id: ENGINE, runtime: "external", url: upstream.url, contextLength: 4096 },
+    ],
+  });
+});
+
+after(async () => {
+  await agent?.stop();
+  await pool?.end();
+  await upstream?.close();
+  await server?.stop();
+  removeDir(dataDir);
+  removeDir(pgDir);
+});
+
+describe("the openai SDK", () => {
+  let client: OpenAI;
+  let accountId: string;
+  /** request id → usage the client was told. */
+  const told = new Map<string, { prompt_tokens: number; completion_tokens: number }>();
+
+  before(() => {
+    const c = customer("openai-sdk");
+    accountId = c.accountId;
+    client = new OpenAI({ baseURL: agent.baseURL, apiKey: c.token, maxRetries: 0 });
+  });
+
+  async function chat(body: OpenAI.ChatCompletionCreateParamsNonStreaming) {
+    const { data, request_id } = await client.chat.completions.create(body).withResponse();
+    told.set(request_id!, data.usage!);
+    return data;
+  }
+
+  /** A stream, read to its end: the text, tool calls assembled from their pieces, finish, usage. */
+  async function chatStream(body: OpenAI.ChatCompletionCreateParamsStreaming) {
+    const { data: stream, request_id } = await client.chat.completions
+      .create({ ...body, stream_options: { include_usage: true } })
+      .withResponse();
+    let text = "";
+    let finish: string | null = null;
+    let usage: OpenAI.CompletionUsage | undefined;
+    const calls: { id?: string; name?: string; arguments: string; ids: number; names: number }[] = [];
+    for await (const chunk of stream) {
+      if (chunk.usage) usage = chunk.usage;
+      const choice = chunk.choices[0];
+      if (!choice) continue;
+      text += choice.delta.content ?? "";
+      finish = choice.finish_reason ?? finish;
+      for (const piece of choice.delta.tool_calls ?? []) {
+        const call = (calls[piece.index] ??= { arguments: "", ids: 0, names: 0 });
+        if (piece.id) [call.id, call.ids] = [piece.id, call.ids + 1];
+        if (piece.function?.name) [call.name, call.names] = [piece.function.name, call.names + 1];
+        call.arguments += piece.function?.arguments ?? "";
+      }
+    }
+    told.set(request_id!, usage!);
+    return { text, finish, usage: usage!, calls };
+  }
+
+  for (const model of RUNTIMES) {
+    test(`${model}: a tool call round trip, not streamed`, async () => {
+      const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Lisbon?" }];
+      const tools = [{ type: "function" as const, function: weather }];
+      const first = await chat({ model, messages, tools, tool_choice: "required", max_tokens: 64 });
+      const choice = first.choices[0]!;
+      assert.equal(choice.finish_reason, "tool_calls");
+      const call = choice.message.tool_calls![0]!;
+      assert.ok(call.type === "function");
+      assert.equal(call.function.name, "get_weather");
+      assert.match(call.id, /\S/);
+      assert.ok(validArguments(JSON.parse(call.function.arguments)), call.function.arguments);
+      messages.push(choice.message, { role: "tool", tool_call_id: call.id, content: "18 C and sunny" });
+      const answer = await chat({
+        model,
+        messages,
+        tools,
+        // The tiny random model would call again at random under "auto"; the engine chooses itself.
+        tool_choice: model === EMBEDDED ? "none" : "auto",
+        max_tokens: 8,
+      });
+      assert.notEqual(answer.choices[0]!.finish_reason, "tool_calls");
+      assert.equal(typeof answer.choices[0]!.message.content, "string");
+    });
+
+    test(`${model}: a named tool call, streamed in OpenAI's pieces`, async () => {
+      const { finish, calls, usage } = await chatStream({
+        model,
+        messages: [{ role: "user", content: "Weather in Porto?" }],
+        tools: [{ type: "function", function: weather }],
+        tool_choice: { type: "function", function: { name: "get_weather" } },
+        parallel_tool_calls: false,
+        max_tokens: 64,
+        stream: true,
+      });
+      assert.equal(finish, "tool_calls");
+      assert.equal(calls.length, 1);
+      const [call] = calls;
+      assert.deepEqual([call!.ids, call!.names, call!.name], [1, 1, "get_weather"], "id and name come once");
+      assert.ok(validArguments(JSON.parse(call!.arguments)), call!.arguments);
+      assert.ok(usage.completion_tokens >= 1);
+    });
+
+    test(`${model}: penalties, logprobs and two choices`, async () => {
+      const penalised = await chat({
+        model,
+        messages: [{ role: "user", content: "Say something." }],
+        presence_penalty: 1.2,
+        frequency_penalty: 0.5,
+        max_tokens: 6,
+        // vLLM's extensions, which the SDK passes on as they are.
+        ...({ top_k: 20, min_p: 0.05, repetition_penalty: 1.1 } as object),
+      });
+      assert.ok(penalised.usage!.completion_tokens >= 1);
+      const scored = await chat({
+        model,
+        messages: [{ role: "user", content: "Score this." }],
+        logprobs: true,
+        top_logprobs: 2,
+        max_tokens: 4,
+      });
+      const content = scored.choices[0]!.logprobs!.content!;
+      assert.ok(content.length >= 1);
+      for (const entry of content) {
+        assert.ok(entry.logprob <= 0 && entry.top_logprobs.length === 2, JSON.stringify(entry));
+      }
+      const streamed = await chatStream({
+        model,
+        messages: [{ role: "user", content: "Two ways." }],
+        n: 2,
+        max_tokens: 4,
+        stream: true,
+      });
+      assert.ok(streamed.usage.completion_tokens >= 2);
+      const two = await chat({
+        model,
+        messages: [{ role: "user", content: "Two ways." }],
+        n: 2,
+        max_tokens: 4,
+      });
+      assert.deepEqual(
+        two.choices.map((c) => c.index),
+        [0, 1],
+      );
+    });
+  }
+
+  test("embedded: structured output validates against its schema", async () => {
+    const answer = await chat({
+      model: EMBEDDED,
+      messages: [{ role: "user", content: "Weather as JSON." }],
+      response_format: { type: "json_schema", json_schema: { name: "weather", schema: weather.parameters } },
+      max_tokens: 128,
+    });
+    const choice = answer.choices[0]!;
+    if (choice.finish_reason === "stop") assert.ok(validArguments(JSON.parse(choice.message.content!)));
+  });
+
+  test("completions: logprobs in the legacy shape", async () => {
+    for (const model of RUNTIMES) {
+      const { data, request_id } = await client.completions
+        .create({ model, prompt: "Once upon", max_tokens: 3, logprobs: 2 })
+        .withResponse();
+      told.set(request_id!, data.usage!);
+      const logprobs = data.choices[0]!.logprobs!;
+      assert.equal(logprobs.tokens!.length, logprobs.token_logprobs!.length);
+      assert.ok(logprobs.top_logprobs!.every((top) => Object.keys(top).length <= 2));
+    }
+  });
+
+  test("every request was billed exactly what the client was told", async () => {
+    const rows = await billed(accountId, told.size);
+    assert.equal(rows.length, told.size);
+    for (const row of rows) {
+      const usage = told.get(row.request_id);
+      assert.ok(usage, `the client saw ${row.request_id}`);
+      assert.deepEqual(
+        [row.prompt_tokens, row.completion_tokens],
+        [usage.prompt_tokens, usage.completion_tokens],
+      );
+    }
+  });
+});
+
+describe("the AI SDK (@ai-sdk/openai-compatible)", () => {
+  let accountId: string;
+  let provider: ReturnType<typeof createOpenAICompatible>;
+  const told = { input: 0, output: 0, requests: 0 };
+
+  before(() => {
+    const c = customer("ai-sdk");
+    accountId = c.accountId;
+    provider = createOpenAICompatible({
+      name: "entrim",
+      baseURL: agent.baseURL,
+      apiKey: c.token,
+      includeUsage: true,
+      supportsStructuredOutputs: true,
+    });
+  });
+
+  const tools = {
+    get_weather: tool({
+      description: weather.description,
+      inputSchema: jsonSchema<{ city: string; unit: "c" | "f" }>(weather.parameters),
+      execute: async ({ city }) => `18 C and sunny in ${city}`,
+    }),
+  };
+
+  for (const model of RUNTIMES) {
+    for (const streamed of [false, true]) {
+      test(`${model}: the model calls the tool, the SDK runs it, the model answers (${streamed ? "streamed" : "not streamed"})`, async () => {
+        const settings = {
+          model: provider.chatModel(model),
+          prompt: "What is the weather in Lisbon?",
+          tools,
+          maxOutputTokens: 64,
+          maxRetries: 0,
+          // Call first, then answer: two steps, the second with the tool's result in the history.
+          prepareStep: ({ stepNumber }: { stepNumber: number }) => ({
+            toolChoice: stepNumber === 0 ? ("required" as const) : ("none" as const),
+          }),
+          stopWhen: ({ steps }: { steps: unknown[] }) => steps.length >= 2,
+        };
+        const result = streamed ? streamText(settings) : await generateText(settings);
+        const steps = await result.steps;
+        assert.equal(steps.length, 2);
+        const [call] = steps[0]!.toolCalls;
+        assert.equal(call?.toolName, "get_weather");
+        assert.ok(validArguments(call!.input), JSON.stringify(call!.input));
+        assert.equal(steps[0]!.toolResults.length, 1);
+        assert.equal(steps[0]!.finishReason, "tool-calls");
+        assert.notEqual(steps[1]!.finishReason, "tool-calls");
+        const usage = await result.totalUsage;
+        told.input += usage.inputTokens ?? Number.NaN;
+        told.output += usage.outputTokens ?? Number.NaN;
+        told.requests += 2;
+      });
+    }
+  }
+
+  test("usage billed equals the SDK's total usage", async () => {
+    const rows = await billed(accountId, told.requests);
+    assert.equal(rows.length, told.requests);
+    assert.deepEqual(totals(rows), { input: told.input, output: told.output });
+  });
+});
+
+describe("LangChain (ChatOpenAI)", () => {
+  let accountId: string;
+  let token: string;
+  const told = { input: 0, output: 0, requests: 0 };
+
+  before(() => {
+    ({ accountId, token } = customer("langchain"));
+  });
+
+  const chatModel = (model: string, streaming: boolean) =>
+    new ChatOpenAI({
+      model,
+      apiKey: token,
+      configuration: { baseURL: agent.baseURL },
+      maxRetries: 0,
+      maxTokens: 64,
+      streaming,
+      streamUsage: true,
+    });
+
+  const count = (message: AIMessage) => {
+    told.input += message.usage_metadata?.input_tokens ?? Number.NaN;
+    told.output += message.usage_metadata?.output_tokens ?? Number.NaN;
+    told.requests++;
+  };
+
+  for (const model of RUNTIMES) {
+    for (const streaming of [false, true]) {
+      test(`${model}: bindTools, a tool result, an answer (${streaming ? "streamed" : "not streamed"})`, async () => {
+        const llm = chatModel(model, streaming);
+        const history: BaseMessage[] = [new HumanMessage("What is the weather in Lisbon?")];
+        const calling = await llm
+          .bindTools([{ type: "function", function: weather }], { tool_choice: "required" })
+          .invoke(history);
+        count(calling);
+        assert.equal(calling.tool_calls?.length, 1);
+        const call = calling.tool_calls![0]!;
+        assert.equal(call.name, "get_weather");
+        assert.ok(validArguments(call.args), JSON.stringify(call.args));
+        history.push(calling, new ToolMessage({ tool_call_id: call.id!, content: "18 C and sunny" }));
+        const answer = await llm
+          .bindTools([{ type: "function", function: weather }], { tool_choice: "none" })
+          .invoke(history);
+        count(answer);
+        assert.equal(answer.tool_calls?.length ?? 0, 0);
+        assert.equal(typeof answer.content, "string");
+      });
+    }
+  }
+
+  test("usage billed equals the usage LangChain reported", async () => {
+    const rows = await billed(accountId, told.requests);
+    assert.equal(rows.length, told.requests);
+    assert.deepEqual(totals(rows), { input: told.input, output: told.output });
+  });
+});
