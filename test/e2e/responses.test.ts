@@ -4,6 +4,7 @@ import { after, before, test } from "node:test";
 import type { responseBody } from "@entrim/cluster-agent/dist/api/responses/shape.js";
 import { EmbeddedRuntime } from "@entrim/cluster-agent/dist/runtime/embedded.js";
 import type { ChatMessage, ToolDefinition } from "@entrim/cluster-agent/dist/runtime/types.js";
+import fc from "fast-check";
 import OpenAI from "openai";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
 
@@ -291,6 +292,122 @@ test("stored state and other tool types are refused with param set, before any g
   await refused({ background: true }, "background");
   await refused({ tools: [{ type: "web_search" }] }, "tools[0].type");
   await refused({ temprature: 0 }, "temprature");
+});
+
+const anyValue = fc.oneof(
+  fc.anything({ withBigInt: false, withDate: false, withMap: false, withSet: false, withTypedArray: false }),
+  fc.string({ unit: "grapheme", maxLength: 50 }),
+  fc.integer(),
+  fc.constant(null),
+);
+const textPart = fc.record(
+  { type: fc.oneof(fc.constantFrom("input_text", "output_text", "input_image"), anyValue), text: anyValue },
+  { requiredKeys: [] },
+);
+const itemLike = fc.oneof(
+  anyValue,
+  fc.record(
+    {
+      type: fc.oneof(
+        fc.constantFrom("message", "function_call", "function_call_output", "reasoning"),
+        anyValue,
+      ),
+      role: fc.oneof(fc.constantFrom("user", "assistant", "system", "developer", "tool"), anyValue),
+      content: fc.oneof(fc.constant("hi"), fc.array(textPart, { maxLength: 2 }), anyValue),
+      call_id: fc.oneof(fc.constantFrom("call_1", "call_2"), anyValue),
+      name: fc.oneof(fc.constant("get_weather"), anyValue),
+      arguments: fc.oneof(fc.constantFrom('{"city":"Lisbon"}', "", "{", "[]"), anyValue),
+      output: anyValue,
+      status: anyValue,
+    },
+    { requiredKeys: [] },
+  ),
+);
+const responsesLike = fc.record(
+  {
+    model: fc.oneof(fc.constant(MODEL), anyValue),
+    input: fc.oneof(fc.constant("hi"), fc.array(itemLike, { minLength: 1, maxLength: 4 }), anyValue),
+    instructions: anyValue,
+    max_output_tokens: fc.constant(1),
+    temperature: anyValue,
+    top_p: anyValue,
+    text: fc.oneof(
+      fc.record(
+        {
+          format: fc.oneof(
+            fc.record(
+              {
+                type: fc.constantFrom("text", "json_object", "json_schema"),
+                name: anyValue,
+                schema: anyValue,
+              },
+              { requiredKeys: [] },
+            ),
+            anyValue,
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+      anyValue,
+    ),
+    tools: fc.oneof(
+      fc.array(
+        fc.record(
+          {
+            type: fc.oneof(fc.constantFrom("function", "web_search", "file_search"), anyValue),
+            name: fc.oneof(fc.constant("get_weather"), anyValue),
+            parameters: fc.oneof(fc.constant(weather.parameters), anyValue),
+            strict: anyValue,
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 2 },
+      ),
+      anyValue,
+    ),
+    tool_choice: fc.oneof(
+      fc.constantFrom(
+        "none",
+        "auto",
+        "required",
+        { type: "function", name: "get_weather" },
+        { type: "web_search" },
+      ),
+      anyValue,
+    ),
+    parallel_tool_calls: anyValue,
+    store: anyValue,
+    previous_response_id: anyValue,
+    background: anyValue,
+    include: anyValue,
+    reasoning: anyValue,
+    truncation: anyValue,
+    metadata: anyValue,
+    stream: fc.boolean(),
+  },
+  { requiredKeys: ["max_output_tokens"] },
+);
+
+test("malformed Responses requests: a 4xx naming the parameter, never a 5xx", async () => {
+  await fc.assert(
+    fc.asyncProperty(responsesLike, async (request) => {
+      const body = JSON.stringify(request);
+      const response = await fetch(`${agent.baseURL}/responses`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${client.apiKey}`, "content-type": "application/json" },
+        body,
+      });
+      const text = await response.text();
+      assert.ok(response.status < 500, `${response.status}: ${text.slice(0, 300)} for ${body.slice(0, 300)}`);
+      if (response.status === 400) {
+        const { error } = JSON.parse(text) as { error: { param: string | null; code: string | null } };
+        // A body with a `__proto__` key is refused as a whole before any parameter is read.
+        if (error.code !== "invalid_json")
+          assert.ok(error.param, `a 400 names its parameter: ${text.slice(0, 300)}`);
+      }
+    }),
+    { numRuns: 300 },
+  );
 });
 
 // Compile-time: the body we send has every field the SDK's Response type requires, with its types
