@@ -4,6 +4,12 @@ import { after, before, test } from "node:test";
 import type { responseBody } from "@entrim/cluster-agent/dist/api/responses/shape.js";
 import { EmbeddedRuntime } from "@entrim/cluster-agent/dist/runtime/embedded.js";
 import type { ChatMessage, ToolDefinition } from "@entrim/cluster-agent/dist/runtime/types.js";
+import {
+  countChatTokens,
+  pieceText,
+  startUpstream,
+  type Upstream,
+} from "@entrim/cluster-agent/test-support/upstream.js";
 import fc from "fast-check";
 import OpenAI from "openai";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
@@ -18,21 +24,23 @@ let dataDir: string;
 let agent: AgentProcess;
 let client: OpenAI;
 let reference: EmbeddedRuntime;
+let upstream: Upstream;
 const MODEL = "tiny";
+/** An external engine: the vLLM-like stand-in, answering 6 pieces of text per request. */
+const ENGINE = "engine";
 const never = new AbortController().signal;
 
 before(async () => {
   dataDir = tempDir("responses");
   const modelPath = join(dataDir, "tiny.gguf");
   cli(dataDir, "model", "make-tiny", "--out", modelPath, "--seed", "7");
-  agent = await startAgent(dataDir, [
-    "--model",
-    `${MODEL}=${modelPath}`,
-    "--parallel",
-    "2",
-    "--threads",
-    "1",
-  ]);
+  upstream = await startUpstream({ tokens: 6, tokenize: "vllm" });
+  agent = await startAgent(dataDir, [], {
+    models: [
+      { id: MODEL, runtime: "embedded", path: modelPath, parallel: 2, threads: 1 },
+      { id: ENGINE, runtime: "external", url: upstream.url, contextLength: 4096 },
+    ],
+  });
   const { token } = createAccountWithKey(dataDir);
   client = new OpenAI({ baseURL: agent.baseURL, apiKey: token, maxRetries: 0 });
   reference = new EmbeddedRuntime({ modelPath, modelId: MODEL, parallel: 1, threads: 1, gpuLayers: 0 });
@@ -42,6 +50,7 @@ before(async () => {
 after(async () => {
   await reference?.unload();
   await agent?.stop();
+  await upstream?.close();
   removeDir(dataDir);
 });
 
@@ -292,6 +301,72 @@ test("stored state and other tool types are refused with param set, before any g
   await refused({ background: true }, "background");
   await refused({ tools: [{ type: "web_search" }] }, "tools[0].type");
   await refused({ temprature: 0 }, "temprature");
+});
+
+test("on an external engine: the engine's text and usage, whole and streamed", async () => {
+  const response = await client.responses.create({
+    model: ENGINE,
+    instructions,
+    input,
+    max_output_tokens: 20,
+  });
+  const promptTokens = countChatTokens([{ content: instructions }, { content: input }]);
+  assert.equal(response.status, "completed");
+  assert.equal(response.output_text, pieceText(6));
+  assertUsage(response.usage, promptTokens, 6);
+
+  const stream = await client.responses.create({
+    model: ENGINE,
+    instructions,
+    input,
+    max_output_tokens: 3,
+    stream: true,
+  });
+  let text = "";
+  let last: OpenAI.Responses.Response | undefined;
+  for await (const event of stream) {
+    if (event.type === "response.output_text.delta") text += event.delta;
+    if (event.type === "response.incomplete") last = event.response;
+  }
+  assert.equal(text, pieceText(3));
+  assert.ok(last, "cut at max_output_tokens, the stream ends with response.incomplete");
+  assert.deepEqual(last.incomplete_details, { reason: "max_output_tokens" });
+  assertUsage(last.usage, promptTokens, 3);
+});
+
+test("on an external engine: a function tool round trip, streamed and not", async () => {
+  const question: OpenAI.Responses.ResponseInputItem[] = [
+    { role: "user", content: "What is the weather in Lisbon?" },
+  ];
+  const ask = { model: ENGINE, input: question, tools: [weather], tool_choice: "required" as const };
+  const first = await client.responses.create(ask);
+  const calls = first.output.filter((item) => item.type === "function_call");
+  assert.ok(calls.length >= 1);
+  assert.equal(calls[0]!.name, "get_weather");
+  assert.ok(["Lisbon", "Porto"].includes((JSON.parse(calls[0]!.arguments) as { city: string }).city));
+
+  const second = await client.responses.create({
+    model: ENGINE,
+    input: [
+      ...question,
+      ...first.output.filter((item) => item.type === "message" || item.type === "function_call"),
+      ...calls.map((c) => ({ type: "function_call_output" as const, call_id: c.call_id, output: "21 C" })),
+    ],
+    tools: [weather],
+  });
+  assert.equal(second.output_text, pieceText(6));
+
+  const stream = await client.responses.create({ ...ask, stream: true });
+  let args = "";
+  let done: OpenAI.Responses.Response | undefined;
+  for await (const event of stream) {
+    if (event.type === "response.function_call_arguments.delta" && event.output_index === 0)
+      args += event.delta;
+    if (event.type === "response.completed") done = event.response;
+  }
+  const call = done?.output[0];
+  assert.equal(call?.type, "function_call");
+  assert.equal(call.type === "function_call" && call.arguments, args);
 });
 
 const anyValue = fc.oneof(
