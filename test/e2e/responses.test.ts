@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { responseBody } from "@entrim/cluster-agent/dist/api/responses/shape.js";
@@ -35,7 +37,8 @@ before(async () => {
   const modelPath = join(dataDir, "tiny.gguf");
   cli(dataDir, "model", "make-tiny", "--out", modelPath, "--seed", "7");
   upstream = await startUpstream({ tokens: 6, tokenize: "vllm" });
-  agent = await startAgent(dataDir, [], {
+  // Debug logging: the canary test below checks that even the most verbose log holds no content.
+  agent = await startAgent(dataDir, ["--log-level", "debug"], {
     models: [
       { id: MODEL, runtime: "embedded", path: modelPath, parallel: 2, threads: 1 },
       { id: ENGINE, runtime: "external", url: upstream.url, contextLength: 4096 },
@@ -483,6 +486,110 @@ test("malformed Responses requests: a 4xx naming the parameter, never a 5xx", as
     }),
     { numRuns: 300 },
   );
+});
+
+/** Regular files under `dir` (links are not followed) holding any of `needles`. */
+function scan(dir: string, needles: Buffer[]): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...scan(path, needles));
+    else if (entry.isFile() && lstatSync(path).isFile()) {
+      const bytes = readFileSync(path);
+      if (needles.some((needle) => bytes.includes(needle))) found.push(path);
+    }
+  }
+  return found;
+}
+
+// Last: it stops the agent to read everything it left behind.
+test("the canary: Responses content reaches no error message, no log line, no file", async () => {
+  const CANARY = `CANARY-${randomBytes(12).toString("hex")}`;
+  const tool: OpenAI.Responses.FunctionTool = {
+    type: "function",
+    name: CANARY,
+    description: `Looks up ${CANARY}.`,
+    parameters: {
+      type: "object",
+      properties: { [CANARY]: { type: "string", enum: [CANARY] } },
+      required: [CANARY],
+      additionalProperties: false,
+    },
+    strict: true,
+  };
+  const question: OpenAI.Responses.ResponseInputItem[] = [{ role: "user", content: `Find ${CANARY}.` }];
+  await client.responses.create({
+    model: MODEL,
+    instructions: `The secret is ${CANARY}.`,
+    input: question,
+    max_output_tokens: 8,
+    metadata: { note: CANARY },
+  });
+  for await (const _ of await client.responses.create({
+    model: MODEL,
+    input: question,
+    max_output_tokens: 8,
+    text: {
+      format: { type: "json_schema", name: "answer", schema: { type: "object", description: CANARY } },
+    },
+    stream: true,
+  }));
+  const first = await client.responses.create({
+    model: MODEL,
+    input: question,
+    tools: [tool],
+    tool_choice: "required",
+    max_output_tokens: 400,
+  });
+  const calls = first.output.filter((item) => item.type === "function_call");
+  assert.ok(calls.length >= 1);
+  for await (const _ of await client.responses.create({
+    model: MODEL,
+    input: [
+      ...question,
+      ...calls,
+      ...calls.map((c) => ({ type: "function_call_output" as const, call_id: c.call_id, output: CANARY })),
+    ],
+    tools: [tool],
+    max_output_tokens: 8,
+    stream: true,
+  }));
+
+  const refused: [string, Record<string, unknown>][] = [
+    ["store", { input: CANARY, store: true }],
+    ["previous response", { input: CANARY, previous_response_id: CANARY }],
+    ["web search", { input: CANARY, tools: [{ type: "web_search", search_context_size: CANARY }] }],
+    ["bad tool name", { input: CANARY, tools: [{ ...tool, name: `${CANARY} !` }] }],
+    [
+      "forced unknown tool",
+      { input: CANARY, tools: [tool], tool_choice: { type: "function", name: `${CANARY}x` } },
+    ],
+    [
+      "bad arguments",
+      { input: [{ type: "function_call", call_id: "c", name: "f", arguments: `{${CANARY}` }] },
+    ],
+    ["result without a call", { input: [{ type: "function_call_output", call_id: CANARY, output: CANARY }] }],
+    ["bad schema", { input: CANARY, tools: [{ ...tool, parameters: { type: CANARY } }] }],
+    ["context exceeded", { input: `${CANARY} `.repeat(600) }],
+  ];
+  for (const [what, body] of refused) {
+    const response = await fetch(`${agent.baseURL}/responses`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${client.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: MODEL, ...body }),
+    });
+    const text = await response.text();
+    assert.equal(response.status, 400, `${what}: ${text}`);
+    assert.ok(!text.includes(CANARY), `${what}: the error quotes content: ${text}`);
+  }
+
+  await agent.stop();
+  assert.ok(!agent.log().includes(CANARY), "the agent's log holds content");
+  const needles = [CANARY, CANARY.toLowerCase()].flatMap((text) => [
+    Buffer.from(text, "utf8"),
+    Buffer.from(text, "utf16le"),
+  ]);
+  assert.deepEqual(scan(dataDir, needles), []);
 });
 
 // Compile-time: the body we send has every field the SDK's Response type requires, with its types

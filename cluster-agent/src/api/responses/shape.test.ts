@@ -112,4 +112,22 @@ test("tool calls are function_call items; a cut answer is incomplete with its re
   assert.equal(cut.status, "incomplete");
   assert.deepEqual(cut.incomplete_details, { reason: "max_output_tokens" });
   assert.equal(cut.output[0]!.status, "incomplete");
+  const cutCall = responseBody(
+    {
+      text: "",
+      finishReason: "length",
+      toolCalls: [
+        { id: "call_1", name: "get_weather", arguments: "{}" },
+        { id: "call_2", name: "get_weather", arguments: '{"ci' },
+      ],
+      usage,
+      aborted: false,
+    },
+    meta,
+    request,
+  );
+  assert.deepEqual(
+    cutCall.output.map((item) => item.status),
+    ["completed", "incomplete"],
+  );
 });

@@ -131,8 +131,10 @@ export function outputItems(meta: ResponseMeta, result: GenerationResult): Outpu
   const output: OutputItem[] = [];
   if (result.text !== "" || calls.length === 0)
     output.push(messageItem(messageId(meta), status, result.text));
+  // Cut at max_output_tokens, the last call may be cut too: its arguments are then not whole.
   calls.forEach((call, i) => {
-    output.push(callItem(callItemId(meta, i), "completed", call));
+    const cut = status === "incomplete" && i === calls.length - 1;
+    output.push(callItem(callItemId(meta, i), cut ? "incomplete" : "completed", call));
   });
   return output;
 }

@@ -206,7 +206,7 @@ export class ResponsesStream implements EndpointStream {
         this.event("response.output_item.done", { output_index: open.outputIndex, item })
       );
     }
-    const item = callItem(open.id, "completed", open.call);
+    const item = callItem(open.id, status, open.call);
     open.item = item;
     this.output.push(item);
     return (
