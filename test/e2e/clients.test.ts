@@ -38,7 +38,7 @@ const weather = {
   description: "The weather in a city",
   parameters: {
     type: "object",
-    properties: { city: { type: "string" }, unit: { type: "string", enum: ["c", "f"] } },
+    properties: { city: { type: "string", maxLength: 12 }, unit: { type: "string", enum: ["c", "f"] } },
     required: ["city", "unit"],
     additionalProperties: false,
   },
@@ -157,7 +157,7 @@ describe("the openai SDK", () => {
     test(`${model}: a tool call round trip, not streamed`, async () => {
       const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Lisbon?" }];
       const tools = [{ type: "function" as const, function: weather }];
-      const first = await chat({ model, messages, tools, tool_choice: "required", max_tokens: 64 });
+      const first = await chat({ model, messages, tools, tool_choice: "required", max_tokens: 120 });
       const choice = first.choices[0]!;
       assert.equal(choice.finish_reason, "tool_calls");
       const call = choice.message.tool_calls![0]!;
@@ -185,7 +185,7 @@ describe("the openai SDK", () => {
         tools: [{ type: "function", function: weather }],
         tool_choice: { type: "function", function: { name: "get_weather" } },
         parallel_tool_calls: false,
-        max_tokens: 64,
+        max_tokens: 120,
         stream: true,
       });
       assert.equal(finish, "tool_calls");
@@ -309,7 +309,7 @@ describe("the AI SDK (@ai-sdk/openai-compatible)", () => {
           model: provider.chatModel(model),
           prompt: "What is the weather in Lisbon?",
           tools,
-          maxOutputTokens: 64,
+          maxOutputTokens: 120,
           maxRetries: 0,
           // Call first, then answer: two steps, the second with the tool's result in the history.
           prepareStep: ({ stepNumber }: { stepNumber: number }) => ({
@@ -356,7 +356,7 @@ describe("LangChain (ChatOpenAI)", () => {
       apiKey: token,
       configuration: { baseURL: agent.baseURL },
       maxRetries: 0,
-      maxTokens: 64,
+      maxTokens: 120,
       streaming,
       streamUsage: true,
     });

@@ -192,6 +192,11 @@ test("the vLLM node example supervises vllm serve on the port it talks to", () =
   assert.equal(new URL(model.url).port, port);
   assert.equal(new URL(model.healthUrl ?? "").port, port);
   assert.equal(Number(flag("--max-model-len")), model.contextLength);
+  // Customers' `tools` with tool_choice "auto" need a tool parser (Qwen2.5: hermes); top_logprobs up to
+  // OpenAI's 20 need --max-logprobs at least that.
+  assert.ok(command.includes("--enable-auto-tool-choice"));
+  assert.equal(flag("--tool-call-parser"), "hermes");
+  assert.ok(Number(flag("--max-logprobs")) >= 20);
   // The engine's key is made by the agent at each start and handed to vLLM, never written down.
   assert.equal(model.apiKeyEnv, undefined);
   assert.equal(config.engines.env.VLLM_API_KEY, "{apiKey}");

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, it, test } from "node:test";
 import fc from "fast-check";
+import { ApiError } from "../common/errors.js";
+import { ExternalRuntime } from "./external.js";
 import { plainDelta } from "./external-call.js";
+import type { ChatGenerationRequest, DeltaDetail } from "./types.js";
 
 const chatChunk = (content: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -50,4 +56,198 @@ test("events that carry more than one token's text take the full parse", () => {
   });
   assert.equal(plainDelta(twoChoices, true), undefined);
   assert.equal(plainDelta(chatChunk('"content":"sneaky'), true), '"content":"sneaky');
+});
+
+/**
+ * An engine whose answers the test writes byte for byte: how vLLM, SGLang or llama-server variants
+ * (and broken builds of them) shape tool calls, which the stand-in's own answers do not cover.
+ */
+async function scriptedEngine(answer: (stream: boolean) => string) {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const stream = (JSON.parse(Buffer.concat(chunks).toString()) as { stream?: boolean }).stream === true;
+      res.writeHead(200, { "content-type": stream ? "text/event-stream" : "application/json" });
+      res.end(answer(stream));
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  const rt = new ExternalRuntime({
+    modelId: "m",
+    upstreamUrl: `http://127.0.0.1:${port}/v1`,
+    contextLength: 4096,
+  });
+  return {
+    rt,
+    async close() {
+      await rt.unload();
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+const USAGE = { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 };
+const SECRET_NAME = "transfer_funds_secret";
+const SECRET_ARGS = '{"iban": "DE00-secret"}';
+
+function sse(...events: unknown[]): string {
+  return `${[...events, { choices: [], usage: USAGE }].map((e) => `data: ${JSON.stringify(e)}\n\n`).join("")}data: [DONE]\n\n`;
+}
+
+function toolDelta(toolCalls: unknown[], finish: string | null = null) {
+  return { choices: [{ index: 0, delta: { tool_calls: toolCalls }, finish_reason: finish }] };
+}
+
+const toolRequest = (): ChatGenerationRequest => ({
+  kind: "chat",
+  messages: [{ role: "user", content: "hi" }],
+  tools: [{ name: SECRET_NAME, parameters: {} }],
+  maxTokens: 16,
+  signal: new AbortController().signal,
+});
+
+describe("tool calls as different engines stream them", () => {
+  it("accepts a whole call in one piece, later pieces without (or with another) id, and a missing id", async () => {
+    const engine = await scriptedEngine(() =>
+      sse(
+        toolDelta([
+          { index: 0, id: "call_1", type: "function", function: { name: "a", arguments: '{"x": 1}' } },
+        ]),
+        toolDelta([{ index: 1, type: "function", function: { name: "b", arguments: '{"y":' } }]),
+        toolDelta([{ index: 1, function: { arguments: " 2}" } }]),
+        toolDelta([{ index: 1, id: "call_redrawn", function: { name: "b", arguments: "" } }], "tool_calls"),
+      ),
+    );
+    try {
+      const details: DeltaDetail[] = [];
+      const result = await engine.rt.generate(toolRequest(), (_t, _c, d) => {
+        if (d !== undefined) details.push(d);
+      });
+      assert.equal(result.finishReason, "tool_calls");
+      assert.deepEqual(result.toolCalls![0], { id: "call_1", name: "a", arguments: '{"x": 1}' });
+      const second = result.toolCalls![1]!;
+      assert.equal(second.name, "b");
+      assert.equal(second.arguments, '{"y": 2}');
+      assert.match(second.id, /^call_\w+$/);
+      assert.deepEqual(
+        details.map((d) => d.toolCall),
+        [
+          { index: 0, id: "call_1", name: "a", arguments: '{"x": 1}' },
+          { index: 1, id: second.id, name: "b", arguments: '{"y":' },
+          { index: 1, arguments: " 2}" },
+        ],
+      );
+    } finally {
+      await engine.close();
+    }
+  });
+
+  const malformed: [string, (stream: boolean) => string][] = [
+    [
+      "arguments as an object",
+      (stream) =>
+        stream
+          ? sse(
+              toolDelta(
+                [{ index: 0, id: "c", function: { name: SECRET_NAME, arguments: { iban: 1 } } }],
+                "tool_calls",
+              ),
+            )
+          : JSON.stringify({
+              choices: [
+                {
+                  index: 0,
+                  message: {
+                    role: "assistant",
+                    content: null,
+                    tool_calls: [
+                      { id: "c", type: "function", function: { name: SECRET_NAME, arguments: { iban: 1 } } },
+                    ],
+                  },
+                  finish_reason: "tool_calls",
+                },
+              ],
+              usage: USAGE,
+            }),
+    ],
+    [
+      "an id that is not a string",
+      (stream) =>
+        stream
+          ? sse(
+              toolDelta(
+                [{ index: 0, id: 7, function: { name: SECRET_NAME, arguments: SECRET_ARGS } }],
+                "tool_calls",
+              ),
+            )
+          : JSON.stringify({
+              choices: [
+                {
+                  index: 0,
+                  message: {
+                    content: null,
+                    tool_calls: [{ id: 7, function: { name: SECRET_NAME, arguments: SECRET_ARGS } }],
+                  },
+                  finish_reason: "tool_calls",
+                },
+              ],
+              usage: USAGE,
+            }),
+    ],
+    [
+      "a call that starts without a name, or a name far too long",
+      (stream) =>
+        stream
+          ? sse(toolDelta([{ index: 0, id: "c", function: { arguments: SECRET_ARGS } }], "tool_calls"))
+          : JSON.stringify({
+              choices: [
+                {
+                  index: 0,
+                  message: {
+                    content: null,
+                    tool_calls: [{ id: "c", function: { name: "n".repeat(1000), arguments: "{}" } }],
+                  },
+                  finish_reason: "tool_calls",
+                },
+              ],
+              usage: USAGE,
+            }),
+    ],
+    [
+      "a choice index that was not asked for",
+      (stream) =>
+        stream
+          ? sse({ choices: [{ index: 1, delta: { content: "x" }, finish_reason: "stop" }] })
+          : JSON.stringify({
+              choices: [{ index: 3, message: { content: "x" }, finish_reason: "stop" }],
+              usage: USAGE,
+            }),
+    ],
+  ];
+  for (const [what, answer] of malformed) {
+    it(`fails with an upstream error, naming no content, on ${what}`, async () => {
+      const engine = await scriptedEngine(answer);
+      try {
+        for (const sink of [undefined, () => {}]) {
+          const err = await engine.rt.generate(toolRequest(), sink).then(
+            () => assert.fail("expected a rejection"),
+            (e: unknown) => e,
+          );
+          assert.ok(err instanceof ApiError);
+          assert.equal(err.status, 502);
+          assert.equal(err.code, "upstream_error");
+          for (const text of [err.message, String(err.cause)]) {
+            assert.ok(!text.includes(SECRET_NAME) && !text.includes("secret"), text);
+          }
+        }
+        assert.equal(engine.rt.stats().active, 0);
+      } finally {
+        await engine.close();
+      }
+    });
+  }
 });

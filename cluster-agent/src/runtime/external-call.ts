@@ -7,9 +7,24 @@ import type { Dispatcher } from "undici";
 import type { CancelSignal } from "../common/cancellation.js";
 import type { Logger } from "../common/log.js";
 import type { TokenUsage } from "../domain/token-usage.js";
+import { ChoiceState, finishReason, toolCallDelta } from "./external-choices.js";
 import { errorCode, transportError, upstreamFailed, upstreamHttpError } from "./external-errors.js";
+import {
+  needsFullParse,
+  readChatLogprobs,
+  readCompletionLogprobs,
+  readToolCallPieces,
+  readToolCalls,
+} from "./external-shapes.js";
 import { SseParser } from "./sse.js";
-import type { DeltaSink, FinishReason, GenerationResult, RuntimeStats } from "./types.js";
+import type {
+  DeltaDetail,
+  DeltaSink,
+  GenerationRequest,
+  GenerationResult,
+  RuntimeStats,
+  TokenLogprob,
+} from "./types.js";
 
 export interface CallContext {
   readonly modelId: string;
@@ -23,9 +38,11 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 interface UpstreamChoice {
-  delta?: { content?: unknown } | null;
-  message?: { content?: unknown } | null;
+  index?: unknown;
+  delta?: { content?: unknown; tool_calls?: unknown } | null;
+  message?: { content?: unknown; tool_calls?: unknown } | null;
   text?: unknown;
+  logprobs?: unknown;
   finish_reason?: unknown;
 }
 interface UpstreamMessage {
@@ -57,6 +74,12 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   settled = false;
   readonly #ctx: CallContext;
   readonly #chat: boolean;
+  /** False for plain text requests: their ordinary stream events take the quick read (plainDelta). */
+  readonly #full: boolean;
+  /** Choices asked for (OpenAI's n). */
+  readonly #n: number;
+  /** Alternatives per token when logprobs were asked for; -1 when they were not. */
+  readonly #top: number;
   readonly #signal: CancelSignal;
   readonly #onDelta: DeltaSink | undefined;
   readonly #resolve: (result: GenerationResult) => void;
@@ -68,22 +91,27 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] | null = null;
   #bytes = 0;
   #parser: SseParser | null = null;
-  #text = "";
+  readonly #first = new ChoiceState();
+  /** Choices 1..n-1, created when n > 1. */
+  #others: ChoiceState[] | null = null;
   #deltas = 0;
-  #finish: FinishReason | null = null;
   #usage: TokenUsage | null = null;
   #done = false;
 
   constructor(
     ctx: CallContext,
-    chat: boolean,
-    signal: CancelSignal,
+    request: GenerationRequest,
     onDelta: DeltaSink | undefined,
     resolve: (result: GenerationResult) => void,
     reject: (err: unknown) => void,
   ) {
     this.#ctx = ctx;
-    this.#chat = chat;
+    const signal = request.signal;
+    this.#chat = request.kind === "chat";
+    this.#full = needsFullParse(request);
+    this.#n = request.n !== undefined && request.n > 1 ? request.n : 1;
+    this.#top = request.logprobs === undefined ? -1 : request.logprobs.top;
+    if (this.#n > 1) this.#others = Array.from({ length: this.#n - 1 }, () => new ChoiceState());
     this.#signal = signal;
     this.#onDelta = onDelta;
     this.#resolve = resolve;
@@ -108,7 +136,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
         ? { promptTokens: 0, completionTokens: this.#deltas, cachedTokens: 0 }
         : { ...u, completionTokens: Math.max(u.completionTokens, this.#deltas) };
     this.#account(usage);
-    this.#resolve({ text: this.#text, finishReason: "stop", usage, aborted: true });
+    this.#resolve(this.#result(usage, true));
     // Destroys the connection: for HTTP/1.1 that is the only way to tell the engine to stop generating.
     this.#controller?.abort(new CancelledByClient());
   }
@@ -124,6 +152,35 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     this.settled = true;
     this.#ctx.stats.active--;
     this.#signal.removeEventListener("abort", this);
+  }
+
+  #result(usage: TokenUsage, aborted: boolean): GenerationResult {
+    const first = this.#first;
+    if (!this.#full) {
+      return {
+        text: first.text,
+        finishReason: first.finish === "length" ? "length" : "stop",
+        usage,
+        aborted,
+      };
+    }
+    const result: GenerationResult = { ...first.result(), usage, aborted };
+    if (this.#others !== null) result.others = this.#others.map((c) => c.result());
+    return result;
+  }
+
+  /** The state of choice `index`; throws on an index the request did not ask for. */
+  #choice(index: unknown): ChoiceState {
+    if (index === undefined || index === 0) return this.#first;
+    if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= this.#n) {
+      throw new Error("choice index out of range");
+    }
+    return this.#others![index - 1]!;
+  }
+
+  #allFinished(): boolean {
+    if (this.#first.finish === null) return false;
+    return this.#others === null || this.#others.every((c) => c.finish !== null);
   }
 
   #account(usage: TokenUsage): void {
@@ -186,7 +243,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     }
     if (this.#parser !== null) {
       this.#parser.end();
-      if (this.#finish === null) {
+      if (this.settled) return;
+      if (!this.#allFinished()) {
         this.fail(upstreamFailed("stream ended before a finish_reason"));
         return;
       }
@@ -198,14 +256,12 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
         this.fail(upstreamFailed("response is not JSON"));
         return;
       }
-      const choice = message.choices?.[0];
-      const text = this.#chat ? choice?.message?.content : choice?.text;
-      if (typeof text === "string") this.#text = text;
-      else if (text !== null) {
-        this.fail(upstreamFailed("response has no text"));
+      try {
+        this.#readAnswer(message);
+      } catch (err) {
+        this.#failInternal(err);
         return;
       }
-      this.#finish = choice?.finish_reason === "length" ? "length" : "stop";
       this.#usage = readUsage(message.usage);
     }
     const usage = this.#usage;
@@ -216,7 +272,28 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     }
     this.#settle();
     this.#account(usage);
-    this.#resolve({ text: this.#text, finishReason: this.#finish ?? "stop", usage, aborted: false });
+    this.#resolve(this.#result(usage, false));
+  }
+
+  /** A whole (non-streamed) answer: every choice asked for, each validated. */
+  #readAnswer(message: UpstreamMessage): void {
+    const choices = message.choices;
+    if (!Array.isArray(choices) || choices.length === 0) throw new Error("response has no text");
+    for (const choice of choices) {
+      const state = this.#choice(choice?.index);
+      const text = this.#chat ? choice?.message?.content : choice?.text;
+      if (typeof text === "string") state.text = text;
+      else if (text !== null && text !== undefined) throw new Error("response text is not a string");
+      else if (text === undefined && !this.#full) throw new Error("response has no text");
+      if (this.#chat) state.calls = readToolCalls(choice?.message?.tool_calls);
+      if (this.#top >= 0) state.logprobs = this.#readLogprobs(choice?.logprobs) ?? [];
+      state.finish = finishReason(choice?.finish_reason);
+    }
+    if (!this.#allFinished()) throw new Error("response has fewer choices than asked");
+  }
+
+  #readLogprobs(raw: unknown): TokenLogprob[] | null {
+    return this.#chat ? readChatLogprobs(raw, this.#top) : readCompletionLogprobs(raw, this.#top);
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
@@ -232,7 +309,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
 
   /** Passes one piece of text on; false when the consumer failed and the call was ended. */
   #delta(text: string): boolean {
-    this.#text += text;
+    this.#first.text += text;
     this.#deltas++;
     try {
       this.#onDelta!(text);
@@ -251,7 +328,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       this.#done = true;
       return;
     }
-    const quick = plainDelta(data, this.#chat);
+    const quick = this.#full ? undefined : plainDelta(data, this.#chat);
     if (quick !== undefined) {
       // The opening event announces the role with empty content: nothing to relay.
       if (quick.length > 0) this.#delta(quick);
@@ -268,15 +345,75 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       this.fail(upstreamFailed("upstream reported an error mid-stream"));
       return;
     }
-    const choice = message.choices?.[0];
-    if (choice !== undefined) {
-      const text = this.#chat ? choice.delta?.content : choice.text;
-      if (typeof text === "string" && text.length > 0 && !this.#delta(text)) return;
-      const finish = choice.finish_reason;
-      if (typeof finish === "string") this.#finish = finish === "length" ? "length" : "stop";
+    if (this.#full) {
+      try {
+        if (!this.#readEvent(message)) return;
+      } catch (err) {
+        this.#failInternal(err);
+        return;
+      }
+    } else {
+      const choice = message.choices?.[0];
+      if (choice !== undefined) {
+        const text = this.#chat ? choice.delta?.content : choice.text;
+        if (typeof text === "string" && text.length > 0 && !this.#delta(text)) return;
+        const finish = choice.finish_reason;
+        if (typeof finish === "string") this.#first.finish = finishReason(finish);
+      }
     }
     if (message.usage !== undefined && message.usage !== null) this.#usage = readUsage(message.usage);
   };
+
+  /**
+   * One stream event of a request that asked for tools, logprobs or several choices: every choice in
+   * it, validated. False when the consumer failed and the call was ended.
+   */
+  #readEvent(message: UpstreamMessage): boolean {
+    const choices = message.choices;
+    if (choices === undefined || choices === null) return true;
+    if (!Array.isArray(choices)) throw new Error("choices is not an array");
+    for (const choice of choices) {
+      const index = (choice?.index ?? 0) as number;
+      const state = this.#choice(index);
+      const delta = this.#chat ? choice.delta : null;
+      const text = this.#chat ? delta?.content : choice.text;
+      const logprobs = this.#top >= 0 ? this.#readLogprobs(choice.logprobs) : null;
+      const hasText = typeof text === "string" && text.length > 0;
+      if (hasText || (logprobs !== null && logprobs.length > 0)) {
+        const piece = hasText ? (text as string) : "";
+        state.text += piece;
+        let detail: DeltaDetail | undefined;
+        if (logprobs !== null && logprobs.length > 0) {
+          if (state.logprobs === null) state.logprobs = logprobs;
+          else for (const lp of logprobs) state.logprobs.push(lp);
+          detail = { logprobs };
+        }
+        if (!this.#emit(piece, index, detail)) return false;
+      } else if (this.#top >= 0 && state.logprobs === null) {
+        state.logprobs = [];
+      }
+      const pieces = this.#chat ? readToolCallPieces(delta?.tool_calls) : null;
+      if (pieces !== null) {
+        for (const piece of pieces) {
+          const toolCall = toolCallDelta(state, piece);
+          if (toolCall !== null && !this.#emit("", index, { toolCall })) return false;
+        }
+      }
+      if (typeof choice.finish_reason === "string") state.finish = finishReason(choice.finish_reason);
+    }
+    return true;
+  }
+
+  #emit(text: string, index: number, detail: DeltaDetail | undefined): boolean {
+    this.#deltas++;
+    try {
+      this.#onDelta!(text, index, detail);
+      return true;
+    } catch (err) {
+      this.fail(err);
+      return false;
+    }
+  }
 }
 
 const CHAT_TEXT = '"content":"';

@@ -20,6 +20,13 @@ const TIMED_OUT = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 /** A parameter name is safe to echo: short and made only of identifier characters. */
 const SAFE_PARAM = /^[A-Za-z_][A-Za-z0-9_.[\]]{0,63}$/;
 const CONTEXT_LENGTH = /context length|context window|maximum context|too long|too many tokens/i;
+/**
+ * vLLM names the offending field only in its message ("presence_penalty must be in [-2, 2], got 3.0."),
+ * with `param` null. Only these request fields, opening the message, are recognised: nothing else of the
+ * message is kept.
+ */
+const NAMED_PARAM =
+  /^(presence_penalty|frequency_penalty|repetition_penalty|top_k|min_p|top_p|temperature|top_logprobs|logprobs|n|seed|max_tokens) must /;
 
 export function upstreamFailed(detail: string): ApiError {
   const err = new ApiError(502, "api_error", "upstream model server failed", null, "upstream_error");
@@ -77,7 +84,10 @@ function parseErrorBody(body: Buffer | null): { message: string; param: string |
         : typeof parsed.error === "string"
           ? parsed.error
           : "";
-    const param = typeof error.param === "string" && SAFE_PARAM.test(error.param) ? error.param : null;
+    const param =
+      typeof error.param === "string" && SAFE_PARAM.test(error.param)
+        ? error.param
+        : (NAMED_PARAM.exec(message)?.[1] ?? null);
     return { message, param };
   } catch {
     return { message: "", param: null };

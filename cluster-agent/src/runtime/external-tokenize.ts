@@ -6,6 +6,7 @@
  */
 import type { Pool } from "undici";
 import { transportError, upstreamHttpError } from "./external-errors.js";
+import { wireMessages, wireTools } from "./external-shapes.js";
 import type { GenerationRequest } from "./types.js";
 
 export type Tokenizer = "vllm" | "llama" | "none";
@@ -78,14 +79,23 @@ export async function countPromptTokensUpstream(
   if (tokenizer === "vllm") {
     const payload =
       request.kind === "chat"
-        ? { model: target.model, messages: request.messages, add_generation_prompt: true }
+        ? {
+            model: target.model,
+            messages: wireMessages(request.messages),
+            // The chat template renders tool definitions into the prompt: they are billed as input.
+            tools: wireTools(request.tools),
+            add_generation_prompt: true,
+          }
         : { model: target.model, prompt: request.prompt };
     const count = field(checked(await post(target, "/tokenize", payload)), "count");
     if (typeof count === "number") return count;
   } else if (tokenizer === "llama") {
     let content: unknown = request.kind === "completion" ? request.prompt : undefined;
     if (request.kind === "chat") {
-      const applied = await post(target, "/apply-template", { messages: request.messages });
+      const applied = await post(target, "/apply-template", {
+        messages: wireMessages(request.messages),
+        tools: wireTools(request.tools),
+      });
       content = applied.status === 200 ? field(applied.json, "prompt") : undefined;
     }
     if (typeof content === "string") {
@@ -114,6 +124,7 @@ export function estimatePromptTokens(request: GenerationRequest): number {
       for (const call of m.toolCalls)
         n += Buffer.byteLength(call.name) + Buffer.byteLength(call.arguments) + 32;
     }
+    if (m.role === "tool") n += Buffer.byteLength(m.toolCallId) + 8;
   }
   // Tool definitions are rendered into the prompt: allow their JSON and the template's documentation of
   // each (a few hundred tokens at most).

@@ -8,6 +8,7 @@ import { Pool } from "undici";
 import type { Logger } from "../common/log.js";
 import { type CallContext, UpstreamCall } from "./external-call.js";
 import { transportError } from "./external-errors.js";
+import { wireMessages, wireToolChoice, wireTools } from "./external-shapes.js";
 import {
   countPromptTokensUpstream,
   detectTokenizer,
@@ -75,6 +76,8 @@ function upstreamFormat(format: ResponseFormat | undefined): unknown {
 
 export class ExternalRuntime implements Runtime {
   readonly kind = "external" as const;
+  /** The engine answers `n` choices in one call (vLLM, SGLang, llama-server all honour OpenAI's `n`). */
+  readonly nativeChoices = true;
   readonly model: ModelInfo;
   readonly slots: number;
 
@@ -164,10 +167,12 @@ export class ExternalRuntime implements Runtime {
     const stream = onDelta !== undefined;
     const chat = request.kind === "chat";
     const stop = request.stop;
+    const tools = chat ? wireTools(request.tools) : undefined;
+    const logprobs = request.logprobs;
     // One object literal with a fixed shape; undefined members are dropped by JSON.stringify.
     const body = JSON.stringify({
       model: this.#upstreamModel,
-      messages: chat ? request.messages : undefined,
+      messages: chat ? wireMessages(request.messages) : undefined,
       prompt: chat ? undefined : request.prompt,
       max_tokens: request.maxTokens,
       temperature: request.temperature,
@@ -175,6 +180,19 @@ export class ExternalRuntime implements Runtime {
       seed: request.seed,
       stop: stop !== undefined && stop.length > 0 ? stop : undefined,
       response_format: upstreamFormat(request.responseFormat),
+      tools,
+      tool_choice: tools !== undefined && chat ? wireToolChoice(request.toolChoice) : undefined,
+      parallel_tool_calls: tools !== undefined && chat ? request.parallelToolCalls : undefined,
+      presence_penalty: request.presencePenalty,
+      frequency_penalty: request.frequencyPenalty,
+      repetition_penalty: request.repetitionPenalty,
+      // 0 means "all" in the contract; older vLLM refuses 0 and wants -1, so "all" is simply not sent.
+      top_k: request.topK === 0 ? undefined : request.topK,
+      min_p: request.minP,
+      // Chat asks `logprobs: true` + `top_logprobs`; completions take the count in `logprobs` itself.
+      logprobs: logprobs === undefined ? undefined : chat ? true : logprobs.top,
+      top_logprobs: logprobs !== undefined && chat ? logprobs.top : undefined,
+      n: request.n !== undefined && request.n > 1 ? request.n : undefined,
       stream: stream ? true : undefined,
       stream_options: stream
         ? this.#options.continuousUsageStats
@@ -183,7 +201,7 @@ export class ExternalRuntime implements Runtime {
         : undefined,
     });
     return new Promise<GenerationResult>((resolve, reject) => {
-      const call = new UpstreamCall(this.#ctx, chat, request.signal, onDelta, resolve, reject);
+      const call = new UpstreamCall(this.#ctx, request, onDelta, resolve, reject);
       if (call.settled) return;
       try {
         this.#pool.dispatch(

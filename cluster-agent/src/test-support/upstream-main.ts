@@ -3,12 +3,14 @@
  * can give it a core of its own:
  *   node cluster-agent/dist/test-support/upstream-main.js --port P [--delay-ms N] [--tokens N]
  *     [--token-delay-ms N] [--host H] [--model NAME] [--context-length N] [--tokenize vllm|llama|none]
- *     [--weights FILE] [--env-dump FILE] [--log-requests]
+ *     [--weights FILE] [--env-dump FILE] [--log-requests] [--max-logprobs N]
+ *     [--enable-auto-tool-choice] [--tool-call-parser NAME]
  * Prints `listening <url>` on stdout once it accepts connections. With --weights it refuses to start
  * unless FILE is readable, as a real engine refuses missing weights. It requires the key in
  * UPSTREAM_API_KEY, else the one the agent hands every engine it starts (ENTRIM_ENGINE_API_KEY), as
  * vLLM reads VLLM_API_KEY. --env-dump writes the names of its environment variables, its uid and gid to
- * FILE (JSON) before it listens, for tests of what an engine is given.
+ * FILE (JSON) before it listens, for tests of what an engine is given. vLLM's tool flags are accepted so a
+ * vLLM command line runs unchanged; auto tool choice is on without them too, so tests need not repeat them.
  */
 import { accessSync, constants, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -37,6 +39,9 @@ const { values } = parseArgs({
     weights: { type: "string" },
     "env-dump": { type: "string" },
     "log-requests": { type: "boolean" },
+    "max-logprobs": { type: "string" },
+    "enable-auto-tool-choice": { type: "boolean" },
+    "tool-call-parser": { type: "string" },
   },
 });
 
@@ -72,6 +77,7 @@ const upstream = await startUpstream({
   // Read from the environment, never argv: argv is visible to every user in `ps`.
   requireKey: process.env.UPSTREAM_API_KEY ?? process.env.ENTRIM_ENGINE_API_KEY,
   logRequests: values["log-requests"] === true,
+  maxLogprobs: int("max-logprobs", values["max-logprobs"]),
 });
 process.stdout.write(`listening ${upstream.url}\n`);
 

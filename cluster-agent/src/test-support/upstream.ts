@@ -7,6 +7,14 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import {
+  checkSampling,
+  countToolTokens,
+  type FeatureJob,
+  planToolCalls,
+  respondFeatures,
+  validMessages,
+} from "./upstream-features.js";
 
 export type TokenizeShape = "vllm" | "llama" | "none";
 
@@ -38,6 +46,13 @@ export interface UpstreamOptions {
   omitUsage?: boolean;
   /** Which /tokenize dialect to serve, if any. */
   tokenize?: TokenizeShape;
+  /**
+   * Whether "auto" tool choice works, as when vLLM runs with `--enable-auto-tool-choice
+   * --tool-call-parser hermes` (default true); false answers vLLM's 400 for it.
+   */
+  autoToolChoice?: boolean;
+  /** vLLM's `--max-logprobs` (default 20): more alternatives asked for is a 400. */
+  maxLogprobs?: number;
 }
 
 /** Makes generation endpoints fail; `echoPrompt` puts the prompt in the message, as careless servers do. */
@@ -57,6 +72,8 @@ export interface Upstream {
   readonly port: number;
   /** Requests received so far, all endpoints. */
   readonly requests: number;
+  /** The body of the last generation request, as received: tests check what the adapter sent. */
+  readonly lastGeneration: Record<string, unknown> | null;
   readonly events: EventEmitter<UpstreamEvents>;
   setFault(fault: UpstreamFault | null): void;
   close(): Promise<void>;
@@ -79,11 +96,28 @@ export function countWords(text: string): number {
   return n;
 }
 
-/** The stand-in tokenizer: words of every message plus 4 per message for the chat template. */
-export function countChatTokens(messages: ReadonlyArray<{ content: string }>): number {
-  let n = 0;
-  for (const m of messages) n += countWords(m.content) + 4;
+/**
+ * The stand-in tokenizer: words of every message (and of its tool calls) plus 4 per message for the
+ * chat template, and the tools' names and descriptions plus 4 per tool when tools are given.
+ */
+export function countChatTokens(
+  messages: ReadonlyArray<{ content: string | null; tool_calls?: unknown }>,
+  tools?: unknown,
+): number {
+  let n = countToolTokens(tools, countWords);
+  for (const m of messages) {
+    n += (typeof m.content === "string" ? countWords(m.content) : 0) + 4;
+    if (Array.isArray(m.tool_calls)) {
+      for (const c of m.tool_calls as { function?: { name?: string; arguments?: string } }[]) {
+        n += countWords(c.function?.name ?? "") + countWords(c.function?.arguments ?? "");
+      }
+    }
+  }
   return n;
+}
+
+export function pieceAt(i: number): string {
+  return PIECES[i % PIECES.length]!;
 }
 
 export function pieceText(count: number): string {
@@ -120,6 +154,7 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
   const created = Math.floor(Date.now() / 1000);
   const events = new EventEmitter<UpstreamEvents>();
   let requests = 0;
+  let lastGeneration: Record<string, unknown> | null = null;
   let nextId = 0;
   let fault: UpstreamFault | null = null;
 
@@ -209,6 +244,7 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
     chat: boolean,
     body: Record<string, unknown>,
   ) {
+    lastGeneration = body;
     const model = typeof body.model === "string" ? body.model : "";
     if (options.model !== undefined && model !== options.model) {
       return sendError(res, 404, `The model \`${model}\` does not exist.`, "NotFoundError", "model");
@@ -217,7 +253,7 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
     let promptText: string;
     if (chat) {
       const messages = body.messages;
-      if (!Array.isArray(messages) || !messages.every((m) => typeof m?.content === "string")) {
+      if (!validMessages(messages)) {
         return sendError(
           res,
           400,
@@ -226,8 +262,8 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
           "messages",
         );
       }
-      promptTokens = countChatTokens(messages);
-      promptText = messages.map((m) => m.content).join("\n");
+      promptTokens = countChatTokens(messages, body.tools);
+      promptText = messages.map((m) => m.content ?? "").join("\n");
     } else {
       if (typeof body.prompt !== "string") {
         return sendError(res, 400, "prompt must be a string", "BadRequestError", "prompt");
@@ -263,6 +299,11 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
         null,
       );
     }
+    const rejected = checkSampling(body, chat, options.maxLogprobs ?? 20);
+    // vLLM names the field in its message only; its `param` is null.
+    if (rejected !== null) return sendError(res, 400, rejected, "BadRequestError", null);
+    const calls = chat ? planToolCalls(body, options.autoToolChoice ?? true) : null;
+    if (typeof calls === "string") return sendError(res, 400, calls, "BadRequestError", null);
     const streamOptions = body.stream_options as {
       include_usage?: unknown;
       continuous_usage_stats?: unknown;
@@ -277,17 +318,54 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
       includeUsage: streamOptions?.include_usage === true,
       continuousUsage: streamOptions?.continuous_usage_stats === true && !options.omitUsage,
     };
-    const respond = job.stream ? respondStream : respondJson;
+    const respond = featuresAsked(body, calls)
+      ? (r: ServerResponse, j: Job) => respondFeatures(r, featureJob(j, body, calls))
+      : job.stream
+        ? respondStream
+        : respondJson;
     if (delayMs <= 0) return respond(res, job);
     const timer = setTimeout(respond, delayMs, res, job);
     res.once("close", () => clearTimeout(timer));
   }
 
+  function featuresAsked(body: Record<string, unknown>, calls: unknown[] | null): boolean {
+    return (
+      calls !== null ||
+      (typeof body.n === "number" && body.n > 1) ||
+      body.logprobs === true ||
+      typeof body.logprobs === "number"
+    );
+  }
+
+  function featureJob(job: Job, body: Record<string, unknown>, calls: FeatureJob["calls"]): FeatureJob {
+    const top = job.chat
+      ? body.logprobs === true
+        ? typeof body.top_logprobs === "number"
+          ? body.top_logprobs
+          : 0
+        : null
+      : typeof body.logprobs === "number"
+        ? body.logprobs
+        : null;
+    return {
+      ...job,
+      id: ++nextId,
+      created,
+      omitUsage: options.omitUsage === true,
+      n: typeof body.n === "number" ? body.n : 1,
+      top,
+      calls,
+      piece: pieceAt,
+      usageJson,
+    };
+  }
+
   function tokenize(res: ServerResponse, path: string, body: Record<string, unknown>) {
     if (tokenizeShape === "vllm" && path === "/tokenize") {
       let count: number;
-      if (Array.isArray(body.messages)) count = countChatTokens(body.messages as { content: string }[]);
-      else if (typeof body.prompt === "string") count = countWords(body.prompt);
+      if (Array.isArray(body.messages)) {
+        count = countChatTokens(body.messages as { content: string | null }[], body.tools);
+      } else if (typeof body.prompt === "string") count = countWords(body.prompt);
       else return sendError(res, 400, "prompt or messages required", "BadRequestError", null);
       res.writeHead(200, JSON_HEADERS);
       const ids = Array.from({ length: count }, (_, i) => i + 1);
@@ -301,10 +379,23 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
       return;
     }
     if (tokenizeShape === "llama" && path === "/apply-template" && Array.isArray(body.messages)) {
-      // Each message renders to exactly 4 words plus its content, matching countChatTokens.
-      const prompt = (body.messages as { role: string; content: string }[])
-        .map((m) => `<|im_start|> ${m.role} : ${m.content} <|im_end|>`)
-        .join("\n");
+      // Each message renders to exactly 4 words plus its content and calls, each tool to 4 words plus
+      // its name and description, matching countChatTokens.
+      const messages = body.messages as { role: string; content: string | null; tool_calls?: unknown }[];
+      const calls = (m: (typeof messages)[number]) =>
+        Array.isArray(m.tool_calls)
+          ? (m.tool_calls as { function: { name: string; arguments: string } }[])
+              .map((c) => ` ${c.function.name} ${c.function.arguments}`)
+              .join("")
+          : "";
+      const tools = Array.isArray(body.tools)
+        ? (body.tools as { function: { name: string; description?: string } }[]).map(
+            (t) => `<tool> function : ${t.function.name} ${t.function.description ?? ""} </tool>\n`,
+          )
+        : [];
+      const prompt =
+        tools.join("") +
+        messages.map((m) => `<|im_start|> ${m.role} : ${m.content ?? ""}${calls(m)} <|im_end|>`).join("\n");
       res.writeHead(200, JSON_HEADERS);
       res.end(JSON.stringify({ prompt }));
       return;
@@ -381,6 +472,9 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
     port: address.port,
     get requests() {
       return requests;
+    },
+    get lastGeneration() {
+      return lastGeneration;
     },
     events,
     setFault(next) {
