@@ -60,6 +60,12 @@ test("only function tools are served; other tool and item types are refused with
     ],
   });
   assert.deepEqual([reasoning.param, reasoning.code], ["input[1].type", "unsupported_value"]);
+  const image = refusal({
+    ...base,
+    input: [{ role: "user", content: [{ type: "input_image", image_url: "https://example.com/a.png" }] }],
+  });
+  assert.deepEqual([image.param, image.code], ["input[0].content[0].type", "unsupported_value"]);
+  assert.match(image.message, /only text input/);
 });
 
 test("unknown fields are refused as unrecognized arguments, naming them", () => {

@@ -179,6 +179,8 @@ const REFUSED: Record<string, { accepts: (value: unknown) => boolean; hint: stri
 };
 
 const ITEM_TYPES = new Set(["message", "function_call", "function_call_output"]);
+/** Content parts OpenAI takes that no model served here reads. */
+const MEDIA_PARTS = new Set(["input_image", "input_file", "input_audio"]);
 
 function invalid(message: string, param: string, code: string): ApiError {
   return new ApiError(400, "invalid_request_error", message, param, code);
@@ -202,6 +204,18 @@ function refuseUnserved(body: Record<string, unknown>): void {
           "unsupported_value",
         );
       }
+      const content = (entry as { content?: unknown } | null)?.content;
+      if (!Array.isArray(content)) return;
+      content.forEach((part, j) => {
+        const kind = (part as { type?: unknown } | null)?.type;
+        if (typeof kind === "string" && MEDIA_PARTS.has(kind)) {
+          throw invalid(
+            `Unsupported value for 'input[${i}].content[${j}].type': only text input is served (input_text).`,
+            `input[${i}].content[${j}].type`,
+            "unsupported_value",
+          );
+        }
+      });
     });
   }
   if (Array.isArray(tools)) {

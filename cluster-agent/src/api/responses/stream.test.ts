@@ -252,3 +252,27 @@ test("an error after the start is an error event, then response.failed", () => {
   assert.equal(failed.status, "failed");
   assert.deepEqual(failed.error, { code: "server_error", message: "The model failed." });
 });
+
+test("text after a call opens a second message; the final response holds every item in order", () => {
+  const events = run(
+    { tools: [{ type: "function", name: "f" }] },
+    (s) => [
+      s.delta("", 0, { toolCall: { index: 0, id: "call_a", name: "f", arguments: "{}" } }),
+      s.delta("done", 0, undefined),
+    ],
+    result({ text: "done", toolCalls: [{ id: "call_a", name: "f", arguments: "{}" }] }),
+  );
+  const output = (events.at(-1)!.response as { output: { id: string; type: string }[] }).output;
+  assert.deepEqual(
+    output.map((item) => [item.type, item.id]),
+    [
+      ["function_call", "fc_abc_0"],
+      ["message", "msg_abc"],
+    ],
+  );
+  const added = events.filter((e) => e.type === "response.output_item.added");
+  assert.deepEqual(
+    added.map((e) => e.output_index),
+    [0, 1],
+  );
+});
