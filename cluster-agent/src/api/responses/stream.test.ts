@@ -253,7 +253,7 @@ test("an error after the start is an error event, then response.failed", () => {
   assert.deepEqual(failed.error, { code: "server_error", message: "The model failed." });
 });
 
-test("text after a call opens a second message; the final response holds every item in order", () => {
+test("text after a call opens a message after it; the final response holds every item in order", () => {
   const events = run(
     { tools: [{ type: "function", name: "f" }] },
     (s) => [
