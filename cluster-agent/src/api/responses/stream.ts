@@ -98,6 +98,7 @@ export class ResponsesStream implements EndpointStream {
       if (!known) out += this.callPiece({ index, id: call.id, name: call.name, arguments: rest });
       else if (rest !== "" && this.open === known) out += this.callPiece({ index, arguments: rest });
       else if (known.item) known.item.arguments = call.arguments;
+      else known.call.arguments = call.arguments;
     });
     // Every response has output to read: an empty message when the model produced nothing at all.
     if (this.output.length === 0 && this.open === null) out += this.openMessage();
