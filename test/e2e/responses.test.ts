@@ -12,6 +12,8 @@ import {
   startUpstream,
   type Upstream,
 } from "@entrim/cluster-agent/test-support/upstream.js";
+import { type BaseMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
+import { ChatOpenAI } from "@langchain/openai";
 import fc from "fast-check";
 import OpenAI from "openai";
 import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
@@ -370,6 +372,41 @@ test("on an external engine: a function tool round trip, streamed and not", asyn
   const call = done?.output[0];
   assert.equal(call?.type, "function_call");
   assert.equal(call.type === "function_call" && call.arguments, args);
+});
+
+test("LangChain's ChatOpenAI on the Responses API: a tool call, its result, an answer, on both runtimes", async () => {
+  // LangChain takes tools in the chat shape, and sends only a named tool_choice on this API.
+  const tool = {
+    type: "function" as const,
+    function: { name: weather.name, description: weather.description!, parameters: weather.parameters! },
+  };
+  for (const model of [MODEL, ENGINE]) {
+    for (const streaming of [false, true]) {
+      const llm = new ChatOpenAI({
+        model,
+        apiKey: client.apiKey,
+        configuration: { baseURL: agent.baseURL },
+        maxRetries: 0,
+        maxTokens: 120,
+        streaming,
+        useResponsesApi: true,
+      });
+      const what = `${model}, ${streaming ? "streamed" : "not streamed"}`;
+      const history: BaseMessage[] = [new HumanMessage("What is the weather in Lisbon?")];
+      const calling = await llm.bindTools([tool], { tool_choice: "get_weather" }).invoke(history);
+      assert.equal(calling.tool_calls?.length, 1, what);
+      const call = calling.tool_calls![0]!;
+      assert.equal(call.name, "get_weather", what);
+      assert.ok(["Lisbon", "Porto"].includes((call.args as { city: string }).city), what);
+      assert.ok((calling.usage_metadata?.input_tokens ?? 0) > 0, what);
+      history.push(calling, new ToolMessage({ tool_call_id: call.id!, content: "18 C and sunny" }));
+      const answer = await llm.bindTools([tool]).invoke(history);
+      assert.ok(
+        (answer.usage_metadata?.input_tokens ?? 0) > (calling.usage_metadata?.input_tokens ?? 0),
+        what,
+      );
+    }
+  }
 });
 
 const anyValue = fc.oneof(
