@@ -52,7 +52,7 @@ export function endpointOf(route: string | undefined): UsageEndpoint | undefined
 }
 
 export function isGenerationRoute(route: string | undefined): boolean {
-  return route === "/v1/chat/completions" || route === "/v1/completions";
+  return route === "/v1/chat/completions" || route === "/v1/completions" || route === "/v1/responses";
 }
 
 export interface ResponseAccountingOptions {

@@ -41,12 +41,16 @@ after(async () => {
   await t.close();
 });
 
-async function refused(body: Record<string, unknown>): Promise<string> {
+async function refused(body: Record<string, unknown>, url = "/v1/chat/completions"): Promise<string> {
+  const payload =
+    url === "/v1/responses"
+      ? { input: "x", ...body }
+      : { messages: [{ role: "user", content: "x" }], ...body };
   const response = await api.app.inject({
     method: "POST",
-    url: "/v1/chat/completions",
+    url,
     headers: { authorization: "Bearer test", "content-type": "application/json" },
-    payload: { messages: [{ role: "user", content: "x" }], ...body },
+    payload,
   });
   assert.ok(response.statusCode >= 400, `refused (got ${response.statusCode})`);
   return response.headers["x-request-id"] as string;
@@ -58,18 +62,20 @@ test("a refused request is billed under its model only if the node serves it or 
   const served = await refused({ model: "held", max_tokens: -1 });
   const listed = await refused({ model: "catalogued-70b" });
   const missing = await refused({});
+  const responses = await refused({ model: "held", store: true }, "/v1/responses");
   // A clean stop ships what the spool holds.
   await meter.stop();
   const rows = await t.store.pool.query<{ request_id: string; model: string; status: string }>(
     "SELECT request_id, model, status FROM usage_events WHERE request_id = ANY($1)",
-    [[formula, random, served, listed, missing]],
+    [[formula, random, served, listed, missing, responses]],
   );
   const model = new Map(rows.rows.map((r) => [r.request_id, r.model]));
-  assert.equal(rows.rows.length, 5, "every refused request has its row");
+  assert.equal(rows.rows.length, 6, "every refused request has its row");
   assert.equal(model.get(formula), "unknown");
   assert.equal(model.get(random), "unknown");
   assert.equal(model.get(served), "held");
   assert.equal(model.get(listed), "catalogued-70b");
   assert.equal(model.get(missing), "unknown");
+  assert.equal(model.get(responses), "held");
   assert.ok(rows.rows.every((r) => r.status === "rejected"));
 });

@@ -9,6 +9,7 @@ import type { GenerationEndpoint } from "../endpoint.js";
 import { chatEndpoint } from "../endpoints/chat.js";
 import { completionsEndpoint } from "../endpoints/completions.js";
 import { handleGeneration } from "../generation.js";
+import { responsesEndpoint } from "../responses/index.js";
 
 export interface GenerationRoutesOptions {
   models: ModelRegistry;
@@ -20,7 +21,7 @@ export interface GenerationRoutesOptions {
   writeTimeoutMs: number;
 }
 
-/** The generation endpoints (chat completions, completions); refused at once while the node takes no traffic. */
+/** The generation endpoints (chat completions, completions, Responses); refused at once while the node takes no traffic. */
 export function generationRoutes(app: FastifyInstance, options: GenerationRoutesOptions): void {
   const { models, logger, gate, inFlight, meter, accepting, writeTimeoutMs } = options;
   const generation =
@@ -49,4 +50,5 @@ export function generationRoutes(app: FastifyInstance, options: GenerationRoutes
     };
   app.post("/v1/chat/completions", generation(chatEndpoint));
   app.post("/v1/completions", generation(completionsEndpoint));
+  app.post("/v1/responses", generation(responsesEndpoint));
 }
