@@ -6,9 +6,16 @@ import { type EmbeddedServer, startEmbeddedPostgres } from "@entrim/cluster-agen
 import { makeTempDataDir } from "@entrim/cluster-agent/test-support/postgres.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
-import { type AIMessage, type BaseMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
-import { ChatOpenAI } from "@langchain/openai";
-import { generateText, jsonSchema, streamText, tool } from "ai";
+import {
+  type AIMessage,
+  type AIMessageChunk,
+  type BaseMessage,
+  HumanMessage,
+  ToolMessage,
+} from "@langchain/core/messages";
+import type { Runnable } from "@langchain/core/runnables";
+import { ChatOpenAI, OpenAIEmbeddings } from "@langchain/openai";
+import { embedMany, generateText, jsonSchema, streamText, tool } from "ai";
 import { Ajv } from "ajv";
 import OpenAI from "openai";
 import pg from "pg";
@@ -24,7 +31,10 @@ import { type AgentProcess, cli, removeDir, startAgent, tempDir } from "./suppor
 
 const EMBEDDED = "tiny";
 const ENGINE = "engine";
+/** The same engine, as a pooling model: vLLM serves embeddings from a model of their own. */
+const ENGINE_EMBED = "engine-embed";
 const RUNTIMES = [EMBEDDED, ENGINE] as const;
+const EMBEDDERS = [EMBEDDED, ENGINE_EMBED] as const;
 
 let pgDir: string;
 let server: EmbeddedServer;
@@ -54,6 +64,7 @@ function customer(name: string): { accountId: string; token: string } {
 
 interface Billed {
   request_id: string;
+  endpoint: string;
   prompt_tokens: number;
   completion_tokens: number;
 }
@@ -65,7 +76,7 @@ async function billed(accountId: string, count: number): Promise<Billed[]> {
     `${count} usage rows for ${accountId}`,
     async () => {
       ({ rows } = await pool.query<Billed>(
-        `SELECT request_id, prompt_tokens::int, completion_tokens::int FROM usage_events
+        `SELECT request_id, endpoint, prompt_tokens::int, completion_tokens::int FROM usage_events
          WHERE account_id = $1 AND status = 'completed'`,
         [accountId],
       ));
@@ -94,8 +105,9 @@ before(async () => {
   agent = await startAgent(dataDir, ["--database-url", server.url], {
     metering: { fsyncIntervalMs: 10, shipIntervalMs: 100 },
     models: [
-      { id: EMBEDDED, runtime: "embedded", path: modelPath, parallel: 2, threads: 1 },
+      { id: EMBEDDED, runtime: "embedded", path: modelPath, parallel: 2, threads: 1, embeddings: true },
       { id: ENGINE, runtime: "external", url: upstream.url, contextLength: 4096 },
+      { id: ENGINE_EMBED, runtime: "external", url: upstream.url, contextLength: 4096, embeddings: true },
     ],
   });
 });
@@ -241,16 +253,74 @@ describe("the openai SDK", () => {
     });
   }
 
-  test("embedded: structured output validates against its schema", async () => {
-    const answer = await chat({
-      model: EMBEDDED,
-      messages: [{ role: "user", content: "Weather as JSON." }],
-      response_format: { type: "json_schema", json_schema: { name: "weather", schema: weather.parameters } },
-      max_tokens: 128,
+  for (const model of RUNTIMES) {
+    test(`${model}: structured output validates against its schema`, async () => {
+      const answer = await chat({
+        model,
+        messages: [{ role: "user", content: "Weather as JSON." }],
+        response_format: {
+          type: "json_schema",
+          json_schema: { name: "weather", schema: weather.parameters },
+        },
+        max_tokens: 200,
+      });
+      const choice = answer.choices[0]!;
+      assert.equal(choice.finish_reason, "stop");
+      assert.ok(validArguments(JSON.parse(choice.message.content!)), choice.message.content!);
     });
-    const choice = answer.choices[0]!;
-    if (choice.finish_reason === "stop") assert.ok(validArguments(JSON.parse(choice.message.content!)));
-  });
+
+    test(`${model}: a Responses call, streamed and not`, async () => {
+      const { data, request_id } = await client.responses
+        .create({ model, input: "Say hello.", instructions: "Be brief.", max_output_tokens: 6 })
+        .withResponse();
+      assert.equal(data.object, "response");
+      assert.equal(typeof data.output_text, "string");
+      told.set(request_id!, {
+        prompt_tokens: data.usage!.input_tokens,
+        completion_tokens: data.usage!.output_tokens,
+      });
+      const { data: stream, request_id: streamId } = await client.responses
+        .create({
+          model,
+          input: [{ role: "user", content: "Say hello." }],
+          max_output_tokens: 6,
+          stream: true,
+        })
+        .withResponse();
+      let text = "";
+      let completed: OpenAI.Responses.Response | undefined;
+      for await (const event of stream) {
+        if (event.type === "response.output_text.delta") text += event.delta;
+        if (event.type === "response.completed" || event.type === "response.incomplete")
+          completed = event.response;
+      }
+      assert.ok(completed, "the stream ends with the whole response");
+      assert.equal(completed.output_text ?? text, text);
+      told.set(streamId!, {
+        prompt_tokens: completed.usage!.input_tokens,
+        completion_tokens: completed.usage!.output_tokens,
+      });
+    });
+  }
+
+  for (const model of EMBEDDERS) {
+    test(`${model}: embeddings, float and base64`, async () => {
+      const input = ["the sea in Lisbon", "a tram on a hill"];
+      const { data, request_id } = await client.embeddings
+        .create({ model, input, encoding_format: "float" })
+        .withResponse();
+      assert.equal(data.data.length, 2);
+      assert.ok(data.data.every((e) => e.embedding.length > 0 && e.embedding.every(Number.isFinite)));
+      told.set(request_id!, { prompt_tokens: data.usage.prompt_tokens, completion_tokens: 0 });
+      // The SDK asks for base64 by default and decodes it: the same vectors.
+      const { data: decoded, request_id: decodedId } = await client.embeddings
+        .create({ model, input })
+        .withResponse();
+      const close = (a: number[], b: number[]) => a.every((x, i) => Math.abs(x - b[i]!) < 1e-6);
+      assert.ok(close(decoded.data[0]!.embedding, data.data[0]!.embedding));
+      told.set(decodedId!, { prompt_tokens: decoded.usage.prompt_tokens, completion_tokens: 0 });
+    });
+  }
 
   test("completions: logprobs in the legacy shape", async () => {
     for (const model of RUNTIMES) {
@@ -335,6 +405,19 @@ describe("the AI SDK (@ai-sdk/openai-compatible)", () => {
     }
   }
 
+  test("embedMany on both runtimes", async () => {
+    for (const model of EMBEDDERS) {
+      const { embeddings, usage } = await embedMany({
+        model: provider.embeddingModel(model),
+        values: ["the sea", "a hill"],
+        maxRetries: 0,
+      });
+      assert.equal(embeddings.length, 2);
+      told.input += usage.tokens;
+      told.requests += 1;
+    }
+  });
+
   test("usage billed equals the SDK's total usage", async () => {
     const rows = await billed(accountId, told.requests);
     assert.equal(rows.length, told.requests);
@@ -346,23 +429,39 @@ describe("LangChain (ChatOpenAI)", () => {
   let accountId: string;
   let token: string;
   const told = { input: 0, output: 0, requests: 0 };
+  /** Embedding requests: LangChain does not report their usage, so they are counted, not summed. */
+  let embedded = 0;
 
   before(() => {
     ({ accountId, token } = customer("langchain"));
   });
 
-  const chatModel = (model: string, streaming: boolean) =>
+  const chatModel = (model: string) =>
     new ChatOpenAI({
       model,
       apiKey: token,
       configuration: { baseURL: agent.baseURL },
       maxRetries: 0,
       maxTokens: 120,
-      streaming,
       streamUsage: true,
     });
 
-  const count = (message: AIMessage) => {
+  /**
+   * `.stream()` joined chunk by chunk, as streaming apps read it. (The constructor's `streaming: true`
+   * would have LangChain estimate tokens with tiktoken, which it downloads: no network here.)
+   */
+  async function invoke(
+    runnable: Runnable<BaseMessage[], AIMessageChunk>,
+    history: BaseMessage[],
+    streamed: boolean,
+  ) {
+    if (!streamed) return runnable.invoke(history);
+    let joined: AIMessageChunk | undefined;
+    for await (const chunk of await runnable.stream(history)) joined = joined ? joined.concat(chunk) : chunk;
+    return joined!;
+  }
+
+  const count = (message: AIMessage | AIMessageChunk) => {
     told.input += message.usage_metadata?.input_tokens ?? Number.NaN;
     told.output += message.usage_metadata?.output_tokens ?? Number.NaN;
     told.requests++;
@@ -371,20 +470,24 @@ describe("LangChain (ChatOpenAI)", () => {
   for (const model of RUNTIMES) {
     for (const streaming of [false, true]) {
       test(`${model}: bindTools, a tool result, an answer (${streaming ? "streamed" : "not streamed"})`, async () => {
-        const llm = chatModel(model, streaming);
+        const llm = chatModel(model);
         const history: BaseMessage[] = [new HumanMessage("What is the weather in Lisbon?")];
-        const calling = await llm
-          .bindTools([{ type: "function", function: weather }], { tool_choice: "required" })
-          .invoke(history);
+        const calling = await invoke(
+          llm.bindTools([{ type: "function", function: weather }], { tool_choice: "required" }),
+          history,
+          streaming,
+        );
         count(calling);
         assert.equal(calling.tool_calls?.length, 1);
         const call = calling.tool_calls![0]!;
         assert.equal(call.name, "get_weather");
         assert.ok(validArguments(call.args), JSON.stringify(call.args));
         history.push(calling, new ToolMessage({ tool_call_id: call.id!, content: "18 C and sunny" }));
-        const answer = await llm
-          .bindTools([{ type: "function", function: weather }], { tool_choice: "none" })
-          .invoke(history);
+        const answer = await invoke(
+          llm.bindTools([{ type: "function", function: weather }], { tool_choice: "none" }),
+          history,
+          streaming,
+        );
         count(answer);
         assert.equal(answer.tool_calls?.length ?? 0, 0);
         assert.equal(typeof answer.content, "string");
@@ -392,9 +495,25 @@ describe("LangChain (ChatOpenAI)", () => {
     }
   }
 
+  test("OpenAIEmbeddings on both runtimes", async () => {
+    for (const model of EMBEDDERS) {
+      const embeddings = new OpenAIEmbeddings({
+        model,
+        apiKey: token,
+        configuration: { baseURL: agent.baseURL },
+      });
+      const [one, two] = await embeddings.embedDocuments(["the sea", "a hill"]);
+      assert.ok(one!.length > 0 && one!.length === two!.length);
+      const query = await embeddings.embedQuery("the sea");
+      assert.equal(query.length, one!.length);
+      embedded += 2;
+    }
+  });
+
   test("usage billed equals the usage LangChain reported", async () => {
-    const rows = await billed(accountId, told.requests);
-    assert.equal(rows.length, told.requests);
-    assert.deepEqual(totals(rows), { input: told.input, output: told.output });
+    const rows = await billed(accountId, told.requests + embedded);
+    assert.equal(rows.length, told.requests + embedded);
+    const generations = rows.filter((r) => r.endpoint === "chat.completions");
+    assert.deepEqual(totals(generations), { input: told.input, output: told.output });
   });
 });

@@ -219,6 +219,8 @@ export interface FeatureJob {
   /** Alternatives per token when logprobs were asked for; null when not. */
   top: number | null;
   calls: PlannedCall[] | null;
+  /** With response_format json_schema / json_object (vLLM's guided decoding): the JSON every choice answers. */
+  json: string | null;
   /** Text piece i of choice c (each choice starts elsewhere in the stand-in's text). */
   piece: (i: number) => string;
   usageJson: (promptTokens: number, completionTokens: number) => string;
@@ -286,8 +288,10 @@ function planChoice(job: FeatureJob, c: number): ChoicePlan {
   }
   const tokens: Token[] = [];
   let offset = 0;
-  for (let i = 0; i < job.pieces; i++) {
-    const text = job.piece(i + c);
+  const json = job.json === null ? null : wordPieces(job.json);
+  const count = json === null ? job.pieces : json.length;
+  for (let i = 0; i < count; i++) {
+    const text = json === null ? job.piece(i + c) : json[i]!;
     tokens.push({ text, logprob: logprobOf(i + c), offset });
     offset += text.length;
   }
@@ -295,7 +299,15 @@ function planChoice(job: FeatureJob, c: number): ChoicePlan {
 }
 
 function finishOf(job: FeatureJob, plan: ChoicePlan): string {
-  return plan.calls !== null ? "tool_calls" : job.finish;
+  return plan.calls !== null ? "tool_calls" : job.json !== null ? "stop" : job.finish;
+}
+
+/** The JSON a guided-decoding engine would answer: the smallest value the schema allows. */
+export function guidedJson(body: Record<string, unknown>): string | null {
+  const format = body.response_format as { type?: unknown; json_schema?: { schema?: unknown } } | undefined;
+  if (format?.type === "json_object") return "{}";
+  if (format?.type !== "json_schema") return null;
+  return pyJson(minimalValue(format.json_schema?.schema ?? {}, 0));
 }
 
 /** Answers a request that asked for tool calls, several choices or logprobs, in vLLM's shapes. */

@@ -13,6 +13,7 @@ import {
   checkSampling,
   countToolTokens,
   type FeatureJob,
+  guidedJson,
   planToolCalls,
   respondFeatures,
   validMessages,
@@ -333,6 +334,7 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
   function featuresAsked(body: Record<string, unknown>, calls: unknown[] | null): boolean {
     return (
       calls !== null ||
+      guidedJson(body) !== null ||
       (typeof body.n === "number" && body.n > 1) ||
       body.logprobs === true ||
       typeof body.logprobs === "number"
@@ -357,6 +359,7 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
       n: typeof body.n === "number" ? body.n : 1,
       top,
       calls,
+      json: calls === null ? guidedJson(body) : null,
       piece: pieceAt,
       usageJson,
     };
