@@ -11,9 +11,11 @@ import type { Logger } from "../common/log.js";
 import { capabilitiesOf, type EmbeddingSettings } from "../domain/capabilities.js";
 import { decode } from "./decode.js";
 import { EmbeddedEmbedder } from "./embedded-embeddings.js";
+import { jsonSchemaGrammar } from "./json-grammar.js";
 import { createPromptBuilder, type PromptBuilder } from "./prompt.js";
 import { SequencePool } from "./prompt-cache.js";
 import { planTools } from "./tool-calls.js";
+import { grammarSchema } from "./tool-schema.js";
 import type {
   DeltaSink,
   EmbeddingRequest,
@@ -289,8 +291,7 @@ export class EmbeddedRuntime implements Runtime {
       return loaded.jsonGrammar;
     }
     try {
-      // biome-ignore lint/suspicious/noExplicitAny: node-llama-cpp types schemas it can map statically
-      return await loaded.llama.createGrammarForJsonSchema(format.schema as any);
+      return await jsonSchemaGrammar(loaded.llama, grammarSchema(format.schema, format.strict === true));
     } catch (error) {
       throw new ApiError(
         400,

@@ -159,13 +159,15 @@ test('tool choice "none" offers no functions and answers in text', async () => {
 });
 
 test("a schema the grammar cannot enforce is a 400 on tools, naming no customer text", async () => {
-  for (const parameters of [
-    { type: "object", properties: { secret_field: { type: "string", pattern: "^a+$" } } },
-    { type: "object", properties: { secret_field: { type: "nonsense" } } },
-    { type: "object", properties: { secret_field: { $ref: "#/elsewhere" } } },
-  ]) {
+  const pattern = { type: "object", properties: { secret_field: { type: "string", pattern: "^a+$" } } };
+  for (const [parameters, strict] of [
+    [pattern, true],
+    [{ type: "object", properties: { secret_field: { type: "nonsense" } } }, false],
+    [{ type: "object", properties: { secret_field: { $ref: "#/elsewhere" } } }, false],
+    [{ type: "object", allOf: [{ properties: { secret_field: { type: "string" } } }] }, false],
+  ] as const) {
     await assert.rejects(
-      runtime.generate(chat({ toolChoice: "required", tools: [{ name: "f", parameters }] })),
+      runtime.generate(chat({ toolChoice: "required", tools: [{ name: "f", parameters, strict }] })),
       (error: unknown) => {
         assert.ok(error instanceof ApiError);
         assert.equal(error.status, 400);
@@ -176,6 +178,27 @@ test("a schema the grammar cannot enforce is a 400 on tools, naming no customer 
     );
   }
   assert.equal(runtime.stats().active, 0);
+});
+
+test("outside strict mode, value constraints the grammar cannot hold are left out; the shape still holds", async () => {
+  const parameters = {
+    type: "object",
+    properties: {
+      city: { type: "string", maxLength: 12, pattern: "^[A-Z]" },
+      days: { type: "integer", minimum: 1, maximum: 7 },
+    },
+    required: ["city", "days"],
+    additionalProperties: false,
+    definitions: { unused: { type: "string" } },
+  };
+  const r = await generate(
+    chat({ toolChoice: "required", tools: [{ name: "f", parameters }], maxTokens: 200 }),
+  );
+  assert.equal(r.finishReason, "tool_calls");
+  const args = JSON.parse(r.toolCalls![0]!.arguments) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(args).sort(), ["city", "days"]);
+  assert.equal(typeof args.city, "string");
+  assert.ok(Number.isInteger(args.days), r.toolCalls![0]!.arguments);
 });
 
 test("logprobs: one entry per text token, most likely alternatives first, the same streamed", async () => {

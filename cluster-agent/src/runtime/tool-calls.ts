@@ -10,6 +10,7 @@ import { randomInt } from "node:crypto";
 import type { ChatWrapper, Llama, LlamaGrammar, LlamaModel, Token } from "node-llama-cpp";
 import { LlamaGrammarEvaluationState, LlamaText } from "node-llama-cpp";
 import { ApiError } from "../common/errors.js";
+import { jsonSchemaGrammar } from "./json-grammar.js";
 import { argumentsSchema } from "./prompt.js";
 import { grammarSchema } from "./tool-schema.js";
 import type { ChatGenerationRequest, DeltaDetail, ToolCall } from "./types.js";
@@ -96,15 +97,14 @@ export async function planTools(
   const argumentGrammars = new Map<string, LlamaGrammar>();
   for (const tool of chosen) {
     try {
-      // biome-ignore lint/suspicious/noExplicitAny: node-llama-cpp types schemas it can map statically
-      const schema = grammarSchema(argumentsSchema(tool)) as any;
-      argumentGrammars.set(tool.name, await llama.createGrammarForJsonSchema(schema));
+      const schema = grammarSchema(argumentsSchema(tool), tool.strict === true);
+      argumentGrammars.set(tool.name, await jsonSchemaGrammar(llama, schema));
     } catch (error) {
       // The messages name schema constructs, never customer content.
       throw new ApiError(
         400,
         "invalid_request_error",
-        `The parameters schema of a tool is not supported: ${(error as Error).message}`,
+        `The parameters schema of a tool is not supported${tool.strict === true ? " in strict mode" : ""}: ${(error as Error).message}`,
         "tools",
       );
     }

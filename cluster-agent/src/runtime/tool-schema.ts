@@ -3,6 +3,12 @@
  * what it does not know into "any value" (or, for an unknown type, null), so arguments would no longer
  * validate. This check refuses such schemas up front, naming the JSON Schema keyword (never a property
  * name or other customer text), and rewrites the few equivalent spellings it accepts.
+ *
+ * Under `strict` (OpenAI's promise that arguments validate) every keyword the grammar cannot enforce
+ * is refused. Otherwise the value constraints it cannot enforce (`minimum`, `pattern`, …, which schema
+ * generators such as zod emit freely) are left out of the grammar: the shape is still held, as OpenAI's
+ * non-strict mode does not promise more. Keywords that change the shape (`allOf`, `not`, `if`) are
+ * refused either way.
  */
 
 const TYPES = new Set(["string", "number", "integer", "boolean", "null", "object", "array"]);
@@ -70,17 +76,43 @@ const KNOWN_UNSUPPORTED = new Set([
   "$dynamicRef",
 ]);
 
+/** Narrow a value without changing its shape: dropped from the grammar outside strict mode. */
+const VALUE_CONSTRAINTS = new Set([
+  "pattern",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "uniqueItems",
+  "contains",
+  "minContains",
+  "maxContains",
+  "propertyNames",
+  "patternProperties",
+  "dependentRequired",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+]);
+
 export class UnsupportedSchemaError extends Error {}
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** A schema the grammar builder maps exactly; throws UnsupportedSchemaError otherwise. */
-export function grammarSchema(schema: unknown): Record<string, unknown> {
+/**
+ * A schema the grammar builder maps exactly (strict), or maps with its value constraints left out;
+ * throws UnsupportedSchemaError otherwise. draft-07's `definitions` is read as `$defs`.
+ */
+export function grammarSchema(schema: unknown, strict = true): Record<string, unknown> {
+  const walk = (node: unknown): Record<string, unknown> => grammarSchema(node, strict);
   if (!isObject(schema)) throw new UnsupportedSchemaError("a schema must be an object");
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) {
+  for (const [rawKey, value] of Object.entries(schema)) {
+    const key = rawKey === "definitions" ? "$defs" : rawKey;
     if (ANNOTATIONS.has(key)) continue;
+    if (!strict && (VALUE_CONSTRAINTS.has(key) || (!STRUCTURE.has(key) && !KNOWN_UNSUPPORTED.has(key))))
+      continue;
     if (!STRUCTURE.has(key))
       throw new UnsupportedSchemaError(
         KNOWN_UNSUPPORTED.has(key) ? `the keyword "${key}" is not supported` : "a keyword is not supported",
@@ -93,26 +125,30 @@ export function grammarSchema(schema: unknown): Record<string, unknown> {
         );
       out.type = value;
     } else if (key === "format") {
-      if (typeof value !== "string" || !FORMATS.has(value))
+      if (typeof value !== "string" || !FORMATS.has(value)) {
+        // An unknown format is a value constraint like any other: outside strict mode, any string.
+        if (!strict) continue;
         throw new UnsupportedSchemaError("only the string formats date-time, time and date are supported");
+      }
       out.format = value;
     } else if (key === "$ref") {
-      if (typeof value !== "string" || !value.startsWith("#/$defs/"))
+      const ref = typeof value === "string" ? value.replace(/^#\/definitions\//, "#/$defs/") : value;
+      if (typeof ref !== "string" || !ref.startsWith("#/$defs/"))
         throw new UnsupportedSchemaError('$ref must point into "#/$defs/"');
-      out.$ref = value;
+      out.$ref = ref;
     } else if (key === "oneOf" || key === "anyOf") {
       // For generation the two are the same union of alternatives.
       if (!Array.isArray(value) || value.length === 0)
         throw new UnsupportedSchemaError(`${key} must be a non-empty array`);
-      out.oneOf = value.map(grammarSchema);
+      out.oneOf = value.map(walk);
     } else if (key === "properties" || key === "$defs") {
       if (!isObject(value)) throw new UnsupportedSchemaError(`${key} must be an object`);
-      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, grammarSchema(v)]));
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
     } else if (key === "items" || (key === "additionalProperties" && typeof value !== "boolean")) {
-      out[key] = grammarSchema(value);
+      out[key] = walk(value);
     } else if (key === "prefixItems") {
       if (!Array.isArray(value)) throw new UnsupportedSchemaError("prefixItems must be an array");
-      out[key] = value.map(grammarSchema);
+      out[key] = value.map(walk);
     } else out[key] = value;
   }
   return out;
