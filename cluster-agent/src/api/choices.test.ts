@@ -17,7 +17,7 @@ interface Choice {
   text?: string;
 }
 
-describe("n choices on the embedded runtime, one slot each", () => {
+describe("n choices and endpoint terms on the embedded runtime", () => {
   const dir = mkdtempSync(join(tmpdir(), "entrim-choices-"));
   let runtime: EmbeddedRuntime;
   let scheduler: Scheduler;
@@ -130,5 +130,20 @@ describe("n choices on the embedded runtime, one slot each", () => {
     const { error } = answer.json() as { error: { param: string; message: string } };
     assert.equal(error.param, "n");
     assert.match(error.message, /at most 2 choices/);
+  });
+
+  test("an error the pipeline raises names the parameter as each endpoint spells it", async () => {
+    const long = "word ".repeat(3000);
+    const cases = [
+      ["/v1/chat/completions", { model: "tiny", messages: [{ role: "user", content: long }] }, "messages"],
+      ["/v1/completions", { model: "tiny", prompt: long }, "prompt"],
+      ["/v1/responses", { model: "tiny", input: long }, "input"],
+    ] as const;
+    for (const [url, payload, param] of cases) {
+      const answer = await post(url, payload);
+      assert.equal(answer.statusCode, 400, url);
+      const { error } = answer.json() as { error: { param: string; code: string } };
+      assert.deepEqual([error.code, error.param], ["context_length_exceeded", param], url);
+    }
   });
 });

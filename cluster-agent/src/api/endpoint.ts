@@ -47,4 +47,9 @@ export interface GenerationEndpoint<Body> {
   /** The whole answer, when not streamed. */
   body(result: GenerationResult, meta: ResponseMeta, request: Body): unknown;
   streamer(meta: ResponseMeta, request: Body): EndpointStream;
+  /**
+   * This endpoint's name for a parameter an error names in chat completions' terms (the pipeline and
+   * the runtimes speak those: `messages`, `response_format`, `max_tokens`); absent: the same names.
+   */
+  param?(chatName: string): string;
 }

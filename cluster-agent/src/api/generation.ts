@@ -156,9 +156,19 @@ export async function handleGeneration<Body>(
   } else served = entered;
   try {
     await generateOn(served, endpoint, body, request, reply, principal, deps, abort);
+  } catch (error) {
+    throw inEndpointTerms(endpoint, error);
   } finally {
     served.leave();
   }
+}
+
+/** An error naming a parameter in chat's terms, renamed to the one the client sent. */
+function inEndpointTerms(endpoint: GenerationEndpoint<unknown>, error: unknown): unknown {
+  if (!(error instanceof ApiError) || error.param === null || endpoint.param === undefined) return error;
+  const param = endpoint.param(error.param);
+  if (param === error.param) return error;
+  return new ApiError(error.status, error.type, error.message, param, error.code, error.headers);
 }
 
 async function generateOn<Body>(

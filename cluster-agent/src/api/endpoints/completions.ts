@@ -29,6 +29,7 @@ export const completionsEndpoint: GenerationEndpoint<CompletionRequest> = {
   stream: (body) => body.stream === true,
   id: (requestId) => `cmpl-${requestId.slice(4)}`,
   body: (result, meta) => completionBody(result, meta),
+  param: (name) => (name === "messages" ? "prompt" : name),
   streamer: (meta, body) =>
     new ChoiceStream(false, meta, body.n ?? 1, body.stream_options?.include_usage === true),
 };

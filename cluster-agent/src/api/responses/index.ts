@@ -10,6 +10,13 @@ import { toGeneration } from "./translate.js";
 
 export type { ResponsesRequest } from "./schema.js";
 
+/** Chat completions' parameter names, as a Responses request spells them. */
+const RESPONSES_PARAMS: Record<string, string> = {
+  messages: "input",
+  response_format: "text.format",
+  max_tokens: "max_output_tokens",
+};
+
 export const responsesEndpoint: GenerationEndpoint<ResponsesRequest> = {
   name: "responses",
   parse: parseResponsesRequest,
@@ -21,4 +28,5 @@ export const responsesEndpoint: GenerationEndpoint<ResponsesRequest> = {
   body: responseBody,
   // Responses has no n: one choice, and usage always comes with the closing event.
   streamer: (meta, request) => new ResponsesStream(meta, request),
+  param: (name) => RESPONSES_PARAMS[name] ?? name,
 };
