@@ -22,6 +22,9 @@ import pg from "pg";
 import { type AgentProcess, cli, removeDir, startAgent, tempDir } from "./support.js";
 
 /**
+ * Tool calls are asked for greedily (temperature 0): the tiny model's weights are random, and sampled
+ * string arguments may hold broken UTF-8 that reads longer than the schema's maxLength once decoded.
+ *
  * The clients API customers actually use (the openai SDK, the Vercel AI SDK through its
  * OpenAI-compatible provider, LangChain's ChatOpenAI), against a real agent on both runtimes: the
  * embedded tiny model and an external engine that answers tool calls the way vLLM does. Each client
@@ -170,7 +173,7 @@ describe("the openai SDK", () => {
     test(`${model}: a tool call round trip, not streamed`, async () => {
       const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Lisbon?" }];
       const tools = [{ type: "function" as const, function: weather }];
-      const first = await chat({ model, messages, tools, tool_choice: "required", max_tokens: 120 });
+      const first = await chat({ model, messages, tools, tool_choice: "required", max_tokens: 120, temperature: 0 });
       const choice = first.choices[0]!;
       assert.equal(choice.finish_reason, "tool_calls");
       const call = choice.message.tool_calls![0]!;
@@ -199,6 +202,7 @@ describe("the openai SDK", () => {
         tool_choice: { type: "function", function: { name: "get_weather" } },
         parallel_tool_calls: false,
         max_tokens: 120,
+        temperature: 0,
         stream: true,
       });
       assert.equal(finish, "tool_calls");
@@ -263,6 +267,7 @@ describe("the openai SDK", () => {
           json_schema: { name: "weather", schema: weather.parameters },
         },
         max_tokens: 200,
+        temperature: 0,
       });
       const choice = answer.choices[0]!;
       assert.equal(choice.finish_reason, "stop");
@@ -381,6 +386,7 @@ describe("the AI SDK (@ai-sdk/openai-compatible)", () => {
           prompt: "What is the weather in Lisbon?",
           tools,
           maxOutputTokens: 120,
+          temperature: 0,
           maxRetries: 0,
           // Call first, then answer: two steps, the second with the tool's result in the history.
           prepareStep: ({ stepNumber }: { stepNumber: number }) => ({
@@ -443,6 +449,7 @@ describe("LangChain (ChatOpenAI)", () => {
       configuration: { baseURL: agent.baseURL },
       maxRetries: 0,
       maxTokens: 120,
+      temperature: 0,
       streamUsage: true,
     });
 

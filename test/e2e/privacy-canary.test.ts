@@ -12,7 +12,8 @@ import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, te
 
 /**
  * The first promise, checked the hard way: a unique canary rides in every prompt of a full run (chat,
- * completions, streams, JSON mode, cached prefixes, tool names, schemas, calls and results, failures,
+ * completions, streams, JSON mode, cached prefixes, tool names, schemas, calls and results, embedding
+ * inputs, failures,
  * an abort), then every byte the agent left
  * behind (data dir, PostgreSQL's files and WAL, a dump of every table, the spool, all logs) is searched
  * for it. Prompts may live in memory only; finding the canary anywhere is a leak. A second model is
@@ -39,7 +40,7 @@ before(async () => {
   agent = await startAgent(dataDir, ["--log-level", "debug"], {
     api: { bodyLimitBytes: 64 * 1024 },
     models: [
-      { id: MODEL, runtime: "embedded", path: modelPath, parallel: 2, threads: 1 },
+      { id: MODEL, runtime: "embedded", path: modelPath, parallel: 2, threads: 1, embeddings: true },
       {
         id: ENGINE_MODEL,
         runtime: "external",
@@ -190,7 +191,8 @@ test("a full run leaves the canary nowhere: data dir, PostgreSQL files, dump, sp
       messages: chatMessages("Call the tool."),
       tools,
       tool_choice: "required",
-      max_tokens: 64,
+      max_tokens: 400,
+      temperature: 0,
       logprobs: true,
       top_logprobs: 2,
     });
@@ -200,11 +202,20 @@ test("a full run leaves the canary nowhere: data dir, PostgreSQL files, dump, sp
       messages: chatMessages("Call it, streamed."),
       tools,
       tool_choice: { type: "function", function: { name: CANARY } },
-      max_tokens: 64,
+      max_tokens: 400,
+      temperature: 0,
       stream: true,
     }));
     await client.chat.completions.create({ model, messages: history, tools, max_tokens: 8, n: 2 });
   }
+
+  // Embedding inputs are content as much as prompts are.
+  await client.embeddings.create({ model: MODEL, input: [`Embed ${CANARY}`, CANARY] });
+  await client.embeddings.create({
+    model: MODEL,
+    input: `Embed this too: ${CANARY}`,
+    encoding_format: "float",
+  });
 
   // Requests that fail, each carrying the canary.
   const failures: [string, Response][] = [
@@ -237,6 +248,18 @@ test("a full run leaves the canary nowhere: data dir, PostgreSQL files, dump, sp
       await post(
         "/chat/completions",
         JSON.stringify({ model: "nope", messages: chatMessages("Who?") }),
+        token,
+      ),
+    ],
+    [
+      "embeddings from a model that does not embed",
+      await post("/embeddings", JSON.stringify({ model: ENGINE_MODEL, input: CANARY }), token),
+    ],
+    [
+      "embeddings with a bad encoding",
+      await post(
+        "/embeddings",
+        JSON.stringify({ model: MODEL, input: CANARY, encoding_format: CANARY }),
         token,
       ),
     ],

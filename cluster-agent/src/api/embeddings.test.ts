@@ -328,12 +328,15 @@ describe("refusals", () => {
   });
 
   test("a model that only embeds refuses chat and completions on model", async () => {
-    for (const url of ["/v1/chat/completions", "/v1/completions"]) {
+    for (const [url, payload] of [
+      ["/v1/chat/completions", { model: "ext-embed", messages: [{ role: "user", content: "hi" }] }],
+      ["/v1/completions", { model: "ext-embed", prompt: "hi" }],
+    ] as const) {
       const response = await app.inject({
         method: "POST",
         url,
         headers: { authorization: KEY, "content-type": "application/json" },
-        payload: { model: "ext-embed", messages: [{ role: "user", content: "hi" }], prompt: "hi" },
+        payload,
       });
       assert.equal(response.statusCode, 400, url);
       assert.equal(response.json().error.param, "model");

@@ -113,8 +113,14 @@ describe("external versions built from the catalogue", () => {
       command: [process.execPath, upstreamMain, "--port", "0", "--model", "x{port}"],
       startTimeoutMs: 1000,
     });
-    await assert.rejects(served.runtime.load(), /the engine did not start: not healthy within 1000 ms/);
-    assert.equal((await served.runtime.health()).ok, false);
+    try {
+      await assert.rejects(served.runtime.load(), /the engine did not start: not healthy within 1000 ms/);
+      assert.equal((await served.runtime.health()).ok, false);
+    } finally {
+      // Should the port have been answered after all (another process took it), stop the stand-in,
+      // or it would keep this test file running.
+      await served.runtime.unload();
+    }
   });
 
   it("give the engine an allowlisted environment: none of the agent's secrets, the catalogue's settings", async () => {

@@ -14,7 +14,7 @@ import { EmbeddedEmbedder } from "./embedded-embeddings.js";
 import { jsonSchemaGrammar } from "./json-grammar.js";
 import { createPromptBuilder, type PromptBuilder } from "./prompt.js";
 import { SequencePool } from "./prompt-cache.js";
-import { planTools } from "./tool-calls.js";
+import { checkSchemas, planTools } from "./tool-calls.js";
 import { grammarSchema } from "./tool-schema.js";
 import type {
   DeltaSink,
@@ -221,7 +221,9 @@ export class EmbeddedRuntime implements Runtime {
   }
 
   async countPromptTokens(request: GenerationRequest): Promise<number> {
-    return this.require().prompts.tokens(request).length;
+    const loaded = this.require();
+    checkSchemas(request);
+    return loaded.prompts.tokens(request).length;
   }
 
   async generate(request: GenerationRequest, onDelta?: DeltaSink): Promise<GenerationResult> {
@@ -229,6 +231,7 @@ export class EmbeddedRuntime implements Runtime {
     if (!Number.isInteger(request.maxTokens) || request.maxTokens < 1)
       throw new ApiError(400, "invalid_request_error", "max_tokens must be a positive integer", "max_tokens");
     if (request.signal.aborted) return { text: "", finishReason: "stop", aborted: true, usage: emptyUsage() };
+    checkSchemas(request);
     const prompt = loaded.prompts.tokens(request);
     const room = loaded.context.contextSize - prompt.length;
     if (room < 1)

@@ -180,6 +180,39 @@ test("a schema the grammar cannot enforce is a 400 on tools, naming no customer 
   assert.equal(runtime.stats().active, 0);
 });
 
+test("a schema past OpenAI's structured-output bounds is refused before any grammar is built", async () => {
+  const huge = {
+    type: "object",
+    properties: { pick: { enum: Array.from({ length: 1001 }, (_, i) => `v${i}`) } },
+  };
+  const many = {
+    type: "object",
+    properties: Object.fromEntries(Array.from({ length: 5001 }, (_, i) => [`p${i}`, { type: "string" }])),
+  };
+  const refusals: [GenerationRequest, string][] = [
+    [chat({ toolChoice: "required", tools: [{ name: "f", parameters: huge }] }), "tools"],
+    [chat({ toolChoice: "required", tools: [{ name: "f", parameters: many }] }), "tools"],
+    [
+      chat({
+        tools: undefined,
+        responseFormat: { type: "json_schema", name: "x", schema: many, strict: false },
+      }),
+      "response_format",
+    ],
+  ];
+  for (const [request, param] of refusals) {
+    // Judged before the prompt (which documents the tools) is counted: the error names the schema.
+    for (const attempt of [() => runtime.countPromptTokens(request), () => runtime.generate(request)]) {
+      await assert.rejects(attempt(), (error: unknown) => {
+        assert.ok(error instanceof ApiError);
+        assert.deepEqual([error.status, error.param], [400, param]);
+        assert.match(error.message, /at most 5000 properties and 1000 enum values/);
+        return true;
+      });
+    }
+  }
+});
+
 test("outside strict mode, value constraints the grammar cannot hold are left out; the shape still holds", async () => {
   const parameters = {
     type: "object",

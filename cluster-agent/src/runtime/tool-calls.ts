@@ -13,7 +13,7 @@ import { ApiError } from "../common/errors.js";
 import { jsonSchemaGrammar } from "./json-grammar.js";
 import { argumentsSchema } from "./prompt.js";
 import { grammarSchema } from "./tool-schema.js";
-import type { ChatGenerationRequest, DeltaDetail, ToolCall } from "./types.js";
+import type { ChatGenerationRequest, DeltaDetail, GenerationRequest, ToolCall } from "./types.js";
 
 export interface ToolPlan {
   /** "forced": the turn is a call ("required" or a named function); "auto": the model may start one. */
@@ -78,6 +78,42 @@ function callSyntax(wrapper: ChatWrapper): CallSyntax {
  * Every schema is turned into a grammar here, before a slot is taken: one node-llama-cpp cannot express
  * is the customer's 400, never a failure mid-generation.
  */
+/**
+ * The schemas a request brings (its offered tools, its json_schema output), judged before anything
+ * costly: before the prompt, which documents the tools, is tokenized, and before a grammar is built.
+ * Throws the 400 a schema the grammar cannot hold, or one past the bounds, deserves.
+ */
+export function checkSchemas(request: GenerationRequest): void {
+  if (request.kind === "chat" && request.tools !== undefined && request.toolChoice !== "none") {
+    for (const tool of request.tools) {
+      try {
+        grammarSchema(argumentsSchema(tool), tool.strict === true);
+      } catch (error) {
+        throw schemaRefusal(error, tool.strict === true, "tools");
+      }
+    }
+  }
+  const format = request.responseFormat;
+  if (format?.type === "json_schema") {
+    try {
+      grammarSchema(format.schema, format.strict === true);
+    } catch (error) {
+      throw schemaRefusal(error, format.strict === true, "response_format");
+    }
+  }
+}
+
+function schemaRefusal(error: unknown, strict: boolean, param: string): ApiError {
+  const what = param === "tools" ? "The parameters schema of a tool" : "The response_format schema";
+  // The messages name schema constructs, never customer content.
+  return new ApiError(
+    400,
+    "invalid_request_error",
+    `${what} is not supported${strict ? " in strict mode" : ""}: ${(error as Error).message}`,
+    param,
+  );
+}
+
 export async function planTools(
   llama: Llama,
   wrapper: ChatWrapper,

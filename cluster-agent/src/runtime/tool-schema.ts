@@ -101,11 +101,40 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
+ * OpenAI's published bounds on a structured-output schema. A grammar is built and compiled for every
+ * request that brings one, on the event loop and in native code, and every generated token is checked
+ * against it: without bounds one request's 4 MiB enum would stall the node for seconds.
+ */
+export const SCHEMA_LIMITS = { properties: 5000, enumValues: 1000, textLength: 120_000 } as const;
+
+interface Budget {
+  properties: number;
+  enumValues: number;
+  textLength: number;
+}
+
+function spend(budget: Budget, what: keyof Budget, amount: number): void {
+  budget[what] += amount;
+  if (budget[what] > SCHEMA_LIMITS[what]) {
+    throw new UnsupportedSchemaError(
+      `a schema may have at most ${SCHEMA_LIMITS.properties} properties and ${SCHEMA_LIMITS.enumValues} enum values, with ${SCHEMA_LIMITS.textLength} characters of names and values in all`,
+    );
+  }
+}
+
+const textOf = (value: unknown): number =>
+  typeof value === "string" ? value.length : (JSON.stringify(value)?.length ?? 0);
+
+/**
  * A schema the grammar builder maps exactly (strict), or maps with its value constraints left out;
  * throws UnsupportedSchemaError otherwise. draft-07's `definitions` is read as `$defs`.
  */
-export function grammarSchema(schema: unknown, strict = true): Record<string, unknown> {
-  const walk = (node: unknown): Record<string, unknown> => grammarSchema(node, strict);
+export function grammarSchema(
+  schema: unknown,
+  strict = true,
+  budget: Budget = { properties: 0, enumValues: 0, textLength: 0 },
+): Record<string, unknown> {
+  const walk = (node: unknown): Record<string, unknown> => grammarSchema(node, strict, budget);
   if (!isObject(schema)) throw new UnsupportedSchemaError("a schema must be an object");
   const out: Record<string, unknown> = {};
   for (const [rawKey, value] of Object.entries(schema)) {
@@ -143,13 +172,30 @@ export function grammarSchema(schema: unknown, strict = true): Record<string, un
       out.oneOf = value.map(walk);
     } else if (key === "properties" || key === "$defs") {
       if (!isObject(value)) throw new UnsupportedSchemaError(`${key} must be an object`);
+      const names = Object.keys(value);
+      spend(budget, "properties", names.length);
+      spend(
+        budget,
+        "textLength",
+        names.reduce((n, name) => n + name.length, 0),
+      );
       out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
     } else if (key === "items" || (key === "additionalProperties" && typeof value !== "boolean")) {
       out[key] = walk(value);
     } else if (key === "prefixItems") {
       if (!Array.isArray(value)) throw new UnsupportedSchemaError("prefixItems must be an array");
       out[key] = value.map(walk);
-    } else out[key] = value;
+    } else {
+      if (key === "enum" && Array.isArray(value)) {
+        spend(budget, "enumValues", value.length);
+        spend(
+          budget,
+          "textLength",
+          value.reduce((n: number, v) => n + textOf(v), 0),
+        );
+      } else if (key === "const") spend(budget, "textLength", textOf(value));
+      out[key] = value;
+    }
   }
   return out;
 }
