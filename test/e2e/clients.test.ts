@@ -173,7 +173,14 @@ describe("the openai SDK", () => {
     test(`${model}: a tool call round trip, not streamed`, async () => {
       const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Lisbon?" }];
       const tools = [{ type: "function" as const, function: weather }];
-      const first = await chat({ model, messages, tools, tool_choice: "required", max_tokens: 120, temperature: 0 });
+      const first = await chat({
+        model,
+        messages,
+        tools,
+        tool_choice: "required",
+        max_tokens: 120,
+        temperature: 0,
+      });
       const choice = first.choices[0]!;
       assert.equal(choice.finish_reason, "tool_calls");
       const call = choice.message.tool_calls![0]!;
