@@ -48,6 +48,10 @@ test("implicit TLS and STARTTLS together, or half a login, are refused", () => {
     () => load({ smtp: { host: "h.eu", userEnv: "SMTP_USER" }, from: "a@b.eu" }),
     refused(/mail\.smtp\.passwordEnv.*go together/),
   );
+  assert.throws(
+    () => load({ smtp: { host: "h.eu", timeoutMs: 60_000 }, from: "a@b.eu" }),
+    refused(/mail\.leaseMs: must be at least 3 x smtp\.timeoutMs \(180000\)/),
+  );
   // A literal password has no field to sit in.
   assert.throws(
     () => load({ smtp: { host: "h.eu", password: "hunter2" }, from: "a@b.eu" }),

@@ -42,6 +42,14 @@ export const mailSchema = z
         path: ["smtp", "requireTLS"],
         message: "secure (implicit TLS) and requireTLS (STARTTLS) exclude each other: choose one",
       });
+    // One send may spend a timeout connecting, one on the greeting and one on the data; a lease shorter
+    // than that lets a second agent send a message the first is still delivering.
+    if (mail.leaseMs < 3 * mail.smtp.timeoutMs)
+      ctx.addIssue({
+        code: "custom",
+        path: ["leaseMs"],
+        message: `must be at least 3 x smtp.timeoutMs (${3 * mail.smtp.timeoutMs}), or a slow send could be sent twice`,
+      });
     if ((mail.smtp.userEnv === undefined) !== (mail.smtp.passwordEnv === undefined))
       ctx.addIssue({
         code: "custom",
