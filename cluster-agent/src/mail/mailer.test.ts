@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type MailConfig, mailSchema } from "../config/mail.js";
-import { claimDue, enqueueMail, getMailLogEntry, type OutgoingMail } from "../store/mail.js";
+import { claimDue, enqueueMail, getMailLogEntry, listMailLog, type OutgoingMail } from "../store/mail.js";
 import { openStore, type Store } from "../store/store.js";
 import { makeTempDataDir, openTestStore, type TestStore } from "../test-support/postgres.js";
 import { startTestSmtp, type TestSmtp } from "../test-support/smtp.js";
@@ -261,4 +261,9 @@ test("nothing in mail_log holds an address, a subject or a body, and the queue k
     assert.ok(!everything.includes(needle), `mail_log holds "${needle}"`);
   }
   assert.equal(await queueDepth(), 0);
+  // What an operator reads back per account: the facts of each message, newest first.
+  const mine = await listMailLog(db.store.pool, { accountId: "acct_mailtest", limit: 5 });
+  assert.equal(mine.length, 5);
+  assert.ok(mine.every((e) => e.accountId === "acct_mailtest" && e.kind === "test"));
+  assert.ok(mine[0]!.finishedAt >= mine[4]!.finishedAt);
 });
