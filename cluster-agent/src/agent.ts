@@ -17,6 +17,7 @@ import { RevocationList } from "./control/revocations.js";
 import { startRollouts } from "./control/rollout-setup.js";
 import { startControlPlane } from "./control/setup.js";
 import type { PriceBook } from "./domain/pricing.js";
+import { Mailer } from "./mail/mailer.js";
 import { Meter } from "./metering/meter.js";
 import { CatalogueNames } from "./metering/model-names.js";
 import { StorePriceBook } from "./metering/price-book.js";
@@ -131,6 +132,12 @@ export async function startAgent(
     const catalogue = new CatalogueNames({ store, logger });
     await catalogue.start();
     cleanup.push(() => catalogue.stop());
+    if (config.mail) {
+      // Every agent with mail configured sends from the shared queue; the claims keep each message to one.
+      const mailer = new Mailer({ store, config: config.mail, logger });
+      await mailer.start();
+      cleanup.push(() => mailer.stop());
+    }
 
     const models = new ModelRegistry();
     for (const model of await defaultModels(config, logger)) {

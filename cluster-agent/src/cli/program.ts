@@ -8,6 +8,7 @@ import { CliError } from "./context.js";
 import { registerDbCommands } from "./db.js";
 import { registerKeyCommands } from "./keys.js";
 import { registerLimitCommands } from "./limits.js";
+import { registerMailCommands } from "./mail.js";
 import { registerModelCommands } from "./model.js";
 import { registerCatalogCommands } from "./models.js";
 import { registerSecurityCommands } from "./security.js";
@@ -46,6 +47,7 @@ export function createProgram(): Command {
   registerBillingCommands(program);
   registerAuditCommands(program);
   registerCertCommands(program);
+  registerMailCommands(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../domain/cidr.js";
+import { mailSchema } from "./mail.js";
 import { upstreamEntryError, upstreamUrlRefusal } from "./upstreams.js";
 
 /** host:port, IPv6 hosts in brackets ("[::1]:8080"). */
@@ -457,6 +458,7 @@ export const configSchema = z
       .default({ maxBytes: 200 * 1024 ** 3, listen: "127.0.0.1:9444" }),
     models: z.array(modelConfigSchema).default([]),
     engines: enginesSchema,
+    mail: mailSchema,
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .strict()

@@ -15,6 +15,7 @@ import {
 } from "./data-subject.js";
 import { StoreError } from "./db.js";
 import { generateInvoices, getInvoice, invoiceId } from "./invoices.js";
+import { enqueueMail } from "./mail.js";
 import { insertSecurityEvents } from "./security-events.js";
 import type { Store } from "./store.js";
 import { createSuspension } from "./suspensions.js";
@@ -138,6 +139,14 @@ describe("data-subject rights", () => {
       clientIp: "198.51.100.23",
     });
     await generateInvoices(store.pool, { month: "2026-09", taxRate: "0.19", generatedBy: by });
+    // A notice not sent yet (no agent here sends mail): its address and body go with the erasure.
+    await enqueueMail(store.pool, {
+      kind: "invoice",
+      accountId: account.id,
+      to: email,
+      subject: `Invoice for ${name}`,
+      text: `Dear ${name}, your invoice is ready.`,
+    });
     const invoiceBefore = await getInvoice(store.pool, invoiceId(account.id, "2026-09"));
     const before = await exportAccount(store.pool, account.id, by);
     assert.equal(before.invoices?.length, 1);
@@ -147,6 +156,7 @@ describe("data-subject rights", () => {
     const done = await eraseAccount(store.pool, account.id, by, "ticket 4711");
     assert.equal(done.counts.usageEvents, 4);
     assert.equal(done.counts.securityEvents, 1);
+    assert.equal(done.counts.queuedMail, 1);
 
     assert.deepEqual(await findTextAnywhere(store.pool, [name, email, `${name} Company`]), []);
     const erased = await getAccount(store.pool, account.id);

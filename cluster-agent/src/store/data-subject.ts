@@ -266,6 +266,9 @@ export async function eraseAccount(
       `UPDATE abuse_flags SET evidence = '{}', resolved_note = NULL
        WHERE (subject_type = 'account' AND subject = $1) OR (subject_type = 'key' AND subject IN (${KEYS_OF}))`,
     );
+    // A notice still waiting in the mail queue carries the address and a body written for the person:
+    // it must not go out, nor outlive the erasure. Sent mail left only metadata in mail_log.
+    await counted("queuedMail", "DELETE FROM mail_queue WHERE account_id = $1");
     const done = await record(client, accountId, "erase", by, why, counts);
     await client.query("COMMIT");
     return done;
