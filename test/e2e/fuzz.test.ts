@@ -309,8 +309,10 @@ test("malformed tools, schemas, tool messages and sampling parameters: a 4xx nam
       const result = await send("/v1/chat/completions", body);
       assertWellFormed(result, body.slice(0, 300));
       if (result.status === 400) {
-        const { error } = JSON.parse(result.text) as { error: { param: string | null } };
-        assert.ok(error.param, `a 400 names its parameter: ${result.text.slice(0, 300)}`);
+        const { error } = JSON.parse(result.text) as { error: { param: string | null; code: string | null } };
+        // A body with a `__proto__` key is refused as a whole (invalid_json) before any parameter is read.
+        if (error.code !== "invalid_json")
+          assert.ok(error.param, `a 400 names its parameter: ${result.text.slice(0, 300)}`);
       }
     }),
     { numRuns: 400 },

@@ -138,3 +138,26 @@ export function errorHandling(
     ),
   );
 }
+
+/** OpenAI's answer for a model that is not served here. */
+export function modelNotFound(model: string): ApiError {
+  return new ApiError(
+    404,
+    "invalid_request_error",
+    `The model \`${model}\` does not exist or you do not have access to it.`,
+    "model",
+    "model_not_found",
+  );
+}
+
+/** While the node takes no traffic (starting, stopping, outside its regions): another node serves. */
+export function nodeUnavailable(): ApiError {
+  return new ApiError(
+    503,
+    "server_error",
+    "This node is not accepting requests right now; retry shortly.",
+    null,
+    "node_unavailable",
+    { "retry-after": "5" },
+  );
+}

@@ -5,7 +5,6 @@ import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 import type { Principal } from "../domain/principal.js";
 import type { TokenUsage } from "../domain/token-usage.js";
-import type { UsageEvent } from "../domain/usage-event.js";
 import type { Meter } from "../metering/meter.js";
 import type { DeltaDetail, GenerationRequest, GenerationResult } from "../runtime/types.js";
 import { ClientGoneError, type Release } from "../scheduler/scheduler.js";
@@ -14,7 +13,9 @@ import type { ModelRegistry, ServedModel } from "../serving/models.js";
 import { checkCapabilities } from "./capabilities.js";
 import { runChoices } from "./choices.js";
 import type { GenerationEndpoint, ResponseMeta } from "./endpoint.js";
+import { modelNotFound } from "./errors.js";
 import { reservationBound, settleMaxTokens } from "./generation-request.js";
+import { logUnspooled, recordCompleted, recordUsage, recordUsageQuietly } from "./usage-record.js";
 import { WriteStallGuard } from "./write-stall.js";
 
 /** A client that stops reading its stream is cut off once this much output waits for it. */
@@ -52,63 +53,6 @@ interface Call {
   firstTokenAt: number | null;
 }
 
-/** What a usage event needs of a request: a request held back before it ran is metered too. */
-type Metered = Pick<Call, "request" | "deps" | "principal" | "model" | "firstTokenAt"> & {
-  endpoint: Pick<GenerationEndpoint<unknown>, "name">;
-};
-
-/**
- * Hands the request's usage event to the meter and resolves once it is durable (one group fsync at
- * most). Callers await it before the response's last byte: a response the client saw complete always
- * has its billing record on disk.
- */
-function meter(
-  call: Metered,
-  status: UsageEvent["status"],
-  httpStatus: number,
-  usage: TokenUsage | null,
-): Promise<void> {
-  const { request } = call;
-  // For traffic telemetry, read when the response finishes: set here because every outcome that
-  // produced tokens passes through once, before the response's last byte.
-  request.tokenUsage = usage;
-  request.firstTokenAt = call.firstTokenAt ?? 0;
-  const sink = call.deps.meter;
-  if (!sink || request.metered) return Promise.resolve();
-  request.metered = true;
-  return sink.record({
-    requestId: request.id,
-    receivedAt: request.receivedAt,
-    firstTokenAt: call.firstTokenAt,
-    accountId: call.principal.accountId,
-    keyId: call.principal.keyId,
-    model: call.model,
-    endpoint: call.endpoint.name,
-    status,
-    httpStatus,
-    usage,
-    userAgent: request.headers["user-agent"],
-    clientIp: request.clientIp,
-  });
-}
-
-/** For outcomes the client does not see complete: a spool error is logged, not thrown. */
-async function meterQuietly(
-  call: Metered,
-  status: UsageEvent["status"],
-  httpStatus: number,
-  usage: TokenUsage | null,
-): Promise<void> {
-  try {
-    await meter(call, status, httpStatus, usage);
-  } catch (error) {
-    call.deps.logger.error(
-      { reqId: call.request.id, err: { message: (error as Error).message } },
-      "could not spool a usage event",
-    );
-  }
-}
-
 export async function handleGeneration<Body>(
   endpoint: GenerationEndpoint<Body>,
   request: FastifyRequest,
@@ -128,15 +72,7 @@ export async function handleGeneration<Body>(
   // The request holds the version it entered until its response ended, so a rotation that switches
   // the model meanwhile never disturbs it, and unloads the old version only after it.
   const entered = deps.models.enter(modelName, abort.signal);
-  if (!entered) {
-    throw new ApiError(
-      404,
-      "invalid_request_error",
-      `The model \`${modelName}\` does not exist or you do not have access to it.`,
-      "model",
-      "model_not_found",
-    );
-  }
+  if (!entered) throw modelNotFound(modelName);
   let served: ServedModel;
   if (entered instanceof Promise) {
     try {
@@ -145,7 +81,7 @@ export async function handleGeneration<Body>(
       if (!(error instanceof ClientGoneError)) throw error;
       // Gone while its model was held for a rotation: like a client gone from the queue.
       reply.hijack();
-      void meterQuietly(
+      void recordUsageQuietly(
         { request, deps, principal, model: modelName, firstTokenAt: null, endpoint },
         "cut",
         499,
@@ -258,7 +194,7 @@ async function run(call: Call): Promise<TokenUsage | null> {
   } catch (error) {
     if (error instanceof ClientGoneError) {
       reply.hijack();
-      void meterQuietly(call, "cut", 499, null);
+      void recordUsageQuietly(call, "cut", 499, null);
       return null;
     }
     throw error;
@@ -277,32 +213,17 @@ async function run(call: Call): Promise<TokenUsage | null> {
     if (call.stream) return await stream(call, slots);
     const result = await generate(call, slots);
     if (call.cutBy) {
-      await meterQuietly(call, "cut", call.cutBy.status, result.usage);
+      await recordUsageQuietly(call, "cut", call.cutBy.status, result.usage);
       throw call.cutBy;
     }
     if (result.aborted) {
       reply.hijack();
-      void meterQuietly(call, "cut", 499, result.usage);
+      void recordUsageQuietly(call, "cut", 499, result.usage);
       return result.usage;
     }
     logFinished(call, 200, result);
-    try {
-      await meter(call, "completed", 200, result.usage);
-    } catch (error) {
-      // Not recorded, so not served: the answer is withheld and nothing is billed.
-      deps.logger.error(
-        { reqId: call.request.id, err: { message: (error as Error).message } },
-        "could not spool a usage event",
-      );
-      throw new ApiError(
-        503,
-        "server_error",
-        "The server could not record this request's usage, so it was not billed; retry shortly.",
-        null,
-        "usage_unrecorded",
-        { "retry-after": "10" },
-      );
-    }
+    // Not recorded, so not served: the answer is withheld and nothing is billed.
+    await recordCompleted(call, result.usage);
     await reply.send(call.endpoint.body(result, call.meta, call.body));
     return result.usage;
   } finally {
@@ -366,7 +287,7 @@ async function stream(call: Call, slots: Release[]): Promise<TokenUsage | null> 
       { reqId: call.request.id, err: { message: (error as Error).message } },
       "stream failed",
     );
-    await meterQuietly(call, "failed", 200, null);
+    await recordUsageQuietly(call, "failed", 200, null);
     raw.end(
       framer.error(
         apiError?.message ?? "The model server failed while generating.",
@@ -379,7 +300,7 @@ async function stream(call: Call, slots: Release[]): Promise<TokenUsage | null> 
   }
   if (call.cutBy) {
     // Ended from outside: the client learns why, in the stream if it has begun.
-    await meterQuietly(call, "cut", started ? 200 : call.cutBy.status, result.usage);
+    await recordUsageQuietly(call, "cut", started ? 200 : call.cutBy.status, result.usage);
     if (!started) throw call.cutBy;
     raw.end(framer.error(call.cutBy.message, call.cutBy.type, call.cutBy.code));
     guard.ended();
@@ -394,19 +315,16 @@ async function stream(call: Call, slots: Release[]): Promise<TokenUsage | null> 
       );
     }
     // Billed for what was generated before the end, like any stream its client left.
-    void meterQuietly(call, "cut", 499, result.usage);
+    void recordUsageQuietly(call, "cut", 499, result.usage);
     logFinished(call, 499, result);
     return result.usage;
   }
   if (!started) start();
   try {
-    await meter(call, "completed", 200, result.usage);
+    await recordUsage(call, "completed", 200, result.usage);
   } catch (error) {
     // Not recorded, so not completed: the client sees an error instead of the end of its stream.
-    deps.logger.error(
-      { reqId: call.request.id, err: { message: (error as Error).message } },
-      "could not spool a usage event",
-    );
+    logUnspooled(call, error);
     raw.end(
       framer.error("The server could not record this request's usage.", "server_error", "usage_unrecorded"),
     );

@@ -4,9 +4,7 @@ import { Cancellation } from "../../common/cancellation.js";
 import { ApiError } from "../../common/errors.js";
 import type { Logger } from "../../common/log.js";
 import { capabilitiesOfModel } from "../../domain/capabilities.js";
-import type { Principal } from "../../domain/principal.js";
 import type { TokenUsage } from "../../domain/token-usage.js";
-import type { UsageEvent } from "../../domain/usage-event.js";
 import type { Meter } from "../../metering/meter.js";
 import { ClientGoneError } from "../../scheduler/scheduler.js";
 import type { InFlightRequests } from "../../serving/in-flight.js";
@@ -17,6 +15,8 @@ import {
   inputTokenBound,
   parseEmbeddingsBody,
 } from "../embeddings.js";
+import { modelNotFound, nodeUnavailable } from "../errors.js";
+import { recordCompleted, recordUsageQuietly, type UsageSubject } from "../usage-record.js";
 
 export interface EmbeddingsRouteOptions {
   models: ModelRegistry;
@@ -28,63 +28,12 @@ export interface EmbeddingsRouteOptions {
 }
 
 /** One admitted embeddings request, as the stages below share it. */
-interface Call {
-  request: FastifyRequest;
+interface Call extends UsageSubject {
   reply: FastifyReply;
-  principal: Principal;
   options: EmbeddingsRouteOptions;
-  model: string;
 }
 
-/**
- * The request's one usage event, durable before the answer leaves (as generations do): an answer the
- * client received always has its billing record.
- */
-function meter(call: Call, status: UsageEvent["status"], httpStatus: number, usage: TokenUsage | null) {
-  const { request } = call;
-  request.tokenUsage = usage;
-  const sink = call.options.meter;
-  if (!sink || request.metered) return Promise.resolve();
-  request.metered = true;
-  return sink.record({
-    requestId: request.id,
-    receivedAt: request.receivedAt,
-    firstTokenAt: null,
-    accountId: call.principal.accountId,
-    keyId: call.principal.keyId,
-    model: call.model,
-    status,
-    httpStatus,
-    usage,
-    userAgent: request.headers["user-agent"],
-    clientIp: request.clientIp,
-    endpoint: "embeddings",
-  });
-}
-
-function meterQuietly(
-  call: Call,
-  status: UsageEvent["status"],
-  httpStatus: number,
-  usage: TokenUsage | null,
-) {
-  meter(call, status, httpStatus, usage).catch((error: Error) =>
-    call.options.logger.error(
-      { reqId: call.request.id, err: { message: error.message } },
-      "could not spool a usage event",
-    ),
-  );
-}
-
-function notFound(model: string): ApiError {
-  return new ApiError(
-    404,
-    "invalid_request_error",
-    `The model \`${model}\` does not exist or you do not have access to it.`,
-    "model",
-    "model_not_found",
-  );
-}
+const EMBEDDINGS = { name: "embeddings" } as const;
 
 /** A served model that does not embed: the customer learns which ones do. */
 function checkEmbeds(models: ModelRegistry, served: ServedModel): void {
@@ -115,24 +64,33 @@ async function handleEmbeddings(
   options.meter?.ensureCapacity();
   const body = parseEmbeddingsBody(request.body);
   const known = options.models.get(body.model);
-  if (!known) throw notFound(body.model);
+  if (!known) throw modelNotFound(body.model);
   checkEmbeds(options.models, known);
   const abort = new Cancellation();
   const raw = reply.raw;
   raw.once("close", () => {
     if (!raw.writableFinished) abort.abort();
   });
-  const call: Call = { request, reply, principal: request.principal!, options, model: body.model };
+  const call: Call = {
+    request,
+    reply,
+    principal: request.principal!,
+    options,
+    deps: { meter: options.meter ?? null, logger: options.logger },
+    endpoint: EMBEDDINGS,
+    model: body.model,
+    firstTokenAt: null,
+  };
   // Held until the answer is sent, so a rotation never unloads the version mid-request.
   const entered = options.models.enter(body.model, abort.signal);
-  if (!entered) throw notFound(body.model);
+  if (!entered) throw modelNotFound(body.model);
   let served: ServedModel;
   try {
     served = await entered;
   } catch (error) {
     if (!(error instanceof ClientGoneError)) throw error;
     reply.hijack();
-    meterQuietly(call, "cut", 499, null);
+    void recordUsageQuietly(call, "cut", 499, null);
     return;
   }
   try {
@@ -169,7 +127,7 @@ async function embedOn(
     } catch (error) {
       if (!(error instanceof ClientGoneError)) throw error;
       reply.hijack();
-      meterQuietly(call, "cut", 499, null);
+      void recordUsageQuietly(call, "cut", 499, null);
       return;
     }
     request.ran = true;
@@ -198,7 +156,7 @@ async function embedOn(
         if (cutBy) throw cutBy;
         if (!abort.aborted) throw error;
         reply.hijack();
-        meterQuietly(call, "cut", 499, null);
+        void recordUsageQuietly(call, "cut", 499, null);
         return;
       }
       usage = { promptTokens: result.promptTokens, cachedTokens: 0, completionTokens: 0 };
@@ -213,31 +171,16 @@ async function embedOn(
         reply.headers(reservation.headers);
       }
       if (cutBy) {
-        meterQuietly(call, "cut", (cutBy as ApiError).status, usage);
+        void recordUsageQuietly(call, "cut", (cutBy as ApiError).status, usage);
         throw cutBy;
       }
       if (abort.aborted) {
         // The client left: what was evaluated is billed, as for a generation whose client left.
         reply.hijack();
-        meterQuietly(call, "cut", 499, usage);
+        void recordUsageQuietly(call, "cut", 499, usage);
         return;
       }
-      try {
-        await meter(call, "completed", 200, usage);
-      } catch (error) {
-        options.logger.error(
-          { reqId: request.id, err: { message: (error as Error).message } },
-          "could not spool a usage event",
-        );
-        throw new ApiError(
-          503,
-          "server_error",
-          "The server could not record this request's usage, so it was not billed; retry shortly.",
-          null,
-          "usage_unrecorded",
-          { "retry-after": "10" },
-        );
-      }
+      await recordCompleted(call, usage);
       await reply.send(embeddingsResponse(model, result.vectors, result.promptTokens, body.encodingFormat));
     } finally {
       unregister();
@@ -251,16 +194,7 @@ async function embedOn(
 /** POST /v1/embeddings; refused at once while the node takes no traffic, like the generation routes. */
 export function embeddingsRoutes(app: FastifyInstance, options: EmbeddingsRouteOptions): void {
   app.post("/v1/embeddings", async (request, reply) => {
-    if (!options.accepting()) {
-      throw new ApiError(
-        503,
-        "server_error",
-        "This node is not accepting requests right now; retry shortly.",
-        null,
-        "node_unavailable",
-        { "retry-after": "5" },
-      );
-    }
+    if (!options.accepting()) throw nodeUnavailable();
     await handleEmbeddings(request, reply, options);
   });
 }

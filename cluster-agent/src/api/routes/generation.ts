@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AdmissionGate } from "../../admission/gate.js";
-import { ApiError } from "../../common/errors.js";
 import type { Logger } from "../../common/log.js";
 import type { Meter } from "../../metering/meter.js";
 import type { InFlightRequests } from "../../serving/in-flight.js";
@@ -8,6 +7,7 @@ import type { ModelRegistry } from "../../serving/models.js";
 import type { GenerationEndpoint } from "../endpoint.js";
 import { chatEndpoint } from "../endpoints/chat.js";
 import { completionsEndpoint } from "../endpoints/completions.js";
+import { nodeUnavailable } from "../errors.js";
 import { handleGeneration } from "../generation.js";
 import { responsesEndpoint } from "../responses/index.js";
 
@@ -27,18 +27,7 @@ export function generationRoutes(app: FastifyInstance, options: GenerationRoutes
   const generation =
     <Body>(endpoint: GenerationEndpoint<Body>) =>
     async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!accepting()) {
-        throw new ApiError(
-          503,
-          "server_error",
-          "This node is not accepting requests right now; retry shortly.",
-          null,
-          "node_unavailable",
-          {
-            "retry-after": "5",
-          },
-        );
-      }
+      if (!accepting()) throw nodeUnavailable();
       await handleGeneration(endpoint, request, reply, request.principal!, {
         models,
         logger,
