@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { ApiError } from "../common/errors.js";
+import { rejectsWith } from "../test-support/api-error.js";
 import {
   countChatTokens,
   countWords,
@@ -58,18 +58,6 @@ function completion(extra: Partial<CompletionGenerationRequest> = {}): Completio
     signal: new AbortController().signal,
     ...extra,
   };
-}
-
-async function rejectsWith(promise: Promise<unknown>, status: number, code?: string): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof ApiError, `expected ApiError, got ${String(err)}`);
-    assert.equal(err.status, status);
-    if (code !== undefined) assert.equal(err.code, code);
-    return err;
-  }
-  assert.fail("expected a rejection");
 }
 
 interface Delta {

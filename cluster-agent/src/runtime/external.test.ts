@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
-import { ApiError } from "../common/errors.js";
 import { freeLoopbackPort } from "../common/ports.js";
+import { rejectsWith } from "../test-support/api-error.js";
 import {
   countChatTokens,
   countWords,
@@ -53,18 +53,6 @@ function runtime(u: { url: string }, options: Partial<ExternalRuntimeOptions> = 
   });
   runtimes.push(r);
   return r;
-}
-
-async function rejectsWith(promise: Promise<unknown>, status: number, code?: string): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof ApiError, `expected ApiError, got ${String(err)}`);
-    assert.equal(err.status, status);
-    if (code !== undefined) assert.equal(err.code, code);
-    return err;
-  }
-  assert.fail("expected a rejection");
 }
 
 after(async () => {
