@@ -2,10 +2,11 @@ import type { Role } from "./roles.js";
 
 /** One state-changing action, as the audit log keeps it (the chain adds time, node and hashes). */
 export interface AuditAction {
-  /** Operator name from the client certificate, or "cli:<user>@<host>". */
+  /** Operator name from the client certificate, "cli:<user>@<host>", or a portal user's id (usr_…). */
   operator: string;
-  role: Role;
-  source: "grpc" | "cli";
+  /** An operator's certificate role, or "customer" for a portal user acting on their own account. */
+  role: Role | "customer";
+  source: "grpc" | "cli" | "portal";
   /** Dotted verb, e.g. "node.drain", "suspension.create", "key.revoke". */
   action: string;
   /** What it acted on, e.g. "node:gpu-01", "account:acc_123". */
