@@ -1,7 +1,7 @@
 // Data-subject requests customers file in the portal (migration 0017) and operators handle in the
 // console. Filing is the customer's act; completing is the operator's, and performs the action itself
 // (data-subject.ts: erasure, restriction) in the same transaction that closes the request.
-import { type Db, isPgError, randomId, StoreError, UNIQUE_VIOLATION } from "./db.js";
+import { type Db, randomId, StoreError } from "./db.js";
 
 export const REQUEST_KINDS = ["erasure", "restriction", "objection"] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -47,33 +47,31 @@ export async function fileRequest(
     throw new StoreError("invalid", `The request kind must be one of ${REQUEST_KINDS.join(", ")}.`);
   const details = (input.details ?? "").trim();
   if (details.length > 2000) throw new StoreError("invalid", "The details must be at most 2000 characters.");
-  try {
-    const result = await db.query(
-      `INSERT INTO data_subject_requests (id, account_id, kind, requested_by, details, requested_at, due_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-      [
-        randomId("dsr"),
-        input.accountId,
-        input.kind,
-        input.requestedBy,
-        details,
-        now,
-        new Date(now.getTime() + REQUEST_DEADLINE_DAYS * DAY_MS),
-      ],
-    );
-    return toRequest(result.rows[0]);
-  } catch (error) {
-    if (isPgError(error, UNIQUE_VIOLATION)) {
-      const open = (await listRequests(db, { accountId: input.accountId, status: "open" })).find(
-        (r) => r.kind === input.kind,
-      );
-      throw new StoreError(
-        "conflict",
-        `An ${input.kind} request is already open${open ? ` (filed ${open.requestedAt.toISOString()}, due ${open.dueAt.toISOString()})` : ""}.`,
-      );
-    }
-    throw error;
-  }
+  // ON CONFLICT rather than catching the unique violation: inside a caller's transaction a failed
+  // statement would abort the transaction, and the conflict could not even be explained.
+  const result = await db.query(
+    `INSERT INTO data_subject_requests (id, account_id, kind, requested_by, details, requested_at, due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (account_id, kind) WHERE status = 'open' DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [
+      randomId("dsr"),
+      input.accountId,
+      input.kind,
+      input.requestedBy,
+      details,
+      now,
+      new Date(now.getTime() + REQUEST_DEADLINE_DAYS * DAY_MS),
+    ],
+  );
+  if (result.rows[0]) return toRequest(result.rows[0]);
+  const open = (await listRequests(db, { accountId: input.accountId, status: "open" })).find(
+    (r) => r.kind === input.kind,
+  );
+  throw new StoreError(
+    "conflict",
+    `An ${input.kind} request is already open${open ? ` (filed ${open.requestedAt.toISOString()}, due ${open.dueAt.toISOString()})` : ""}.`,
+  );
 }
 
 export interface RequestFilter {
