@@ -316,9 +316,9 @@ export async function eraseAccount(
     // The people who logged in go, with their sessions (cascade); open links (invitations name an
     // address) go with them. Terms acceptances stay: evidence of consent, tied to ids that now lead
     // to no one.
+    await counted("portalSessions", "DELETE FROM portal_sessions WHERE account_id = $1");
     await counted("portalTokens", "DELETE FROM portal_tokens WHERE account_id = $1");
     await counted("portalUsers", "DELETE FROM portal_users WHERE account_id = $1");
-    await counted("portalSessions", "DELETE FROM portal_sessions WHERE account_id = $1");
     // The request stays as evidence of how the right was honoured; the customer's own words go.
     await counted(
       "dataSubjectRequests",
