@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import OpenAI from "openai";
 import {
   type AgentProcess,
@@ -114,6 +115,41 @@ test("a revoked key is refused within a second, on the running agent, without a 
     if (status === 401) break;
   }
   assert.equal(status, 401, "the revoked key is refused within 1 s of the revoke command returning");
+});
+
+test("a key past its expiry is refused by the running agent, saying it expired", async () => {
+  const account = cli<{ id: string }>(
+    dataDir,
+    "accounts",
+    "create",
+    "--name",
+    "Expiring",
+    "--email",
+    "expiring@example.com",
+  );
+  const expiresAt = new Date(Date.now() + 4_000).toISOString();
+  const key = cli<{ token: string }>(
+    dataDir,
+    "keys",
+    "create",
+    "--account",
+    account.id,
+    "--expires",
+    expiresAt,
+  );
+  const client = new OpenAI({ baseURL: agent.baseURL, apiKey: key.token, maxRetries: 0 });
+  await client.models.list();
+  // No event marks the expiry: the agent compares the key's expiry with its own clock.
+  const refused = await until("the agent refuses the expired key", async () => {
+    const response = await fetch(`${agent.baseURL}/models`, {
+      headers: { authorization: `Bearer ${key.token}` },
+    });
+    const body = (await response.json()) as { error?: { code: string; message: string } };
+    return response.status === 401 ? body.error : undefined;
+  });
+  assert.equal(refused.code, "expired_api_key");
+  assert.match(refused.message, /expired/);
+  assert.ok(Date.now() >= Date.parse(expiresAt), "not before its expiry");
 });
 
 test("keys and prompts never reach the agent's log", () => {

@@ -109,6 +109,33 @@ describe("key cache", () => {
     assert.equal((cache.authenticate(bearer(known.token)) as AuthResult).ok, true, "other keys unaffected");
   });
 
+  it("refuses an expired key like a revoked one, by the agent's clock, with no event needed", async () => {
+    const created = await createApiKey(store.pool, {
+      accountId: known.accountId,
+      createdBy: "test",
+      pepper,
+      expiresAt: new Date(Date.now() + 1_500),
+    });
+    assert.equal(created.key.expiresAt?.getTime() !== undefined, true);
+    const token = bearer(created.token);
+    assert.equal((await cache.authenticate(token)).ok, true, "usable until it expires");
+    // The cached entry carries the expiry: past it, the same cached key is refused.
+    const refused = await until("the key expired", async () => {
+      const result = await cache.authenticate(token);
+      return result.ok ? false : result;
+    });
+    assert.deepEqual(refused, { ok: false, reason: "expired" });
+    assert.equal((cache.authenticate(bearer(known.token)) as AuthResult).ok, true, "other keys unaffected");
+    // A fresh agent loading it from the store refuses it too.
+    const fresh = new KeyCache({ store, pepper });
+    await fresh.start();
+    try {
+      assert.deepEqual(await fresh.authenticate(token), { ok: false, reason: "expired" });
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it("follows account status changes", async () => {
     const other = await newKey();
     assert.equal((await cache.authenticate(bearer(other.token))).ok, true);

@@ -17,7 +17,13 @@ import type { Store } from "../store/store.js";
 /** The channel the migrations' triggers notify on. */
 export const KEYS_CHANNEL = "entrim_keys";
 
-export type AuthFailureReason = "missing" | "malformed" | "unknown" | "revoked" | "account_inactive";
+export type AuthFailureReason =
+  | "missing"
+  | "malformed"
+  | "unknown"
+  | "revoked"
+  | "expired"
+  | "account_inactive";
 export interface KeyPrincipal {
   readonly ok: true;
   readonly keyId: string;
@@ -57,6 +63,8 @@ interface Entry {
   readonly hmac: Buffer;
   revoked: boolean;
   accountActive: boolean;
+  /** Epoch ms after which the key is refused (the agent's clock); null: never. */
+  expiresAt: number | null;
   /** SHA-256 of the last secret that verified: a repeat costs one hash instead of an HMAC. */
   verified: Buffer | undefined;
 }
@@ -66,6 +74,7 @@ const MISSING = fail("missing");
 const MALFORMED = fail("malformed");
 const UNKNOWN = fail("unknown");
 const REVOKED = fail("revoked");
+const EXPIRED = fail("expired");
 const INACTIVE = fail("account_inactive");
 
 /** The key or account a notification names ("key:id", "account:id"), if readable. */
@@ -153,8 +162,11 @@ export class KeyCache extends EventEmitter {
       entry.verified = digest;
     }
     if (entry.revoked) return REVOKED;
+    // Expiry needs no event: the instant is cached with the key and compared at every request.
+    const now = Date.now();
+    if (entry.expiresAt !== null && entry.expiresAt <= now) return EXPIRED;
     if (!entry.accountActive) return INACTIVE;
-    this.usage.set(entry.principal.keyId, Date.now());
+    this.usage.set(entry.principal.keyId, now);
     return entry.principal;
   }
 
@@ -232,6 +244,7 @@ export class KeyCache extends EventEmitter {
       hmac: credential.hmac,
       revoked: credential.revoked,
       accountActive: credential.accountStatus === "active",
+      expiresAt: credential.expiresAt,
       verified: previous?.hmac.equals(credential.hmac) ? previous.verified : undefined,
     };
     this.entries.set(credential.id, entry);

@@ -4,7 +4,7 @@ import type { AdmissionGate, Refusal, Reservation, ReservationRequest } from "./
 import type { SecurityEventInput, SecurityEventRecorder } from "./security-recorder.js";
 
 /** Codes the authentication stage answers with: onAuthFailure has already recorded those requests. */
-const AUTH_CODES = new Set(["missing_api_key", "invalid_api_key", "account_inactive"]);
+const AUTH_CODES = new Set(["missing_api_key", "invalid_api_key", "expired_api_key", "account_inactive"]);
 
 /**
  * Which security event a refused request is, by status and OpenAI error code; undefined for refusals
@@ -39,6 +39,8 @@ export function classifyAuthFailure(reason: string): { kind: SecurityEventKind; 
   switch (reason) {
     case "revoked":
       return { kind: "revoked_key", code: "invalid_api_key" };
+    case "expired":
+      return { kind: "revoked_key", code: "expired_api_key" };
     case "account_inactive":
       return { kind: "suspended_access", code: "account_inactive" };
     case "missing":
@@ -49,7 +51,7 @@ export function classifyAuthFailure(reason: string): { kind: SecurityEventKind; 
 }
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
-const AUTH_REASONS = new Set(["missing", "malformed", "unknown", "revoked", "account_inactive"]);
+const AUTH_REASONS = new Set(["missing", "malformed", "unknown", "revoked", "expired", "account_inactive"]);
 
 export interface SecurityEventsGateOptions {
   recorder: SecurityEventRecorder;

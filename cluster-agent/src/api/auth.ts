@@ -12,7 +12,7 @@ import {
 import { sendError, toApiError } from "./errors.js";
 
 /** Why a request's credentials were refused; never carries the presented key. */
-export type AuthFailure = "missing" | "malformed" | "unknown" | "revoked" | "account_inactive";
+export type AuthFailure = "missing" | "malformed" | "unknown" | "revoked" | "expired" | "account_inactive";
 
 export type AuthOutcome = ({ ok: true } & Principal) | { ok: false; reason: AuthFailure };
 
@@ -34,6 +34,15 @@ function authError(reason: AuthFailure): ApiError {
         "You didn't provide an API key. Send it in the Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).",
         null,
         "missing_api_key",
+      );
+    case "expired":
+      // Only after the secret verified: whoever holds the key learns nothing new from "expired".
+      return new ApiError(
+        401,
+        "invalid_request_error",
+        "This API key has expired. Create a new key (in the customer portal or with your operator) and use it instead.",
+        null,
+        "expired_api_key",
       );
     case "account_inactive":
       return new ApiError(
@@ -84,7 +93,8 @@ export function authentication(app: FastifyInstance, options: AuthenticationOpti
   const { authenticator, gate, trusted, forwardedHeader } = options;
   const admitted = (request: FastifyRequest, reply: FastifyReply, outcome: AuthOutcome): boolean => {
     if (!outcome.ok) {
-      const verified = outcome.reason === "revoked" || outcome.reason === "account_inactive";
+      const verified =
+        outcome.reason === "revoked" || outcome.reason === "expired" || outcome.reason === "account_inactive";
       const keyId = verified ? parseApiKey(bearerToken(request.headers.authorization))?.id : undefined;
       gate.onAuthFailure(request.clientIp, outcome.reason, keyId);
       sendError(reply, authError(outcome.reason));

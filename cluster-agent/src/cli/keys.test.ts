@@ -58,6 +58,7 @@ describe("entrim-agent keys", () => {
         "accountId",
         "createdAt",
         "createdBy",
+        "expiresAt",
         "id",
         "lastUsedAt",
         "name",
@@ -65,9 +66,30 @@ describe("entrim-agent keys", () => {
       ]);
     }
     const table = await cli("keys", "list");
-    assert.match(table, /^id\s+account\s+name\s+created\s+last used\s+revoked\n/);
+    assert.match(table, /^id\s+account\s+name\s+created\s+last used\s+revoked\s+expires\n/);
     assert.doesNotMatch(table, /sk-entrim-/);
     assert.match(table, new RegExp(`${keyId}\\s+${accountId}\\s+prod\\s+\\S+\\s+never`));
+  });
+
+  it("creates a key that expires, shows the expiry, and refuses a past or far-off date", async () => {
+    const date = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+    const human = await cli("keys", "create", "--account", accountId, "--name", "temp", "--expires", date);
+    assert.match(human, new RegExp(`\\(expires ${date}T00:00:00\\.000Z\\)`));
+    const listed = JSON.parse(await cli("--json", "keys", "list", "--account", accountId));
+    assert.equal(listed.find((k: { name: string }) => k.name === "temp").expiresAt, `${date}T00:00:00.000Z`);
+    assert.match(await cli("keys", "list", "--account", accountId), new RegExp(`temp\\s.*${date}T00:00:00`));
+    await assert.rejects(
+      cli("keys", "create", "--account", accountId, "--expires", "2001-01-01"),
+      cliError(/must lie in the future/),
+    );
+    await assert.rejects(
+      cli("keys", "create", "--account", accountId, "--expires", "2999-01-01"),
+      cliError(/at most two years/),
+    );
+    await assert.rejects(
+      cli("keys", "create", "--account", accountId, "--expires", "soon"),
+      cliError(/not a date/),
+    );
   });
 
   it("revokes once and explains every mistake", async () => {

@@ -19,7 +19,9 @@ export function registerKeyCommands(program: Command): void {
     .description("Create an API key for an account and print it once")
     .requiredOption("--account <id>", "account the key belongs to")
     .option("--name <name>", "a label for the key, e.g. where it is used")
-    .action(async (options: { account: string; name?: string }, command: Command) => {
+    .option("--expires <date>", "refuse the key after this date or time (ISO 8601, at most two years ahead)")
+    .action(async (options: { account: string; name?: string; expires?: string }, command: Command) => {
+      const expiresAt = options.expires === undefined ? null : parseExpiry(options.expires);
       const entry = {
         action: "key.create",
         target: `account:${options.account}`,
@@ -34,17 +36,21 @@ export function registerKeyCommands(program: Command): void {
             name: options.name,
             createdBy: `cli:${userInfo().username}`,
             pepper,
+            expiresAt,
           });
         } catch (error) {
           if (error instanceof StoreError && error.code === "not_found") {
             throw new CliError(`${error.message} Run \`accounts list\` to find the account id.`);
           }
+          if (error instanceof StoreError && error.code === "invalid") throw new CliError(error.message);
           throw error;
         }
       });
       output(command, { ...created.key, token: created.token, warning: NOT_SHOWN_AGAIN }, () =>
         [
-          `Created API key ${created.key.id} for account ${created.key.accountId}:`,
+          `Created API key ${created.key.id} for account ${created.key.accountId}${
+            created.key.expiresAt ? ` (expires ${created.key.expiresAt.toISOString()})` : ""
+          }:`,
           "",
           `  ${created.token}`,
           "",
@@ -75,8 +81,9 @@ export function registerKeyCommands(program: Command): void {
             created: k.createdAt.toISOString(),
             "last used": k.lastUsedAt?.toISOString() ?? "never",
             revoked: k.revokedAt?.toISOString() ?? "",
+            expires: k.expiresAt?.toISOString() ?? "never",
           })),
-          ["id", "account", "name", "created", "last used", "revoked"],
+          ["id", "account", "name", "created", "last used", "revoked", "expires"],
         ),
       );
     });
@@ -117,4 +124,16 @@ export function registerKeyCommands(program: Command): void {
       );
       output(command, revoked, () => `Revoked API key ${revoked.id} of account ${revoked.accountId}.`);
     });
+}
+
+/** A date ("2027-06-30", taken as its start in UTC) or a full ISO 8601 time. */
+function parseExpiry(text: string): Date {
+  const trimmed = text.trim();
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? new Date(`${trimmed}T00:00:00Z`) : new Date(trimmed);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed) || Number.isNaN(date.getTime())) {
+    throw new CliError(
+      `"${text}" is not a date; write it as YYYY-MM-DD or an ISO 8601 time, e.g. 2027-06-30.`,
+    );
+  }
+  return date;
 }

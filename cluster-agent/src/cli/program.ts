@@ -11,6 +11,7 @@ import { registerLimitCommands } from "./limits.js";
 import { registerMailCommands } from "./mail.js";
 import { registerModelCommands } from "./model.js";
 import { registerCatalogCommands } from "./models.js";
+import { registerNoticeCommands } from "./notices.js";
 import { registerSecurityCommands } from "./security.js";
 import { registerServeCommand } from "./serve.js";
 import { registerSuspensionCommands } from "./suspensions.js";
@@ -48,6 +49,7 @@ export function createProgram(): Command {
   registerAuditCommands(program);
   registerCertCommands(program);
   registerMailCommands(program);
+  registerNoticeCommands(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

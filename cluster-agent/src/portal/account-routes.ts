@@ -1,6 +1,26 @@
 // The account's pages behind a session: keys, usage, invoices, notices, models and prices, profile and
-// data rights. (Filled in by the account-routes work; mounted by server.ts under /api.)
+// data rights. Mounted by server.ts under the hook that sets request.portal; every route asks
+// requirePortal for its roles and scopes every query by the principal's account.
 import type { FastifyInstance } from "fastify";
 import type { PortalDeps } from "./context.js";
+import { dataRightsRoutes } from "./data-rights-routes.js";
+import { invoiceRoutes } from "./invoice-routes.js";
+import { keysRoutes } from "./keys-routes.js";
+import { modelRoutes } from "./model-routes.js";
+import { noticeRoutes } from "./notice-routes.js";
+import { profileRoutes } from "./profile-routes.js";
+import { usageRoutes } from "./usage-routes.js";
 
-export async function accountRoutes(_app: FastifyInstance, _deps: PortalDeps): Promise<void> {}
+export async function accountRoutes(app: FastifyInstance, deps: PortalDeps): Promise<void> {
+  for (const routes of [
+    keysRoutes,
+    usageRoutes,
+    invoiceRoutes,
+    noticeRoutes,
+    modelRoutes,
+    profileRoutes,
+    dataRightsRoutes,
+  ]) {
+    await routes(app, deps);
+  }
+}

@@ -11,6 +11,8 @@ export interface ApiKeyInfo {
   createdBy: string;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** After this instant every agent refuses the key as it refuses a revoked one; null: never. */
+  expiresAt: Date | null;
 }
 
 /** What admission needs to verify a presented key; stays inside the agent. */
@@ -20,6 +22,8 @@ export interface ApiKeyCredential {
   hmac: Buffer;
   revoked: boolean;
   accountStatus: AccountStatus;
+  /** Epoch milliseconds, checked against the agent's clock at each authentication; null: never. */
+  expiresAt: number | null;
 }
 
 export interface NewApiKey {
@@ -28,23 +32,38 @@ export interface NewApiKey {
   /** Who asked for it (operator name, "cli:<user>"): keys are security-relevant. */
   createdBy: string;
   pepper: Buffer;
+  /** Optional end of the key's life (must lie after its creation). */
+  expiresAt?: Date | null | undefined;
 }
 
-const INFO = "k.id, k.account_id, k.name, k.created_at, k.created_by, k.last_used_at, k.revoked_at";
+/** The longest life a key may be given at creation. */
+export const MAX_KEY_LIFETIME_DAYS = 731;
+
+const INFO =
+  "k.id, k.account_id, k.name, k.created_at, k.created_by, k.last_used_at, k.revoked_at, k.expires_at";
 
 /** Returns the token exactly once: only its HMAC is stored, so it cannot be shown again. */
 export async function createApiKey(db: Db, input: NewApiKey): Promise<{ key: ApiKeyInfo; token: string }> {
   const name = input.name?.trim() ?? "";
   if (name.length > 200) throw new StoreError("invalid", "The key name must be at most 200 characters.");
+  const expiresAt = input.expiresAt ?? null;
+  if (expiresAt !== null) checkExpiry(expiresAt, new Date());
   // A 60-bit id collides practically never; one retry turns "practically" into "never".
   for (let attempt = 0; ; attempt++) {
     const generated = generateApiKey();
     try {
       const result = await db.query(
-        `INSERT INTO api_keys AS k (id, account_id, name, hmac, created_by)
-         SELECT $1, a.id, $3, $4, $5 FROM accounts a WHERE a.id = $2 AND a.status <> 'closed'
+        `INSERT INTO api_keys AS k (id, account_id, name, hmac, created_by, expires_at)
+         SELECT $1, a.id, $3, $4, $5, $6 FROM accounts a WHERE a.id = $2 AND a.status <> 'closed'
          RETURNING ${INFO}`,
-        [generated.id, input.accountId, name, hashSecret(generated.secret, input.pepper), input.createdBy],
+        [
+          generated.id,
+          input.accountId,
+          name,
+          hashSecret(generated.secret, input.pepper),
+          input.createdBy,
+          expiresAt,
+        ],
       );
       if (result.rows[0]) return { key: toInfo(result.rows[0]), token: generated.token };
     } catch (error) {
@@ -55,6 +74,15 @@ export async function createApiKey(db: Db, input: NewApiKey): Promise<{ key: Api
     if (!account.rows[0]) throw new StoreError("not_found", `There is no account ${input.accountId}.`);
     throw new StoreError("invalid", `Account ${input.accountId} is closed; closed accounts get no new keys.`);
   }
+}
+
+/** An expiry must lie in the future and at most MAX_KEY_LIFETIME_DAYS (about two years) ahead. */
+export function checkExpiry(expiresAt: Date, now: Date): void {
+  if (Number.isNaN(expiresAt.getTime())) throw new StoreError("invalid", "The expiry is not a date.");
+  if (expiresAt.getTime() <= now.getTime())
+    throw new StoreError("invalid", "The expiry must lie in the future.");
+  if (expiresAt.getTime() > now.getTime() + MAX_KEY_LIFETIME_DAYS * 86_400_000)
+    throw new StoreError("invalid", "The expiry may be at most two years ahead.");
 }
 
 export async function getApiKey(db: Db, id: string): Promise<ApiKeyInfo | undefined> {
@@ -69,6 +97,45 @@ export async function listApiKeys(db: Db, filter: { accountId?: string } = {}): 
     [filter.accountId ?? null],
   );
   return result.rows.map(toInfo);
+}
+
+/** One key of one account: another account's key is not found, exactly like a missing one. */
+export async function getApiKeyOf(db: Db, accountId: string, id: string): Promise<ApiKeyInfo | undefined> {
+  if (!isApiKeyId(id)) return undefined;
+  const result = await db.query(`SELECT ${INFO} FROM api_keys k WHERE k.id = $1 AND k.account_id = $2`, [
+    id,
+    accountId,
+  ]);
+  return result.rows[0] ? toInfo(result.rows[0]) : undefined;
+}
+
+/**
+ * Revokes a key of this account (the account is part of the statement, not checked afterwards): a key
+ * of another account is "not found". Revoking a revoked key is a conflict.
+ */
+export async function revokeApiKeyOf(db: Db, accountId: string, id: string): Promise<ApiKeyInfo> {
+  if (!isApiKeyId(id)) throw new StoreError("not_found", "There is no such API key.");
+  const result = await db.query(
+    `UPDATE api_keys k SET revoked_at = now() WHERE k.id = $1 AND k.account_id = $2 AND k.revoked_at IS NULL
+     RETURNING ${INFO}`,
+    [id, accountId],
+  );
+  if (result.rows[0]) return toInfo(result.rows[0]);
+  const existing = await getApiKeyOf(db, accountId, id);
+  if (!existing) throw new StoreError("not_found", "There is no such API key.");
+  throw new StoreError(
+    "conflict",
+    `API key ${id} was already revoked at ${existing.revokedAt?.toISOString()}.`,
+  );
+}
+
+/** Revokes every key of an account at once (a closure request); returns how many were still usable. */
+export async function revokeAllKeysOf(db: Db, accountId: string): Promise<number> {
+  const result = await db.query(
+    "UPDATE api_keys SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL",
+    [accountId],
+  );
+  return result.rowCount ?? 0;
 }
 
 /** Every agent stops accepting the key within moments (trigger + NOTIFY to their caches). */
@@ -86,7 +153,8 @@ export async function revokeApiKey(db: Db, id: string): Promise<ApiKeyInfo> {
   );
 }
 
-const CREDENTIAL = `SELECT k.id, k.account_id, k.hmac, k.revoked_at IS NOT NULL AS revoked, a.status AS account_status
+const CREDENTIAL = `SELECT k.id, k.account_id, k.hmac, k.revoked_at IS NOT NULL AS revoked, a.status AS account_status,
+    k.expires_at
   FROM api_keys k JOIN accounts a ON a.id = k.account_id`;
 
 export async function getApiKeyCredential(db: Db, id: string): Promise<ApiKeyCredential | undefined> {
@@ -140,6 +208,7 @@ function toInfo(row: Record<string, unknown>): ApiKeyInfo {
     createdBy: row.created_by as string,
     lastUsedAt: (row.last_used_at as Date | null) ?? null,
     revokedAt: (row.revoked_at as Date | null) ?? null,
+    expiresAt: (row.expires_at as Date | null) ?? null,
   };
 }
 
@@ -150,5 +219,6 @@ function toCredential(row: Record<string, unknown>): ApiKeyCredential {
     hmac: row.hmac as Buffer,
     revoked: row.revoked as boolean,
     accountStatus: row.account_status as AccountStatus,
+    expiresAt: (row.expires_at as Date | null)?.getTime() ?? null,
   };
 }

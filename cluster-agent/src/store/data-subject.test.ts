@@ -13,9 +13,11 @@ import {
   restrictAccount,
   unrestrictAccount,
 } from "./data-subject.js";
-import { StoreError } from "./db.js";
+import { fileRequest } from "./data-subject-requests.js";
+import { randomId, StoreError } from "./db.js";
 import { generateInvoices, getInvoice, invoiceId } from "./invoices.js";
 import { enqueueMail } from "./mail.js";
+import { publishNotice } from "./notices.js";
 import { insertSecurityEvents } from "./security-events.js";
 import type { Store } from "./store.js";
 import { createSuspension } from "./suspensions.js";
@@ -84,7 +86,47 @@ async function customer(name: string, email: string) {
       evidence: { node: `${email} spiked` },
     },
   ]);
-  return { account, key };
+  const portal = await portalData(account.id, name, email);
+  return { account, key, ...portal };
+}
+
+/** What the portal holds (migration 0017): written as the portal's stores would, straight in SQL. */
+async function portalData(accountId: string, name: string, email: string) {
+  await store.pool.query(
+    "UPDATE accounts SET billing_address = $2, country = 'DE', vat_id = 'DE123456789' WHERE id = $1",
+    [accountId, `${name}, 1 Example Street, Berlin`],
+  );
+  const userId = randomId("usr");
+  await store.pool.query(
+    `INSERT INTO portal_users (id, account_id, email, name, role, password_hash, totp_secret, totp_enabled_at)
+     VALUES ($1, $2, $3, $4, 'owner', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$SECRETHASH', '\\x5345414c4544', now())`,
+    [userId, accountId, `portal-${email}`, `${name} Portal`],
+  );
+  const sessionId = randomId("ses");
+  await store.pool.query(
+    `INSERT INTO portal_sessions (id, token_hash, user_id, account_id, expires_at, ip, user_agent)
+     VALUES ($1, $2, $3, $4, now() + interval '1 day', '198.51.100.24', $5)`,
+    [sessionId, Buffer.alloc(32, Math.floor(Math.random() * 255)), userId, accountId, `Browser of ${name}`],
+  );
+  await store.pool.query(
+    `INSERT INTO terms_acceptances (account_id, user_id, document, version, age_confirmed)
+     VALUES ($1, $2, 'terms', '2026-11', true), ($1, $2, 'privacy', '2026-11', true)`,
+    [accountId, userId],
+  );
+  const request = await fileRequest(store.pool, {
+    accountId,
+    kind: "objection",
+    requestedBy: userId,
+    details: `${name} objects to marketing`,
+  });
+  await publishNotice(store.pool, {
+    accountId,
+    kind: "billing",
+    title: "Your invoice",
+    body: `Dear ${name}, please update your billing address.`,
+    createdBy: by,
+  });
+  return { userId, sessionId, requestId: request.id };
 }
 
 describe("data-subject rights", () => {
@@ -108,6 +150,25 @@ describe("data-subject rights", () => {
     );
     assert.equal(first.suspensions.length, 1);
     assert.equal(first.securityEvents.length, 1);
+    assert.equal(first.account.billing_address, "Ada Export, 1 Example Street, Berlin");
+    assert.equal(first.account.vat_id, "DE123456789");
+    assert.deepEqual(
+      first.portalUsers.map((u) => [u.email, u.role, u.totp_enabled]),
+      [["portal-ada@export.example.com", "owner", true]],
+    );
+    const portalText = JSON.stringify(first.portalUsers) + JSON.stringify(first.portalSessions);
+    for (const secret of ["argon2id", "SECRETHASH", "5345414c4544", "token_hash", "totp_secret"])
+      assert.ok(!portalText.includes(secret), `never ${secret}`);
+    assert.equal(first.portalSessions[0]?.user_agent, "Browser of Ada Export");
+    assert.deepEqual(
+      first.termsAcceptances.map((t) => [t.document, t.version, t.age_confirmed]),
+      [
+        ["terms", "2026-11", true],
+        ["privacy", "2026-11", true],
+      ],
+    );
+    assert.equal(first.dataSubjectRequests[0]?.details, "Ada Export objects to marketing");
+    assert.equal(first.notices.length, 1);
     assert.deepEqual(first.invoices, [], "billing tables exist; this account has no invoice yet");
     const sorted = [...first.usageEvents].sort((a, b) =>
       String(a.received_at).localeCompare(String(b.received_at)),
@@ -129,7 +190,7 @@ describe("data-subject rights", () => {
   it("erases personal data everywhere, keeps amounts, and records who and why", async () => {
     const name = "Grace Erase";
     const email = "grace@erase.example.com";
-    const { account, key } = await customer(name, email);
+    const { account, key, userId, requestId } = await customer(name, email);
     // A past month of usage, invoiced: the invoice must survive erasure, intact and unlinkable.
     await insertUsageEvent(store.pool, {
       accountId: account.id,
@@ -159,6 +220,21 @@ describe("data-subject rights", () => {
     assert.equal(done.counts.queuedMail, 1);
 
     assert.deepEqual(await findTextAnywhere(store.pool, [name, email, `${name} Company`]), []);
+    assert.equal(done.counts.portalUsers, 1);
+    const left = await store.pool.query(
+      `SELECT (SELECT count(*)::int FROM portal_users WHERE account_id = $1) AS users,
+              (SELECT count(*)::int FROM portal_sessions WHERE account_id = $1) AS sessions,
+              (SELECT count(*)::int FROM notices WHERE account_id = $1) AS notices,
+              (SELECT count(*)::int FROM terms_acceptances WHERE account_id = $1 AND user_id = $2) AS terms,
+              (SELECT details FROM data_subject_requests WHERE id = $3) AS details,
+              (SELECT row(billing_address, country, vat_id)::text FROM accounts WHERE id = $1) AS billing`,
+      [account.id, userId, requestId],
+    );
+    assert.deepEqual(
+      left.rows[0],
+      { users: 0, sessions: 0, notices: 0, terms: 2, details: "", billing: "(,,)" },
+      "portal users, sessions and notices gone; terms acceptances kept as evidence; request details blanked",
+    );
     const erased = await getAccount(store.pool, account.id);
     assert.equal(erased?.status, "closed");
     assert.equal(erased?.email, erasedEmail(account.id));

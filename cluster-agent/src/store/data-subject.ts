@@ -33,6 +33,15 @@ export interface AccountExport {
   suspensions: ExportRow[];
   securityEvents: ExportRow[];
   dataProtectionLog: ExportRow[];
+  /** The people who log in for the account (never password hashes or TOTP secrets). */
+  portalUsers: ExportRow[];
+  /** Their sessions' metadata (never the token's hash). */
+  portalSessions: ExportRow[];
+  /** Which terms and privacy policy versions were accepted, when, with the age confirmation. */
+  termsAcceptances: ExportRow[];
+  dataSubjectRequests: ExportRow[];
+  /** Notices posted to this account alone. */
+  notices: ExportRow[];
 }
 
 const ERASED_NAME = "erased";
@@ -110,7 +119,8 @@ export async function exportAccount(
 ): Promise<AccountExport> {
   const account = await rows(
     db,
-    "SELECT id, name, email, company, status, created_at, updated_at FROM accounts WHERE id = $1",
+    `SELECT id, name, email, company, billing_address, country, vat_id, status, created_at, updated_at
+     FROM accounts WHERE id = $1`,
     [accountId],
   );
   if (!account[0]) throw new StoreError("not_found", `There is no account ${accountId}.`);
@@ -120,7 +130,7 @@ export async function exportAccount(
     account: account[0],
     keys: await rows(
       db,
-      `SELECT id, name, created_at, created_by, last_used_at, revoked_at FROM api_keys
+      `SELECT id, name, created_at, created_by, last_used_at, revoked_at, expires_at FROM api_keys
        WHERE account_id = $1 ORDER BY created_at, id`,
       [accountId],
     ),
@@ -152,6 +162,37 @@ export async function exportAccount(
        WHERE account_id = $1 ORDER BY performed_at, id`,
       [accountId],
     ),
+    portalUsers: await rows(
+      db,
+      `SELECT id, email, name, role, email_verified_at, totp_enabled_at IS NOT NULL AS totp_enabled,
+              password_changed_at, created_at, updated_at
+       FROM portal_users WHERE account_id = $1 ORDER BY created_at, id`,
+      [accountId],
+    ),
+    portalSessions: await rows(
+      db,
+      `SELECT id, user_id, created_at, last_seen_at, expires_at, ended_at, ip, user_agent
+       FROM portal_sessions WHERE account_id = $1 ORDER BY created_at, id`,
+      [accountId],
+    ),
+    termsAcceptances: await rows(
+      db,
+      `SELECT user_id, document, version, accepted_at, age_confirmed FROM terms_acceptances
+       WHERE account_id = $1 ORDER BY accepted_at, id`,
+      [accountId],
+    ),
+    dataSubjectRequests: await rows(
+      db,
+      `SELECT id, kind, requested_by, details, status, requested_at, due_at, handled_at, handled_by, resolution
+       FROM data_subject_requests WHERE account_id = $1 ORDER BY requested_at, id`,
+      [accountId],
+    ),
+    notices: await rows(
+      db,
+      `SELECT id, kind, title, body, published_at, expires_at FROM notices
+       WHERE account_id = $1 ORDER BY published_at, id`,
+      [accountId],
+    ),
   };
   await record(db, accountId, "export", by, reason, {
     keys: document.keys.length,
@@ -159,6 +200,8 @@ export async function exportAccount(
     invoices: document.invoices?.length ?? 0,
     suspensions: document.suspensions.length,
     securityEvents: document.securityEvents.length,
+    portalUsers: document.portalUsers.length,
+    dataSubjectRequests: document.dataSubjectRequests.length,
   });
   return document;
 }
@@ -236,7 +279,8 @@ export async function eraseAccount(
       counts[name] = (await client.query(sql, [accountId])).rowCount ?? 0;
     };
     await client.query(
-      `UPDATE accounts SET name = $2, email = $3, company = NULL, status = 'closed' WHERE id = $1`,
+      `UPDATE accounts SET name = $2, email = $3, company = NULL, billing_address = NULL, country = NULL,
+         vat_id = NULL, status = 'closed' WHERE id = $1`,
       [accountId, ERASED_NAME, erasedEmail(accountId)],
     );
     counts.accounts = 1;
@@ -269,6 +313,18 @@ export async function eraseAccount(
     // A notice still waiting in the mail queue carries the address and a body written for the person:
     // it must not go out, nor outlive the erasure. Sent mail left only metadata in mail_log.
     await counted("queuedMail", "DELETE FROM mail_queue WHERE account_id = $1");
+    // The people who logged in go, with their sessions (cascade); open links (invitations name an
+    // address) go with them. Terms acceptances stay: evidence of consent, tied to ids that now lead
+    // to no one.
+    await counted("portalSessions", "DELETE FROM portal_sessions WHERE account_id = $1");
+    await counted("portalTokens", "DELETE FROM portal_tokens WHERE account_id = $1");
+    await counted("portalUsers", "DELETE FROM portal_users WHERE account_id = $1");
+    // The request stays as evidence of how the right was honoured; the customer's own words go.
+    await counted(
+      "dataSubjectRequests",
+      "UPDATE data_subject_requests SET details = '' WHERE account_id = $1 AND details <> ''",
+    );
+    await counted("notices", "DELETE FROM notices WHERE account_id = $1");
     const done = await record(client, accountId, "erase", by, why, counts);
     await client.query("COMMIT");
     return done;

@@ -211,13 +211,38 @@ export function listInvoices(db: Db, filter: InvoiceFilter = {}): Promise<Invoic
 export async function getInvoice(db: Db, id: string): Promise<{ invoice: Invoice; lines: InvoiceLine[] }> {
   const [invoice] = await selectInvoices(db, "id = $1", [id]);
   if (!invoice) throw new StoreError("not_found", `There is no invoice ${id}.`);
+  return { invoice, lines: await linesOf(db, id) };
+}
+
+/**
+ * The invoices a customer sees: their account's, never drafts (a draft is not an invoice yet), newest
+ * period first. The account is part of the statement.
+ */
+export function listInvoicesOf(db: Db, accountId: string): Promise<Invoice[]> {
+  return selectInvoices(db, "account_id = $1 AND status <> 'draft'", [accountId], "period DESC, id");
+}
+
+/** One of the account's invoices (not a draft); another account's is undefined, like a missing one. */
+export async function getInvoiceOf(
+  db: Db,
+  accountId: string,
+  id: string,
+): Promise<{ invoice: Invoice; lines: InvoiceLine[] } | undefined> {
+  const [invoice] = await selectInvoices(db, "id = $1 AND account_id = $2 AND status <> 'draft'", [
+    id,
+    accountId,
+  ]);
+  return invoice ? { invoice, lines: await linesOf(db, id) } : undefined;
+}
+
+async function linesOf(db: Db, id: string): Promise<InvoiceLine[]> {
   const result = await db.query(
     `SELECT model, requests::text AS requests, prompt_tokens::text AS prompt, cached_tokens::text AS cached,
        completion_tokens::text AS completion, cost_pico_eur::text AS cost, amount_cents::text AS amount
      FROM invoice_lines WHERE invoice_id = $1 ORDER BY model`,
     [id],
   );
-  const lines = result.rows.map((row) => ({
+  return result.rows.map((row) => ({
     model: row.model as string,
     requests: BigInt(row.requests),
     promptTokens: BigInt(row.prompt),
@@ -226,7 +251,6 @@ export async function getInvoice(db: Db, id: string): Promise<{ invoice: Invoice
     costPicoEur: BigInt(row.cost),
     amountCents: BigInt(row.amount),
   }));
-  return { invoice, lines };
 }
 
 function toInvoice(row: Record<string, unknown>): Invoice {

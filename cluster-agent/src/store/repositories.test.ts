@@ -75,6 +75,7 @@ describe("API keys", () => {
       "accountId",
       "createdAt",
       "createdBy",
+      "expiresAt",
       "id",
       "lastUsedAt",
       "name",

@@ -1,0 +1,104 @@
+// The account's profile in the portal: read by every role, rectified (name, company, billing address,
+// country, VAT ID) by owners and billing members; each change is audited.
+import type { FastifyInstance } from "fastify";
+import {
+  type AccountProfile,
+  getProfile,
+  type ProfileChange,
+  updateProfile,
+} from "../store/account-profile.js";
+import { auditedChange, badInput, bodyOf, fromStore, iso } from "./account-input.js";
+import { notFound, type PortalDeps, requirePortal } from "./context.js";
+
+const REGIONS = new Intl.DisplayNames(["en"], { type: "region", fallback: "code" });
+const VAT_ID = /^[A-Z]{2}[A-Z0-9+*.]{2,13}$/;
+
+export function profileView(p: AccountProfile) {
+  return {
+    id: p.id,
+    name: p.name,
+    company: p.company,
+    email: p.email,
+    billingAddress: p.billingAddress,
+    country: p.country,
+    vatId: p.vatId,
+    status: p.status,
+    createdAt: iso(p.createdAt),
+  };
+}
+
+/** A string, or null / "" to clear when `clearable`. */
+function text(body: Record<string, unknown>, field: string, max: number, clearable: boolean) {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (value === null || (typeof value === "string" && value.trim() === "")) {
+    if (clearable) return null;
+    throw badInput(`"${field}" cannot be empty.`, field);
+  }
+  if (typeof value !== "string") throw badInput(`"${field}" must be a string.`, field);
+  const trimmed = value.trim();
+  if (trimmed.length > max) throw badInput(`"${field}" must be at most ${max} characters.`, field);
+  if (hasControlCharacter(trimmed)) throw badInput(`"${field}" contains control characters.`, field);
+  return trimmed;
+}
+
+/** Line breaks and tabs are fine (an address has lines); other control characters are not. */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** Each field checked as the table's CHECKs would, but with a message naming it. */
+export function profileChange(body: Record<string, unknown>): ProfileChange {
+  const change: ProfileChange = {};
+  const name = text(body, "name", 200, false);
+  if (name !== undefined && name !== null) change.name = name;
+  const company = text(body, "company", 200, true);
+  if (company !== undefined) change.company = company;
+  const address = text(body, "billingAddress", 1000, true);
+  if (address !== undefined) change.billingAddress = address;
+  const country = text(body, "country", 2, true);
+  if (country !== undefined) {
+    const code = country?.toUpperCase() ?? null;
+    // A well-formed code the region list does not know (e.g. "XX") comes back unchanged.
+    if (code !== null && (!/^[A-Z]{2}$/.test(code) || REGIONS.of(code) === code))
+      throw badInput("Give the country as an ISO 3166 two-letter code, e.g. DE or FR.", "country");
+    change.country = code;
+  }
+  const vat = text(body, "vatId", 40, true);
+  if (vat !== undefined) {
+    const id = vat?.replace(/[\s-]/g, "").toUpperCase() ?? null;
+    if (id !== null && !VAT_ID.test(id))
+      throw badInput("Give the VAT ID with its country prefix, e.g. DE123456789.", "vatId");
+    change.vatId = id;
+  }
+  return change;
+}
+
+export async function profileRoutes(app: FastifyInstance, deps: PortalDeps): Promise<void> {
+  app.get("/api/profile", async (request) => {
+    const principal = requirePortal(request);
+    const profile = await getProfile(deps.store.pool, principal.accountId);
+    if (!profile) throw notFound("account");
+    return { account: profileView(profile) };
+  });
+
+  app.patch("/api/profile", async (request) => {
+    const principal = requirePortal(request, "owner", "billing");
+    const change = profileChange(bodyOf(request, ["name", "company", "billingAddress", "country", "vatId"]));
+    const fields = Object.keys(change);
+    const profile = await auditedChange(
+      deps,
+      principal,
+      // The fields changed, never their values: the audit log outlives an erasure.
+      { action: "profile.update", target: () => `account:${principal.accountId}`, reason: fields.join(",") },
+      (db) => updateProfile(db, principal.accountId, change),
+    ).catch((error) => {
+      throw fromStore(error, "account");
+    });
+    return { account: profileView(profile) };
+  });
+}
