@@ -2,6 +2,7 @@
 // series rings. Views call these; nothing else talks to the carrier.
 import { type ConsoleApi, channels, type FleetEvent } from "@entrim/electron/common";
 import type { SeriesStore } from "./metrics/series.js";
+import { RequestsController } from "./requests-controller.js";
 import { RolloutController } from "./rollout-controller.js";
 import type { Alert } from "./state/alertsSlice.js";
 import type { AppStore } from "./state/store.js";
@@ -12,6 +13,7 @@ const FLUSH_MS = 250;
 export class Controller {
   private stopFleet: (() => void) | undefined;
   readonly rollouts: RolloutController;
+  readonly requests: RequestsController;
 
   constructor(
     readonly api: ConsoleApi,
@@ -19,6 +21,7 @@ export class Controller {
     readonly series: SeriesStore,
   ) {
     this.rollouts = new RolloutController(api, store, (fresh) => void this.notifyAlerts(fresh));
+    this.requests = new RequestsController(api, store, (fresh) => void this.notifyAlerts(fresh));
   }
 
   private fail(context: string, error: unknown): void {
@@ -43,6 +46,7 @@ export class Controller {
       this.store.getState().connected(cluster);
       this.watchFleet();
       this.rollouts.start();
+      this.requests.start();
     } catch (error) {
       this.store.getState().connectFailed((error as Error).message);
     }
@@ -52,6 +56,7 @@ export class Controller {
     this.stopFleet?.();
     this.stopFleet = undefined;
     this.rollouts.stop();
+    this.requests.stop();
     await this.api.call(channels.disconnect, {}).catch(() => undefined);
     this.store.getState().disconnected();
   }

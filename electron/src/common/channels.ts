@@ -1,5 +1,6 @@
 // Every channel of the console, by id. Handlers (src/node/handlers.ts) implement exactly these.
 import { getRequestChannel as req, returns, getStreamChannel as stream } from "./channel.js";
+import { dataRequestChannels } from "./data-requests.js";
 import { recordChannels } from "./records.js";
 import * as s from "./schemas.js";
 import type {
@@ -40,6 +41,7 @@ export const channels = {
   listAccounts: req("accounts.list", s.listAccountsRequest, returns<Account[]>),
   getAccount: req("accounts.get", s.getAccountRequest, returns<AccountDetail>),
   ...recordChannels,
+  ...dataRequestChannels,
   /** Shows an alert as an OS notification where the carrier can (the desktop app); false elsewhere. */
   notifyDesktop: req("alerts.notify", s.desktopNotice, returns<{ shown: boolean }>),
   /** An ssh shell on a node; closing the stream closes the session. */

@@ -4,6 +4,8 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 import type { Account as _entrim_agent_v1_Account, Account__Output as _entrim_agent_v1_Account__Output } from './entrim/agent/v1/Account.js';
 import type { AccountDetail as _entrim_agent_v1_AccountDetail, AccountDetail__Output as _entrim_agent_v1_AccountDetail__Output } from './entrim/agent/v1/AccountDetail.js';
 import type { AccountServiceClient as _entrim_agent_v1_AccountServiceClient, AccountServiceDefinition as _entrim_agent_v1_AccountServiceDefinition } from './entrim/agent/v1/AccountService.js';
+import type { CompleteDataSubjectRequestRequest as _entrim_agent_v1_CompleteDataSubjectRequestRequest, CompleteDataSubjectRequestRequest__Output as _entrim_agent_v1_CompleteDataSubjectRequestRequest__Output } from './entrim/agent/v1/CompleteDataSubjectRequestRequest.js';
+import type { DataSubjectRequest as _entrim_agent_v1_DataSubjectRequest, DataSubjectRequest__Output as _entrim_agent_v1_DataSubjectRequest__Output } from './entrim/agent/v1/DataSubjectRequest.js';
 import type { ExportAccountChunk as _entrim_agent_v1_ExportAccountChunk, ExportAccountChunk__Output as _entrim_agent_v1_ExportAccountChunk__Output } from './entrim/agent/v1/ExportAccountChunk.js';
 import type { ExportAccountRequest as _entrim_agent_v1_ExportAccountRequest, ExportAccountRequest__Output as _entrim_agent_v1_ExportAccountRequest__Output } from './entrim/agent/v1/ExportAccountRequest.js';
 import type { ExportInvoiceRequest as _entrim_agent_v1_ExportInvoiceRequest, ExportInvoiceRequest__Output as _entrim_agent_v1_ExportInvoiceRequest__Output } from './entrim/agent/v1/ExportInvoiceRequest.js';
@@ -15,8 +17,11 @@ import type { InvoiceDocument as _entrim_agent_v1_InvoiceDocument, InvoiceDocume
 import type { InvoiceLine as _entrim_agent_v1_InvoiceLine, InvoiceLine__Output as _entrim_agent_v1_InvoiceLine__Output } from './entrim/agent/v1/InvoiceLine.js';
 import type { ListAccountsRequest as _entrim_agent_v1_ListAccountsRequest, ListAccountsRequest__Output as _entrim_agent_v1_ListAccountsRequest__Output } from './entrim/agent/v1/ListAccountsRequest.js';
 import type { ListAccountsResponse as _entrim_agent_v1_ListAccountsResponse, ListAccountsResponse__Output as _entrim_agent_v1_ListAccountsResponse__Output } from './entrim/agent/v1/ListAccountsResponse.js';
+import type { ListDataSubjectRequestsRequest as _entrim_agent_v1_ListDataSubjectRequestsRequest, ListDataSubjectRequestsRequest__Output as _entrim_agent_v1_ListDataSubjectRequestsRequest__Output } from './entrim/agent/v1/ListDataSubjectRequestsRequest.js';
+import type { ListDataSubjectRequestsResponse as _entrim_agent_v1_ListDataSubjectRequestsResponse, ListDataSubjectRequestsResponse__Output as _entrim_agent_v1_ListDataSubjectRequestsResponse__Output } from './entrim/agent/v1/ListDataSubjectRequestsResponse.js';
 import type { ListInvoicesRequest as _entrim_agent_v1_ListInvoicesRequest, ListInvoicesRequest__Output as _entrim_agent_v1_ListInvoicesRequest__Output } from './entrim/agent/v1/ListInvoicesRequest.js';
 import type { ListInvoicesResponse as _entrim_agent_v1_ListInvoicesResponse, ListInvoicesResponse__Output as _entrim_agent_v1_ListInvoicesResponse__Output } from './entrim/agent/v1/ListInvoicesResponse.js';
+import type { RejectDataSubjectRequestRequest as _entrim_agent_v1_RejectDataSubjectRequestRequest, RejectDataSubjectRequestRequest__Output as _entrim_agent_v1_RejectDataSubjectRequestRequest__Output } from './entrim/agent/v1/RejectDataSubjectRequestRequest.js';
 import type { UsageDay as _entrim_agent_v1_UsageDay, UsageDay__Output as _entrim_agent_v1_UsageDay__Output } from './entrim/agent/v1/UsageDay.js';
 import type { UsageSummary as _entrim_agent_v1_UsageSummary, UsageSummary__Output as _entrim_agent_v1_UsageSummary__Output } from './entrim/agent/v1/UsageSummary.js';
 
@@ -31,6 +36,8 @@ export interface ProtoGrpcType {
         Account: MessageTypeDefinition<_entrim_agent_v1_Account, _entrim_agent_v1_Account__Output>
         AccountDetail: MessageTypeDefinition<_entrim_agent_v1_AccountDetail, _entrim_agent_v1_AccountDetail__Output>
         AccountService: SubtypeConstructor<typeof grpc.Client, _entrim_agent_v1_AccountServiceClient> & { service: _entrim_agent_v1_AccountServiceDefinition }
+        CompleteDataSubjectRequestRequest: MessageTypeDefinition<_entrim_agent_v1_CompleteDataSubjectRequestRequest, _entrim_agent_v1_CompleteDataSubjectRequestRequest__Output>
+        DataSubjectRequest: MessageTypeDefinition<_entrim_agent_v1_DataSubjectRequest, _entrim_agent_v1_DataSubjectRequest__Output>
         ExportAccountChunk: MessageTypeDefinition<_entrim_agent_v1_ExportAccountChunk, _entrim_agent_v1_ExportAccountChunk__Output>
         ExportAccountRequest: MessageTypeDefinition<_entrim_agent_v1_ExportAccountRequest, _entrim_agent_v1_ExportAccountRequest__Output>
         ExportInvoiceRequest: MessageTypeDefinition<_entrim_agent_v1_ExportInvoiceRequest, _entrim_agent_v1_ExportInvoiceRequest__Output>
@@ -43,8 +50,11 @@ export interface ProtoGrpcType {
         InvoiceLine: MessageTypeDefinition<_entrim_agent_v1_InvoiceLine, _entrim_agent_v1_InvoiceLine__Output>
         ListAccountsRequest: MessageTypeDefinition<_entrim_agent_v1_ListAccountsRequest, _entrim_agent_v1_ListAccountsRequest__Output>
         ListAccountsResponse: MessageTypeDefinition<_entrim_agent_v1_ListAccountsResponse, _entrim_agent_v1_ListAccountsResponse__Output>
+        ListDataSubjectRequestsRequest: MessageTypeDefinition<_entrim_agent_v1_ListDataSubjectRequestsRequest, _entrim_agent_v1_ListDataSubjectRequestsRequest__Output>
+        ListDataSubjectRequestsResponse: MessageTypeDefinition<_entrim_agent_v1_ListDataSubjectRequestsResponse, _entrim_agent_v1_ListDataSubjectRequestsResponse__Output>
         ListInvoicesRequest: MessageTypeDefinition<_entrim_agent_v1_ListInvoicesRequest, _entrim_agent_v1_ListInvoicesRequest__Output>
         ListInvoicesResponse: MessageTypeDefinition<_entrim_agent_v1_ListInvoicesResponse, _entrim_agent_v1_ListInvoicesResponse__Output>
+        RejectDataSubjectRequestRequest: MessageTypeDefinition<_entrim_agent_v1_RejectDataSubjectRequestRequest, _entrim_agent_v1_RejectDataSubjectRequestRequest__Output>
         UsageDay: MessageTypeDefinition<_entrim_agent_v1_UsageDay, _entrim_agent_v1_UsageDay__Output>
         UsageSummary: MessageTypeDefinition<_entrim_agent_v1_UsageSummary, _entrim_agent_v1_UsageSummary__Output>
       }

@@ -6,6 +6,7 @@ import { fleetActions } from "./fleet.js";
 import { navigationActions } from "./navigation.js";
 import { nodeActions } from "./node.js";
 import { ActionRegistry } from "./registry.js";
+import { requestActions } from "./requests.js";
 import { rolloutActions } from "./rollouts.js";
 import { disconnectAction, profilesAction } from "./session.js";
 import type { ActionContext } from "./types.js";
@@ -16,6 +17,7 @@ export function consoleActions(): ActionRegistry<ActionContext> {
     ...alertActions,
     ...rolloutActions(),
     ...accountActions,
+    ...requestActions,
     profilesAction,
     ...fleetActions,
     ...nodeActions,

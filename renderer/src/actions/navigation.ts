@@ -22,6 +22,7 @@ export const navigationActions: ConsoleAction[] = [
       if (s.paletteOpen) s.setPaletteOpen(false);
       else if (s.dialog) s.openDialog(undefined);
       else if (s.rolloutDialog) s.openRolloutDialog(undefined);
+      else if (s.requestDialog) s.openRequestDialog(undefined);
       else s.back();
     },
   },

@@ -7,7 +7,17 @@ import type { AppState, AppStore } from "../state/store.js";
 export interface Action<Ctx = unknown> {
   id: string;
   title: string;
-  section: "View" | "Fleet" | "Node" | "Abuse" | "Audit" | "Alerts" | "Accounts" | "Rollouts" | "Session";
+  section:
+    | "View"
+    | "Fleet"
+    | "Node"
+    | "Abuse"
+    | "Audit"
+    | "Alerts"
+    | "Accounts"
+    | "Rollouts"
+    | "Requests"
+    | "Session";
   /** "mod+k" (Ctrl, or Cmd on macOS), "shift+a", "d", "escape", "enter"... */
   shortcut?: string;
   /** The least role the agent requires for what this does. */

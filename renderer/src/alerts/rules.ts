@@ -12,7 +12,8 @@ export type AlertKind =
   | "ecc-corrected-rising"
   | "error-rate"
   | "spool-backlog"
-  | "rollout-paused";
+  | "rollout-paused"
+  | "gdpr-deadline";
 
 export interface AlertCondition {
   /** Stable while the condition holds: kind, node and GPU. */

@@ -12,6 +12,7 @@ import { DrainDialog } from "./DrainDialog.js";
 import { FleetView } from "./FleetView.js";
 import { NodeView } from "./NodeView.js";
 import { ProfilesView } from "./ProfilesView.js";
+import { RequestsView } from "./RequestsView.js";
 import { RolloutDialogs } from "./RolloutDialogs.js";
 import { RolloutsView } from "./RolloutsView.js";
 import { TerminalsView } from "./TerminalsView.js";
@@ -53,6 +54,7 @@ export function App({
         (isTyping(event.target) ||
           store.getState().paletteOpen ||
           store.getState().dialog ||
+          store.getState().requestDialog ||
           store.getState().rolloutDialog)
       )
         return;
@@ -77,6 +79,7 @@ export function App({
         {view === "alerts" && <AlertsView />}
         {view === "accounts" && <AccountsView searchRef={accountSearchRef} />}
         {view === "rollouts" && <RolloutsView />}
+        {view === "requests" && <RequestsView />}
         {/* Kept mounted while other views show: closing it would end every ssh session. */}
         {(hasTerminals || view === "terminals") && <TerminalsView hidden={view !== "terminals"} />}
       </main>
@@ -95,8 +98,18 @@ function TopBar() {
   const leader = useAppState((s) => s.leader);
   const alerts = useAppState((s) => s.alerts);
   const open = alerts.filter((a) => !a.acknowledged).length;
+  const openRequests = useAppState((s) => s.dataRequests.filter((r) => r.status === "open").length);
   const tab = (
-    id: "fleet" | "abuse" | "audit" | "terminals" | "alerts" | "accounts" | "rollouts" | "profiles",
+    id:
+      | "fleet"
+      | "abuse"
+      | "audit"
+      | "terminals"
+      | "alerts"
+      | "accounts"
+      | "rollouts"
+      | "requests"
+      | "profiles",
     label: string,
     key: string,
     extra?: React.ReactNode,
@@ -134,6 +147,16 @@ function TopBar() {
       )}
       {tab("accounts", "Accounts", "6")}
       {tab("rollouts", "Rollouts", "7")}
+      {tab(
+        "requests",
+        "Requests",
+        "8",
+        openRequests > 0 && (
+          <span className="alert-badge quiet" data-testid="requests-badge" title={`${openRequests} open`}>
+            {openRequests}
+          </span>
+        ),
+      )}
       {tab("profiles", "Profiles", "0")}
       <span className="spacer" />
       {cluster ? (

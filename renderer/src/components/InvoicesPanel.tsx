@@ -1,9 +1,11 @@
 // The open account's invoices (number, period, state, amounts as the store keeps them: integer cents)
 // and, for the one clicked, its lines; each invoice downloads as the CLI's JSON or CSV document.
-import { useEffect } from "react";
+// Disputes customers open in the portal are listed on top with their reason and date, marked in the
+// table, and one checkbox shows only the disputed ones.
+import { useEffect, useState } from "react";
 import { compact, time } from "../format.js";
 import { downloadInvoice, loadInvoices, openInvoice } from "../records.js";
-import { centsText } from "../state/recordsSlice.js";
+import { centsText, disputedInvoices } from "../state/recordsSlice.js";
 import { useApp, useAppState } from "./context.js";
 import { clickKeys } from "./keys.js";
 
@@ -13,9 +15,41 @@ export function InvoicesPanel({ accountId }: { accountId: string }) {
   const detail = useAppState((s) => s.invoiceDetail);
   useEffect(() => void loadInvoices(controller, accountId), [controller, accountId]);
   const open = detail?.invoice?.accountId === accountId ? detail : undefined;
+  const [onlyDisputed, setOnlyDisputed] = useState(false);
+  const disputes = disputedInvoices(invoices ?? []);
+  const shown = onlyDisputed ? disputes : (invoices ?? []);
   return (
     <div className="invoices" data-testid="invoices">
-      <h4>Invoices</h4>
+      <h4>
+        Invoices{" "}
+        {disputes.length > 0 && (
+          <span className="badge warn" data-testid="disputed-count">
+            {disputes.length} disputed
+          </span>
+        )}
+      </h4>
+      {disputes.length > 0 && (
+        <ul className="disputes" data-testid="disputes" aria-label="Disputed invoices">
+          {disputes.map((i) => (
+            <li key={i.id} data-dispute={i.id}>
+              <b className={i.status === "disputed" ? "warn" : "muted"}>
+                {i.status === "disputed" ? "Disputed" : `Was disputed (now ${i.status})`}
+              </b>{" "}
+              {i.id} ({i.period}, {centsText(i.totalCents)}) on {time(Number(i.disputedAtMs)).slice(0, 10)}:{" "}
+              <q>{i.disputeReason || "no reason given"}</q>
+            </li>
+          ))}
+        </ul>
+      )}
+      <label className="muted">
+        <input
+          type="checkbox"
+          aria-label="only disputed invoices"
+          checked={onlyDisputed}
+          onChange={(e) => setOnlyDisputed(e.target.checked)}
+        />{" "}
+        only disputed
+      </label>
       <table className="dense">
         <thead>
           <tr>
@@ -30,7 +64,7 @@ export function InvoicesPanel({ accountId }: { accountId: string }) {
           </tr>
         </thead>
         <tbody>
-          {(invoices ?? []).map((i) => (
+          {shown.map((i) => (
             <tr
               key={i.id}
               data-invoice={i.id}
@@ -41,7 +75,19 @@ export function InvoicesPanel({ accountId }: { accountId: string }) {
             >
               <td>{i.id}</td>
               <td>{i.period}</td>
-              <td className={i.status === "disputed" ? "warn" : ""}>{i.status}</td>
+              <td
+                className={i.status === "disputed" ? "warn" : ""}
+                title={
+                  Number(i.disputedAtMs)
+                    ? `Disputed ${time(Number(i.disputedAtMs))}: ${i.disputeReason}`
+                    : undefined
+                }
+              >
+                {i.status}
+                {Number(i.disputedAtMs) > 0 && i.status !== "disputed" && (
+                  <span className="muted"> (was disputed)</span>
+                )}
+              </td>
               <td>{i.dueAtMs ? time(Number(i.dueAtMs)).slice(0, 10) : "–"}</td>
               <td className="num">{centsText(i.subtotalCents)}</td>
               <td className="num">
@@ -73,10 +119,10 @@ export function InvoicesPanel({ accountId }: { accountId: string }) {
               </td>
             </tr>
           ))}
-          {invoices?.length === 0 && (
+          {invoices && shown.length === 0 && (
             <tr>
               <td colSpan={8} className="muted">
-                No invoices.
+                {onlyDisputed ? "No disputed invoices." : "No invoices."}
               </td>
             </tr>
           )}

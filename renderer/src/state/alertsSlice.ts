@@ -2,6 +2,7 @@
 // an operator acknowledged it. An acknowledged alert stays listed until its condition clears; a
 // condition that clears and comes back is a new, unacknowledged alert.
 import type { StateCreator } from "zustand";
+import { requestAlerts } from "../alerts/request-rules.js";
 import { rolloutAlerts } from "../alerts/rollout-rules.js";
 import { type AlertCondition, emptyMemory, evaluateAlerts, type RuleMemory } from "../alerts/rules.js";
 import type { AppState } from "./store.js";
@@ -41,7 +42,11 @@ export const createAlertsSlice: StateCreator<AppState, [], [], AlertsSlice> = (s
   evaluate: (nowMs = Date.now()) => {
     const state = get();
     const fleet = evaluateAlerts(Object.values(state.nodes), state.alertMemory, nowMs);
-    const conditions = [...fleet.conditions, ...rolloutAlerts(Object.values(state.rollouts))];
+    const conditions = [
+      ...fleet.conditions,
+      ...rolloutAlerts(Object.values(state.rollouts)),
+      ...requestAlerts(state.dataRequests, nowMs),
+    ];
     const memory = fleet.memory;
     const before = new Map(state.alerts.map((a) => [a.id, a]));
     const fresh: Alert[] = [];

@@ -12,6 +12,7 @@ export const VIEWS = [
   "alerts",
   "accounts",
   "rollouts",
+  "requests",
 ] as const;
 export type View = (typeof VIEWS)[number];
 

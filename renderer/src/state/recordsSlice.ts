@@ -59,6 +59,16 @@ export function sortInvoices(list: Invoice[]): Invoice[] {
   return [...list].sort((a, b) => b.period.localeCompare(a.period) || a.id.localeCompare(b.id));
 }
 
+/**
+ * Invoices the customer disputed (in the portal or through an operator), newest dispute first: open
+ * disputes and those since settled, which keep their date and reason.
+ */
+export function disputedInvoices(list: Invoice[]): Invoice[] {
+  return list
+    .filter((i) => i.status === "disputed" || Number(i.disputedAtMs) > 0)
+    .sort((a, b) => Number(b.disputedAtMs) - Number(a.disputedAtMs) || a.id.localeCompare(b.id));
+}
+
 /** Euros with two decimals from integer cents as decimal text ("123456" → "€1,234.56"), no floats. */
 export function centsText(cents: string): string {
   const negative = cents.startsWith("-");

@@ -6,6 +6,7 @@ import { type AlertsSlice, createAlertsSlice } from "./alertsSlice.js";
 import { createFleetSlice, type FleetSlice } from "./fleetSlice.js";
 import { createNodeSlice, type NodeSlice } from "./nodeSlice.js";
 import { createRecordsSlice, type RecordsSlice } from "./recordsSlice.js";
+import { createRequestsSlice, type RequestsSlice } from "./requestsSlice.js";
 import { createRolloutSlice, type RolloutSlice } from "./rolloutSlice.js";
 import { createSessionSlice, type SessionSlice } from "./sessionSlice.js";
 import { createTerminalSlice, type TerminalSlice } from "./terminalSlice.js";
@@ -18,7 +19,8 @@ export type AppState = FleetSlice &
   AlertsSlice &
   AccountsSlice &
   RolloutSlice &
-  RecordsSlice;
+  RecordsSlice &
+  RequestsSlice;
 
 export function createAppStore() {
   return createStore<AppState>()((...a) => ({
@@ -31,6 +33,7 @@ export function createAppStore() {
     ...createAccountsSlice(...a),
     ...createRolloutSlice(...a),
     ...createRecordsSlice(...a),
+    ...createRequestsSlice(...a),
   }));
 }
 

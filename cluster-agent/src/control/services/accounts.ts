@@ -16,6 +16,7 @@ import type { AuditRecorder } from "../audit.js";
 import { limitOf, ms, usagePeriod } from "../convert.js";
 import { notFound, type ServiceImplementation, unary } from "../rpc.js";
 import { exportAccountMethod } from "./account-export.js";
+import { dataRequestMethods } from "./data-requests.js";
 import { invoiceMethods } from "./invoices.js";
 
 function toWireUsage(u: UsageTotals): UsageSummary {
@@ -90,6 +91,7 @@ export function accountService(deps: { store: Store; recorder: AuditRecorder }):
       }),
       ...invoiceMethods(pool),
       ExportAccount: exportAccountMethod(pool, deps.recorder),
+      ...dataRequestMethods(pool, deps.recorder),
     },
   };
 }
