@@ -25,4 +25,5 @@ await build({
 });
 copyFileSync(join(here, "static", "index.html"), join(out, "index.html"));
 copyFileSync(join(here, "static", "styles.css"), join(out, "styles.css"));
+copyFileSync(join(here, "static", "favicon.svg"), join(out, "favicon.svg"));
 copyFileSync(join(here, "..", "node_modules", "uplot", "dist", "uPlot.min.css"), join(out, "uplot.css"));

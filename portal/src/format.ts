@@ -91,7 +91,9 @@ export function daysUntil(iso: string, now: Date = new Date()): number {
 export function endOfDayIso(day: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
   const date = new Date(`${day}T23:59:59.000Z`);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  // Engines roll "2027-02-31" over to 3 March; a date that does not round-trip was not a real day.
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day) return null;
+  return date.toISOString();
 }
 
 /** A user agent reduced to what a person recognises: "Firefox on Linux". */
