@@ -34,7 +34,7 @@ async function failure(call: Promise<unknown>): Promise<ApiError> {
 }
 
 const header = (call: Call | undefined, name: string) =>
-  (call?.init?.headers as Record<string, string>)[name];
+  ((call?.init?.headers ?? {}) as Record<string, string>)[name];
 
 const SESSION = {
   csrfToken: "csrf-1",
