@@ -6,9 +6,10 @@ import type { UsageDay } from "./types.js";
 export interface DailySeries {
   /** Unix seconds at 00:00 UTC of every day of the month, so empty days draw as zero. */
   time: number[];
-  cost: number[];
-  tokens: number[];
-  requests: number[];
+  /** null for days still to come: the line stops at today instead of dropping to zero. */
+  cost: (number | null)[];
+  tokens: (number | null)[];
+  requests: (number | null)[];
 }
 
 export function daysInMonth(month: string): string[] {
@@ -20,21 +21,20 @@ export function daysInMonth(month: string): string[] {
   return Array.from({ length: count }, (_, i) => `${month}-${String(i + 1).padStart(2, "0")}`);
 }
 
-export function dailySeries(month: string, days: readonly UsageDay[]): DailySeries {
+export function dailySeries(month: string, days: readonly UsageDay[], now: Date = new Date()): DailySeries {
   const calendar = daysInMonth(month);
+  const today = now.toISOString().slice(0, 10);
   const position = new Map(calendar.map((day, i) => [day, i]));
-  const series: DailySeries = {
-    time: calendar.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000),
-    cost: calendar.map(() => 0),
-    tokens: calendar.map(() => 0),
-    requests: calendar.map(() => 0),
-  };
+  const zero = calendar.map((day): number | null => (day > today ? null : 0));
+  const cost = [...zero];
+  const tokens = [...zero];
+  const requests = [...zero];
   for (const row of days) {
     const i = position.get(row.day.slice(0, 10));
     if (i === undefined) continue;
-    series.cost[i]! += Number(row.cost) || 0;
-    series.tokens[i]! += row.inputTokens + row.outputTokens;
-    series.requests[i]! += row.requests;
+    cost[i] = (cost[i] ?? 0) + (Number(row.cost) || 0);
+    tokens[i] = (tokens[i] ?? 0) + row.inputTokens + row.outputTokens;
+    requests[i] = (requests[i] ?? 0) + row.requests;
   }
-  return series;
+  return { time: calendar.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000), cost, tokens, requests };
 }

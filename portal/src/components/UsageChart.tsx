@@ -8,6 +8,8 @@ import type { DailySeries } from "../usage-series.js";
 const COST = "#2563eb";
 const TOKENS = "#16a34a";
 
+const fromZero = (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.1 : 1];
+
 export function UsageChart({ series, height = 240 }: { series: DailySeries; height?: number }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -20,7 +22,8 @@ export function UsageChart({ series, height = 240 }: { series: DailySeries; heig
         width: width(),
         height,
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, eur: {}, tokens: {} },
+        // Both y-scales start at zero: a day's bar of cost read against an axis from €0.04 misleads.
+        scales: { x: { time: true }, eur: { range: fromZero }, tokens: { range: fromZero } },
         axes: [
           axis,
           {

@@ -31,13 +31,20 @@ function ProfileForm() {
   }, [profile.data]);
   const save = useSubmit(async () => {
     setSaved(false);
-    await api.patch("/api/profile", {
-      name: form.name.trim(),
-      company: form.company.trim(),
-      billingAddress: form.billingAddress.trim(),
-      country: form.country.trim().toUpperCase(),
-      vatId: form.vatId.trim(),
-    });
+    const loaded = profile.data?.account;
+    // Only what changed goes out (rectification is audited field by field); a cleared field is null.
+    const changes: Record<string, string | null> = {};
+    for (const field of Object.keys(form) as (keyof typeof form)[]) {
+      let value = form[field].trim();
+      if (field === "country") value = value.toUpperCase();
+      if (value !== (loaded?.[field] ?? "")) changes[field] = value === "" && field !== "name" ? null : value;
+    }
+    if (Object.keys(changes).length === 0) {
+      setSaved(true);
+      return;
+    }
+    const answer = await api.patch<{ account: Account }>("/api/profile", changes);
+    profile.setData(answer);
     setSaved(true);
     await refreshSession();
   });

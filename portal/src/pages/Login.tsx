@@ -27,10 +27,8 @@ export function LoginPage() {
       await refreshSession();
       navigate(safeNext(search.get("next"), homePath(answer.user.role)), { replace: true });
     } catch (error) {
-      if (error instanceof ApiError && error.code === "totp_required") {
-        setNeedsCode(true);
-        throw new Error("Enter the 6-digit code from your authenticator app.");
-      }
+      // The password was right: ask for the code, with the server's own sentence about it.
+      if (error instanceof ApiError && error.code === "totp_required") setNeedsCode(true);
       throw error;
     }
   });

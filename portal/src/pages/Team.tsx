@@ -2,7 +2,7 @@
 // email. The server refuses removing or demoting the last owner (409) and says so.
 import { useState } from "react";
 import { useSignedIn } from "../components/context.js";
-import { ErrorText, Loading, useLoad, useSubmit } from "../components/ui.js";
+import { Dialog, ErrorText, Loading, useLoad, useSubmit } from "../components/ui.js";
 import { formatDate } from "../format.js";
 import type { Invite, Member, Role } from "../types.js";
 
@@ -18,6 +18,7 @@ export function TeamPage() {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("developer");
   const [sent, setSent] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<Member | null>(null);
   const invite = useSubmit(async () => {
     await api.post("/api/team/invites", { email: email.trim(), role });
     setSent(`Invitation sent to ${email.trim()}. It is valid for 7 days.`);
@@ -114,17 +115,7 @@ export function TeamPage() {
                         type="button"
                         className="danger"
                         disabled={change.busy}
-                        onClick={() => {
-                          if (
-                            !window.confirm(
-                              `Remove ${member.name} from the account? They are logged out at once.`,
-                            )
-                          )
-                            return;
-                          void change.run(() =>
-                            api.delete(`/api/team/members/${encodeURIComponent(member.id)}`),
-                          );
-                        }}
+                        onClick={() => setRemoving(member)}
                       >
                         Remove {member.name}
                       </button>
@@ -175,6 +166,31 @@ export function TeamPage() {
           )}
         </>
       )}
+      {removing ? (
+        <Dialog title={`Remove ${removing.name}?`} onClose={() => setRemoving(null)}>
+          <p>
+            {removing.name} ({removing.email}) loses access to the account and is logged out at once. Their
+            API keys stay until you revoke them.
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="danger"
+              disabled={change.busy}
+              onClick={() => {
+                const id = removing.id;
+                setRemoving(null);
+                void change.run(() => api.delete(`/api/team/members/${encodeURIComponent(id)}`));
+              }}
+            >
+              Remove from account
+            </button>
+            <button type="button" onClick={() => setRemoving(null)}>
+              Cancel
+            </button>
+          </div>
+        </Dialog>
+      ) : null}
     </section>
   );
 }
