@@ -81,7 +81,7 @@ export function ResetPasswordPage() {
             onChange={(e) => setPassword(e.target.value)}
           />
           <Field
-            label="Repeat the new password"
+            label="Confirm password"
             type="password"
             autoComplete="new-password"
             required

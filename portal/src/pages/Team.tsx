@@ -13,7 +13,7 @@ const ROLES: { value: Role; label: string }[] = [
 ];
 
 export function TeamPage() {
-  const { api } = useSignedIn();
+  const { api, refreshSession } = useSignedIn();
   const team = useLoad(() => api.get<{ members: Member[]; invites: Invite[] }>("/api/team"), [api]);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("developer");
@@ -25,9 +25,11 @@ export function TeamPage() {
     setEmail("");
     team.reload();
   });
-  const change = useSubmit(async (action: () => Promise<unknown>) => {
+  const change = useSubmit(async (action: () => Promise<unknown>, yours = false) => {
     await action();
     team.reload();
+    // An owner who changed their own role sees the navigation of the new one at once.
+    if (yours) await refreshSession();
   });
   return (
     <section>
@@ -93,10 +95,12 @@ export function TeamPage() {
                       value={member.role}
                       disabled={change.busy}
                       onChange={(e) =>
-                        void change.run(() =>
-                          api.patch(`/api/team/members/${encodeURIComponent(member.id)}`, {
-                            role: e.target.value,
-                          }),
+                        void change.run(
+                          () =>
+                            api.patch(`/api/team/members/${encodeURIComponent(member.id)}`, {
+                              role: e.target.value,
+                            }),
+                          member.you,
                         )
                       }
                     >
