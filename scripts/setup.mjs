@@ -37,4 +37,6 @@ export function setup() {
   run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-b"]);
   // The console's renderer bundle (renderer/dist/app), served by browser mode and loaded by Electron.
   run(process.execPath, [join(root, "renderer", "build.mjs")]);
+  // The customer portal's bundle (portal/dist/app), served by every agent on portal.listen.
+  run(process.execPath, [join(root, "portal", "build.mjs")]);
 }

@@ -25,7 +25,7 @@ function findTests(dir, out = []) {
   return out;
 }
 
-const packages = ["proto", "cluster-agent", "electron", "renderer", ...(unit ? [] : ["test"])];
+const packages = ["proto", "cluster-agent", "electron", "renderer", "portal", ...(unit ? [] : ["test"])];
 const files = packages
   .flatMap((pkg) => findTests(join(root, pkg, "dist")))
   .map((file) => relative(root, file))
