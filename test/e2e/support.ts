@@ -27,6 +27,8 @@ export interface AgentProcess {
   control: string | undefined;
   /** Prometheus /metrics base URL, or undefined when off. */
   metrics: string | undefined;
+  /** The customer portal's base URL, or undefined when off (the default). */
+  portal: string | undefined;
   baseURL: string;
   process: ChildProcess;
   /** Everything the agent wrote to stderr (its log), for assertions about what is logged. */
@@ -71,7 +73,8 @@ export async function startAgent(
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
-  const ready = await new Promise<{ api: string; control?: string; metrics?: string }>((resolve, reject) => {
+  const ready = await new Promise<{ api: string; control?: string; metrics?: string; portal?: string }>(
+    (resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on("line", (line) => {
       try {
@@ -80,6 +83,7 @@ export async function startAgent(
           api?: string;
           control?: string;
           metrics?: string;
+          portal?: string;
         };
         if (event.event === "ready" && event.api) resolve({ ...event, api: event.api });
       } catch {
@@ -129,6 +133,7 @@ export async function startAgent(
     url,
     control: ready.control,
     metrics: ready.metrics,
+    portal: ready.portal,
     baseURL: `${url}/v1`,
     process: child,
     log: () => stderr,
