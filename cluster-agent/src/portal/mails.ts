@@ -8,7 +8,7 @@ export interface MailContext {
   supportEmail?: string | undefined;
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -18,10 +18,10 @@ function compose(context: MailContext, lines: string[], link?: { url: string; la
     .filter((l, i, all) => !(l === "" && all[i - 1] === ""))
     .join("\n");
   const html = [
-    ...lines.filter((l) => l !== "").map((l) => `<p>${escape(l)}</p>`),
-    ...(link ? [`<p><a href="${escape(link.url)}">${escape(link.label)}</a></p>`] : []),
-    ...(footer ? [`<p>${escape(footer)}</p>`] : []),
-    `<p>— ${escape(context.productName)}</p>`,
+    ...lines.filter((l) => l !== "").map((l) => `<p>${escapeHtml(l)}</p>`),
+    ...(link ? [`<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`] : []),
+    ...(footer ? [`<p>${escapeHtml(footer)}</p>`] : []),
+    `<p>— ${escapeHtml(context.productName)}</p>`,
   ].join("\n");
   return { text, html };
 }

@@ -2,6 +2,7 @@
 // /api. Every answer carries a strict CSP and the other browser hardening headers; /api answers are
 // never cached. Nothing here logs a body, a cookie or a URL's query (links carry tokens).
 import type { AddressInfo } from "node:net";
+import fastifyCookie from "@fastify/cookie";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -167,6 +168,8 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
     }
     return sendError(reply, apiError);
   });
+  // Registered for its cookie parser and serializer (loaded by the plugin), which sessions.ts uses.
+  await app.register(fastifyCookie);
   sessions.install(app);
   authRoutes(app, services);
   teamRoutes(app, services);
