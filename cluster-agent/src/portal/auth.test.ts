@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type PortalClient, type PortalKit, startPortalKit } from "../test-support/portal.js";
+import { until } from "../test-support/until.js";
 import { totpCode } from "./totp.js";
 
 let kit: PortalKit;
@@ -264,10 +265,21 @@ test("throttling per account and per address answers 429 with Retry-After; repea
   const guesser = kit.client({ forwardedFor: "10.4.0.1" });
   for (let i = 0; i < 8; i++)
     await guesser.post("/api/login", { email: `guess${i}@example.eu`, password: PASSWORD });
-  const { rows } = await kit.db.store.pool.query(
-    "SELECT network FROM suspensions WHERE target_type = 'ip' AND host(network) = '10.4.0.1'",
-  );
-  assert.equal(rows.length, 1);
+  // The block is recorded as a suspension (what every agent applies), then applied here.
+  await until("the address is suspended", async () => {
+    const { rows } = await kit.db.store.pool.query(
+      "SELECT 1 FROM suspensions WHERE target_type = 'ip' AND host(network) = '10.4.0.1'",
+    );
+    return rows.length === 1;
+  });
+  await until("this agent refuses the address", () => {
+    try {
+      kit.suspensions.checkIp("10.4.0.1");
+      return false;
+    } catch {
+      return true;
+    }
+  });
   const blocked = await guesser.post("/api/login", { email: "guess@example.eu", password: PASSWORD });
   assert.equal(blocked.status, 403);
 });
