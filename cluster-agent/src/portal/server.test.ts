@@ -81,7 +81,11 @@ test("an oversized body is 413 and a body that is not JSON is 400, both in the O
   const broken = await client.request("POST", "/api/login", undefined, {
     "content-type": "application/json",
   });
-  assert.equal(broken.status, 400);
+  assert.equal(broken.status, 400, "no body where one is needed");
+  const form = await client.request("POST", "/api/login", undefined, {
+    "content-type": "application/x-www-form-urlencoded",
+  });
+  assert.equal(form.status, 415);
   assert.ok((broken.body as { error: { message: string } }).error.message);
 });
 

@@ -107,6 +107,14 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
   });
+  // JSON only (anything else is a 415); an empty body (a DELETE sent with a JSON content type) is no
+  // body rather than a parse error.
+  const json = app.getDefaultJsonParser("error", "error");
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    if (body === "") done(null, undefined);
+    else json(request, String(body), done);
+  });
   let baseUrl = "";
   const settings = {
     idleMs: config.session.idleMinutes * 60_000,
