@@ -226,13 +226,17 @@ export function authRoutes(app: FastifyInstance, s: PortalServices): void {
     const body = parseBody(loginBody, request.body);
     const ip = s.clientIp(request);
     s.guard.check(ip);
-    const limit = throttle("login", body.email, ip);
+    let limit: ReturnType<typeof throttle>;
+    try {
+      limit = throttle("login", body.email, ip);
+    } catch (error) {
+      s.guard.failed(ip, "throttled");
+      throw error;
+    }
     const user = await findPortalUserByEmail(db, body.email.trim());
     const fail = (code: "invalid_credentials" | "invalid_totp", message: string) => {
       limit.hit();
-      s.guard.failed(ip);
-      // A security event, not an audit entry: the address and the outcome, never the email or password.
-      s.logger.info({ ip, outcome: code }, "portal login failed");
+      s.guard.failed(ip, code, user?.accountId);
       return new ApiError(401, "authentication_error", message, null, code);
     };
     if (!(await checkPassword(user?.passwordHash, body.password)) || !user)

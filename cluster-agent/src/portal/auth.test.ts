@@ -255,6 +255,15 @@ test("throttling per account and per address answers 429 with Retry-After; repea
   assert.equal(limited.status, 429);
   assert.equal(limited.body.error.code, "throttled");
   assert.ok(Number(limited.headers.get("retry-after")) > 0);
+  await until("the failures and the throttled attempt are security events", async () => {
+    const { rows } = await kit.db.store.pool.query(
+      "SELECT kind, code FROM security_events WHERE ip IN ('10.3.0.1', '10.3.0.2') ORDER BY occurred_at",
+    );
+    return (
+      rows.filter((r) => r.kind === "auth_failure" && r.code === "invalid_credentials").length === 5 &&
+      rows.some((r) => r.kind === "rate_limited" && r.code === "throttled")
+    );
+  });
   kit.clock.advance(15 * 60_000 + 1000);
   assert.equal(
     (await kit.client({ forwardedFor: "10.3.0.2" }).post("/api/login", { email, password: PASSWORD })).status,

@@ -49,8 +49,11 @@ const CSP = [
 export interface AddressGuard {
   /** Throws the 403 an API client would get when the address is blocked. */
   check(ip: string): void;
-  /** Counts a failed login toward the IP blocker's threshold. */
-  failed(ip: string): void;
+  /**
+   * A refused login (wrong credentials or code, or throttled): a security event, and a failure counted
+   * toward the IP blocker's threshold (throttled attempts excepted: they were not checked).
+   */
+  failed(ip: string, code: "invalid_credentials" | "invalid_totp" | "throttled", accountId?: string): void;
 }
 
 export interface PortalServerOptions extends PortalDeps {

@@ -7,20 +7,34 @@ import { startPortalMaintenance } from "./maintenance.js";
 import { type AddressGuard, startPortalServer } from "./server.js";
 
 /** Failed logins count like wrong API keys; a blocked address is refused like on the API. */
-export function admissionGuard(admission: Pick<Admission, "suspensions" | "ipBlocker">): AddressGuard {
+export function admissionGuard(
+  admission: Pick<Admission, "suspensions" | "ipBlocker"> & {
+    security?: Pick<Admission["security"], "record">;
+  },
+): AddressGuard {
   return {
     check: (ip) => {
       admission.suspensions.checkIp(ip);
       admission.ipBlocker?.checkIp(ip);
     },
-    failed: (ip) => admission.ipBlocker?.onAuthFailure(ip, "unknown"),
+    failed: (ip, code, accountId) => {
+      // Security events, not audit entries: metadata only (address, account, code), never the email.
+      admission.security?.record({
+        kind: code === "throttled" ? "rate_limited" : "auth_failure",
+        ip,
+        accountId: accountId ?? null,
+        code,
+        detail: { route: "/api/login", status: code === "throttled" ? 429 : 401 },
+      });
+      if (code !== "throttled") admission.ipBlocker?.onAuthFailure(ip, "unknown");
+    },
   };
 }
 
 export async function startPortal(
   config: AgentConfig,
   deps: PortalDeps,
-  admission: Pick<Admission, "suspensions" | "ipBlocker">,
+  admission: Pick<Admission, "suspensions" | "ipBlocker" | "security">,
 ): Promise<{ url: string; publicUrl: string; stop(): Promise<void> }> {
   const maintenance = startPortalMaintenance({
     db: deps.store.pool,

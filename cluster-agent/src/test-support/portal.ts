@@ -5,8 +5,11 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IpBlocker, recordIpBlockIn } from "../admission/ip-block.js";
+import { SecurityEventsGate } from "../admission/security-events.js";
+import { SecurityEventRecorder } from "../admission/security-recorder.js";
 import { SuspensionGate } from "../admission/suspensions.js";
 import { createLogger, type Logger } from "../common/log.js";
+import { loadConfig } from "../config/load.js";
 import { type PortalConfig, portalSchema } from "../config/portal.js";
 import { StoreAuditRecorder } from "../control/audit-recorder.js";
 import { Mailer } from "../mail/mailer.js";
@@ -144,6 +147,11 @@ export async function startPortalKit(
     record: recordIpBlockIn(db.store.pool, "test-node", suspensions),
     logger,
   });
+  const security = new SecurityEventsGate({
+    recorder: new SecurityEventRecorder({ store: db.store, node: "test-node", logger, flushIntervalMs: 50 }),
+    rules: loadConfig({}, {}).security.rules,
+  });
+  security.start();
   const pepper = randomBytes(32);
   const clock = {
     now: new Date(),
@@ -161,7 +169,7 @@ export async function startPortalKit(
     now: () => clock.now,
     config,
     trustedProxies: options.trustedProxies,
-    guard: admissionGuard({ suspensions, ipBlocker }),
+    guard: admissionGuard({ suspensions, ipBlocker, security }),
   });
   const seen = new Map<string, number>();
   const received = (to: string) => smtp.received.filter((m) => m.to.includes(to));
@@ -194,6 +202,7 @@ export async function startPortalKit(
       await server.close();
       await mailer.stop();
       await suspensions.stop();
+      await security.stop();
       await smtp.close();
       await db.close();
     },
