@@ -265,9 +265,9 @@ export function authRoutes(app: FastifyInstance, s: PortalServices): void {
         );
     }
     limit.clear();
-    const sessionId = await s.sessions.start(db, request, reply, user);
+    await s.sessions.start(db, request, reply, user);
     return {
-      csrfToken: s.sessions.csrfToken(request, reply, sessionId),
+      csrfToken: s.sessions.csrfToken(request, reply),
       user: userView(user),
       account: (await getPortalAccount(db, user.accountId)) ?? null,
     };
@@ -278,8 +278,8 @@ export function authRoutes(app: FastifyInstance, s: PortalServices): void {
       await endPortalSession(db, request.portal.userId, request.portal.sessionId, s.now());
       request.portal = undefined;
     }
-    s.sessions.clearSessionCookie(reply);
-    return { csrfToken: s.sessions.csrfToken(request, reply, undefined) };
+    s.sessions.clearSessionCookie(request, reply);
+    return { csrfToken: s.sessions.csrfToken(request, reply) };
   });
 
   app.post("/api/password/forgot", async (request, reply) => {

@@ -199,7 +199,13 @@ test("session idle and absolute expiry follow the clock", async () => {
   kit.clock.advance(59 * 60_000);
   assert.ok((await client.session()).body.user, "used within the idle time: still logged in");
   kit.clock.advance(61 * 60_000);
+  const token = client.csrfToken;
+  const stale = await client.patch("/api/me", { name: "Late" });
+  assert.equal(stale.status, 401, "an expired session asks to log in again (the token still holds)");
+  assert.equal(stale.body.error.code, "not_authenticated");
   assert.equal((await client.session()).body.user, null, "idle for over an hour: logged out");
+  assert.equal(client.csrfToken, token, "the token changes with the cookie, not with the server's expiry");
+  assert.equal((await client.post("/api/login", { email, password: PASSWORD })).status, 200);
   const busy = kit.client();
   await busy.post("/api/login", { email, password: PASSWORD });
   for (let i = 0; i < 13; i++) {

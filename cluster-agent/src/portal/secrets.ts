@@ -41,13 +41,17 @@ export function openTotpSecret(pepper: Buffer, sealed: Buffer): string {
   );
 }
 
-/** A keyed hash for the CSRF token: binds the double-submit cookie to the session it is used with. */
+/**
+ * The CSRF token: a keyed hash of the double-submit cookie and the session cookie as the browser holds
+ * them, so a token is worthless with another browser's cookies, and it changes exactly when the
+ * session cookie does (login, logout), not when a session expires on the server.
+ */
 export function csrfKey(pepper: Buffer): Buffer {
   return derive(pepper, CSRF_INFO);
 }
 
-export function csrfTokenFor(key: Buffer, cookie: string, sessionId: string | undefined): string {
+export function csrfTokenFor(key: Buffer, csrfCookie: string, sessionCookie: string | undefined): string {
   return createHmac("sha256", key)
-    .update(`${cookie}|${sessionId ?? "-"}`)
+    .update(`${csrfCookie}|${sessionCookie ?? "-"}`)
     .digest("base64url");
 }

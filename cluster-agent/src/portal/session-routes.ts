@@ -30,7 +30,6 @@ export function sessionRoutes(app: FastifyInstance, s: PortalServices): void {
     const ended = await endPortalSession(db, principal.userId, request.params.id, s.now());
     if (!ended) throw notFound("session");
     await auditCustomer(s, principal, { action: "session.end", target: request.params.id });
-    if (request.params.id === principal.sessionId) s.sessions.clearSessionCookie(reply);
     return reply.code(204).send();
   });
 
@@ -43,7 +42,7 @@ export function sessionRoutes(app: FastifyInstance, s: PortalServices): void {
       reason: `${ended} sessions ended`,
     });
     request.portal = undefined;
-    s.sessions.clearSessionCookie(reply);
-    return { csrfToken: s.sessions.csrfToken(request, reply, undefined) };
+    s.sessions.clearSessionCookie(request, reply);
+    return { csrfToken: s.sessions.csrfToken(request, reply) };
   });
 }

@@ -2,8 +2,9 @@
 // random token (only its SHA-256 is stored); a session ends after the idle time without a request or
 // at its absolute end, whichever comes first. CSRF is a double submit: an HttpOnly cookie holds a
 // random value, and the token the app echoes in `x-csrf-token` is an HMAC of that value and the
-// session id, so a token is worthless with another browser's cookie or another session. A present
-// Origin header must be the portal's own.
+// session cookie, so a token is worthless with another browser's cookies. A present Origin header
+// must be the portal's own. A session that ends on the server (expiry, reset, removal) leaves its
+// cookie in the browser: the app's token stays valid, and the next request answers 401, not 403.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import fastifyCookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -37,6 +38,8 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The CSRF cookie's value for this request (set by GET /api/session when it was missing). */
     csrfCookie: string | undefined;
+    /** The session cookie as the browser sent it (or as login just set it); the CSRF token binds it. */
+    sessionCookie: string | undefined;
   }
 }
 
@@ -68,26 +71,26 @@ export class PortalSessions {
   /** Adds the session and CSRF hook to every /api request of `app`. */
   install(app: FastifyInstance): void {
     app.decorateRequest("csrfCookie", undefined);
-    app.addHook("onRequest", async (request, reply) => {
+    app.decorateRequest("sessionCookie", undefined);
+    app.addHook("onRequest", async (request) => {
       if (!request.url.startsWith("/api/")) return;
       const cookies = parse(request.headers.cookie ?? "");
       request.csrfCookie = cookies[CSRF_COOKIE] || undefined;
-      await this.resolve(request, reply, cookies[SESSION_COOKIE]);
+      const token = cookies[SESSION_COOKIE];
+      if (looksLikeToken(token)) {
+        request.sessionCookie = token;
+        await this.resolve(request, token);
+      }
       if (UNSAFE.has(request.method)) this.checkCsrf(request);
     });
   }
 
-  private async resolve(request: FastifyRequest, reply: FastifyReply, token: string | undefined) {
-    if (!looksLikeToken(token)) return;
+  private async resolve(request: FastifyRequest, token: string) {
     const session = await findPortalSession(this.deps.store.pool, hashToken(token));
     const now = this.deps.now();
-    if (!session) {
-      this.clearSessionCookie(reply);
-      return;
-    }
+    if (!session) return;
     if (session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() >= this.settings.idleMs) {
       await endPortalSession(this.deps.store.pool, session.userId, session.id, now);
-      this.clearSessionCookie(reply);
       return;
     }
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_MS)
@@ -116,17 +119,17 @@ export class PortalSessions {
       throw csrfFailed("The security token is out of date: reload the page and try again.");
   }
 
-  /** The CSRF token for this request's cookie and session; sets the cookie first when it is missing. */
-  csrfToken(request: FastifyRequest, reply?: FastifyReply, sessionId = request.portal?.sessionId): string {
+  /** The CSRF token for this request's cookies; sets the CSRF cookie first when it is missing. */
+  csrfToken(request: FastifyRequest, reply?: FastifyReply): string {
     if (!request.csrfCookie) {
       request.csrfCookie = randomBytes(32).toString("base64url");
       reply?.header("set-cookie", this.cookie(CSRF_COOKIE, request.csrfCookie));
     }
-    return csrfTokenFor(this.key, request.csrfCookie, sessionId);
+    return csrfTokenFor(this.key, request.csrfCookie, request.sessionCookie);
   }
 
   /** Starts a session for `user` (inside the caller's transaction when `db` is one); sets the cookie. */
-  async start(db: Db, request: FastifyRequest, reply: FastifyReply, user: PortalUser): Promise<string> {
+  async start(db: Db, request: FastifyRequest, reply: FastifyReply, user: PortalUser): Promise<void> {
     const now = this.deps.now();
     const { token, hash } = newToken();
     const session = await createPortalSession(db, {
@@ -139,11 +142,13 @@ export class PortalSessions {
       userAgent: typeof request.headers["user-agent"] === "string" ? request.headers["user-agent"] : null,
     });
     request.portal = { userId: user.id, accountId: user.accountId, role: user.role, sessionId: session.id };
+    request.sessionCookie = token;
     this.appendCookie(reply, this.cookie(SESSION_COOKIE, token));
-    return session.id;
   }
 
-  clearSessionCookie(reply: FastifyReply): void {
+  /** Logout: the browser forgets the session cookie (and the CSRF token changes with it). */
+  clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+    request.sessionCookie = undefined;
     this.appendCookie(reply, this.cookie(SESSION_COOKIE, "", 0));
   }
 
