@@ -11,7 +11,13 @@ import { root, setup } from "./setup.mjs";
 setup();
 const bin = join(root, "cluster-agent", "bin", "entrim-agent.js");
 const dataDir = process.env.ENTRIM_DATA_DIR ?? join(root, ".entrim");
-const env = { ...process.env, ENTRIM_DATA_DIR: dataDir };
+// The customer portal is on for `npm start` (the agent's default is off). No SMTP relay is configured
+// here: the portal's emails wait in the store's queue (`entrim-agent mail ...` shows them).
+const env = {
+  ...process.env,
+  ENTRIM_DATA_DIR: dataDir,
+  ENTRIM_PORTAL_LISTEN: process.env.ENTRIM_PORTAL_LISTEN ?? "127.0.0.1:8088",
+};
 
 function cli(...args) {
   const result = spawnSync(process.execPath, [bin, "--json", ...args], { cwd: root, env, encoding: "utf8" });
@@ -85,6 +91,12 @@ lines.on("line", async (line) => {
           ? `Control plane (gRPC, mTLS): ${event.control}; admin certificate ${join(operators, "admin.pem")} (key admin-key.pem, CA ca.pem)`
           : "Control plane: off",
         event.metrics ? `Prometheus metrics: ${event.metrics}/metrics` : "Prometheus metrics: off",
+        event.portal ? `Customer portal: ${event.portal}` : "Customer portal: off",
+        ...(event.portal
+          ? [
+              "  (no SMTP relay here: sign-up and reset emails wait in the store's mail queue until mail.smtp is configured)",
+            ]
+          : []),
         ...(ops?.url ? [`Operations console (browser mode; the URL is a password): ${ops.url}`] : []),
         ...(ops?.electron ? ["Operations console (desktop): opened in Electron"] : []),
         ...(ops?.error ? [`Operations console failed to start: ${ops.error.message}`] : []),

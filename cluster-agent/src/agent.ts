@@ -21,6 +21,7 @@ import { Mailer } from "./mail/mailer.js";
 import { Meter } from "./metering/meter.js";
 import { CatalogueNames } from "./metering/model-names.js";
 import { StorePriceBook } from "./metering/price-book.js";
+import { startPortal } from "./portal/setup.js";
 import { dropCachedPromptsOnSanctions } from "./runtime/cache-drops.js";
 import { createRuntime, defaultModels } from "./runtime/factory.js";
 
@@ -68,6 +69,8 @@ export interface RunningAgent {
   metricsAddress: string;
   /** gRPC control address (host:port), "" when off or without certificates. */
   controlAddress: string;
+  /** Base URL of the customer portal's listener (e.g. http://127.0.0.1:8088), "" when off. */
+  portalUrl: string;
   drain: DrainController;
   stop(): Promise<void>;
 }
@@ -239,6 +242,17 @@ export async function startAgent(
       }
     });
 
+    // The customer portal, on its own listener: the same store, the audit recorder, the pepper (TOTP
+    // sealing, CSRF keys) and the IP blocker, so a failed portal login counts like a wrong API key.
+    const portal = config.portal.listen
+      ? await startPortal(
+          config,
+          { store, recorder, pepper, logger, node: config.node.name, now: () => new Date() },
+          admission,
+        )
+      : undefined;
+    if (portal) cleanup.push(() => portal.stop());
+
     const storeProbe = new StoreProbe({ store });
     const telemetry = new Telemetry({
       node: config.node.name,
@@ -322,6 +336,7 @@ export async function startAgent(
         api: address,
         control: node.controlAddress,
         metrics: metrics.address,
+        portal: portal?.url,
         node: node.name,
         region: node.region,
         models: node.models,
@@ -343,6 +358,7 @@ export async function startAgent(
       telemetry,
       metricsAddress: metrics.address,
       controlAddress: control?.address ?? "",
+      portalUrl: portal?.url ?? "",
       drain,
       stop: () => {
         stopping ??= undo().then(() => logger.info("agent stopped"));

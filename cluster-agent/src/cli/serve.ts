@@ -27,6 +27,10 @@ export function registerServeCommand(program: Command): void {
       'Prometheus /metrics address (default 127.0.0.1:9464; "" turns it off; env ENTRIM_METRICS_LISTEN)',
     )
     .option(
+      "--portal-listen <host:port>",
+      'customer portal address (default "": off; env ENTRIM_PORTAL_LISTEN)',
+    )
+    .option(
       "--model <name=path|name=url>",
       "serve a GGUF file or an OpenAI-compatible upstream; repeatable",
       collect,
@@ -54,6 +58,7 @@ export function registerServeCommand(program: Command): void {
           api: agent.apiUrl,
           control: agent.controlAddress || undefined,
           metrics: agent.metricsAddress || undefined,
+          portal: agent.portalUrl || undefined,
           node: config.node.name,
         })}\n`,
       );

@@ -16,6 +16,8 @@ export interface ConfigFlags {
   metricsListen?: string;
   /** Where verified artifacts are shared with peers (mTLS); "" turns it off. */
   artifactsListen?: string;
+  /** Customer portal address; "" turns it off (the default). */
+  portalListen?: string;
   nodeName?: string;
   region?: string;
   /** Shorthand models: "NAME=PATH.gguf", "NAME=http(s)://upstream/v1" or a bare "PATH.gguf". */
@@ -117,6 +119,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (metricsListen !== undefined) section(raw, "metrics").listen = metricsListen;
   const artifactsListen = flags.artifactsListen ?? env.ENTRIM_ARTIFACTS_LISTEN;
   if (artifactsListen !== undefined) section(raw, "artifacts").listen = artifactsListen;
+  const portalListen = flags.portalListen ?? env.ENTRIM_PORTAL_LISTEN;
+  if (portalListen !== undefined) section(raw, "portal").listen = portalListen;
   const logLevel = flags.logLevel ?? env.ENTRIM_LOG_LEVEL;
   if (logLevel !== undefined) raw.logLevel = logLevel;
 

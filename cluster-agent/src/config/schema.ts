@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseCidr } from "../domain/cidr.js";
 import { mailSchema } from "./mail.js";
+import { portalSchema } from "./portal.js";
 import { upstreamEntryError, upstreamUrlRefusal } from "./upstreams.js";
 
 /** host:port, IPv6 hosts in brackets ("[::1]:8080"). */
@@ -459,6 +460,7 @@ export const configSchema = z
     models: z.array(modelConfigSchema).default([]),
     engines: enginesSchema,
     mail: mailSchema,
+    portal: portalSchema,
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .strict()
