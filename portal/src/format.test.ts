@@ -10,6 +10,7 @@ import {
   formatDateTime,
   formatMoney,
   formatMonth,
+  formatRate,
   formatTokens,
 } from "./format.js";
 
@@ -72,4 +73,11 @@ test("sessions name the browser and system a person recognises", () => {
   );
   assert.equal(browserName(null), "Unknown browser");
   assert.equal(browserName("curl/8.5.0"), "curl/8.5.0");
+});
+
+test("tax rates read as percentages", () => {
+  assert.equal(formatRate("0.1900"), "19 %");
+  assert.equal(formatRate("0.2200"), "22 %");
+  assert.equal(formatRate(0.095), "9.5 %");
+  assert.equal(formatRate("x"), "x");
 });

@@ -22,6 +22,13 @@ export function formatCents(cents: number | string): string {
   return formatMoney(`${negative ? "-" : ""}${digits.slice(0, -2)}.${digits.slice(-2)}`);
 }
 
+/** A tax rate as the store keeps it ("0.2200", a fraction) → "22 %", as invoices print it. */
+export function formatRate(rate: string | number): string {
+  const fraction = Number(rate);
+  if (!Number.isFinite(fraction)) return String(rate);
+  return `${Number((fraction * 100).toFixed(2))} %`;
+}
+
 export function formatTokens(count: number | null | undefined): string {
   if (count === null || count === undefined) return "—";
   return tokenFormat.format(count);

@@ -75,23 +75,24 @@ export async function startAgent(
   });
   const ready = await new Promise<{ api: string; control?: string; metrics?: string; portal?: string }>(
     (resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on("line", (line) => {
-      try {
-        const event = JSON.parse(line) as {
-          event?: string;
-          api?: string;
-          control?: string;
-          metrics?: string;
-          portal?: string;
-        };
-        if (event.event === "ready" && event.api) resolve({ ...event, api: event.api });
-      } catch {
-        // not a JSON line
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`agent exited ${code} before ready:\n${stderr}`)));
-  });
+      const lines = createInterface({ input: child.stdout! });
+      lines.on("line", (line) => {
+        try {
+          const event = JSON.parse(line) as {
+            event?: string;
+            api?: string;
+            control?: string;
+            metrics?: string;
+            portal?: string;
+          };
+          if (event.event === "ready" && event.api) resolve({ ...event, api: event.api });
+        } catch {
+          // not a JSON line
+        }
+      });
+      child.once("exit", (code) => reject(new Error(`agent exited ${code} before ready:\n${stderr}`)));
+    },
+  );
   // "close", not "exit": the process can exit before its stderr has been read to the end, and tests
   // read the whole log after stop().
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { withQuery } from "../api.js";
 import { useSignedIn } from "../components/context.js";
 import { ErrorText, Link, Loading, Notice, useLoad, useSubmit } from "../components/ui.js";
-import { formatDate, formatDateTime, formatMoney, formatMonth, formatTokens } from "../format.js";
+import { formatDate, formatDateTime, formatMoney, formatMonth, formatRate, formatTokens } from "../format.js";
 import type { InvoiceDocument, InvoiceSummary } from "../types.js";
 import { invoiceStatus } from "./Invoices.js";
 
@@ -136,7 +136,7 @@ export function InvoicePage({ id }: { id: string }) {
           </tr>
           <tr>
             <th scope="row" colSpan={5}>
-              Tax ({String(invoice.taxRate)})
+              VAT ({formatRate(invoice.taxRate)})
             </th>
             <td className="num">{formatMoney(invoice.tax)}</td>
           </tr>
