@@ -6,9 +6,12 @@ import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { freeLoopbackPort } from "@entrim/cluster-agent/dist/common/ports.js";
 import { startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
+import { PortalClient } from "@entrim/cluster-agent/test-support/portal.js";
+import { startTestSmtp, type TestSmtp } from "@entrim/cluster-agent/test-support/smtp.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import OpenAI from "openai";
 import pg from "pg";
-import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, tempDir } from "./support.js";
+import { type AgentProcess, cli, removeDir, startAgent, tempDir } from "./support.js";
 
 /**
  * The first promise, checked the hard way: a unique canary rides in every prompt of a full run (chat,
@@ -18,10 +21,14 @@ import { type AgentProcess, cli, createAccountWithKey, removeDir, startAgent, te
  * behind (data dir, PostgreSQL's files and WAL, a dump of every table, the spool, all logs) is searched
  * for it. Prompts may live in memory only; finding the canary anywhere is a leak. A second model is
  * served by a supervised engine (the stand-in) that prints every prompt it receives, as vLLM does at
- * its default log level: the agent must not carry that into its own log either.
+ * its default log level: the agent must not carry that into its own log either. The customer comes
+ * through the portal (sign-up, verification email, login, key), so the portal's paths are in the run,
+ * its answers are checked for the prompt, and the customer's password is searched for on disk too.
  */
 
 const CANARY = `CANARY-${randomBytes(12).toString("hex")}`;
+/** A portal user's password: stored only as an argon2id hash, so it too must be found nowhere. */
+const PASSWORD = `PASSWORD-${randomBytes(12).toString("hex")}`;
 const MODEL = "tiny";
 const ENGINE_MODEL = "engine";
 const STAND_IN = fileURLToPath(import.meta.resolve("@entrim/cluster-agent/test-support/upstream-main.js"));
@@ -30,6 +37,7 @@ let dataDir: string;
 let dumpDir: string;
 let agent: AgentProcess;
 let stdout = "";
+let smtp: TestSmtp;
 
 before(async () => {
   dataDir = tempDir("canary");
@@ -37,8 +45,10 @@ before(async () => {
   const modelPath = join(dataDir, "tiny.gguf");
   cli(dataDir, "model", "make-tiny", "--out", modelPath);
   const port = await freeLoopbackPort();
-  agent = await startAgent(dataDir, ["--log-level", "debug"], {
+  smtp = await startTestSmtp();
+  agent = await startAgent(dataDir, ["--log-level", "debug", "--portal-listen", "127.0.0.1:0"], {
     api: { bodyLimitBytes: 64 * 1024 },
+    mail: { smtp: { host: "127.0.0.1", port: smtp.port }, from: "noreply@canary.test", retryBaseMs: 100 },
     models: [
       { id: MODEL, runtime: "embedded", path: modelPath, parallel: 2, threads: 1, embeddings: true },
       {
@@ -57,12 +67,13 @@ before(async () => {
 
 after(async () => {
   await agent?.stop();
+  await smtp?.close();
   removeDir(dataDir);
   removeDir(dumpDir);
 });
 
 /** Every needle a leaked canary could take in bytes: UTF-8 and UTF-16LE, as sent and lower-cased. */
-const needles = [CANARY, CANARY.toLowerCase()].flatMap((text) => [
+const needles = [CANARY, CANARY.toLowerCase(), PASSWORD, PASSWORD.toLowerCase()].flatMap((text) => [
   Buffer.from(text, "utf8"),
   Buffer.from(text, "utf16le"),
 ]);
@@ -95,8 +106,40 @@ function post(path: string, body: string, token: string) {
   });
 }
 
+/**
+ * A customer of the portal: signs up with the password canary, verifies by the emailed link, logs in
+ * and makes the API key the canary prompts are sent with, so that the portal's own paths (sign-up,
+ * sessions, key creation) are part of the run the disk is searched after.
+ */
+async function portalCustomer(): Promise<{ portal: PortalClient; token: string; keyId: string }> {
+  const portal = new PortalClient(agent.portal!);
+  const email = "canary-owner@example.eu";
+  const signup = await portal.post("/api/signup", {
+    name: "Canary Owner",
+    email,
+    password: PASSWORD,
+    acceptTerms: true,
+    acceptPrivacy: true,
+    termsVersion: (await portal.session()).body.legal.termsVersion,
+    privacyVersion: (await portal.session()).body.legal.privacyVersion,
+    ageConfirmed: true,
+  });
+  assert.equal(signup.status, 201, JSON.stringify(signup.body));
+  await until("the verification email arrived", () => smtp.received.some((m) => m.to.includes(email)));
+  const body = smtp.received.find((m) => m.to.includes(email))!.body.replace(/=\r?\n/g, "");
+  const verifyToken = /token=3D([A-Za-z0-9_-]+)|token=([A-Za-z0-9_-]+)/.exec(body);
+  assert.ok(verifyToken, "the email holds the verification link");
+  const verified = await portal.post("/api/verify-email", { token: verifyToken[1] ?? verifyToken[2] });
+  assert.equal(verified.status, 200, JSON.stringify(verified.body));
+  const login = await portal.post("/api/login", { email, password: PASSWORD });
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  const created = await portal.post("/api/keys", { name: "canary key" });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return { portal, token: created.body.token, keyId: created.body.key.id };
+}
+
 test("a full run leaves the canary nowhere: data dir, PostgreSQL files, dump, spool, logs", async () => {
-  const { token, keyId } = createAccountWithKey(dataDir, "Canary");
+  const { portal, token, keyId } = await portalCustomer();
   const client = new OpenAI({ baseURL: agent.baseURL, apiKey: token, maxRetries: 0 });
 
   // Successful requests of every kind.
@@ -309,8 +352,21 @@ test("a full run leaves the canary nowhere: data dir, PostgreSQL files, dump, sp
   abort.abort();
   await reader.read().catch(() => {});
 
-  // A revoked key: the agent learns of the revocation by NOTIFY, so ask until it refuses.
-  cli(dataDir, "keys", "revoke", keyId);
+  // What the portal shows the customer about the run: usage, keys, the export. Metadata only.
+  await until("the run's usage reached the store", async () => {
+    const usage = await portal.get("/api/usage");
+    return usage.status === 200 && usage.body.totals.requests > 0;
+  });
+  for (const path of ["/api/usage", "/api/usage.csv", "/api/keys", "/api/notices", "/api/data/export"]) {
+    const answer = await portal.get(path);
+    assert.equal(answer.status, 200, `${path}: ${JSON.stringify(answer.body)}`);
+    const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+    assert.ok(!text.toLowerCase().includes(CANARY.toLowerCase()), `the portal's ${path} holds a prompt`);
+    assert.ok(!text.includes(PASSWORD), `the portal's ${path} holds the password`);
+  }
+
+  // A key revoked in the portal: the agent learns of it by NOTIFY, so ask until it refuses.
+  assert.equal((await portal.delete(`/api/keys/${keyId}`)).status, 200);
   let status = 0;
   for (let attempt = 0; attempt < 200 && status !== 401; attempt++) {
     const response = await post(
@@ -371,6 +427,7 @@ test("a full run leaves the canary nowhere: data dir, PostgreSQL files, dump, sp
     ["stdout", stdout],
   ] as const) {
     assert.ok(!text.toLowerCase().includes(CANARY.toLowerCase()), `the agent's ${name} holds no prompt`);
+    assert.ok(!text.includes(PASSWORD), `the agent's ${name} holds the portal password`);
   }
   assert.match(agent.log(), /"level":20/, "debug lines were written, so every log level was exercised");
 });
