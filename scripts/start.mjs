@@ -1,23 +1,42 @@
 // `npm start`: one local agent on the embedded defaults (a private PostgreSQL and the tiny generated
 // model in ./.entrim), a demo account with a fresh API key, and a curl line to try it.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { startConsoleFor } from "./console-start.mjs";
+import { startMailCatcher } from "./mail-catcher.mjs";
 import { root, setup } from "./setup.mjs";
 
 setup();
 const bin = join(root, "cluster-agent", "bin", "entrim-agent.js");
 const dataDir = process.env.ENTRIM_DATA_DIR ?? join(root, ".entrim");
-// The customer portal is on for `npm start` (the agent's default is off). No SMTP relay is configured
-// here: the portal's emails wait in the store's queue (`entrim-agent mail ...` shows them).
+// The customer portal is on for `npm start` (the agent's default is off). Its emails go to a local
+// mail catcher that prints them here, unless a config of your own is given (ENTRIM_CONFIG / --config).
 const env = {
   ...process.env,
   ENTRIM_DATA_DIR: dataDir,
   ENTRIM_PORTAL_LISTEN: process.env.ENTRIM_PORTAL_LISTEN ?? "127.0.0.1:8088",
 };
+const ownConfig = Boolean(process.env.ENTRIM_CONFIG) || process.argv.includes("--config");
+const catcher = ownConfig
+  ? undefined
+  : await startMailCatcher(({ to, subject, links }) => {
+      process.stdout.write(
+        [`Mail to ${to.join(", ")}: ${subject}`, ...links.map((link) => `  ${link}`), ""].join("\n"),
+      );
+    });
+if (catcher) {
+  const file = join(dataDir, "npm-start-config.json");
+  const mail = {
+    smtp: { host: "127.0.0.1", port: catcher.port },
+    from: "Entrim <noreply@localhost.localdomain>",
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ mail }, null, 2)}\n`);
+  env.ENTRIM_CONFIG = file;
+}
 
 function cli(...args) {
   const result = spawnSync(process.execPath, [bin, "--json", ...args], { cwd: root, env, encoding: "utf8" });
@@ -92,10 +111,8 @@ lines.on("line", async (line) => {
           : "Control plane: off",
         event.metrics ? `Prometheus metrics: ${event.metrics}/metrics` : "Prometheus metrics: off",
         event.portal ? `Customer portal: ${event.portal}` : "Customer portal: off",
-        ...(event.portal
-          ? [
-              "  (no SMTP relay here: sign-up and reset emails wait in the store's mail queue until mail.smtp is configured)",
-            ]
+        ...(event.portal && catcher
+          ? ["  (its emails, such as sign-up verification links, are printed here by a local mail catcher)"]
           : []),
         ...(ops?.url ? [`Operations console (browser mode; the URL is a password): ${ops.url}`] : []),
         ...(ops?.electron ? ["Operations console (desktop): opened in Electron"] : []),
