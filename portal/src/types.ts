@@ -36,7 +36,7 @@ export interface Session {
   user: User | null;
   account: Account | null;
   legal: Legal;
-  branding: { productName: string; supportEmail: string };
+  branding: { productName: string; supportEmail: string | null };
 }
 
 export interface ApiKey {

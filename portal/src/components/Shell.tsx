@@ -86,6 +86,12 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
           ) : null}
           <AccountBanner status={account.status} notices={notices.data?.notices ?? []} />
           {children}
+          {session.branding.supportEmail ? (
+            <footer className="support">
+              Questions? Write to{" "}
+              <a href={`mailto:${session.branding.supportEmail}`}>{session.branding.supportEmail}</a>.
+            </footer>
+          ) : null}
         </main>
       </div>
     </div>
