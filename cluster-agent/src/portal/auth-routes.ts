@@ -105,25 +105,35 @@ export function authRoutes(app: FastifyInstance, s: PortalServices): void {
     };
   };
 
-  const sendVerification = async (tx: Db, user: PortalUser) => {
+  /**
+   * A fresh single-use link for `user` (earlier unused ones of the purpose stop working), mailed in
+   * the caller's transaction: the token and its email commit together or not at all.
+   */
+  const mailUserLink = async (
+    tx: Db,
+    user: PortalUser,
+    purpose: "verify_email" | "reset_password",
+    send: typeof mailVerify,
+  ) => {
     const now = s.now();
-    await voidPortalTokens(tx, user.id, "verify_email", now);
+    await voidPortalTokens(tx, user.id, purpose, now);
     const { token, hash } = newToken();
     await createPortalToken(tx, {
       tokenHash: hash,
-      purpose: "verify_email",
+      purpose,
       accountId: user.accountId,
       userId: user.id,
       now,
-      expiresAt: new Date(now.getTime() + VERIFY_MS),
+      expiresAt: new Date(now.getTime() + (purpose === "verify_email" ? VERIFY_MS : RESET_MS)),
     });
-    await mailVerify(tx, mailContext, {
+    await send(tx, mailContext, {
       to: user.email,
       accountId: user.accountId,
       name: user.name,
-      url: link("/verify-email", token),
+      url: link(purpose === "verify_email" ? "/verify-email" : "/reset-password", token),
     });
   };
+  const sendVerification = (tx: Db, user: PortalUser) => mailUserLink(tx, user, "verify_email", mailVerify);
 
   app.get("/api/session", async (request, reply) => {
     const principal = request.portal;
@@ -288,25 +298,7 @@ export function authRoutes(app: FastifyInstance, s: PortalServices): void {
     limit.hit();
     const user = await findPortalUserByEmail(db, email.trim());
     if (user) {
-      await transaction(db, async (tx) => {
-        const now = s.now();
-        await voidPortalTokens(tx, user.id, "reset_password", now);
-        const { token, hash } = newToken();
-        await createPortalToken(tx, {
-          tokenHash: hash,
-          purpose: "reset_password",
-          accountId: user.accountId,
-          userId: user.id,
-          now,
-          expiresAt: new Date(now.getTime() + RESET_MS),
-        });
-        await mailReset(tx, mailContext, {
-          to: user.email,
-          accountId: user.accountId,
-          name: user.name,
-          url: link("/reset-password", token),
-        });
-      });
+      await transaction(db, (tx) => mailUserLink(tx, user, "reset_password", mailReset));
     }
     return reply.code(202).send({ message: RESET_SENT });
   });

@@ -12,17 +12,7 @@ import {
   listRequests,
   REQUEST_KINDS,
 } from "../store/data-subject-requests.js";
-import { isPgError, UNIQUE_VIOLATION } from "../store/db.js";
-import {
-  attachment,
-  auditedChange,
-  badInput,
-  bodyOf,
-  conflict,
-  fromStore,
-  iso,
-  stringField,
-} from "./account-input.js";
+import { attachment, auditedChange, badInput, bodyOf, fromStore, iso, stringField } from "./account-input.js";
 import { type PortalDeps, requirePortal } from "./context.js";
 
 function requestView(r: DataSubjectRequest) {
@@ -83,16 +73,6 @@ export async function dataRightsRoutes(app: FastifyInstance, deps: PortalDeps): 
         reason: kind,
       },
       async (db) => {
-        // Checked first: inside this transaction, the unique index's violation would abort it before
-        // fileRequest could name the open request. (The index still decides a race.)
-        const open = (await listRequests(db, { accountId: principal.accountId, status: "open" })).find(
-          (r) => r.kind === kind,
-        );
-        if (open) {
-          throw conflict(
-            `An ${kind} request is already open (filed ${open.requestedAt.toISOString()}, due ${open.dueAt.toISOString()}).`,
-          );
-        }
         const filedRequest = await fileRequest(
           db,
           { accountId: principal.accountId, kind, requestedBy: principal.userId, details },
@@ -102,7 +82,7 @@ export async function dataRightsRoutes(app: FastifyInstance, deps: PortalDeps): 
         return filedRequest;
       },
     ).catch((error) => {
-      if (isPgError(error, UNIQUE_VIOLATION)) throw conflict(`An ${kind} request is already open.`);
+      // A second open request of a kind is the store's conflict, naming the first one's dates.
       throw fromStore(error, "account", "details");
     });
     reply.code(201);

@@ -134,13 +134,18 @@ export async function usageByDay(db: Db, accountId: string, from: Date, to: Date
      GROUP BY 1, 2 ORDER BY 1, 2`,
     [accountId, from, new Date(to.getTime() + DAY_MS)],
   );
-  return result.rows.map((row) => ({
+  return result.rows.map(toUsageRow);
+}
+
+/** A row of day, model and the sums as text (requests, prompt, cached, completion, cost). */
+export function toUsageRow(row: Record<string, unknown>): UsageRow {
+  return {
     day: row.day as string,
     model: row.model as string,
-    requests: BigInt(row.requests),
-    promptTokens: BigInt(row.prompt),
-    cachedTokens: BigInt(row.cached),
-    completionTokens: BigInt(row.completion),
-    costPicoEur: BigInt(row.cost),
-  }));
+    requests: BigInt(row.requests as string),
+    promptTokens: BigInt(row.prompt as string),
+    cachedTokens: BigInt(row.cached as string),
+    completionTokens: BigInt(row.completion as string),
+    costPicoEur: BigInt(row.cost as string),
+  };
 }

@@ -2,19 +2,10 @@
 // last shipped request. Days whose events are still stored are read from usage_events; days whose
 // events are gone (retention) from their usage_daily roll-up. A day is taken from one source only, so
 // a day both rolled up and still in usage_events is never counted twice.
-import type { Month } from "./billing.js";
+import { type Month, toUsageRow, type UsageRow } from "./billing.js";
 import type { Db } from "./db.js";
 
-export interface DayModelUsage {
-  /** UTC day, "2026-12-04". */
-  day: string;
-  model: string;
-  requests: bigint;
-  promptTokens: bigint;
-  cachedTokens: bigint;
-  completionTokens: bigint;
-  costPicoEur: bigint;
-}
+export type DayModelUsage = UsageRow;
 
 const SUMS = `count(*)::text AS requests, sum(prompt_tokens)::text AS prompt, sum(cached_tokens)::text AS cached,
   sum(completion_tokens)::text AS completion, sum(cost_pico_eur)::text AS cost`;
@@ -37,15 +28,7 @@ export async function accountUsageByDay(db: Db, accountId: string, month: Month)
      SELECT * FROM ev UNION ALL SELECT * FROM ro ORDER BY 1, 2`,
     [accountId, month.start, month.end, startDay, endDay],
   );
-  return result.rows.map((row) => ({
-    day: row.day as string,
-    model: row.model as string,
-    requests: BigInt(row.requests),
-    promptTokens: BigInt(row.prompt),
-    cachedTokens: BigInt(row.cached),
-    completionTokens: BigInt(row.completion),
-    costPicoEur: BigInt(row.cost),
-  }));
+  return result.rows.map(toUsageRow);
 }
 
 /** The months ("2026-12") the account has usage in, newest first. */
