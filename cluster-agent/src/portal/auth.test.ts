@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { setAccountStatus } from "../store/accounts.js";
+import { createSuspension } from "../store/suspensions.js";
 import { type PortalClient, type PortalKit, startPortalKit } from "../test-support/portal.js";
 import { until } from "../test-support/until.js";
 import { totpCode } from "./totp.js";
@@ -297,4 +299,36 @@ test("throttling per account and per address answers 429 with Retry-After; repea
   });
   const blocked = await guesser.post("/api/login", { email: "guess@example.eu", password: PASSWORD });
   assert.equal(blocked.status, 403);
+});
+
+test("a suspended or restricted account's users still log in, read why, and reach their invoices", async () => {
+  for (const sanction of ["suspended", "restricted"] as const) {
+    const { email } = await customer();
+    const pool = kit.db.store.pool;
+    const { rows } = await pool.query("SELECT account_id FROM portal_users WHERE email = $1", [email]);
+    const accountId = rows[0].account_id as string;
+    if (sanction === "suspended") {
+      await createSuspension(pool, {
+        targetType: "account",
+        target: accountId,
+        state: "suspended",
+        reason: "non_payment",
+        createdBy: "cli:test",
+      });
+    } else {
+      await setAccountStatus(pool, accountId, "restricted");
+    }
+    const client = kit.client({ forwardedFor: `10.9.0.${++n}` });
+    const login = await client.post("/api/login", { email, password: PASSWORD });
+    assert.equal(login.status, 200, `${sanction}: ${JSON.stringify(login.body)}`);
+    assert.equal((await client.get("/api/invoices")).status, 200);
+    if (sanction === "suspended") {
+      const notices = await client.get("/api/notices");
+      const suspension = notices.body.notices.find((x: { kind: string }) => x.kind === "suspension");
+      assert.ok(suspension?.active, JSON.stringify(notices.body));
+      assert.match(`${suspension.reason} ${suspension.whatToDo}`, /pay/i);
+    } else {
+      assert.equal(login.body.account.status, "restricted");
+    }
+  }
 });
