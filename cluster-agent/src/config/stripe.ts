@@ -20,7 +20,11 @@ export const stripeSchema = z
 export type StripeConfig = NonNullable<z.infer<typeof stripeSchema>>;
 
 /** The SDK's connection options for `apiBase`: host, port and protocol, as the SDK takes them. */
-export function stripeHostOptions(config: StripeConfig): { host?: string; port?: number; protocol?: "http" | "https" } {
+export function stripeHostOptions(config: StripeConfig): {
+  host?: string;
+  port?: number;
+  protocol?: "http" | "https";
+} {
   if (!config.apiBase) return {};
   const url = new URL(config.apiBase);
   const protocol = url.protocol === "http:" ? "http" : "https";

@@ -9,7 +9,12 @@ export const CREDIT_CHANNEL = "entrim_credit";
 
 export type BillingMode = "postpaid" | "prepaid";
 
-export async function setBillingMode(db: Db, accountId: string, mode: BillingMode, now = new Date()): Promise<void> {
+export async function setBillingMode(
+  db: Db,
+  accountId: string,
+  mode: BillingMode,
+  now = new Date(),
+): Promise<void> {
   await transaction(db, async (client) => {
     const result = await client.query(
       `UPDATE accounts SET billing_mode = $2,
@@ -24,7 +29,13 @@ export async function setBillingMode(db: Db, accountId: string, mode: BillingMod
 
 export async function addCredit(
   db: Db,
-  entry: { accountId: string; kind: "top_up" | "adjustment" | "refund"; amountPicoEur: bigint; paymentId?: string; by: string },
+  entry: {
+    accountId: string;
+    kind: "top_up" | "adjustment" | "refund";
+    amountPicoEur: bigint;
+    paymentId?: string;
+    by: string;
+  },
 ): Promise<void> {
   if (entry.amountPicoEur === 0n) throw new StoreError("invalid", "A credit entry needs a non-zero amount.");
   await db.query(

@@ -4,8 +4,8 @@ import type Stripe from "stripe";
 import type { AuditRecorder } from "../control/audit.js";
 import { addCredit, PICO_PER_CENT } from "./credit.js";
 import { type Db, randomId, StoreError, transaction } from "./db.js";
-import { getInvoice } from "./invoices.js";
 import { markInvoicePaid } from "./invoice-states.js";
+import { getInvoice } from "./invoices.js";
 
 export type PaymentKind = "invoice" | "top_up";
 export type PaymentStatus = "open" | "paid" | "refunded" | "expired";
@@ -63,7 +63,11 @@ export interface CheckoutRequest {
  * The Checkout page to send the customer to. An invoice's open session is reused while Stripe still
  * has it open, so a customer clicking "Pay now" twice pays once.
  */
-export async function createCheckout(db: Db, stripe: Stripe, request: CheckoutRequest): Promise<{ url: string; payment: Payment }> {
+export async function createCheckout(
+  db: Db,
+  stripe: Stripe,
+  request: CheckoutRequest,
+): Promise<{ url: string; payment: Payment }> {
   let amountCents: number;
   let description: string;
   if (request.invoiceId !== undefined) {
@@ -77,11 +81,15 @@ export async function createCheckout(db: Db, stripe: Stripe, request: CheckoutRe
     amountCents = Number(invoice.totalCents);
     if (amountCents <= 0) throw new StoreError("conflict", `Invoice ${invoice.id} has nothing to pay.`);
     description = `Invoice ${invoice.id} (${invoice.month})`;
-    const open = (await paymentsOfInvoice(db, invoice.id)).filter((p) => p.status === "open" && p.checkoutSession);
+    const open = (await paymentsOfInvoice(db, invoice.id)).filter(
+      (p) => p.status === "open" && p.checkoutSession,
+    );
     for (const payment of open) {
       const session = await stripe.checkout.sessions.retrieve(payment.checkoutSession!);
       if (session.status === "open" && session.url) return { url: session.url, payment };
-      await db.query("UPDATE payments SET status = 'expired' WHERE id = $1 AND status = 'open'", [payment.id]);
+      await db.query("UPDATE payments SET status = 'expired' WHERE id = $1 AND status = 'open'", [
+        payment.id,
+      ]);
     }
   } else {
     amountCents = request.topUpCents ?? 0;
@@ -97,7 +105,10 @@ export async function createCheckout(db: Db, stripe: Stripe, request: CheckoutRe
     {
       mode: "payment",
       line_items: [
-        { quantity: 1, price_data: { currency: "eur", unit_amount: amountCents, product_data: { name: description } } },
+        {
+          quantity: 1,
+          price_data: { currency: "eur", unit_amount: amountCents, product_data: { name: description } },
+        },
       ],
       client_reference_id: request.accountId,
       metadata,
@@ -107,7 +118,10 @@ export async function createCheckout(db: Db, stripe: Stripe, request: CheckoutRe
     },
     { idempotencyKey: id },
   );
-  const intent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
+  const intent =
+    typeof session.payment_intent === "string"
+      ? session.payment_intent
+      : (session.payment_intent?.id ?? null);
   const inserted = await db.query(
     `INSERT INTO payments (id, invoice_id, account_id, kind, amount_cents, stripe_checkout_session, stripe_payment_intent)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
@@ -119,13 +133,23 @@ export async function createCheckout(db: Db, stripe: Stripe, request: CheckoutRe
 
 export type EventOutcome = "applied" | "replayed" | "ignored";
 
-const WEBHOOK_ACTOR = { operator: "stripe", role: "operator" as const, source: "portal" as const, reason: "" };
+const WEBHOOK_ACTOR = {
+  operator: "stripe",
+  role: "operator" as const,
+  source: "portal" as const,
+  reason: "",
+};
 
 /**
  * Applies one verified Stripe event: the event id is recorded in the same transaction as its effect,
  * so a replay (Stripe retries, or an attacker resending a captured request) changes nothing.
  */
-export function applyStripeEvent(db: Db, recorder: AuditRecorder, event: Stripe.Event, now = new Date()): Promise<EventOutcome> {
+export function applyStripeEvent(
+  db: Db,
+  recorder: AuditRecorder,
+  event: Stripe.Event,
+  now = new Date(),
+): Promise<EventOutcome> {
   return transaction(db, async (client) => {
     const fresh = await client.query(
       "INSERT INTO stripe_events (id, type, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
@@ -135,12 +159,16 @@ export function applyStripeEvent(db: Db, recorder: AuditRecorder, event: Stripe.
     if (event.type === "checkout.session.completed") {
       const session = event.data.object;
       if (session.payment_status !== "paid") return "ignored";
-      const found = await client.query(`SELECT ${COLUMNS} FROM payments WHERE stripe_checkout_session = $1 FOR UPDATE`, [
-        session.id,
-      ]);
+      const found = await client.query(
+        `SELECT ${COLUMNS} FROM payments WHERE stripe_checkout_session = $1 FOR UPDATE`,
+        [session.id],
+      );
       const payment = found.rows[0] ? row(found.rows[0]) : null;
       if (!payment || payment.status === "paid" || payment.status === "refunded") return "ignored";
-      const intent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
+      const intent =
+        typeof session.payment_intent === "string"
+          ? session.payment_intent
+          : (session.payment_intent?.id ?? null);
       await client.query(
         "UPDATE payments SET status = 'paid', paid_at = $2, stripe_payment_intent = COALESCE($3, stripe_payment_intent) WHERE id = $1",
         [payment.id, now, intent],
@@ -171,9 +199,15 @@ export function applyStripeEvent(db: Db, recorder: AuditRecorder, event: Stripe.
     }
     if (event.type === "charge.refunded") {
       const charge = event.data.object;
-      const intent = typeof charge.payment_intent === "string" ? charge.payment_intent : (charge.payment_intent?.id ?? null);
+      const intent =
+        typeof charge.payment_intent === "string"
+          ? charge.payment_intent
+          : (charge.payment_intent?.id ?? null);
       if (!intent) return "ignored";
-      const found = await client.query(`SELECT ${COLUMNS} FROM payments WHERE stripe_payment_intent = $1 FOR UPDATE`, [intent]);
+      const found = await client.query(
+        `SELECT ${COLUMNS} FROM payments WHERE stripe_payment_intent = $1 FOR UPDATE`,
+        [intent],
+      );
       if (!found.rows[0]) return "ignored";
       const payment = row(found.rows[0]);
       const refunded = Math.min(charge.amount_refunded, payment.amountCents);
@@ -182,7 +216,12 @@ export function applyStripeEvent(db: Db, recorder: AuditRecorder, event: Stripe.
         [payment.id, refunded],
       );
       await recorder.record(
-        { ...WEBHOOK_ACTOR, action: "payment.refunded", target: `account:${payment.accountId}/payment:${payment.id}`, result: "ok" },
+        {
+          ...WEBHOOK_ACTOR,
+          action: "payment.refunded",
+          target: `account:${payment.accountId}/payment:${payment.id}`,
+          result: "ok",
+        },
         client,
       );
       return "applied";
@@ -203,8 +242,11 @@ export async function refundPayment(
   if (!Number.isInteger(options.amountCents) || options.amountCents <= 0)
     throw new StoreError("invalid", "Refund a positive amount in whole cents.");
   const reason = options.reason.trim();
-  if (!reason || reason.length > 500) throw new StoreError("invalid", "Say why the refund is made (1 to 500 characters).");
-  const paid = (await paymentsOfInvoice(db, options.invoiceId)).find((p) => p.status === "paid" && p.paymentIntent);
+  if (!reason || reason.length > 500)
+    throw new StoreError("invalid", "Say why the refund is made (1 to 500 characters).");
+  const paid = (await paymentsOfInvoice(db, options.invoiceId)).find(
+    (p) => p.status === "paid" && p.paymentIntent,
+  );
   if (!paid) throw new StoreError("not_found", `Invoice ${options.invoiceId} has no card payment to refund.`);
   if (options.amountCents > paid.amountCents - paid.refundedCents)
     throw new StoreError(

@@ -86,7 +86,9 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
     if (req.headers.authorization !== `Bearer ${secretKey}`) {
       res.writeHead(401, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { type: "invalid_request_error", message: "Invalid API Key provided." } }));
+      res.end(
+        JSON.stringify({ error: { type: "invalid_request_error", message: "Invalid API Key provided." } }),
+      );
       return;
     }
     const path = (req.url ?? "").split("?")[0]!;
@@ -96,7 +98,10 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       res.end(JSON.stringify(object));
     };
     if (req.method === "POST" && path === "/v1/checkout/sessions") {
-      const items = (form.line_items ?? {}) as Record<string, { quantity?: string; price_data?: Record<string, unknown> }>;
+      const items = (form.line_items ?? {}) as Record<
+        string,
+        { quantity?: string; price_data?: Record<string, unknown> }
+      >;
       const first = Object.values(items)[0];
       const unit = Number(first?.price_data?.unit_amount);
       const quantity = Number(first?.quantity ?? 1);
@@ -127,13 +132,18 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     const got = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path);
     if (req.method === "GET" && got) {
       const session = sessions.get(decodeURIComponent(got[1]!));
-      return session ? send(session) : stripeError(res, 404, `No such checkout.session: '${got[1]}'`, "session");
+      return session
+        ? send(session)
+        : stripeError(res, 404, `No such checkout.session: '${got[1]}'`, "session");
     }
     if (req.method === "POST" && path === "/v1/refunds") {
       const intent = String(form.payment_intent ?? "");
       const captured = paid.get(intent);
-      if (captured === undefined) return stripeError(res, 400, `No such payment_intent: '${intent}'`, "payment_intent");
-      const already = refunds.filter((r) => r.payment_intent === intent).reduce((sum, r) => sum + r.amount, 0);
+      if (captured === undefined)
+        return stripeError(res, 400, `No such payment_intent: '${intent}'`, "payment_intent");
+      const already = refunds
+        .filter((r) => r.payment_intent === intent)
+        .reduce((sum, r) => sum + r.amount, 0);
       const amount = form.amount === undefined ? captured - already : Number(form.amount);
       if (!Number.isInteger(amount) || amount <= 0 || already + amount > captured)
         return stripeError(res, 400, "Refund amount is greater than the unrefunded amount.", "amount");
