@@ -1,7 +1,7 @@
 // Card payments through Stripe Checkout: a session per invoice (reused while open) or per prepaid
 // top-up, the webhook events that settle them, and refunds. Stripe's ids are stored, never card data.
 import type Stripe from "stripe";
-import type { AuditRecorder } from "../control/audit.js";
+import type { AuditAction } from "../domain/audit-action.js";
 import { addCredit, PICO_PER_CENT } from "./credit.js";
 import { type Db, randomId, StoreError, transaction } from "./db.js";
 import { markInvoicePaid } from "./invoice-states.js";
@@ -131,6 +131,11 @@ export async function createCheckout(
   return { url: session.url, payment: row(inserted.rows[0]) };
 }
 
+/** The audit log's recorder (control/audit.ts AuditRecorder), named here without importing upward. */
+export interface EventAuditRecorder {
+  record(action: AuditAction, db?: Db): Promise<void>;
+}
+
 export type EventOutcome = "applied" | "replayed" | "ignored";
 
 const WEBHOOK_ACTOR = {
@@ -146,7 +151,7 @@ const WEBHOOK_ACTOR = {
  */
 export function applyStripeEvent(
   db: Db,
-  recorder: AuditRecorder,
+  recorder: EventAuditRecorder,
   event: Stripe.Event,
   now = new Date(),
 ): Promise<EventOutcome> {
