@@ -125,6 +125,12 @@ describe("paying an invoice by card", () => {
     const again = await call("POST", `/api/invoices/${invoice}/pay`);
     assert.equal(again.json.url, url);
     assert.equal(stripe.sessions.size, 1);
+    const signedOut = await fetch(`${base}/pay/${invoice}`, { redirect: "manual" });
+    assert.equal(signedOut.status, 303);
+    assert.equal(
+      signedOut.headers.get("location"),
+      `/login?next=${encodeURIComponent(`/invoices/${invoice}`)}`,
+    );
     const link = await call("GET", `/pay/${invoice}`);
     assert.equal(link.status, 303);
     assert.equal(link.headers.get("location"), url);
