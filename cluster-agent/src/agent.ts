@@ -24,6 +24,7 @@ import { StorePriceBook } from "./metering/price-book.js";
 import { startPortal } from "./portal/setup.js";
 import { dropCachedPromptsOnSanctions } from "./runtime/cache-drops.js";
 import { createRuntime, defaultModels } from "./runtime/factory.js";
+import { stripePayments } from "./store/stripe-client.js";
 
 export { DEFAULT_MODEL_ID } from "./runtime/factory.js";
 
@@ -247,7 +248,15 @@ export async function startAgent(
     const portal = config.portal.listen
       ? await startPortal(
           config,
-          { store, recorder, pepper, logger, node: config.node.name, now: () => new Date() },
+          {
+            store,
+            recorder,
+            pepper,
+            logger,
+            node: config.node.name,
+            now: () => new Date(),
+            payments: config.stripe ? stripePayments(config.stripe, process.env) : undefined,
+          },
           admission,
         )
       : undefined;

@@ -8,6 +8,7 @@ import { ClusterShare } from "./cluster-share.js";
 import type { AdmissionGate } from "./gate.js";
 import { type IpBlockedEvent, IpBlocker, recordIpBlockIn } from "./ip-block.js";
 import { LimitsCache } from "./limits-cache.js";
+import { PrepaidGate } from "./prepaid.js";
 import { RateLimiter } from "./rate-limits.js";
 import { SecurityEventsGate } from "./security-events.js";
 import { SecurityEventRecorder } from "./security-recorder.js";
@@ -126,7 +127,12 @@ export async function startAdmission(
     rateLimiter.start();
     cleanup.push(async () => rateLimiter.stop());
 
-    const gates: AdmissionGate[] = [security, suspensions];
+    // Prepaid accounts with no credit left are refused before a slot is reserved.
+    const prepaid = new PrepaidGate({ store, logger, refreshMs: 1000 });
+    await prepaid.start();
+    cleanup.push(() => prepaid.stop());
+
+    const gates: AdmissionGate[] = [security, suspensions, prepaid];
     if (ipBlocker) gates.push(ipBlocker);
     gates.push(rateLimiter);
     return { gates, security, suspensions, ipBlocker, rateLimiter, stop };

@@ -12,6 +12,7 @@ import { registerMailCommands } from "./mail.js";
 import { registerModelCommands } from "./model.js";
 import { registerCatalogCommands } from "./models.js";
 import { registerNoticeCommands } from "./notices.js";
+import { registerPaymentCommands } from "./payments.js";
 import { registerSecurityCommands } from "./security.js";
 import { registerServeCommand } from "./serve.js";
 import { registerSuspensionCommands } from "./suspensions.js";
@@ -50,6 +51,7 @@ export function createProgram(): Command {
   registerCertCommands(program);
   registerMailCommands(program);
   registerNoticeCommands(program);
+  registerPaymentCommands(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

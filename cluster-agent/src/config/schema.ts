@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseCidr } from "../domain/cidr.js";
 import { mailSchema } from "./mail.js";
 import { portalSchema } from "./portal.js";
+import { stripeSchema } from "./stripe.js";
 import { upstreamEntryError, upstreamUrlRefusal } from "./upstreams.js";
 
 /** host:port, IPv6 hosts in brackets ("[::1]:8080"). */
@@ -461,6 +462,7 @@ export const configSchema = z
     engines: enginesSchema,
     mail: mailSchema,
     portal: portalSchema,
+    stripe: stripeSchema,
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .strict()

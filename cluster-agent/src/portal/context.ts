@@ -7,6 +7,7 @@ import type { Logger } from "../common/log.js";
 import type { AuditRecorder } from "../control/audit.js";
 import type { Db } from "../store/db.js";
 import type { Store } from "../store/store.js";
+import type { PaymentsDeps } from "./payment-routes.js";
 
 export const CUSTOMER_ROLES = ["owner", "developer", "billing"] as const;
 export type CustomerRole = (typeof CUSTOMER_ROLES)[number];
@@ -40,6 +41,8 @@ export interface PortalDeps {
   node: string;
   /** The clock, injectable for tests of deadlines and expiries. */
   now: () => Date;
+  /** Card payments through Stripe (config `stripe`); absent: payment routes answer 503. */
+  payments?: PaymentsDeps | undefined;
 }
 
 /**

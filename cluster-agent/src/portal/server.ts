@@ -25,6 +25,7 @@ import { StoreError } from "../store/db.js";
 import { accountRoutes } from "./account-routes.js";
 import { authRoutes } from "./auth-routes.js";
 import type { PortalDeps } from "./context.js";
+import { paymentRoutes } from "./payment-routes.js";
 import { PortalSessions } from "./sessions.js";
 import { defaultAssetsDir, staticApp } from "./static.js";
 import { teamRoutes } from "./team-routes.js";
@@ -136,6 +137,7 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
     logger,
     node: options.node,
     now: options.now,
+    payments: options.payments,
     config,
     sessions,
     baseUrl: () => baseUrl,
@@ -185,6 +187,7 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
   authRoutes(app, services);
   teamRoutes(app, services);
   await app.register(async (scope) => accountRoutes(scope, services));
+  await app.register(async (scope) => paymentRoutes(scope, services));
   app.all("/api/*", async (request) => {
     throw new ApiError(
       404,

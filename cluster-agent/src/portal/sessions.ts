@@ -73,7 +73,8 @@ export class PortalSessions {
     app.decorateRequest("csrfCookie", undefined);
     app.decorateRequest("sessionCookie", undefined);
     app.addHook("onRequest", async (request) => {
-      if (!request.url.startsWith("/api/")) return;
+      // /pay/ (the link in invoice emails) needs the session too; GETs are never CSRF-checked.
+      if (!request.url.startsWith("/api/") && !request.url.startsWith("/pay/")) return;
       const cookies = parse(request.headers.cookie ?? "");
       request.csrfCookie = cookies[CSRF_COOKIE] || undefined;
       const token = cookies[SESSION_COOKIE];

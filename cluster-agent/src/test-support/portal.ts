@@ -13,6 +13,7 @@ import { loadConfig } from "../config/load.js";
 import { type PortalConfig, portalSchema } from "../config/portal.js";
 import { StoreAuditRecorder } from "../control/audit-recorder.js";
 import { Mailer } from "../mail/mailer.js";
+import type { PaymentsDeps } from "../portal/payment-routes.js";
 import { startPortalServer } from "../portal/server.js";
 import { admissionGuard } from "../portal/setup.js";
 import { auditCheckpointKey } from "../store/audit-hash.js";
@@ -117,7 +118,12 @@ function decodeQuotedPrintable(text: string): string {
 }
 
 export async function startPortalKit(
-  options: { portal?: Record<string, unknown>; ipBlockFailures?: number; trustedProxies?: string[] } = {},
+  options: {
+    portal?: Record<string, unknown>;
+    ipBlockFailures?: number;
+    trustedProxies?: string[];
+    payments?: PaymentsDeps;
+  } = {},
 ): Promise<PortalKit> {
   const db = await openTestStore();
   const smtp = await startTestSmtp();
@@ -169,6 +175,7 @@ export async function startPortalKit(
     now: () => clock.now,
     config,
     trustedProxies: options.trustedProxies,
+    payments: options.payments,
     guard: admissionGuard({ suspensions, ipBlocker, security }),
   });
   const seen = new Map<string, number>();

@@ -54,6 +54,24 @@ function DisputeForm({ id, until, onDone }: { id: string; until: string | null; 
   );
 }
 
+/** Card payment through Stripe Checkout: the server opens (or reuses) the session, the browser goes there. */
+function PayNow({ id }: { id: string }) {
+  const { api } = useSignedIn();
+  const pay = useSubmit(async () => {
+    const { url } = await api.post<{ url: string }>(`/api/invoices/${encodeURIComponent(id)}/pay`);
+    window.location.assign(url);
+  });
+  return (
+    <form className="actions" onSubmit={pay.onSubmit()} noValidate>
+      <button type="submit" className="primary" disabled={pay.busy}>
+        Pay now
+      </button>
+      <span className="muted">by card, on Stripe's secure page</span>
+      <ErrorText error={pay.error} />
+    </form>
+  );
+}
+
 export function InvoicePage({ id }: { id: string }) {
   const { api } = useSignedIn();
   const path = `/api/invoices/${encodeURIComponent(id)}`;
@@ -150,6 +168,14 @@ export function InvoicePage({ id }: { id: string }) {
           </tr>
         </tfoot>
       </table>
+      {summary && (summary.status === "issued" || summary.status === "disputed") ? (
+        <PayNow id={invoice.id} />
+      ) : null}
+      {new URLSearchParams(window.location.search).get("paid") === "1" && summary?.status !== "paid" ? (
+        <Notice>
+          Thank you: your payment is being confirmed; this page shows it as paid once Stripe reports it.
+        </Notice>
+      ) : null}
       <p className="actions">
         <a className="button" href={withQuery(`${path}/download`, { format: "json" })} download>
           Download JSON

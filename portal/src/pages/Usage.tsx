@@ -2,6 +2,7 @@
 // of the same rows. Requests from seconds ago are included (the server reads the live records).
 import { useMemo, useState } from "react";
 import { withQuery } from "../api.js";
+import { CreditPanel } from "../components/CreditPanel.js";
 import { useSignedIn } from "../components/context.js";
 import { UsageChart } from "../components/UsageChart.js";
 import { Loading, useLoad } from "../components/ui.js";
@@ -61,6 +62,7 @@ export function UsagePage() {
   return (
     <section>
       <h1>Usage</h1>
+      <CreditPanel />
       <div className="toolbar">
         <div className="field">
           <label htmlFor="usage-month">Month</label>
