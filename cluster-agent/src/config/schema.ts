@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../domain/cidr.js";
+import { billingSchema } from "./billing.js";
 import { mailSchema } from "./mail.js";
 import { portalSchema } from "./portal.js";
 import { upstreamEntryError, upstreamUrlRefusal } from "./upstreams.js";
@@ -461,6 +462,7 @@ export const configSchema = z
     engines: enginesSchema,
     mail: mailSchema,
     portal: portalSchema,
+    billing: billingSchema,
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .strict()
