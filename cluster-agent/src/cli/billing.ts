@@ -1,5 +1,7 @@
 import { userInfo } from "node:os";
 import type { Command } from "commander";
+import type { BillingConfig } from "../config/billing.js";
+import { ConfigError, loadConfig } from "../config/load.js";
 import { formatCents, formatPicoEur, usageByDay } from "../store/billing.js";
 import { StoreError } from "../store/db.js";
 import { invoiceCsv, invoiceDocument, plain } from "../store/invoice-export.js";
@@ -12,7 +14,6 @@ import {
   suspendOverdueAccounts,
 } from "../store/invoice-states.js";
 import {
-  DEFAULT_PAYMENT_TERMS_DAYS,
   generateInvoices,
   getInvoice,
   INVOICE_STATUSES,
@@ -24,6 +25,25 @@ import { addPriceVersion, formatMicroEur, listPriceVersions, parseEurPerMillion 
 import { withAuditedStore } from "./audit-trail.js";
 import { CliError, globalOptions, output, table } from "./context.js";
 import { withStore } from "./store-context.js";
+
+/** The config's billing section; refuses without a seller, which every issued invoice must name. */
+function billingConfigOf(command: Command, file: string | undefined): BillingConfig {
+  const global = globalOptions(command);
+  let billing: BillingConfig;
+  try {
+    billing = loadConfig({ config: file, dataDir: global.dataDir, databaseUrl: global.databaseUrl }).billing;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+  if (!billing.seller) {
+    throw new CliError(
+      "No seller is configured: add billing.seller (legalName, address, country, vatId, registration, bank, " +
+        "email) to the config file and pass it with --config FILE or ENTRIM_CONFIG. See docs/configuration.md, Billing.",
+    );
+  }
+  return billing;
+}
 
 /** The default VAT rate (Germany's standard rate); pass --tax-rate for anything else, e.g. 0 for reverse charge. */
 export const DEFAULT_TAX_RATE = "0.19";
@@ -277,20 +297,19 @@ function registerInvoiceCommands(program: Command): void {
     .command("issue")
     .description("Issue a draft: sets the invoice date (the dispute window starts) and the due date")
     .argument("<id>", "invoice id")
-    .option("--terms-days <days>", "payment terms in days", String(DEFAULT_PAYMENT_TERMS_DAYS))
-    .action(async (id: string, o: { termsDays: string }, command: Command) => {
-      const termsDays = Number(o.termsDays);
-      if (!/^\d{1,3}$/.test(o.termsDays)) throw new CliError("--terms-days must be whole days, e.g. 14.");
+    .option("--config <file>", "agent config with the billing section (default: ENTRIM_CONFIG)")
+    .action(async (id: string, o: { config?: string }, command: Command) => {
+      const billing = billingConfigOf(command, o.config);
       const invoice = await withAuditedStore(
         command,
         { action: "billing.invoice.issue", target: `invoice:${id}` },
-        (store) => issueInvoice(store.pool, id, { by: by(), termsDays }).catch(withInvoiceHint),
+        (store) => issueInvoice(store.pool, id, { by: by(), billing }).catch(withInvoiceHint),
       );
       output(
         command,
         plain(invoice),
         () =>
-          `Issued ${invoice.id}: ${formatCents(invoice.totalCents)} EUR due ${invoice.dueAt?.toISOString().slice(0, 10)}.`,
+          `Issued ${invoice.id} as ${invoice.number}: ${formatCents(invoice.totalCents)} EUR due ${invoice.dueAt?.toISOString().slice(0, 10)}.`,
       );
     });
   invoices
