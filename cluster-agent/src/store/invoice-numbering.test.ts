@@ -5,6 +5,7 @@ import { REVERSE_CHARGE_NOTE } from "../billing/vat.js";
 import { testBilling } from "../test-support/billing.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
 import { createAccount } from "./accounts.js";
+import { createCreditNote, splitGross } from "./credit-notes.js";
 import { issueInvoice } from "./invoice-states.js";
 import { getInvoice, invoiceId } from "./invoices.js";
 
@@ -39,6 +40,8 @@ describe("invoice numbering and issuing", () => {
   before(async () => {
     t = await openTestStore();
     second = new pg.Pool({ connectionString: t.url, max: 4 });
+    // An idle connection of this second pool is cut when the test server stops.
+    second.on("error", () => {});
   });
   after(async () => {
     await second.end();
@@ -143,5 +146,61 @@ describe("invoice numbering and issuing", () => {
         issueInvoice(t.store.pool, id, { by: "test", billing: { ...billing, seller: undefined }, now: DEC }),
       /billing\.seller/,
     );
+  });
+
+  it("credits an issued invoice in its own series, never above what is left, and keeps the note unchanged", async () => {
+    const invoice = await issueInvoice(t.store.pool, await draft({ country: "SI" }), {
+      by: "test",
+      billing,
+      now: DEC,
+    });
+    const first = await createCreditNote(t.store.pool, {
+      invoiceId: invoice.id,
+      amountCents: 6100n,
+      reason: "Dispute resolved in the customer's favour",
+      by: "test",
+      billing,
+      now: DEC,
+    });
+    assert.deepEqual([first.number, first.subtotalCents, first.taxCents], ["CN-2026-000001", 5000n, 1100n]);
+    await assert.rejects(
+      createCreditNote(t.store.pool, {
+        invoiceId: invoice.id,
+        amountCents: 6101n,
+        reason: "again",
+        by: "test",
+        billing,
+      }),
+      /6100 cents left to credit/,
+    );
+    const rest = await createCreditNote(t.store.pool, {
+      invoiceId: invoice.id,
+      amountCents: 6100n,
+      reason: "rest",
+      by: "test",
+      billing,
+      now: DEC,
+    });
+    assert.equal(rest.number, "CN-2026-000002");
+    await assert.rejects(
+      t.store.pool.query(
+        "UPDATE credit_notes SET amount_cents = 1, subtotal_cents = 1, tax_cents = 0 WHERE id = $1",
+        [first.id],
+      ),
+      /cannot change/,
+    );
+    await assert.rejects(
+      t.store.pool.query("DELETE FROM credit_notes WHERE id = $1", [first.id]),
+      /cannot be deleted/,
+    );
+    await t.store.pool.query("UPDATE credit_notes SET refund_state = 'pending' WHERE id = $1", [first.id]);
+  });
+
+  it("splits a gross amount so that subtotal + tax is exact at the invoice's rounding", () => {
+    for (const gross of [1n, 2n, 99n, 122n, 12345n]) {
+      const { subtotal, tax } = splitGross(gross, "0.22");
+      assert.equal(subtotal + tax, gross);
+      assert.ok(tax - (subtotal * 22n) / 100n <= 1n, `${gross}: ${subtotal} + ${tax}`);
+    }
   });
 });
