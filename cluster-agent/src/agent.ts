@@ -27,6 +27,7 @@ import { createRuntime, defaultModels } from "./runtime/factory.js";
 
 export { DEFAULT_MODEL_ID } from "./runtime/factory.js";
 
+import { startInvoiceSchedule } from "./billing/schedule.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { nodeHealth } from "./serving/health.js";
 import { InFlightRequests } from "./serving/in-flight.js";
@@ -109,6 +110,14 @@ export async function startAgent(
     // Today's partition exists before the first request is served, so no event waits in DEFAULT.
     await usageMaintenance.runNow();
     cleanup.push(() => usageMaintenance.stop());
+    const invoiceSchedule = startInvoiceSchedule({
+      pool: store.pool,
+      billing: config.billing,
+      node: config.node.name,
+      intervalMs: config.retention.maintenanceIntervalMinutes * 60_000,
+      logger,
+    });
+    cleanup.push(() => invoiceSchedule.stop());
 
     const pepper = await loadPepper({ dataDir: config.dataDir, env: process.env });
     const auditKey = auditCheckpointKey(pepper);

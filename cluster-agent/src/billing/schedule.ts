@@ -1,9 +1,11 @@
 import type pg from "pg";
+import type { Logger } from "../common/log.js";
 import { type BillingConfig, scheduleEnabled } from "../config/billing.js";
 import type { Db } from "../store/db.js";
 import { heldAccounts } from "../store/invoice-holds.js";
 import { issueInvoice } from "../store/invoice-states.js";
 import { generateInvoices, getInvoice, listInvoices } from "../store/invoices.js";
+import { startMaintenance } from "../store/partitions.js";
 import { queueInvoiceIssuedMail } from "./invoice-mail.js";
 
 /**
@@ -78,4 +80,35 @@ export async function runInvoiceSchedule(
     }
   }
   return pass;
+}
+
+export const INVOICE_SCHEDULE_LOCK_KEY = 7_216_853_409_551_018n;
+
+/**
+ * The leader job: whichever agent holds the lock runs the pass (the work goes through the pool; the
+ * lock only elects). Without a seller it says once why nothing is issued.
+ */
+export function startInvoiceSchedule(options: {
+  pool: pg.Pool;
+  billing: BillingConfig;
+  node: string;
+  intervalMs: number;
+  clock?: () => Date;
+  logger?: Logger | undefined;
+}) {
+  if (!scheduleEnabled(options.billing)) {
+    options.logger?.warn(
+      "invoices are not issued automatically: configure billing.seller (see docs/billing.md) to turn the schedule on",
+    );
+  }
+  const clock = options.clock ?? (() => new Date());
+  return startMaintenance({
+    pool: options.pool,
+    lockKey: INVOICE_SCHEDULE_LOCK_KEY,
+    intervalMs: options.intervalMs,
+    name: "invoice-schedule",
+    logger: options.logger,
+    run: () =>
+      runInvoiceSchedule(options.pool, options.billing, { now: clock(), by: `leader:${options.node}` }),
+  });
 }

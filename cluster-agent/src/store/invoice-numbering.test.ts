@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
+import { deleteExpiredBillingRecords } from "../billing/retention.js";
 import { REVERSE_CHARGE_NOTE } from "../billing/vat.js";
 import { testBilling } from "../test-support/billing.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
@@ -202,5 +203,20 @@ describe("invoice numbering and issuing", () => {
       assert.equal(subtotal + tax, gross);
       assert.ok(tax - (subtotal * 22n) / 100n <= 1n, `${gross}: ${subtotal} + ${tax}`);
     }
+  });
+
+  it("deletes issued invoices and their credit notes only once their tax period ended", async () => {
+    const before = (
+      await t.store.pool.query("SELECT count(*)::int AS n FROM invoices WHERE status <> 'draft'")
+    ).rows[0].n;
+    assert.deepEqual(await deleteExpiredBillingRecords(t.store.pool, 10, new Date("2036-12-31T23:59:59Z")), {
+      invoices: 0,
+      creditNotes: 0,
+      cutoff: "2026-01-01T00:00:00.000Z",
+    });
+    const after = await deleteExpiredBillingRecords(t.store.pool, 10, new Date("2037-01-01T00:00:00Z"));
+    assert.deepEqual([after.invoices, after.creditNotes], [before, 2]);
+    const series = await t.store.pool.query("SELECT count(*)::int AS n FROM invoice_series");
+    assert.equal(series.rows[0].n, 2, "the counters stay: numbers never repeat");
   });
 });
