@@ -113,6 +113,7 @@ export async function startAgent(
     const invoiceSchedule = startInvoiceSchedule({
       pool: store.pool,
       billing: config.billing,
+      taxYears: config.retention.taxYears,
       node: config.node.name,
       intervalMs: config.retention.maintenanceIntervalMinutes * 60_000,
       logger,

@@ -7,6 +7,7 @@ import { issueInvoice } from "../store/invoice-states.js";
 import { generateInvoices, getInvoice, listInvoices } from "../store/invoices.js";
 import { startMaintenance } from "../store/partitions.js";
 import { queueInvoiceIssuedMail } from "./invoice-mail.js";
+import { deleteExpiredBillingRecords } from "./retention.js";
 
 /**
  * The monthly run: on the 1st from `schedule.hour` (UTC), the leader generates the previous month's
@@ -93,6 +94,8 @@ export function startInvoiceSchedule(options: {
   billing: BillingConfig;
   node: string;
   intervalMs: number;
+  /** retention.taxYears: issued invoices and credit notes older than their tax period are deleted. */
+  taxYears: number;
   clock?: () => Date;
   logger?: Logger | undefined;
 }) {
