@@ -111,7 +111,14 @@ export function startInvoiceSchedule(options: {
     intervalMs: options.intervalMs,
     name: "invoice-schedule",
     logger: options.logger,
-    run: () =>
-      runInvoiceSchedule(options.pool, options.billing, { now: clock(), by: `leader:${options.node}` }),
+    run: async () => {
+      const now = clock();
+      const pass = await runInvoiceSchedule(options.pool, options.billing, {
+        now,
+        by: `leader:${options.node}`,
+      });
+      const retention = await deleteExpiredBillingRecords(options.pool, options.taxYears, now);
+      return { ...pass, retention };
+    },
   });
 }
