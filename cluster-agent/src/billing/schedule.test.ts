@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { mailSchema } from "../config/mail.js";
+import { Mailer } from "../mail/mailer.js";
 import { createAccount } from "../store/accounts.js";
 import { holdInvoices, unholdInvoices } from "../store/invoice-holds.js";
 import { listInvoices } from "../store/invoices.js";
 import { testBilling } from "../test-support/billing.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
+import { startTestSmtp } from "../test-support/smtp.js";
+import { until } from "../test-support/until.js";
 import { dueMonths, runInvoiceSchedule } from "./schedule.js";
 
 const billing = testBilling();
@@ -81,5 +85,28 @@ describe("invoice schedule", () => {
     const issued = await listInvoices(t.store.pool, { status: "issued" });
     assert.equal(issued.length, 4);
     assert.equal((await queued()).length, 4);
+  });
+
+  it("delivers each invoice email with its PDF to the SMTP server, and empties the queue", async () => {
+    const smtp = await startTestSmtp();
+    const mailer = new Mailer({
+      store: t.store,
+      config: mailSchema.parse({
+        smtp: { host: "127.0.0.1", port: smtp.port },
+        from: "Entrim <billing@entrim.test>",
+      })!,
+    });
+    await mailer.start();
+    try {
+      await until("the four invoice emails arrive", () => smtp.received.length === 4);
+      const first = smtp.received.find((m) => m.subject.includes("2026-000001"))!;
+      assert.deepEqual(first.to, ["a@example.eu"]);
+      assert.match(first.raw, /application\/pdf/);
+      assert.match(first.raw, /invoice-2026-000001\.pdf/);
+      await until("the queue is empty", async () => (await queued()).length === 0);
+    } finally {
+      await mailer.stop();
+      await smtp.close();
+    }
   });
 });
