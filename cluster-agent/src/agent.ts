@@ -28,6 +28,7 @@ import { stripePayments } from "./store/stripe-client.js";
 
 export { DEFAULT_MODEL_ID } from "./runtime/factory.js";
 
+import { startInvoiceSchedule } from "./billing/schedule.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { nodeHealth } from "./serving/health.js";
 import { InFlightRequests } from "./serving/in-flight.js";
@@ -110,6 +111,15 @@ export async function startAgent(
     // Today's partition exists before the first request is served, so no event waits in DEFAULT.
     await usageMaintenance.runNow();
     cleanup.push(() => usageMaintenance.stop());
+    const invoiceSchedule = startInvoiceSchedule({
+      pool: store.pool,
+      billing: config.billing,
+      taxYears: config.retention.taxYears,
+      node: config.node.name,
+      intervalMs: config.retention.maintenanceIntervalMinutes * 60_000,
+      logger,
+    });
+    cleanup.push(() => invoiceSchedule.stop());
 
     const pepper = await loadPepper({ dataDir: config.dataDir, env: process.env });
     const auditKey = auditCheckpointKey(pepper);

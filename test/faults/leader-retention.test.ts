@@ -7,6 +7,7 @@ import { issueInvoice } from "@entrim/cluster-agent/dist/store/invoice-states.js
 import { generateInvoices, invoiceId } from "@entrim/cluster-agent/dist/store/invoices.js";
 import { partitionName, utcDay } from "@entrim/cluster-agent/dist/store/partitions.js";
 import { openStore, type Store } from "@entrim/cluster-agent/dist/store/store.js";
+import { testBilling } from "@entrim/cluster-agent/test-support/billing.js";
 import { insertUsageEvent } from "@entrim/cluster-agent/test-support/data-protection.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type { ListPeersResponse__Output, VerifyAuditResponse__Output } from "@entrim/proto";
@@ -169,7 +170,7 @@ test("leader-killed-mid-retention: the next agent finishes retention, kept data 
   // The expired day's month is over: its invoice is rolled up from those events and issued.
   const month = expired.toISOString().slice(0, 7);
   await generateInvoices(db.pool, { month, taxRate: "0.19", generatedBy: "faults" });
-  await issueInvoice(db.pool, invoiceId(ACCOUNT, month), { by: "faults" });
+  await issueInvoice(db.pool, invoiceId(ACCOUNT, month), { by: "faults", billing: testBilling({}, "0.19") });
   const billed = await billing();
   const expiredPartition = partitionName("usage_events", utcDay(expired));
 

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import pg from "pg";
+import { testBilling } from "../test-support/billing.js";
 import { cliError, cliFixture } from "../test-support/cli.js";
 import { registerAccountCommands } from "./accounts.js";
 import { registerBillingCommands } from "./billing.js";
@@ -138,10 +142,22 @@ describe("entrim-agent usage and invoices", () => {
   });
 
   it("issues, takes a dispute within the window, and records payment", async () => {
-    const issued = JSON.parse(await cli("--json", "invoices", "issue", invoiceId, "--terms-days", "14"));
+    const dir = await mkdtemp(join(tmpdir(), "entrim-billing-"));
+    const config = join(dir, "config.json");
+    await writeFile(config, JSON.stringify({ billing: { seller: testBilling().seller } }));
+    await writeFile(join(dir, "none.json"), "{}");
+    await assert.rejects(
+      cli("invoices", "issue", invoiceId, "--config", join(dir, "none.json")),
+      cliError(/billing\.seller/),
+    );
+    const issued = JSON.parse(await cli("--json", "invoices", "issue", invoiceId, "--config", config));
     assert.equal(issued.status, "issued");
+    assert.match(issued.number, /^\d{4}-000001$/);
+    const pdf = join(dir, "invoice.pdf");
+    assert.match(await cli("invoices", "export", invoiceId, "--format", "pdf", "--out", pdf), /Wrote/);
+    assert.equal((await readFile(pdf)).subarray(0, 5).toString(), "%PDF-");
     assert.deepEqual(JSON.parse(await cli("--json", "invoices", "overdue")), []);
-    await assert.rejects(cli("invoices", "issue", invoiceId), cliError(/only draft/));
+    await assert.rejects(cli("invoices", "issue", invoiceId, "--config", config), cliError(/only draft/));
     const regenerated = JSON.parse(await cli("--json", "invoices", "generate", "--month", "2025-03"));
     assert.deepEqual(
       regenerated.kept.map((i: { id: string }) => i.id),
@@ -153,6 +169,41 @@ describe("entrim-agent usage and invoices", () => {
     assert.equal(disputed.status, "disputed");
     assert.match(await cli("invoices", "show", invoiceId), /Disputed .*: b-model unknown to us/);
     assert.match(await cli("invoices", "mark-paid", invoiceId), /paid/);
+    await assert.rejects(
+      cli(
+        "invoices",
+        "credit",
+        "--invoice",
+        invoiceId,
+        "--amount",
+        "99999",
+        "--reason",
+        "x",
+        "--config",
+        config,
+      ),
+      cliError(/left to credit/),
+    );
+    assert.match(
+      await cli(
+        "invoices",
+        "credit",
+        "--invoice",
+        invoiceId,
+        "--amount",
+        "0.01",
+        "--reason",
+        "goodwill",
+        "--config",
+        config,
+      ),
+      /Credit note CN-\d{4}-000001: 0\.01 EUR/,
+    );
+    assert.match(
+      await cli("invoices", "hold", "--account", accountId, "--reason", "review"),
+      /Held invoices/,
+    );
+    assert.match(await cli("invoices", "unhold", "--account", accountId), /Released/);
     await assert.rejects(cli("invoices", "show", "inv_202503_nope"), cliError(/invoices list/));
   });
 });

@@ -1,8 +1,14 @@
+import { writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import type { Command } from "commander";
+import { invoicePdf } from "../billing/invoice-pdf.js";
+import type { BillingConfig } from "../config/billing.js";
+import { ConfigError, loadConfig } from "../config/load.js";
 import { formatCents, formatPicoEur, usageByDay } from "../store/billing.js";
+import { createCreditNote } from "../store/credit-notes.js";
 import { StoreError } from "../store/db.js";
 import { invoiceCsv, invoiceDocument, plain } from "../store/invoice-export.js";
+import { holdInvoices, unholdInvoices } from "../store/invoice-holds.js";
 import {
   disputeInvoice,
   issueInvoice,
@@ -12,7 +18,6 @@ import {
   suspendOverdueAccounts,
 } from "../store/invoice-states.js";
 import {
-  DEFAULT_PAYMENT_TERMS_DAYS,
   generateInvoices,
   getInvoice,
   INVOICE_STATUSES,
@@ -24,6 +29,25 @@ import { addPriceVersion, formatMicroEur, listPriceVersions, parseEurPerMillion 
 import { withAuditedStore } from "./audit-trail.js";
 import { CliError, globalOptions, output, table } from "./context.js";
 import { withStore } from "./store-context.js";
+
+/** The config's billing section; refuses without a seller, which every issued invoice must name. */
+function billingConfigOf(command: Command, file: string | undefined): BillingConfig {
+  const global = globalOptions(command);
+  let billing: BillingConfig;
+  try {
+    billing = loadConfig({ config: file, dataDir: global.dataDir, databaseUrl: global.databaseUrl }).billing;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+  if (!billing.seller) {
+    throw new CliError(
+      "No seller is configured: add billing.seller (legalName, address, country, vatId, registration, bank, " +
+        "email) to the config file and pass it with --config FILE or ENTRIM_CONFIG. See docs/configuration.md, Billing.",
+    );
+  }
+  return billing;
+}
 
 /** The default VAT rate (Germany's standard rate); pass --tax-rate for anything else, e.g. 0 for reverse charge. */
 export const DEFAULT_TAX_RATE = "0.19";
@@ -258,15 +282,26 @@ function registerInvoiceCommands(program: Command): void {
     });
   invoices
     .command("export")
-    .description("Print an invoice as JSON (default, or with --json) or CSV")
+    .description("Print an invoice as JSON (default, or with --json) or CSV, or write its PDF with --out")
     .argument("<id>", "invoice id")
-    .option("--format <format>", "json or csv", "json")
-    .action(async (id: string, o: { format: string }, command: Command) => {
+    .option("--format <format>", "json, csv or pdf", "json")
+    .option("--out <file>", "write to this file (required for pdf)")
+    .action(async (id: string, o: { format: string; out?: string }, command: Command) => {
       const format = globalOptions(command).json ? "json" : o.format;
-      if (format !== "json" && format !== "csv") throw new CliError('--format must be "json" or "csv".');
+      if (format !== "json" && format !== "csv" && format !== "pdf")
+        throw new CliError('--format must be "json", "csv" or "pdf".');
+      if (format === "pdf" && !o.out)
+        throw new CliError("A PDF goes to a file: add --out FILE, e.g. --out invoice.pdf.");
       const { invoice, lines } = await withStore(command, (store) =>
         getInvoice(store.pool, id).catch(withInvoiceHint),
       );
+      if (format === "pdf") {
+        if (invoice.status === "draft")
+          throw new CliError(`Invoice ${id} is a draft: issue it first; drafts have no PDF.`);
+        await writeFile(o.out as string, await invoicePdf(invoice, lines));
+        process.stdout.write(`Wrote ${o.out}.\n`);
+        return;
+      }
       process.stdout.write(
         format === "csv"
           ? invoiceCsv(invoice, lines)
@@ -274,23 +309,87 @@ function registerInvoiceCommands(program: Command): void {
       );
     });
   invoices
+    .command("hold")
+    .description("Hold an account's invoices for review: the schedule issues nothing for it until unhold")
+    .requiredOption("--account <id>", "account id")
+    .requiredOption("--reason <text>", "why, for the audit log and the next operator")
+    .action(async (o: { account: string; reason: string }, command: Command) => {
+      const hold = await withAuditedStore(
+        command,
+        { action: "billing.invoice.hold", target: `account:${o.account}` },
+        (store) => holdInvoices(store.pool, o.account, o.reason, by()).catch(withInvoiceHint),
+      );
+      output(
+        command,
+        plain(hold),
+        () => `Held invoices of ${o.account}; \`entrim billing invoices unhold\` releases them.`,
+      );
+    });
+  invoices
+    .command("unhold")
+    .description("Release an account's held invoices: the next schedule pass issues them")
+    .requiredOption("--account <id>", "account id")
+    .action(async (o: { account: string }, command: Command) => {
+      const lifted = await withAuditedStore(
+        command,
+        { action: "billing.invoice.unhold", target: `account:${o.account}` },
+        (store) => unholdInvoices(store.pool, o.account),
+      );
+      output(command, { lifted }, () =>
+        lifted ? `Released invoices of ${o.account}.` : `${o.account} had no hold.`,
+      );
+    });
+  invoices
+    .command("credit")
+    .description(
+      "Credit an issued, paid or disputed invoice (e.g. a dispute resolved in the customer's favour)",
+    )
+    .requiredOption("--invoice <id>", "invoice id")
+    .requiredOption("--amount <eur>", "amount credited, tax included, e.g. 12.50")
+    .requiredOption("--reason <text>", "printed on the credit note")
+    .option("--config <file>", "agent config with the billing section (default: ENTRIM_CONFIG)")
+    .action(
+      async (o: { invoice: string; amount: string; reason: string; config?: string }, command: Command) => {
+        const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(o.amount.trim());
+        if (!match) throw new CliError("--amount is euros with at most two decimals, e.g. 12.50.");
+        const amountCents = BigInt(match[1]!) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"));
+        const billing = billingConfigOf(command, o.config);
+        const note = await withAuditedStore(
+          command,
+          { action: "billing.credit_note.create", target: `invoice:${o.invoice}` },
+          (store) =>
+            createCreditNote(store.pool, {
+              invoiceId: o.invoice,
+              amountCents,
+              reason: o.reason,
+              by: by(),
+              billing,
+            }).catch(withInvoiceHint),
+        );
+        output(
+          command,
+          plain(note),
+          () => `Credit note ${note.number}: ${formatCents(note.amountCents)} EUR on ${o.invoice}.`,
+        );
+      },
+    );
+  invoices
     .command("issue")
     .description("Issue a draft: sets the invoice date (the dispute window starts) and the due date")
     .argument("<id>", "invoice id")
-    .option("--terms-days <days>", "payment terms in days", String(DEFAULT_PAYMENT_TERMS_DAYS))
-    .action(async (id: string, o: { termsDays: string }, command: Command) => {
-      const termsDays = Number(o.termsDays);
-      if (!/^\d{1,3}$/.test(o.termsDays)) throw new CliError("--terms-days must be whole days, e.g. 14.");
+    .option("--config <file>", "agent config with the billing section (default: ENTRIM_CONFIG)")
+    .action(async (id: string, o: { config?: string }, command: Command) => {
+      const billing = billingConfigOf(command, o.config);
       const invoice = await withAuditedStore(
         command,
         { action: "billing.invoice.issue", target: `invoice:${id}` },
-        (store) => issueInvoice(store.pool, id, { by: by(), termsDays }).catch(withInvoiceHint),
+        (store) => issueInvoice(store.pool, id, { by: by(), billing }).catch(withInvoiceHint),
       );
       output(
         command,
         plain(invoice),
         () =>
-          `Issued ${invoice.id}: ${formatCents(invoice.totalCents)} EUR due ${invoice.dueAt?.toISOString().slice(0, 10)}.`,
+          `Issued ${invoice.id} as ${invoice.number}: ${formatCents(invoice.totalCents)} EUR due ${invoice.dueAt?.toISOString().slice(0, 10)}.`,
       );
     });
   invoices

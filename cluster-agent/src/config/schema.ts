@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../domain/cidr.js";
+import { billingSchema } from "./billing.js";
 import { mailSchema } from "./mail.js";
 import { portalSchema } from "./portal.js";
 import { stripeSchema } from "./stripe.js";
@@ -462,6 +463,7 @@ export const configSchema = z
     engines: enginesSchema,
     mail: mailSchema,
     portal: portalSchema,
+    billing: billingSchema,
     stripe: stripeSchema,
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

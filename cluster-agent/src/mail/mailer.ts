@@ -139,6 +139,16 @@ export class Mailer {
         subject: mail.subject,
         text: mail.text,
         ...(mail.html !== undefined ? { html: mail.html } : {}),
+        ...(mail.attachments
+          ? {
+              attachments: mail.attachments.map((a) => ({
+                filename: a.filename,
+                contentType: a.contentType,
+                content: a.content,
+                encoding: "base64",
+              })),
+            }
+          : {}),
       });
     } catch (error) {
       const failure = classifySmtpError(error);

@@ -24,6 +24,7 @@ import { upsertNode } from "../store/nodes.js";
 import { publishNotice } from "../store/notices.js";
 import { addPriceVersion } from "../store/prices.js";
 import { createSuspension } from "../store/suspensions.js";
+import { testBilling } from "../test-support/billing.js";
 import { insertUsageEvent } from "../test-support/data-protection.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
 import { accountRoutes } from "./account-routes.js";
@@ -129,7 +130,8 @@ before(async () => {
   fx.b = await account("bravo");
   await generateInvoices(t.store.pool, { month: lastMonth, taxRate: "0.19", generatedBy: "test" });
   await generateInvoices(t.store.pool, { month: twoMonthsAgo, taxRate: "0.19", generatedBy: "test" });
-  for (const f of [fx.a, fx.b]) await issueInvoice(t.store.pool, f.invoiceId, { by: "test", now });
+  for (const f of [fx.a, fx.b])
+    await issueInvoice(t.store.pool, f.invoiceId, { by: "test", now, billing: testBilling({}, "0.19") });
   const recorder = new StoreAuditRecorder(t.store, "test-node", auditCheckpointKey(pepper));
   app = Fastify({ logger: false });
   errorHandling(app, { logger: pino({ level: "silent" }), bodyLimitBytes: 1 << 20 });

@@ -16,6 +16,7 @@ import { issueInvoice } from "../store/invoice-states.js";
 import { generateInvoices, getInvoice, invoiceId } from "../store/invoices.js";
 import { paymentsOfInvoice, refundPayment } from "../store/payments.js";
 import { stripeClient } from "../store/stripe-client.js";
+import { testBilling } from "../test-support/billing.js";
 import { insertUsageEvent } from "../test-support/data-protection.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
 import { type StripeStandIn, startStripeStandIn } from "../test-support/stripe.js";
@@ -65,7 +66,7 @@ before(async () => {
     generatedBy: "test",
   });
   invoice = invoiceId(accountId, lastMonthStart.toISOString().slice(0, 7));
-  await issueInvoice(t.store.pool, invoice, { by: "test", now });
+  await issueInvoice(t.store.pool, invoice, { by: "test", now, billing: testBilling() });
   const client = stripeClient(
     { secretKeyEnv: "SK", webhookSecretEnv: "WH", apiBase: stripe.url, currency: "eur" },
     {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { testBilling } from "../test-support/billing.js";
 import { openTestStore } from "../test-support/postgres.js";
 import { createAccount } from "./accounts.js";
 import { formatCents, rollUpDay, taxCents, usageByDay } from "./billing.js";
@@ -221,10 +222,18 @@ describe("billing", () => {
   it("issues only after the month, then never changes an issued invoice", async () => {
     const [first] = await listInvoices(store.pool, { month: "2026-11", accountId: accounts[0] });
     await assert.rejects(
-      issueInvoice(store.pool, first!.id, { by: "test", now: new Date(DEC - 1) }),
+      issueInvoice(store.pool, first!.id, {
+        by: "test",
+        now: new Date(DEC - 1),
+        billing: testBilling({}, "0.19"),
+      }),
       /not over yet/,
     );
-    const issued = await issueInvoice(store.pool, first!.id, { by: "test", now: AFTER_NOV });
+    const issued = await issueInvoice(store.pool, first!.id, {
+      by: "test",
+      now: AFTER_NOV,
+      billing: testBilling({}, "0.19"),
+    });
     assert.equal(issued.status, "issued");
     assert.equal(issued.dueAt!.getTime(), AFTER_NOV.getTime() + 14 * DAY);
     await insertEvents([event(NOV + DAY, accounts[0]!, MODELS[0]!, 50_000_000_000_000n)]);
@@ -254,13 +263,20 @@ describe("billing", () => {
       store.pool.query("DELETE FROM invoice_lines WHERE invoice_id = $1", [first!.id]),
       /cannot change/,
     );
-    await assert.rejects(issueInvoice(store.pool, first!.id, { by: "test", now: AFTER_NOV }), /only draft/);
+    await assert.rejects(
+      issueInvoice(store.pool, first!.id, { by: "test", now: AFTER_NOV, billing: testBilling({}, "0.19") }),
+      /only draft/,
+    );
   });
 
   it("accepts a dispute exactly 30 days after the invoice date and refuses one 1 ms later", async () => {
     const [a, b] = await listInvoices(store.pool, { month: "2026-11", status: "draft" });
     for (const invoice of [a!, b!])
-      await issueInvoice(store.pool, invoice.id, { by: "test", now: AFTER_NOV });
+      await issueInvoice(store.pool, invoice.id, {
+        by: "test",
+        now: AFTER_NOV,
+        billing: testBilling({}, "0.19"),
+      });
     const closes = new Date(AFTER_NOV.getTime() + 30 * DAY);
     const disputed = await disputeInvoice(store.pool, a!.id, {
       reason: "tokens counted twice?",

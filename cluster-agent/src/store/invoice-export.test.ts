@@ -24,6 +24,11 @@ const invoice: Invoice = {
   disputedAt: null,
   disputedBy: null,
   disputeReason: null,
+  number: null,
+  vatRule: null,
+  vatNote: null,
+  seller: null,
+  buyer: null,
 };
 
 const line = (model: string): InvoiceLine => ({

@@ -1,10 +1,12 @@
-import { parseMonth } from "./billing.js";
+import { vatRule } from "../billing/vat.js";
+import { type BillingConfig, seriesFor } from "../config/billing.js";
+import { parseMonth, taxCents } from "./billing.js";
 import { type Db, StoreError, transaction } from "./db.js";
 import {
-  DEFAULT_PAYMENT_TERMS_DAYS,
   DISPUTE_WINDOW_DAYS,
   getInvoice,
   type Invoice,
+  type InvoiceBuyer,
   type InvoiceStatus,
   listInvoices,
 } from "./invoices.js";
@@ -27,30 +29,97 @@ function refuse(invoice: Invoice, action: string, allowed: InvoiceStatus[]): nev
 }
 
 /**
- * Issues a draft: the invoice date is `now` (the dispute window starts then), due after the payment
- * terms. Only once the month is over: usage of an open month is still arriving.
+ * Takes the next number of a series inside the caller's transaction. The counter row stays locked
+ * until commit, so concurrent issuers queue, and a rollback hands the number back: no gaps.
  */
-export function issueInvoice(
-  db: Db,
-  id: string,
-  options: { by: string; termsDays?: number; now?: Date },
-): Promise<Invoice> {
+export async function takeNumber(db: Db, series: string): Promise<string> {
+  const result = await db.query<{ n: string }>(
+    `INSERT INTO invoice_series (series, next) VALUES ($1, 2)
+       ON CONFLICT (series) DO UPDATE SET next = invoice_series.next + 1
+     RETURNING (next - 1)::text AS n`,
+    [series],
+  );
+  return `${series}${result.rows[0]!.n.padStart(6, "0")}`;
+}
+
+async function buyerOf(db: Db, accountId: string): Promise<InvoiceBuyer> {
+  const result = await db.query<Record<string, string | null>>(
+    "SELECT name, company, billing_address, country, vat_id FROM accounts WHERE id = $1",
+    [accountId],
+  );
+  const row = result.rows[0];
+  // Invoices outlive account rows (no foreign key): without one the buyer is the account id alone,
+  // charged domestic VAT like any buyer without a country.
+  if (!row) return { name: accountId, company: null, address: null, country: null, vatId: null };
+  return {
+    name: row.name as string,
+    company: row.company ?? null,
+    address: row.billing_address ?? null,
+    country: row.country ?? null,
+    vatId: row.vat_id ?? null,
+  };
+}
+
+export interface IssueOptions {
+  by: string;
+  /** Seller, domestic VAT rate, series and payment terms; without a seller nothing is issued. */
+  billing: BillingConfig;
+  now?: Date;
+  /** Called inside the issuing transaction (e.g. to queue the invoice email): it commits or not with it. */
+  onIssued?: (client: Db, invoice: Invoice) => Promise<void>;
+}
+
+/**
+ * Issues a draft: takes the next number, snapshots seller and buyer, applies the buyer's VAT rule
+ * (the draft's rate was a placeholder: tax is recomputed at the rule's rate with the one rounding
+ * step), dates it `now` (the dispute window starts then), due after the payment terms. Only once the
+ * month is over: usage of an open month is still arriving.
+ */
+export function issueInvoice(db: Db, id: string, options: IssueOptions): Promise<Invoice> {
   const now = options.now ?? new Date();
-  const terms = options.termsDays ?? DEFAULT_PAYMENT_TERMS_DAYS;
-  if (!Number.isInteger(terms) || terms < 0 || terms > 365) {
-    throw new StoreError("invalid", "Payment terms are whole days between 0 and 365.");
+  const { billing } = options;
+  const seller = billing.seller;
+  if (!seller) {
+    throw new StoreError(
+      "conflict",
+      "No seller is configured: set billing.seller (legal name, address, VAT ID, bank) in the agent config before issuing invoices.",
+    );
   }
+  const terms = billing.paymentTermsDays;
   return transaction(db, async (client) => {
     const invoice = await lockInvoice(client, id);
     if (invoice.status !== "draft") refuse(invoice, "issued", ["draft"]);
     if (now < parseMonth(invoice.month).end) {
       throw new StoreError("conflict", `${invoice.month} is not over yet; issue its invoices after it ends.`);
     }
+    const buyer = await buyerOf(client, invoice.accountId);
+    const rule = vatRule({ country: seller.country, domesticRate: billing.vat.domesticRate }, buyer);
+    const tax = taxCents(invoice.subtotalCents, rule.rate);
+    const series = seriesFor(billing.series, now);
+    const number = await takeNumber(client, series);
     await client.query(
-      "UPDATE invoices SET status = 'issued', issued_at = $2, issued_by = $3, due_at = $4 WHERE id = $1",
-      [id, now, options.by, new Date(now.getTime() + terms * DAY_MS)],
+      `UPDATE invoices SET status = 'issued', issued_at = $2, issued_by = $3, due_at = $4, tax_rate = $5,
+         tax_cents = $6, total_cents = subtotal_cents + $6, number = $7, series = $8, vat_rule = $9,
+         vat_note = $10, seller = $11, buyer = $12
+       WHERE id = $1`,
+      [
+        id,
+        now,
+        options.by,
+        new Date(now.getTime() + terms * DAY_MS),
+        rule.rate,
+        tax.toString(),
+        number,
+        series,
+        rule.rule,
+        rule.note,
+        JSON.stringify(seller),
+        JSON.stringify(buyer),
+      ],
     );
-    return (await getInvoice(client, id)).invoice;
+    const issued = (await getInvoice(client, id)).invoice;
+    await options.onIssued?.(client, issued);
+    return issued;
   });
 }
 

@@ -32,6 +32,32 @@ export interface Invoice {
   disputedAt: Date | null;
   disputedBy: string | null;
   disputeReason: string | null;
+  /** "2026-000001": set when issued (null for drafts and for invoices issued before numbering). */
+  number: string | null;
+  vatRule: string | null;
+  vatNote: string | null;
+  /** The parties as they were at issue: an issued invoice never changes with the account. */
+  seller: InvoiceSeller | null;
+  buyer: InvoiceBuyer | null;
+}
+
+export interface InvoiceSeller {
+  legalName: string;
+  address: string;
+  country: string;
+  vatId: string;
+  registration: string;
+  bank: { iban: string; bic: string; name: string };
+  email: string;
+  phone?: string | undefined;
+}
+
+export interface InvoiceBuyer {
+  name: string;
+  company: string | null;
+  address: string | null;
+  country: string | null;
+  vatId: string | null;
 }
 
 export interface InvoiceLine {
@@ -179,7 +205,8 @@ async function insertDraft(
 
 const COLUMNS = `id, account_id, to_char(period, 'YYYY-MM') AS month, status, currency, tax_rate::text AS tax_rate,
   cost_pico_eur::text AS cost, subtotal_cents::text AS subtotal, tax_cents::text AS tax, total_cents::text AS total,
-  generated_at, generated_by, issued_at, issued_by, due_at, paid_at, paid_by, disputed_at, disputed_by, dispute_reason`;
+  generated_at, generated_by, issued_at, issued_by, due_at, paid_at, paid_by, disputed_at, disputed_by, dispute_reason,
+  number, vat_rule, vat_note, seller, buyer`;
 
 async function selectInvoices(
   db: Db,
@@ -276,5 +303,10 @@ function toInvoice(row: Record<string, unknown>): Invoice {
     disputedAt: (row.disputed_at as Date | null) ?? null,
     disputedBy: (row.disputed_by as string | null) ?? null,
     disputeReason: (row.dispute_reason as string | null) ?? null,
+    number: (row.number as string | null) ?? null,
+    vatRule: (row.vat_rule as string | null) ?? null,
+    vatNote: (row.vat_note as string | null) ?? null,
+    seller: (row.seller as InvoiceSeller | null) ?? null,
+    buyer: (row.buyer as InvoiceBuyer | null) ?? null,
   };
 }

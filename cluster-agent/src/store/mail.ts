@@ -12,6 +12,15 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html?: string | undefined;
+  /** Files sent with the message (an invoice PDF); kept in the queue row only, deleted with it at send. */
+  attachments?: MailAttachment[] | undefined;
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  /** The file's bytes, base64. */
+  content: string;
 }
 
 /** A message claimed for one attempt; `attempts` counts this attempt and fences the claim. */
@@ -53,9 +62,18 @@ export async function enqueueMail(db: Db, mail: OutgoingMail): Promise<string> {
     throw new StoreError("invalid", "An account id has 1-64 characters.");
   const id = randomId("mail");
   await db.query(
-    `INSERT INTO mail_queue (id, kind, account_id, recipient, subject, body_text, body_html)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [id, mail.kind, mail.accountId ?? null, mail.to, mail.subject, mail.text, mail.html ?? null],
+    `INSERT INTO mail_queue (id, kind, account_id, recipient, subject, body_text, body_html, attachments)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      id,
+      mail.kind,
+      mail.accountId ?? null,
+      mail.to,
+      mail.subject,
+      mail.text,
+      mail.html ?? null,
+      mail.attachments?.length ? JSON.stringify(mail.attachments) : null,
+    ],
   );
   return id;
 }
@@ -74,7 +92,7 @@ export async function claimDue(db: Db, limit: number, leaseMs: number): Promise<
      UPDATE mail_queue q
         SET attempts = q.attempts + 1, next_attempt_at = now() + make_interval(secs => $2::float8 / 1000)
        FROM due WHERE q.id = due.id
-     RETURNING q.id, q.kind, q.account_id, q.recipient, q.subject, q.body_text, q.body_html,
+     RETURNING q.id, q.kind, q.account_id, q.recipient, q.subject, q.body_text, q.body_html, q.attachments,
                q.queued_at, q.attempts`,
     [limit, leaseMs],
   );
@@ -86,6 +104,7 @@ export async function claimDue(db: Db, limit: number, leaseMs: number): Promise<
     subject: r.subject,
     text: r.body_text,
     html: r.body_html ?? undefined,
+    attachments: r.attachments ?? undefined,
     queuedAt: r.queued_at,
     attempts: r.attempts,
   }));

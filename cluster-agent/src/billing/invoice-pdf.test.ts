@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+import type { Invoice } from "../store/invoices.js";
+import { testBilling } from "../test-support/billing.js";
+import { creditNotePdf, invoicePdf } from "./invoice-pdf.js";
+import { REVERSE_CHARGE_NOTE } from "./vat.js";
+
+const seller = testBilling().seller!;
+const invoice: Invoice = {
+  id: "inv_202611_abc",
+  accountId: "acct_abc",
+  month: "2026-11",
+  status: "issued",
+  currency: "EUR",
+  taxRate: "0",
+  costPicoEur: 123_450_000_000_000n,
+  subtotalCents: 12345n,
+  taxCents: 0n,
+  totalCents: 12345n,
+  generatedAt: new Date("2026-12-01T06:00:00Z"),
+  generatedBy: "leader",
+  issuedAt: new Date("2026-12-01T06:00:00Z"),
+  issuedBy: "leader",
+  dueAt: new Date("2026-12-15T06:00:00Z"),
+  paidAt: null,
+  paidBy: null,
+  disputedAt: null,
+  disputedBy: null,
+  disputeReason: null,
+  number: "2026-000042",
+  vatRule: "eu_reverse_charge",
+  vatNote: REVERSE_CHARGE_NOTE,
+  seller,
+  buyer: {
+    name: "Max Muster",
+    company: "Muster GmbH",
+    address: "Hauptstr. 1\n10115 Berlin",
+    country: "DE",
+    vatId: "DE123456789",
+  },
+};
+const lines = [
+  {
+    model: "llama-70b",
+    requests: 10n,
+    promptTokens: 1_000_000n,
+    cachedTokens: 0n,
+    completionTokens: 250_000n,
+    costPicoEur: 123_450_000_000_000n,
+    amountCents: 12345n,
+  },
+];
+
+async function textOf(pdf: Buffer): Promise<string> {
+  const doc = await getDocument({ data: new Uint8Array(pdf), verbosity: 0 }).promise;
+  const parts: string[] = [];
+  for (let page = 1; page <= doc.numPages; page++) {
+    const content = await (await doc.getPage(page)).getTextContent();
+    for (const item of content.items) if ("str" in item) parts.push(item.str);
+  }
+  await doc.destroy();
+  return parts.join(" ").replace(/\s+/g, " ");
+}
+
+test("the invoice PDF names seller, buyer, number, dates, VAT rule wording, totals and payment details", async () => {
+  const text = await textOf(await invoicePdf(invoice, lines));
+  for (const expected of [
+    "Invoice 2026-000042",
+    "Entrim d.o.o.",
+    "SI12345678",
+    "District Court of Ljubljana",
+    "Muster GmbH",
+    "DE123456789",
+    "Invoice date: 2026-12-01",
+    "Supply period: 2026-11-01 to 2026-11-30",
+    "Due date: 2026-12-15",
+    "llama-70b",
+    "123.45",
+    "VAT (reverse charge) 0 %",
+    "Article 196 of Council Directive 2006/112/EC",
+    "SI56191000000123438",
+    "Reference: 2026-000042",
+  ]) {
+    assert.ok(text.includes(expected), `missing "${expected}" in: ${text}`);
+  }
+});
+
+test("the same invoice renders to the same bytes", async () => {
+  assert.deepEqual(await invoicePdf(invoice, lines), await invoicePdf(invoice, lines));
+});
+
+test("the credit note PDF references the invoice and shows the credited amounts", async () => {
+  const note = {
+    id: "cn_x",
+    number: "CN-2026-000001",
+    invoiceId: invoice.id,
+    accountId: invoice.accountId,
+    amountCents: 5000n,
+    subtotalCents: 5000n,
+    taxCents: 0n,
+    reason: "Dispute resolved in the customer's favour",
+    createdAt: new Date("2026-12-10T00:00:00Z"),
+    createdBy: "ops",
+    refundState: null,
+  };
+  const text = await textOf(await creditNotePdf(note, invoice));
+  for (const expected of [
+    "Credit note CN-2026-000001",
+    "Credits invoice 2026-000042",
+    "-50.00",
+    "Muster GmbH",
+  ]) {
+    assert.ok(text.includes(expected), `missing "${expected}" in: ${text}`);
+  }
+});

@@ -1,0 +1,124 @@
+import type pg from "pg";
+import type { Logger } from "../common/log.js";
+import { type BillingConfig, scheduleEnabled } from "../config/billing.js";
+import type { Db } from "../store/db.js";
+import { heldAccounts } from "../store/invoice-holds.js";
+import { issueInvoice } from "../store/invoice-states.js";
+import { generateInvoices, getInvoice, listInvoices } from "../store/invoices.js";
+import { startMaintenance } from "../store/partitions.js";
+import { queueInvoiceIssuedMail } from "./invoice-mail.js";
+import { deleteExpiredBillingRecords } from "./retention.js";
+
+/**
+ * The monthly run: on the 1st from `schedule.hour` (UTC), the leader generates the previous month's
+ * drafts, issues every one not held, and queues each invoice's email in its issuing transaction.
+ * Months missed while no agent ran are caught up, at most CATCH_UP_MONTHS back. Idempotent: an issued
+ * invoice is never regenerated or issued again, so a second pass (or agent) does nothing.
+ */
+
+export const CATCH_UP_MONTHS = 3;
+
+export interface SchedulePass {
+  months: string[];
+  issued: string[];
+  held: string[];
+}
+
+function monthText(year: number, month: number): string {
+  const d = new Date(Date.UTC(year, month, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+/** The months the pass looks at: the last CATCH_UP_MONTHS before `now`'s, once the issuing hour passed. */
+export function dueMonths(now: Date, hour: number): string[] {
+  const months: string[] = [];
+  // Before the hour on the 1st, last month is not due yet (late spool deliveries may still arrive).
+  const latest = now.getUTCDate() === 1 && now.getUTCHours() < hour ? 2 : 1;
+  for (let back = CATCH_UP_MONTHS; back >= latest; back--) {
+    months.push(monthText(now.getUTCFullYear(), now.getUTCMonth() - back));
+  }
+  return months;
+}
+
+export async function runInvoiceSchedule(
+  db: pg.Pool | Db,
+  billing: BillingConfig,
+  options: { now: Date; by: string; taxRatePlaceholder?: string },
+): Promise<SchedulePass> {
+  const pass: SchedulePass = { months: [], issued: [], held: [] };
+  if (!scheduleEnabled(billing)) return pass;
+  const held = await heldAccounts(db);
+  for (const month of dueMonths(options.now, billing.schedule.hour)) {
+    const existing = await listInvoices(db, { month });
+    const pending = existing.filter((i) => i.status === "draft");
+    // A month is done when its drafts exist and only held ones are left unissued.
+    if (existing.length > 0 && pending.every((i) => held.has(i.accountId))) continue;
+    pass.months.push(month);
+    await generateInvoices(db, {
+      month,
+      taxRate: options.taxRatePlaceholder ?? billing.vat.domesticRate,
+      generatedBy: options.by,
+      now: options.now,
+    });
+    for (const draft of await listInvoices(db, { month, status: "draft" })) {
+      if (held.has(draft.accountId)) {
+        pass.held.push(draft.id);
+        continue;
+      }
+      const issued = await issueInvoice(db, draft.id, {
+        by: options.by,
+        billing,
+        now: options.now,
+        onIssued: async (client, invoice) => {
+          await queueInvoiceIssuedMail(client, invoice, (await getInvoice(client, invoice.id)).lines);
+        },
+      }).catch((error: unknown) => {
+        // Another agent issued it between our list and our lock: nothing to do.
+        if (error instanceof Error && /only draft/.test(error.message)) return null;
+        throw error;
+      });
+      if (issued) pass.issued.push(issued.number as string);
+    }
+  }
+  return pass;
+}
+
+export const INVOICE_SCHEDULE_LOCK_KEY = 7_216_853_409_551_018n;
+
+/**
+ * The leader job: whichever agent holds the lock runs the pass (the work goes through the pool; the
+ * lock only elects). Without a seller it says once why nothing is issued.
+ */
+export function startInvoiceSchedule(options: {
+  pool: pg.Pool;
+  billing: BillingConfig;
+  node: string;
+  intervalMs: number;
+  /** retention.taxYears: issued invoices and credit notes older than their tax period are deleted. */
+  taxYears: number;
+  clock?: () => Date;
+  logger?: Logger | undefined;
+}) {
+  if (!scheduleEnabled(options.billing)) {
+    options.logger?.warn(
+      "invoices are not issued automatically: configure billing.seller (see docs/billing.md) to turn the schedule on",
+    );
+  }
+  const clock = options.clock ?? (() => new Date());
+  return startMaintenance({
+    pool: options.pool,
+    lockKey: INVOICE_SCHEDULE_LOCK_KEY,
+    intervalMs: options.intervalMs,
+    name: "invoice-schedule",
+    logger: options.logger,
+    run: async () => {
+      const now = clock();
+      const pass = await runInvoiceSchedule(options.pool, options.billing, {
+        now,
+        by: `leader:${options.node}`,
+      });
+      const retention = await deleteExpiredBillingRecords(options.pool, options.taxYears, now);
+      return { ...pass, retention };
+    },
+  });
+}

@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { testBilling } from "../test-support/billing.js";
+import { billingSchema, scheduleEnabled, seriesFor } from "./billing.js";
+
+test("billing defaults: 22 % domestic, {year}- numbering, 14 days, schedule off without a seller", () => {
+  const billing = billingSchema.parse(undefined);
+  assert.equal(billing.vat.domesticRate, "0.22");
+  assert.equal(billing.series, "{year}-");
+  assert.equal(billing.creditNoteSeries, "CN-{year}-");
+  assert.equal(billing.paymentTermsDays, 14);
+  assert.equal(scheduleEnabled(billing), false);
+  assert.equal(scheduleEnabled(testBilling()), true);
+  assert.equal(seriesFor("{year}-", new Date("2026-12-01T00:00:00Z")), "2026-");
+});
+
+test("billing refusals say what to do", () => {
+  const seller = testBilling().seller;
+  for (const [input, message] of [
+    [{ schedule: { enabled: true } }, /need a seller/],
+    [{ seller: { ...seller, country: "si" } }, /ISO alpha-2/],
+    [{ seller: { ...seller, vatId: "12345" } }, /starts with the country code/],
+    [{ seller, series: "X-", creditNoteSeries: "X-" }, /own series/],
+    [{ vat: { domesticRate: 22 } }, /fraction/],
+  ] as const) {
+    const result = billingSchema.safeParse(input);
+    assert.equal(result.success, false, JSON.stringify(input));
+    assert.match(result.error!.issues.map((i) => i.message).join("; "), message);
+  }
+  assert.equal(billingSchema.parse({ seller, vat: { domesticRate: 0.2 } }).vat.domesticRate, "0.2");
+});

@@ -1,0 +1,123 @@
+import { z } from "zod";
+
+/**
+ * Billing: who issues the invoices (the seller printed on every invoice), the domestic VAT rate,
+ * invoice numbering and the monthly schedule. Without `seller` no invoice can be issued: the schedule
+ * says so once in the log and the CLI refuses with a hint.
+ */
+const sellerSchema = z
+  .object({
+    /** The registered company name, e.g. "Entrim d.o.o.". */
+    legalName: z.string().trim().min(1, "seller.legalName is required: the registered company name"),
+    /** Postal address; lines separated by "\n". */
+    address: z.string().trim().min(1, "seller.address is required: the registered postal address"),
+    /** ISO 3166-1 alpha-2, e.g. "SI": decides which VAT rule applies to each buyer. */
+    country: z.string().regex(/^[A-Z]{2}$/, 'seller.country is an ISO alpha-2 code in capitals, e.g. "SI"'),
+    /** e.g. "SI12345678". */
+    vatId: z
+      .string()
+      .regex(
+        /^[A-Z]{2}[A-Za-z0-9+*.]{2,13}$/,
+        'seller.vatId starts with the country code, e.g. "SI12345678"',
+      ),
+    /** Company number and registering court, e.g. "Reg. no. 1234567000, District Court of Ljubljana". */
+    registration: z.string().trim().min(1, "seller.registration is required: company number and court"),
+    bank: z
+      .object({
+        iban: z
+          .string()
+          .transform((v) => v.replace(/\s+/g, "").toUpperCase())
+          .pipe(z.string().regex(/^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$/, "bank.iban is not an IBAN")),
+        bic: z.string().regex(/^[A-Z0-9]{8}([A-Z0-9]{3})?$/, "bank.bic is 8 or 11 letters and digits"),
+        name: z.string().trim().min(1, "bank.name is required: the bank's name"),
+      })
+      .strict(),
+    /** Billing contact printed on the invoice. */
+    email: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "seller.email is not an email address"),
+    phone: z.string().trim().min(3).optional(),
+  })
+  .strict();
+
+const scheduleSchema = z
+  .object({
+    /** Default: on when a seller is configured. */
+    enabled: z.boolean().optional(),
+    /** Hour of the 1st (UTC) from which the leader issues the previous month's invoices. */
+    hour: z
+      .number()
+      .int()
+      .min(0, "schedule.hour is 0-23 (UTC)")
+      .max(23, "schedule.hour is 0-23 (UTC)")
+      .default(6),
+  })
+  .strict();
+
+const SERIES = /^[A-Za-z0-9/_-]*(\{year\})?[A-Za-z0-9/_-]*$/;
+
+export const billingSchema = z
+  .object({
+    seller: sellerSchema.optional(),
+    vat: z
+      .object({
+        /** The seller's country rate as a fraction; 0.22 is Slovenia's standard rate. */
+        domesticRate: z
+          .union([z.string(), z.number()])
+          .transform((v) => String(v))
+          .pipe(
+            z
+              .string()
+              .regex(/^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$/, "vat.domesticRate is a fraction, e.g. 0.22"),
+          )
+          .default("0.22"),
+      })
+      .strict()
+      .default({ domesticRate: "0.22" }),
+    /** Invoice number prefix; {year} is the invoice date's year: "{year}-" gives 2026-000001. */
+    series: z
+      .string()
+      .max(32)
+      .regex(SERIES, "series may hold letters, digits, - / _ and {year} once")
+      .default("{year}-"),
+    creditNoteSeries: z
+      .string()
+      .max(32)
+      .regex(SERIES, "creditNoteSeries may hold letters, digits, - / _ and {year} once")
+      .default("CN-{year}-"),
+    paymentTermsDays: z.number().int().min(0).max(365, "paymentTermsDays is 0-365").default(14),
+    schedule: scheduleSchema.default({ hour: 6 }),
+  })
+  .strict()
+  .superRefine((billing, ctx) => {
+    if (billing.series === billing.creditNoteSeries)
+      ctx.addIssue({
+        code: "custom",
+        path: ["creditNoteSeries"],
+        message: "credit notes need their own series: make creditNoteSeries differ from series",
+      });
+    if (billing.schedule.enabled === true && billing.seller === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["schedule", "enabled"],
+        message: "the schedule issues invoices, which need a seller: configure billing.seller or turn it off",
+      });
+  })
+  .default({
+    vat: { domesticRate: "0.22" },
+    series: "{year}-",
+    creditNoteSeries: "CN-{year}-",
+    paymentTermsDays: 14,
+    schedule: { hour: 6 },
+  });
+
+export type BillingConfig = z.infer<typeof billingSchema>;
+export type SellerConfig = z.infer<typeof sellerSchema>;
+
+/** "{year}-" in 2026 → "2026-". */
+export function seriesFor(pattern: string, at: Date): string {
+  return pattern.replace("{year}", String(at.getUTCFullYear()));
+}
+
+/** Whether the leader issues invoices on its own: default on exactly when a seller is configured. */
+export function scheduleEnabled(billing: BillingConfig): boolean {
+  return billing.seller !== undefined && billing.schedule.enabled !== false;
+}
