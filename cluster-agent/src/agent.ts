@@ -117,8 +117,13 @@ export async function startAgent(
       taxYears: config.retention.taxYears,
       node: config.node.name,
       intervalMs: config.retention.maintenanceIntervalMinutes * 60_000,
+      // Links only where a customer can follow them: a portal with a public address, and Stripe on.
+      payBase: config.stripe && config.portal?.publicUrl ? config.portal.publicUrl : undefined,
       logger,
     });
+    // Once at start, like the other leader jobs: a month boundary crossed while the cluster was down is
+    // caught up now, not an interval later. Not awaited: issuing must not hold up serving.
+    void invoiceSchedule.runNow();
     cleanup.push(() => invoiceSchedule.stop());
 
     const pepper = await loadPepper({ dataDir: config.dataDir, env: process.env });

@@ -26,6 +26,8 @@ export async function queueInvoiceIssuedMail(
   db: Db,
   invoice: Invoice,
   lines: InvoiceLine[],
+  /** The portal's public base URL when customers can pay online there (Stripe configured). */
+  payBase?: string,
 ): Promise<number> {
   const pdf = await invoicePdf(invoice, lines);
   const recipients = await billingRecipients(db, invoice.accountId);
@@ -42,7 +44,8 @@ export async function queueInvoiceIssuedMail(
         invoice.seller
           ? `Pay by bank transfer to ${invoice.seller.bank.iban} (${invoice.seller.bank.bic}) with reference ${invoice.number}.`
           : "",
-        "You can also download it from the portal (Billing).",
+        payBase ? `Pay online: ${payBase.replace(/\/$/, "")}/pay/${encodeURIComponent(invoice.id)}` : "",
+        "You can also download it from the portal (Invoices).",
       ]
         .filter(Boolean)
         .join("\n"),

@@ -43,7 +43,7 @@ export function dueMonths(now: Date, hour: number): string[] {
 export async function runInvoiceSchedule(
   db: pg.Pool | Db,
   billing: BillingConfig,
-  options: { now: Date; by: string; taxRatePlaceholder?: string },
+  options: { now: Date; by: string; taxRatePlaceholder?: string; payBase?: string | undefined },
 ): Promise<SchedulePass> {
   const pass: SchedulePass = { months: [], issued: [], held: [] };
   if (!scheduleEnabled(billing)) return pass;
@@ -70,7 +70,12 @@ export async function runInvoiceSchedule(
         billing,
         now: options.now,
         onIssued: async (client, invoice) => {
-          await queueInvoiceIssuedMail(client, invoice, (await getInvoice(client, invoice.id)).lines);
+          await queueInvoiceIssuedMail(
+            client,
+            invoice,
+            (await getInvoice(client, invoice.id)).lines,
+            options.payBase,
+          );
         },
       }).catch((error: unknown) => {
         // Another agent issued it between our list and our lock: nothing to do.
@@ -97,6 +102,8 @@ export function startInvoiceSchedule(options: {
   /** retention.taxYears: issued invoices and credit notes older than their tax period are deleted. */
   taxYears: number;
   clock?: () => Date;
+  /** Where the emails' "pay online" links point (the portal's public URL, with Stripe on). */
+  payBase?: string | undefined;
   logger?: Logger | undefined;
 }) {
   if (!scheduleEnabled(options.billing)) {
@@ -116,6 +123,7 @@ export function startInvoiceSchedule(options: {
       const pass = await runInvoiceSchedule(options.pool, options.billing, {
         now,
         by: `leader:${options.node}`,
+        payBase: options.payBase,
       });
       const retention = await deleteExpiredBillingRecords(options.pool, options.taxYears, now);
       return { ...pass, retention };

@@ -320,8 +320,13 @@ describe("portal account routes", () => {
     assert.match(json.headers.get("content-disposition") ?? "", /attachment/);
     const csv = await call(owner, "GET", `/api/invoices/${fx.a.invoiceId}/download?format=csv`);
     assert.equal(csv.text, invoiceCsv(invoice, lines));
+    // The PDF is the document the customer was mailed, rendered from the issued invoice.
+    const pdf = await call(owner, "GET", `/api/invoices/${fx.a.invoiceId}/download?format=pdf`);
+    assert.equal(pdf.status, 200);
+    assert.equal(pdf.headers.get("content-type"), "application/pdf");
+    assert.ok(pdf.text.startsWith("%PDF-"));
     assert.equal(
-      (await call(owner, "GET", `/api/invoices/${fx.a.invoiceId}/download?format=pdf`)).json.error.param,
+      (await call(owner, "GET", `/api/invoices/${fx.a.invoiceId}/download?format=xml`)).json.error.param,
       "format",
     );
     assert.equal((await call(as(fx.a.accountId, "developer"), "GET", "/api/invoices")).status, 403);

@@ -1,6 +1,7 @@
 // Invoices in the portal: the account's issued invoices (never drafts), each as the same document and
 // downloads the CLI exports (store/invoice-export.ts), and a dispute within 30 days of the invoice date.
 import type { FastifyInstance } from "fastify";
+import { invoicePdf } from "../billing/invoice-pdf.js";
 import { ApiError } from "../common/errors.js";
 import { formatCents } from "../store/billing.js";
 import { invoiceCsv, invoiceDocument } from "../store/invoice-export.js";
@@ -49,12 +50,14 @@ export async function invoiceRoutes(app: FastifyInstance, deps: PortalDeps): Pro
     async (request, reply) => {
       const principal = requirePortal(request, "owner", "billing");
       const format = request.query.format ?? "json";
-      if (format !== "json" && format !== "csv") throw badInput('Choose format "json" or "csv".', "format");
+      if (format !== "json" && format !== "csv" && format !== "pdf")
+        throw badInput('Choose format "pdf", "json" or "csv".', "format");
       const found = await getInvoiceOf(deps.store.pool, principal.accountId, request.params.id);
       if (!found) throw notFound("invoice");
       const { invoice, lines } = found;
       reply.headers(attachment(`${invoice.id}.${format}`));
-      // Byte for byte what `entrim-agent invoices export` writes.
+      // Byte for byte what `entrim-agent invoices export` writes; the PDF is what the customer was mailed.
+      if (format === "pdf") return reply.type("application/pdf").send(await invoicePdf(invoice, lines));
       if (format === "csv") return reply.type("text/csv; charset=utf-8").send(invoiceCsv(invoice, lines));
       return reply
         .type("application/json; charset=utf-8")

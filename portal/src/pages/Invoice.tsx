@@ -177,6 +177,9 @@ export function InvoicePage({ id }: { id: string }) {
         </Notice>
       ) : null}
       <p className="actions">
+        <a className="button primary" href={withQuery(`${path}/download`, { format: "pdf" })} download>
+          Download PDF
+        </a>
         <a className="button" href={withQuery(`${path}/download`, { format: "json" })} download>
           Download JSON
         </a>
