@@ -24,7 +24,7 @@ import { StorePriceBook } from "./metering/price-book.js";
 import { startPortal } from "./portal/setup.js";
 import { dropCachedPromptsOnSanctions } from "./runtime/cache-drops.js";
 import { createRuntime, defaultModels } from "./runtime/factory.js";
-import { stripePayments } from "./store/stripe-client.js";
+import { stripeClient, stripePayments } from "./store/stripe-client.js";
 
 export { DEFAULT_MODEL_ID } from "./runtime/factory.js";
 
@@ -119,6 +119,7 @@ export async function startAgent(
       intervalMs: config.retention.maintenanceIntervalMinutes * 60_000,
       // Links only where a customer can follow them: a portal with a public address, and Stripe on.
       payBase: config.stripe && config.portal?.publicUrl ? config.portal.publicUrl : undefined,
+      stripe: config.stripe ? stripeClient(config.stripe, process.env) : undefined,
       logger,
     });
     // Once at start, like the other leader jobs: a month boundary crossed while the cluster was down is

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type Stripe from "stripe";
 import type { Logger } from "../common/log.js";
 import { type BillingConfig, scheduleEnabled } from "../config/billing.js";
 import type { Db } from "../store/db.js";
@@ -6,6 +7,7 @@ import { heldAccounts } from "../store/invoice-holds.js";
 import { issueInvoice } from "../store/invoice-states.js";
 import { generateInvoices, getInvoice, listInvoices } from "../store/invoices.js";
 import { startMaintenance } from "../store/partitions.js";
+import { refundPendingCreditNotes } from "./credit-refunds.js";
 import { queueInvoiceIssuedMail } from "./invoice-mail.js";
 import { deleteExpiredBillingRecords } from "./retention.js";
 
@@ -104,6 +106,8 @@ export function startInvoiceSchedule(options: {
   clock?: () => Date;
   /** Where the emails' "pay online" links point (the portal's public URL, with Stripe on). */
   payBase?: string | undefined;
+  /** With Stripe on: credit notes on card-paid invoices are refunded by each pass. */
+  stripe?: Stripe | undefined;
   logger?: Logger | undefined;
 }) {
   if (!scheduleEnabled(options.billing)) {
@@ -125,8 +129,11 @@ export function startInvoiceSchedule(options: {
         by: `leader:${options.node}`,
         payBase: options.payBase,
       });
+      const refunds = options.stripe
+        ? await refundPendingCreditNotes(options.pool, options.stripe, options.logger)
+        : undefined;
       const retention = await deleteExpiredBillingRecords(options.pool, options.taxYears, now);
-      return { ...pass, retention };
+      return { ...pass, refunds, retention };
     },
   });
 }

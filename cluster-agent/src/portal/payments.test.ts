@@ -7,11 +7,13 @@ import { after, before, describe, it } from "node:test";
 import Fastify, { type FastifyInstance } from "fastify";
 import pino from "pino";
 import { errorHandling } from "../api/errors.js";
+import { refundPendingCreditNotes } from "../billing/credit-refunds.js";
 import { StoreAuditRecorder } from "../control/audit-recorder.js";
 import { createAccount } from "../store/accounts.js";
 import { createApiKey } from "../store/api-keys.js";
 import { auditCheckpointKey, listAudit } from "../store/audit-log.js";
 import { PICO_PER_CENT, prepaidBalances, setBillingMode } from "../store/credit.js";
+import { createCreditNote, creditNotesOf } from "../store/credit-notes.js";
 import { issueInvoice } from "../store/invoice-states.js";
 import { generateInvoices, getInvoice, invoiceId } from "../store/invoices.js";
 import { paymentsOfInvoice, refundPayment } from "../store/payments.js";
@@ -203,6 +205,35 @@ describe("paying an invoice by card", () => {
       }),
       /left to refund/,
     );
+  });
+});
+
+describe("credit notes", () => {
+  it("a credit note on a card-paid invoice is refunded once by the billing pass, even when asked again", async () => {
+    const client = stripeClient(
+      { secretKeyEnv: "SK", webhookSecretEnv: "WH", apiBase: stripe.url, currency: "eur" },
+      { SK: stripe.secretKey },
+    );
+    const before = stripe.refunds.length;
+    const note = await createCreditNote(t.store.pool, {
+      invoiceId: invoice,
+      amountCents: 50n,
+      reason: "dispute resolved in the customer's favour",
+      by: "cli:test",
+      billing: testBilling(),
+    });
+    assert.equal(note.refundState, "pending");
+    assert.deepEqual((await refundPendingCreditNotes(t.store.pool, client)).refunded, [note.number]);
+    assert.equal(stripe.refunds.length, before + 1);
+    assert.equal(stripe.refunds.at(-1)!.amount, 50);
+    // A pass that died after Stripe refunded but before the note was marked asks again with the same key.
+    await t.store.pool.query("UPDATE credit_notes SET refund_state = 'pending' WHERE id = $1", [note.id]);
+    await refundPendingCreditNotes(t.store.pool, client);
+    assert.equal(stripe.refunds.length, before + 1, "Stripe refunded once");
+    const [after] = await creditNotesOf(t.store.pool, invoice).then((notes) =>
+      notes.filter((n) => n.id === note.id),
+    );
+    assert.equal(after!.refundState, "refunded");
   });
 });
 

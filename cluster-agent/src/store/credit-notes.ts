@@ -98,12 +98,19 @@ export function createCreditNote(
       );
     }
     const { subtotal, tax } = splitGross(input.amountCents, invoice.taxRate);
+    // Money goes back only where money came in by card: a Stripe payment is refunded by the sweep
+    // (billing/credit-refunds.ts); otherwise the credit stands against what is owed, or is repaid by hand.
+    const card = await client.query(
+      "SELECT 1 FROM payments WHERE invoice_id = $1 AND status IN ('paid', 'refunded') AND stripe_payment_intent IS NOT NULL",
+      [invoice.id],
+    );
+    const refundState = card.rowCount ? "pending" : "not_paid";
     const series = seriesFor(input.billing.creditNoteSeries, now);
     const number = await takeNumber(client, series);
     const result = await client.query(
       `INSERT INTO credit_notes (id, number, series, invoice_id, account_id, amount_cents, subtotal_cents, tax_cents,
-         reason, created_at, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
+         reason, created_at, created_by, refund_state)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
       [
         randomId("cn"),
         number,
@@ -116,6 +123,7 @@ export function createCreditNote(
         reason,
         now,
         input.by,
+        refundState,
       ],
     );
     return toCreditNote(result.rows[0]);

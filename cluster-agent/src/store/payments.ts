@@ -242,7 +242,7 @@ export function applyStripeEvent(
 export async function refundPayment(
   db: Db,
   stripe: Stripe,
-  options: { invoiceId: string; amountCents: number; reason: string },
+  options: { invoiceId: string; amountCents: number; reason: string; idempotencyKey?: string },
 ): Promise<{ refundId: string; paymentId: string; amountCents: number }> {
   if (!Number.isInteger(options.amountCents) || options.amountCents <= 0)
     throw new StoreError("invalid", "Refund a positive amount in whole cents.");
@@ -258,11 +258,14 @@ export async function refundPayment(
       "conflict",
       `At most ${((paid.amountCents - paid.refundedCents) / 100).toFixed(2)} EUR of invoice ${options.invoiceId}'s payment is left to refund.`,
     );
-  const refund = await stripe.refunds.create({
-    payment_intent: paid.paymentIntent!,
-    amount: options.amountCents,
-    reason: "requested_by_customer",
-    metadata: { invoice_id: options.invoiceId, payment_id: paid.id, reason },
-  });
+  const refund = await stripe.refunds.create(
+    {
+      payment_intent: paid.paymentIntent!,
+      amount: options.amountCents,
+      reason: "requested_by_customer",
+      metadata: { invoice_id: options.invoiceId, payment_id: paid.id, reason },
+    },
+    options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : undefined,
+  );
   return { refundId: refund.id, paymentId: paid.id, amountCents: refund.amount };
 }

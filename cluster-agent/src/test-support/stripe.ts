@@ -83,6 +83,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const webhookSecret = `whsec_${randomBytes(16).toString("hex")}`;
   const sessions = new Map<string, StandInSession>();
   const refunds: StandInRefund[] = [];
+  const idempotent = new Map<string, StandInRefund>();
   const paid = new Map<string, number>(); // payment_intent → amount captured
   let base = "";
 
@@ -140,6 +141,10 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
         : stripeError(res, 404, `No such checkout.session: '${got[1]}'`, "session");
     }
     if (req.method === "POST" && path === "/v1/refunds") {
+      // Stripe answers a repeated Idempotency-Key with the first request's result.
+      const key = req.headers["idempotency-key"];
+      const earlier = typeof key === "string" ? idempotent.get(key) : undefined;
+      if (earlier) return send(earlier);
       const intent = String(form.payment_intent ?? "");
       const captured = paid.get(intent);
       if (captured === undefined)
@@ -162,6 +167,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
         created: now(),
       };
       refunds.push(refund);
+      if (typeof key === "string") idempotent.set(key, refund);
       return send(refund);
     }
     stripeError(res, 404, `Unrecognized request URL (${req.method}: ${path}).`);
