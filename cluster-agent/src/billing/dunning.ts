@@ -4,8 +4,8 @@
 // agent at a time under an advisory lock; each step is recorded once in dunning_states (its own
 // transaction with its notice, emails and audit entry), so passes are idempotent and resumable.
 import type pg from "pg";
-import type { AuditRecorder } from "../control/audit.js";
 import type { Logger } from "../common/log.js";
+import type { AuditRecorder } from "../control/audit.js";
 import { notifyAccount } from "../notices/notify.js";
 import { type Db, transaction } from "../store/db.js";
 import { startMaintenance } from "../store/partitions.js";
@@ -123,10 +123,11 @@ async function advance(db: Db, invoiceId: string, options: DunningOptions, now: 
       note: `Invoice ${invoiceId} unpaid after the warning`,
       createdBy: options.by,
     });
-    await db.query(
-      "UPDATE dunning_states SET suspended_at = $2, suspension_id = $3 WHERE invoice_id = $1",
-      [invoiceId, now, suspension.id],
-    );
+    await db.query("UPDATE dunning_states SET suspended_at = $2, suspension_id = $3 WHERE invoice_id = $1", [
+      invoiceId,
+      now,
+      suspension.id,
+    ]);
     await notifyAccount(
       db,
       {
@@ -232,7 +233,9 @@ function audit(db: Db, options: DunningOptions, action: string, accountId: strin
 }
 
 /** The leader job: every interval, and at once when a payment is announced (the lead wires LISTEN). */
-export function startDunning(options: DunningOptions & { pool: pg.Pool; intervalMs: number; logger?: Logger }) {
+export function startDunning(
+  options: DunningOptions & { pool: pg.Pool; intervalMs: number; logger?: Logger },
+) {
   return startMaintenance({
     pool: options.pool,
     lockKey: DUNNING_LOCK_KEY,

@@ -108,7 +108,12 @@ export async function wantsNonEssential(db: Db, accountId: string): Promise<bool
 }
 
 /** The owner's choice in the portal (Account page); essential notices are unaffected. */
-export async function setNonEssential(db: Db, accountId: string, enabled: boolean, by: string): Promise<void> {
+export async function setNonEssential(
+  db: Db,
+  accountId: string,
+  enabled: boolean,
+  by: string,
+): Promise<void> {
   await db.query(
     `INSERT INTO notification_preferences (account_id, non_essential, updated_at, updated_by)
      VALUES ($1, $2, now(), $3)
