@@ -27,6 +27,8 @@ import { createRuntime, defaultModels } from "./runtime/factory.js";
 
 export { DEFAULT_MODEL_ID } from "./runtime/factory.js";
 
+import { startDunning } from "./billing/dunning.js";
+import { portalBaseUrl } from "./config/portal.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { nodeHealth } from "./serving/health.js";
 import { InFlightRequests } from "./serving/in-flight.js";
@@ -126,6 +128,18 @@ export async function startAgent(
     // long prune must not hold up serving.
     void auditMaintenance.runNow();
     cleanup.push(() => auditMaintenance.stop());
+    // Dunning: reminders, warnings, suspension for non-payment and its lifting, on the leader only.
+    const dunning = startDunning({
+      pool: store.pool,
+      config: config.dunning,
+      recorder,
+      by: `agent:${config.node.name}`,
+      payUrl: (id) => `${portalBaseUrl(config.portal)}/invoices/${id}`,
+      intervalMs: config.dunning.intervalMinutes * 60_000,
+      logger,
+    });
+    void dunning.runNow();
+    cleanup.push(() => dunning.stop());
     const keys = new KeyCache({ store, pepper, logger, resyncIntervalMs: config.keys.resyncSeconds * 1000 });
     await keys.start();
     cleanup.push(() => keys.stop());
