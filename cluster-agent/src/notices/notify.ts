@@ -30,7 +30,7 @@ export interface NotifyResult {
 export const ESSENTIAL_FOOTER =
   "This is a service message about your contract/invoices/security; it is sent whatever your notification settings.";
 export const NON_ESSENTIAL_FOOTER =
-  "You can turn off messages like this one in the portal: Account → Notification settings.";
+  "You can turn off messages like this one in the portal, on the Account page under Notification settings.";
 
 /** Kinds a developer needs to hear about too (they change what the code calling the API sees). */
 const DEVELOPER_KINDS: ReadonlySet<NoticeKind> = new Set(["model", "maintenance"]);
