@@ -28,7 +28,9 @@ import { stripeClient, stripePayments } from "./store/stripe-client.js";
 
 export { DEFAULT_MODEL_ID } from "./runtime/factory.js";
 
+import { INVOICE_PAID_CHANNEL, startDunning } from "./billing/dunning.js";
 import { startInvoiceSchedule } from "./billing/schedule.js";
+import { portalBaseUrl } from "./config/portal.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { nodeHealth } from "./serving/health.js";
 import { InFlightRequests } from "./serving/in-flight.js";
@@ -143,6 +145,25 @@ export async function startAgent(
     // long prune must not hold up serving.
     void auditMaintenance.runNow();
     cleanup.push(() => auditMaintenance.stop());
+    // Dunning: reminders, warnings, suspension for non-payment and its lifting, on the leader only.
+    const dunning = startDunning({
+      pool: store.pool,
+      config: config.dunning,
+      recorder,
+      by: `agent:${config.node.name}`,
+      payUrl: (id) => `${portalBaseUrl(config.portal)}/invoices/${id}`,
+      intervalMs: config.dunning.intervalMinutes * 60_000,
+      logger,
+    });
+    void dunning.runNow();
+    cleanup.push(() => dunning.stop());
+    // A payment lifts its non-payment suspension at once: the invoices trigger's NOTIFY wakes the job
+    // (the holder of its lock acts; other agents return at once). A pass already running may have read
+    // the invoice before it was paid, so one more follows it.
+    const unlistenPaid = await store.listen(INVOICE_PAID_CHANNEL, () => {
+      void dunning.runNow().then(() => dunning.runNow());
+    });
+    cleanup.push(unlistenPaid);
     const keys = new KeyCache({ store, pepper, logger, resyncIntervalMs: config.keys.resyncSeconds * 1000 });
     await keys.start();
     cleanup.push(() => keys.stop());

@@ -68,4 +68,40 @@ describe("entrim-agent notices", () => {
       cliError(/in the future/),
     );
   });
+  it("announces maintenance to every open account, as non-essential mail", async () => {
+    const report = JSON.parse(
+      await cli(
+        "--json",
+        "notices",
+        "maintenance",
+        "--title",
+        "Upgrade window",
+        "--body",
+        "Requests may pause for a few seconds.",
+        "--start",
+        "2027-01-10T02:00:00Z",
+        "--end",
+        "2027-01-10T03:00:00Z",
+      ),
+    );
+    assert.ok(report.accounts >= 1);
+    assert.equal(report.mails, report.accounts - report.optedOut);
+    const listed = JSON.parse(await cli("--json", "notices", "list", "--account", accountId));
+    assert.ok(listed.some((n: { title: string }) => n.title === "Upgrade window"));
+    await assert.rejects(
+      cli(
+        "notices",
+        "maintenance",
+        "--title",
+        "x",
+        "--body",
+        "y",
+        "--start",
+        "2027-01-10",
+        "--end",
+        "2027-01-09",
+      ),
+      cliError(/--end must lie after --start/),
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { notifyEveryAccount } from "../notices/broadcast.js";
 import { StoreError } from "../store/db.js";
 import { isNoticeKind, listNotices, NOTICE_KINDS, type Notice, publishNotice } from "../store/notices.js";
 import { cliOperator, withAuditedStore } from "./audit-trail.js";
@@ -61,6 +62,45 @@ export function registerNoticeCommands(program: Command): void {
           command,
           notice,
           () => `Published notice ${notice.id} to ${notice.accountId ?? "every account"}.`,
+        );
+      },
+    );
+
+  notices
+    .command("maintenance")
+    .description("Announce scheduled maintenance to every open account (non-essential: the opt-out applies)")
+    .requiredOption("--title <text>", "a short title (at most 200 characters)")
+    .requiredOption("--body <text>", "what is affected and what customers should do")
+    .requiredOption("--start <time>", "when it starts (ISO 8601 time or YYYY-MM-DD)")
+    .requiredOption("--end <time>", "when it ends")
+    .action(
+      async (options: { title: string; body: string; start: string; end: string }, command: Command) => {
+        const start = parseTime(options.start, "--start");
+        const end = parseTime(options.end, "--end");
+        if (end <= start) throw new CliError("--end must lie after --start.");
+        const entry = {
+          action: "notice.maintenance",
+          target: "notices:every-account",
+          reason: options.title,
+        };
+        const report = await withAuditedStore(command, entry, (store) =>
+          notifyEveryAccount(store.pool, {
+            kind: "maintenance",
+            essential: false,
+            title: options.title,
+            body: `${options.body.trim()}\n\nFrom ${start.toISOString()} to ${end.toISOString()}.`,
+            effectiveAt: start,
+            createdBy: cliOperator(),
+          }).catch((error: unknown) => {
+            if (error instanceof StoreError && error.code === "invalid") throw new CliError(error.message);
+            throw error;
+          }),
+        );
+        output(
+          command,
+          report,
+          () =>
+            `Announced to ${report.accounts} accounts: ${report.mails} emails queued, ${report.optedOut} opted out of non-essential mail (they see it in the portal).`,
         );
       },
     );

@@ -4,13 +4,19 @@ import { before, describe, it } from "node:test";
 import { cliError, cliFixture } from "../test-support/cli.js";
 import { registerAccountCommands } from "./accounts.js";
 import { registerKeyCommands } from "./keys.js";
+import { registerNoticeCommands } from "./notices.js";
 import { parseDuration, registerSuspensionCommands } from "./suspensions.js";
 
 let accountId: string;
 let keyId: string;
 let token: string;
 const me = `cli:${userInfo().username}`;
-const { cli } = cliFixture(registerAccountCommands, registerKeyCommands, registerSuspensionCommands);
+const { cli } = cliFixture(
+  registerAccountCommands,
+  registerKeyCommands,
+  registerSuspensionCommands,
+  registerNoticeCommands,
+);
 const json = async (...args: string[]) => JSON.parse(await cli("--json", ...args));
 
 before(async () => {
@@ -131,5 +137,15 @@ describe("entrim-agent suspend / warn / unsuspend / suspensions list", () => {
       cli("suspend", "--account", accountId, "--reason", "abuse", "--expires", "soon"),
       cliError(/not a duration/),
     );
+  });
+  it("an abuse warning on an account tells the account (an essential notice)", async () => {
+    const other = (await json("accounts", "create", "--name", "Warned AG", "--email", "w@example.eu")).id;
+    await cli("warn", "--account", other, "--reason", "abuse", "--note", "scraping");
+    const notices = await json("notices", "list", "--account", other);
+    assert.deepEqual(
+      notices.map((n: { kind: string }) => n.kind),
+      ["abuse"],
+    );
+    assert.ok(!JSON.stringify(notices).includes("scraping"), "the operators' note stays internal");
   });
 });

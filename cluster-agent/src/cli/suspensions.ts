@@ -1,9 +1,9 @@
 import { userInfo } from "node:os";
 import { type Command, Option } from "commander";
 import { isApiKeyId, parseApiKey } from "../domain/api-key.js";
+import { createOperatorSuspension } from "../notices/operator-suspension.js";
 import { StoreError } from "../store/db.js";
 import {
-  createSuspension,
   liftSuspension,
   listSuspensions,
   SUSPENSION_REASONS,
@@ -123,7 +123,7 @@ function addSuspendCommand(program: Command, name: string, state: SuspensionStat
         resultTarget: (s: Suspension) => `${targetType}:${target}/suspension:${s.id}`,
       };
       const created = await withAuditedStore(cmd, entry, (store) =>
-        createSuspension(store.pool, {
+        createOperatorSuspension(store.pool, {
           targetType,
           target,
           state: newState,

@@ -411,6 +411,20 @@ export const configSchema = z
       })
       .strict()
       .default({ usageDays: 90, taxYears: 10, maintenanceIntervalMinutes: 60 }),
+    /** Dunning for issued, unpaid invoices (the leader runs it; see docs/billing.md "Dunning timeline"). */
+    dunning: z
+      .object({
+        /** Days before the due date the reminder goes out. */
+        reminderDaysBefore: z.number().int().min(0).max(60).default(3),
+        /** Days after the due date the overdue warning goes out. */
+        warningDaysAfter: z.number().int().min(0).max(60).default(1),
+        /** Days after the recorded warning before API access is suspended for non-payment. */
+        suspendDaysAfterWarning: z.number().int().min(1).max(365).default(14),
+        /** How often the leader runs a pass (payments are also picked up on each pass). */
+        intervalMinutes: z.number().int().min(1).max(1440).default(15),
+      })
+      .strict()
+      .prefault({}),
     limits: z
       .object({
         /** Full reload of rate limits from the store, besides LISTEN/NOTIFY. */

@@ -6,7 +6,7 @@ export interface AuditAction {
   operator: string;
   /** An operator's certificate role, or "customer" for a portal user acting on their own account. */
   role: Role | "customer";
-  source: "grpc" | "cli" | "portal";
+  source: "grpc" | "cli" | "portal" | "agent";
   /** Dotted verb, e.g. "node.drain", "suspension.create", "key.revoke". */
   action: string;
   /** What it acted on, e.g. "node:gpu-01", "account:acc_123". */

@@ -15,6 +15,7 @@ import { status } from "@grpc/grpc-js";
 import type { SuspensionGate, SuspensionNotice } from "../../admission/suspensions.js";
 import { CidrError, parseCidr } from "../../domain/cidr.js";
 import { allows } from "../../domain/roles.js";
+import { createOperatorSuspension } from "../../notices/operator-suspension.js";
 import { type AbuseFlag, listAbuseFlags } from "../../store/abuse-flags.js";
 import {
   isSecurityEventKind,
@@ -23,7 +24,6 @@ import {
 } from "../../store/security-events.js";
 import type { Store } from "../../store/store.js";
 import {
-  createSuspension,
   getSuspension,
   liftSuspension,
   listSuspensions,
@@ -166,7 +166,7 @@ export function abuseService(deps: AbuseServiceDeps): ServiceImplementation {
           reason: [reason, request.note].filter(Boolean).join(": "),
         },
         (db) =>
-          createSuspension(db, {
+          createOperatorSuspension(db, {
             ...subject,
             state,
             reason,
