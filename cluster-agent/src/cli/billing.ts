@@ -448,7 +448,7 @@ function registerInvoiceCommands(program: Command): void {
           results.map((r) => ({
             account: r.accountId,
             invoices: r.invoices.join(" "),
-            suspension: r.suspension?.id ?? "already suspended",
+            suspension: r.suspension?.id ?? (r.refused ? `not suspended: ${r.refused}` : "already suspended"),
           })),
           ["account", "invoices", "suspension"],
         ),

@@ -7,6 +7,7 @@ import { formatCents, rollUpDay, taxCents, usageByDay } from "./billing.js";
 import { disputeInvoice, issueInvoice, markInvoicePaid, suspendOverdueAccounts } from "./invoice-states.js";
 import { generateInvoices, getInvoice, listInvoices } from "./invoices.js";
 import type { Store } from "./store.js";
+import { createSuspension } from "./suspensions.js";
 
 let store: Store;
 let closeStore: () => Promise<void>;
@@ -293,10 +294,25 @@ describe("billing", () => {
     assert.equal((await markInvoicePaid(store.pool, a!.id, { by: "test" })).status, "paid");
   });
 
-  it("suspends accounts with overdue invoices for non_payment, once", async () => {
+  it("suspends accounts with overdue invoices for non_payment, once, and only after a recorded warning", async () => {
     const late = new Date(AFTER_NOV.getTime() + 15 * DAY);
-    const suspended = await suspendOverdueAccounts(store.pool, { by: "test", now: late });
     const overdue = (await listInvoices(store.pool, { status: "issued" })).map((i) => i.accountId).sort();
+    // Without a warning on record the terms forbid the suspension: reported, not made.
+    const unwarned = await suspendOverdueAccounts(store.pool, { by: "test", now: late });
+    assert.deepEqual(unwarned.map((s) => s.accountId).sort(), overdue);
+    assert.ok(
+      unwarned.every((s) => s.suspension === null && s.refused === "no recorded non-payment warning"),
+    );
+    for (const accountId of overdue) {
+      await createSuspension(store.pool, {
+        targetType: "account",
+        target: accountId,
+        state: "warned",
+        reason: "non_payment",
+        createdBy: "test",
+      });
+    }
+    const suspended = await suspendOverdueAccounts(store.pool, { by: "test", now: late });
     assert.deepEqual(suspended.map((s) => s.accountId).sort(), overdue);
     assert.ok(suspended.length >= 2);
     for (const s of suspended) assert.equal(s.suspension?.reason, "non_payment");

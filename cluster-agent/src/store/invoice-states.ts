@@ -180,11 +180,18 @@ export async function overdueInvoices(db: Db, now = new Date()): Promise<Invoice
 export interface OverdueSuspension {
   accountId: string;
   invoices: string[];
-  /** The suspension made, or null when one for non-payment was already in force. */
+  /** The suspension made, or null when one for non-payment was already in force or none may be made. */
   suspension: Suspension | null;
+  /** Why no suspension was made although none is in force: the terms require a warning first. */
+  refused?: string;
 }
 
-/** Suspends, for non_payment, each account with an overdue invoice that is not suspended for it yet. */
+/**
+ * Suspends, for non_payment, each account with an overdue invoice that is not suspended for it yet
+ * and whose non-payment warning is on record (an active `warned` suspension: dunning writes it, or an
+ * operator with `suspensions warn`). The terms promise a warning before action, so an account without
+ * one is reported, not suspended.
+ */
 export async function suspendOverdueAccounts(
   db: Db,
   options: { by: string; now?: Date },
@@ -198,6 +205,10 @@ export async function suspendOverdueAccounts(
     const active = await listSuspensions(db, { accountId, activeOnly: true, targetType: "account" });
     if (active.some((s) => s.reason === "non_payment" && s.state === "suspended")) {
       results.push({ accountId, invoices, suspension: null });
+      continue;
+    }
+    if (!active.some((s) => s.reason === "non_payment" && s.state === "warned")) {
+      results.push({ accountId, invoices, suspension: null, refused: "no recorded non-payment warning" });
       continue;
     }
     const suspension = await createSuspension(db, {
