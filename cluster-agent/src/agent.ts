@@ -9,7 +9,6 @@ import { VERSION } from "./common/version.js";
 import { parseListenAddress } from "./config/listen-address.js";
 import { loadPepper } from "./config/pepper.js";
 import type { AgentConfig } from "./config/schema.js";
-import { StoreAuditRecorder } from "./control/audit-recorder.js";
 import { DrainController } from "./control/drain.js";
 import { gateHealth, nodeControlState } from "./control/node-state.js";
 import { RegionGate } from "./control/region.js";
@@ -24,6 +23,7 @@ import { StorePriceBook } from "./metering/price-book.js";
 import { startPortal } from "./portal/setup.js";
 import { dropCachedPromptsOnSanctions } from "./runtime/cache-drops.js";
 import { createRuntime, defaultModels } from "./runtime/factory.js";
+import { StoreAuditRecorder } from "./store/audit-recorder.js";
 import { stripeClient, stripePayments } from "./store/stripe-client.js";
 
 export { DEFAULT_MODEL_ID } from "./runtime/factory.js";

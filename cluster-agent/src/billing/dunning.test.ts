@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { mailSchema } from "../config/mail.js";
-import { StoreAuditRecorder } from "../control/audit-recorder.js";
 import { Mailer } from "../mail/mailer.js";
 import { ESSENTIAL_FOOTER } from "../notices/notify.js";
 import { createAccount } from "../store/accounts.js";
 import { listAudit } from "../store/audit-log.js";
+import { StoreAuditRecorder } from "../store/audit-recorder.js";
 import { issueInvoice, markInvoicePaid } from "../store/invoice-states.js";
 import { generateInvoices } from "../store/invoices.js";
 import { noticesFor } from "../store/notices.js";

@@ -5,8 +5,8 @@
 // transaction with its notice, emails and audit entry), so passes are idempotent and resumable.
 import type pg from "pg";
 import type { Logger } from "../common/log.js";
-import type { AuditRecorder } from "../control/audit.js";
 import { notifyAccount } from "../notices/notify.js";
+import type { AuditRecorder } from "../store/audit-recorder.js";
 import { type Db, transaction } from "../store/db.js";
 import { startMaintenance } from "../store/partitions.js";
 import { createSuspension, liftSuspension, listSuspensions } from "../store/suspensions.js";

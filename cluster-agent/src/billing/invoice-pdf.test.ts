@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { REVERSE_CHARGE_NOTE } from "../domain/vat.js";
 import type { Invoice } from "../store/invoices.js";
 import { testBilling } from "../test-support/billing.js";
 import { creditNotePdf, invoicePdf } from "./invoice-pdf.js";
-import { REVERSE_CHARGE_NOTE } from "./vat.js";
 
 const seller = testBilling().seller!;
 const invoice: Invoice = {

@@ -2,6 +2,7 @@ import type pg from "pg";
 import type Stripe from "stripe";
 import type { Logger } from "../common/log.js";
 import { type BillingConfig, scheduleEnabled } from "../config/billing.js";
+import { deleteExpiredBillingRecords } from "../store/billing-retention.js";
 import type { Db } from "../store/db.js";
 import { heldAccounts } from "../store/invoice-holds.js";
 import { issueInvoice } from "../store/invoice-states.js";
@@ -9,7 +10,6 @@ import { generateInvoices, getInvoice, listInvoices } from "../store/invoices.js
 import { startMaintenance } from "../store/partitions.js";
 import { refundPendingCreditNotes } from "./credit-refunds.js";
 import { queueInvoiceIssuedMail } from "./invoice-mail.js";
-import { deleteExpiredBillingRecords } from "./retention.js";
 
 /**
  * The monthly run: on the 1st from `schedule.hour` (UTC), the leader generates the previous month's

@@ -1,16 +1,9 @@
-import type { AuditAction } from "../domain/audit-action.js";
+import type { AuditRecorder } from "../store/audit-recorder.js";
 import type { Db } from "../store/db.js";
 import { transaction } from "../store/db.js";
 import type { CallContext } from "./rpc.js";
 
-/** Appends to the hash-chained audit log in the store. */
-export interface AuditRecorder {
-  /**
-   * Appends one entry: in its own transaction, or, given `db` (a client inside an open transaction),
-   * as part of that transaction, so the entry commits or rolls back with the change made there.
-   */
-  record(action: AuditAction, db?: Db): Promise<void>;
-}
+export type { AuditRecorder } from "../store/audit-recorder.js";
 
 type Entry = { action: string; target: string; reason: string };
 

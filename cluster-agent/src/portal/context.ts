@@ -4,7 +4,7 @@
 import type { FastifyRequest } from "fastify";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
-import type { AuditRecorder } from "../control/audit.js";
+import type { AuditRecorder } from "../store/audit-recorder.js";
 import type { Db } from "../store/db.js";
 import type { Store } from "../store/store.js";
 import type { PaymentsDeps } from "./payment-routes.js";

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
-import { deleteExpiredBillingRecords } from "../billing/retention.js";
-import { REVERSE_CHARGE_NOTE } from "../billing/vat.js";
+import { REVERSE_CHARGE_NOTE } from "../domain/vat.js";
 import { testBilling } from "../test-support/billing.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
 import { createAccount } from "./accounts.js";
+import { deleteExpiredBillingRecords } from "./billing-retention.js";
 import { createCreditNote, splitGross } from "./credit-notes.js";
 import { issueInvoice } from "./invoice-states.js";
 import { getInvoice, invoiceId } from "./invoices.js";

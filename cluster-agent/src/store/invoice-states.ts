@@ -1,5 +1,5 @@
-import { vatRule } from "../billing/vat.js";
 import { type BillingConfig, seriesFor } from "../config/billing.js";
+import { vatRule } from "../domain/vat.js";
 import { parseMonth, taxCents } from "./billing.js";
 import { type Db, StoreError, transaction } from "./db.js";
 import {

@@ -11,6 +11,7 @@ import { createAccount } from "../../store/accounts.js";
 import { createApiKey } from "../../store/api-keys.js";
 import { auditCheckpointKey } from "../../store/audit-hash.js";
 import { listAudit } from "../../store/audit-log.js";
+import { StoreAuditRecorder } from "../../store/audit-recorder.js";
 import { listActions } from "../../store/data-subject.js";
 import { invoiceCsv, invoiceDocument } from "../../store/invoice-export.js";
 import { generateInvoices, getInvoice } from "../../store/invoices.js";
@@ -26,7 +27,6 @@ import {
 } from "../../test-support/control-client.js";
 import { makeTempDataDir, openTestStore, type TestStore } from "../../test-support/postgres.js";
 import { sampleEvent } from "../../test-support/usage-events.js";
-import { StoreAuditRecorder } from "../audit-recorder.js";
 import { type ControlServer, startControlServer } from "../server.js";
 import { abuseService } from "./abuse.js";
 import { accountService } from "./accounts.js";

@@ -4,9 +4,9 @@ import { after, before, describe, it } from "node:test";
 import type { ListAuditRequest__Output, ListAuditResponse, VerifyAuditResponse } from "@entrim/proto";
 import { status } from "@grpc/grpc-js";
 import { auditCheckpointKey } from "../../store/audit-hash.js";
+import { StoreAuditRecorder } from "../../store/audit-recorder.js";
 import { openTestStore, type TestStore } from "../../test-support/postgres.js";
 import { auditedChange } from "../audit.js";
-import { StoreAuditRecorder } from "../audit-recorder.js";
 import { type CallContext, RpcError, type UnaryMethod } from "../rpc.js";
 import { auditService } from "./audit.js";
 

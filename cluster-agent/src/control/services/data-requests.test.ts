@@ -10,11 +10,11 @@ import { createAccount, getAccount } from "../../store/accounts.js";
 import { createApiKey, listApiKeys } from "../../store/api-keys.js";
 import { auditCheckpointKey } from "../../store/audit-hash.js";
 import { listAudit } from "../../store/audit-log.js";
+import { StoreAuditRecorder } from "../../store/audit-recorder.js";
 import { eraseAccount } from "../../store/data-subject.js";
 import { fileRequest, getRequest } from "../../store/data-subject-requests.js";
 import { callUnary, controlClients, issueTestPki, type TestPki } from "../../test-support/control-client.js";
 import { makeTempDataDir, openTestStore, type TestStore } from "../../test-support/postgres.js";
-import { StoreAuditRecorder } from "../audit-recorder.js";
 import { type ControlServer, startControlServer } from "../server.js";
 import { accountService } from "./accounts.js";
 

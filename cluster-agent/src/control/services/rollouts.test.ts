@@ -4,13 +4,13 @@ import { after, before, describe, it } from "node:test";
 import type { ListModelsResponse, Rollout, RotationProgress } from "@entrim/proto";
 import { auditCheckpointKey } from "../../store/audit-hash.js";
 import { listAudit } from "../../store/audit-log.js";
+import { StoreAuditRecorder } from "../../store/audit-recorder.js";
 import { StoreError } from "../../store/db.js";
 import { addModelVersion, createModel, setNodeModel } from "../../store/models.js";
 import { upsertNode } from "../../store/nodes.js";
 import { getNodeModelState } from "../../store/rollouts.js";
 import { openTestStore, type TestStore } from "../../test-support/postgres.js";
 import { until } from "../../test-support/until.js";
-import { StoreAuditRecorder } from "../audit-recorder.js";
 import type { CallContext, StreamMethod, UnaryMethod } from "../rpc.js";
 import { rolloutService } from "./rollouts.js";
 

@@ -1,5 +1,5 @@
-import { type Db, transaction } from "../store/db.js";
-import { invoiceRetentionCutoff } from "../store/usage-maintenance.js";
+import { type Db, transaction } from "./db.js";
+import { invoiceRetentionCutoff } from "./usage-maintenance.js";
 
 /**
  * Deletes billing records whose tax period has ended: invoices issued before the cutoff of

@@ -1,8 +1,16 @@
 import type pg from "pg";
 import type { AuditAction } from "../domain/audit-action.js";
-import { appendAudit } from "../store/audit-log.js";
-import type { Db } from "../store/db.js";
-import type { AuditRecorder } from "./audit.js";
+import { appendAudit } from "./audit-log.js";
+import type { Db } from "./db.js";
+
+/** Appends to the hash-chained audit log in the store. */
+export interface AuditRecorder {
+  /**
+   * Appends one entry: in its own transaction, or, given `db` (a client inside an open transaction),
+   * as part of that transaction, so the entry commits or rolls back with the change made there.
+   */
+  record(action: AuditAction, db?: Db): Promise<void>;
+}
 
 /**
  * Records actions in the cluster store's audit log, stamped with this agent's node name. A record is
