@@ -113,6 +113,10 @@ export async function startAgent(
     // Today's partition exists before the first request is served, so no event waits in DEFAULT.
     await usageMaintenance.runNow();
     cleanup.push(() => usageMaintenance.stop());
+
+    const pepper = await loadPepper({ dataDir: config.dataDir, env: process.env });
+    const auditKey = auditCheckpointKey(pepper);
+    const recorder = new StoreAuditRecorder(store, config.node.name, auditKey);
     const invoiceSchedule = startInvoiceSchedule({
       pool: store.pool,
       billing: config.billing,
@@ -123,15 +127,13 @@ export async function startAgent(
       payBase: config.stripe && config.portal?.publicUrl ? config.portal.publicUrl : undefined,
       stripe: config.stripe ? stripeClient(config.stripe, process.env) : undefined,
       logger,
+      // Each issued invoice and retention batch is audited in its own transaction.
+      recorder,
     });
     // Once at start, like the other leader jobs: a month boundary crossed while the cluster was down is
     // caught up now, not an interval later. Not awaited: issuing must not hold up serving.
     void invoiceSchedule.runNow();
     cleanup.push(() => invoiceSchedule.stop());
-
-    const pepper = await loadPepper({ dataDir: config.dataDir, env: process.env });
-    const auditKey = auditCheckpointKey(pepper);
-    const recorder = new StoreAuditRecorder(store, config.node.name, auditKey);
     const auditMaintenance = startAuditMaintenance({
       pool: store.pool,
       retentionDays: config.audit.retentionDays,

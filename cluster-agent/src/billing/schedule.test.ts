@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { mailSchema } from "../config/mail.js";
+import { StoreAuditRecorder } from "../control/audit-recorder.js";
 import { Mailer } from "../mail/mailer.js";
 import { createAccount } from "../store/accounts.js";
+import { listAudit } from "../store/audit-log.js";
 import { holdInvoices, unholdInvoices } from "../store/invoice-holds.js";
 import { listInvoices } from "../store/invoices.js";
 import { testBilling } from "../test-support/billing.js";
@@ -107,6 +109,40 @@ describe("invoice schedule", () => {
     } finally {
       await mailer.stop();
       await smtp.close();
+    }
+  });
+});
+
+describe("invoice schedule audit", () => {
+  before(async () => {
+    t = await openTestStore();
+  });
+  after(async () => t.close());
+
+  it("records one billing.invoice.issue entry per invoice, however many passes run", async () => {
+    const a = await createAccount(t.store.pool, { name: "Audited A", email: "aa@example.eu" });
+    const b = await createAccount(t.store.pool, { name: "Audited B", email: "ab@example.eu" });
+    await usage(a.id, new Date("2026-09-10T12:00:00Z"));
+    await usage(b.id, new Date("2026-09-11T12:00:00Z"));
+    const audit = {
+      recorder: new StoreAuditRecorder(t.store, "node-1", Buffer.alloc(32, 7)),
+      operator: "agent:node-1",
+    };
+    for (const hour of ["06", "07"])
+      await runInvoiceSchedule(t.store.pool, billing, {
+        now: new Date(`2026-10-01T${hour}:00:00Z`),
+        by: "leader:node-1",
+        audit,
+      });
+    const issued = await listInvoices(t.store.pool, { status: "issued" });
+    assert.equal(issued.length, 2);
+    const entries = await listAudit(t.store.pool, { action: "billing.invoice.issue" });
+    assert.deepEqual(entries.map((e) => e.target).sort(), issued.map((i) => `invoice:${i.id}`).sort());
+    for (const entry of entries) {
+      assert.equal(entry.operator, "agent:node-1");
+      assert.equal(entry.role, "admin");
+      assert.equal(entry.source, "agent");
+      assert.equal(entry.result, "ok");
     }
   });
 });

@@ -2,6 +2,7 @@ import type pg from "pg";
 import type Stripe from "stripe";
 import type { Logger } from "../common/log.js";
 import { type BillingConfig, scheduleEnabled } from "../config/billing.js";
+import type { AgentAudit, AuditRecorder } from "../store/audit-recorder.js";
 import { deleteExpiredBillingRecords } from "../store/billing-retention.js";
 import type { Db } from "../store/db.js";
 import { heldAccounts } from "../store/invoice-holds.js";
@@ -19,6 +20,10 @@ import { queueInvoiceIssuedMail } from "./invoice-mail.js";
  */
 
 export const CATCH_UP_MONTHS = 3;
+
+/** Who the schedule's audit entries name: the agent that ran the pass (agent:<node>). */
+/** The leader's recorder and the name it acts under (agent:<node>). */
+export type ScheduleAudit = AgentAudit;
 
 export interface SchedulePass {
   months: string[];
@@ -45,7 +50,14 @@ export function dueMonths(now: Date, hour: number): string[] {
 export async function runInvoiceSchedule(
   db: pg.Pool | Db,
   billing: BillingConfig,
-  options: { now: Date; by: string; taxRatePlaceholder?: string; payBase?: string | undefined },
+  options: {
+    now: Date;
+    by: string;
+    taxRatePlaceholder?: string;
+    payBase?: string | undefined;
+    /** Each issue is audited in its issuing transaction (billing.invoice.issue, invoice:<id>). */
+    audit?: ScheduleAudit | undefined;
+  },
 ): Promise<SchedulePass> {
   const pass: SchedulePass = { months: [], issued: [], held: [] };
   if (!scheduleEnabled(billing)) return pass;
@@ -78,6 +90,18 @@ export async function runInvoiceSchedule(
             (await getInvoice(client, invoice.id)).lines,
             options.payBase,
           );
+          await options.audit?.recorder.record(
+            {
+              operator: options.audit.operator,
+              role: "admin",
+              source: "agent",
+              action: "billing.invoice.issue",
+              target: `invoice:${invoice.id}`,
+              reason: `${invoice.number ?? ""} for ${month}`.trim(),
+              result: "ok",
+            },
+            client,
+          );
         },
       }).catch((error: unknown) => {
         // Another agent issued it between our list and our lock: nothing to do.
@@ -109,6 +133,8 @@ export function startInvoiceSchedule(options: {
   /** With Stripe on: credit notes on card-paid invoices are refunded by each pass. */
   stripe?: Stripe | undefined;
   logger?: Logger | undefined;
+  /** Audits each issued invoice and each retention deletion (operator agent:<node>). */
+  recorder?: AuditRecorder | undefined;
 }) {
   if (!scheduleEnabled(options.billing)) {
     options.logger?.warn(
@@ -116,6 +142,7 @@ export function startInvoiceSchedule(options: {
     );
   }
   const clock = options.clock ?? (() => new Date());
+  const audit = options.recorder && { recorder: options.recorder, operator: `agent:${options.node}` };
   return startMaintenance({
     pool: options.pool,
     lockKey: INVOICE_SCHEDULE_LOCK_KEY,
@@ -128,11 +155,12 @@ export function startInvoiceSchedule(options: {
         now,
         by: `leader:${options.node}`,
         payBase: options.payBase,
+        audit,
       });
       const refunds = options.stripe
         ? await refundPendingCreditNotes(options.pool, options.stripe, options.logger)
         : undefined;
-      const retention = await deleteExpiredBillingRecords(options.pool, options.taxYears, now);
+      const retention = await deleteExpiredBillingRecords(options.pool, options.taxYears, now, audit);
       return { ...pass, refunds, retention };
     },
   });

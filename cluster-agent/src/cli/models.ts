@@ -4,6 +4,8 @@ import type { Command } from "commander";
 import { ArtifactCache } from "../cache/artifacts.js";
 import { hashFile } from "../cache/fetch.js";
 import { createLogger } from "../common/log.js";
+import { deprecateModel } from "../notices/deprecation.js";
+import { loadAuditKey } from "../store/audit-log.js";
 import {
   addModelVersion,
   createModel,
@@ -13,7 +15,7 @@ import {
   MODEL_RUNTIMES,
   type ModelRuntime,
 } from "../store/models.js";
-import { withAuditedStore } from "./audit-trail.js";
+import { cliOperator, recordCliChange, withAuditedStore } from "./audit-trail.js";
 import { CliError, output, table } from "./context.js";
 import { dataDirOf, withStore } from "./store-context.js";
 
@@ -48,7 +50,43 @@ const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 export function registerCatalogCommands(program: Command): void {
   const catalog = program
     .command("catalog")
-    .description("The model catalogue and this node's artifact cache");
+    .description("The model catalogue and this node's artifact cache")
+    // `models deprecate` is what operators reach for; both names run the same commands.
+    .alias("models");
+
+  catalog
+    .command("deprecate")
+    .description("Announce a model's retirement to every account that used it in the last 30 days")
+    .requiredOption("--model <name>", "the model being retired")
+    .requiredOption("--date <YYYY-MM-DD>", "the day it leaves the catalogue")
+    .option("--replacement <name>", "the model customers should move to")
+    .action(async (opts: { model: string; date: string; replacement?: string }, command: Command) => {
+      const result = await withStore(command, async (store, dataDir) =>
+        recordCliChange(
+          store,
+          await loadAuditKey({ dataDir, env: process.env }),
+          {
+            action: "model.deprecate",
+            target: `model:${opts.model}`,
+            reason: `retired on ${opts.date}${opts.replacement ? `, replaced by ${opts.replacement}` : ""}`,
+          },
+          (db) =>
+            deprecateModel(db, {
+              model: opts.model,
+              date: opts.date,
+              replacement: opts.replacement,
+              by: cliOperator(),
+            }),
+        ),
+      );
+      output(
+        command,
+        { ...result, notified: result.accounts.length },
+        () =>
+          `Notified ${result.accounts.length} account(s) that used ${result.model} in the last 30 days` +
+          ` (${result.optedOut} opted out of email and see the portal notice only).`,
+      );
+    });
 
   catalog
     .command("add-model")

@@ -30,3 +30,9 @@ export class StoreAuditRecorder implements AuditRecorder {
     await appendAudit(db ?? this.store.pool, this.node, action, this.key);
   }
 }
+
+/** A leader job's recorder and the name it acts under in the audit log (agent:<node>). */
+export interface AgentAudit {
+  recorder: AuditRecorder;
+  operator: string;
+}

@@ -1,3 +1,4 @@
+import type { AgentAudit } from "./audit-recorder.js";
 import { type Db, transaction } from "./db.js";
 import { invoiceRetentionCutoff } from "./usage-maintenance.js";
 
@@ -11,6 +12,8 @@ export async function deleteExpiredBillingRecords(
   db: Db,
   taxYears: number,
   now: Date,
+  /** With the leader's recorder: one billing.retention entry per batch that deleted anything. */
+  audit?: AgentAudit | undefined,
 ): Promise<{ invoices: number; creditNotes: number; cutoff: string }> {
   const cutoff = invoiceRetentionCutoff(now, taxYears);
   return transaction(db, async (client) => {
@@ -23,10 +26,24 @@ export async function deleteExpiredBillingRecords(
     const invoices = await client.query("DELETE FROM invoices WHERE status <> 'draft' AND issued_at < $1", [
       cutoff,
     ]);
-    return {
+    const batch = {
       invoices: invoices.rowCount ?? 0,
       creditNotes: notes.rowCount ?? 0,
       cutoff: cutoff.toISOString(),
     };
+    if (audit && batch.invoices + batch.creditNotes > 0)
+      await audit.recorder.record(
+        {
+          operator: audit.operator,
+          role: "admin",
+          source: "agent",
+          action: "billing.retention",
+          target: "billing:records",
+          reason: `deleted ${batch.invoices} invoice(s) and ${batch.creditNotes} credit note(s) issued before ${batch.cutoff}`,
+          result: "ok",
+        },
+        client,
+      );
+    return batch;
   });
 }
