@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { mailSchema } from "../config/mail.js";
-import { StoreAuditRecorder } from "../control/audit-recorder.js";
+import { StoreAuditRecorder } from "../store/audit-recorder.js";
 import { Mailer } from "../mail/mailer.js";
 import { createAccount } from "../store/accounts.js";
 import { listAudit } from "../store/audit-log.js";
