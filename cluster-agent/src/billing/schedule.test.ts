@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { mailSchema } from "../config/mail.js";
-import { StoreAuditRecorder } from "../store/audit-recorder.js";
 import { Mailer } from "../mail/mailer.js";
 import { createAccount } from "../store/accounts.js";
 import { listAudit } from "../store/audit-log.js";
+import { StoreAuditRecorder } from "../store/audit-recorder.js";
 import { holdInvoices, unholdInvoices } from "../store/invoice-holds.js";
 import { listInvoices } from "../store/invoices.js";
 import { testBilling } from "../test-support/billing.js";
