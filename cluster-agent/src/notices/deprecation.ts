@@ -1,7 +1,7 @@
 // Retiring a model: every account that used it in the last 30 days hears about it, with the date and
 // the replacement. The models table has no retirement column (and this change adds no migration), so
 // the date lives on the notices themselves (effective_at, model), where the portal already shows it.
-import { type Db, StoreError, transaction } from "../store/db.js";
+import { type Db, randomId, StoreError, transaction } from "../store/db.js";
 import { notifyAccount } from "./notify.js";
 
 export const DEPRECATION_LOOKBACK_DAYS = 30;
@@ -16,6 +16,8 @@ export interface Deprecation {
 }
 
 export interface DeprecationResult {
+  /** The notices' shared broadcast id (one message in the console). */
+  broadcastId: string;
   model: string;
   date: string;
   accounts: string[];
@@ -75,6 +77,7 @@ export async function deprecateModel(
     : `Requests naming ${input.model} will be refused from ${input.date}. Choose another model from the catalogue before then.`;
   return transaction(db, async (client) => {
     const accounts = await recentUsers(client, input.model, now);
+    const broadcastId = randomId("ntb");
     let optedOut = 0;
     for (const accountId of accounts) {
       const sent = await notifyAccount(
@@ -89,11 +92,12 @@ export async function deprecateModel(
           effectiveAt,
           model: input.model,
           createdBy: input.by,
+          broadcastId,
         },
         now,
       );
       if (sent.optedOut) optedOut++;
     }
-    return { model: input.model, date: input.date, accounts, optedOut };
+    return { broadcastId, model: input.model, date: input.date, accounts, optedOut };
   });
 }

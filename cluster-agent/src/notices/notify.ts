@@ -18,6 +18,8 @@ export interface AccountNotice {
   effectiveAt?: Date | undefined;
   model?: string | undefined;
   createdBy?: string | undefined;
+  /** Set by notifyEveryAccount: the rows of one broadcast share it (operators see one message). */
+  broadcastId?: string | undefined;
 }
 
 export interface NotifyResult {
@@ -41,9 +43,11 @@ export async function notifyAccount(db: Db, notice: AccountNotice, now = new Dat
   ]);
   if (!account.rows[0]) throw new StoreError("not_found", `There is no account ${notice.accountId}.`);
   const noticeId = randomId("ntc");
+  const optedOut = !notice.essential && !(await wantsNonEssential(db, notice.accountId));
   await db.query(
-    `INSERT INTO notices (id, account_id, kind, title, body, published_at, created_by, essential, effective_at, model)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    `INSERT INTO notices (id, account_id, kind, title, body, published_at, created_by, essential, effective_at,
+       model, broadcast_id, mail_skipped)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
       noticeId,
       notice.accountId,
@@ -55,9 +59,10 @@ export async function notifyAccount(db: Db, notice: AccountNotice, now = new Dat
       notice.essential,
       notice.effectiveAt ?? null,
       notice.model ?? null,
+      notice.broadcastId ?? null,
+      optedOut ? "opted_out" : null,
     ],
   );
-  const optedOut = !notice.essential && !(await wantsNonEssential(db, notice.accountId));
   if (optedOut) return { noticeId, mailIds: [], optedOut };
   const mailIds: string[] = [];
   for (const to of await recipients(db, notice.accountId, account.rows[0].email, notice.kind)) {
