@@ -148,6 +148,9 @@ export interface Model {
   capabilities: string[];
   contextLength: number | null;
   pricing: { input: string; cachedInput: string; output: string } | null;
+  /** Set when the model is being retired: requests naming it are refused from this instant. */
+  retiresAt: string | null;
+  replacement: string | null;
 }
 
 export interface Member {

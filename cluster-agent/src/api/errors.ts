@@ -150,6 +150,32 @@ export function modelNotFound(model: string): ApiError {
   );
 }
 
+/** The catalogue's retirements as the API consults them (metering/model-names.ts CatalogueNames). */
+export interface RetiredModels {
+  /** Set when the model's retirement has taken effect at `nowMs`. */
+  retired(name: string, nowMs: number): { atMs: number; replacement: string | null } | undefined;
+  /** Set while a retirement is scheduled or in force. */
+  retirement(name: string): { atMs: number; replacement: string | null } | undefined;
+}
+
+/** Refuses a request naming a retired model, before anything is reserved for it. */
+export function refuseIfRetired(retirements: RetiredModels | undefined, model: string): void {
+  const retired = retirements?.retired(model, Date.now());
+  if (retired) throw modelRetired(model, retired.atMs, retired.replacement);
+}
+
+/** A model retired from the catalogue: OpenAI answers deprecated models with 404 model_not_found too. */
+export function modelRetired(model: string, atMs: number, replacement: string | null): ApiError {
+  const day = new Date(atMs).toISOString().slice(0, 10);
+  return new ApiError(
+    404,
+    "invalid_request_error",
+    `The model \`${model}\` was retired on ${day}. ${replacement ? `Use \`${replacement}\` instead.` : "Choose another model from GET /v1/models."}`,
+    "model",
+    "model_not_found",
+  );
+}
+
 /** While the node takes no traffic (starting, stopping, outside its regions): another node serves. */
 export function nodeUnavailable(): ApiError {
   return new ApiError(

@@ -13,7 +13,7 @@ import type { ModelRegistry, ServedModel } from "../serving/models.js";
 import { checkCapabilities } from "./capabilities.js";
 import { runChoices } from "./choices.js";
 import type { GenerationEndpoint, ResponseMeta } from "./endpoint.js";
-import { modelNotFound } from "./errors.js";
+import { modelNotFound, type RetiredModels, refuseIfRetired } from "./errors.js";
 import { reservationBound, settleMaxTokens } from "./generation-request.js";
 import { logUnspooled, recordCompleted, recordUsage, recordUsageQuietly } from "./usage-record.js";
 import { WriteStallGuard } from "./write-stall.js";
@@ -31,6 +31,8 @@ export interface GenerationDeps {
   meter: Meter | null;
   /** A stream whose client reads nothing for this long while output waits is cut off. */
   writeTimeoutMs: number;
+  /** Models retired from the catalogue are refused, as their deprecation notice promised. */
+  retirements?: RetiredModels | undefined;
 }
 
 /** One admitted generation request, as the stages below share it. */
@@ -64,6 +66,7 @@ export async function handleGeneration<Body>(
   deps.meter?.ensureCapacity();
   const body = endpoint.parse(request.body);
   const modelName = endpoint.model(body);
+  refuseIfRetired(deps.retirements, modelName);
   const abort = new Cancellation();
   const raw = reply.raw;
   raw.once("close", () => {

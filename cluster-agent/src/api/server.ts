@@ -12,7 +12,7 @@ import type { ModelRegistry } from "../serving/models.js";
 import type { TrafficRecorder } from "../telemetry/traffic.js";
 import { type Authenticator, authentication } from "./auth.js";
 import { type ForwardedHeader, parseTrustedProxies } from "./client-address.js";
-import { errorHandling } from "./errors.js";
+import { errorHandling, type RetiredModels } from "./errors.js";
 import { responseAccounting } from "./metering-hooks.js";
 import { acceptProxyProtocol } from "./proxy-protocol.js";
 import { embeddingsRoutes } from "./routes/embeddings.js";
@@ -47,7 +47,7 @@ export interface ApiServerOptions {
   /** Telemetry of finished generation requests (status, latency, TTFT, tokens); optional. */
   traffic?: TrafficRecorder | undefined;
   /** The cluster's model catalogue: a refused request naming one of its models is billed under that name. */
-  catalogue?: { has(name: string): boolean } | undefined;
+  catalogue?: ({ has(name: string): boolean } & Partial<RetiredModels>) | undefined;
   /**
    * Balancers (CIDRs) whose forwarded headers and PROXY headers are believed; empty: the socket's
    * peer is the client.
@@ -149,7 +149,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   });
   errorHandling(app, { logger, bodyLimitBytes: options.bodyLimitBytes });
   healthRoutes(app, { models, accepting, meter: options.meter });
-  modelRoutes(app, { models, prices: options.prices });
+  const retirements = retiredModels(options.catalogue);
+  modelRoutes(app, { models, prices: options.prices, retirements });
   generationRoutes(app, {
     models,
     logger,
@@ -158,8 +159,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     meter: options.meter,
     accepting,
     writeTimeoutMs: options.writeTimeoutMs ?? 30_000,
+    retirements,
   });
-  embeddingsRoutes(app, { models, logger, gate, inFlight, meter: options.meter, accepting });
+  embeddingsRoutes(app, { models, logger, gate, inFlight, meter: options.meter, accepting, retirements });
 
   if (options.proxyProtocol) {
     acceptProxyProtocol(app.server, { trusted, headerTimeoutMs: options.requestTimeoutMs, logger });
@@ -168,4 +170,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   return Object.assign(app, {
     reloadTls: () => (tlsFiles ? reloadTls(app.server as HttpsServer, tlsFiles, logger) : null),
   });
+}
+
+/** The catalogue's retirements when it tracks them (a catalogue of names alone retires nothing). */
+function retiredModels(
+  catalogue: ({ has(name: string): boolean } & Partial<RetiredModels>) | undefined,
+): RetiredModels | undefined {
+  if (!catalogue?.retired || !catalogue.retirement) return undefined;
+  return catalogue as RetiredModels;
 }

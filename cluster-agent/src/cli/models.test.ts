@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
+import pg from "pg";
 import { makeArtifacts, type TestArtifact } from "../test-support/artifacts.js";
 import { cliError, cliFixture, runCli } from "../test-support/cli.js";
 import { registerCatalogCommands } from "./models.js";
@@ -217,5 +218,45 @@ describe("entrim-agent catalog", () => {
       cli("catalog", "stage", "--uri", tiny.path, "--sha256", "0".repeat(64), "--size", String(tiny.size)),
       cliError(new RegExp(`sha256 mismatch: expected ${"0".repeat(64)}, got ${tiny.sha256}`)),
     );
+  });
+  it("retires a model on a date (notifying its recent users) and cancels a retirement", async () => {
+    await cli("catalog", "add-model", "--name", "retiring-7b");
+    await cli("catalog", "add-model", "--name", "next-8b");
+    const date = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+    const human = await cli(
+      "models",
+      "deprecate",
+      "--model",
+      "retiring-7b",
+      "--date",
+      date,
+      "--replacement",
+      "next-8b",
+    );
+    assert.match(human, new RegExp(`Every agent refuses retiring-7b from ${date}`));
+    const db = new pg.Client({ connectionString: await fixture.databaseUrl() });
+    await db.connect();
+    try {
+      const retiring = async () =>
+        (await db.query("SELECT retires_at, replacement FROM models WHERE name = 'retiring-7b'")).rows[0];
+      assert.equal((await retiring()).replacement, "next-8b");
+      assert.equal((await retiring()).retires_at.toISOString().slice(0, 10), date);
+      assert.match(await cli("models", "undeprecate", "--model", "retiring-7b"), /no longer retiring/);
+      assert.equal((await retiring()).retires_at, null);
+      const audit = await db.query(
+        "SELECT action FROM audit_log WHERE target = 'model:retiring-7b' AND result = 'ok' ORDER BY seq",
+      );
+      assert.deepEqual(
+        audit.rows.map((row) => row.action),
+        ["model.create", "model.deprecate", "model.undeprecate"],
+      );
+    } finally {
+      await db.end();
+    }
+    await assert.rejects(
+      cli("models", "deprecate", "--model", "retiring-7b", "--date", date, "--replacement", "retiring-7b"),
+      cliError(/cannot replace itself/),
+    );
+    await assert.rejects(cli("models", "undeprecate", "--model", "nope"), cliError(/no model nope/));
   });
 });

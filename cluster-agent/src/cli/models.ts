@@ -14,6 +14,7 @@ import {
   listNodeModels,
   MODEL_RUNTIMES,
   type ModelRuntime,
+  setModelRetirement,
 } from "../store/models.js";
 import { cliOperator, recordCliChange, withAuditedStore } from "./audit-trail.js";
 import { CliError, output, table } from "./context.js";
@@ -84,7 +85,26 @@ export function registerCatalogCommands(program: Command): void {
         { ...result, notified: result.accounts.length },
         () =>
           `Notified ${result.accounts.length} account(s) that used ${result.model} in the last 30 days` +
-          ` (${result.optedOut} opted out of email and see the portal notice only).`,
+          ` (${result.optedOut} opted out of email and see the portal notice only). Every agent refuses` +
+          ` ${result.model} from ${result.date} (00:00 UTC); undo with: models undeprecate --model ${result.model}`,
+      );
+    });
+
+  catalog
+    .command("undeprecate")
+    .description("Cancel a model's retirement (the model is served again; no notice is sent)")
+    .requiredOption("--model <name>", "the model whose retirement is cancelled")
+    .action(async (opts: { model: string }, command: Command) => {
+      await withAuditedStore(
+        command,
+        { action: "model.undeprecate", target: `model:${opts.model}`, reason: "retirement cancelled" },
+        (store) => setModelRetirement(store.pool, opts.model, null, null),
+      );
+      output(
+        command,
+        { model: opts.model, retiresAt: null },
+        () =>
+          `${opts.model} is no longer retiring. Accounts told about its retirement were not told otherwise: publish a notice if they should know.`,
       );
     });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createAccount } from "../store/accounts.js";
-import { createModel } from "../store/models.js";
+import { createModel, listModelRetirements } from "../store/models.js";
 import { noticesFor } from "../store/notices.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
 import { deprecateModel } from "./deprecation.js";
@@ -60,6 +60,10 @@ test("a deprecation reaches only the accounts that used the model in the last 30
   );
   assert.deepEqual(result.accounts.sort(), [recent.id, rolledUp.id].sort());
   assert.equal(result.optedOut, 0);
+  // The catalogue holds the date the notice promises, so every agent refuses the model from then on.
+  const retirement = (await listModelRetirements(db.store.pool)).find((r) => r.name === "old-7b");
+  assert.equal(retirement?.retiresAt.toISOString(), "2027-01-31T00:00:00.000Z");
+  assert.equal(retirement?.replacement, "new-8b");
 
   const [notice] = await noticesFor(db.store.pool, recent.id);
   assert.equal(notice?.title, "Model old-7b will be retired on 2027-01-31");

@@ -1,7 +1,8 @@
 // Retiring a model: every account that used it in the last 30 days hears about it, with the date and
-// the replacement. The models table has no retirement column (and this change adds no migration), so
-// the date lives on the notices themselves (effective_at, model), where the portal already shows it.
+// the replacement, and the catalogue records the retirement (models.retires_at, migration 0025), so
+// every agent refuses the model from that date as the notice promises.
 import { type Db, randomId, StoreError, transaction } from "../store/db.js";
+import { setModelRetirement } from "../store/models.js";
 import { notifyAccount } from "./notify.js";
 
 export const DEPRECATION_LOOKBACK_DAYS = 30;
@@ -64,6 +65,8 @@ export async function deprecateModel(
   const effectiveAt = retirementDate(input.date, now);
   const known = await db.query("SELECT 1 FROM models WHERE name = $1", [input.model]);
   if (!known.rows[0]) throw new StoreError("not_found", `There is no model ${input.model} in the catalogue.`);
+  if (input.replacement === input.model)
+    throw new StoreError("invalid", "A model cannot replace itself: name another model as --replacement.");
   if (input.replacement !== undefined) {
     const replacement = await db.query("SELECT 1 FROM models WHERE name = $1", [input.replacement]);
     if (!replacement.rows[0])
@@ -77,6 +80,7 @@ export async function deprecateModel(
     : `Requests naming ${input.model} will be refused from ${input.date}. Choose another model from the catalogue before then.`;
   return transaction(db, async (client) => {
     const accounts = await recentUsers(client, input.model, now);
+    await setModelRetirement(client, input.model, effectiveAt, input.replacement ?? null);
     const broadcastId = randomId("ntb");
     let optedOut = 0;
     for (const accountId of accounts) {

@@ -19,7 +19,7 @@ import { invoiceCsv, invoiceDocument } from "../store/invoice-export.js";
 import { issueInvoice } from "../store/invoice-states.js";
 import { generateInvoices, getInvoice, invoiceId } from "../store/invoices.js";
 import { setLimits } from "../store/limits.js";
-import { addModelVersion, createModel } from "../store/models.js";
+import { addModelVersion, createModel, setModelRetirement } from "../store/models.js";
 import { upsertNode } from "../store/nodes.js";
 import { publishNotice } from "../store/notices.js";
 import { addPriceVersion } from "../store/prices.js";
@@ -441,6 +441,8 @@ describe("portal account routes", () => {
       capabilities: { chat: true, completions: true, embeddings: false, tools: true, logprobs: true },
       contextLength: null,
       pricing: { input: "0.150000", cachedInput: "0.075000", output: "0.600000" },
+      retiresAt: null,
+      replacement: null,
     });
     assert.deepEqual(byId.get("embed-small"), {
       id: "embed-small",
@@ -448,7 +450,25 @@ describe("portal account routes", () => {
       capabilities: { chat: true, completions: true, embeddings: true, tools: true, logprobs: true },
       contextLength: 8192,
       pricing: null,
+      retiresAt: null,
+      replacement: null,
     });
+
+    // A retiring model says when and what replaces it; a retired one is no longer offered.
+    await createModel(t.store.pool, { name: "gone-1b", createdBy: "test" });
+    const soon = new Date(Date.now() + 10 * 86_400_000);
+    await setModelRetirement(t.store.pool, "embed-small", soon, "gone-1b");
+    await setModelRetirement(t.store.pool, "gone-1b", new Date(Date.now() - 1000), null);
+    try {
+      const later = await call(as(fx.a.accountId, "developer"), "GET", "/api/models");
+      const ids = later.json.models.map((m: { id: string }) => m.id);
+      assert.ok(!ids.includes("gone-1b"), "a retired model is not offered");
+      const small = later.json.models.find((m: { id: string }) => m.id === "embed-small");
+      assert.equal(small.retiresAt, soon.toISOString());
+      assert.equal(small.replacement, "gone-1b");
+    } finally {
+      await setModelRetirement(t.store.pool, "embed-small", null, null);
+    }
   });
 
   it("profile: read by all, rectified by owners and billing, validated and audited", async () => {

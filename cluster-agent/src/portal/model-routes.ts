@@ -9,7 +9,7 @@ import {
   GENERATION_ONLY,
   type ModelCapabilities,
 } from "../domain/capabilities.js";
-import { listModels } from "../store/models.js";
+import { listModelRetirements, listModels } from "../store/models.js";
 import { listNodes } from "../store/nodes.js";
 import { formatMicroEur, listPriceVersions, type PriceVersion } from "../store/prices.js";
 import { type PortalDeps, requirePortal } from "./context.js";
@@ -39,10 +39,11 @@ export async function modelRoutes(app: FastifyInstance, deps: PortalDeps): Promi
   app.get("/api/models", async (request) => {
     requirePortal(request);
     const db = deps.store.pool;
-    const [catalogue, nodes, prices] = await Promise.all([
+    const [catalogue, nodes, prices, retirements] = await Promise.all([
       listModels(db),
       listNodes(db),
       listPriceVersions(db),
+      listModelRetirements(db),
     ]);
     const served = new Set<string>();
     for (const node of nodes) if (SERVING.has(node.state)) for (const m of node.models) served.add(m.id);
@@ -59,10 +60,19 @@ export async function modelRoutes(app: FastifyInstance, deps: PortalDeps): Promi
       if (!models.has(id)) models.set(id, { capabilities: GENERATION_ONLY, contextLength: null });
     }
     const now = deps.now().getTime();
+    const retiring = new Map(retirements.map((r) => [r.name, r]));
     return {
       models: [...models]
+        // A retired model is refused by the API, so it is no longer offered; a retiring one says when.
+        .filter(([id]) => !((retiring.get(id)?.retiresAt.getTime() ?? Number.POSITIVE_INFINITY) <= now))
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([id, model]) => ({ id, ...model, pricing: priceInForce(prices, id, now) })),
+        .map(([id, model]) => ({
+          id,
+          ...model,
+          pricing: priceInForce(prices, id, now),
+          retiresAt: retiring.get(id)?.retiresAt.toISOString() ?? null,
+          replacement: retiring.get(id)?.replacement ?? null,
+        })),
     };
   });
 }

@@ -209,6 +209,39 @@ export async function listModelNames(db: Db): Promise<string[]> {
   return result.rows.map((row) => row.name);
 }
 
+/** A model leaving the catalogue: refused from `retiresAt` on (models/catalog deprecate). */
+export interface ModelRetirement {
+  name: string;
+  retiresAt: Date;
+  replacement: string | null;
+}
+
+export async function listModelRetirements(db: Db): Promise<ModelRetirement[]> {
+  const result = await db.query<{ name: string; retires_at: Date; replacement: string | null }>(
+    "SELECT name, retires_at, replacement FROM models WHERE retires_at IS NOT NULL",
+  );
+  return result.rows.map((row) => ({
+    name: row.name,
+    retiresAt: row.retires_at,
+    replacement: row.replacement,
+  }));
+}
+
+/** Sets (or, with null, cancels) a model's retirement; the models trigger tells every agent. */
+export async function setModelRetirement(
+  db: Db,
+  name: string,
+  retiresAt: Date | null,
+  replacement: string | null,
+): Promise<void> {
+  const result = await db.query("UPDATE models SET retires_at = $2, replacement = $3 WHERE name = $1", [
+    name,
+    retiresAt,
+    retiresAt === null ? null : replacement,
+  ]);
+  if (result.rowCount === 0) throw new StoreError("not_found", `There is no model ${name} in the catalogue.`);
+}
+
 /** Every model with its versions, by name. */
 export async function listModels(db: Db): Promise<ModelRecord[]> {
   const models = await db.query("SELECT name, description, created_at, created_by FROM models ORDER BY name");

@@ -1,6 +1,6 @@
 import { EventEmitter, once } from "node:events";
 import type { AdmissionGate } from "../admission/gate.js";
-import { createApiServer } from "../api/server.js";
+import { type ApiServerOptions, createApiServer } from "../api/server.js";
 import { createLogger } from "../common/log.js";
 import type { Meter } from "../metering/meter.js";
 import type { DeltaSink, GenerationRequest, GenerationResult, Runtime } from "../runtime/types.js";
@@ -82,7 +82,7 @@ export async function heldApiServer(options: {
   gates: AdmissionGate[];
   isAcceptingTraffic: () => boolean;
   meter?: Meter | undefined;
-  catalogue?: { has(name: string): boolean } | undefined;
+  catalogue?: ApiServerOptions["catalogue"];
   slots?: number;
   queueLimit?: number;
   accountQueueShare?: number;

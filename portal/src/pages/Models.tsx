@@ -40,6 +40,12 @@ export function ModelsPage() {
               <tr key={model.id}>
                 <th scope="row" className="mono">
                   {model.id}
+                  {model.retiresAt && (
+                    <div className="warning-text">
+                      Retiring on {model.retiresAt.slice(0, 10)}
+                      {model.replacement ? <>: use {model.replacement}</> : null}
+                    </div>
+                  )}
                 </th>
                 <td>
                   <ul className="tags">

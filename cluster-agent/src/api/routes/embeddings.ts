@@ -15,7 +15,7 @@ import {
   inputTokenBound,
   parseEmbeddingsBody,
 } from "../embeddings.js";
-import { modelNotFound, nodeUnavailable } from "../errors.js";
+import { modelNotFound, nodeUnavailable, type RetiredModels, refuseIfRetired } from "../errors.js";
 import { recordCompleted, recordUsageQuietly, type UsageSubject } from "../usage-record.js";
 
 export interface EmbeddingsRouteOptions {
@@ -25,6 +25,8 @@ export interface EmbeddingsRouteOptions {
   inFlight: InFlightRequests;
   meter?: Meter | undefined;
   accepting: () => boolean;
+  /** Models retired from the catalogue are refused, as their deprecation notice promised. */
+  retirements?: RetiredModels | undefined;
 }
 
 /** One admitted embeddings request, as the stages below share it. */
@@ -63,6 +65,7 @@ async function handleEmbeddings(
   // Before anything runs: a request whose usage could not be recorded must not be served.
   options.meter?.ensureCapacity();
   const body = parseEmbeddingsBody(request.body);
+  refuseIfRetired(options.retirements, body.model);
   const known = options.models.get(body.model);
   if (!known) throw modelNotFound(body.model);
   checkEmbeds(options.models, known);

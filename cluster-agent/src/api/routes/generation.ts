@@ -7,7 +7,7 @@ import type { ModelRegistry } from "../../serving/models.js";
 import type { GenerationEndpoint } from "../endpoint.js";
 import { chatEndpoint } from "../endpoints/chat.js";
 import { completionsEndpoint } from "../endpoints/completions.js";
-import { nodeUnavailable } from "../errors.js";
+import { nodeUnavailable, type RetiredModels } from "../errors.js";
 import { handleGeneration } from "../generation.js";
 import { responsesEndpoint } from "../responses/index.js";
 
@@ -19,11 +19,12 @@ export interface GenerationRoutesOptions {
   meter?: Meter | undefined;
   accepting: () => boolean;
   writeTimeoutMs: number;
+  retirements?: RetiredModels | undefined;
 }
 
 /** The generation endpoints (chat completions, completions, Responses); refused at once while the node takes no traffic. */
 export function generationRoutes(app: FastifyInstance, options: GenerationRoutesOptions): void {
-  const { models, logger, gate, inFlight, meter, accepting, writeTimeoutMs } = options;
+  const { models, logger, gate, inFlight, meter, accepting, writeTimeoutMs, retirements } = options;
   const generation =
     <Body>(endpoint: GenerationEndpoint<Body>) =>
     async (request: FastifyRequest, reply: FastifyReply) => {
@@ -35,6 +36,7 @@ export function generationRoutes(app: FastifyInstance, options: GenerationRoutes
         inFlight,
         meter: meter ?? null,
         writeTimeoutMs,
+        retirements,
       });
     };
   app.post("/v1/chat/completions", generation(chatEndpoint));

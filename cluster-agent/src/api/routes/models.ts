@@ -4,6 +4,7 @@ import { capabilitiesOfModel } from "../../domain/capabilities.js";
 import type { PriceBook } from "../../domain/pricing.js";
 import type { ModelRegistry, ServedModel } from "../../serving/models.js";
 import { formatMicroEur } from "../../store/prices.js";
+import { type RetiredModels, refuseIfRetired } from "../errors.js";
 
 // Exact decimal strings of euros ("0.150000"): prices are never floats.
 const euros = formatMicroEur;
@@ -25,7 +26,11 @@ function pricing(prices: PriceBook | undefined, model: string) {
 
 // Beyond OpenAI's four fields (clients ignore unknown ones): `version` so operators see what a name
 // serves, and what a customer needs to pick a model: what it does, its context and its price.
-const modelObject = ({ runtime: { model }, version }: ServedModel, prices: PriceBook | undefined) => ({
+const modelObject = (
+  { runtime: { model }, version }: ServedModel,
+  prices: PriceBook | undefined,
+  retirements: RetiredModels | undefined,
+) => ({
   id: model.id,
   object: "model",
   created: model.created,
@@ -34,20 +39,37 @@ const modelObject = ({ runtime: { model }, version }: ServedModel, prices: Price
   capabilities: capabilitiesOfModel(model),
   context_length: model.contextLength,
   pricing: pricing(prices, model.id),
+  ...retiring(retirements, model.id),
 });
+
+/** A scheduled retirement: the date (unix seconds) and what to use instead. */
+function retiring(retirements: RetiredModels | undefined, id: string) {
+  const retirement = retirements?.retirement(id);
+  if (!retirement) return {};
+  return { retires_at: Math.floor(retirement.atMs / 1000), replacement: retirement.replacement };
+}
 
 /** GET /v1/models and /v1/models/{id}: the models this node serves. */
 export function modelRoutes(
   app: FastifyInstance,
-  options: { models: Pick<ModelRegistry, "list" | "get">; prices?: PriceBook | undefined },
+  options: {
+    models: Pick<ModelRegistry, "list" | "get">;
+    prices?: PriceBook | undefined;
+    retirements?: RetiredModels | undefined;
+  },
 ): void {
-  const { models, prices } = options;
+  const { models, prices, retirements } = options;
+  // A retired model is no longer offered, even while a node still has it loaded.
   app.get("/v1/models", async () => ({
     object: "list",
-    data: models.list().map((served) => modelObject(served, prices)),
+    data: models
+      .list()
+      .filter((served) => !retirements?.retired(served.runtime.model.id, Date.now()))
+      .map((served) => modelObject(served, prices, retirements)),
   }));
   app.get<{ Params: { "*": string } }>("/v1/models/*", async (request) => {
     const id = request.params["*"];
+    refuseIfRetired(retirements, id);
     const served = models.get(id);
     if (!served) {
       throw new ApiError(
@@ -58,6 +80,6 @@ export function modelRoutes(
         "model_not_found",
       );
     }
-    return modelObject(served, prices);
+    return modelObject(served, prices, retirements);
   });
 }
