@@ -43,6 +43,9 @@ export const publishNoticeRequest = z
     path: ["essentialReason"],
   });
 
+/** What the New notice dialog sends (defaults filled in by the schema). */
+export type PublishNoticeInput = z.input<typeof publishNoticeRequest>;
+
 export const deprecateModelRequest = z
   .object({
     model: z.string().trim().min(1, "choose a model").max(200),
