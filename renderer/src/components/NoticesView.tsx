@@ -42,7 +42,7 @@ export function NoticesView() {
   const publish = actions.get("notice.publish");
   const blocked = publish ? availability(publish as never, state).reason : undefined;
   return (
-    <section className="notices" aria-label="Customer notices">
+    <section className="customer-notices" aria-label="Customer notices">
       <div className="filters">
         <ActionButton id="notice.publish" label="New notice" />
         <ActionButton id="notice.retire" label="Retire model" />
