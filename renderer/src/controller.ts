@@ -2,6 +2,7 @@
 // series rings. Views call these; nothing else talks to the carrier.
 import { type ConsoleApi, channels, type FleetEvent } from "@entrim/electron/common";
 import type { SeriesStore } from "./metrics/series.js";
+import { NoticesController } from "./notices-controller.js";
 import { RequestsController } from "./requests-controller.js";
 import { RolloutController } from "./rollout-controller.js";
 import type { Alert } from "./state/alertsSlice.js";
@@ -14,6 +15,7 @@ export class Controller {
   private stopFleet: (() => void) | undefined;
   readonly rollouts: RolloutController;
   readonly requests: RequestsController;
+  readonly notices: NoticesController;
 
   constructor(
     readonly api: ConsoleApi,
@@ -22,6 +24,7 @@ export class Controller {
   ) {
     this.rollouts = new RolloutController(api, store, (fresh) => void this.notifyAlerts(fresh));
     this.requests = new RequestsController(api, store, (fresh) => void this.notifyAlerts(fresh));
+    this.notices = new NoticesController(api, store);
   }
 
   private fail(context: string, error: unknown): void {

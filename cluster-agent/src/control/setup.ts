@@ -15,6 +15,7 @@ import { auditService } from "./services/audit.js";
 import { clusterService } from "./services/cluster.js";
 import { nodeService, type SnapshotSource } from "./services/node.js";
 import { nodeDrainMethods } from "./services/node-drain.js";
+import { noticesService } from "./services/notices.js";
 
 export interface ControlPlaneDeps {
   config: AgentConfig;
@@ -84,6 +85,7 @@ export async function startControlPlane(deps: ControlPlaneDeps): Promise<Control
       clusterService({ store, node, heartbeatSeconds: config.node.heartbeatSeconds }),
       abuseService({ store, suspensions: deps.admission.suspensions, recorder: deps.recorder }),
       accountService({ store, recorder: deps.recorder }),
+      noticesService({ store, recorder: deps.recorder }),
       auditService({ store, key: deps.auditKey }),
       ...(deps.services ?? []),
     ],

@@ -1,6 +1,7 @@
 // Every channel of the console, by id. Handlers (src/node/handlers.ts) implement exactly these.
 import { getRequestChannel as req, returns, getStreamChannel as stream } from "./channel.js";
 import { dataRequestChannels } from "./data-requests.js";
+import { noticeChannels } from "./notices.js";
 import { recordChannels } from "./records.js";
 import * as s from "./schemas.js";
 import type {
@@ -42,6 +43,7 @@ export const channels = {
   getAccount: req("accounts.get", s.getAccountRequest, returns<AccountDetail>),
   ...recordChannels,
   ...dataRequestChannels,
+  ...noticeChannels,
   /** Shows an alert as an OS notification where the carrier can (the desktop app); false elsewhere. */
   notifyDesktop: req("alerts.notify", s.desktopNotice, returns<{ shown: boolean }>),
   /** An ssh shell on a node; closing the stream closes the session. */

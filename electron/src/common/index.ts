@@ -1,6 +1,7 @@
 export * from "./channel.js";
 export * from "./channels.js";
 export * from "./data-requests.js";
+export * from "./notices.js";
 export * from "./records.js";
 export * from "./roles.js";
 export * from "./schemas.js";

@@ -10,6 +10,7 @@ import {
   type ClusterServiceClient,
   loadAgentProto,
   type NodeServiceClient,
+  type NoticesServiceClient,
   type RolloutServiceClient,
 } from "@entrim/proto";
 import {
@@ -99,6 +100,7 @@ export class AgentLink {
   readonly abuse: AbuseServiceClient;
   readonly audit: AuditServiceClient;
   readonly accounts: AccountServiceClient;
+  readonly notices: NoticesServiceClient;
   readonly rollouts: RolloutServiceClient;
 
   /** The node names of the certificate a seed link's agent presented (empty until the handshake). */
@@ -129,6 +131,7 @@ export class AgentLink {
     this.abuse = new proto.AbuseService(address, creds, shared);
     this.audit = new proto.AuditService(address, creds, shared);
     this.accounts = new proto.AccountService(address, creds, shared);
+    this.notices = new proto.NoticesService(address, creds, shared);
     this.rollouts = new proto.RolloutService(address, creds, shared);
   }
 

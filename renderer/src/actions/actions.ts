@@ -5,6 +5,7 @@ import { alertActions } from "./alerts.js";
 import { fleetActions } from "./fleet.js";
 import { navigationActions } from "./navigation.js";
 import { nodeActions } from "./node.js";
+import { noticeActions } from "./notices.js";
 import { ActionRegistry } from "./registry.js";
 import { requestActions } from "./requests.js";
 import { rolloutActions } from "./rollouts.js";
@@ -18,6 +19,7 @@ export function consoleActions(): ActionRegistry<ActionContext> {
     ...rolloutActions(),
     ...accountActions,
     ...requestActions,
+    ...noticeActions,
     profilesAction,
     ...fleetActions,
     ...nodeActions,

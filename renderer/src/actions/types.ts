@@ -17,6 +17,7 @@ export interface Action<Ctx = unknown> {
     | "Accounts"
     | "Rollouts"
     | "Requests"
+    | "Notices"
     | "Session";
   /** "mod+k" (Ctrl, or Cmd on macOS), "shift+a", "d", "escape", "enter"... */
   shortcut?: string;

@@ -11,6 +11,7 @@ import { useApp, useAppState } from "./context.js";
 import { DrainDialog } from "./DrainDialog.js";
 import { FleetView } from "./FleetView.js";
 import { NodeView } from "./NodeView.js";
+import { NoticesView } from "./NoticesView.js";
 import { ProfilesView } from "./ProfilesView.js";
 import { RequestsView } from "./RequestsView.js";
 import { RolloutDialogs } from "./RolloutDialogs.js";
@@ -80,6 +81,7 @@ export function App({
         {view === "accounts" && <AccountsView searchRef={accountSearchRef} />}
         {view === "rollouts" && <RolloutsView />}
         {view === "requests" && <RequestsView />}
+        {view === "notices" && <NoticesView />}
         {/* Kept mounted while other views show: closing it would end every ssh session. */}
         {(hasTerminals || view === "terminals") && <TerminalsView hidden={view !== "terminals"} />}
       </main>
@@ -109,6 +111,7 @@ function TopBar() {
       | "accounts"
       | "rollouts"
       | "requests"
+      | "notices"
       | "profiles",
     label: string,
     key: string,
@@ -157,6 +160,7 @@ function TopBar() {
           </span>
         ),
       )}
+      {tab("notices", "Notices", "9")}
       {tab("profiles", "Profiles", "0")}
       <span className="spacer" />
       {cluster ? (

@@ -13,6 +13,7 @@ export const VIEWS = [
   "accounts",
   "rollouts",
   "requests",
+  "notices",
 ] as const;
 export type View = (typeof VIEWS)[number];
 

@@ -5,6 +5,7 @@ import { type ActionsSlice, createActionsSlice } from "./actionsSlice.js";
 import { type AlertsSlice, createAlertsSlice } from "./alertsSlice.js";
 import { createFleetSlice, type FleetSlice } from "./fleetSlice.js";
 import { createNodeSlice, type NodeSlice } from "./nodeSlice.js";
+import { createNoticesSlice, type NoticesSlice } from "./noticesSlice.js";
 import { createRecordsSlice, type RecordsSlice } from "./recordsSlice.js";
 import { createRequestsSlice, type RequestsSlice } from "./requestsSlice.js";
 import { createRolloutSlice, type RolloutSlice } from "./rolloutSlice.js";
@@ -20,7 +21,8 @@ export type AppState = FleetSlice &
   AccountsSlice &
   RolloutSlice &
   RecordsSlice &
-  RequestsSlice;
+  RequestsSlice &
+  NoticesSlice;
 
 export function createAppStore() {
   return createStore<AppState>()((...a) => ({
@@ -34,6 +36,7 @@ export function createAppStore() {
     ...createRolloutSlice(...a),
     ...createRecordsSlice(...a),
     ...createRequestsSlice(...a),
+    ...createNoticesSlice(...a),
   }));
 }
 
