@@ -40,7 +40,7 @@ describe("entrim-agent legal", () => {
         "publish",
         "--document",
         "terms",
-        "--version",
+        "--doc-version",
         "v2",
         "--effective",
         nextYear,
@@ -69,7 +69,7 @@ describe("entrim-agent legal", () => {
 
   it("says 'changes' for the privacy policy", async () => {
     assert.match(
-      await cli("legal", "publish", "--document", "privacy", "--version", "p2", "--effective", nextYear),
+      await cli("legal", "publish", "--document", "privacy", "--doc-version", "p2", "--effective", nextYear),
       /^Published privacy version p2, effective .*: 2 accounts notified, 2 emails queued\./,
     );
     const notices = JSON.parse(await cli("--json", "notices", "list", "--account", accounts[0]!));
@@ -81,19 +81,19 @@ describe("entrim-agent legal", () => {
   it("refuses a duplicate version, a past date and mistakes, and then notifies no one", async () => {
     const before = JSON.parse(await cli("--json", "notices", "list", "--account", accounts[0]!)).length;
     await assert.rejects(
-      cli("legal", "publish", "--document", "terms", "--version", "v2", "--effective", nextYear),
+      cli("legal", "publish", "--document", "terms", "--doc-version", "v2", "--effective", nextYear),
       cliError(/Version v2 of the terms is already published/),
     );
     await assert.rejects(
-      cli("legal", "publish", "--document", "terms", "--version", "v3", "--effective", "2001-01-01"),
+      cli("legal", "publish", "--document", "terms", "--doc-version", "v3", "--effective", "2001-01-01"),
       cliError(/in the past/),
     );
     await assert.rejects(
-      cli("legal", "publish", "--document", "cookies", "--version", "v3", "--effective", nextYear),
+      cli("legal", "publish", "--document", "cookies", "--doc-version", "v3", "--effective", nextYear),
       cliError(/--document must be one of terms, privacy/),
     );
     await assert.rejects(
-      cli("legal", "publish", "--document", "terms", "--version", "v3", "--effective", "next week"),
+      cli("legal", "publish", "--document", "terms", "--doc-version", "v3", "--effective", "next week"),
       cliError(/YYYY-MM-DD/),
     );
     await assert.rejects(
@@ -102,7 +102,7 @@ describe("entrim-agent legal", () => {
         "publish",
         "--document",
         "terms",
-        "--version",
+        "--doc-version",
         "v3",
         "--effective",
         nextYear,

@@ -28,12 +28,13 @@ export function registerLegalCommands(program: Command): void {
     .command("publish")
     .description("Publish a new version with its effective date and notify every open account")
     .requiredOption("--document <document>", `one of ${LEGAL_DOCUMENTS.join(", ")}`)
-    .requiredOption("--version <version>", "the version's name, e.g. 2027-01-01 (letters, digits, . _ -)")
+    // Not --version: commander reads that as the program's own --version anywhere on the line.
+    .requiredOption("--doc-version <version>", "the version's name, e.g. 2027-01-01 (letters, digits, . _ -)")
     .requiredOption("--effective <date>", "YYYY-MM-DD, today or later: the day it takes effect (UTC)")
     .option("--url <url>", "where customers read it")
     .action(
       async (
-        options: { document: string; version: string; effective: string; url?: string },
+        options: { document: string; docVersion: string; effective: string; url?: string },
         command: Command,
       ) => {
         if (!isLegalDocument(options.document))
@@ -45,13 +46,13 @@ export function registerLegalCommands(program: Command): void {
         const entry = {
           action: "legal.publish",
           target: `legal:${document}`,
-          reason: `version ${options.version} effective ${options.effective}`,
+          reason: `version ${options.docVersion} effective ${options.effective}`,
         };
         const result = await withAuditedStore(command, entry, async (store) => {
           try {
             return await publishLegal(store.pool, {
               document,
-              version: options.version,
+              version: options.docVersion,
               date: options.effective,
               url,
               by: cliOperator(),
