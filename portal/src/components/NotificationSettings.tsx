@@ -11,7 +11,15 @@ export function NotificationSettings() {
   const [saved, setSaved] = useState(false);
   const save = useSubmit(async (nonEssential: boolean) => {
     setSaved(false);
-    settings.setData(await api.put<Settings>("/api/notifications", { nonEssential }));
+    // The box shows the choice at once; a refusal puts back what the server holds.
+    const before = settings.data;
+    if (before) settings.setData({ ...before, nonEssential });
+    try {
+      settings.setData(await api.put<Settings>("/api/notifications", { nonEssential }));
+    } catch (error) {
+      settings.reload();
+      throw error;
+    }
     setSaved(true);
   });
   if (!settings.data) return <Loading error={settings.error} what="the notification settings" />;
