@@ -29,6 +29,24 @@ export interface Legal {
   privacyVersion: string;
   termsUrl: string;
   privacyUrl: string;
+  /** Versions the account has not accepted yet (signed in only): the Shell's banner asks for them. */
+  pending?: PendingLegal[];
+}
+
+export interface PendingLegal {
+  document: "terms" | "privacy";
+  version: string;
+  /** null: in force since before any publication (the config's version). */
+  effectiveAt: string | null;
+  url: string | null;
+  /** Published, not in force yet. */
+  upcoming: boolean;
+}
+
+export interface NotificationSettings {
+  nonEssential: boolean;
+  essentialKinds: string[];
+  nonEssentialKinds: string[];
 }
 
 export interface Session {

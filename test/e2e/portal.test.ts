@@ -246,6 +246,55 @@ test("the month's invoice is listed, viewed and disputed in the portal", { skip 
   assert.equal(invoice.rows[0]?.dispute_reason, "We did not make these requests.");
 });
 
+test("a terms change shows a banner until accepted; the owner turns off non-essential mail", {
+  skip,
+}, async () => {
+  const page = state.owner!;
+  const date = `${new Date().getUTCFullYear() + 1}-01-01`;
+  cli(
+    agentDir,
+    "legal",
+    "publish",
+    "--document",
+    "terms",
+    "--doc-version",
+    "v2",
+    "--effective",
+    date,
+    "--url",
+    "https://example.com/terms/v2",
+  );
+  await until("the terms notice is mailed", () =>
+    smtp.received.some(
+      (m) => m.to.includes(OWNER.email) && m.subject.startsWith("Our Terms of Service change"),
+    ),
+  );
+  await page.reload();
+  const banner = page.getByRole("region", { name: "Terms to accept" });
+  await banner.getByText(/Our Terms of Service change on/).waitFor();
+  assert.equal(
+    await banner.getByRole("link", { name: "Read the Terms of Service" }).getAttribute("href"),
+    "https://example.com/terms/v2",
+  );
+  await banner.getByRole("button", { name: "I accept" }).click();
+  await banner.waitFor({ state: "detached" });
+  const accepted = await pool.query(
+    "SELECT version FROM terms_acceptances WHERE account_id = $1 AND version = 'v2'",
+    [state.accountId],
+  );
+  assert.equal(accepted.rows.length, 1);
+
+  await page.getByRole("navigation").getByRole("link", { name: "Account" }).click();
+  const box = page.getByRole("checkbox", { name: /Email me service notices/ });
+  assert.equal(await box.isChecked(), true);
+  await box.uncheck();
+  await page.getByText("Your notification settings are saved.").waitFor();
+  const prefs = await pool.query("SELECT non_essential FROM notification_preferences WHERE account_id = $1", [
+    state.accountId,
+  ]);
+  assert.equal(prefs.rows[0]?.non_essential, false);
+});
+
 test("a colleague invited as developer signs in with that role", { skip }, async () => {
   const page = state.owner!;
   await page.getByRole("navigation").getByRole("link", { name: "Team" }).click();

@@ -7,6 +7,7 @@ import { registerCertCommands } from "./certs.js";
 import { CliError } from "./context.js";
 import { registerDbCommands } from "./db.js";
 import { registerKeyCommands } from "./keys.js";
+import { registerLegalCommands } from "./legal.js";
 import { registerLimitCommands } from "./limits.js";
 import { registerMailCommands } from "./mail.js";
 import { registerModelCommands } from "./model.js";
@@ -51,6 +52,7 @@ export function createProgram(): Command {
   registerCertCommands(program);
   registerMailCommands(program);
   registerNoticeCommands(program);
+  registerLegalCommands(program);
   registerPaymentCommands(program);
   for (const command of program.commands) {
     command.exitOverride();

@@ -8,6 +8,7 @@ import { invoiceRoutes } from "./invoice-routes.js";
 import { keysRoutes } from "./keys-routes.js";
 import { modelRoutes } from "./model-routes.js";
 import { noticeRoutes } from "./notice-routes.js";
+import { notificationRoutes } from "./notification-routes.js";
 import { profileRoutes } from "./profile-routes.js";
 import { usageRoutes } from "./usage-routes.js";
 
@@ -17,6 +18,7 @@ export async function accountRoutes(app: FastifyInstance, deps: PortalDeps): Pro
     usageRoutes,
     invoiceRoutes,
     noticeRoutes,
+    notificationRoutes,
     modelRoutes,
     profileRoutes,
     dataRightsRoutes,

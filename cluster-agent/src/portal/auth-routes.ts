@@ -35,6 +35,7 @@ import {
   passwordField,
   userView,
 } from "./identity.js";
+import { legalView } from "./legal-routes.js";
 import { mailReset, mailSignupAttempt, mailVerify } from "./mails.js";
 import { assertPasswordRules, checkPassword, hashPassword } from "./passwords.js";
 import { hashToken, looksLikeToken, newToken } from "./secrets.js";
@@ -143,12 +144,7 @@ export function authRoutes(app: FastifyInstance, s: PortalServices): void {
       csrfToken: s.sessions.csrfToken(request, reply),
       user: user ? userView(user) : null,
       account: account ?? null,
-      legal: {
-        termsVersion: s.config.legal.termsVersion,
-        privacyVersion: s.config.legal.privacyVersion,
-        termsUrl: s.config.legal.termsUrl ?? null,
-        privacyUrl: s.config.legal.privacyUrl ?? null,
-      },
+      legal: await legalView(db, s.config, principal?.accountId, s.now()),
       branding: {
         productName: s.config.branding.productName,
         supportEmail: s.config.branding.supportEmail ?? null,
@@ -158,7 +154,7 @@ export function authRoutes(app: FastifyInstance, s: PortalServices): void {
 
   app.post("/api/signup", async (request, reply) => {
     const body = parseBody(signupBody, request.body);
-    assertCurrentVersions(s.config, body);
+    await assertCurrentVersions(db, s.config, body, s.now());
     assertPasswordRules(body.password, body.email, "password");
     const ip = s.clientIp(request);
     throttle("reset", body.email, ip).hit();

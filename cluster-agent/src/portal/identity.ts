@@ -3,6 +3,8 @@
 import { z } from "zod";
 import { ApiError } from "../common/errors.js";
 import type { PortalConfig } from "../config/portal.js";
+import type { Db } from "../store/db.js";
+import { currentLegalVersions } from "../store/legal-documents.js";
 import type { PortalUser } from "../store/portal-users.js";
 
 export function userView(user: PortalUser) {
@@ -38,20 +40,26 @@ export const consentFields = {
   privacyVersion: z.string().max(64),
 };
 
-/** The versions accepted must be the ones in force: an old page must be reloaded, not silently upgraded. */
-export function assertCurrentVersions(
+/**
+ * The versions accepted must be the ones in force (the newest published ones whose date has come, else
+ * the config's): an old page must be reloaded, not silently upgraded.
+ */
+export async function assertCurrentVersions(
+  db: Db,
   config: PortalConfig,
   body: { termsVersion: string; privacyVersion: string },
-): void {
-  for (const [param, sent, current, what] of [
-    ["termsVersion", body.termsVersion, config.legal.termsVersion, "terms of service"],
-    ["privacyVersion", body.privacyVersion, config.legal.privacyVersion, "privacy policy"],
+  now: Date,
+): Promise<void> {
+  const current = await currentLegalVersions(db, config.legal, now);
+  for (const [param, sent, inForce, what] of [
+    ["termsVersion", body.termsVersion, current.terms.version, "terms of service"],
+    ["privacyVersion", body.privacyVersion, current.privacy.version, "privacy policy"],
   ] as const) {
-    if (sent !== current)
+    if (sent !== inForce)
       throw new ApiError(
         400,
         "invalid_request_error",
-        `The ${what} changed (now version ${current}): reload the page, read it and accept the current version.`,
+        `The ${what} changed (now version ${inForce}): reload the page, read it and accept the current version.`,
         param,
         "outdated_version",
       );

@@ -25,6 +25,7 @@ import { StoreError } from "../store/db.js";
 import { accountRoutes } from "./account-routes.js";
 import { authRoutes } from "./auth-routes.js";
 import type { PortalDeps } from "./context.js";
+import { legalRoutes } from "./legal-routes.js";
 import { paymentRoutes } from "./payment-routes.js";
 import { PortalSessions } from "./sessions.js";
 import { defaultAssetsDir, staticApp } from "./static.js";
@@ -186,6 +187,7 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
   sessions.install(app);
   authRoutes(app, services);
   teamRoutes(app, services);
+  legalRoutes(app, services);
   await app.register(async (scope) => accountRoutes(scope, services));
   await app.register(async (scope) => paymentRoutes(scope, services));
   app.all("/api/*", async (request) => {

@@ -201,7 +201,7 @@ export function teamRoutes(app: FastifyInstance, s: PortalServices): void {
 
   app.post("/api/invites/accept", async (request, reply) => {
     const body = parseBody(acceptBody, request.body);
-    assertCurrentVersions(s.config, body);
+    await assertCurrentVersions(db, s.config, body, s.now());
     const badInvite = () =>
       new ApiError(
         400,

@@ -7,6 +7,7 @@ import { navigate } from "../navigation.js";
 import type { Route } from "../router.js";
 import type { Notice } from "../types.js";
 import { useSignedIn } from "./context.js";
+import { LegalBanner } from "./LegalBanner.js";
 import { Link, useLoad, useSubmit } from "./ui.js";
 
 function AccountBanner({ status, notices }: { status: string; notices: Notice[] }) {
@@ -84,6 +85,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
               {logout.error.message}
             </p>
           ) : null}
+          <LegalBanner />
           <AccountBanner status={account.status} notices={notices.data?.notices ?? []} />
           {children}
           {session.branding.supportEmail ? (

@@ -3,6 +3,7 @@
 // (account closure), restriction or objection.
 import { useEffect, useState } from "react";
 import { useSignedIn } from "../components/context.js";
+import { NotificationSettings } from "../components/NotificationSettings.js";
 import { ErrorText, Field, Loading, Notice, useLoad, useSubmit } from "../components/ui.js";
 import { daysUntil, formatDate } from "../format.js";
 import type { Account, DataRequest, DataRequestKind } from "../types.js";
@@ -232,6 +233,7 @@ export function AccountPage() {
     <section>
       <h1>Account</h1>
       <ProfileForm />
+      <NotificationSettings />
       {user.role === "owner" ? <DataRights /> : null}
     </section>
   );
