@@ -28,7 +28,7 @@ export async function openInvoice(controller: Controller, id: string): Promise<v
   }
 }
 
-export async function downloadInvoice(controller: Controller, id: string, format: "json" | "csv") {
+export async function downloadInvoice(controller: Controller, id: string, format: "json" | "csv" | "pdf") {
   try {
     saveDocument(await controller.api.call(channels.exportInvoice, { id, format }));
   } catch (error) {
@@ -68,7 +68,9 @@ export async function refreshNodeRecords(controller: Controller, node: string): 
  * object URL lives only as long as the click needs it.
  */
 export function saveDocument(file: SavedDocument): void {
-  const url = URL.createObjectURL(new Blob([file.content], { type: file.contentType }));
+  const body =
+    file.encoding === "base64" ? Uint8Array.from(atob(file.content), (c) => c.charCodeAt(0)) : file.content;
+  const url = URL.createObjectURL(new Blob([body], { type: file.contentType }));
   const link = document.createElement("a");
   link.href = url;
   link.download = file.filename;

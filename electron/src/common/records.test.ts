@@ -16,12 +16,13 @@ test("the data-subject export needs an account id and a reason; nothing else get
   assert.equal(parse({ accountId: ACCOUNT, reason: "ticket 4711", out: "/etc/passwd" }).success, false);
 });
 
-test("invoices are asked for by account and invoice id; exports only as JSON or CSV", () => {
+test("invoices are asked for by account and invoice id; exports only as JSON, CSV or PDF", () => {
   assert.equal(channels.listInvoices.request.safeParse({ accountId: ACCOUNT }).success, true);
   assert.equal(channels.listInvoices.request.safeParse({ accountId: "" }).success, false);
   const exportOf = (v: unknown) => channels.exportInvoice.request.safeParse(v);
   assert.equal(exportOf({ id: "inv_202611_0123456789abcdef", format: "csv" }).success, true);
-  assert.equal(exportOf({ id: "inv_202611_0123456789abcdef", format: "pdf" }).success, false);
+  assert.equal(exportOf({ id: "inv_202611_0123456789abcdef", format: "pdf" }).success, true);
+  assert.equal(exportOf({ id: "inv_202611_0123456789abcdef", format: "html" }).success, false);
   assert.equal(exportOf({ id: "../../invoices", format: "json" }).success, false);
   assert.equal(channels.getInvoice.request.safeParse({ id: "inv_2026_x" }).success, false);
 });

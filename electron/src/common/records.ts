@@ -19,7 +19,9 @@ export type SecurityEvent = SecurityEvent__Output;
 export interface SavedDocument {
   filename: string;
   contentType: string;
+  /** The text, or with `encoding: "base64"` the bytes of a binary document (an invoice PDF). */
   content: string;
+  encoding?: "base64";
 }
 
 const accountId = z.string().regex(/^acct_[a-z0-9]{16,40}$/, "expected an account id (acct_…)");
@@ -28,7 +30,9 @@ const nodeName = z.string().min(1).max(253);
 
 export const listInvoicesRequest = z.object({ accountId }).strict();
 export const getInvoiceRequest = z.object({ id: invoiceId }).strict();
-export const exportInvoiceRequest = z.object({ id: invoiceId, format: z.enum(["json", "csv"]) }).strict();
+export const exportInvoiceRequest = z
+  .object({ id: invoiceId, format: z.enum(["json", "csv", "pdf"]) })
+  .strict();
 /** The reason goes to the audit log and the data-protection log: a ticket, never the person's data. */
 export const exportAccountRequest = z
   .object({

@@ -14,6 +14,12 @@ import { type AgentLink, unaryCall } from "./agent-link.js";
 import type { ClusterConnection } from "./cluster.js";
 import type { Handlers } from "./router.js";
 
+const INVOICE_FORMATS = {
+  json: "INVOICE_FORMAT_JSON",
+  csv: "INVOICE_FORMAT_CSV",
+  pdf: "INVOICE_FORMAT_PDF",
+} as const;
+
 /** A large account's export (every usage event of 90 days) takes a while to gather and send. */
 const EXPORT_TIMEOUT_MS = 5 * 60_000;
 
@@ -58,10 +64,18 @@ export function recordHandlers(
       const document = await connected().anyLink((l) =>
         unaryCall<object, InvoiceDocument__Output>(
           (r, o, cb) => l.accounts.exportInvoice(r, o, cb),
-          { id, format: format === "csv" ? "INVOICE_FORMAT_CSV" : "INVOICE_FORMAT_JSON" },
+          { id, format: INVOICE_FORMATS[format] },
           30_000,
         ),
       );
+      // A PDF crosses to the page as base64: the IPC carrier and SavedDocument are text.
+      if (format === "pdf")
+        return {
+          filename: document.filename,
+          contentType: document.contentType,
+          content: Buffer.from(document.data).toString("base64"),
+          encoding: "base64" as const,
+        };
       return { filename: document.filename, contentType: document.contentType, content: document.content };
     },
     // Personal data leaving the cluster is an act, not a look: a read-only profile does not export.

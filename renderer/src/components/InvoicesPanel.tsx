@@ -98,6 +98,20 @@ export function InvoicesPanel({ accountId }: { accountId: string }) {
               </td>
               <td>
                 {/* A download is not a click on the row: it leaves the open invoice as it is. */}
+                {i.status !== "draft" && (
+                  <>
+                    <button
+                      type="button"
+                      title="The PDF the customer received"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        void downloadInvoice(controller, i.id, "pdf");
+                      }}
+                    >
+                      PDF
+                    </button>{" "}
+                  </>
+                )}
                 <button
                   type="button"
                   onClick={(e) => {

@@ -7,6 +7,7 @@ import { after, before, it } from "node:test";
 import type { ExportAccountChunk__Output } from "@entrim/proto";
 import { type ServiceError, status } from "@grpc/grpc-js";
 import { pino } from "pino";
+import { invoicePdf } from "../../billing/invoice-pdf.js";
 import { createAccount } from "../../store/accounts.js";
 import { createApiKey } from "../../store/api-keys.js";
 import { auditCheckpointKey } from "../../store/audit-hash.js";
@@ -14,9 +15,11 @@ import { listAudit } from "../../store/audit-log.js";
 import { StoreAuditRecorder } from "../../store/audit-recorder.js";
 import { listActions } from "../../store/data-subject.js";
 import { invoiceCsv, invoiceDocument } from "../../store/invoice-export.js";
+import { issueInvoice } from "../../store/invoice-states.js";
 import { generateInvoices, getInvoice } from "../../store/invoices.js";
 import { insertSecurityEvents } from "../../store/security-events.js";
 import { insertUsageEvents } from "../../store/usage-events.js";
+import { testBilling } from "../../test-support/billing.js";
 import {
   callUnary,
   collectStream,
@@ -128,6 +131,24 @@ it("lists an account's invoices with exact amounts; lines and documents as the C
   const csv = await callUnary(viewer, "exportInvoice", { id: invoice.id, format: "INVOICE_FORMAT_CSV" });
   assert.equal(csv.content, invoiceCsv(stored.invoice, stored.lines));
   assert.match(csv.content!, /,total,.*,2\.06\n$/);
+
+  // The PDF is what the customer received: none for a draft, the issued invoice's once issued.
+  await assert.rejects(
+    callUnary(viewer, "exportInvoice", { id: invoice.id, format: "INVOICE_FORMAT_PDF" }),
+    (error: ServiceError) => error.code === status.FAILED_PRECONDITION && /draft/.test(error.details),
+  );
+  const issued = await issueInvoice(pool, invoice.id, {
+    by: "test",
+    billing: testBilling(),
+    now: new Date("2025-04-02T08:00:00Z"),
+  });
+  const pdf = await callUnary(viewer, "exportInvoice", { id: invoice.id, format: "INVOICE_FORMAT_PDF" });
+  assert.equal(pdf.filename, `${invoice.id}.pdf`);
+  assert.equal(pdf.contentType, "application/pdf");
+  const received = await getInvoice(pool, invoice.id);
+  assert.deepEqual(Buffer.from(pdf.data!), await invoicePdf(received.invoice, received.lines));
+  assert.match(Buffer.from(pdf.data!).subarray(0, 5).toString("latin1"), /^%PDF-/);
+  assert.ok(issued.number, "issued invoices are numbered");
 
   const refused = (code: status, pattern: RegExp) => (error: ServiceError) =>
     error.code === code && pattern.test(error.details);

@@ -10,6 +10,7 @@ import type {
   Invoice as WireInvoice,
   InvoiceLine as WireLine,
 } from "@entrim/proto";
+import { invoicePdf } from "../../billing/invoice-pdf.js";
 import { formatCents, parseMonth } from "../../store/billing.js";
 import type { Db } from "../../store/db.js";
 import { invoiceCsv, invoiceDocument } from "../../store/invoice-export.js";
@@ -22,7 +23,7 @@ import {
   listInvoices,
 } from "../../store/invoices.js";
 import { limitOf, ms } from "../convert.js";
-import { invalidArgument, type UnaryMethod, unary } from "../rpc.js";
+import { failedPrecondition, invalidArgument, type UnaryMethod, unary } from "../rpc.js";
 
 export function toWireInvoice(i: Invoice): WireInvoice {
   return {
@@ -108,6 +109,15 @@ export function invoiceMethods(db: Db): {
     }),
     ExportInvoice: unary("viewer", async (request) => {
       const { invoice, lines } = await getInvoice(db, invoiceIdOf(request.id));
+      if (request.format === "INVOICE_FORMAT_PDF") {
+        if (invoice.status === "draft")
+          throw failedPrecondition(
+            `Invoice ${invoice.id} is a draft: drafts have no PDF until they are issued.`,
+          );
+        // The same bytes the customer received by email and downloads in the portal.
+        const data = await invoicePdf(invoice, lines);
+        return { filename: `${invoice.id}.pdf`, contentType: "application/pdf", content: "", data };
+      }
       // Byte for byte what `entrim-agent invoices export` prints.
       return request.format === "INVOICE_FORMAT_CSV"
         ? { filename: `${invoice.id}.csv`, contentType: "text/csv", content: invoiceCsv(invoice, lines) }

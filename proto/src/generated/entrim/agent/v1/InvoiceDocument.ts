@@ -5,10 +5,12 @@ export interface InvoiceDocument {
   'filename'?: (string);
   'contentType'?: (string);
   'content'?: (string);
+  'data'?: (Buffer | Uint8Array | string);
 }
 
 export interface InvoiceDocument__Output {
   'filename': (string);
   'contentType': (string);
   'content': (string);
+  'data': (Buffer);
 }
