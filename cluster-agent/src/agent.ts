@@ -40,6 +40,8 @@ import { startAuditMaintenance } from "./store/audit-maintenance.js";
 import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";
 import { agentApplicationName, openStore, type Store } from "./store/store.js";
 import { startUsageMaintenance } from "./store/usage-maintenance.js";
+import { HostSampler } from "./telemetry/host.js";
+import { KernelLog } from "./telemetry/kernel-log.js";
 import { startMetricsServer } from "./telemetry/metrics.js";
 import { GpuSampler } from "./telemetry/nvidia-smi.js";
 import { Telemetry } from "./telemetry/snapshot.js";
@@ -302,13 +304,26 @@ export async function startAgent(
     if (portal) cleanup.push(() => portal.stop());
 
     const storeProbe = new StoreProbe({ store });
+    const gpuSampler = new GpuSampler({ binary: config.telemetry.nvidiaSmi });
+    const kernelLog = new KernelLog({ path: config.telemetry.kernelLog, logger });
+    cleanup.push(() => kernelLog.close());
+    const host = new HostSampler({
+      paths: [
+        { role: "data", path: config.dataDir },
+        { role: "spool", path: m.spoolDir ?? join(config.dataDir, "spool") },
+        { role: "cache", path: config.artifacts.dir ?? join(config.dataDir, "artifacts") },
+      ],
+      driverVersion: () => gpuSampler.driverVersion(),
+    });
     const telemetry = new Telemetry({
       node: config.node.name,
       region: config.node.region,
       version: VERSION,
       startedAt,
       sampleIntervalMs: config.telemetry.sampleIntervalMs,
-      gpus: new GpuSampler({ binary: config.telemetry.nvidiaSmi }),
+      gpus: gpuSampler,
+      host,
+      kernelLog,
       traffic,
       models,
       store: storeProbe,

@@ -32,6 +32,8 @@ export const PROCESS_ARGS = [
   "--format=csv,noheader,nounits",
 ];
 
+export const DRIVER_ARGS = ["--query-gpu=driver_version", "--format=csv,noheader,nounits"];
+
 const MIB = 1024 * 1024;
 
 export interface GpuReading {
@@ -207,11 +209,26 @@ export async function readGpus(options: NvidiaSmiOptions = {}): Promise<GpuReadi
  */
 export class GpuSampler {
   private running: Promise<GpuReading> | null = null;
+  private driver: Promise<string> | undefined;
 
   constructor(private readonly options: NvidiaSmiOptions = {}) {}
 
   get busy(): boolean {
     return this.running !== null;
+  }
+
+  /** The NVIDIA driver version (asked once, it cannot change while the driver is loaded); "" when none. */
+  driverVersion(): Promise<string> {
+    const { binary = "nvidia-smi", timeoutMs = 5000, env = process.env } = this.options;
+    this.driver ??= run(binary, DRIVER_ARGS, timeoutMs, env).then(
+      (out) => text(out.split(/\r?\n/)[0]),
+      () => {
+        // Not installed or failing now: ask again on a later sample.
+        this.driver = undefined;
+        return "";
+      },
+    );
+    return this.driver;
   }
 
   sample(): Promise<GpuReading> {
