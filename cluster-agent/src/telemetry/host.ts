@@ -31,7 +31,7 @@ interface Counters {
 const SECTOR = 512;
 
 /** Undoes the octal escapes /proc/mounts uses for spaces, tabs and backslashes in paths. */
-const unescape = (field: string) =>
+const unescapeMount = (field: string) =>
   field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
 /** The mount holding `path`: the longest mount point that is `path` or one of its parents. */
@@ -47,7 +47,7 @@ export function mountOf(path: string, mounts: Mount[]): Mount | undefined {
 export function parseMounts(text: string): Mount[] {
   return text.split("\n").flatMap((line) => {
     const [device, mount] = line.split(" ");
-    return device && mount ? [{ device: unescape(device), mount: unescape(mount) }] : [];
+    return device && mount ? [{ device: unescapeMount(device), mount: unescapeMount(mount) }] : [];
   });
 }
 
