@@ -14,7 +14,7 @@ import { gateHealth, nodeControlState } from "./control/node-state.js";
 import { RegionGate } from "./control/region.js";
 import { RevocationList } from "./control/revocations.js";
 import { startRollouts } from "./control/rollout-setup.js";
-import { startControlPlane } from "./control/setup.js";
+import { controlTlsFiles, startControlPlane } from "./control/setup.js";
 import type { PriceBook } from "./domain/pricing.js";
 import { Mailer } from "./mail/mailer.js";
 import { Meter } from "./metering/meter.js";
@@ -345,7 +345,17 @@ export async function startAgent(
     });
     await telemetry.start();
     cleanup.push(async () => telemetry.stop());
-    const metrics = await startMetricsServer({ listen: config.metrics.listen, telemetry, logger });
+    const controlTls = controlTlsFiles(config);
+    const metrics = await startMetricsServer({
+      listen: config.metrics.listen,
+      telemetry,
+      certificates: [
+        ...(config.api.tls ? [{ name: "api", file: config.api.tls.certFile }] : []),
+        { name: "control", file: controlTls.certFile },
+        { name: "control-ca", file: controlTls.caFile },
+      ],
+      logger,
+    });
     cleanup.push(() => metrics.stop());
     // The certificate deny list, before anything that accepts a certificate.
     const revocations = new RevocationList({ store, logger });

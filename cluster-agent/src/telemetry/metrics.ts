@@ -4,6 +4,7 @@ import type { GpuSample, NodeSnapshot } from "@entrim/proto";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { Logger } from "../common/log.js";
 import { parseListenAddress } from "../config/listen-address.js";
+import { addCertificateMetrics, type WatchedCertificate } from "./certificates.js";
 
 /** Where the metrics come from: the shared snapshot (a Telemetry), read at scrape time. */
 export interface SnapshotSource {
@@ -401,10 +402,13 @@ export interface MetricsServer {
 export async function startMetricsServer(options: {
   listen: string;
   telemetry: SnapshotSource;
+  /** Certificate files whose expiry is exported (entrim_certificate_not_after_seconds). */
+  certificates?: WatchedCertificate[];
   logger?: Logger | undefined;
 }): Promise<MetricsServer> {
   if (options.listen === "") return { address: "", stop: async () => {} };
   const registry = createMetricsRegistry(options.telemetry);
+  addCertificateMetrics(registry, options.certificates ?? []);
   const server = createServer((request, response) => {
     const path = (request.url ?? "").split("?")[0];
     if (request.method !== "GET" || path !== "/metrics") {
