@@ -115,9 +115,8 @@ export function parseGpuCsv(output: string): GpuSample[] {
     set("fanSpeedPercent", number(f[14]));
     set("eccCorrectedErrors", number(f[15]));
     set("eccUncorrectedErrors", number(f[16]));
-    // xidErrors stays unset: --query-gpu has no Xid field. Xids reach only the kernel log ("NVRM: Xid"
-    // in dmesg/journald, often unreadable to the agent and costly to tail) or NVML event sets, which
-    // need a native binding; neither is a cheap, exact source, and a guessed 0 would claim health.
+    // xidErrors stays unset here: --query-gpu has no Xid field. The snapshot fills it from the kernel
+    // log (kernel-log.ts), matched by pciBusId, where the agent can read one.
     gpus.push(gpu);
   }
   return gpus.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
