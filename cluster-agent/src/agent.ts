@@ -14,7 +14,7 @@ import { gateHealth, nodeControlState } from "./control/node-state.js";
 import { RegionGate } from "./control/region.js";
 import { RevocationList } from "./control/revocations.js";
 import { startRollouts } from "./control/rollout-setup.js";
-import { startControlPlane } from "./control/setup.js";
+import { controlTlsFiles, startControlPlane } from "./control/setup.js";
 import type { PriceBook } from "./domain/pricing.js";
 import { Mailer } from "./mail/mailer.js";
 import { Meter } from "./metering/meter.js";
@@ -40,6 +40,8 @@ import { startAuditMaintenance } from "./store/audit-maintenance.js";
 import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";
 import { agentApplicationName, openStore, type Store } from "./store/store.js";
 import { startUsageMaintenance } from "./store/usage-maintenance.js";
+import { HostSampler } from "./telemetry/host.js";
+import { KernelLog } from "./telemetry/kernel-log.js";
 import { startMetricsServer } from "./telemetry/metrics.js";
 import { GpuSampler } from "./telemetry/nvidia-smi.js";
 import { Telemetry } from "./telemetry/snapshot.js";
@@ -302,13 +304,26 @@ export async function startAgent(
     if (portal) cleanup.push(() => portal.stop());
 
     const storeProbe = new StoreProbe({ store });
+    const gpuSampler = new GpuSampler({ binary: config.telemetry.nvidiaSmi });
+    const kernelLog = new KernelLog({ path: config.telemetry.kernelLog, logger });
+    cleanup.push(() => kernelLog.close());
+    const host = new HostSampler({
+      paths: [
+        { role: "data", path: config.dataDir },
+        { role: "spool", path: m.spoolDir ?? join(config.dataDir, "spool") },
+        { role: "cache", path: config.artifacts.dir ?? join(config.dataDir, "artifacts") },
+      ],
+      driverVersion: () => gpuSampler.driverVersion(),
+    });
     const telemetry = new Telemetry({
       node: config.node.name,
       region: config.node.region,
       version: VERSION,
       startedAt,
       sampleIntervalMs: config.telemetry.sampleIntervalMs,
-      gpus: new GpuSampler({ binary: config.telemetry.nvidiaSmi }),
+      gpus: gpuSampler,
+      host,
+      kernelLog,
       traffic,
       models,
       store: storeProbe,
@@ -330,7 +345,17 @@ export async function startAgent(
     });
     await telemetry.start();
     cleanup.push(async () => telemetry.stop());
-    const metrics = await startMetricsServer({ listen: config.metrics.listen, telemetry, logger });
+    const controlTls = controlTlsFiles(config);
+    const metrics = await startMetricsServer({
+      listen: config.metrics.listen,
+      telemetry,
+      certificates: [
+        ...(config.api.tls ? [{ name: "api", file: config.api.tls.certFile }] : []),
+        { name: "control", file: controlTls.certFile },
+        { name: "control-ca", file: controlTls.caFile },
+      ],
+      logger,
+    });
     cleanup.push(() => metrics.stop());
     // The certificate deny list, before anything that accepts a certificate.
     const revocations = new RevocationList({ store, logger });

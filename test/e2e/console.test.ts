@@ -216,6 +216,32 @@ test("the fleet shows both nodes with live values; drain from the UI flips the n
   assert.deepEqual(pageErrors, []);
 });
 
+test("host telemetry: CPU, memory and disk columns in the fleet, the Host panel in the node view", {
+  skip,
+}, async () => {
+  const page = await open("viewer");
+  await page.waitForSelector(`${row("console-0")}[data-state="serving"]`);
+  // The agents sample the real host: numbers, not dashes, once a sample arrived.
+  for (const testid of ["host-cpu", "host-memory", "host-disk"])
+    await page.locator(`${row("console-0")} [data-testid="${testid}"]`, { hasText: /^\d+$/ }).waitFor();
+  await page.dblclick(`${row("console-0")} .name`);
+  const panel = page.locator('[data-testid="host-panel"]');
+  await panel.waitFor();
+  assert.ok((await panel.locator(".cpu-bars li").count()) > 0, "a bar per CPU");
+  // The driver version from nvidia-smi (asked again on a later sample when a read failed).
+  await panel.locator("dd", { hasText: "550.54.15" }).waitFor();
+  const text = (await panel.textContent()) ?? "";
+  assert.match(text, /of \d+ CPUs/);
+  assert.match(text, /GiB of [\d.]+ GiB used/);
+  // Data dir, spool and artifact cache live in one temporary directory here: one filesystem, three roles.
+  const holds = await panel
+    .locator('table[aria-label="Filesystems"] tbody td:nth-child(2)')
+    .allTextContents();
+  assert.deepEqual(holds.join(", ").split(", ").sort(), ["cache", "data", "spool"]);
+  await page.screenshot({ path: join(ARTIFACTS, "console-host.png") });
+  assert.deepEqual(pageErrors, []);
+});
+
 test("a viewer's certificate sees drain disabled, with the reason", { skip }, async () => {
   const page = await open("viewer");
   await page.waitForSelector(`${row("console-0")}[data-state="serving"]`);

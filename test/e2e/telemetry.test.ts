@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
@@ -6,6 +7,7 @@ import {
   withFakeNvidiaSmi,
   writeFakeState,
 } from "@entrim/cluster-agent/test-support/fake-nvidia-smi.js";
+import { until } from "@entrim/cluster-agent/test-support/until.js";
 import type { NodeSnapshot__Output } from "@entrim/proto";
 import OpenAI from "openai";
 import { type TestCluster, testCluster } from "./cluster.js";
@@ -20,6 +22,7 @@ import { type AgentProcess, createAccountWithKey, removeDir, startAgent, tempDir
 let cluster: TestCluster;
 let dataDir: string;
 let stateFile: string;
+let kernelLog: string;
 let agent: AgentProcess;
 let vera: Clients;
 const MIB = 1024 * 1024;
@@ -29,11 +32,17 @@ before(async () => {
   dataDir = tempDir("telemetry");
   stateFile = join(dataDir, "gpus.json");
   writeFakeState(stateFile, defaultFakeState());
+  // The kernel log as a log daemon writes it (kern.log), with an Xid from before the agent started.
+  kernelLog = join(dataDir, "kern.log");
+  writeFileSync(
+    kernelLog,
+    "[    5.120] NVRM: Xid (PCI:0000:18:00): 31, pid=1, name=old, before this agent\n",
+  );
   const pki = makePki(dataDir, "gpu-node-1", { vera: "viewer" });
   agent = await startAgent(
     dataDir,
     ["--node-name", "gpu-node-1"],
-    undefined,
+    { telemetry: { kernelLog } },
     withFakeNvidiaSmi({}, stateFile),
   );
   vera = connect(agent.control!, tlsFor(pki.operators.vera!));
@@ -150,4 +159,54 @@ test("traffic, models, store and spool are in the snapshot and on /metrics, with
 
   const status = await call<NodeSnapshot__Output>(vera.NodeService, "GetStatus", {});
   assert.equal(status.gpus.length, 8);
+});
+
+test("an Xid in the kernel log reaches its GPU in GetStatus and /metrics; the host is reported", async () => {
+  const before = await call<NodeSnapshot__Output>(vera.NodeService, "GetStatus", {});
+  // The log is readable, so "no Xid" is a measured 0 on every GPU, and the old line did not count.
+  assert.deepEqual(
+    before.gpus.map((g) => g.xidErrors),
+    before.gpus.map(() => 0),
+  );
+  assert.equal(before.host?.kernelLog, kernelLog);
+
+  // GPU 2 sits at bus 3a (nvidia-smi: 00000000:3A:00.0): one line in kmsg form, one in dmesg form.
+  appendFileSync(
+    kernelLog,
+    "4,1234,5678901,-;NVRM: Xid (PCI:0000:3a:00): 79, pid=1234, name=python, GPU has fallen off the bus.\n" +
+      "[ 6021.4410] NVRM: Xid (PCI:0000:3a:00): 13, pid=1234, name=python, Graphics Exception on (GPC 0, TPC 1)\n",
+  );
+  const status = await until("the Xids reach GetStatus", async () => {
+    const s = await call<NodeSnapshot__Output>(vera.NodeService, "GetStatus", {});
+    return Number(s.gpus[2]?.xidErrors) === 2 && s;
+  });
+  const gpu = status.gpus[2]!;
+  assert.equal(gpu.lastXid, 13);
+  assert.ok(Number(gpu.lastXidAtMs) > 0);
+  // What the console's Xid rule reads: only GPU 2 fires.
+  assert.deepEqual(
+    status.gpus.filter((g) => Number(g.xidErrors ?? 0) > 0).map((g) => g.index),
+    [2],
+  );
+  const [streamed] = await watch(1);
+  assert.equal(streamed!.gpus[2]?.xidErrors, 2, "WatchStatus carries it too");
+
+  const host = status.host!;
+  assert.ok(host.cpuLoadPercent.length > 0);
+  assert.ok(host.memoryTotalBytes > 0);
+  assert.equal(host.driverVersion, "550.54.15");
+  const roles = host.filesystems.flatMap((f) => f.roles).sort();
+  assert.deepEqual(
+    roles,
+    ["cache", "data", "spool"],
+    "data dir, spool and artifact cache each on a filesystem",
+  );
+
+  const text = await (await fetch(`${agent.metrics}/metrics`)).text();
+  assert.match(text, /^entrim_gpu_xid_errors_total\{[^}]*gpu="2"[^}]*\} 2$/m);
+  assert.match(text, /^entrim_gpu_last_xid\{[^}]*gpu="2"[^}]*\} 13$/m);
+  assert.match(text, /^entrim_host_filesystem_free_bytes\{[^}]*role="spool"[^}]*\} \d+/m);
+  assert.match(text, /^entrim_host_cpu_load_ratio\{cpu="0"\} [\d.e-]+$/m);
+  assert.match(text, /^entrim_host_memory_total_bytes \d+$/m);
+  assert.match(text, /^entrim_kernel_log_up 1$/m);
 });

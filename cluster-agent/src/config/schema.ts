@@ -303,9 +303,14 @@ export const configSchema = z
         sampleIntervalMs: z.number().int().min(100).max(60_000).default(1000),
         /** The nvidia-smi executable (looked up on PATH); a node without it reports no GPUs. */
         nvidiaSmi: z.string().min(1).default("nvidia-smi"),
+        /**
+         * The kernel log followed for GPU Xid errors ("NVRM: Xid" lines): /dev/kmsg, or a file a log
+         * daemon appends to (kern.log); "" turns it off. Unreadable: logged once, Xids stay unknown.
+         */
+        kernelLog: z.string().default("/dev/kmsg"),
       })
       .strict()
-      .default({ sampleIntervalMs: 1000, nvidiaSmi: "nvidia-smi" }),
+      .default({ sampleIntervalMs: 1000, nvidiaSmi: "nvidia-smi", kernelLog: "/dev/kmsg" }),
     drain: z
       .object({
         /** Seconds requests in flight may take to finish once a drain starts, unless the call says otherwise. */

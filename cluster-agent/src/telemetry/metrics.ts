@@ -4,6 +4,7 @@ import type { GpuSample, NodeSnapshot } from "@entrim/proto";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { Logger } from "../common/log.js";
 import { parseListenAddress } from "../config/listen-address.js";
+import { addCertificateMetrics, type WatchedCertificate } from "./certificates.js";
 
 /** Where the metrics come from: the shared snapshot (a Telemetry), read at scrape time. */
 export interface SnapshotSource {
@@ -179,6 +180,28 @@ export function createMetricsRegistry(source: SnapshotSource): Registry {
     );
   }
 
+  // Xids from the kernel log: absent (not 0) on a node whose kernel log the agent cannot read.
+  counter(
+    "entrim_gpu_xid_errors_total",
+    "Xid errors the kernel log reported for the GPU since the agent started.",
+    GPU_LABELS,
+    (add, s) => {
+      for (const gpu of s.gpus ?? []) add(gpuLabels(gpu), num(gpu.xidErrors));
+    },
+  );
+  perGpu("entrim_gpu_last_xid", "Code of the GPU's last Xid since the agent started.", (x) => num(x.lastXid));
+  perGpu(
+    "entrim_gpu_last_xid_timestamp_seconds",
+    "When the agent read the GPU's last Xid, Unix seconds.",
+    (x) => {
+      const ms = num(x.lastXidAtMs);
+      return ms === undefined ? undefined : ms / 1000;
+    },
+  );
+  scalar("entrim_kernel_log_up", "1 while the agent reads the kernel log for Xid errors.", (s) =>
+    s.host?.kernelLog ? 1 : 0,
+  );
+
   // Public API traffic: totals as counters, the 60-second window as gauges.
   const t = (s: NodeSnapshot) => s.traffic ?? {};
   scalar("entrim_requests_in_flight", "Generations holding a slot.", (s) => num(t(s).requestsInFlight));
@@ -271,7 +294,102 @@ export function createMetricsRegistry(source: SnapshotSource): Registry {
     "Age of the oldest unshipped usage event.",
     (s) => num(s.spool?.oldestPendingAgeMs ?? 0)! / 1000,
   );
+  addHostMetrics(gauge, scalar);
   return registry;
+}
+
+type GaugeMaker = <L extends string>(
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  fill: (g: Gauge<L>, s: NodeSnapshot) => void,
+) => Gauge<L>;
+type ScalarMaker = (name: string, help: string, read: (s: NodeSnapshot) => number | undefined) => Gauge;
+
+/**
+ * The host: CPU, memory, the filesystems the agent writes to (one series per role, so "the spool's
+ * disk" is one selector even when data, spool and cache share a mount), network. Node-exporter has the
+ * same facts for every mount; these are the ones that stop this agent, named so alerts need no mapping.
+ */
+function addHostMetrics(gauge: GaugeMaker, scalar: ScalarMaker): void {
+  const h = (s: NodeSnapshot) => s.host;
+  gauge(
+    "entrim_host_cpu_load_ratio",
+    "Load of each logical CPU over the last sample interval, 0-1.",
+    ["cpu"],
+    (g, s) => {
+      for (const [cpu, load] of (h(s)?.cpuLoadPercent ?? []).entries())
+        g.set({ cpu: String(cpu) }, Number(load) / 100);
+    },
+  );
+  scalar("entrim_host_cpus", "Logical CPUs of the host.", (s) => h(s)?.cpuLoadPercent?.length || undefined);
+  scalar(
+    "entrim_host_cpu_load_total_ratio",
+    "Load over all CPUs over the last sample interval, 0-1.",
+    (s) => {
+      const host = h(s);
+      return host?.cpuLoadPercent?.length ? num(host.cpuLoadTotalPercent)! / 100 : undefined;
+    },
+  );
+  const memory = (name: string, help: string, read: (host: NonNullable<NodeSnapshot["host"]>) => unknown) =>
+    scalar(`entrim_host_memory_${name}_bytes`, help, (s) => {
+      const host = h(s);
+      return host?.memoryTotalBytes ? num(read(host)) : undefined;
+    });
+  memory("total", "Memory installed.", (x) => x.memoryTotalBytes);
+  memory("used", "Memory in use by processes (total minus available).", (x) => x.memoryUsedBytes);
+  memory("available", "Memory new allocations can get without swapping.", (x) => x.memoryAvailableBytes);
+  const perRole = (
+    name: string,
+    help: string,
+    read: (fs: NonNullable<NonNullable<NodeSnapshot["host"]>["filesystems"]>[number]) => unknown,
+  ) =>
+    gauge(name, help, ["mount", "role"], (g, s) => {
+      for (const fs of h(s)?.filesystems ?? []) {
+        const value = num(read(fs));
+        if (value === undefined) continue;
+        for (const role of fs.roles ?? []) g.set({ mount: fs.mount ?? "", role }, value);
+      }
+    });
+  perRole(
+    "entrim_host_filesystem_size_bytes",
+    "Size of a filesystem the agent writes to.",
+    (fs) => fs.sizeBytes,
+  );
+  perRole("entrim_host_filesystem_used_bytes", "Bytes used on the filesystem.", (fs) => fs.usedBytes);
+  perRole(
+    "entrim_host_filesystem_free_bytes",
+    "Bytes the agent can still write there.",
+    (fs) => fs.freeBytes,
+  );
+  perRole(
+    "entrim_host_filesystem_read_bytes_per_second",
+    "Block device reads over the last sample interval; absent for tmpfs and overlay.",
+    (fs) => fs.readBytesPerSecond,
+  );
+  perRole(
+    "entrim_host_filesystem_write_bytes_per_second",
+    "Block device writes over the last sample interval; absent for tmpfs and overlay.",
+    (fs) => fs.writeBytesPerSecond,
+  );
+  scalar("entrim_host_network_receive_bytes_per_second", "Received over all non-loopback interfaces.", (s) =>
+    num(h(s)?.networkRxBytesPerSecond),
+  );
+  scalar("entrim_host_network_transmit_bytes_per_second", "Sent over all non-loopback interfaces.", (s) =>
+    num(h(s)?.networkTxBytesPerSecond),
+  );
+  scalar("entrim_host_uptime_seconds", "Seconds since the host booted.", (s) =>
+    h(s)?.uptimeSeconds ? num(h(s)?.uptimeSeconds) : undefined,
+  );
+  gauge(
+    "entrim_host_info",
+    "Always 1; labels name the kernel and NVIDIA driver versions.",
+    ["kernel", "driver"],
+    (g, s) => {
+      const host = h(s);
+      if (host?.kernelVersion) g.set({ kernel: host.kernelVersion, driver: host.driverVersion ?? "" }, 1);
+    },
+  );
 }
 
 export interface MetricsServer {
@@ -284,10 +402,13 @@ export interface MetricsServer {
 export async function startMetricsServer(options: {
   listen: string;
   telemetry: SnapshotSource;
+  /** Certificate files whose expiry is exported (entrim_certificate_not_after_seconds). */
+  certificates?: WatchedCertificate[];
   logger?: Logger | undefined;
 }): Promise<MetricsServer> {
   if (options.listen === "") return { address: "", stop: async () => {} };
   const registry = createMetricsRegistry(options.telemetry);
+  addCertificateMetrics(registry, options.certificates ?? []);
   const server = createServer((request, response) => {
     const path = (request.url ?? "").split("?")[0];
     if (request.method !== "GET" || path !== "/metrics") {

@@ -32,6 +32,8 @@ export const PROCESS_ARGS = [
   "--format=csv,noheader,nounits",
 ];
 
+export const DRIVER_ARGS = ["--query-gpu=driver_version", "--format=csv,noheader,nounits"];
+
 const MIB = 1024 * 1024;
 
 export interface GpuReading {
@@ -113,9 +115,8 @@ export function parseGpuCsv(output: string): GpuSample[] {
     set("fanSpeedPercent", number(f[14]));
     set("eccCorrectedErrors", number(f[15]));
     set("eccUncorrectedErrors", number(f[16]));
-    // xidErrors stays unset: --query-gpu has no Xid field. Xids reach only the kernel log ("NVRM: Xid"
-    // in dmesg/journald, often unreadable to the agent and costly to tail) or NVML event sets, which
-    // need a native binding; neither is a cheap, exact source, and a guessed 0 would claim health.
+    // xidErrors stays unset here: --query-gpu has no Xid field. The snapshot fills it from the kernel
+    // log (kernel-log.ts), matched by pciBusId, where the agent can read one.
     gpus.push(gpu);
   }
   return gpus.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
@@ -207,11 +208,26 @@ export async function readGpus(options: NvidiaSmiOptions = {}): Promise<GpuReadi
  */
 export class GpuSampler {
   private running: Promise<GpuReading> | null = null;
+  private driver: Promise<string> | undefined;
 
   constructor(private readonly options: NvidiaSmiOptions = {}) {}
 
   get busy(): boolean {
     return this.running !== null;
+  }
+
+  /** The NVIDIA driver version (asked once, it cannot change while the driver is loaded); "" when none. */
+  driverVersion(): Promise<string> {
+    const { binary = "nvidia-smi", timeoutMs = 5000, env = process.env } = this.options;
+    this.driver ??= run(binary, DRIVER_ARGS, timeoutMs, env).then(
+      (out) => text(out.split(/\r?\n/)[0]),
+      () => {
+        // Not installed or failing now: ask again on a later sample.
+        this.driver = undefined;
+        return "";
+      },
+    );
+    return this.driver;
   }
 
   sample(): Promise<GpuReading> {

@@ -1,5 +1,7 @@
 import type {
   DrainStatus,
+  GpuSample,
+  HostStatus,
   ModelStatus,
   NodeSnapshot,
   NodeState,
@@ -7,6 +9,7 @@ import type {
   StoreStatus,
 } from "@entrim/proto";
 import type { Logger } from "../common/log.js";
+import { normaliseBusId, type XidCount } from "./kernel-log.js";
 import type { GpuReading } from "./nvidia-smi.js";
 import type { WindowStats } from "./traffic.js";
 
@@ -29,6 +32,14 @@ export interface RuntimeHealthReport {
 export interface TelemetrySources {
   /** GPU reader, e.g. a GpuSampler; without it the snapshot says gpu_source "none". */
   gpus?: { sample(): Promise<GpuReading> };
+  /** CPU, memory, filesystems and network of the host, e.g. a HostSampler. */
+  host?: { sample(): Promise<HostStatus> };
+  /** Xid reports from the kernel log, e.g. a KernelLog; without it xid_errors stays unset. */
+  kernelLog?: {
+    poll(): Promise<void>;
+    xids(): ReadonlyMap<string, XidCount> | undefined;
+    readonly source: string;
+  };
   /** Finished-request window, e.g. a TrafficWindow. */
   traffic?: { stats(): WindowStats };
   /** Served models, e.g. the ModelRegistry. */
@@ -72,6 +83,19 @@ const SERVING: NodeStateReport = {
   drain: { draining: false, drained: false, requestedBy: "", reason: "", requestedAtMs: 0, deadlineAtMs: 0 },
 };
 const NO_GPUS: GpuReading = { source: "none", gpus: [], processes: [], error: "" };
+const NO_HOST: HostStatus = {
+  cpuLoadPercent: [],
+  cpuLoadTotalPercent: 0,
+  memoryTotalBytes: 0,
+  memoryUsedBytes: 0,
+  memoryAvailableBytes: 0,
+  filesystems: [],
+  uptimeSeconds: 0,
+  kernelVersion: "",
+  driverVersion: "",
+  error: "",
+  kernelLog: "",
+};
 /** A model whose health check hangs is reported unloaded rather than holding up the sample. */
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -108,7 +132,7 @@ export class Telemetry {
 
   constructor(private readonly options: TelemetryOptions) {
     this.now = options.now ?? Date.now;
-    this.current = this.build(NO_GPUS, []);
+    this.current = this.build(NO_GPUS, [], NO_HOST);
   }
 
   /** Takes the first sample, then one every sampleIntervalMs until stop(). */
@@ -148,13 +172,15 @@ export class Telemetry {
   }
 
   private async take(): Promise<NodeSnapshot> {
-    const { gpus, store, models } = this.options;
-    const [reading, , health] = await Promise.all([
+    const { gpus, store, models, host, kernelLog } = this.options;
+    const [reading, , health, hostStatus] = await Promise.all([
       gpus ? gpus.sample().catch((error: Error) => ({ ...NO_GPUS, error: error.message })) : NO_GPUS,
       store?.probe(),
       Promise.all((models?.list() ?? []).map((m) => loaded(m.runtime))),
+      host ? host.sample().catch((error: Error) => ({ ...NO_HOST, error: error.message })) : NO_HOST,
+      kernelLog?.poll(),
     ]);
-    const snapshot = this.build(reading, health);
+    const snapshot = this.build(reading, health, hostStatus);
     this.current = snapshot;
     for (const listener of this.listeners) {
       try {
@@ -169,7 +195,18 @@ export class Telemetry {
     return snapshot;
   }
 
-  private build(reading: GpuReading, health: Health[]): NodeSnapshot {
+  /** Xid counts by the GPU's PCI address; unset when no kernel log is read (0 would claim health). */
+  private withXids(gpus: GpuSample[]): GpuSample[] {
+    const xids = this.options.kernelLog?.xids();
+    if (!xids) return gpus;
+    return gpus.map((gpu) => {
+      const seen = xids.get(normaliseBusId(gpu.pciBusId ?? ""));
+      if (!seen) return { ...gpu, xidErrors: 0 };
+      return { ...gpu, xidErrors: seen.count, lastXid: seen.lastCode, lastXidAtMs: seen.lastAtMs };
+    });
+  }
+
+  private build(reading: GpuReading, health: Health[], host: HostStatus): NodeSnapshot {
     const o = this.options;
     const modelStatus: ModelStatus[] = [];
     let active = 0;
@@ -207,7 +244,7 @@ export class Telemetry {
       state: state.state,
       stateReason: state.stateReason,
       startedAtMs: o.startedAt,
-      gpus: reading.gpus,
+      gpus: this.withXids(reading.gpus),
       gpuProcesses: reading.processes,
       gpuSource: reading.source,
       gpuError: reading.error,
@@ -222,6 +259,7 @@ export class Telemetry {
         oldestPendingAgeMs: 0,
       },
       drain: state.drain,
+      host: { ...host, kernelLog: o.kernelLog?.source ?? "" },
     };
   }
 }

@@ -44,6 +44,7 @@ export function defaultFakeState(): FakeGpuState {
     "ecc.errors.corrected.volatile.total": i === 3 ? "2" : "0",
     "ecc.errors.uncorrected.volatile.total": "0",
     pstate: "P0",
+    driver_version: "550.54.15",
   }));
   const apps = [
     { gpu_uuid: gpus[0]!.uuid, pid: "4242", process_name: "/usr/bin/python3", used_memory: "69800" },

@@ -28,6 +28,7 @@ export function snapshot(node: string, overrides: Partial<NodeSnapshot__Output> 
     store: null,
     spool: null,
     drain: null,
+    host: null,
     ...overrides,
   };
 }

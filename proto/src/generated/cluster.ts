@@ -8,6 +8,8 @@ import type { DrainStatus as _entrim_agent_v1_DrainStatus, DrainStatus__Output a
 import type { GetStatusRequest as _entrim_agent_v1_GetStatusRequest, GetStatusRequest__Output as _entrim_agent_v1_GetStatusRequest__Output } from './entrim/agent/v1/GetStatusRequest.js';
 import type { GpuProcess as _entrim_agent_v1_GpuProcess, GpuProcess__Output as _entrim_agent_v1_GpuProcess__Output } from './entrim/agent/v1/GpuProcess.js';
 import type { GpuSample as _entrim_agent_v1_GpuSample, GpuSample__Output as _entrim_agent_v1_GpuSample__Output } from './entrim/agent/v1/GpuSample.js';
+import type { HostFilesystem as _entrim_agent_v1_HostFilesystem, HostFilesystem__Output as _entrim_agent_v1_HostFilesystem__Output } from './entrim/agent/v1/HostFilesystem.js';
+import type { HostStatus as _entrim_agent_v1_HostStatus, HostStatus__Output as _entrim_agent_v1_HostStatus__Output } from './entrim/agent/v1/HostStatus.js';
 import type { ListPeersRequest as _entrim_agent_v1_ListPeersRequest, ListPeersRequest__Output as _entrim_agent_v1_ListPeersRequest__Output } from './entrim/agent/v1/ListPeersRequest.js';
 import type { ListPeersResponse as _entrim_agent_v1_ListPeersResponse, ListPeersResponse__Output as _entrim_agent_v1_ListPeersResponse__Output } from './entrim/agent/v1/ListPeersResponse.js';
 import type { ModelStatus as _entrim_agent_v1_ModelStatus, ModelStatus__Output as _entrim_agent_v1_ModelStatus__Output } from './entrim/agent/v1/ModelStatus.js';
@@ -36,6 +38,8 @@ export interface ProtoGrpcType {
         GetStatusRequest: MessageTypeDefinition<_entrim_agent_v1_GetStatusRequest, _entrim_agent_v1_GetStatusRequest__Output>
         GpuProcess: MessageTypeDefinition<_entrim_agent_v1_GpuProcess, _entrim_agent_v1_GpuProcess__Output>
         GpuSample: MessageTypeDefinition<_entrim_agent_v1_GpuSample, _entrim_agent_v1_GpuSample__Output>
+        HostFilesystem: MessageTypeDefinition<_entrim_agent_v1_HostFilesystem, _entrim_agent_v1_HostFilesystem__Output>
+        HostStatus: MessageTypeDefinition<_entrim_agent_v1_HostStatus, _entrim_agent_v1_HostStatus__Output>
         ListPeersRequest: MessageTypeDefinition<_entrim_agent_v1_ListPeersRequest, _entrim_agent_v1_ListPeersRequest__Output>
         ListPeersResponse: MessageTypeDefinition<_entrim_agent_v1_ListPeersResponse, _entrim_agent_v1_ListPeersResponse__Output>
         ModelStatus: MessageTypeDefinition<_entrim_agent_v1_ModelStatus, _entrim_agent_v1_ModelStatus__Output>

@@ -29,6 +29,8 @@ export * from "./entrim/agent/v1/GetStatusRequest.js";
 export * from "./entrim/agent/v1/GpuProcess.js";
 export * from "./entrim/agent/v1/GpuSample.js";
 export * from "./entrim/agent/v1/HealthGates.js";
+export * from "./entrim/agent/v1/HostFilesystem.js";
+export * from "./entrim/agent/v1/HostStatus.js";
 export * from "./entrim/agent/v1/Invoice.js";
 export * from "./entrim/agent/v1/InvoiceDetail.js";
 export * from "./entrim/agent/v1/InvoiceDocument.js";

@@ -4,6 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { compact, displayState, gpuAlerts, gpuErrorSeverity, ms, percent, tempSeverity } from "../format.js";
+import { cpuFraction, diskSeverity, fullestDisk, memoryFraction, usedFraction } from "../host.js";
 import { type FleetNode, fleetSummary, modelsOf, type SortKey, visibleNodes } from "../state/fleetSlice.js";
 import { useApp, useAppState } from "./context.js";
 import { FleetFilterBar } from "./FleetFilterBar.js";
@@ -13,7 +14,7 @@ import { rowsHeight } from "./table.js";
 
 const ROW_HEIGHT = 30;
 export const FLEET_COLUMNS =
-  "28px minmax(110px,1.2fr) 104px 92px minmax(80px,1fr) 148px 148px 148px 148px 68px 60px 64px 60px minmax(110px,1.2fr)";
+  "28px minmax(110px,1.2fr) 104px 92px minmax(80px,1fr) 148px 148px 148px 148px 68px 60px 64px 60px 52px 52px 60px minmax(110px,1.2fr)";
 
 const HEADERS: { label: string; key?: SortKey; num?: boolean }[] = [
   { label: "" },
@@ -29,6 +30,9 @@ const HEADERS: { label: string; key?: SortKey; num?: boolean }[] = [
   { label: "Tok/s", key: "tokens", num: true },
   { label: "p95", key: "p95", num: true },
   { label: "Err %", key: "errors", num: true },
+  { label: "CPU %", key: "cpu", num: true },
+  { label: "Mem %", key: "memory", num: true },
+  { label: "Disk %", key: "disk", num: true },
   { label: "Alerts" },
 ];
 
@@ -120,6 +124,9 @@ function SummaryRow({ summary }: { summary: ReturnType<typeof fleetSummary> }) {
       <td className="num">{ms(summary.worstP95)}</td>
       <td className="num">{percent(summary.errorRate)}</td>
       <td />
+      <td />
+      <td />
+      <td />
     </tr>
   );
 }
@@ -190,9 +197,34 @@ function FleetRow({ node, top }: { node: FleetNode; top: number }) {
       <td className="num">{t ? compact(t.promptTokensPerSecond + t.completionTokensPerSecond) : "–"}</td>
       <td className="num">{t ? ms(t.latencyP95Ms) : "–"}</td>
       <td className={`num${t && t.errorRate >= 0.01 ? " bad" : ""}`}>{t ? percent(t.errorRate) : "–"}</td>
+      <HostCells node={node} />
       <td className={`ellipsis ${worst}`} title={alerts.join(", ")}>
         {alerts.length ? alerts.join(" ") : (node.snapshot?.stateReason ?? "")}
       </td>
     </tr>
+  );
+}
+
+/** CPU %, memory % and the fullest of the node's data, spool and cache filesystems. */
+function HostCells({ node }: { node: FleetNode }) {
+  const whole = (fraction: number) => (Number.isNaN(fraction) ? "–" : `${Math.round(fraction * 100)}`);
+  const disk = fullestDisk(node.snapshot);
+  const used = disk ? usedFraction(disk) : Number.NaN;
+  return (
+    <>
+      <td className="num" data-testid="host-cpu">
+        {whole(cpuFraction(node.snapshot))}
+      </td>
+      <td className="num" data-testid="host-memory">
+        {whole(memoryFraction(node.snapshot))}
+      </td>
+      <td
+        className={`num sev-${diskSeverity(used)}`}
+        data-testid="host-disk"
+        title={disk ? `${disk.mount} (${disk.roles.join(", ")})` : undefined}
+      >
+        {whole(used)}
+      </td>
+    </>
   );
 }

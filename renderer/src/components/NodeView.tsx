@@ -13,6 +13,7 @@ import {
 import { ActionButton } from "./ActionButton.js";
 import { Chart } from "./Chart.js";
 import { useAppState } from "./context.js";
+import { HostPanel } from "./HostPanel.js";
 import { NodeRecords } from "./NodeRecords.js";
 
 export function NodeView() {
@@ -86,7 +87,11 @@ export function NodeView() {
                     {compact(g.powerDrawWatts)}/{compact(g.powerLimitWatts)}W
                   </td>
                   <td>{compact(g.smClockMhz)}</td>
-                  <td>
+                  <td
+                    title={
+                      g.lastXid != null ? `last Xid ${g.lastXid} at ${time(g.lastXidAtMs ?? 0)}` : undefined
+                    }
+                  >
                     {g.eccCorrectedErrors ?? "–"}/{g.eccUncorrectedErrors ?? "–"}/{g.xidErrors ?? "–"}
                   </td>
                 </tr>
@@ -188,6 +193,7 @@ export function NodeView() {
               </>
             ) : null}
           </dl>
+          <HostPanel snapshot={snap} />
           <NodeRecords node={name} />
         </aside>
       </div>

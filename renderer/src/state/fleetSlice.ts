@@ -3,6 +3,7 @@
 import type { FleetEvent, LinkState, NodeSnapshot, Peer } from "@entrim/electron/common";
 import type { StateCreator } from "zustand";
 import { type DisplayState, displayState } from "../format.js";
+import { cpuFraction, fullestDisk, memoryFraction, usedFraction } from "../host.js";
 import type { AppState } from "./store.js";
 
 export interface FleetNode {
@@ -24,6 +25,9 @@ export const SORT_KEYS = [
   "tokens",
   "p95",
   "errors",
+  "cpu",
+  "memory",
+  "disk",
 ] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
@@ -126,6 +130,14 @@ export function sortValue(node: FleetNode, key: SortKey): string | number {
       return t?.latencyP95Ms ?? -1;
     case "errors":
       return t?.errorRate ?? -1;
+    case "cpu":
+      return cpuFraction(node.snapshot);
+    case "memory":
+      return memoryFraction(node.snapshot);
+    case "disk": {
+      const fs = fullestDisk(node.snapshot);
+      return fs ? usedFraction(fs) : Number.NaN;
+    }
   }
 }
 

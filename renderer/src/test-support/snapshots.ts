@@ -61,6 +61,7 @@ export function snap(node: string, overrides: Partial<NodeSnapshot> = {}): NodeS
     store: null,
     spool: null,
     drain: null,
+    host: null,
     ...overrides,
   };
 }

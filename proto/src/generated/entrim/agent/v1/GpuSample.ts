@@ -22,6 +22,8 @@ export interface GpuSample {
   'eccUncorrectedErrors'?: (number | string | Long);
   'xidErrors'?: (number | string | Long);
   'performanceState'?: (string);
+  'lastXid'?: (number);
+  'lastXidAtMs'?: (number | string | Long);
   '_utilizationPercent'?: "utilizationPercent";
   '_memoryUtilizationPercent'?: "memoryUtilizationPercent";
   '_memoryUsedBytes'?: "memoryUsedBytes";
@@ -36,6 +38,8 @@ export interface GpuSample {
   '_eccCorrectedErrors'?: "eccCorrectedErrors";
   '_eccUncorrectedErrors'?: "eccUncorrectedErrors";
   '_xidErrors'?: "xidErrors";
+  '_lastXid'?: "lastXid";
+  '_lastXidAtMs'?: "lastXidAtMs";
 }
 
 export interface GpuSample__Output {
@@ -58,6 +62,8 @@ export interface GpuSample__Output {
   'eccUncorrectedErrors'?: (number);
   'xidErrors'?: (number);
   'performanceState': (string);
+  'lastXid'?: (number);
+  'lastXidAtMs'?: (number);
   '_utilizationPercent'?: "utilizationPercent";
   '_memoryUtilizationPercent'?: "memoryUtilizationPercent";
   '_memoryUsedBytes'?: "memoryUsedBytes";
@@ -72,4 +78,6 @@ export interface GpuSample__Output {
   '_eccCorrectedErrors'?: "eccCorrectedErrors";
   '_eccUncorrectedErrors'?: "eccUncorrectedErrors";
   '_xidErrors'?: "xidErrors";
+  '_lastXid'?: "lastXid";
+  '_lastXidAtMs'?: "lastXidAtMs";
 }

@@ -8,6 +8,7 @@ import type { ModelStatus as _entrim_agent_v1_ModelStatus, ModelStatus__Output a
 import type { StoreStatus as _entrim_agent_v1_StoreStatus, StoreStatus__Output as _entrim_agent_v1_StoreStatus__Output } from '../../../entrim/agent/v1/StoreStatus.js';
 import type { SpoolStatus as _entrim_agent_v1_SpoolStatus, SpoolStatus__Output as _entrim_agent_v1_SpoolStatus__Output } from '../../../entrim/agent/v1/SpoolStatus.js';
 import type { DrainStatus as _entrim_agent_v1_DrainStatus, DrainStatus__Output as _entrim_agent_v1_DrainStatus__Output } from '../../../entrim/agent/v1/DrainStatus.js';
+import type { HostStatus as _entrim_agent_v1_HostStatus, HostStatus__Output as _entrim_agent_v1_HostStatus__Output } from '../../../entrim/agent/v1/HostStatus.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface NodeSnapshot {
@@ -27,6 +28,7 @@ export interface NodeSnapshot {
   'store'?: (_entrim_agent_v1_StoreStatus | null);
   'spool'?: (_entrim_agent_v1_SpoolStatus | null);
   'drain'?: (_entrim_agent_v1_DrainStatus | null);
+  'host'?: (_entrim_agent_v1_HostStatus | null);
 }
 
 export interface NodeSnapshot__Output {
@@ -46,4 +48,5 @@ export interface NodeSnapshot__Output {
   'store': (_entrim_agent_v1_StoreStatus__Output | null);
   'spool': (_entrim_agent_v1_SpoolStatus__Output | null);
   'drain': (_entrim_agent_v1_DrainStatus__Output | null);
+  'host': (_entrim_agent_v1_HostStatus__Output | null);
 }

@@ -1,0 +1,193 @@
+import { readFile, realpath, statfs } from "node:fs/promises";
+import { basename } from "node:path";
+import type { HostFilesystem, HostStatus } from "@entrim/proto";
+import si from "systeminformation";
+
+/** What the agent keeps on a filesystem; the `role` label of the filesystem metrics. */
+export type DiskRole = "data" | "spool" | "cache";
+
+export interface HostSamplerOptions {
+  /** The directories whose filesystems are reported: the data dir, the usage spool, the artifact cache. */
+  paths: { role: DiskRole; path: string }[];
+  /** The NVIDIA driver version once known (the GPU sampler); "" or absent on a node without one. */
+  driverVersion?: () => Promise<string>;
+  /** Where mounts are listed (Linux); a test may point it elsewhere. */
+  mountsFile?: string;
+  /** Block device counters (Linux), for read/write bytes per second. */
+  diskstatsFile?: string;
+  now?: () => number;
+}
+
+interface Mount {
+  device: string;
+  mount: string;
+}
+
+interface Counters {
+  at: number;
+  values: Map<string, [number, number]>;
+}
+
+const SECTOR = 512;
+
+/** Undoes the octal escapes /proc/mounts uses for spaces, tabs and backslashes in paths. */
+const unescapeMount = (field: string) =>
+  field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+
+/** The mount holding `path`: the longest mount point that is `path` or one of its parents. */
+export function mountOf(path: string, mounts: Mount[]): Mount | undefined {
+  let best: Mount | undefined;
+  for (const m of mounts) {
+    const inside = m.mount === "/" || path === m.mount || path.startsWith(`${m.mount}/`);
+    if (inside && (!best || m.mount.length >= best.mount.length)) best = m;
+  }
+  return best;
+}
+
+export function parseMounts(text: string): Mount[] {
+  return text.split("\n").flatMap((line) => {
+    const [device, mount] = line.split(" ");
+    return device && mount ? [{ device: unescapeMount(device), mount: unescapeMount(mount) }] : [];
+  });
+}
+
+/** /proc/diskstats: device name → [sectors read, sectors written] (always 512-byte units). */
+export function parseDiskstats(text: string): Map<string, [number, number]> {
+  const out = new Map<string, [number, number]>();
+  for (const line of text.split("\n")) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || !f[2]) continue;
+    out.set(f[2], [Number(f[5]), Number(f[9])]);
+  }
+  return out;
+}
+
+/** Bytes per second between two counter readings; undefined without a previous one or on a reset. */
+function rate(before: number | undefined, after: number, seconds: number): number | undefined {
+  if (before === undefined || seconds <= 0 || after < before) return undefined;
+  return (after - before) / seconds;
+}
+
+/**
+ * Samples the host around the GPUs. Everything is asynchronous (systeminformation reads /proc; the
+ * filesystems are statfs calls, not a `df` child per sample), the static facts (kernel, driver) are
+ * read once, and rates are computed here from counter deltas between samples so they cover exactly the
+ * telemetry interval. A part that fails leaves its fields unset and says why in `error`; the rest of
+ * the sample is still reported.
+ */
+export class HostSampler {
+  private kernel: Promise<string> | undefined;
+  private driver: Promise<string> | undefined;
+  private network: { at: number; rx: number; tx: number } | undefined;
+  private disks: Counters | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: HostSamplerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async sample(): Promise<HostStatus> {
+    const errors: string[] = [];
+    const part = <T>(what: string, p: Promise<T>): Promise<T | undefined> =>
+      p.catch((error: Error) => {
+        errors.push(`${what}: ${error.message}`);
+        return undefined;
+      });
+    this.kernel ??= si.osInfo().then((os) => os.kernel);
+    // Retried until it answers: nvidia-smi may not be up yet when the agent starts.
+    this.driver ??= (this.options.driverVersion?.() ?? Promise.resolve("")).then((v) => {
+      if (!v) this.driver = undefined;
+      return v;
+    });
+    const [load, mem, net, filesystems, kernel, driver] = await Promise.all([
+      part("cpu", si.currentLoad()),
+      part("memory", si.mem()),
+      part("network", this.sampleNetwork()),
+      part("filesystems", this.sampleFilesystems()),
+      part("kernel", this.kernel),
+      this.driver.catch(() => ""),
+    ]);
+    const host: HostStatus = {
+      cpuLoadPercent: load?.cpus.map((c) => c.load) ?? [],
+      cpuLoadTotalPercent: load?.currentLoad ?? 0,
+      memoryTotalBytes: mem?.total ?? 0,
+      memoryUsedBytes: mem ? mem.total - mem.available : 0,
+      memoryAvailableBytes: mem?.available ?? 0,
+      filesystems: filesystems ?? [],
+      uptimeSeconds: Math.floor(si.time().uptime),
+      kernelVersion: kernel ?? "",
+      driverVersion: driver ?? "",
+      error: errors.join("; "),
+    };
+    if (net) {
+      host.networkRxBytesPerSecond = net.rx;
+      host.networkTxBytesPerSecond = net.tx;
+    }
+    return host;
+  }
+
+  private async sampleNetwork(): Promise<{ rx: number; tx: number } | undefined> {
+    const stats = await si.networkStats("*");
+    let rx = 0;
+    let tx = 0;
+    for (const s of stats) {
+      if (s.iface === "lo" || s.iface.startsWith("lo:")) continue;
+      rx += s.rx_bytes;
+      tx += s.tx_bytes;
+    }
+    const at = this.now();
+    const before = this.network;
+    this.network = { at, rx, tx };
+    if (!before) return undefined;
+    const seconds = (at - before.at) / 1000;
+    const r = rate(before.rx, rx, seconds);
+    const t = rate(before.tx, tx, seconds);
+    return r === undefined || t === undefined ? undefined : { rx: r, tx: t };
+  }
+
+  private async sampleFilesystems(): Promise<HostFilesystem[]> {
+    const mounts = await readFile(this.options.mountsFile ?? "/proc/self/mounts", "utf8")
+      .then(parseMounts)
+      .catch(() => [] as Mount[]);
+    const counters = await readFile(this.options.diskstatsFile ?? "/proc/diskstats", "utf8")
+      .then(parseDiskstats)
+      .catch(() => undefined);
+    const at = this.now();
+    const before = this.disks;
+    if (counters) this.disks = { at, values: counters };
+    const seconds = before ? (at - before.at) / 1000 : 0;
+
+    const byMount = new Map<string, HostFilesystem>();
+    for (const { role, path } of this.options.paths) {
+      // A directory not made yet (a cache never used) is reported by the nearest existing parent.
+      const real = await realpath(path).catch(() => path);
+      const mount = mountOf(real, mounts) ?? { device: "", mount: real };
+      const known = byMount.get(mount.mount);
+      if (known) {
+        if (!known.roles?.includes(role)) known.roles?.push(role);
+        continue;
+      }
+      const fs = await statfs(real).catch(() => statfs(mount.mount));
+      const entry: HostFilesystem = {
+        mount: mount.mount,
+        device: mount.device,
+        roles: [role],
+        sizeBytes: fs.blocks * fs.bsize,
+        usedBytes: (fs.blocks - fs.bfree) * fs.bsize,
+        freeBytes: fs.bavail * fs.bsize,
+      };
+      // Only real block devices have IO counters (not tmpfs or overlay); partitions are listed by name.
+      const name = mount.device.startsWith("/dev/") ? basename(mount.device) : "";
+      const now = name ? counters?.get(name) : undefined;
+      const was = name ? before?.values.get(name) : undefined;
+      if (now && was) {
+        const read = rate(was[0] * SECTOR, now[0] * SECTOR, seconds);
+        const write = rate(was[1] * SECTOR, now[1] * SECTOR, seconds);
+        if (read !== undefined) entry.readBytesPerSecond = read;
+        if (write !== undefined) entry.writeBytesPerSecond = write;
+      }
+      byMount.set(mount.mount, entry);
+    }
+    return [...byMount.values()];
+  }
+}
