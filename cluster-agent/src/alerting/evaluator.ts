@@ -43,9 +43,9 @@ export async function readFleet(db: Db, heartbeatSeconds: number, missedBeats: n
   const nodes = await db.query(
     `SELECT name, state, health,
             heartbeat_at < now() - make_interval(secs => $1::double precision) AS silent,
-            floor(extract(epoch FROM now() - heartbeat_at))::int AS silent_seconds
+            $2::int AS silent_seconds
        FROM nodes ORDER BY name`,
-    [heartbeatSeconds * missedBeats],
+    [heartbeatSeconds * missedBeats, Math.round(heartbeatSeconds * missedBeats)],
   );
   const rollouts = await db.query(
     "SELECT id, model, to_version, reason FROM rollouts WHERE state = 'paused' ORDER BY created_at",
@@ -155,5 +155,9 @@ export function startAlerting(options: AlertingOptions & { pool: pg.Pool; missed
     name: "alerting",
     logger: options.logger,
     run: (client, now) => runAlertingPass(client, options, memory, now),
+    quiet: (r) => {
+      const report = r as PassReport;
+      return report.fired + report.resolved + report.notified === 0;
+    },
   });
 }

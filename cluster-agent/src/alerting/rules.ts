@@ -44,6 +44,7 @@ export interface NodeView {
   name: string;
   state: string;
   silent: boolean;
+  /** How long a node may be silent before it is down (heartbeat × missed beats): a stable summary. */
   silentSeconds: number;
   health: NodeHealth | null;
 }
@@ -87,7 +88,7 @@ export function evaluateRules(
         "critical",
         name,
         "",
-        `${name} is down: no heartbeat for ${node.silentSeconds} s (last state: ${node.state})`,
+        `${name} is down: no heartbeat for more than ${node.silentSeconds} s (last state: ${node.state})`,
       );
       // Its last health is stale: its GPU and traffic numbers say nothing about now.
       continue;

@@ -129,8 +129,17 @@ export async function reconcileAlerts(
     if (condition) {
       byFingerprint.delete(row.fingerprint as string);
       await db.query(
-        "UPDATE alerts SET last_seen_at = $2, severity = $3, summary = $4, labels = $5 WHERE id = $1",
-        [row.id, now, condition.severity, condition.summary, JSON.stringify(condition.labels ?? {})],
+        // Only a change, or a minute gone: each write wakes every console's WatchAlerts.
+        `UPDATE alerts SET last_seen_at = $2, severity = $3, summary = $4, labels = $5::jsonb
+          WHERE id = $1 AND (severity <> $3 OR summary <> $4 OR labels <> $5::jsonb
+                             OR last_seen_at < $2::timestamptz - interval '1 minute')`,
+        [
+          row.id,
+          now,
+          condition.severity,
+          condition.summary.slice(0, 1000),
+          JSON.stringify(condition.labels ?? {}),
+        ],
       );
       continue;
     }
