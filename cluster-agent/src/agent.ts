@@ -388,11 +388,16 @@ export async function startAgent(
     cleanup.push(() => alerting.stop());
     await alerting.writeHealth().catch(() => {});
     const beat = setInterval(() => {
-      heartbeat(store.pool, node.name, nodeControlState(region, drain))
-        .then(() => alerting.writeHealth())
-        .catch((error: Error) =>
+      heartbeat(store.pool, node.name, nodeControlState(region, drain)).then(
+        () =>
+          alerting
+            .writeHealth()
+            .catch((error: Error) =>
+              logger.warn({ err: { message: error.message } }, "node health summary not written"),
+            ),
+        (error: Error) =>
           logger.warn({ err: { message: error.message } }, "node heartbeat failed; serving from memory"),
-        );
+      );
     }, config.node.heartbeatSeconds * 1000);
     beat.unref();
     cleanup.push(async () => {

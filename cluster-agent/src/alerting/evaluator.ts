@@ -2,7 +2,7 @@
 // fleet from the store, evaluate the rules, fire and resolve alerts, end expired silences, send what is
 // due, and prune old resolved alerts. Another agent takes over within one interval when the leader dies
 // (its session, and with it the lock, goes); the rules' small memory (Xid counts) starts afresh there.
-import type pg from "pg";
+import pg from "pg";
 import type { Logger } from "../common/log.js";
 import type { AlertingConfig } from "../config/alerting.js";
 import {
@@ -91,7 +91,7 @@ export async function runAlertingPass(
   const { config } = options;
   const fleet = await readFleet(pool, options.heartbeatSeconds, options.missedBeats);
   const conditions = evaluateRules(fleet, config.thresholds, memory, now.getTime());
-  const { fired, resolved } = await transaction(pool, async (db) => {
+  const { fired, resolved } = await atomically(pool, async (db) => {
     const changes = await reconcileAlerts(db, conditions, now);
     await expireSilences(db, now);
     await pruneResolvedAlerts(db, now, config.retentionDays);
@@ -103,46 +103,72 @@ export async function runAlertingPass(
     notified: 0,
     failedDeliveries: 0,
   };
-  for (const alert of await dueNotifications(pool, now, config.repeatMinutes * 60_000)) {
-    report.failedDeliveries += await notify(pool, alert, options, now);
+  // Webhooks for every due alert at once: a dead receiver costs one round of retries per pass, not
+  // one per alert. The records follow one by one (the pass holds one connection).
+  const due = await dueNotifications(pool, now, config.repeatMinutes * 60_000);
+  const failures = await Promise.all(due.map((alert) => page(alert, options)));
+  for (const [i, alert] of due.entries()) {
+    await record(pool, alert, failures[i]!, options, now);
+    report.failedDeliveries += failures[i]!.length;
     report.notified += 1;
   }
   return report;
 }
 
 /**
- * Sends one alert to every receiver and records it. A webhook that still fails after its retries is
- * named on the timeline; the alert counts as notified all the same (the email went, and the repeat
- * interval pages again), so one dead receiver cannot flood the others with repeats every pass.
+ * A transaction on whatever `db` is: the leader job hands a dedicated client (which `transaction`
+ * would take as already inside one), tests a pool.
  */
-async function notify(pool: Db, alert: Alert, options: AlertingOptions, now: Date): Promise<number> {
-  const { config } = options;
-  const failed: string[] = [];
+async function atomically<T>(db: Db, fn: (db: Db) => Promise<T>): Promise<T> {
+  if (db instanceof pg.Pool) return transaction(db, fn);
+  await db.query("BEGIN");
+  try {
+    const value = await fn(db);
+    await db.query("COMMIT");
+    return value;
+  } catch (error) {
+    await db.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
+
+/** Posts one alert to every webhook; returns the ones that still failed after their retries. */
+async function page(alert: Alert, options: AlertingOptions): Promise<string[]> {
   const message = alertmanagerMessage(alert, {
     receiver: "entrim",
-    externalUrl: config.externalUrl,
-    cluster: config.cluster,
+    externalUrl: options.config.externalUrl,
+    cluster: options.config.cluster,
   });
-  for (const target of options.webhooks) {
-    try {
-      await postWebhook(target, message, options.post);
-    } catch (error) {
-      failed.push(redactedUrl(target.url));
-      options.logger?.warn({ alert: alert.id, err: (error as Error).message }, "alert webhook failed");
-    }
-  }
+  const failed: string[] = [];
+  await Promise.all(
+    options.webhooks.map((target) =>
+      postWebhook(target, message, options.post).catch((error: Error) => {
+        failed.push(redactedUrl(target.url));
+        options.logger?.warn({ alert: alert.id, err: error.message }, "alert webhook failed");
+      }),
+    ),
+  );
+  return failed;
+}
+
+/**
+ * Queues the emails and records the notification, together. A webhook that still failed is named on
+ * the timeline; the alert counts as notified all the same (the email went, and the repeat interval
+ * pages again), so one dead receiver cannot flood the others with repeats every pass.
+ */
+async function record(pool: Db, alert: Alert, failed: string[], options: AlertingOptions, now: Date) {
+  const { config } = options;
   const channels = [
     ...(options.webhooks.length
       ? [`${options.webhooks.length - failed.length}/${options.webhooks.length} webhook(s)`]
       : []),
     ...(config.email.length ? [`${config.email.length} email address(es)`] : []),
   ];
-  await transaction(pool, async (db) => {
+  await atomically(pool, async (db) => {
     for (const to of config.email) await enqueueMail(db, { kind: "alert", to, ...alertMail(alert, config) });
     const note = `${channels.join(", ") || "no receivers configured"}${failed.length ? `; failed: ${failed.join(", ")}` : ""}`;
     await markNotified(db, alert, now, note);
   });
-  return failed.length;
 }
 
 /** The leader job; `runNow` also serves tests and a NOTIFY-driven wake-up. */
