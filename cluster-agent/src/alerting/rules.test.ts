@@ -46,6 +46,15 @@ describe("alert rules", () => {
     assert.deepEqual(at(2, 13 * 60_000), ["gpu-xid:n1:1"]);
   });
 
+  it("corrected ECC: the first count is a baseline, a rise warns for ten minutes", () => {
+    const memory = emptyMemory();
+    const at = (count: number, now: number) =>
+      rules(fleet([node({ health: health({ gpus: [{ index: 0, eccCorrected: count }] }) })]), memory, now);
+    assert.deepEqual(at(5, 0), []);
+    assert.deepEqual(at(6, 1000), ["ecc-corrected-rising:n1:0"]);
+    assert.deepEqual(at(6, 11 * 60_000 + 1000), []);
+  });
+
   it("error rate and latency need enough traffic; disk fills by trend or floor", () => {
     const busy = { requestsPerSecond: 1, errorRate: 0.2, latencyP95Ms: 60_000 };
     assert.deepEqual(rules(fleet([node({ health: health({ traffic: busy }) })])), [

@@ -58,9 +58,14 @@ export interface FleetView {
 /** What the rules remember between passes (on the leader, in memory): per GPU, the Xid count and its last rise. */
 export interface RuleMemory {
   xid: Map<string, { count: number; roseAtMs?: number }>;
+  /** Corrected ECC counts: the first sight is a baseline (the driver counts since it loaded). */
+  ecc: Map<string, { count: number; roseAtMs?: number }>;
 }
 
-export const emptyMemory = (): RuleMemory => ({ xid: new Map() });
+export const emptyMemory = (): RuleMemory => ({ xid: new Map(), ecc: new Map() });
+
+/** Corrected ECC errors count as rising this long after the counter last went up (the console's). */
+export const ECC_RISING_HOLD_MS = 10 * 60_000;
 
 const DAY = 86_400_000;
 
@@ -118,6 +123,29 @@ export function evaluateRules(
         );
         if (roseAtMs !== undefined && nowMs - roseAtMs < thresholds.xidHoldMinutes * 60_000)
           at("gpu-xid", "critical", name, subject, `${label}: Xid errors rose to ${gpu.xidErrors}`);
+      }
+      if (gpu.eccCorrected !== undefined) {
+        const key = `${name}/${gpu.index}`;
+        const before = memory.ecc.get(key);
+        // Unlike Xid the first sight is only a baseline; a counter that went down is a driver reload.
+        const roseAtMs =
+          before && gpu.eccCorrected > before.count
+            ? nowMs
+            : before && gpu.eccCorrected >= before.count
+              ? before.roseAtMs
+              : undefined;
+        memory.ecc.set(
+          key,
+          roseAtMs === undefined ? { count: gpu.eccCorrected } : { count: gpu.eccCorrected, roseAtMs },
+        );
+        if (roseAtMs !== undefined && nowMs - roseAtMs < ECC_RISING_HOLD_MS)
+          at(
+            "ecc-corrected-rising",
+            "warning",
+            name,
+            subject,
+            `${label}: corrected ECC errors rising (${gpu.eccCorrected})`,
+          );
       }
       if ((gpu.eccUncorrected ?? 0) > 0)
         at(
