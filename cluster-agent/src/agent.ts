@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { KeyCache } from "./admission/key-cache.js";
 import { type Admission, startAdmission } from "./admission/setup.js";
+import { startAgentAlerting } from "./alerting/setup.js";
 import { type ApiServer, createApiServer } from "./api/server.js";
 import { ApiError } from "./common/errors.js";
 import { createLogger } from "./common/log.js";
@@ -11,6 +12,7 @@ import { loadPepper } from "./config/pepper.js";
 import type { AgentConfig } from "./config/schema.js";
 import { DrainController } from "./control/drain.js";
 import { gateHealth, nodeControlState } from "./control/node-state.js";
+import { MISSED_HEARTBEATS_DOWN } from "./control/peers.js";
 import { RegionGate } from "./control/region.js";
 import { RevocationList } from "./control/revocations.js";
 import { startRollouts } from "./control/rollout-setup.js";
@@ -390,9 +392,36 @@ export async function startAgent(
       ...nodeControlState(region, drain),
     };
     await upsertNode(store.pool, node);
+    // Alerting: this node's health summary beside each heartbeat, its turn at the leader's evaluation,
+    // and its own page when it cannot reach the store (docs/alerting.md).
+    const tlsFiles = controlTlsFiles(config);
+    const alerting = startAgentAlerting({
+      config: config.alerting,
+      node: node.name,
+      heartbeatSeconds: config.node.heartbeatSeconds,
+      missedBeats: MISSED_HEARTBEATS_DOWN,
+      store,
+      telemetry,
+      diskPath: m.spoolDir ?? join(config.dataDir, "spool"),
+      certificates: [
+        { name: "node", path: tlsFiles.certFile },
+        { name: "ca", path: tlsFiles.caFile },
+      ],
+      env: process.env,
+      logger,
+    });
+    cleanup.push(() => alerting.stop());
+    await alerting.writeHealth().catch(() => {});
     const beat = setInterval(() => {
-      heartbeat(store.pool, node.name, nodeControlState(region, drain)).catch((error: Error) =>
-        logger.warn({ err: { message: error.message } }, "node heartbeat failed; serving from memory"),
+      heartbeat(store.pool, node.name, nodeControlState(region, drain)).then(
+        () =>
+          alerting
+            .writeHealth()
+            .catch((error: Error) =>
+              logger.warn({ err: { message: error.message } }, "node health summary not written"),
+            ),
+        (error: Error) =>
+          logger.warn({ err: { message: error.message } }, "node heartbeat failed; serving from memory"),
       );
     }, config.node.heartbeatSeconds * 1000);
     beat.unref();

@@ -11,9 +11,16 @@ export * from "./generated/index.js";
 /** Directory holding `entrim/agent/v1/*.proto`. */
 export const PROTO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-export const PROTO_FILES = ["abuse", "accounts", "audit", "cluster", "node", "notices", "rollouts"].map(
-  (name) => `entrim/agent/v1/${name}.proto`,
-);
+export const PROTO_FILES = [
+  "abuse",
+  "accounts",
+  "alerts",
+  "audit",
+  "cluster",
+  "node",
+  "notices",
+  "rollouts",
+].map((name) => `entrim/agent/v1/${name}.proto`);
 
 /** Must match GENERATOR_FLAGS in scripts/generate.mjs. */
 export const LOADER_OPTIONS: Options = {

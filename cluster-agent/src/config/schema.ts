@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../domain/cidr.js";
+import { alertingSchema } from "./alerting.js";
 import { billingSchema } from "./billing.js";
 import { mailSchema } from "./mail.js";
 import { portalSchema } from "./portal.js";
@@ -481,6 +482,8 @@ export const configSchema = z
     models: z.array(modelConfigSchema).default([]),
     engines: enginesSchema,
     mail: mailSchema,
+    /** On-call alerting: rules, webhooks, email, repeat (docs/alerting.md). */
+    alerting: alertingSchema,
     portal: portalSchema,
     billing: billingSchema,
     stripe: stripeSchema,

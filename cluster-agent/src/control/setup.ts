@@ -11,6 +11,7 @@ import type { ServiceImplementation } from "./rpc.js";
 import { type ControlServer, startControlServer } from "./server.js";
 import { abuseService } from "./services/abuse.js";
 import { accountService } from "./services/accounts.js";
+import { alertsService } from "./services/alerts.js";
 import { auditService } from "./services/audit.js";
 import { clusterService } from "./services/cluster.js";
 import { nodeService, type SnapshotSource } from "./services/node.js";
@@ -87,6 +88,7 @@ export async function startControlPlane(deps: ControlPlaneDeps): Promise<Control
       accountService({ store, recorder: deps.recorder }),
       noticesService({ store, recorder: deps.recorder }),
       auditService({ store, key: deps.auditKey }),
+      alertsService({ store, recorder: deps.recorder }),
       ...(deps.services ?? []),
     ],
   });

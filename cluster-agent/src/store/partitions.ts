@@ -227,6 +227,8 @@ export interface MaintenanceOptions {
   run: (client: pg.PoolClient, now: Date) => Promise<unknown>;
   logger?: Logger | undefined;
   name: string;
+  /** A pass that did nothing worth an info line (a job running every few seconds): logged at debug. */
+  quiet?: (result: unknown) => boolean;
 }
 
 /** Runs a cluster maintenance job now and every interval on whichever agent gets the lock. */
@@ -243,6 +245,8 @@ export function startMaintenance(options: MaintenanceOptions): {
     })
       .then((result) => {
         if (result === undefined) options.logger?.debug({ job: options.name }, "another agent runs this job");
+        else if (options.quiet?.(result))
+          options.logger?.debug({ job: options.name, ...(result as object) }, "maintenance done");
         else options.logger?.info({ job: options.name, ...(result as object) }, "maintenance done");
       })
       .catch((error: Error) =>

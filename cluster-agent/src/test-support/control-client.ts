@@ -90,6 +90,7 @@ export async function controlClients(options: {
     abuse: new proto.AbuseService(options.address, credentials, channel),
     audit: new proto.AuditService(options.address, credentials, channel),
     notices: new proto.NoticesService(options.address, credentials, channel),
+    alerts: new proto.AlertsService(options.address, credentials, channel),
     health: new HealthClient(options.address, credentials, channel),
   };
   return {

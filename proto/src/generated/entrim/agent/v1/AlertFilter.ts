@@ -1,0 +1,26 @@
+// Original file: entrim/agent/v1/alerts.proto
+
+export const AlertFilter = {
+  ALERT_FILTER_UNSPECIFIED: 'ALERT_FILTER_UNSPECIFIED',
+  ALERT_FILTER_FIRING: 'ALERT_FILTER_FIRING',
+  ALERT_FILTER_ACKNOWLEDGED: 'ALERT_FILTER_ACKNOWLEDGED',
+  ALERT_FILTER_SILENCED: 'ALERT_FILTER_SILENCED',
+  ALERT_FILTER_RESOLVED: 'ALERT_FILTER_RESOLVED',
+  ALERT_FILTER_ALL: 'ALERT_FILTER_ALL',
+} as const;
+
+export type AlertFilter =
+  | 'ALERT_FILTER_UNSPECIFIED'
+  | 0
+  | 'ALERT_FILTER_FIRING'
+  | 1
+  | 'ALERT_FILTER_ACKNOWLEDGED'
+  | 2
+  | 'ALERT_FILTER_SILENCED'
+  | 3
+  | 'ALERT_FILTER_RESOLVED'
+  | 4
+  | 'ALERT_FILTER_ALL'
+  | 5
+
+export type AlertFilter__Output = typeof AlertFilter[keyof typeof AlertFilter]
