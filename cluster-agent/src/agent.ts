@@ -11,6 +11,7 @@ import { loadPepper } from "./config/pepper.js";
 import type { AgentConfig } from "./config/schema.js";
 import { DrainController } from "./control/drain.js";
 import { gateHealth, nodeControlState } from "./control/node-state.js";
+import { MISSED_HEARTBEATS_DOWN } from "./control/peers.js";
 import { RegionGate } from "./control/region.js";
 import { RevocationList } from "./control/revocations.js";
 import { startRollouts } from "./control/rollout-setup.js";
@@ -35,6 +36,7 @@ import { Scheduler } from "./scheduler/scheduler.js";
 import { nodeHealth } from "./serving/health.js";
 import { InFlightRequests } from "./serving/in-flight.js";
 import { ModelRegistry } from "./serving/models.js";
+import { StatusPage } from "./status/page.js";
 import { auditCheckpointKey } from "./store/audit-hash.js";
 import { startAuditMaintenance } from "./store/audit-maintenance.js";
 import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";
@@ -172,6 +174,14 @@ export async function startAgent(
     const priceBook = new StorePriceBook({ store, logger });
     await priceBook.start();
     cleanup.push(() => priceBook.stop());
+    // The public status page, cached per agent and dropped on every notice change (entrim_status).
+    const statusPage = new StatusPage({
+      store,
+      downAfterSeconds: config.node.heartbeatSeconds * MISSED_HEARTBEATS_DOWN,
+      logger,
+    });
+    await statusPage.start();
+    cleanup.push(() => statusPage.stop());
     const catalogue = new CatalogueNames({ store, logger });
     await catalogue.start();
     cleanup.push(() => catalogue.stop());
@@ -261,6 +271,7 @@ export async function startAgent(
       writeTimeoutMs: config.api.writeTimeoutMs,
       traffic,
       catalogue,
+      statusPage: () => statusPage.current(),
       trustedProxies: config.api.trustedProxies,
       forwardedHeader: config.api.forwardedHeader,
       proxyProtocol: config.api.proxyProtocol,
