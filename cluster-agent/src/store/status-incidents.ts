@@ -73,7 +73,7 @@ function names(list: string[] | undefined): string[] {
 
 export async function createIncident(db: Db, input: NewIncident): Promise<StatusIncident> {
   checkText(input.title, input.body);
-  const status: IncidentStatus = input.status ?? "investigating";
+  const status = (input.status ?? "investigating") as IncidentStatus;
   if (!INCIDENT_STATUSES.includes(status) || status === "resolved")
     throw new StoreError(
       "invalid",
