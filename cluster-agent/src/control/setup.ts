@@ -15,6 +15,7 @@ import { auditService } from "./services/audit.js";
 import { clusterService } from "./services/cluster.js";
 import { nodeService, type SnapshotSource } from "./services/node.js";
 import { nodeDrainMethods } from "./services/node-drain.js";
+import { statusPageService } from "./services/status-page.js";
 
 export interface ControlPlaneDeps {
   config: AgentConfig;
@@ -85,6 +86,7 @@ export async function startControlPlane(deps: ControlPlaneDeps): Promise<Control
       abuseService({ store, suspensions: deps.admission.suspensions, recorder: deps.recorder }),
       accountService({ store, recorder: deps.recorder }),
       auditService({ store, key: deps.auditKey }),
+      statusPageService({ store, recorder: deps.recorder }),
       ...(deps.services ?? []),
     ],
   });
