@@ -46,16 +46,19 @@ before(async () => {
     { otto: "operator" },
     pkiDir,
   );
+  // Started together: each start is seconds of work (migrations, certificates, model checks).
   agents.push(
-    await startAgent(dirs[0]!, [
-      "--node-name",
-      "status-1",
-      "--model",
-      `solo=${upstream.url}`,
-      "--model",
-      `shared=${upstream.url}`,
-    ]),
-    await startAgent(dirs[1]!, ["--node-name", "status-2", "--model", `shared=${upstream.url}`]),
+    ...(await Promise.all([
+      startAgent(dirs[0]!, [
+        "--node-name",
+        "status-1",
+        "--model",
+        `solo=${upstream.url}`,
+        "--model",
+        `shared=${upstream.url}`,
+      ]),
+      startAgent(dirs[1]!, ["--node-name", "status-2", "--model", `shared=${upstream.url}`]),
+    ])),
   );
   const files = { ca: pki.ca, ...pki.operators.otto! };
   otto = connect(agents[0]!.control!, tlsFor(files));
