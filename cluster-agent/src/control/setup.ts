@@ -6,6 +6,7 @@ import type { AgentConfig } from "../config/schema.js";
 import type { Store } from "../store/store.js";
 import type { AuditRecorder } from "./audit.js";
 import type { DrainController } from "./drain.js";
+import { MISSED_HEARTBEATS_DOWN } from "./peers.js";
 import type { RevocationCheck } from "./revocations.js";
 import type { ServiceImplementation } from "./rpc.js";
 import { type ControlServer, startControlServer } from "./server.js";
@@ -86,7 +87,11 @@ export async function startControlPlane(deps: ControlPlaneDeps): Promise<Control
       abuseService({ store, suspensions: deps.admission.suspensions, recorder: deps.recorder }),
       accountService({ store, recorder: deps.recorder }),
       auditService({ store, key: deps.auditKey }),
-      statusPageService({ store, recorder: deps.recorder }),
+      statusPageService({
+        store,
+        recorder: deps.recorder,
+        downAfterSeconds: config.node.heartbeatSeconds * MISSED_HEARTBEATS_DOWN,
+      }),
       ...(deps.services ?? []),
     ],
   });

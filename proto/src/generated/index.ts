@@ -20,6 +20,8 @@ export * from "./entrim/agent/v1/ExportAccountRequest.js";
 export * from "./entrim/agent/v1/ExportInvoiceRequest.js";
 export * from "./entrim/agent/v1/GetAccountRequest.js";
 export * from "./entrim/agent/v1/GetInvoiceRequest.js";
+export * from "./entrim/agent/v1/GetPublicStatusRequest.js";
+export * from "./entrim/agent/v1/GetPublicStatusResponse.js";
 export * from "./entrim/agent/v1/GetRolloutRequest.js";
 export * from "./entrim/agent/v1/GetStatusRequest.js";
 export * from "./entrim/agent/v1/GpuProcess.js";

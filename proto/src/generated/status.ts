@@ -2,6 +2,8 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { CancelMaintenanceRequest as _entrim_agent_v1_CancelMaintenanceRequest, CancelMaintenanceRequest__Output as _entrim_agent_v1_CancelMaintenanceRequest__Output } from './entrim/agent/v1/CancelMaintenanceRequest.js';
+import type { GetPublicStatusRequest as _entrim_agent_v1_GetPublicStatusRequest, GetPublicStatusRequest__Output as _entrim_agent_v1_GetPublicStatusRequest__Output } from './entrim/agent/v1/GetPublicStatusRequest.js';
+import type { GetPublicStatusResponse as _entrim_agent_v1_GetPublicStatusResponse, GetPublicStatusResponse__Output as _entrim_agent_v1_GetPublicStatusResponse__Output } from './entrim/agent/v1/GetPublicStatusResponse.js';
 import type { IncidentUpdate as _entrim_agent_v1_IncidentUpdate, IncidentUpdate__Output as _entrim_agent_v1_IncidentUpdate__Output } from './entrim/agent/v1/IncidentUpdate.js';
 import type { ListIncidentsRequest as _entrim_agent_v1_ListIncidentsRequest, ListIncidentsRequest__Output as _entrim_agent_v1_ListIncidentsRequest__Output } from './entrim/agent/v1/ListIncidentsRequest.js';
 import type { ListIncidentsResponse as _entrim_agent_v1_ListIncidentsResponse, ListIncidentsResponse__Output as _entrim_agent_v1_ListIncidentsResponse__Output } from './entrim/agent/v1/ListIncidentsResponse.js';
@@ -20,6 +22,8 @@ export interface ProtoGrpcType {
     agent: {
       v1: {
         CancelMaintenanceRequest: MessageTypeDefinition<_entrim_agent_v1_CancelMaintenanceRequest, _entrim_agent_v1_CancelMaintenanceRequest__Output>
+        GetPublicStatusRequest: MessageTypeDefinition<_entrim_agent_v1_GetPublicStatusRequest, _entrim_agent_v1_GetPublicStatusRequest__Output>
+        GetPublicStatusResponse: MessageTypeDefinition<_entrim_agent_v1_GetPublicStatusResponse, _entrim_agent_v1_GetPublicStatusResponse__Output>
         IncidentKind: EnumTypeDefinition
         IncidentUpdate: MessageTypeDefinition<_entrim_agent_v1_IncidentUpdate, _entrim_agent_v1_IncidentUpdate__Output>
         ListIncidentsRequest: MessageTypeDefinition<_entrim_agent_v1_ListIncidentsRequest, _entrim_agent_v1_ListIncidentsRequest__Output>

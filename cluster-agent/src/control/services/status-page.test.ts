@@ -31,7 +31,7 @@ before(async () => {
     listen: "127.0.0.1:0",
     ...pki.node,
     logger: pino({ level: "silent" }),
-    services: [statusPageService({ store: t.store, recorder })],
+    services: [statusPageService({ store: t.store, recorder, downAfterSeconds: 15 })],
   });
   for (const role of ["viewer", "operator"] as const)
     clients[role] = await controlClients({ address: server.address, ...pki.operators[role] });
@@ -97,6 +97,9 @@ it("an operator posts, updates and resolves an incident; a viewer lists it but m
     refused(status.FAILED_PRECONDITION, /already resolved/),
   );
 
+  const page = JSON.parse((await callUnary(viewer, "getPublicStatus", {})).json!);
+  assert.equal(page.incidents.length, 0);
+  assert.equal(page.resolvedIncidents[0].title, "Errors from qwen-7b");
   const listed = await callUnary(viewer, "listIncidents", {});
   assert.deepEqual(
     listed.incidents!.map((i) => i.id),

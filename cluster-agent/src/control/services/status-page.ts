@@ -7,6 +7,7 @@ import type {
   StatusIncident as WireIncident,
 } from "@entrim/proto";
 import { loadAgentProto } from "@entrim/proto";
+import { readPublicStatus } from "../../status/page.js";
 import {
   cancelMaintenance,
   createIncident,
@@ -59,6 +60,8 @@ function windowOf(request: PostMaintenanceRequest__Output): { startsAt: Date; en
 export interface StatusPageServiceDeps {
   store: Pick<Store, "pool">;
   recorder: AuditRecorder;
+  /** Silence after which a node counts as down, as the public page judges it. */
+  downAfterSeconds: number;
 }
 
 /**
@@ -72,6 +75,9 @@ export function statusPageService(deps: StatusPageServiceDeps): ServiceImplement
     name: "entrim.agent.v1.StatusPageService",
     definition: loadAgentProto().StatusPageService.service,
     methods: {
+      GetPublicStatus: unary("viewer", async () => ({
+        json: JSON.stringify(await readPublicStatus(store.pool, deps.downAfterSeconds)),
+      })),
       ListIncidents: unary("viewer", async (request: ListIncidentsRequest__Output) => ({
         incidents: (await listIncidents(store.pool, { limit: limitOf(request.limit) })).map(toWire),
       })),

@@ -3,6 +3,8 @@
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { CancelMaintenanceRequest as _entrim_agent_v1_CancelMaintenanceRequest, CancelMaintenanceRequest__Output as _entrim_agent_v1_CancelMaintenanceRequest__Output } from '../../../entrim/agent/v1/CancelMaintenanceRequest.js';
+import type { GetPublicStatusRequest as _entrim_agent_v1_GetPublicStatusRequest, GetPublicStatusRequest__Output as _entrim_agent_v1_GetPublicStatusRequest__Output } from '../../../entrim/agent/v1/GetPublicStatusRequest.js';
+import type { GetPublicStatusResponse as _entrim_agent_v1_GetPublicStatusResponse, GetPublicStatusResponse__Output as _entrim_agent_v1_GetPublicStatusResponse__Output } from '../../../entrim/agent/v1/GetPublicStatusResponse.js';
 import type { ListIncidentsRequest as _entrim_agent_v1_ListIncidentsRequest, ListIncidentsRequest__Output as _entrim_agent_v1_ListIncidentsRequest__Output } from '../../../entrim/agent/v1/ListIncidentsRequest.js';
 import type { ListIncidentsResponse as _entrim_agent_v1_ListIncidentsResponse, ListIncidentsResponse__Output as _entrim_agent_v1_ListIncidentsResponse__Output } from '../../../entrim/agent/v1/ListIncidentsResponse.js';
 import type { PostIncidentRequest as _entrim_agent_v1_PostIncidentRequest, PostIncidentRequest__Output as _entrim_agent_v1_PostIncidentRequest__Output } from '../../../entrim/agent/v1/PostIncidentRequest.js';
@@ -19,6 +21,15 @@ export interface StatusPageServiceClient extends grpc.Client {
   cancelMaintenance(argument: _entrim_agent_v1_CancelMaintenanceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entrim_agent_v1_StatusIncident__Output>): grpc.ClientUnaryCall;
   cancelMaintenance(argument: _entrim_agent_v1_CancelMaintenanceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entrim_agent_v1_StatusIncident__Output>): grpc.ClientUnaryCall;
   cancelMaintenance(argument: _entrim_agent_v1_CancelMaintenanceRequest, callback: grpc.requestCallback<_entrim_agent_v1_StatusIncident__Output>): grpc.ClientUnaryCall;
+  
+  GetPublicStatus(argument: _entrim_agent_v1_GetPublicStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entrim_agent_v1_GetPublicStatusResponse__Output>): grpc.ClientUnaryCall;
+  GetPublicStatus(argument: _entrim_agent_v1_GetPublicStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entrim_agent_v1_GetPublicStatusResponse__Output>): grpc.ClientUnaryCall;
+  GetPublicStatus(argument: _entrim_agent_v1_GetPublicStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entrim_agent_v1_GetPublicStatusResponse__Output>): grpc.ClientUnaryCall;
+  GetPublicStatus(argument: _entrim_agent_v1_GetPublicStatusRequest, callback: grpc.requestCallback<_entrim_agent_v1_GetPublicStatusResponse__Output>): grpc.ClientUnaryCall;
+  getPublicStatus(argument: _entrim_agent_v1_GetPublicStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entrim_agent_v1_GetPublicStatusResponse__Output>): grpc.ClientUnaryCall;
+  getPublicStatus(argument: _entrim_agent_v1_GetPublicStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entrim_agent_v1_GetPublicStatusResponse__Output>): grpc.ClientUnaryCall;
+  getPublicStatus(argument: _entrim_agent_v1_GetPublicStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_entrim_agent_v1_GetPublicStatusResponse__Output>): grpc.ClientUnaryCall;
+  getPublicStatus(argument: _entrim_agent_v1_GetPublicStatusRequest, callback: grpc.requestCallback<_entrim_agent_v1_GetPublicStatusResponse__Output>): grpc.ClientUnaryCall;
   
   ListIncidents(argument: _entrim_agent_v1_ListIncidentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_entrim_agent_v1_ListIncidentsResponse__Output>): grpc.ClientUnaryCall;
   ListIncidents(argument: _entrim_agent_v1_ListIncidentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_entrim_agent_v1_ListIncidentsResponse__Output>): grpc.ClientUnaryCall;
@@ -61,6 +72,8 @@ export interface StatusPageServiceClient extends grpc.Client {
 export interface StatusPageServiceHandlers extends grpc.UntypedServiceImplementation {
   CancelMaintenance: grpc.handleUnaryCall<_entrim_agent_v1_CancelMaintenanceRequest__Output, _entrim_agent_v1_StatusIncident>;
   
+  GetPublicStatus: grpc.handleUnaryCall<_entrim_agent_v1_GetPublicStatusRequest__Output, _entrim_agent_v1_GetPublicStatusResponse>;
+  
   ListIncidents: grpc.handleUnaryCall<_entrim_agent_v1_ListIncidentsRequest__Output, _entrim_agent_v1_ListIncidentsResponse>;
   
   PostIncident: grpc.handleUnaryCall<_entrim_agent_v1_PostIncidentRequest__Output, _entrim_agent_v1_StatusIncident>;
@@ -73,6 +86,7 @@ export interface StatusPageServiceHandlers extends grpc.UntypedServiceImplementa
 
 export interface StatusPageServiceDefinition extends grpc.ServiceDefinition {
   CancelMaintenance: MethodDefinition<_entrim_agent_v1_CancelMaintenanceRequest, _entrim_agent_v1_StatusIncident, _entrim_agent_v1_CancelMaintenanceRequest__Output, _entrim_agent_v1_StatusIncident__Output>
+  GetPublicStatus: MethodDefinition<_entrim_agent_v1_GetPublicStatusRequest, _entrim_agent_v1_GetPublicStatusResponse, _entrim_agent_v1_GetPublicStatusRequest__Output, _entrim_agent_v1_GetPublicStatusResponse__Output>
   ListIncidents: MethodDefinition<_entrim_agent_v1_ListIncidentsRequest, _entrim_agent_v1_ListIncidentsResponse, _entrim_agent_v1_ListIncidentsRequest__Output, _entrim_agent_v1_ListIncidentsResponse__Output>
   PostIncident: MethodDefinition<_entrim_agent_v1_PostIncidentRequest, _entrim_agent_v1_StatusIncident, _entrim_agent_v1_PostIncidentRequest__Output, _entrim_agent_v1_StatusIncident__Output>
   PostMaintenance: MethodDefinition<_entrim_agent_v1_PostMaintenanceRequest, _entrim_agent_v1_StatusIncident, _entrim_agent_v1_PostMaintenanceRequest__Output, _entrim_agent_v1_StatusIncident__Output>
