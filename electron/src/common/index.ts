@@ -4,5 +4,6 @@ export * from "./data-requests.js";
 export * from "./records.js";
 export * from "./roles.js";
 export * from "./schemas.js";
+export * from "./status-page.js";
 export * from "./types.js";
 export * from "./wire.js";

@@ -11,6 +11,7 @@ import {
   loadAgentProto,
   type NodeServiceClient,
   type RolloutServiceClient,
+  type StatusPageServiceClient,
 } from "@entrim/proto";
 import {
   type ChannelOptions,
@@ -100,6 +101,7 @@ export class AgentLink {
   readonly audit: AuditServiceClient;
   readonly accounts: AccountServiceClient;
   readonly rollouts: RolloutServiceClient;
+  readonly status: StatusPageServiceClient;
 
   /** The node names of the certificate a seed link's agent presented (empty until the handshake). */
   presentedNames: string[] = [];
@@ -130,6 +132,7 @@ export class AgentLink {
     this.audit = new proto.AuditService(address, creds, shared);
     this.accounts = new proto.AccountService(address, creds, shared);
     this.rollouts = new proto.RolloutService(address, creds, shared);
+    this.status = new proto.StatusPageService(address, creds, shared);
   }
 
   close(): void {
