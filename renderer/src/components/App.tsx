@@ -15,6 +15,7 @@ import { ProfilesView } from "./ProfilesView.js";
 import { RequestsView } from "./RequestsView.js";
 import { RolloutDialogs } from "./RolloutDialogs.js";
 import { RolloutsView } from "./RolloutsView.js";
+import { StatusPageView } from "./StatusPageView.js";
 import { TerminalsView } from "./TerminalsView.js";
 
 function isTyping(target: EventTarget | null): boolean {
@@ -80,6 +81,7 @@ export function App({
         {view === "accounts" && <AccountsView searchRef={accountSearchRef} />}
         {view === "rollouts" && <RolloutsView />}
         {view === "requests" && <RequestsView />}
+        {view === "status" && <StatusPageView />}
         {/* Kept mounted while other views show: closing it would end every ssh session. */}
         {(hasTerminals || view === "terminals") && <TerminalsView hidden={view !== "terminals"} />}
       </main>
@@ -109,6 +111,7 @@ function TopBar() {
       | "accounts"
       | "rollouts"
       | "requests"
+      | "status"
       | "profiles",
     label: string,
     key: string,
@@ -157,6 +160,7 @@ function TopBar() {
           </span>
         ),
       )}
+      {tab("status", "Status page", "9")}
       {tab("profiles", "Profiles", "0")}
       <span className="spacer" />
       {cluster ? (

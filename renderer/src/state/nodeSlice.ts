@@ -13,6 +13,7 @@ export const VIEWS = [
   "accounts",
   "rollouts",
   "requests",
+  "status",
 ] as const;
 export type View = (typeof VIEWS)[number];
 
