@@ -37,6 +37,7 @@ import { Scheduler } from "./scheduler/scheduler.js";
 import { nodeHealth } from "./serving/health.js";
 import { InFlightRequests } from "./serving/in-flight.js";
 import { ModelRegistry } from "./serving/models.js";
+import { StatusPage } from "./status/page.js";
 import { auditCheckpointKey } from "./store/audit-hash.js";
 import { startAuditMaintenance } from "./store/audit-maintenance.js";
 import { heartbeat, type NodeRegistration, upsertNode } from "./store/nodes.js";
@@ -176,6 +177,14 @@ export async function startAgent(
     const priceBook = new StorePriceBook({ store, logger });
     await priceBook.start();
     cleanup.push(() => priceBook.stop());
+    // The public status page, cached per agent and dropped on every notice change (entrim_status).
+    const statusPage = new StatusPage({
+      store,
+      downAfterSeconds: config.node.heartbeatSeconds * MISSED_HEARTBEATS_DOWN,
+      logger,
+    });
+    await statusPage.start();
+    cleanup.push(() => statusPage.stop());
     const catalogue = new CatalogueNames({ store, logger });
     await catalogue.start();
     cleanup.push(() => catalogue.stop());
@@ -265,6 +274,7 @@ export async function startAgent(
       writeTimeoutMs: config.api.writeTimeoutMs,
       traffic,
       catalogue,
+      statusPage: () => statusPage.current(),
       trustedProxies: config.api.trustedProxies,
       forwardedHeader: config.api.forwardedHeader,
       proxyProtocol: config.api.proxyProtocol,

@@ -20,6 +20,7 @@ export const PROTO_FILES = [
   "node",
   "notices",
   "rollouts",
+  "status",
 ].map((name) => `entrim/agent/v1/${name}.proto`);
 
 /** Must match GENERATOR_FLAGS in scripts/generate.mjs. */

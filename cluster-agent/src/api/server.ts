@@ -9,6 +9,7 @@ import type { TokenUsage } from "../domain/token-usage.js";
 import type { Meter } from "../metering/meter.js";
 import { InFlightRequests } from "../serving/in-flight.js";
 import type { ModelRegistry } from "../serving/models.js";
+import type { RenderedStatus } from "../status/page.js";
 import type { TrafficRecorder } from "../telemetry/traffic.js";
 import { type Authenticator, authentication } from "./auth.js";
 import { type ForwardedHeader, parseTrustedProxies } from "./client-address.js";
@@ -19,6 +20,7 @@ import { embeddingsRoutes } from "./routes/embeddings.js";
 import { generationRoutes } from "./routes/generation.js";
 import { healthRoutes } from "./routes/health.js";
 import { modelRoutes } from "./routes/models.js";
+import { statusRoutes } from "./routes/status.js";
 import { type ApiTlsFiles, httpsOptions, reloadTls, type ServedCertificate } from "./tls.js";
 
 export type { Authenticator, AuthFailure, AuthOutcome } from "./auth.js";
@@ -57,6 +59,8 @@ export interface ApiServerOptions {
   forwardedHeader?: ForwardedHeader | undefined;
   /** Read a PROXY protocol v2 header on every connection (from trusted proxies only). */
   proxyProtocol?: boolean | undefined;
+  /** The public status page (/status, /status.json, no API key); absent: those routes are not served. */
+  statusPage?: (() => Promise<RenderedStatus>) | undefined;
   /** Serve HTTPS with this certificate and key instead of plain HTTP. */
   tls?: ApiTlsFiles | undefined;
 }
@@ -151,6 +155,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   healthRoutes(app, { models, accepting, meter: options.meter });
   const retirements = retiredModels(options.catalogue);
   modelRoutes(app, { models, prices: options.prices, retirements });
+  if (options.statusPage) statusRoutes(app, { page: options.statusPage });
   generationRoutes(app, {
     models,
     logger,

@@ -6,6 +6,7 @@ import type { AgentConfig } from "../config/schema.js";
 import type { Store } from "../store/store.js";
 import type { AuditRecorder } from "./audit.js";
 import type { DrainController } from "./drain.js";
+import { MISSED_HEARTBEATS_DOWN } from "./peers.js";
 import type { RevocationCheck } from "./revocations.js";
 import type { ServiceImplementation } from "./rpc.js";
 import { type ControlServer, startControlServer } from "./server.js";
@@ -17,6 +18,7 @@ import { clusterService } from "./services/cluster.js";
 import { nodeService, type SnapshotSource } from "./services/node.js";
 import { nodeDrainMethods } from "./services/node-drain.js";
 import { noticesService } from "./services/notices.js";
+import { statusPageService } from "./services/status-page.js";
 
 export interface ControlPlaneDeps {
   config: AgentConfig;
@@ -89,6 +91,11 @@ export async function startControlPlane(deps: ControlPlaneDeps): Promise<Control
       noticesService({ store, recorder: deps.recorder }),
       auditService({ store, key: deps.auditKey }),
       alertsService({ store, recorder: deps.recorder }),
+      statusPageService({
+        store,
+        recorder: deps.recorder,
+        downAfterSeconds: config.node.heartbeatSeconds * MISSED_HEARTBEATS_DOWN,
+      }),
       ...(deps.services ?? []),
     ],
   });

@@ -91,6 +91,7 @@ export async function controlClients(options: {
     audit: new proto.AuditService(options.address, credentials, channel),
     notices: new proto.NoticesService(options.address, credentials, channel),
     alerts: new proto.AlertsService(options.address, credentials, channel),
+    status: new proto.StatusPageService(options.address, credentials, channel),
     health: new HealthClient(options.address, credentials, channel),
   };
   return {

@@ -4,6 +4,7 @@ import { dataRequestChannels } from "./data-requests.js";
 import { noticeChannels } from "./notices.js";
 import { recordChannels } from "./records.js";
 import * as s from "./schemas.js";
+import { statusPageChannels } from "./status-page.js";
 import type {
   AbuseFlag,
   Account,
@@ -44,6 +45,7 @@ export const channels = {
   ...recordChannels,
   ...dataRequestChannels,
   ...noticeChannels,
+  ...statusPageChannels,
   /** Shows an alert as an OS notification where the carrier can (the desktop app); false elsewhere. */
   notifyDesktop: req("alerts.notify", s.desktopNotice, returns<{ shown: boolean }>),
   /** An ssh shell on a node; closing the stream closes the session. */

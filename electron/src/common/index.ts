@@ -5,5 +5,6 @@ export * from "./notices.js";
 export * from "./records.js";
 export * from "./roles.js";
 export * from "./schemas.js";
+export * from "./status-page.js";
 export * from "./types.js";
 export * from "./wire.js";

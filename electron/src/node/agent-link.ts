@@ -12,6 +12,7 @@ import {
   type NodeServiceClient,
   type NoticesServiceClient,
   type RolloutServiceClient,
+  type StatusPageServiceClient,
 } from "@entrim/proto";
 import {
   type ChannelOptions,
@@ -102,6 +103,7 @@ export class AgentLink {
   readonly accounts: AccountServiceClient;
   readonly notices: NoticesServiceClient;
   readonly rollouts: RolloutServiceClient;
+  readonly status: StatusPageServiceClient;
 
   /** The node names of the certificate a seed link's agent presented (empty until the handshake). */
   presentedNames: string[] = [];
@@ -133,6 +135,7 @@ export class AgentLink {
     this.accounts = new proto.AccountService(address, creds, shared);
     this.notices = new proto.NoticesService(address, creds, shared);
     this.rollouts = new proto.RolloutService(address, creds, shared);
+    this.status = new proto.StatusPageService(address, creds, shared);
   }
 
   close(): void {

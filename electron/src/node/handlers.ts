@@ -23,6 +23,7 @@ import type { ProfileStore } from "./profiles.js";
 import { recordHandlers } from "./record-handlers.js";
 import { rolloutHandlers } from "./rollout-handlers.js";
 import type { Handlers } from "./router.js";
+import { statusPageHandlers } from "./status-page-handlers.js";
 import { ConsoleKnownHosts, HostKeyChecker } from "./terminal/host-keys.js";
 import { newSessionLogPath } from "./terminal/session-logs.js";
 import { TerminalSessions } from "./terminal/sessions.js";
@@ -187,6 +188,7 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
     ...recordHandlers(connected, writable),
     ...dataRequestHandlers(connected, writable),
     ...noticeHandlers(connected, writable),
+    ...statusPageHandlers(connected, writable),
     notifyDesktop: async ({ title, body }) => ({ shown: deps.desktopNotify?.(title, body) ?? false }),
     openTerminal: async ({ node, cols, rows, log, passphrase }, emit, signal) => {
       // A shell changes things: a read-only profile gets none.

@@ -78,4 +78,12 @@ export const navigationActions: ConsoleAction[] = [
       void controller.searchAccounts(s.accountQuery);
     },
   },
+  {
+    id: "view.status",
+    title: "Go to status page",
+    section: "View",
+    shortcut: "shift+s",
+    needs: "viewer",
+    perform: ({ store }) => store.getState().setView("status"),
+  },
 ];

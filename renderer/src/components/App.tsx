@@ -16,6 +16,7 @@ import { ProfilesView } from "./ProfilesView.js";
 import { RequestsView } from "./RequestsView.js";
 import { RolloutDialogs } from "./RolloutDialogs.js";
 import { RolloutsView } from "./RolloutsView.js";
+import { StatusPageView } from "./StatusPageView.js";
 import { TerminalsView } from "./TerminalsView.js";
 
 function isTyping(target: EventTarget | null): boolean {
@@ -82,6 +83,7 @@ export function App({
         {view === "rollouts" && <RolloutsView />}
         {view === "requests" && <RequestsView />}
         {view === "notices" && <NoticesView />}
+        {view === "status" && <StatusPageView />}
         {/* Kept mounted while other views show: closing it would end every ssh session. */}
         {(hasTerminals || view === "terminals") && <TerminalsView hidden={view !== "terminals"} />}
       </main>
@@ -112,6 +114,7 @@ function TopBar() {
       | "rollouts"
       | "requests"
       | "notices"
+      | "status"
       | "profiles",
     label: string,
     key: string,
@@ -161,6 +164,7 @@ function TopBar() {
         ),
       )}
       {tab("notices", "Notices", "9")}
+      {tab("status", "Status page", "⇧S")}
       {tab("profiles", "Profiles", "0")}
       <span className="spacer" />
       {cluster ? (

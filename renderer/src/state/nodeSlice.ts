@@ -14,6 +14,7 @@ export const VIEWS = [
   "rollouts",
   "requests",
   "notices",
+  "status",
 ] as const;
 export type View = (typeof VIEWS)[number];
 

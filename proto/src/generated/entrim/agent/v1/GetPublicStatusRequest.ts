@@ -1,0 +1,8 @@
+// Original file: entrim/agent/v1/status.proto
+
+
+export interface GetPublicStatusRequest {
+}
+
+export interface GetPublicStatusRequest__Output {
+}
