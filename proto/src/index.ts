@@ -11,7 +11,7 @@ export * from "./generated/index.js";
 /** Directory holding `entrim/agent/v1/*.proto`. */
 export const PROTO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-export const PROTO_FILES = ["abuse", "accounts", "audit", "cluster", "node", "rollouts"].map(
+export const PROTO_FILES = ["abuse", "accounts", "audit", "certs", "cluster", "node", "rollouts"].map(
   (name) => `entrim/agent/v1/${name}.proto`,
 );
 

@@ -12,6 +12,7 @@ import { type ControlServer, startControlServer } from "./server.js";
 import { abuseService } from "./services/abuse.js";
 import { accountService } from "./services/accounts.js";
 import { auditService } from "./services/audit.js";
+import { certificateService } from "./services/certs.js";
 import { clusterService } from "./services/cluster.js";
 import { nodeService, type SnapshotSource } from "./services/node.js";
 import { nodeDrainMethods } from "./services/node-drain.js";
@@ -85,6 +86,7 @@ export async function startControlPlane(deps: ControlPlaneDeps): Promise<Control
       abuseService({ store, suspensions: deps.admission.suspensions, recorder: deps.recorder }),
       accountService({ store, recorder: deps.recorder }),
       auditService({ store, key: deps.auditKey }),
+      certificateService({ store, recorder: deps.recorder }),
       ...(deps.services ?? []),
     ],
   });

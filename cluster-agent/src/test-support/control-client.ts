@@ -89,6 +89,7 @@ export async function controlClients(options: {
     accounts: new proto.AccountService(options.address, credentials, channel),
     abuse: new proto.AbuseService(options.address, credentials, channel),
     audit: new proto.AuditService(options.address, credentials, channel),
+    certs: new proto.CertificateService(options.address, credentials, channel),
     health: new HealthClient(options.address, credentials, channel),
   };
   return {
