@@ -3,6 +3,7 @@ import { getRequestChannel as req, returns, getStreamChannel as stream } from ".
 import { dataRequestChannels } from "./data-requests.js";
 import { recordChannels } from "./records.js";
 import * as s from "./schemas.js";
+import { urgentChannels } from "./urgent.js";
 import type {
   AbuseFlag,
   Account,
@@ -42,6 +43,7 @@ export const channels = {
   getAccount: req("accounts.get", s.getAccountRequest, returns<AccountDetail>),
   ...recordChannels,
   ...dataRequestChannels,
+  ...urgentChannels,
   /** Shows an alert as an OS notification where the carrier can (the desktop app); false elsewhere. */
   notifyDesktop: req("alerts.notify", s.desktopNotice, returns<{ shown: boolean }>),
   /** An ssh shell on a node; closing the stream closes the session. */

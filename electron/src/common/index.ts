@@ -5,4 +5,5 @@ export * from "./records.js";
 export * from "./roles.js";
 export * from "./schemas.js";
 export * from "./types.js";
+export * from "./urgent.js";
 export * from "./wire.js";

@@ -7,6 +7,7 @@ import {
   type AbuseServiceClient,
   type AccountServiceClient,
   type AuditServiceClient,
+  type CertificateServiceClient,
   type ClusterServiceClient,
   loadAgentProto,
   type NodeServiceClient,
@@ -100,6 +101,7 @@ export class AgentLink {
   readonly audit: AuditServiceClient;
   readonly accounts: AccountServiceClient;
   readonly rollouts: RolloutServiceClient;
+  readonly certs: CertificateServiceClient;
 
   /** The node names of the certificate a seed link's agent presented (empty until the handshake). */
   presentedNames: string[] = [];
@@ -130,6 +132,7 @@ export class AgentLink {
     this.audit = new proto.AuditService(address, creds, shared);
     this.accounts = new proto.AccountService(address, creds, shared);
     this.rollouts = new proto.RolloutService(address, creds, shared);
+    this.certs = new proto.CertificateService(address, creds, shared);
   }
 
   close(): void {

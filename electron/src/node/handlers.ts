@@ -17,6 +17,7 @@ import { ConsoleError } from "../common/index.js";
 import { unaryCall } from "./agent-link.js";
 import { ClusterConnection } from "./cluster.js";
 import { dataRequestHandlers } from "./data-request-handlers.js";
+import { urgentHandlers } from "./urgent-handlers.js";
 import { operatorFromCertificate } from "./identity.js";
 import type { ProfileStore } from "./profiles.js";
 import { recordHandlers } from "./record-handlers.js";
@@ -185,6 +186,7 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
       ),
     ...recordHandlers(connected, writable),
     ...dataRequestHandlers(connected, writable),
+    ...urgentHandlers(connected, writable),
     notifyDesktop: async ({ title, body }) => ({ shown: deps.desktopNotify?.(title, body) ?? false }),
     openTerminal: async ({ node, cols, rows, log, passphrase }, emit, signal) => {
       // A shell changes things: a read-only profile gets none.
