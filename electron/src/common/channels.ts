@@ -3,7 +3,6 @@ import { getRequestChannel as req, returns, getStreamChannel as stream } from ".
 import { dataRequestChannels } from "./data-requests.js";
 import { recordChannels } from "./records.js";
 import * as s from "./schemas.js";
-import { urgentChannels } from "./urgent.js";
 import type {
   AbuseFlag,
   Account,
@@ -21,6 +20,7 @@ import type {
   Suspension,
   TerminalEvent,
 } from "./types.js";
+import { urgentChannels } from "./urgent.js";
 
 export const channels = {
   listProfiles: req("profiles.list", s.empty, returns<ProfileSummary[]>),

@@ -37,7 +37,10 @@ export const setLimitsRequest = z
     tpm: limit,
     concurrency: limit,
     spendCapEur: limit,
-    clear: z.array(z.enum(["rpm", "tpm", "concurrency", "spend_cap_eur"])).max(4).default([]),
+    clear: z
+      .array(z.enum(["rpm", "tpm", "concurrency", "spend_cap_eur"]))
+      .max(4)
+      .default([]),
     reason: z.string().trim().max(1000).default(""),
   })
   .strict();
@@ -79,5 +82,9 @@ export const urgentChannels = {
   /** One node's model to a version outside any rollout; progress until the last message (done). */
   rotateModel: stream("node.rotate", rotateModelRequest, returns<RotationProgress>),
   listRevocations: req("certs.revoked", z.object({}).strict(), returns<CertificateRevocation[]>),
-  revokeCertificate: req("certs.revoke", revokeCertificateRequest, returns<RevokeCertificateResponse__Output>),
+  revokeCertificate: req(
+    "certs.revoke",
+    revokeCertificateRequest,
+    returns<RevokeCertificateResponse__Output>,
+  ),
 } as const;

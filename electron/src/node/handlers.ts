@@ -17,7 +17,6 @@ import { ConsoleError } from "../common/index.js";
 import { unaryCall } from "./agent-link.js";
 import { ClusterConnection } from "./cluster.js";
 import { dataRequestHandlers } from "./data-request-handlers.js";
-import { urgentHandlers } from "./urgent-handlers.js";
 import { operatorFromCertificate } from "./identity.js";
 import type { ProfileStore } from "./profiles.js";
 import { recordHandlers } from "./record-handlers.js";
@@ -27,6 +26,7 @@ import { ConsoleKnownHosts, HostKeyChecker } from "./terminal/host-keys.js";
 import { newSessionLogPath } from "./terminal/session-logs.js";
 import { TerminalSessions } from "./terminal/sessions.js";
 import { MemoryPassphrases, type Passphrases, sshTarget, unlockKey } from "./terminal/target.js";
+import { urgentHandlers } from "./urgent-handlers.js";
 
 export interface HandlerDeps {
   profiles: ProfileStore;

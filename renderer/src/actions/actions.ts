@@ -10,6 +10,7 @@ import { requestActions } from "./requests.js";
 import { rolloutActions } from "./rollouts.js";
 import { disconnectAction, profilesAction } from "./session.js";
 import type { ActionContext } from "./types.js";
+import { urgentActions } from "./urgent.js";
 
 export function consoleActions(): ActionRegistry<ActionContext> {
   return new ActionRegistry<ActionContext>().register(
@@ -18,6 +19,7 @@ export function consoleActions(): ActionRegistry<ActionContext> {
     ...rolloutActions(),
     ...accountActions,
     ...requestActions,
+    ...urgentActions,
     profilesAction,
     ...fleetActions,
     ...nodeActions,

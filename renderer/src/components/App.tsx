@@ -16,6 +16,7 @@ import { RequestsView } from "./RequestsView.js";
 import { RolloutDialogs } from "./RolloutDialogs.js";
 import { RolloutsView } from "./RolloutsView.js";
 import { TerminalsView } from "./TerminalsView.js";
+import { UrgentDialog } from "./UrgentDialog.js";
 
 function isTyping(target: EventTarget | null): boolean {
   const element = target as HTMLElement | null;
@@ -85,6 +86,7 @@ export function App({
       </main>
       {palette && <CommandPalette />}
       {dialog && <DrainDialog />}
+      <UrgentDialog />
       {rolloutDialog && <RolloutDialogs />}
       <Notices />
     </div>

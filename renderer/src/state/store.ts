@@ -10,6 +10,7 @@ import { createRequestsSlice, type RequestsSlice } from "./requestsSlice.js";
 import { createRolloutSlice, type RolloutSlice } from "./rolloutSlice.js";
 import { createSessionSlice, type SessionSlice } from "./sessionSlice.js";
 import { createTerminalSlice, type TerminalSlice } from "./terminalSlice.js";
+import { createUrgentSlice, type UrgentSlice } from "./urgentSlice.js";
 
 export type AppState = FleetSlice &
   NodeSlice &
@@ -20,7 +21,8 @@ export type AppState = FleetSlice &
   AccountsSlice &
   RolloutSlice &
   RecordsSlice &
-  RequestsSlice;
+  RequestsSlice &
+  UrgentSlice;
 
 export function createAppStore() {
   return createStore<AppState>()((...a) => ({
@@ -34,6 +36,7 @@ export function createAppStore() {
     ...createRolloutSlice(...a),
     ...createRecordsSlice(...a),
     ...createRequestsSlice(...a),
+    ...createUrgentSlice(...a),
   }));
 }
 
