@@ -311,7 +311,9 @@ test("an admin restricts, unrestricts and erases (type-to-confirm), rotates the 
   await certs.waitFor({ state: "detached" });
   await page.locator('[data-testid="certificates"] td', { hasText: "laptop stolen" }).waitFor();
 
-  // Every act is in the audit log the console reads (ListAudit).
+  // Every act is in the audit log the console reads (ListAudit), read afresh on a new visit.
+  await page.keyboard.press("1");
+  await page.keyboard.press("3");
   for (const action of [
     "data-subject.restrict",
     "data-subject.unrestrict",

@@ -25,14 +25,18 @@ const LIMIT_FIELDS = [
   ["spendCapEur", "Spend cap (EUR per month)", "spend_cap_eur"],
 ] as const;
 
+const NO_MODELS: never[] = [];
+
 const reasonOk = (f: Fields) => (f.reason ?? "").trim().length >= 3;
 
 function useForm(dialog: Dialog): Form {
   const { controller } = useApp();
   const u = controller.urgent;
   const limits = useAppState((s) => s.accountLimits);
+  // A stable answer (the snapshot's own array, or one shared empty one): a fresh [] per render would
+  // make the store subscription loop.
   const models = useAppState((s) =>
-    dialog.kind === "rotate" ? (s.nodes[dialog.node]?.snapshot?.models ?? []) : [],
+    dialog.kind === "rotate" ? (s.nodes[dialog.node]?.snapshot?.models ?? NO_MODELS) : NO_MODELS,
   );
   switch (dialog.kind) {
     case "revokeKey":
