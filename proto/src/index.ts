@@ -16,6 +16,7 @@ export const PROTO_FILES = [
   "accounts",
   "alerts",
   "audit",
+  "certs",
   "cluster",
   "node",
   "notices",

@@ -7,6 +7,7 @@ import { RequestsController } from "./requests-controller.js";
 import { RolloutController } from "./rollout-controller.js";
 import type { Alert } from "./state/alertsSlice.js";
 import type { AppStore } from "./state/store.js";
+import { UrgentController } from "./urgent-controller.js";
 
 /** Fleet events are applied to the store in batches: one render per tick, not one per node sample. */
 const FLUSH_MS = 250;
@@ -16,6 +17,7 @@ export class Controller {
   readonly rollouts: RolloutController;
   readonly requests: RequestsController;
   readonly notices: NoticesController;
+  readonly urgent: UrgentController;
 
   constructor(
     readonly api: ConsoleApi,
@@ -25,6 +27,7 @@ export class Controller {
     this.rollouts = new RolloutController(api, store, (fresh) => void this.notifyAlerts(fresh));
     this.requests = new RequestsController(api, store, (fresh) => void this.notifyAlerts(fresh));
     this.notices = new NoticesController(api, store);
+    this.urgent = new UrgentController(api, store, (id) => this.openAccount(id, false));
   }
 
   private fail(context: string, error: unknown): void {
@@ -144,8 +147,10 @@ export class Controller {
     }
   }
 
-  async openAccount(id: string): Promise<void> {
+  async openAccount(id: string, withKeys = true): Promise<void> {
     this.store.getState().setAccountCursor(id);
+    // Keys and limits beside the detail: the urgent actions (revoke, limits) act on them.
+    if (withKeys) void this.urgent.loadAccount(id);
     try {
       this.store.getState().accountOpened(await this.api.call(channels.getAccount, { id }));
     } catch (error) {

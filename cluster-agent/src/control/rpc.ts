@@ -6,6 +6,8 @@ export interface CallContext {
   operator: Operator;
   /** The client's address, for the log. */
   peer: string;
+  /** The caller's client certificate as TLS reports it (absent in handler tests without TLS). */
+  certificate?: Pick<import("node:tls").PeerCertificate, "serialNumber" | "fingerprint256"> | undefined;
   /** Aborted when the client cancels or the deadline passes (and when the server shuts down). */
   signal: AbortSignal;
 }

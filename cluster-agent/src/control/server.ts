@@ -255,7 +255,12 @@ async function run<T>(
     const problem = requestTextProblem(call.request);
     if (problem) throw new RpcError(grpc.status.INVALID_ARGUMENT, problem);
     if (info.stream) streamKey = openStream(shared, call, operator);
-    const value = await body({ operator, peer: call.getPeer(), signal });
+    const value = await body({
+      operator,
+      peer: call.getPeer(),
+      certificate: call.getAuthContext().sslPeerCertificate,
+      signal,
+    });
     // A stream that returns because the server is stopping has not finished: the client must know.
     if (info.stream && signal.aborted) throw signal.reason;
     logCall(shared.logger, info, operator, grpc.status.OK, started);

@@ -14,6 +14,7 @@ import { abuseService } from "./services/abuse.js";
 import { accountService } from "./services/accounts.js";
 import { alertsService } from "./services/alerts.js";
 import { auditService } from "./services/audit.js";
+import { certificateService } from "./services/certs.js";
 import { clusterService } from "./services/cluster.js";
 import { nodeService, type SnapshotSource } from "./services/node.js";
 import { nodeDrainMethods } from "./services/node-drain.js";
@@ -96,6 +97,7 @@ export async function startControlPlane(deps: ControlPlaneDeps): Promise<Control
         recorder: deps.recorder,
         downAfterSeconds: config.node.heartbeatSeconds * MISSED_HEARTBEATS_DOWN,
       }),
+      certificateService({ store, recorder: deps.recorder }),
       ...(deps.services ?? []),
     ],
   });

@@ -92,6 +92,7 @@ export async function controlClients(options: {
     notices: new proto.NoticesService(options.address, credentials, channel),
     alerts: new proto.AlertsService(options.address, credentials, channel),
     status: new proto.StatusPageService(options.address, credentials, channel),
+    certs: new proto.CertificateService(options.address, credentials, channel),
     health: new HealthClient(options.address, credentials, channel),
   };
   return {

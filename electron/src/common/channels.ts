@@ -22,6 +22,7 @@ import type {
   Suspension,
   TerminalEvent,
 } from "./types.js";
+import { urgentChannels } from "./urgent.js";
 
 export const channels = {
   listProfiles: req("profiles.list", s.empty, returns<ProfileSummary[]>),
@@ -46,6 +47,7 @@ export const channels = {
   ...dataRequestChannels,
   ...noticeChannels,
   ...statusPageChannels,
+  ...urgentChannels,
   /** Shows an alert as an OS notification where the carrier can (the desktop app); false elsewhere. */
   notifyDesktop: req("alerts.notify", s.desktopNotice, returns<{ shown: boolean }>),
   /** An ssh shell on a node; closing the stream closes the session. */

@@ -7,4 +7,5 @@ export * from "./roles.js";
 export * from "./schemas.js";
 export * from "./status-page.js";
 export * from "./types.js";
+export * from "./urgent.js";
 export * from "./wire.js";

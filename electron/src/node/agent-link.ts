@@ -7,6 +7,7 @@ import {
   type AbuseServiceClient,
   type AccountServiceClient,
   type AuditServiceClient,
+  type CertificateServiceClient,
   type ClusterServiceClient,
   loadAgentProto,
   type NodeServiceClient,
@@ -104,6 +105,7 @@ export class AgentLink {
   readonly notices: NoticesServiceClient;
   readonly rollouts: RolloutServiceClient;
   readonly status: StatusPageServiceClient;
+  readonly certs: CertificateServiceClient;
 
   /** The node names of the certificate a seed link's agent presented (empty until the handshake). */
   presentedNames: string[] = [];
@@ -136,6 +138,7 @@ export class AgentLink {
     this.notices = new proto.NoticesService(address, creds, shared);
     this.rollouts = new proto.RolloutService(address, creds, shared);
     this.status = new proto.StatusPageService(address, creds, shared);
+    this.certs = new proto.CertificateService(address, creds, shared);
   }
 
   close(): void {

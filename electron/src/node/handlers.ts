@@ -28,6 +28,7 @@ import { ConsoleKnownHosts, HostKeyChecker } from "./terminal/host-keys.js";
 import { newSessionLogPath } from "./terminal/session-logs.js";
 import { TerminalSessions } from "./terminal/sessions.js";
 import { MemoryPassphrases, type Passphrases, sshTarget, unlockKey } from "./terminal/target.js";
+import { urgentHandlers } from "./urgent-handlers.js";
 
 export interface HandlerDeps {
   profiles: ProfileStore;
@@ -189,6 +190,7 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
     ...dataRequestHandlers(connected, writable),
     ...noticeHandlers(connected, writable),
     ...statusPageHandlers(connected, writable),
+    ...urgentHandlers(connected, writable),
     notifyDesktop: async ({ title, body }) => ({ shown: deps.desktopNotify?.(title, body) ?? false }),
     openTerminal: async ({ node, cols, rows, log, passphrase }, emit, signal) => {
       // A shell changes things: a read-only profile gets none.

@@ -9,6 +9,7 @@ import type { ListSecurityEventsRequest as _entrim_agent_v1_ListSecurityEventsRe
 import type { ListSecurityEventsResponse as _entrim_agent_v1_ListSecurityEventsResponse, ListSecurityEventsResponse__Output as _entrim_agent_v1_ListSecurityEventsResponse__Output } from './entrim/agent/v1/ListSecurityEventsResponse.js';
 import type { ListSuspensionsRequest as _entrim_agent_v1_ListSuspensionsRequest, ListSuspensionsRequest__Output as _entrim_agent_v1_ListSuspensionsRequest__Output } from './entrim/agent/v1/ListSuspensionsRequest.js';
 import type { ListSuspensionsResponse as _entrim_agent_v1_ListSuspensionsResponse, ListSuspensionsResponse__Output as _entrim_agent_v1_ListSuspensionsResponse__Output } from './entrim/agent/v1/ListSuspensionsResponse.js';
+import type { ResolveAbuseFlagRequest as _entrim_agent_v1_ResolveAbuseFlagRequest, ResolveAbuseFlagRequest__Output as _entrim_agent_v1_ResolveAbuseFlagRequest__Output } from './entrim/agent/v1/ResolveAbuseFlagRequest.js';
 import type { SecurityEvent as _entrim_agent_v1_SecurityEvent, SecurityEvent__Output as _entrim_agent_v1_SecurityEvent__Output } from './entrim/agent/v1/SecurityEvent.js';
 import type { SuspendRequest as _entrim_agent_v1_SuspendRequest, SuspendRequest__Output as _entrim_agent_v1_SuspendRequest__Output } from './entrim/agent/v1/SuspendRequest.js';
 import type { Suspension as _entrim_agent_v1_Suspension, Suspension__Output as _entrim_agent_v1_Suspension__Output } from './entrim/agent/v1/Suspension.js';
@@ -33,6 +34,7 @@ export interface ProtoGrpcType {
         ListSecurityEventsResponse: MessageTypeDefinition<_entrim_agent_v1_ListSecurityEventsResponse, _entrim_agent_v1_ListSecurityEventsResponse__Output>
         ListSuspensionsRequest: MessageTypeDefinition<_entrim_agent_v1_ListSuspensionsRequest, _entrim_agent_v1_ListSuspensionsRequest__Output>
         ListSuspensionsResponse: MessageTypeDefinition<_entrim_agent_v1_ListSuspensionsResponse, _entrim_agent_v1_ListSuspensionsResponse__Output>
+        ResolveAbuseFlagRequest: MessageTypeDefinition<_entrim_agent_v1_ResolveAbuseFlagRequest, _entrim_agent_v1_ResolveAbuseFlagRequest__Output>
         SecurityEvent: MessageTypeDefinition<_entrim_agent_v1_SecurityEvent, _entrim_agent_v1_SecurityEvent__Output>
         SuspendRequest: MessageTypeDefinition<_entrim_agent_v1_SuspendRequest, _entrim_agent_v1_SuspendRequest__Output>
         Suspension: MessageTypeDefinition<_entrim_agent_v1_Suspension, _entrim_agent_v1_Suspension__Output>

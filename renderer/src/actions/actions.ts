@@ -11,6 +11,7 @@ import { requestActions } from "./requests.js";
 import { rolloutActions } from "./rollouts.js";
 import { disconnectAction, profilesAction } from "./session.js";
 import type { ActionContext } from "./types.js";
+import { urgentActions } from "./urgent.js";
 
 export function consoleActions(): ActionRegistry<ActionContext> {
   return new ActionRegistry<ActionContext>().register(
@@ -20,6 +21,7 @@ export function consoleActions(): ActionRegistry<ActionContext> {
     ...accountActions,
     ...requestActions,
     ...noticeActions,
+    ...urgentActions,
     profilesAction,
     ...fleetActions,
     ...nodeActions,

@@ -4,7 +4,8 @@ import { type AbuseFlag, channels, type Suspension } from "@entrim/electron/comm
 import { useEffect, useState } from "react";
 import { time } from "../format.js";
 import { ActionGate } from "./ActionGate.js";
-import { useApp } from "./context.js";
+import { useApp, useAppState } from "./context.js";
+import { RowActionButton } from "./RowActionButton.js";
 
 type Target = "TARGET_TYPE_ACCOUNT" | "TARGET_TYPE_KEY" | "TARGET_TYPE_IP";
 const SUBJECT_TARGET: Record<string, Target> = {
@@ -36,8 +37,10 @@ export function AbuseView() {
     controller.api.call(channels.listAbuseFlags, {}).then(setFlags, fail);
     controller.api.call(channels.listSuspensions, { activeOnly: true }).then(setSuspensions, fail);
   };
-  // biome-ignore lint/correctness/useExhaustiveDependencies: loads once when the view opens
-  useEffect(load, []);
+  // Loads when the view opens, and again after a flag was resolved (abuseRevision).
+  const revision = useAppState((s) => s.abuseRevision);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reloads on the revision only
+  useEffect(load, [revision]);
   const submit = async () => {
     try {
       const { hours, ...rest } = form;
@@ -93,7 +96,8 @@ export function AbuseView() {
                   }
                 >
                   Use
-                </button>
+                </button>{" "}
+                <RowActionButton id="abuse.resolve" target={{ flagId: f.id }} label="Resolve" />
               </td>
             </tr>
           ))}

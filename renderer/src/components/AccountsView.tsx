@@ -5,6 +5,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef } from "react";
 import { compact, time } from "../format.js";
 import { euros, usageOf, usageRows } from "../state/accountsSlice.js";
+import { AccountKeysPanel } from "./AccountKeysPanel.js";
 import { ActionButton } from "./ActionButton.js";
 import { useApp, useAppState } from "./context.js";
 import { ExportDialog } from "./ExportDialog.js";
@@ -180,6 +181,7 @@ function AccountDetailPanel() {
           )}
         </tbody>
       </table>
+      <AccountKeysPanel accountId={account.id} />
       <InvoicesPanel accountId={account.id} />
     </div>
   );

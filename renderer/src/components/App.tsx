@@ -18,6 +18,7 @@ import { RolloutDialogs } from "./RolloutDialogs.js";
 import { RolloutsView } from "./RolloutsView.js";
 import { StatusPageView } from "./StatusPageView.js";
 import { TerminalsView } from "./TerminalsView.js";
+import { UrgentDialog } from "./UrgentDialog.js";
 
 function isTyping(target: EventTarget | null): boolean {
   const element = target as HTMLElement | null;
@@ -89,6 +90,7 @@ export function App({
       </main>
       {palette && <CommandPalette />}
       {dialog && <DrainDialog />}
+      <UrgentDialog />
       {rolloutDialog && <RolloutDialogs />}
       <Notices />
     </div>

@@ -2,6 +2,7 @@
 import { type AuditEntry, type AuditVerification, channels } from "@entrim/electron/common";
 import { useEffect, useState } from "react";
 import { time } from "../format.js";
+import { CertificatesPanel } from "./CertificatesPanel.js";
 import { useApp } from "./context.js";
 
 export function AuditView() {
@@ -89,6 +90,7 @@ export function AuditView() {
           </tbody>
         </table>
       </div>
+      <CertificatesPanel />
     </section>
   );
 }

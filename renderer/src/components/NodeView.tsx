@@ -39,6 +39,7 @@ export function NodeView() {
         <ActionButton id="node.drain" />
         <ActionButton id="node.undrain" />
         <ActionButton id="terminal.open" />
+        <ActionButton id="node.rotate" />
       </header>
       <div className="node-grid">
         <div className="charts">

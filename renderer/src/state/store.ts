@@ -11,6 +11,7 @@ import { createRequestsSlice, type RequestsSlice } from "./requestsSlice.js";
 import { createRolloutSlice, type RolloutSlice } from "./rolloutSlice.js";
 import { createSessionSlice, type SessionSlice } from "./sessionSlice.js";
 import { createTerminalSlice, type TerminalSlice } from "./terminalSlice.js";
+import { createUrgentSlice, type UrgentSlice } from "./urgentSlice.js";
 
 export type AppState = FleetSlice &
   NodeSlice &
@@ -22,7 +23,8 @@ export type AppState = FleetSlice &
   RolloutSlice &
   RecordsSlice &
   RequestsSlice &
-  NoticesSlice;
+  NoticesSlice &
+  UrgentSlice;
 
 export function createAppStore() {
   return createStore<AppState>()((...a) => ({
@@ -37,6 +39,7 @@ export function createAppStore() {
     ...createRecordsSlice(...a),
     ...createRequestsSlice(...a),
     ...createNoticesSlice(...a),
+    ...createUrgentSlice(...a),
   }));
 }
 

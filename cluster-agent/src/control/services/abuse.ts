@@ -2,6 +2,7 @@ import type {
   ListAbuseFlagsRequest__Output,
   ListSecurityEventsRequest__Output,
   ListSuspensionsRequest__Output,
+  ResolveAbuseFlagRequest__Output,
   SuspendRequest__Output,
   SuspensionChange,
   UnsuspendRequest__Output,
@@ -16,7 +17,7 @@ import type { SuspensionGate, SuspensionNotice } from "../../admission/suspensio
 import { CidrError, parseCidr } from "../../domain/cidr.js";
 import { allows } from "../../domain/roles.js";
 import { createOperatorSuspension } from "../../notices/operator-suspension.js";
-import { type AbuseFlag, listAbuseFlags } from "../../store/abuse-flags.js";
+import { type AbuseFlag, listAbuseFlags, resolveAbuseFlag } from "../../store/abuse-flags.js";
 import {
   isSecurityEventKind,
   listSecurityEvents,
@@ -122,6 +123,7 @@ function toWireFlag(f: AbuseFlag): WireFlag {
     status: f.status,
     resolvedBy: f.resolvedBy ?? "",
     resolvedAtMs: ms(f.resolvedAt),
+    resolvedNote: f.resolvedNote ?? "",
   };
 }
 
@@ -300,6 +302,22 @@ export function abuseService(deps: AbuseServiceDeps): ServiceImplementation {
         });
         return { flags: flags.map(toWireFlag) };
       }),
+      ResolveAbuseFlag: unary(
+        "operator",
+        async (request: ResolveAbuseFlagRequest__Output, context: CallContext) => {
+          const id = request.id.trim();
+          const note = request.note.trim();
+          // The same store path and audit action as `security abuse resolve`.
+          const resolved = await auditedChange(
+            deps.recorder,
+            store.pool,
+            context,
+            { action: "abuse.resolve", target: `abuse-flag:${id}`, reason: note },
+            (db) => resolveAbuseFlag(db, id, context.operator.name, note),
+          );
+          return toWireFlag(resolved);
+        },
+      ),
     },
   };
 }

@@ -15,6 +15,7 @@ import { listSuspensions } from "../../store/suspensions.js";
 import type { AuditRecorder } from "../audit.js";
 import { limitOf, ms, usagePeriod } from "../convert.js";
 import { notFound, type ServiceImplementation, unary } from "../rpc.js";
+import { accountActionMethods } from "./account-actions.js";
 import { exportAccountMethod } from "./account-export.js";
 import { dataRequestMethods } from "./data-requests.js";
 import { invoiceMethods } from "./invoices.js";
@@ -92,6 +93,7 @@ export function accountService(deps: { store: Store; recorder: AuditRecorder }):
       ...invoiceMethods(pool),
       ExportAccount: exportAccountMethod(pool, deps.recorder),
       ...dataRequestMethods(pool, deps.recorder),
+      ...accountActionMethods(pool, deps.recorder),
     },
   };
 }

@@ -69,7 +69,8 @@ describe("RolloutService", () => {
     const roles = Object.fromEntries(Object.entries(s.methods).map(([name, m]) => [name, m.role]));
     assert.equal(roles.StartRollout, "admin");
     assert.equal(roles.RollBackRollout, "admin");
-    assert.equal(roles.RotateModel, "admin");
+    // One node, one model, outside any rollout: an on-call operator's fix (issue 17), not a fleet change.
+    assert.equal(roles.RotateModel, "operator");
     assert.equal(roles.PauseRollout, "operator");
     assert.equal(roles.AbortRollout, "operator");
     assert.equal(roles.WatchRollout, "viewer");

@@ -206,7 +206,7 @@ export function rolloutService(deps: RolloutServiceDeps): ServiceImplementation 
         };
       }),
       RotateModel: stream<RotateModelRequest__Output, RotationProgress>(
-        "admin",
+        "operator",
         async (request, send, context) => {
           const node = request.node || deps.node;
           const { model, version } = request;

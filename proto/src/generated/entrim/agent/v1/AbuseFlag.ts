@@ -14,6 +14,7 @@ export interface AbuseFlag {
   'status'?: (string);
   'resolvedBy'?: (string);
   'resolvedAtMs'?: (number | string | Long);
+  'resolvedNote'?: (string);
 }
 
 export interface AbuseFlag__Output {
@@ -28,4 +29,5 @@ export interface AbuseFlag__Output {
   'status': (string);
   'resolvedBy': (string);
   'resolvedAtMs': (number);
+  'resolvedNote': (string);
 }
