@@ -94,6 +94,7 @@ describe("dunning timeline", () => {
       warned: 0,
       suspended: 0,
       lifted: 0,
+      thanked: 0,
     });
     assert.equal((await runDunning(db.store.pool, options, at(12))).reminded, 1);
     assert.equal((await runDunning(db.store.pool, options, at(12.5))).reminded, 0);

@@ -41,6 +41,8 @@ export interface DunningReport {
   warned: number;
   suspended: number;
   lifted: number;
+  /** "Payment received" notices for invoices paid without ever going overdue. */
+  thanked: number;
 }
 
 const DAY = 86_400_000;
@@ -56,19 +58,21 @@ interface Row {
   warned_at: Date | null;
   suspended_at: Date | null;
   lifted_at: Date | null;
+  paid_notified_at: Date | null;
 }
 
 export async function runDunning(pool: Db, options: DunningOptions, now: Date): Promise<DunningReport> {
-  const report: DunningReport = { reminded: 0, warned: 0, suspended: 0, lifted: 0 };
+  const report: DunningReport = { reminded: 0, warned: 0, suspended: 0, lifted: 0, thanked: 0 };
+  // Issued invoices, and invoices paid so soon after issue that no pass saw them issued.
   await pool.query(
     `INSERT INTO dunning_states (invoice_id, account_id)
-     SELECT id, account_id FROM invoices WHERE status = 'issued' AND due_at IS NOT NULL
+     SELECT id, account_id FROM invoices WHERE status IN ('issued', 'paid') AND due_at IS NOT NULL
      ON CONFLICT (invoice_id) DO NOTHING`,
   );
   const ids = await pool.query<{ invoice_id: string }>(
     `SELECT d.invoice_id FROM dunning_states d JOIN invoices i ON i.id = d.invoice_id
      WHERE (i.status = 'issued' AND d.suspended_at IS NULL)
-        OR (i.status = 'paid' AND d.warned_at IS NOT NULL AND d.lifted_at IS NULL)
+        OR (i.status = 'paid' AND d.paid_notified_at IS NULL)
      ORDER BY d.invoice_id`,
   );
   for (const { invoice_id } of ids.rows) {
@@ -92,7 +96,23 @@ async function advance(db: Db, invoiceId: string, options: DunningOptions, now: 
   const link = options.payUrl(invoiceId);
   const due = row.due_at.toISOString().slice(0, 10);
   if (row.status === "paid") {
-    if (!row.warned_at || row.lifted_at) return undefined;
+    if (row.paid_notified_at) return undefined;
+    await db.query("UPDATE dunning_states SET paid_notified_at = $2 WHERE invoice_id = $1", [invoiceId, now]);
+    if (!row.warned_at || row.lifted_at) {
+      await notifyAccount(
+        db,
+        {
+          accountId: row.account_id,
+          kind: "billing",
+          essential: true,
+          title: `Payment received for invoice ${invoiceId}`,
+          body: `Thank you: we received the payment for invoice ${invoiceId} (${amount}). Nothing more is due for ${row.period}.`,
+          createdBy: options.by,
+        },
+        now,
+      );
+      return "thanked" as const;
+    }
     await liftIfOurs(db, row.account_id, options.by, `payment received for invoice ${invoiceId}`);
     await db.query("UPDATE dunning_states SET lifted_at = $2 WHERE invoice_id = $1", [invoiceId, now]);
     await notifyAccount(

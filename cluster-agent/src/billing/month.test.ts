@@ -142,8 +142,14 @@ test("a month: invoices issued on the 1st and mailed as PDFs, one paid by webhoo
   assert.equal((await getInvoice(pool, of(home.id).id)).invoice.status, "paid");
 
   // The business customer does not pay: reminder, warning, suspension after the warning's grace.
+  // (The same pass thanks the customer who paid on time, once.)
   const due = of(abroad.id).dueAt!.getTime();
-  assert.equal((await runDunning(pool, dunning, new Date(due - 2 * DAY))).reminded, 1);
+  const reminding = await runDunning(pool, dunning, new Date(due - 2 * DAY));
+  assert.equal(reminding.reminded, 1);
+  assert.equal(reminding.thanked, 1);
+  await until("the on-time payer's payment confirmation", () =>
+    kit.smtp.received.some((m) => m.to.includes("home@example.si") && /Payment received/.test(m.subject)),
+  );
   assert.equal((await runDunning(pool, dunning, new Date(due + 2 * DAY))).warned, 1);
   assert.equal(
     (await runDunning(pool, dunning, new Date(due + 10 * DAY))).suspended,
