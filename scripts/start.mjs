@@ -105,6 +105,7 @@ lines.on("line", async (line) => {
       [
         "",
         `Entrim agent "${event.node}" is serving the OpenAI-compatible API at ${event.api}/v1`,
+        `Public status page: ${event.api}/status`,
         `Data directory: ${dataDir}`,
         event.control
           ? `Control plane (gRPC, mTLS): ${event.control}; admin certificate ${join(operators, "admin.pem")} (key admin-key.pem, CA ca.pem)`
