@@ -14,6 +14,7 @@ import { DrainController } from "./control/drain.js";
 import { gateHealth, nodeControlState } from "./control/node-state.js";
 import { MISSED_HEARTBEATS_DOWN } from "./control/peers.js";
 import { RegionGate } from "./control/region.js";
+import { RegistryWrites } from "./control/registry-writes.js";
 import { RevocationList } from "./control/revocations.js";
 import { startRollouts } from "./control/rollout-setup.js";
 import { controlTlsFiles, startControlPlane } from "./control/setup.js";
@@ -238,6 +239,7 @@ export async function startAgent(
     const traffic = new TrafficWindow();
     const admission = await startAdmission(config, store, inFlight, logger);
     cleanup.push(() => admission.stop());
+    const registryWrites = new RegistryWrites();
     const drain: DrainController = await DrainController.open({
       dataDir: config.dataDir,
       load: () => ({
@@ -247,7 +249,8 @@ export async function startAgent(
       inFlight,
       retryAfterSeconds: config.drain.retryAfterSeconds,
       defaultDeadlineMs: config.drain.deadlineSeconds * 1000,
-      registry: () => heartbeat(store.pool, config.node.name, nodeControlState(region, drain)),
+      registry: () =>
+        registryWrites.run(() => heartbeat(store.pool, config.node.name, nodeControlState(region, drain))),
       logger,
     });
     cleanup.push(async () => drain.close());
@@ -423,20 +426,25 @@ export async function startAgent(
     cleanup.push(() => alerting.stop());
     await alerting.writeHealth().catch(() => {});
     const beat = setInterval(() => {
-      heartbeat(store.pool, node.name, nodeControlState(region, drain)).then(
-        () =>
-          alerting
-            .writeHealth()
-            .catch((error: Error) =>
-              logger.warn({ err: { message: error.message } }, "node health summary not written"),
-            ),
-        (error: Error) =>
-          logger.warn({ err: { message: error.message } }, "node heartbeat failed; serving from memory"),
-      );
+      registryWrites
+        .run(() => heartbeat(store.pool, node.name, nodeControlState(region, drain)))
+        .then(
+          (beaten) =>
+            beaten &&
+            alerting
+              .writeHealth()
+              .catch((error: Error) =>
+                logger.warn({ err: { message: error.message } }, "node health summary not written"),
+              ),
+          (error: Error) =>
+            logger.warn({ err: { message: error.message } }, "node heartbeat failed; serving from memory"),
+        );
     }, config.node.heartbeatSeconds * 1000);
     beat.unref();
     cleanup.push(async () => {
       clearInterval(beat);
+      // Nothing of this process may land after the stop (see RegistryWrites).
+      await registryWrites.close();
       // The drain as it is now, not as it was at start: a stopped node must come back as it left.
       await upsertNode(store.pool, { ...node, ...nodeControlState(region, drain), state: "stopped" }).catch(
         () => {},

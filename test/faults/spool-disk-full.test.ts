@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -9,6 +8,7 @@ import { type AgentProcess, createAccountWithKey, removeDir, tempDir } from "../
 import { reasons, report, SdkLoad } from "./harness.js";
 import { agentStore, nodeView, usageOf } from "./raw-http.js";
 import { startTinyAgent, TINY_MODEL } from "./scenario.js";
+import { mountTmpfs, type Tmpfs } from "./tmpfs.js";
 
 /**
  * Disk full for the spool: the agent's spool directory lives on a small tmpfs that the test fills with
@@ -23,8 +23,7 @@ const TMPFS_BYTES = 4 * 1024 * 1024;
 
 let dataDir: string;
 let spoolDir: string;
-let mounted = false;
-let mountRefusal = "";
+let tmpfs: Tmpfs | undefined;
 let agent: AgentProcess | undefined;
 let db: pg.Client | undefined;
 
@@ -32,17 +31,13 @@ before(() => {
   dataDir = tempDir("fault-spool");
   spoolDir = join(dataDir, "spool-tmpfs");
   mkdirSync(spoolDir);
-  const mount = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${TMPFS_BYTES}`, "tmpfs", spoolDir], {
-    encoding: "utf8",
-  });
-  mounted = mount.status === 0;
-  if (!mounted) mountRefusal = (mount.stderr || mount.error?.message || `exit ${mount.status}`).trim();
+  tmpfs = mountTmpfs(spoolDir, TMPFS_BYTES);
 });
 
 after(async () => {
   await db?.end();
   await agent?.stop();
-  if (mounted) spawnSync("umount", [spoolDir]);
+  if (tmpfs?.mounted) tmpfs.unmount();
   removeDir(dataDir);
 });
 
@@ -68,8 +63,8 @@ function fill(path: string): number {
 test("spool-disk-full: new requests get 503 spool_full, nothing is lost or billed twice, the node recovers", {
   timeout: 120_000,
 }, async (t) => {
-  if (!mounted) {
-    t.skip(`needs a tmpfs for the spool, and mount was refused: ${mountRefusal}`);
+  if (!tmpfs?.mounted) {
+    t.skip(`needs a tmpfs for the spool, and mount was refused: ${tmpfs?.refusal}`);
     return;
   }
   agent = await startTinyAgent(dataDir, {

@@ -41,9 +41,10 @@ export interface AlertingOptions {
 /** The fleet as the rules see it. "Silent" by the database's clock, as ListPeers judges it. */
 export async function readFleet(db: Db, heartbeatSeconds: number, missedBeats: number): Promise<FleetView> {
   const nodes = await db.query(
-    `SELECT name, state, health,
+    `SELECT name, state, health, drain IS NOT NULL AS drained,
             heartbeat_at < now() - make_interval(secs => $1::double precision) AS silent,
-            $2::int AS silent_seconds
+            $2::int AS silent_seconds,
+            extract(epoch FROM now() - heartbeat_at)::double precision AS quiet_seconds
        FROM nodes ORDER BY name`,
     [heartbeatSeconds * missedBeats, Math.round(heartbeatSeconds * missedBeats)],
   );
@@ -59,6 +60,8 @@ export async function readFleet(db: Db, heartbeatSeconds: number, missedBeats: n
       state: r.state,
       silent: r.silent,
       silentSeconds: r.silent_seconds,
+      drained: r.drained,
+      quietSeconds: Math.max(0, r.quiet_seconds),
       health: (r.health as NodeHealth | null) ?? null,
     })),
     pausedRollouts: rollouts.rows.map((r) => ({
@@ -90,7 +93,13 @@ export async function runAlertingPass(
 ): Promise<PassReport> {
   const { config } = options;
   const fleet = await readFleet(pool, options.heartbeatSeconds, options.missedBeats);
-  const conditions = evaluateRules(fleet, config.thresholds, memory, now.getTime());
+  const conditions = evaluateRules(
+    fleet,
+    config.thresholds,
+    memory,
+    now.getTime(),
+    config.stoppedGraceSeconds,
+  );
   const { fired, resolved } = await atomically(pool, async (db) => {
     const changes = await reconcileAlerts(db, conditions, now);
     await expireSilences(db, now);

@@ -20,6 +20,8 @@ const node = (over: Partial<NodeView> = {}): NodeView => ({
   silent: false,
   silentSeconds: 1,
   health: health(),
+  drained: false,
+  quietSeconds: 1,
   ...over,
 });
 const fleet = (nodes: NodeView[]): FleetView => ({ nodes, pausedRollouts: [], openRequests: [] });
@@ -27,11 +29,32 @@ const rules = (f: FleetView, memory = emptyMemory(), now = 1_000_000) =>
   evaluateRules(f, DEFAULT_THRESHOLDS, memory, now).map((c) => `${c.rule}:${c.node}:${c.subject}`);
 
 describe("alert rules", () => {
-  it("a silent node is down unless it stopped cleanly; its stale health raises nothing", () => {
+  it("a silent node is down; its stale health raises nothing", () => {
     const hot = health({ gpus: [{ index: 0, temperatureC: 95 }] });
     assert.deepEqual(rules(fleet([node({ silent: true, health: hot })])), ["node-down:n1:"]);
-    assert.deepEqual(rules(fleet([node({ silent: true, state: "stopped" })])), []);
     assert.deepEqual(rules(fleet([node({ health: hot })])), ["gpu-hot:n1:0"]);
+  });
+
+  it("a node stopped without a drain is down once the grace is over; a drained stop is deliberate", () => {
+    const hot = health({ gpus: [{ index: 0, temperatureC: 95 }] });
+    const stopped = (over: Partial<NodeView>, grace?: number) =>
+      evaluateRules(
+        fleet([node({ state: "stopped", silent: true, health: hot, ...over })]),
+        DEFAULT_THRESHOLDS,
+        emptyMemory(),
+        0,
+        grace,
+      );
+    assert.deepEqual(stopped({ quietSeconds: 119 }), [], "a restart during a deploy: within the grace");
+    const [down, ...rest] = stopped({ quietSeconds: 121 });
+    assert.deepEqual(rest, [], "its stale health raises nothing");
+    assert.equal(down?.rule, "node-down");
+    assert.equal(down?.severity, "critical");
+    assert.equal(down?.summary, "n1 is down: it stopped without a drain and has not come back for 121 s");
+    assert.deepEqual(stopped({ quietSeconds: 86_400, drained: true }), [], "drained first: nothing fires");
+    assert.equal(stopped({ quietSeconds: 3 }, 2).length, 1, "the grace is configurable");
+    // Back: any state but stopped, heartbeating, and the condition is gone (the alert resolves).
+    assert.deepEqual(rules(fleet([node({ state: "starting", quietSeconds: 0 })])), []);
   });
 
   it("Xid fires when the count rises and holds for the hold time; an agent restart is a new baseline", () => {
@@ -72,8 +95,9 @@ describe("alert rules", () => {
         ]),
       );
     assert.deepEqual(disk(50, null), []);
-    assert.deepEqual(disk(50, 3600), ["disk-filling:n1:/spool"]);
+    assert.deepEqual(disk(40, 3600), ["disk-filling:n1:/spool"]);
     assert.deepEqual(disk(4, null), ["disk-filling:n1:/spool"]);
+    assert.deepEqual(disk(80, 3600), [], "a mostly empty disk taking a big write is not filling up");
   });
 
   it("predicts the time to full from the free-space trend", () => {
@@ -93,6 +117,12 @@ describe("alert rules", () => {
       null,
       "freeing space is not filling",
     );
+    // Least squares: one odd sample in the middle does not decide it.
+    const steady = [0, 1, 2, 3, 4].map((i) => ({ atMs: i * 10_000, free: 1000 - i * 100 }));
+    assert.equal(secondsToFull(steady), 60);
+    assert.equal(secondsToFull(steady, 60_000), null, "too short a span to predict");
+    const blip = steady.map((s, i) => (i === 2 ? { ...s, free: 1000 } : s));
+    assert.ok((secondsToFull(blip) ?? 0) > 0);
   });
 
   it("rollouts, certificates and GDPR deadlines; no customer data in any summary", () => {

@@ -19,6 +19,11 @@ export interface AlertThresholds {
   diskFullHours: number;
   /** Disk: or free space below this share of the filesystem (0-1). */
   diskFreeFloor: number;
+  /**
+   * Disk: the prediction counts only below this share free (0-1). A mostly empty disk that takes a big
+   * download is not filling up; the shipped Prometheus rule (EntrimDiskFilling) has the same guard.
+   */
+  diskPredictFreeBelow: number;
   /** A certificate expiring within this many days. */
   certificateDays: number;
   /** A data-subject request due within this many days (critical once overdue). */
@@ -34,6 +39,7 @@ export const DEFAULT_THRESHOLDS: AlertThresholds = {
   latencyP95Ms: 30_000,
   diskFullHours: 6,
   diskFreeFloor: 0.05,
+  diskPredictFreeBelow: 0.5,
   certificateDays: 14,
   gdprDays: 7,
   xidHoldMinutes: 10,
@@ -47,6 +53,10 @@ export interface NodeView {
   /** How long a node may be silent before it is down (heartbeat × missed beats): a stable summary. */
   silentSeconds: number;
   health: NodeHealth | null;
+  /** The registry holds an operator's drain for it (a drained node that stops was stopped on purpose). */
+  drained: boolean;
+  /** Seconds since its last registry write (heartbeat or stop), by the database's clock. */
+  quietSeconds: number;
 }
 
 export interface FleetView {
@@ -69,11 +79,15 @@ export const ECC_RISING_HOLD_MS = 10 * 60_000;
 
 const DAY = 86_400_000;
 
+/** A node stopped without a drain that has not come back within this long is down (alerting.stoppedGraceSeconds). */
+export const DEFAULT_STOPPED_GRACE_SECONDS = 120;
+
 export function evaluateRules(
   fleet: FleetView,
   thresholds: AlertThresholds,
   memory: RuleMemory,
   nowMs: number,
+  stoppedGraceSeconds = DEFAULT_STOPPED_GRACE_SECONDS,
 ): AlertCondition[] {
   const out: AlertCondition[] = [];
   const at = (
@@ -85,8 +99,21 @@ export function evaluateRules(
   ) => out.push({ rule, severity, node, subject, summary, labels: subject ? { subject } : {} });
   for (const node of fleet.nodes) {
     const name = node.name;
-    // A node that stopped cleanly said so; silence from any other state means it died or lost the store.
-    if (node.state === "stopped") continue;
+    // A stop the operator prepared (drained first) is deliberate. Any other stop is a node gone from
+    // service without anyone taking it out: a restart during a deploy comes back within the grace,
+    // anything longer pages like a crash. Either way its last health is stale.
+    if (node.state === "stopped") {
+      if (!node.drained && node.quietSeconds >= stoppedGraceSeconds)
+        at(
+          "node-down",
+          "critical",
+          name,
+          "",
+          `${name} is down: it stopped without a drain and has not come back for ${Math.round(node.quietSeconds)} s`,
+        );
+      continue;
+    }
+    // Silence from any other state means it died or lost the store.
     if (node.silent) {
       at(
         "node-down",
@@ -185,7 +212,10 @@ export function evaluateRules(
     const disk = h.disk;
     if (disk && disk.totalBytes > 0) {
       const share = disk.freeBytes / disk.totalBytes;
-      const soon = disk.secondsToFull !== null && disk.secondsToFull < thresholds.diskFullHours * 3600;
+      const soon =
+        disk.secondsToFull !== null &&
+        disk.secondsToFull < thresholds.diskFullHours * 3600 &&
+        share < thresholds.diskPredictFreeBelow;
       if (share < thresholds.diskFreeFloor || soon) {
         const eta = disk.secondsToFull === null ? "" : `, full in about ${humanSeconds(disk.secondsToFull)}`;
         at(

@@ -35,7 +35,7 @@ export function webhookTargets(config: AlertingConfig, env: NodeJS.ProcessEnv): 
 export function startAgentAlerting(options: AgentAlertingOptions) {
   const { config, logger } = options;
   const webhooks = webhookTargets(config, options.env);
-  const disk = new DiskTrend(options.diskPath);
+  const disk = new DiskTrend(options.diskPath, config.diskTrendSeconds * 1000);
   const leader = startAlerting({
     pool: options.store.pool,
     config,

@@ -33,6 +33,16 @@ export const alertingSchema = z
     cluster: z.string().min(1).max(100).default("entrim"),
     /** An agent that cannot reach the store this long pages the webhooks itself (the store path is down). */
     storeOutageSeconds: z.number().int().min(10).max(3600).default(60),
+    /**
+     * A node that stopped without an operator's drain and has not come back this long fires node-down
+     * (a restart during a deploy takes less); a drained node that stops fires nothing.
+     */
+    stoppedGraceSeconds: z.number().int().min(1).max(86_400).default(120),
+    /**
+     * The span of free-space samples (one per heartbeat) the disk's time to full is fitted over, and
+     * the least of it needed before any prediction: a few samples after a start say nothing yet.
+     */
+    diskTrendSeconds: z.number().int().min(2).max(86_400).default(1800),
     thresholds: z
       .object({
         gpuHotC: z.number().min(30).max(130).default(83),
@@ -41,6 +51,7 @@ export const alertingSchema = z
         latencyP95Ms: z.number().int().min(1).default(30_000),
         diskFullHours: z.number().gt(0).max(720).default(6),
         diskFreeFloor: z.number().min(0).max(1).default(0.05),
+        diskPredictFreeBelow: z.number().gt(0).max(1).default(0.5),
         certificateDays: z.number().int().min(1).max(365).default(14),
         gdprDays: z.number().int().min(0).max(30).default(7),
         xidHoldMinutes: z.number().int().min(1).max(1440).default(10),
