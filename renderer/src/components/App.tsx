@@ -59,6 +59,7 @@ export function App({
           store.getState().paletteOpen ||
           store.getState().dialog ||
           store.getState().requestDialog ||
+          store.getState().alertDialog ||
           store.getState().rolloutDialog)
       )
         return;
