@@ -26,7 +26,8 @@ import { type AgentProcess, removeDir, startAgent, tempDir } from "./support.js"
  * console open an agent dies (SIGKILL) and the leader fires "node down"; two operators' consoles opened
  * later both show it; one acknowledges with a note and the other sees who and the note without a
  * reload; the agent's return resolves it in both; the timeline has fired, acknowledged, resolved; a
- * viewer sees Acknowledge disabled, with why; the audit log has the acknowledgement.
+ * viewer sees Acknowledge disabled, with why; the audit log has the acknowledgement. Then the agent the
+ * consoles watch through dies and the watch goes on through the other one.
  */
 const NODES = ["alc-0", "alc-1"];
 const DOWN = NODES[1]!;
@@ -86,10 +87,12 @@ const row = (page: Page, state?: string) =>
     `.alerts tr[data-rule="node-down"][data-node="${DOWN}"]${state ? `[data-state="${state}"]` : ""}`,
   );
 
-test("node down fires with no console open; an acknowledgement in one console shows in the other; the return resolves it", {
+test("node down fires with no console open; an acknowledgement in one console shows in the other; the return resolves it; the watch survives its agent", {
   skip,
 }, async () => {
-  // A crash, not a stop: no "stopped" registration, only silence.
+  // A crash, not a stop: no "stopped" registration, only silence. It comes back on the same control
+  // address, as a real node would (the console's channel to it stays the same).
+  const downAddress = agents[1]!.control!;
   agents[1]!.process.kill("SIGKILL");
   await agents[1]!.stop();
   agents[1] = undefined;
@@ -151,7 +154,7 @@ test("node down fires with no console open; an acknowledgement in one console sh
   assert.equal(await v.locator('button[data-action="alerts.silence"]').isDisabled(), true);
 
   // The agent comes back: both consoles show it resolved.
-  agents[1] = await startAgent(dirs[1]!, ["--node-name", DOWN], config);
+  agents[1] = await startAgent(dirs[1]!, ["--node-name", DOWN, "--control-listen", downAddress], config);
   for (const page of [a, b]) await row(page, "resolved").waitFor({ timeout: 30_000 });
   await row(a).click();
   const timeline = a.locator('[data-testid="alert-timeline"]');
@@ -174,4 +177,16 @@ test("node down fires with no console open; an acknowledgement in one console sh
     "SELECT target, operator, result FROM audit_log WHERE action = 'alert.acknowledge' ORDER BY seq",
   );
   assert.deepEqual(audit.rows, [{ target: `alert:${down.id}`, operator: "otto", result: "ok" }]);
+
+  // The agent the consoles watch through dies: the watch reopens on the other one, and the alert the new
+  // leader fires for the dead agent reaches both consoles.
+  agents[0]!.process.kill("SIGKILL");
+  await agents[0]!.stop();
+  agents[0] = undefined;
+  for (const page of [a, b]) {
+    await page.keyboard.press("5");
+    await page
+      .locator(`.alerts tr[data-rule="node-down"][data-node="${NODES[0]}"][data-state="firing"]`)
+      .waitFor({ timeout: 60_000 });
+  }
 });

@@ -10,6 +10,9 @@ export type ClusterAlert = Alert__Output;
 export type AlertTimelineEntry = TimelineEntry__Output;
 export type AlertTimeline = AlertTimeline__Output;
 
+/** Resolved alerts are shown this long after they resolved (the store keeps them for months). */
+export const RECENT_RESOLVED_MS = 24 * 3_600_000;
+
 /** A watch message: the whole list again, or how the watch's link to the agents stands. */
 export type AlertsWatchEvent =
   | { type: "alerts"; alerts: ClusterAlert[] }

@@ -4,7 +4,7 @@
 // acts, refused for a read-only profile here as well as by the agent's role check.
 import type { Alert__Output, AlertsUpdate__Output, AlertTimeline__Output } from "@entrim/proto";
 import type { CallOptions, requestCallback } from "@grpc/grpc-js";
-import { type alertChannels, ConsoleError } from "../common/index.js";
+import { type alertChannels, ConsoleError, RECENT_RESOLVED_MS } from "../common/index.js";
 import { type AgentLink, unaryCall } from "./agent-link.js";
 import type { ClusterConnection } from "./cluster.js";
 import { resumeStream } from "./resumable.js";
@@ -41,7 +41,14 @@ export function alertHandlers(
         resumeStream<AlertsUpdate__Output>({
           // Each reopen goes to the next agent: the one that dropped the stream may be gone for good.
           open: () => links[turn++ % links.length]!.alerts.watchAlerts({ filter: "ALERT_FILTER_ALL" }),
-          onMessage: (update) => emit({ type: "alerts", alerts: update.alerts }),
+          // Months of resolved alerts stay on this side: the console lists the last day's.
+          onMessage: (update) => {
+            const since = Date.now() - RECENT_RESOLVED_MS;
+            const alerts = update.alerts.filter(
+              (a) => a.state !== "resolved" || Number(a.resolvedAtMs) >= since,
+            );
+            emit({ type: "alerts", alerts });
+          },
           onState: (state, error) => {
             if (state === "failed") reject(new ConsoleError(error ?? "The agent refused the alerts watch."));
             else emit({ type: "link", state, ...(error ? { error } : {}) });

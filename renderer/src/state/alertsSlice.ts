@@ -1,7 +1,7 @@
 // Alerts: the cluster's, as the leader agent keeps them (docs/alerting.md) and WatchAlerts carries them,
 // whole, on every change. The console evaluates nothing itself: an acknowledgement is the cluster's
 // (shared by every console), a silence has an end, a resolved alert stays listed for a while.
-import type { AlertTimeline, ClusterAlert } from "@entrim/electron/common";
+import { type AlertTimeline, type ClusterAlert, RECENT_RESOLVED_MS } from "@entrim/electron/common";
 import type { StateCreator } from "zustand";
 import type { AppState } from "./store.js";
 
@@ -10,8 +10,7 @@ export type Alert = ClusterAlert;
 /** What the list shows of an alert: what was done about it, as of `nowMs`. */
 export type AlertStatus = "firing" | "acknowledged" | "silenced" | "resolved";
 
-/** Resolved alerts are listed this long after they resolved (the store keeps them for months). */
-export const RECENT_RESOLVED_MS = 24 * 3_600_000;
+export { RECENT_RESOLVED_MS };
 
 export type AlertDialog = "acknowledge" | "silence" | "unsilence";
 
