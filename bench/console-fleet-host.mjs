@@ -1,7 +1,8 @@
 // A fleet of lightweight agents for the console benchmark, in one process: each "agent" is the agent's
 // real control server (startControlServer: gRPC over mutual TLS, role checks) with the real
-// NodeService (WatchStatus fed by the real Telemetry sampler) and the real ClusterService answering
-// ListPeers from a real PostgreSQL node registry. What is left out is the inference API, the models and
+// NodeService (WatchStatus fed by the real Telemetry sampler), the real ClusterService answering
+// ListPeers from a real PostgreSQL node registry and the real AlertsService (the console watches the
+// cluster's alerts on one of them; a few are seeded, as the leader would have fired them). What is left out is the inference API, the models and
 // the store probes: the console never sees them except as numbers in the snapshot.
 // The fake nvidia-smi runs once per second and every agent's sampler shares that reading (200
 // processes a second would measure fork(), not the console).
@@ -15,6 +16,8 @@ const dist = (p) => join(root, "cluster-agent", "dist", p);
 const { startControlServer } = await import(dist("control/server.js"));
 const { nodeService } = await import(dist("control/services/node.js"));
 const { clusterService } = await import(dist("control/services/cluster.js"));
+const { alertsService } = await import(dist("control/services/alerts.js"));
+const { reconcileAlerts } = await import(dist("store/alerts.js"));
 const { stream, unary, unavailable } = await import(dist("control/rpc.js"));
 const { initCa, issueNodeCertificate, issueOperatorCertificate } = await import(dist("control/certs.js"));
 const { Telemetry } = await import(dist("telemetry/snapshot.js"));
@@ -63,6 +66,12 @@ const sharedGpus = { sample: async () => reading };
 
 const test = await openTestStore();
 const pool = test.store.pool;
+// The benchmark's operator is a viewer: nothing is ever audited, so the recorder is never called.
+const recorder = {
+  record: async () => {
+    throw new Error("the benchmark fleet records no audit entries");
+  },
+};
 const drainStub = {
   Drain: stream("operator", async () => {
     throw unavailable("the benchmark fleet does not drain");
@@ -97,6 +106,7 @@ for (let i = 0; i < count; i++) {
     services: [
       nodeService({ snapshots: telemetry, sampleIntervalMs: 1000, drain: drainStub }),
       clusterService({ store: { pool }, node: name, heartbeatSeconds: HEARTBEAT_SECONDS }),
+      alertsService({ store: test.store, recorder }),
     ],
   });
   nodes.push({ name, server, telemetry, traffic, region: i % 2 ? "eu-central-1" : "eu-west-1" });
@@ -123,6 +133,18 @@ const register = () =>
     ),
   );
 await register();
+// A handful of open alerts, as the leader keeps them: the console's list and badge have something to show.
+await reconcileAlerts(
+  pool,
+  nodes.slice(0, 5).map((n, i) => ({
+    rule: i % 2 ? "gpu-hot" : "spool-backlog",
+    severity: i % 2 ? "critical" : "warning",
+    node: n.name,
+    subject: i % 2 ? String(i) : "",
+    summary: `${n.name}: seeded for the benchmark`,
+  })),
+  new Date(),
+);
 // Heartbeats as agents send them: three missed ones would show every node as down.
 const beat = setInterval(() => void register().catch(() => undefined), HEARTBEAT_SECONDS * 1000);
 

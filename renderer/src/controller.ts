@@ -1,6 +1,7 @@
 // The renderer's side effects: calls over the ConsoleApi, results into the store, samples into the
 // series rings. Views call these; nothing else talks to the carrier.
 import { type ConsoleApi, channels, type FleetEvent } from "@entrim/electron/common";
+import { AlertsController } from "./alerts-controller.js";
 import type { SeriesStore } from "./metrics/series.js";
 import { NoticesController } from "./notices-controller.js";
 import { RequestsController } from "./requests-controller.js";
@@ -18,14 +19,16 @@ export class Controller {
   readonly requests: RequestsController;
   readonly notices: NoticesController;
   readonly urgent: UrgentController;
+  readonly alerts: AlertsController;
 
   constructor(
     readonly api: ConsoleApi,
     readonly store: AppStore,
     readonly series: SeriesStore,
   ) {
-    this.rollouts = new RolloutController(api, store, (fresh) => void this.notifyAlerts(fresh));
-    this.requests = new RequestsController(api, store, (fresh) => void this.notifyAlerts(fresh));
+    this.rollouts = new RolloutController(api, store);
+    this.requests = new RequestsController(api, store);
+    this.alerts = new AlertsController(api, store, (fresh) => void this.notifyAlerts(fresh));
     this.notices = new NoticesController(api, store);
     this.urgent = new UrgentController(api, store, (id) => this.openAccount(id, false));
   }
@@ -53,6 +56,7 @@ export class Controller {
       this.watchFleet();
       this.rollouts.start();
       this.requests.start();
+      this.alerts.start();
     } catch (error) {
       this.store.getState().connectFailed((error as Error).message);
     }
@@ -63,6 +67,7 @@ export class Controller {
     this.stopFleet = undefined;
     this.rollouts.stop();
     this.requests.stop();
+    this.alerts.stop();
     await this.api.call(channels.disconnect, {}).catch(() => undefined);
     this.store.getState().disconnected();
   }
@@ -75,8 +80,6 @@ export class Controller {
       pending = [];
       const state = this.store.getState();
       state.applyFleetEvents(batch);
-      const fresh = state.evaluate();
-      if (fresh.length > 0) void this.notifyAlerts(fresh);
     }, FLUSH_MS);
     // Declared first: a carrier that is already down ends the stream synchronously.
     let stop: () => void = () => clearInterval(timer);
@@ -106,7 +109,7 @@ export class Controller {
   }
 
   /**
-   * New alerts as desktop notifications: the desktop app shows them through the OS (Electron's
+   * Alerts newly firing (the cluster's, not yet seen by this console) as desktop notifications: the desktop app shows them through the OS (Electron's
    * Notification, on the Node side); browser mode uses the page's Notification API only where the
    * operator allowed it. Otherwise the alert list and the top bar's badge are all there is.
    */
@@ -115,14 +118,14 @@ export class Controller {
     const [first] = fresh;
     const title =
       fresh.length === 1
-        ? `entrim: ${first!.kind.replaceAll("-", " ")}`
+        ? `entrim: ${first!.rule.replaceAll("-", " ")}`
         : `entrim: ${fresh.length} new alerts`;
     const body =
       fresh.length === 1
-        ? first!.message
+        ? first!.summary
         : fresh
             .slice(0, 4)
-            .map((a) => a.message)
+            .map((a) => a.summary)
             .join("\n");
     try {
       const { shown } = await this.api.call(channels.notifyDesktop, { title, body: body.slice(0, 1000) });

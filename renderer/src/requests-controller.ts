@@ -1,8 +1,7 @@
 // The data-subject request queue's side effects: the list read on connect, every minute after (so the
-// deadline alert fires wherever the operator is), and on every visit of the requests view; and the
+// top bar counts open requests wherever the operator is), and on every visit of the requests view; and the
 // admin's complete and reject calls, whose answers replace their rows at once.
 import { type ConsoleApi, channels, type DataSubjectRequest } from "@entrim/electron/common";
-import type { Alert } from "./state/alertsSlice.js";
 import type { AppStore } from "./state/store.js";
 
 /** Deadlines are counted in days: a minute's delay in seeing a new request is nothing. */
@@ -15,7 +14,6 @@ export class RequestsController {
   constructor(
     private readonly api: ConsoleApi,
     private readonly store: AppStore,
-    private readonly onAlerts: (fresh: Alert[]) => void,
   ) {}
 
   start(): void {
@@ -41,7 +39,6 @@ export class RequestsController {
       const list = await this.api.call(channels.listDataRequests, { status: "", limit: 500 });
       if (generation !== this.generation) return;
       this.store.getState().dataRequestsLoaded(list);
-      this.alerts();
     } catch (error) {
       if (generation !== this.generation) return;
       const message = (error as Error).message ?? String(error);
@@ -64,16 +61,10 @@ export class RequestsController {
       const closed = await call();
       const state = this.store.getState();
       state.dataRequestsLoaded(state.dataRequests.map((r) => (r.id === closed.id ? closed : r)));
-      this.alerts();
       state.notify("info", `The ${closed.kind} request of ${closed.accountId} is ${done}.`);
       return undefined;
     } catch (error) {
       return (error as Error).message ?? String(error);
     }
-  }
-
-  private alerts(): void {
-    const fresh = this.store.getState().evaluate();
-    if (fresh.length > 0) this.onAlerts(fresh);
   }
 }

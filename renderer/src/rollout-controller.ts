@@ -1,6 +1,5 @@
 // The rollouts' side effects: the list and the catalogue into the store, one watch stream per rollout
-// that is not final (so the view is live and a pause raises its alert wherever the operator is), and
-// the operator's calls. While connected the list is re-read now and then, to find rollouts started
+// that is not final (so the view is live), and the operator's calls. While connected the list is re-read now and then, to find rollouts started
 // elsewhere (another console, the CLI).
 import {
   type ConsoleApi,
@@ -9,7 +8,6 @@ import {
   type RolloutVerb,
   type StartRolloutInput,
 } from "@entrim/electron/common";
-import type { Alert } from "./state/alertsSlice.js";
 import { isFinal } from "./state/rolloutSlice.js";
 import type { AppStore } from "./state/store.js";
 
@@ -24,8 +22,6 @@ export class RolloutController {
   constructor(
     private readonly api: ConsoleApi,
     private readonly store: AppStore,
-    /** New alerts (a rollout paused) go where the fleet's go: desktop notifications. */
-    private readonly onAlerts: (fresh: Alert[]) => void,
   ) {}
 
   /** On connect: a fresh list and catalogue, watches for the active rollouts, the periodic re-read. */
@@ -60,7 +56,6 @@ export class RolloutController {
       state.rolloutsLoaded(list);
       state.catalogueLoaded(models);
       for (const r of list) if (!isFinal(r.state)) this.watch(r.id);
-      this.alerts();
     } catch (error) {
       if (loud) this.store.getState().notify("error", `Rollouts: ${(error as Error).message}`);
     }
@@ -82,7 +77,6 @@ export class RolloutController {
           const state = this.store.getState();
           if (event.type === "rollout") {
             state.rolloutUpdated(event.rollout);
-            this.alerts();
             // Where nodes serve what changed: the catalogue's placement follows.
             if (isFinal(event.rollout.state)) void this.loadCatalogue();
           } else
@@ -98,11 +92,6 @@ export class RolloutController {
       },
     );
     if (!ended) this.watches.set(id, close);
-  }
-
-  private alerts(): void {
-    const fresh = this.store.getState().evaluate();
-    if (fresh.length > 0) this.onAlerts(fresh);
   }
 
   async loadCatalogue(): Promise<void> {
@@ -141,6 +130,5 @@ export class RolloutController {
     state.setRolloutCursor(rollout.id);
     // Roll back restarts work on a finished rollout: watch it again.
     if (!isFinal(rollout.state)) this.watch(rollout.id);
-    this.alerts();
   }
 }

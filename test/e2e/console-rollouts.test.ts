@@ -188,7 +188,9 @@ test("pause from the keyboard raises the rollout-paused alert; abort asks for th
 
   await page.waitForSelector('[data-testid="alert-badge"]');
   await page.keyboard.press("5");
-  const alert = page.locator(`.alerts tr[data-alert="rollout-paused:${id}"]`);
+  // The cluster's alert (the leader's rollout-paused rule), live in the console.
+  const alert = page.locator(`.alerts tr[data-fingerprint="rollout-paused//${id}"]`);
+  await alert.waitFor();
   assert.match((await alert.textContent()) ?? "", /Rollout of entrim-tiny to v1 paused: pause by admin/);
 
   await page.keyboard.press("7");
@@ -206,9 +208,9 @@ test("pause from the keyboard raises the rollout-paused alert; abort asks for th
   await confirm.locator('input[name="confirm"]').press("Enter");
   await confirm.waitFor({ state: "detached" });
   await page.waitForSelector('[data-testid="rollout-detail"][data-state="aborted"]', { timeout: 120_000 });
-  // The alert went with the pause.
+  // The alert went with the pause: resolved.
   await page.keyboard.press("5");
-  await alert.waitFor({ state: "detached" });
+  await page.locator(`.alerts tr[data-fingerprint="rollout-paused//${id}"][data-state="resolved"]`).waitFor();
   assert.deepEqual(
     (await placements()).map((p) => [p.node, p.liveVersion]).sort(),
     NODES.map((n) => [n, "v2"]),

@@ -290,7 +290,7 @@ test("the abuse queue: suspend an account from the UI, see it listed, lift it wi
   assert.deepEqual(pageErrors, []);
 });
 
-test("alerts: a GPU at 85 °C raises one, acknowledged it stays until it cools; accounts lead to the abuse form", {
+test("alerts: a GPU at 85 °C raises one, acknowledged it stays until it cools, then resolves; accounts lead to the abuse form", {
   skip,
 }, async () => {
   const customer = createAccountWithKey(dirs[0]!, "Console customer");
@@ -298,22 +298,24 @@ test("alerts: a GPU at 85 °C raises one, acknowledged it stays until it cools; 
   await page.waitForSelector(`${row("console-1")}[data-node]`);
   overheat = true;
   moveGpus(gpuFiles, 0);
-  const alert = '.alerts tr[data-alert="gpu-hot:console-1:2"]';
+  // The cluster's alert (the leader's gpu-hot rule), fingerprint rule/node/GPU.
+  const alert = '.alerts tr[data-fingerprint="gpu-hot/console-1/2"]';
   try {
     await page.waitForSelector('[data-testid="alert-badge"]');
     await page.keyboard.press("5");
-    await page.waitForSelector(`${alert}[data-acknowledged="no"]`);
-    assert.match((await page.locator(alert).textContent()) ?? "", /console-1 GPU2 at 85 °C/);
+    await page.waitForSelector(`${alert}[data-state="firing"]`);
+    assert.match((await page.locator(alert).first().textContent()) ?? "", /console-1 GPU2 at 85 °C/);
     // The cursor on it first: console-0's hot GPU 6 may be on the list too.
-    await page.click(alert);
+    await page.click(`${alert}[data-state="firing"]`);
     await page.keyboard.press("a");
-    await page.waitForSelector(`${alert}[data-acknowledged="yes"]`);
-    await page.screenshot({ path: join(ARTIFACTS, "console-alerts.png") });
+    await page.keyboard.type("fans checked");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`${alert}[data-state="acknowledged"]`);
   } finally {
     overheat = false;
   }
   moveGpus(gpuFiles, 0);
-  await page.waitForSelector(alert, { state: "detached", timeout: 15_000 });
+  await page.waitForSelector(`${alert}[data-state="resolved"]`, { timeout: 30_000 });
 
   // Accounts: search, Enter opens the detail, s takes the account to the abuse form.
   await page.keyboard.press("6");

@@ -1,4 +1,5 @@
 // Every channel of the console, by id. Handlers (src/node/handlers.ts) implement exactly these.
+import { alertChannels } from "./alerts.js";
 import { getRequestChannel as req, returns, getStreamChannel as stream } from "./channel.js";
 import { dataRequestChannels } from "./data-requests.js";
 import { noticeChannels } from "./notices.js";
@@ -48,6 +49,7 @@ export const channels = {
   ...noticeChannels,
   ...statusPageChannels,
   ...urgentChannels,
+  ...alertChannels,
   /** Shows an alert as an OS notification where the carrier can (the desktop app); false elsewhere. */
   notifyDesktop: req("alerts.notify", s.desktopNotice, returns<{ shown: boolean }>),
   /** An ssh shell on a node; closing the stream closes the session. */

@@ -1,3 +1,4 @@
+export * from "./alerts.js";
 export * from "./channel.js";
 export * from "./channels.js";
 export * from "./data-requests.js";

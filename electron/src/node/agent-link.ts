@@ -6,6 +6,7 @@ import { type PeerCertificate, checkServerIdentity as standardCheck } from "node
 import {
   type AbuseServiceClient,
   type AccountServiceClient,
+  type AlertsServiceClient,
   type AuditServiceClient,
   type CertificateServiceClient,
   type ClusterServiceClient,
@@ -106,6 +107,7 @@ export class AgentLink {
   readonly rollouts: RolloutServiceClient;
   readonly status: StatusPageServiceClient;
   readonly certs: CertificateServiceClient;
+  readonly alerts: AlertsServiceClient;
 
   /** The node names of the certificate a seed link's agent presented (empty until the handshake). */
   presentedNames: string[] = [];
@@ -139,6 +141,7 @@ export class AgentLink {
     this.rollouts = new proto.RolloutService(address, creds, shared);
     this.status = new proto.StatusPageService(address, creds, shared);
     this.certs = new proto.CertificateService(address, creds, shared);
+    this.alerts = new proto.AlertsService(address, creds, shared);
   }
 
   close(): void {

@@ -15,6 +15,7 @@ import type {
 } from "@entrim/proto";
 import { ConsoleError } from "../common/index.js";
 import { unaryCall } from "./agent-link.js";
+import { alertHandlers } from "./alert-handlers.js";
 import { ClusterConnection } from "./cluster.js";
 import { dataRequestHandlers } from "./data-request-handlers.js";
 import { operatorFromCertificate } from "./identity.js";
@@ -191,6 +192,7 @@ export function createHandlers(deps: HandlerDeps): ConsoleHandlers {
     ...noticeHandlers(connected, writable),
     ...statusPageHandlers(connected, writable),
     ...urgentHandlers(connected, writable),
+    ...alertHandlers(connected, writable),
     notifyDesktop: async ({ title, body }) => ({ shown: deps.desktopNotify?.(title, body) ?? false }),
     openTerminal: async ({ node, cols, rows, log, passphrase }, emit, signal) => {
       // A shell changes things: a read-only profile gets none.

@@ -44,6 +44,8 @@ export interface FakeAgent {
   /** Sets the rollout's state and sends it to every open WatchRollout (ending them at a final state). */
   setRollout(state: Rollout__Output["state"], reason?: string): void;
   rolloutWatchOpens: number;
+  /** WatchAlerts opens so far; each sends one resolved alert from two days ago and one firing alert. */
+  alertWatchOpens: number;
   close(): Promise<void>;
 }
 
@@ -61,12 +63,14 @@ export async function startFakeAgent(
   const server = new Server();
   const streams = new Set<ServerWritableStream<unknown, unknown>>();
   const rolloutStreams = new Set<ServerWritableStream<unknown, unknown>>();
+  const alertStreams = new Set<ServerWritableStream<unknown, unknown>>();
   const agent: FakeAgent = {
     address: "",
     state: "NODE_STATE_SERVING",
     watchOpens: 0,
     rollout: fakeRollout(),
     rolloutWatchOpens: 0,
+    alertWatchOpens: 0,
     setRollout: (state, reason = "") => {
       agent.rollout = { ...agent.rollout, state, reason, updatedAtMs: Number(agent.rollout.updatedAtMs) + 1 };
       const final = !["ROLLOUT_STATE_RUNNING", "ROLLOUT_STATE_PAUSED"].includes(state);
@@ -80,9 +84,10 @@ export async function startFakeAgent(
       for (const s of rolloutStreams)
         s.emit("error", Object.assign(new Error("restarting"), { code: status.UNAVAILABLE }));
       rolloutStreams.clear();
-      for (const s of streams)
+      for (const s of [...streams, ...alertStreams])
         s.emit("error", Object.assign(new Error("restarting"), { code: status.UNAVAILABLE }));
       streams.clear();
+      alertStreams.clear();
     },
     close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
   };
@@ -148,6 +153,42 @@ export async function startFakeAgent(
       call.on("cancelled", () => rolloutStreams.delete(call));
       call.write(agent.rollout);
     },
+  });
+  server.addService(v1.AlertsService.service, {
+    WatchAlerts: (call: ServerWritableStream<unknown, unknown>) => {
+      agent.alertWatchOpens++;
+      alertStreams.add(call);
+      call.on("cancelled", () => alertStreams.delete(call));
+      const now = Date.now();
+      const alert = (id: string, over: object) => ({
+        id,
+        rule: "node-down",
+        fingerprint: `node-down/${id}/`,
+        severity: "critical",
+        node: name,
+        summary: `${name} is down`,
+        state: "firing",
+        firstFiredAtMs: now - 60_000,
+        ...over,
+      });
+      call.write({
+        alerts: [
+          alert("alert_firing", {}),
+          alert("alert_old", { state: "resolved", resolvedAtMs: now - 2 * 86_400_000 }),
+        ],
+      });
+    },
+    AcknowledgeAlert: (
+      call: { request: { id: string; note: string } } & Parameters<typeof roleOf>[0],
+      callback: (e: object | null, r?: object) => void,
+    ) =>
+      roleOf(call) === "viewer"
+        ? callback({ code: status.PERMISSION_DENIED, details: "AcknowledgeAlert needs the operator role" })
+        : callback(null, {
+            id: call.request.id,
+            acknowledgedBy: "admin",
+            acknowledgeNote: call.request.note,
+          }),
   });
   const credentials = ServerCredentials.createSsl(
     readFileSync(fixture("ca.pem")),

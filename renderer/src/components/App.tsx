@@ -2,6 +2,7 @@
 // keyboard handler that maps keys to registered actions.
 import { useEffect } from "react";
 import { shortcutOf } from "../actions/registry.js";
+import { needsSomeone, openAlerts } from "../state/alertsSlice.js";
 import { AbuseView } from "./AbuseView.js";
 import { AccountsView } from "./AccountsView.js";
 import { AlertsView } from "./AlertsView.js";
@@ -58,6 +59,7 @@ export function App({
           store.getState().paletteOpen ||
           store.getState().dialog ||
           store.getState().requestDialog ||
+          store.getState().alertDialog ||
           store.getState().rolloutDialog)
       )
         return;
@@ -102,8 +104,10 @@ function TopBar() {
   const cluster = useAppState((s) => s.cluster);
   const view = useAppState((s) => s.view);
   const leader = useAppState((s) => s.leader);
+  // The cluster's alerts: firing with nobody on it (not acknowledged, not silenced), of all open ones.
   const alerts = useAppState((s) => s.alerts);
-  const open = alerts.filter((a) => !a.acknowledged).length;
+  const open = needsSomeone(alerts).length;
+  const listed = openAlerts(alerts).length;
   const openRequests = useAppState((s) => s.dataRequests.filter((r) => r.status === "open").length);
   const tab = (
     id:
@@ -143,13 +147,13 @@ function TopBar() {
         "alerts",
         "Alerts",
         "5",
-        alerts.length > 0 && (
+        listed > 0 && (
           <span
             className={open > 0 ? "alert-badge" : "alert-badge quiet"}
             data-testid="alert-badge"
-            title={`${open} unacknowledged of ${alerts.length}`}
+            title={`${open} firing unacknowledged of ${listed} open`}
           >
-            {open > 0 ? open : alerts.length}
+            {open > 0 ? open : listed}
           </span>
         ),
       )}

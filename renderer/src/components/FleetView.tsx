@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { compact, displayState, gpuAlerts, gpuErrorSeverity, ms, percent, tempSeverity } from "../format.js";
 import { cpuFraction, diskSeverity, fullestDisk, memoryFraction, usedFraction } from "../host.js";
+import { needsSomeone } from "../state/alertsSlice.js";
 import { type FleetNode, fleetSummary, modelsOf, type SortKey, visibleNodes } from "../state/fleetSlice.js";
 import { useApp, useAppState } from "./context.js";
 import { FleetFilterBar } from "./FleetFilterBar.js";
@@ -104,6 +105,8 @@ export function FleetView({ filterRef }: { filterRef: React.RefObject<HTMLInputE
 }
 
 function SummaryRow({ summary }: { summary: ReturnType<typeof fleetSummary> }) {
+  // The cluster's alerts (the leader's), firing with nobody on them: the same count as the top bar.
+  const firing = useAppState((s) => needsSomeone(s.alerts).length);
   const states = Object.entries(summary.byState)
     .map(([state, count]) => `${count} ${state}`)
     .join(" · ");
@@ -126,7 +129,9 @@ function SummaryRow({ summary }: { summary: ReturnType<typeof fleetSummary> }) {
       <td />
       <td />
       <td />
-      <td />
+      <td className={firing > 0 ? "bad" : undefined} data-testid="fleet-alerts">
+        {firing} firing
+      </td>
     </tr>
   );
 }

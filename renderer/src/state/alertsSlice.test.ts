@@ -1,57 +1,84 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { gpu, peer, snap } from "../test-support/snapshots.js";
-import { unacknowledged } from "./alertsSlice.js";
+import { alertTarget } from "../actions/alerts.js";
+import { type Alert, alertStatus, needsSomeone, openAlerts, RECENT_RESOLVED_MS } from "./alertsSlice.js";
 import { createAppStore } from "./store.js";
 
-function hot(store: ReturnType<typeof createAppStore>, celsius: number) {
-  store.getState().applyFleetEvents([
-    { type: "peers", leader: "a", peers: [peer("a")] },
-    { type: "link", node: "a", state: "ready" },
-    { type: "snapshot", node: "a", snapshot: snap("a", { gpus: [gpu(0, { temperatureCelsius: celsius })] }) },
-  ]);
+const NOW = 1_800_000_000_000;
+
+function alert(id: string, over: Partial<Alert> = {}): Alert {
+  return {
+    id,
+    rule: "node-down",
+    fingerprint: `node-down/${id}/`,
+    severity: "critical",
+    node: id,
+    subject: "",
+    summary: `${id} is down`,
+    state: "firing",
+    firstFiredAtMs: NOW - 60_000,
+    lastSeenAtMs: NOW,
+    resolvedAtMs: 0,
+    acknowledgedBy: "",
+    acknowledgedAtMs: 0,
+    acknowledgeNote: "",
+    silencedUntilMs: 0,
+    silencedBy: "",
+    silenceNote: "",
+    lastNotifiedAtMs: 0,
+    notifyCount: 0,
+    ...over,
+  };
 }
 
-test("a new condition is reported once, acknowledged alerts stay until the condition clears", () => {
+test("the server's list: firing on top, then acknowledged, silenced, recently resolved; old resolved ones hidden", () => {
   const store = createAppStore();
-  hot(store, 85);
+  store
+    .getState()
+    .alertsLoaded(
+      [
+        alert("gone", { state: "resolved", resolvedAtMs: NOW - RECENT_RESOLVED_MS - 1 }),
+        alert("over", { state: "resolved", resolvedAtMs: NOW - 1000 }),
+        alert("quiet", { silencedUntilMs: NOW + 3_600_000, silencedBy: "otto" }),
+        alert("owned", { acknowledgedBy: "otto", acknowledgedAtMs: NOW - 10, acknowledgeNote: "on it" }),
+        alert("warm", { severity: "warning", rule: "gpu-hot" }),
+        alert("down"),
+      ],
+      NOW,
+    );
+  const alerts = store.getState().alerts;
   assert.deepEqual(
-    store
-      .getState()
-      .evaluate(1)
-      .map((a) => a.id),
-    ["gpu-hot:a:0"],
+    alerts.map((a) => [a.id, alertStatus(a, NOW)]),
+    [
+      ["down", "firing"],
+      ["warm", "firing"],
+      ["owned", "acknowledged"],
+      ["quiet", "silenced"],
+      ["over", "resolved"],
+    ],
   );
-  assert.deepEqual(store.getState().evaluate(2), [], "not new the second time");
-  const listed = store.getState().alerts;
-  assert.equal(listed[0]!.sinceMs, 1);
-  store.getState().acknowledge(["gpu-hot:a:0"], 3);
-  assert.equal(unacknowledged(store.getState().alerts), 0);
-  hot(store, 86);
-  store.getState().evaluate(4);
-  assert.equal(store.getState().alerts.length, 1, "acknowledged, still listed while hot");
-  assert.equal(store.getState().alerts[0]!.acknowledged, true);
-  assert.match(store.getState().alerts[0]!.message, /86 °C/);
-  hot(store, 70);
-  store.getState().evaluate(5);
-  assert.deepEqual(store.getState().alerts, [], "cleared");
-  hot(store, 90);
-  const again = store.getState().evaluate(6);
-  assert.equal(again.length, 1, "back again: a new alert");
-  assert.equal(again[0]!.acknowledged, false);
+  assert.deepEqual(
+    needsSomeone(alerts, NOW).map((a) => a.id),
+    ["down", "warm"],
+    "the badge counts firing alerts nobody acknowledged or silenced",
+  );
+  assert.equal(openAlerts(alerts).length, 4);
+  // A silence that ended is no silence.
+  assert.equal(alertStatus(alert("x", { silencedUntilMs: NOW - 1 }), NOW), "firing");
 });
 
-test("acknowledge all; unchanged evaluations keep the list's identity", () => {
+test("an act's answer replaces its row at once; the acts' targets follow the cursor and the state", () => {
   const store = createAppStore();
-  store.getState().applyFleetEvents([
-    { type: "link", node: "a", state: "closed", error: "refused" },
-    { type: "link", node: "b", state: "closed", error: "refused" },
-  ]);
-  store.getState().evaluate(1);
-  const first = store.getState().alerts;
-  assert.equal(first.length, 2);
-  store.getState().evaluate(2);
-  assert.equal(store.getState().alerts, first);
-  store.getState().acknowledgeAll(3);
-  assert.equal(unacknowledged(store.getState().alerts), 0);
+  store.getState().alertsLoaded([alert("a"), alert("b")], NOW);
+  store.getState().setView("alerts");
+  store.getState().setAlertCursor("b");
+  assert.equal(alertTarget(store.getState(), ["firing"], NOW)?.id, "b");
+  store.getState().alertUpdated(alert("b", { acknowledgedBy: "otto", acknowledgedAtMs: NOW }), NOW);
+  assert.equal(alertStatus(store.getState().alerts.find((a) => a.id === "b")!, NOW), "acknowledged");
+  assert.equal(alertTarget(store.getState(), ["firing"], NOW), undefined, "the cursor's alert is taken");
+  assert.equal(alertTarget(store.getState(), ["firing", "acknowledged"], NOW)?.id, "b");
+  store.getState().setAlertCursor(undefined);
+  assert.equal(alertTarget(store.getState(), ["firing"], NOW)?.id, "a", "no cursor: the first that fits");
+  store.getState().resetAlerts();
+  assert.deepEqual(store.getState().alerts, []);
 });

@@ -1,85 +1,98 @@
-// Alerts: the conditions the rules (../alerts/rules.ts) find, with when each was first seen and whether
-// an operator acknowledged it. An acknowledged alert stays listed until its condition clears; a
-// condition that clears and comes back is a new, unacknowledged alert.
+// Alerts: the cluster's, as the leader agent keeps them (docs/alerting.md) and WatchAlerts carries them,
+// whole, on every change. The console evaluates nothing itself: an acknowledgement is the cluster's
+// (shared by every console), a silence has an end, a resolved alert stays listed for a while.
+import { type AlertTimeline, type ClusterAlert, RECENT_RESOLVED_MS } from "@entrim/electron/common";
 import type { StateCreator } from "zustand";
-import { requestAlerts } from "../alerts/request-rules.js";
-import { rolloutAlerts } from "../alerts/rollout-rules.js";
-import { type AlertCondition, emptyMemory, evaluateAlerts, type RuleMemory } from "../alerts/rules.js";
 import type { AppState } from "./store.js";
 
-export interface Alert extends AlertCondition {
-  sinceMs: number;
-  acknowledged: boolean;
-  acknowledgedAtMs?: number;
-}
+export type Alert = ClusterAlert;
+
+/** What the list shows of an alert: what was done about it, as of `nowMs`. */
+export type AlertStatus = "firing" | "acknowledged" | "silenced" | "resolved";
+
+export { RECENT_RESOLVED_MS };
+
+export type AlertDialog = "acknowledge" | "silence" | "unsilence";
 
 export interface AlertsSlice {
   alerts: Alert[];
-  alertMemory: RuleMemory;
+  /** How the watch stands: "ready", "reconnecting" (to another agent) or "closed" with why. */
+  alertsLink: { state: "ready" | "reconnecting" | "closed"; error?: string } | undefined;
   alertCursor: string | undefined;
-  /** Re-evaluates the rules against the fleet; returns the alerts that are new this time. */
-  evaluate(nowMs?: number): Alert[];
-  acknowledge(ids: string[], nowMs?: number): void;
-  acknowledgeAll(nowMs?: number): void;
+  /** The cursor's incident timeline, once loaded (or why it could not be). */
+  alertTimeline: { id: string; timeline?: AlertTimeline; error?: string } | undefined;
+  alertDialog: { kind: AlertDialog; id: string } | undefined;
+  /** The watch's whole list; replaces what was there. */
+  alertsLoaded(alerts: Alert[], nowMs?: number): void;
+  /** One alert as an act answered it (the watch brings the same a moment later). */
+  alertUpdated(alert: Alert, nowMs?: number): void;
+  alertsLinkChanged(link: AlertsSlice["alertsLink"]): void;
   setAlertCursor(id: string | undefined): void;
+  alertTimelineLoaded(value: AlertsSlice["alertTimeline"]): void;
+  openAlertDialog(dialog: AlertsSlice["alertDialog"]): void;
   resetAlerts(): void;
 }
 
-/** Critical first, then unacknowledged, then oldest first: what needs a look is on top. */
-function order(a: Alert, b: Alert): number {
-  return (
-    Number(a.severity !== "critical") - Number(b.severity !== "critical") ||
-    Number(a.acknowledged) - Number(b.acknowledged) ||
-    a.sinceMs - b.sinceMs ||
-    a.id.localeCompare(b.id)
-  );
+export function alertStatus(a: Alert, nowMs = Date.now()): AlertStatus {
+  if (a.state === "resolved") return "resolved";
+  if (Number(a.silencedUntilMs) > nowMs) return "silenced";
+  if (Number(a.acknowledgedAtMs) > 0) return "acknowledged";
+  return "firing";
 }
 
-export const createAlertsSlice: StateCreator<AppState, [], [], AlertsSlice> = (set, get) => ({
+const RANK: Record<AlertStatus, number> = { firing: 0, acknowledged: 1, silenced: 2, resolved: 3 };
+
+/** What needs someone on top: firing, then owned, then quiet, then over; critical first; newest first. */
+function order(nowMs: number) {
+  return (a: Alert, b: Alert) =>
+    RANK[alertStatus(a, nowMs)] - RANK[alertStatus(b, nowMs)] ||
+    Number(a.severity !== "critical") - Number(b.severity !== "critical") ||
+    Number(b.firstFiredAtMs) - Number(a.firstFiredAtMs) ||
+    a.id.localeCompare(b.id);
+}
+
+function shown(alerts: Alert[], nowMs: number): Alert[] {
+  return alerts
+    .filter((a) => a.state !== "resolved" || nowMs - Number(a.resolvedAtMs) < RECENT_RESOLVED_MS)
+    .sort(order(nowMs));
+}
+
+export const createAlertsSlice: StateCreator<AppState, [], [], AlertsSlice> = (set) => ({
   alerts: [],
-  alertMemory: emptyMemory(),
+  alertsLink: undefined,
   alertCursor: undefined,
-  evaluate: (nowMs = Date.now()) => {
-    const state = get();
-    const fleet = evaluateAlerts(Object.values(state.nodes), state.alertMemory, nowMs);
-    const conditions = [
-      ...fleet.conditions,
-      ...rolloutAlerts(Object.values(state.rollouts)),
-      ...requestAlerts(state.dataRequests, nowMs),
-    ];
-    const memory = fleet.memory;
-    const before = new Map(state.alerts.map((a) => [a.id, a]));
-    const fresh: Alert[] = [];
-    const alerts = conditions.map((c) => {
-      const known = before.get(c.id);
-      if (known) return { ...known, message: c.message };
-      const alert: Alert = { ...c, sinceMs: nowMs, acknowledged: false };
-      fresh.push(alert);
-      return alert;
-    });
-    alerts.sort(order);
-    // Unchanged lists keep their identity, so views subscribed to `alerts` do not re-render every tick.
-    const same =
-      alerts.length === state.alerts.length &&
-      alerts.every((a, i) => a.id === state.alerts[i]!.id && a.message === state.alerts[i]!.message);
-    set(same ? { alertMemory: memory } : { alerts, alertMemory: memory });
-    return fresh;
-  },
-  acknowledge: (ids, nowMs = Date.now()) =>
+  alertTimeline: undefined,
+  alertDialog: undefined,
+  alertsLoaded: (alerts, nowMs = Date.now()) => set({ alerts: shown([...alerts], nowMs) }),
+  alertUpdated: (alert, nowMs = Date.now()) =>
     set((s) => ({
-      alerts: s.alerts
-        .map((a) =>
-          ids.includes(a.id) && !a.acknowledged ? { ...a, acknowledged: true, acknowledgedAtMs: nowMs } : a,
-        )
-        .sort(order),
+      alerts: shown(
+        s.alerts.some((a) => a.id === alert.id)
+          ? s.alerts.map((a) => (a.id === alert.id ? alert : a))
+          : [...s.alerts, alert],
+        nowMs,
+      ),
     })),
-  acknowledgeAll: (nowMs = Date.now()) =>
-    get().acknowledge(
-      get().alerts.map((a) => a.id),
-      nowMs,
-    ),
+  alertsLinkChanged: (alertsLink) => set({ alertsLink }),
   setAlertCursor: (alertCursor) => set({ alertCursor }),
-  resetAlerts: () => set({ alerts: [], alertMemory: emptyMemory(), alertCursor: undefined }),
+  alertTimelineLoaded: (alertTimeline) => set({ alertTimeline }),
+  openAlertDialog: (alertDialog) => set({ alertDialog, paletteOpen: false }),
+  resetAlerts: () =>
+    set({
+      alerts: [],
+      alertsLink: undefined,
+      alertCursor: undefined,
+      alertTimeline: undefined,
+      alertDialog: undefined,
+    }),
 });
 
-export const unacknowledged = (alerts: Alert[]) => alerts.filter((a) => !a.acknowledged).length;
+/** Firing and nobody on it: not acknowledged, not silenced. The top bar's badge counts these. */
+export function needsSomeone(alerts: Alert[], nowMs = Date.now()): Alert[] {
+  return alerts.filter((a) => alertStatus(a, nowMs) === "firing");
+}
+
+/** Open alerts: firing, acknowledged or silenced. */
+export function openAlerts(alerts: Alert[]): Alert[] {
+  return alerts.filter((a) => a.state !== "resolved");
+}

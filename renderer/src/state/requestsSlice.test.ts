@@ -3,7 +3,6 @@ import { test } from "node:test";
 import type { ClusterInfo, DataSubjectRequest } from "@entrim/electron/common";
 import { consoleActions } from "../actions/actions.js";
 import { availability } from "../actions/registry.js";
-import { requestAlerts } from "../alerts/request-rules.js";
 import type { Controller } from "../controller.js";
 import { disputedInvoices } from "./recordsSlice.js";
 import { cursorRequest, deadlineOf, visibleRequests } from "./requestsSlice.js";
@@ -42,40 +41,6 @@ test("deadlines: days left, highlighted from 7 days, overdue after the due time;
     level: "overdue",
   });
   assert.equal(deadlineOf(request("a", 40, { status: "completed" }), NOW), undefined);
-});
-
-test("the deadline alert: a warning at 7 days or less, critical once overdue, gone once handled", () => {
-  const list = [
-    request("far", 5),
-    request("near", 25, { kind: "restriction" }),
-    request("late", 31),
-    request("done", 31, { status: "completed" }),
-  ];
-  const alerts = requestAlerts(list, NOW);
-  assert.deepEqual(
-    alerts.map((a) => [a.id, a.kind, a.severity]),
-    [
-      [`gdpr-deadline:${list[1]!.id}`, "gdpr-deadline", "warning"],
-      [`gdpr-deadline:${list[2]!.id}`, "gdpr-deadline", "critical"],
-    ],
-  );
-  assert.match(
-    alerts[0]!.message,
-    /^GDPR request deadline near: restriction request of Customer near .* 5 days left$/,
-  );
-
-  // Through the store, as the console's poll feeds it: the alert list and its first-seen time.
-  const store = createAppStore();
-  store.getState().dataRequestsLoaded(list, NOW);
-  assert.equal(store.getState().evaluate(NOW).length, 2);
-  assert.deepEqual(
-    store.getState().alerts.map((a) => a.severity),
-    ["critical", "warning"],
-    "the overdue one on top",
-  );
-  store.getState().dataRequestsLoaded([list[0]!], NOW + 1000);
-  store.getState().evaluate(NOW + 1000);
-  assert.equal(store.getState().alerts.length, 0, "handled elsewhere: the alert clears");
 });
 
 test("the list: filter by status, the cursor stays on its request while it is listed", () => {

@@ -1,18 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { ClusterInfo } from "@entrim/electron/common";
 import { rollout, rolloutNode } from "../test-support/rollouts.js";
 import { batchText, fromVersions, gateVerdict, rolloutList } from "./rolloutSlice.js";
 import { createAppStore } from "./store.js";
-
-const cluster: ClusterInfo = {
-  profile: "p",
-  operator: { name: "ada", role: "admin", notAfterMs: 0 },
-  readOnly: false,
-  answeredBy: "a",
-  leader: "a",
-  peers: [],
-};
 
 test("the list is newest first; the cursor stays on its rollout, else goes to the newest", () => {
   const store = createAppStore();
@@ -41,30 +31,6 @@ test("a list read before a watch update does not undo it: the later agent-side u
   store.getState().rolloutUpdated(rollout("ro_a", { updatedAtMs: 6, nodes: [rotating] }));
   store.getState().rolloutsLoaded([rollout("ro_a", { updatedAtMs: 6, nodes: [rolloutNode("gpu-1")] })]);
   assert.equal(store.getState().rollouts.ro_a?.nodes[0]?.state, "ROLLOUT_NODE_STATE_ROTATING");
-});
-
-test("a paused rollout raises one alert naming the node that stopped it; resuming clears it", () => {
-  const store = createAppStore();
-  store.getState().connected(cluster);
-  const failed = rolloutNode("gpu-2", { state: "ROLLOUT_NODE_STATE_FAILED", message: "warmup: context" });
-  store.getState().rolloutUpdated(
-    rollout("ro_a", {
-      state: "ROLLOUT_STATE_PAUSED",
-      reason: "gpu-2: warmup: context too small",
-      updatedAtMs: 2,
-      nodes: [rolloutNode("gpu-1", { state: "ROLLOUT_NODE_STATE_DONE" }), failed],
-    }),
-  );
-  const fresh = store.getState().evaluate(10);
-  assert.deepEqual(
-    fresh.map((a) => [a.id, a.node, a.severity]),
-    [["rollout-paused:ro_a", "gpu-2", "warning"]],
-  );
-  assert.match(fresh[0]!.message, /Rollout of llama to v2 paused: gpu-2: warmup: context too small/);
-  assert.deepEqual(store.getState().evaluate(11), [], "still the same alert, not a new one");
-  store.getState().rolloutUpdated(rollout("ro_a", { state: "ROLLOUT_STATE_RUNNING", updatedAtMs: 3 }));
-  store.getState().evaluate(12);
-  assert.deepEqual(store.getState().alerts, []);
 });
 
 test("batch, from-versions and gate verdicts as the view shows them", () => {

@@ -2,7 +2,6 @@
 // profile allows. The calls themselves are made by ../controller.ts.
 import type { ClusterInfo, ProfileSummary } from "@entrim/electron/common";
 import type { StateCreator } from "zustand";
-import { emptyMemory } from "../alerts/rules.js";
 import type { AppState } from "./store.js";
 
 export interface SessionSlice {
@@ -33,7 +32,10 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       selected: [],
       cursor: undefined,
       alerts: [],
-      alertMemory: emptyMemory(),
+      alertsLink: undefined,
+      alertCursor: undefined,
+      alertTimeline: undefined,
+      alertDialog: undefined,
     }),
   connectFailed: (error) => set({ connecting: undefined, sessionError: error }),
   disconnected: () =>
@@ -44,6 +46,9 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       selected: [],
       cursor: undefined,
       alerts: [],
-      alertMemory: emptyMemory(),
+      alertsLink: undefined,
+      alertCursor: undefined,
+      alertTimeline: undefined,
+      alertDialog: undefined,
     }),
 });
