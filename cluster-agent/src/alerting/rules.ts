@@ -1,8 +1,7 @@
 // The alert rules the leader evaluates: pure functions from what the store says about the fleet to the
-// conditions that hold now. The thresholds are the console's (renderer/src/alerts/rules.ts,
-// request-rules.ts, rollout-rules.ts, format.ts TEMP_HOT_C, requestsSlice.ts DEADLINE_NEAR_DAYS), copied
-// here because the agent never imports renderer code; the console's copies go away when it switches to
-// the server's alerts (AlertsService), and from then on these are the only ones.
+// conditions that hold now. These are the cluster's only alert rules: consoles show and change the
+// alerts the leader keeps (AlertsService) and compute none themselves. The thresholds began as the
+// console's former ones, so operators saw the same behaviour when the judgement moved here.
 import type { AlertCondition } from "../store/alerts.js";
 import type { NodeHealth } from "../store/node-health.js";
 
