@@ -134,7 +134,11 @@ async function openAccount(page: Page, customer: Customer, name: string): Promis
   await page.waitForSelector(`.accounts [data-account="${customer.accountId}"]`);
   await page.keyboard.press("Escape");
   await page.keyboard.press("Enter");
-  await page.locator(`[data-testid="account-keys"] [data-key="${customer.keyId}"]`).waitFor();
+  // The keys and limits arrive by their own calls after the account opens; on a loaded 2-core
+  // machine that has taken more than Playwright's default 30 s.
+  await page
+    .locator(`[data-testid="account-keys"] [data-key="${customer.keyId}"]`)
+    .waitFor({ timeout: 90_000 });
 }
 
 const dialogOf = (page: Page, label: string) => page.locator(`[role="dialog"][aria-label="${label}"]`);
