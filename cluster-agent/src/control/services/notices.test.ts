@@ -1,39 +1,29 @@
 // Customer notices over real gRPC with mutual TLS, on a real store and a real SMTP server: what an
 // operator's console lists, the delivery state as the mailer works through the queue, and who may do what.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
 import { after, before, it } from "node:test";
-import { type ServiceError, status } from "@grpc/grpc-js";
-import { pino } from "pino";
+import { status } from "@grpc/grpc-js";
 import { mailSchema } from "../../config/mail.js";
 import { Mailer } from "../../mail/mailer.js";
 import { setNonEssential } from "../../notices/notify.js";
 import { createAccount } from "../../store/accounts.js";
-import { auditCheckpointKey } from "../../store/audit-hash.js";
 import { listAudit } from "../../store/audit-log.js";
-import { StoreAuditRecorder } from "../../store/audit-recorder.js";
 import { createModel } from "../../store/models.js";
-import { callUnary, controlClients, issueTestPki, type TestPki } from "../../test-support/control-client.js";
-import { makeTempDataDir, openTestStore, type TestStore } from "../../test-support/postgres.js";
+import { callUnary } from "../../test-support/control-client.js";
+import { type ControlFixture, refused, startControlFixture } from "../../test-support/control-fixture.js";
+import { openTestStore, type TestStore } from "../../test-support/postgres.js";
 import { startTestSmtp, type TestSmtp } from "../../test-support/smtp.js";
 import { until } from "../../test-support/until.js";
-import { type ControlServer, startControlServer } from "../server.js";
 import { noticesService } from "./notices.js";
 
 let t: TestStore;
-let pki: TestPki;
-let dir: string;
-let server: ControlServer;
+let fx: ControlFixture;
 let smtp: TestSmtp;
 let mailer: Mailer;
-type Clients = Awaited<ReturnType<typeof controlClients>>;
-const clients: Partial<Record<"viewer" | "operator" | "admin", Clients>> = {};
+const clients: Partial<ControlFixture["clients"]> = {};
 
 before(async () => {
   t = await openTestStore();
-  dir = await makeTempDataDir();
-  pki = await issueTestPki(dir);
   smtp = await startTestSmtp();
   // Started by the test that watches the state move: until then every email waits in the queue.
   mailer = new Mailer({
@@ -44,31 +34,16 @@ before(async () => {
       retryBaseMs: 100,
     }) as never,
   });
-  const recorder = new StoreAuditRecorder(t.store, "test-node", auditCheckpointKey(randomBytes(32)));
-  server = await startControlServer({
-    listen: "127.0.0.1:0",
-    ...pki.node,
-    logger: pino({ level: "silent" }),
-    services: [noticesService({ store: t.store, recorder })],
-  });
-  for (const role of ["viewer", "operator", "admin"] as const)
-    clients[role] = await controlClients({ address: server.address, ...pki.operators[role] });
+  fx = await startControlFixture(t, (recorder) => [noticesService({ store: t.store, recorder })]);
+  Object.assign(clients, fx.clients);
 });
 
 after(async () => {
-  for (const c of Object.values(clients)) c?.close();
-  await server?.stop(100);
+  await fx?.close();
   await mailer?.stop();
   await smtp?.close();
   await t?.close();
-  await rm(dir, { recursive: true, force: true });
 });
-
-const refused = (code: status, pattern: RegExp) => (error: ServiceError) => {
-  assert.equal(error.code, code, error.details);
-  assert.match(error.details, pattern);
-  return true;
-};
 
 const HOUR = 3_600_000;
 

@@ -1,54 +1,31 @@
 // The status page's incidents and maintenance over real gRPC with mutual TLS, on a real store: who may
 // post, what is audited, and what the store keeps.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
 import { after, before, it } from "node:test";
-import { type ServiceError, status } from "@grpc/grpc-js";
-import { pino } from "pino";
-import { auditCheckpointKey } from "../../store/audit-hash.js";
+import { status } from "@grpc/grpc-js";
 import { listAudit } from "../../store/audit-log.js";
-import { StoreAuditRecorder } from "../../store/audit-recorder.js";
-import { callUnary, controlClients, issueTestPki, type TestPki } from "../../test-support/control-client.js";
-import { makeTempDataDir, openTestStore, type TestStore } from "../../test-support/postgres.js";
-import { type ControlServer, startControlServer } from "../server.js";
+import { callUnary } from "../../test-support/control-client.js";
+import { type ControlFixture, refused, startControlFixture } from "../../test-support/control-fixture.js";
+import { openTestStore, type TestStore } from "../../test-support/postgres.js";
 import { statusPageService } from "./status-page.js";
 
 let t: TestStore;
-let pki: TestPki;
-let dir: string;
-let server: ControlServer;
-type Clients = Awaited<ReturnType<typeof controlClients>>;
-const clients: Partial<Record<"viewer" | "operator" | "admin", Clients>> = {};
+let fx: ControlFixture;
+const clients: Partial<ControlFixture["clients"]> = {};
 const HOUR = 3_600_000;
 
 before(async () => {
   t = await openTestStore();
-  dir = await makeTempDataDir();
-  pki = await issueTestPki(dir);
-  const recorder = new StoreAuditRecorder(t.store, "test-node", auditCheckpointKey(randomBytes(32)));
-  server = await startControlServer({
-    listen: "127.0.0.1:0",
-    ...pki.node,
-    logger: pino({ level: "silent" }),
-    services: [statusPageService({ store: t.store, recorder, downAfterSeconds: 15 })],
-  });
-  for (const role of ["viewer", "operator"] as const)
-    clients[role] = await controlClients({ address: server.address, ...pki.operators[role] });
+  fx = await startControlFixture(t, (recorder) => [
+    statusPageService({ store: t.store, recorder, downAfterSeconds: 15 }),
+  ]);
+  Object.assign(clients, fx.clients);
 });
 
 after(async () => {
-  for (const c of Object.values(clients)) c?.close();
-  await server?.stop(100);
+  await fx?.close();
   await t?.close();
-  await rm(dir, { recursive: true, force: true });
 });
-
-const refused = (code: status, pattern: RegExp) => (error: ServiceError) => {
-  assert.equal(error.code, code, error.details);
-  assert.match(error.details, pattern);
-  return true;
-};
 
 it("an operator posts, updates and resolves an incident; a viewer lists it but may not post", async () => {
   const operator = clients.operator!.status;

@@ -3,76 +3,56 @@
 // certificate. Each is refused to roles below it, does what the CLI does, and is in the audit log.
 import assert from "node:assert/strict";
 import { randomBytes, X509Certificate } from "node:crypto";
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { after, before, it } from "node:test";
 import { type ServiceError, status } from "@grpc/grpc-js";
-import { pino } from "pino";
 import { KeyCache } from "../../admission/key-cache.js";
 import { SuspensionGate } from "../../admission/suspensions.js";
 import { upsertAbuseFlags } from "../../store/abuse-flags.js";
 import { createAccount, getAccount } from "../../store/accounts.js";
 import { createApiKey } from "../../store/api-keys.js";
-import { auditCheckpointKey } from "../../store/audit-hash.js";
 import { listAudit } from "../../store/audit-log.js";
-import { StoreAuditRecorder } from "../../store/audit-recorder.js";
 import { getLimits } from "../../store/limits.js";
-import { callUnary, controlClients, issueTestPki, type TestPki } from "../../test-support/control-client.js";
-import { makeTempDataDir, openTestStore, type TestStore } from "../../test-support/postgres.js";
+import { callUnary } from "../../test-support/control-client.js";
+import { type ControlFixture, refused, startControlFixture } from "../../test-support/control-fixture.js";
+import { openTestStore, type TestStore } from "../../test-support/postgres.js";
 import { until } from "../../test-support/until.js";
 import { RevocationList } from "../revocations.js";
-import { type ControlServer, startControlServer } from "../server.js";
 import { abuseService } from "./abuse.js";
 import { accountService } from "./accounts.js";
 import { certificateService } from "./certs.js";
 
 let t: TestStore;
-let pki: TestPki;
-let dir: string;
-let server: ControlServer;
+let fx: ControlFixture;
 let revocations: RevocationList;
 let keys: KeyCache;
-type Clients = Awaited<ReturnType<typeof controlClients>>;
-const clients: Partial<Record<"viewer" | "operator" | "admin", Clients>> = {};
+const clients: Partial<ControlFixture["clients"]> = {};
 const pepper = randomBytes(32);
 
 before(async () => {
   t = await openTestStore();
-  dir = await makeTempDataDir();
-  pki = await issueTestPki(dir);
-  const recorder = new StoreAuditRecorder(t.store, "test-node", auditCheckpointKey(randomBytes(32)));
   revocations = new RevocationList({ store: t.store });
   await revocations.start();
   keys = new KeyCache({ store: t.store, pepper, negativeTtlMs: 0 });
   await keys.start();
-  server = await startControlServer({
-    listen: "127.0.0.1:0",
-    ...pki.node,
-    logger: pino({ level: "silent" }),
-    revocations,
-    services: [
+  fx = await startControlFixture(
+    t,
+    (recorder) => [
       accountService({ store: t.store, recorder }),
       abuseService({ store: t.store, suspensions: new SuspensionGate({ store: t.store }), recorder }),
       certificateService({ store: t.store, recorder }),
     ],
-  });
-  for (const role of ["viewer", "operator", "admin"] as const)
-    clients[role] = await controlClients({ address: server.address, ...pki.operators[role] });
+    { revocations },
+  );
+  Object.assign(clients, fx.clients);
 });
 
 after(async () => {
-  for (const c of Object.values(clients)) c?.close();
-  await server?.stop(100);
+  await fx?.close();
   await keys?.stop();
   await revocations?.stop();
   await t?.close();
-  await rm(dir, { recursive: true, force: true });
 });
-
-const refused = (code: status, pattern: RegExp) => (error: ServiceError) => {
-  assert.equal(error.code, code, error.details);
-  assert.match(error.details, pattern);
-  return true;
-};
 
 async function customer(name: string) {
   const account = await createAccount(t.store.pool, {
@@ -266,7 +246,7 @@ it("resolves an abuse flag for an operator, with the note kept and audited", asy
 });
 
 it("revokes an operator certificate for an admin, but never the caller's own", async () => {
-  const own = new X509Certificate(await readFile(pki.operators.admin.certFile));
+  const own = new X509Certificate(await readFile(fx.pki.operators.admin.certFile));
   await assert.rejects(
     callUnary(clients.admin!.certs, "revokeCertificate", { fingerprint: own.fingerprint256, reason: "test" }),
     refused(status.FAILED_PRECONDITION, /the certificate you are calling with/),
@@ -275,7 +255,7 @@ it("revokes an operator certificate for an admin, but never the caller's own", a
     callUnary(clients.admin!.certs, "revokeCertificate", { serialNumber: own.serialNumber, reason: "test" }),
     refused(status.FAILED_PRECONDITION, /lock you out/),
   );
-  const victim = new X509Certificate(await readFile(pki.operators.operator.certFile));
+  const victim = new X509Certificate(await readFile(fx.pki.operators.operator.certFile));
   const result = await callUnary(clients.admin!.certs, "revokeCertificate", {
     serialNumber: victim.serialNumber,
     reason: "laptop stolen",
