@@ -3,14 +3,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { alertingSchema } from "../config/alerting.js";
-import { mailSchema } from "../config/mail.js";
-import { Mailer } from "../mail/mailer.js";
+import type { Mailer } from "../mail/mailer.js";
 import { acknowledgeAlert, listAlertEvents, listAlerts } from "../store/alerts.js";
 import type { NodeHealth } from "../store/node-health.js";
 import { writeNodeHealth } from "../store/node-health.js";
 import { upsertNode } from "../store/nodes.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
-import { startTestSmtp, type TestSmtp } from "../test-support/smtp.js";
+import { startTestSmtp, type TestSmtp, testMailer } from "../test-support/smtp.js";
 import { until } from "../test-support/until.js";
 import { type AlertingOptions, runAlertingPass } from "./evaluator.js";
 import type { AlertmanagerMessage } from "./notify-webhook.js";
@@ -27,13 +26,7 @@ let url = "";
 before(async () => {
   db = await openTestStore();
   smtp = await startTestSmtp();
-  mailer = new Mailer({
-    store: db.store,
-    config: mailSchema.parse({
-      smtp: { host: "127.0.0.1", port: smtp.port },
-      from: "Entrim <noreply@entrim.test>",
-    }) as never,
-  });
+  mailer = testMailer(db.store, smtp);
   await mailer.start();
   // A real HTTP receiver, as Alertmanager's webhook consumers are.
   receiver = createServer((req, res) => {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { mailSchema } from "../config/mail.js";
-import { Mailer } from "../mail/mailer.js";
+import type { Mailer } from "../mail/mailer.js";
 import { ESSENTIAL_FOOTER } from "../notices/notify.js";
 import { createAccount } from "../store/accounts.js";
 import { listAudit } from "../store/audit-log.js";
@@ -12,7 +11,7 @@ import { noticesFor } from "../store/notices.js";
 import { listSuspensions } from "../store/suspensions.js";
 import { testBilling } from "../test-support/billing.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
-import { startTestSmtp, type TestSmtp } from "../test-support/smtp.js";
+import { startTestSmtp, type TestSmtp, testMailer } from "../test-support/smtp.js";
 import { until } from "../test-support/until.js";
 import { DEFAULT_DUNNING, type DunningOptions, runDunning } from "./dunning.js";
 
@@ -28,14 +27,7 @@ let options: DunningOptions;
 before(async () => {
   db = await openTestStore();
   smtp = await startTestSmtp();
-  mailer = new Mailer({
-    store: db.store,
-    config: mailSchema.parse({
-      smtp: { host: "127.0.0.1", port: smtp.port },
-      from: "Entrim <noreply@entrim.test>",
-      retryBaseMs: 100,
-    }) as never,
-  });
+  mailer = testMailer(db.store, smtp, { retryBaseMs: 100 });
   await mailer.start();
   options = {
     config: DEFAULT_DUNNING,

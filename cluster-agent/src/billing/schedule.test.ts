@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { mailSchema } from "../config/mail.js";
-import { Mailer } from "../mail/mailer.js";
 import { createAccount } from "../store/accounts.js";
 import { listAudit } from "../store/audit-log.js";
 import { StoreAuditRecorder } from "../store/audit-recorder.js";
@@ -9,7 +7,7 @@ import { holdInvoices, unholdInvoices } from "../store/invoice-holds.js";
 import { listInvoices } from "../store/invoices.js";
 import { testBilling } from "../test-support/billing.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
-import { startTestSmtp } from "../test-support/smtp.js";
+import { startTestSmtp, testMailer } from "../test-support/smtp.js";
 import { until } from "../test-support/until.js";
 import { dueMonths, runInvoiceSchedule } from "./schedule.js";
 
@@ -91,13 +89,7 @@ describe("invoice schedule", () => {
 
   it("delivers each invoice email with its PDF to the SMTP server, and empties the queue", async () => {
     const smtp = await startTestSmtp();
-    const mailer = new Mailer({
-      store: t.store,
-      config: mailSchema.parse({
-        smtp: { host: "127.0.0.1", port: smtp.port },
-        from: "Entrim <billing@entrim.test>",
-      })!,
-    });
+    const mailer = testMailer(t.store, smtp, { from: "Entrim <billing@entrim.test>" });
     await mailer.start();
     try {
       await until("the four invoice emails arrive", () => smtp.received.length === 4);

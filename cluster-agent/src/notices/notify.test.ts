@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { mailSchema } from "../config/mail.js";
-import { Mailer } from "../mail/mailer.js";
+import type { Mailer } from "../mail/mailer.js";
 import { createAccount } from "../store/accounts.js";
 import { noticesFor } from "../store/notices.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
-import { startTestSmtp, type TestSmtp } from "../test-support/smtp.js";
+import { startTestSmtp, type TestSmtp, testMailer } from "../test-support/smtp.js";
 import { until } from "../test-support/until.js";
 import { ESSENTIAL_FOOTER, NON_ESSENTIAL_FOOTER, notifyAccount, setNonEssential } from "./notify.js";
 
@@ -16,14 +15,7 @@ let mailer: Mailer;
 before(async () => {
   db = await openTestStore();
   smtp = await startTestSmtp();
-  mailer = new Mailer({
-    store: db.store,
-    config: mailSchema.parse({
-      smtp: { host: "127.0.0.1", port: smtp.port },
-      from: "Entrim <noreply@entrim.test>",
-      retryBaseMs: 100,
-    }) as never,
-  });
+  mailer = testMailer(db.store, smtp, { retryBaseMs: 100 });
   await mailer.start();
 });
 

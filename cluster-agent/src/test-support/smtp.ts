@@ -1,5 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
+import { mailSchema } from "../config/mail.js";
+import { Mailer } from "../mail/mailer.js";
+import type { Store } from "../store/store.js";
 
 export interface ReceivedMail {
   from: string;
@@ -77,4 +80,23 @@ export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<Test
   state.port = (server.server.address() as AddressInfo).port;
   state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
+}
+
+/**
+ * The agent's real mailer pointed at a test SMTP server (not started: tests that watch mail wait in
+ * the queue start it when they choose). `config` adds to the parsed mail config, e.g. retryBaseMs.
+ */
+export function testMailer(
+  store: Store,
+  smtp: TestSmtp,
+  config: { from?: string; retryBaseMs?: number } = {},
+): Mailer {
+  return new Mailer({
+    store,
+    config: mailSchema.parse({
+      smtp: { host: "127.0.0.1", port: smtp.port },
+      from: config.from ?? "Entrim <noreply@entrim.test>",
+      ...(config.retryBaseMs === undefined ? {} : { retryBaseMs: config.retryBaseMs }),
+    })!,
+  });
 }

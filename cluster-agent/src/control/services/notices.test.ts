@@ -3,8 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { status } from "@grpc/grpc-js";
-import { mailSchema } from "../../config/mail.js";
-import { Mailer } from "../../mail/mailer.js";
+import type { Mailer } from "../../mail/mailer.js";
 import { setNonEssential } from "../../notices/notify.js";
 import { createAccount } from "../../store/accounts.js";
 import { listAudit } from "../../store/audit-log.js";
@@ -12,7 +11,7 @@ import { createModel } from "../../store/models.js";
 import { callUnary } from "../../test-support/control-client.js";
 import { type ControlFixture, refused, startControlFixture } from "../../test-support/control-fixture.js";
 import { openTestStore, type TestStore } from "../../test-support/postgres.js";
-import { startTestSmtp, type TestSmtp } from "../../test-support/smtp.js";
+import { startTestSmtp, type TestSmtp, testMailer } from "../../test-support/smtp.js";
 import { until } from "../../test-support/until.js";
 import { noticesService } from "./notices.js";
 
@@ -26,14 +25,7 @@ before(async () => {
   t = await openTestStore();
   smtp = await startTestSmtp();
   // Started by the test that watches the state move: until then every email waits in the queue.
-  mailer = new Mailer({
-    store: t.store,
-    config: mailSchema.parse({
-      smtp: { host: "127.0.0.1", port: smtp.port },
-      from: "Entrim <noreply@entrim.test>",
-      retryBaseMs: 100,
-    }) as never,
-  });
+  mailer = testMailer(t.store, smtp, { retryBaseMs: 100 });
   fx = await startControlFixture(t, (recorder) => [noticesService({ store: t.store, recorder })]);
   Object.assign(clients, fx.clients);
 });
