@@ -14,6 +14,7 @@ import {
   type ConsoleProcess,
   chromiumMissing,
   makeClusterPki,
+  openConsoleAccount,
   startConsole,
   writeProfiles,
 } from "./console-support.js";
@@ -125,13 +126,7 @@ test("accounts: the invoice with its total and lines; the personal-data export d
   skip,
 }, async () => {
   const page = await open();
-  await page.keyboard.press("6");
-  await page.keyboard.press("/");
-  await page.keyboard.type("Ledger customer");
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(`.accounts [data-account="${customer.accountId}"]`);
-  await page.keyboard.press("Escape");
-  await page.keyboard.press("Enter");
+  await openConsoleAccount(page, customer.accountId, "Ledger customer");
   const row = page.locator(`[data-invoice="${invoice.id}"]`);
   await row.waitFor();
   assert.equal(await row.locator('[data-testid="invoice-total"]').textContent(), `€${invoice.total}`);

@@ -16,6 +16,7 @@ import {
   type ConsoleProcess,
   chromiumMissing,
   makeClusterPki,
+  openConsoleAccount,
   startConsole,
   writeProfiles,
 } from "./console-support.js";
@@ -211,15 +212,9 @@ test("an admin sees the queue with deadlines, completes an erasure, rejects with
   );
 
   // The disputed invoice, with its reason, in Rob's account view.
-  await page.keyboard.press("6");
-  await page.keyboard.press("/");
-  await page.keyboard.type("Rob Rejected");
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(`.accounts [data-account="${rob.accountId}"]`);
-  await page.keyboard.press("Escape");
-  await page.keyboard.press("Enter");
+  await openConsoleAccount(page, rob.accountId, "Rob Rejected");
   const dispute = page.locator(`[data-testid="disputes"] [data-dispute="${invoiceId}"]`);
-  await dispute.waitFor();
+  await dispute.waitFor({ timeout: 90_000 });
   assert.match(
     (await dispute.textContent()) ?? "",
     new RegExp(`Disputed ${invoiceId}.*on \\d{4}-\\d{2}-\\d{2}:.*${DISPUTE}`),

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import type { Page } from "playwright-core";
 import { cli } from "./support.js";
 
 /** The console's browser mode as an operator starts it: `entrim-console web`. */
@@ -95,4 +96,23 @@ export async function startConsole(profilesFile: string, profile: string): Promi
       await exited;
     },
   };
+}
+
+/**
+ * Opens an account's detail from the Accounts view: searches for it, waits until the search has
+ * narrowed the list so the cursor is on that account (before the answer arrives, the cursor is on
+ * whichever account was listed first), then Enter; resolves when that account's panel is shown.
+ * On a loaded machine the panel's calls have taken more than Playwright's default 30 s.
+ */
+export async function openConsoleAccount(page: Page, accountId: string, search: string): Promise<void> {
+  await page.keyboard.press("6");
+  await page.keyboard.press("/");
+  await page.keyboard.type(search);
+  await page.keyboard.press("Enter");
+  await page.locator(`.accounts tr.cursor[data-account="${accountId}"]`).waitFor({ timeout: 90_000 });
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Enter");
+  await page
+    .locator('[data-testid="account-detail"] h3', { hasText: accountId })
+    .waitFor({ timeout: 90_000 });
 }

@@ -18,6 +18,7 @@ import {
   type ConsoleProcess,
   chromiumMissing,
   makeClusterPki,
+  openConsoleAccount,
   startConsole,
   writeProfiles,
 } from "./console-support.js";
@@ -127,13 +128,7 @@ async function open(profile: "admin" | "operator" | "viewer"): Promise<Page> {
 }
 
 async function openAccount(page: Page, customer: Customer, name: string): Promise<void> {
-  await page.keyboard.press("6");
-  await page.keyboard.press("/");
-  await page.keyboard.type(name);
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(`.accounts [data-account="${customer.accountId}"]`);
-  await page.keyboard.press("Escape");
-  await page.keyboard.press("Enter");
+  await openConsoleAccount(page, customer.accountId, name);
   // The keys and limits arrive by their own calls after the account opens; on a loaded 2-core
   // machine that has taken more than Playwright's default 30 s.
   await page

@@ -18,6 +18,7 @@ import {
   type ConsoleProcess,
   chromiumMissing,
   makeClusterPki,
+  openConsoleAccount,
   startConsole,
   writeProfiles,
 } from "./console-support.js";
@@ -318,13 +319,7 @@ test("alerts: a GPU at 85 °C raises one, acknowledged it stays until it cools, 
   await page.waitForSelector(`${alert}[data-state="resolved"]`, { timeout: 30_000 });
 
   // Accounts: search, Enter opens the detail, s takes the account to the abuse form.
-  await page.keyboard.press("6");
-  await page.keyboard.press("/");
-  await page.keyboard.type("Console customer");
-  await page.keyboard.press("Enter");
-  await page.waitForSelector(`.accounts [data-account="${customer.accountId}"]`);
-  await page.keyboard.press("Escape");
-  await page.keyboard.press("Enter");
+  await openConsoleAccount(page, customer.accountId, "Console customer");
   await page.waitForSelector('[data-testid="account-detail"]');
   assert.match(
     (await page.locator('[data-testid="account-detail"]').textContent()) ?? "",

@@ -13,7 +13,7 @@ import type {
 } from "@entrim/proto";
 import { loadAgentProto } from "@entrim/proto";
 import { status } from "@grpc/grpc-js";
-import type { SuspensionGate, SuspensionNotice } from "../../admission/suspensions.js";
+import { noticeOf, type SuspensionGate, type SuspensionNotice } from "../../admission/suspensions.js";
 import { CidrError, parseCidr } from "../../domain/cidr.js";
 import { allows } from "../../domain/roles.js";
 import { createOperatorSuspension } from "../../notices/operator-suspension.js";
@@ -177,6 +177,8 @@ export function abuseService(deps: AbuseServiceDeps): ServiceImplementation {
             createdBy: context.operator.name,
           }),
       );
+      // This agent enforces it before answering; the others follow on NOTIFY.
+      deps.suspensions.apply(noticeOf(created));
       return toWireSuspension(created);
     };
 
@@ -253,6 +255,7 @@ export function abuseService(deps: AbuseServiceDeps): ServiceImplementation {
               reason: request.reason,
             }),
         );
+        deps.suspensions.apply(noticeOf(lifted));
         return toWireSuspension(lifted);
       }),
       ListSecurityEvents: unary("viewer", async (request: ListSecurityEventsRequest__Output) => {
