@@ -78,6 +78,8 @@ export class Controller {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
+      // Charts and the table change on the same beat: one frame for both.
+      this.series.flush();
       const state = this.store.getState();
       state.applyFleetEvents(batch);
     }, FLUSH_MS);

@@ -40,9 +40,12 @@ export function GpuStrip({
       const ctx = c?.getContext("2d");
       if (!c || !ctx || !s) return;
       const ratio = window.devicePixelRatio || 1;
-      c.width = width * ratio;
-      c.height = height * ratio;
-      ctx.scale(ratio, ratio);
+      // Resizing a canvas reallocates its backing store: only when the size or the pixel ratio changed.
+      if (c.width !== width * ratio || c.height !== height * ratio) {
+        c.width = width * ratio;
+        c.height = height * ratio;
+      }
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.clearRect(0, 0, width, height);
       const rings = s.gpu[metric];
       // For tests and screenshots: how much history this strip has drawn.

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { gpu, snap, traffic } from "../test-support/snapshots.js";
 import { SeriesStore } from "./series.js";
 
-test("each snapshot appends one aligned sample per GPU and traffic metric, and notifies subscribers", () => {
+test("each snapshot appends one aligned sample per GPU and traffic metric; subscribers hear of them once per flush", () => {
   const store = new SeriesStore(10);
   let calls = 0;
   const off = store.subscribe("a", () => calls++);
@@ -15,7 +15,10 @@ test("each snapshot appends one aligned sample per GPU and traffic metric, and n
       traffic: traffic({ latencyP95Ms: 250, errorRate: 0.02 }),
     }),
   );
+  assert.equal(calls, 0, "not before the flush");
+  store.flush();
   store.push("a", snap("a", { takenAtMs: 2000, gpus: [gpu(0, { utilizationPercent: 95 })] }));
+  store.flush();
   const s = store.get("a")!;
   assert.deepEqual(s.time.toArray(), [1, 2]);
   assert.deepEqual(s.gpu.util[0]!.toArray(), [90, 95]);
@@ -26,9 +29,15 @@ test("each snapshot appends one aligned sample per GPU and traffic metric, and n
   assert.deepEqual(s.traffic.p95.toArray()[0], 250);
   assert.deepEqual(s.traffic.errors.toArray()[0], 2);
   assert.equal(calls, 2);
+  store.push("a", snap("a", { takenAtMs: 3000 }));
+  store.push("a", snap("a", { takenAtMs: 4000 }));
+  store.flush();
+  store.flush();
+  assert.equal(calls, 3, "two samples between flushes: one call");
   off();
   store.push("a", snap("a"));
-  assert.equal(calls, 2);
+  store.flush();
+  assert.equal(calls, 3);
 });
 
 test("a GPU that appears later gets a ring aligned with the others", () => {
