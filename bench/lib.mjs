@@ -2,6 +2,7 @@
 // /proc, and autocannon runs.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { cpus, release, tmpdir, totalmem, type } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -52,6 +53,43 @@ export function startUpstream(options = {}) {
 
 export function startBareProxy(upstreamOrigin) {
   return spawnService([join(root, "bench", "bare-proxy.mjs"), upstreamOrigin, "0"], /listening (\S+)/);
+}
+
+/** A port nothing listens on now (for programs that take a port but cannot report the one they got). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The Portkey AI gateway (`@portkey-ai/gateway` from npm, its own Node server) as a second baseline:
+ * requests name the provider `openai` and a custom host, so it forwards them to our upstream. Its
+ * browser UI and log stream are off (`--headless`, production).
+ */
+export async function startPortkey() {
+  const port = await freePort();
+  const gateway = await spawnService(
+    [join(root, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js"), `--port=${port}`, "--headless"],
+    /(Ready for connections)/,
+    { env: { ...process.env, NODE_ENV: "production" } },
+  );
+  return { ...gateway, url: `http://127.0.0.1:${port}` };
+}
+
+/** The headers that route a request through Portkey to `upstreamBase` (an OpenAI-compatible /v1). */
+export function portkeyHeaders(upstreamBase) {
+  return {
+    "content-type": "application/json",
+    authorization: "Bearer unused",
+    "x-portkey-provider": "openai",
+    "x-portkey-custom-host": upstreamBase,
+  };
 }
 
 /** A real agent on its own data dir, fronting `upstreamBase` through the external adapter, with a key. */
