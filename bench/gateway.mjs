@@ -1,6 +1,15 @@
 // Gateway benchmarks: what the agent's features cost per request, against a bare pass-through proxy
 // and against calling the upstream directly, all measured in the same run on the same machine.
-import { cpuSeconds, load, openLoop, startAgent, startBareProxy, startUpstream } from "./lib.mjs";
+import {
+  cpuSeconds,
+  load,
+  openLoop,
+  portkeyHeaders,
+  startAgent,
+  startBareProxy,
+  startPortkey,
+  startUpstream,
+} from "./lib.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const body = (stream) =>
@@ -31,6 +40,7 @@ async function capacity() {
   const upstream = await startUpstream({ "delay-ms": 0, tokens: 16 });
   const origin = new URL(upstream.url).origin;
   const proxy = await startBareProxy(origin);
+  const portkey = await startPortkey();
   const agent = await startAgent(upstream.url);
   const json = { "content-type": "application/json" };
   const auth = { ...json, authorization: `Bearer ${agent.token}` };
@@ -45,21 +55,32 @@ async function capacity() {
     };
   };
   const bare = await run("bare proxy", `${proxy.url}/v1/chat/completions`, json, proxy.pid);
+  const pk = await run(
+    "Portkey",
+    `${portkey.url}/v1/chat/completions`,
+    portkeyHeaders(upstream.url),
+    portkey.pid,
+  );
   const ours = await run("agent", `${agent.url}/v1/chat/completions`, auth, agent.pid);
-  await Promise.all([upstream.stop(), proxy.stop(), agent.stop()]);
+  await Promise.all([upstream.stop(), proxy.stop(), portkey.stop(), agent.stop()]);
   return {
     bareRps: bare.rps,
+    portkeyRps: pk.rps,
     agentRps: ours.rps,
     ratio: ours.rps / bare.rps,
+    ratioPortkey: ours.rps / pk.rps,
     bareP99: bare.p99,
+    portkeyP99: pk.p99,
     agentP99: ours.p99,
     bareCpuMicros: bare.cpuMicrosPerRequest,
+    portkeyCpuMicros: pk.cpuMicrosPerRequest,
     agentCpuMicros: ours.cpuMicrosPerRequest,
   };
 }
 
 async function overhead() {
   const upstream = await startUpstream({ "delay-ms": 100, tokens: 16 });
+  const portkey = await startPortkey();
   const agent = await startAgent(upstream.url);
   const json = { "content-type": "application/json" };
   const auth = { ...json, authorization: `Bearer ${agent.token}` };
@@ -70,8 +91,9 @@ async function overhead() {
     return result;
   };
   const direct = await run("direct", `${upstream.url}/chat/completions`, json);
+  const pk = await run("Portkey", `${portkey.url}/v1/chat/completions`, portkeyHeaders(upstream.url));
   const ours = await run("agent", `${agent.url}/v1/chat/completions`, auth);
-  await Promise.all([upstream.stop(), agent.stop()]);
+  await Promise.all([upstream.stop(), portkey.stop(), agent.stop()]);
   return {
     offeredRps: 500,
     directRps: direct.achievedRps,
@@ -84,6 +106,11 @@ async function overhead() {
     agentP99: ours.p99,
     addedP50: ours.p50 - direct.p50,
     addedP99: ours.p99 - direct.p99,
+    portkeyRps: pk.achievedRps,
+    portkeyP50: pk.p50,
+    portkeyP99: pk.p99,
+    portkeyAddedP50: pk.p50 - direct.p50,
+    portkeyAddedP99: pk.p99 - direct.p99,
   };
 }
 
@@ -92,6 +119,7 @@ async function streaming() {
   const upstream = await startUpstream({ "delay-ms": 0, tokens });
   const origin = new URL(upstream.url).origin;
   const proxy = await startBareProxy(origin);
+  const portkey = await startPortkey();
   const agent = await startAgent(upstream.url);
   const json = { "content-type": "application/json" };
   const auth = { ...json, authorization: `Bearer ${agent.token}` };
@@ -113,13 +141,21 @@ async function streaming() {
     };
   };
   const bare = await run("bare proxy stream", `${proxy.url}/v1/chat/completions`, json, proxy.pid);
+  const pk = await run(
+    "Portkey stream",
+    `${portkey.url}/v1/chat/completions`,
+    portkeyHeaders(upstream.url),
+    portkey.pid,
+  );
   const ours = await run("agent stream", `${agent.url}/v1/chat/completions`, auth, agent.pid);
-  await Promise.all([upstream.stop(), proxy.stop(), agent.stop()]);
+  await Promise.all([upstream.stop(), proxy.stop(), portkey.stop(), agent.stop()]);
   return {
     tokensPerStream: tokens,
     bare,
+    portkey: pk,
     agent: ours,
     ratioPerCore: ours.tokensPerCoreSecond / bare.tokensPerCoreSecond,
+    ratioPortkeyPerCore: ours.tokensPerCoreSecond / pk.tokensPerCoreSecond,
   };
 }
 

@@ -75,7 +75,11 @@ export function freePort() {
 export async function startPortkey() {
   const port = await freePort();
   const gateway = await spawnService(
-    [join(root, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js"), `--port=${port}`, "--headless"],
+    [
+      join(root, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js"),
+      `--port=${port}`,
+      "--headless",
+    ],
     /(Ready for connections)/,
     { env: { ...process.env, NODE_ENV: "production" } },
   );

@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark and rewrites docs/BENCHMARKS.md with the machine, the method,
 // the numbers and the baseline of each ratio. Raw results also go to bench/results/.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { root, run, setup } from "./setup.mjs";
 
@@ -10,11 +10,13 @@ const { runSuspensionBenchmark } = await import("../bench/suspension-propagation
 const { runMeteringBenchmark } = await import("../bench/metering.mjs");
 const { runWatcherBenchmark } = await import("../bench/control-watchers.mjs");
 const { runConsoleBenchmark } = await import("../bench/console-browser.mjs");
+const { runEmbeddedBenchmark } = await import("../bench/embedded.mjs");
 const { machine } = await import("../bench/lib.mjs");
 const { writeBenchmarkPlots } = await import("../bench/report-plots.mjs");
 
 const started = new Date();
 const gateway = await runGatewayBenchmarks();
+const embedded = await runEmbeddedBenchmark();
 const suspension = await runSuspensionBenchmark(200);
 const metering = await runMeteringBenchmark();
 const watching = await runWatcherBenchmark({ watchers: 50 });
@@ -23,7 +25,7 @@ const host = machine();
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(
   join(root, "bench", "results", "gateway.json"),
-  `${JSON.stringify({ host, started, gateway, suspension, metering, watching, console: consoleRun }, null, 2)}\n`,
+  `${JSON.stringify({ host, started, gateway, embedded, suspension, metering, watching, console: consoleRun }, null, 2)}\n`,
 );
 
 // Plots beside the tables, drawn from the same numbers; the report shows only those that were drawn.
@@ -36,6 +38,9 @@ const image = (file) => images[file] ?? "";
 const f = (n, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const { capacity: c, overhead: o, streaming: s } = gateway;
+const portkeyVersion = JSON.parse(
+  readFileSync(join(root, "node_modules", "@portkey-ai", "gateway", "package.json"), "utf8"),
+).version;
 const mib = (bytes) => f(bytes / 2 ** 20, 1);
 const verdict = (ok) => (ok ? "meets target" : "**misses target**");
 
@@ -64,11 +69,17 @@ request validation and the scheduler; its store is the embedded PostgreSQL). Eve
 | | requests/s | p99 latency | CPU per request (user+system, from /proc) |
 | --- | ---: | ---: | ---: |
 | bare pass-through proxy (node:http + undici, nothing else) — baseline | ${f(c.bareRps)} | ${f(c.bareP99)} ms | ${f(c.bareCpuMicros)} µs |
+| Portkey AI gateway (\`@portkey-ai/gateway\` ${portkeyVersion}, custom host) — second baseline | ${f(c.portkeyRps)} | ${f(c.portkeyP99)} ms | ${f(c.portkeyCpuMicros)} µs |
 | entrim agent | ${f(c.agentRps)} | ${f(c.agentP99)} ms | ${f(c.agentCpuMicros)} µs |
-| **ratio agent / baseline** | **${f(c.ratio, 2)}** (target ≥ 0.7: ${verdict(c.ratio >= 0.7)}) | | ${f(c.bareCpuMicros / c.agentCpuMicros, 2)} |
+| **ratio agent / bare proxy** | **${f(c.ratio, 2)}** (target ≥ 0.7: ${verdict(c.ratio >= 0.7)}) | | ${f(c.bareCpuMicros / c.agentCpuMicros, 2)} |
+| **ratio agent / Portkey** | **${f(c.ratioPortkey, 1)}×** (target ≥ 10×: ${verdict(c.ratioPortkey >= 10)}) | | ${f(c.portkeyCpuMicros / c.agentCpuMicros, 1)}× |
 
-The requests/s ratio is the agent's requests/s over the bare proxy's; the CPU ratio is the bare
-proxy's CPU per request over the agent's (1.0 would mean our features cost nothing).
+The requests/s ratio is the agent's requests/s over the baseline's; the CPU ratio is the baseline's
+CPU per request over the agent's (1.0 against the bare proxy would mean our features cost nothing).
+Portkey is the open-source gateway from npm, started as its own Node server (\`build/start-server.js
+--headless\`, \`NODE_ENV=production\`), each request naming the provider \`openai\` and the same upstream
+as its custom host (\`x-portkey-custom-host\`); it does no authentication, metering or rate limiting of
+its own in this setup.
 
 All three processes (load generator, upstream, proxy or agent) share the machine's cores, so the
 requests/s ratio also depends on how the scheduler splits them; the CPU-per-request column is the
@@ -87,7 +98,9 @@ themselves almost no room; reaching it needs a leaner hot path than Fastify's (o
 | | achieved req/s | p50 | p99 |
 | --- | ---: | ---: | ---: |
 | calling the upstream directly — baseline | ${f(o.directRps)} | ${f(o.directP50, 1)} ms | ${f(o.directP99, 1)} ms |
+| through the Portkey gateway | ${f(o.portkeyRps)} | ${f(o.portkeyP50, 1)} ms | ${f(o.portkeyP99, 1)} ms |
 | through the agent | ${f(o.agentRps)} | ${f(o.agentP50, 1)} ms | ${f(o.agentP99, 1)} ms |
+| added by Portkey | | ${f(o.portkeyAddedP50, 1)} ms | ${f(o.portkeyAddedP99, 1)} ms |
 | **added by the agent** | | **${f(o.addedP50, 1)} ms** (target < 1 ms: ${verdict(o.addedP50 < 1)}) | **${f(o.addedP99, 1)} ms** (target < 5 ms: ${verdict(o.addedP99 < 5)}) |
 
 "Added by the agent" is the agent's percentile minus the direct call's, each from its own run.
@@ -106,12 +119,43 @@ with \`stream_options.include_usage\`. CPU is the relaying process's own user+sy
 | | streams/s | tokens/s | cores used | tokens per CPU-second |
 | --- | ---: | ---: | ---: | ---: |
 | bare pass-through proxy (bytes copied, no parsing) — baseline | ${f(s.bare.streamsPerSecond)} | ${f(s.bare.tokensPerSecond)} | ${f(s.bare.cpuCores, 2)} | ${f(s.bare.tokensPerCoreSecond)} |
+| Portkey AI gateway — second baseline | ${f(s.portkey.streamsPerSecond)} | ${f(s.portkey.tokensPerSecond)} | ${f(s.portkey.cpuCores, 2)} | ${f(s.portkey.tokensPerCoreSecond)} |
 | entrim agent (parses each upstream event, re-frames it, counts usage) | ${f(s.agent.streamsPerSecond)} | ${f(s.agent.tokensPerSecond)} | ${f(s.agent.cpuCores, 2)} | ${f(s.agent.tokensPerCoreSecond)} |
-| **ratio per core, agent / baseline** | | | | **${f(s.ratioPerCore, 2)}** |
+| **ratio per core, agent / bare proxy** | | | | **${f(s.ratioPerCore, 2)}** (target ≥ 0.5: ${verdict(s.ratioPerCore >= 0.5)}) |
+| ratio per core, agent / Portkey | | | | ${f(s.ratioPortkeyPerCore, 1)}× |
 
-The ratio is the agent's tokens per CPU-second over the bare proxy's, each process's own CPU time.
+The ratio is the agent's tokens per CPU-second over the baseline's, each process's own CPU time.
 
 ${image("bench-gateway-cost.svg")}
+
+## Embedded runtime: the agent against node-llama-cpp alone
+
+The project's tiny GGUF (as \`npm start\` serves it) on ${embedded.cores} cores, GPU: ${embedded.gpu}. One stream at a
+time, ${embedded.tokensPerRequest} tokens per request, greedy. node-llama-cpp alone runs one sequence in the benchmark's process
+with nothing else running (baseline: its best thread count); the agent is a real \`entrim-agent serve\`
+process (embedded PostgreSQL, metering, admission) measured through its API (\`/v1/chat/completions\`,
+tokens from the answer's \`usage\`).
+
+| | threads | tokens/s |
+| --- | ---: | ---: |
+${Object.entries(embedded.alone)
+  .map(([threads, r]) => `| node-llama-cpp alone | ${threads} | ${f(r.tokensPerSecond)} |`)
+  .join("\n")}
+| node-llama-cpp alone, its own default thread count | ${embedded.aloneDefault.threads} | ${f(embedded.aloneDefault.tokensPerSecond)} |
+${Object.entries(embedded.agentThreads)
+  .map(
+    ([threads, r]) =>
+      `| agent, the GGUF configured with \`--threads ${threads}\` | ${threads} | ${f(r.tokensPerSecond)} |`,
+  )
+  .join("\n")}
+| agent, the GGUF configured with the default \`threads: 0\` (every core but one) | ${Math.max(1, embedded.cores - 1)} | ${f(embedded.agentConfiguredDefault.tokensPerSecond)} |
+| **agent with \`npm start\`'s defaults** | 1 | **${f(embedded.agentDefaults.tokensPerSecond)}** |
+| **ratio, \`npm start\`'s agent / node-llama-cpp alone (best)** | | **${f(embedded.ratioDefaults, 2)}** (target ≥ 0.9: ${verdict(embedded.ratioDefaults >= 0.9)}) |
+
+llama.cpp's threads wait for each other at every step by spinning, so a thread that shares its core
+with anything else (the agent's event loop, PostgreSQL, another benchmark process) stalls them all;
+that is why \`threads: 0\` means every core but one. With every layer on a GPU the CPU threads matter
+far less; no GPU was measured here.
 
 ## Suspension propagation
 
@@ -201,13 +245,17 @@ npm run bench                    # all benchmarks, rewrites this file
 BENCH_DURATION=30 npm run bench  # longer runs for steadier numbers
 \`\`\`
 `;
-writeFileSync(join(root, "docs", "BENCHMARKS.md"), doc);
+// The history of single changes' before/after measurements is written by hand and kept.
+const report = join(root, "docs", "BENCHMARKS.md");
+const previous = existsSync(report) ? readFileSync(report, "utf8") : "";
+const history = previous.indexOf("\n## History\n");
+writeFileSync(report, history >= 0 ? `${doc.trimEnd()}\n${previous.slice(history)}` : doc);
 // The repository's one formatter also formats Markdown tables; keep the generated file as it would.
 run(process.execPath, [
   join(root, "node_modules", "@biomejs", "biome", "bin", "biome"),
   "format",
   "--write",
-  join(root, "docs", "BENCHMARKS.md"),
+  report,
 ]);
 process.stdout.write(doc);
 process.exit(0);

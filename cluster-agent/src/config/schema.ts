@@ -49,7 +49,7 @@ const embeddedModel = z
     path: z.string().min(1),
     /** Sequences generated at once (slots). */
     parallel: z.number().int().min(1).max(256).default(4),
-    /** CPU threads; 0 = the number of cores. */
+    /** CPU threads; 0 = every core but one (runtime/embedded.ts defaultThreads, chosen by measurement). */
     threads: z.number().int().min(0).max(1024).default(0),
     /** "auto" offloads to a GPU when one exists; 0 forces CPU. */
     gpuLayers: z.union([z.literal("auto"), z.number().int().min(0)]).default("auto"),

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { getLlama, type LlamaModel, type Token } from "node-llama-cpp";
 import { ApiError } from "../common/errors.js";
-import { EmbeddedRuntime } from "./embedded.js";
+import { defaultThreads, EmbeddedRuntime } from "./embedded.js";
 import { writeTinyModel } from "./tiny-model.js";
 import type { GenerationRequest, GenerationResult } from "./types.js";
 
@@ -258,4 +258,10 @@ test("an unloaded runtime reports it and refuses work", async () => {
   });
   await assert.rejects(missing.load());
   assert.match((await missing.health()).detail, /^load failed/);
+});
+
+test("with threads 0 a model gets every core but one, and never fewer than one thread", () => {
+  assert.equal(defaultThreads(1), 1);
+  assert.equal(defaultThreads(2), 1);
+  assert.equal(defaultThreads(16), 15);
 });

@@ -29,13 +29,24 @@ import type {
   RuntimeStats,
 } from "./types.js";
 
+/**
+ * Threads when the configuration says 0 ("pick"): every core but one. llama.cpp's threads wait for
+ * each other at every step by spinning, so one that loses its core to anything else (this process's
+ * event loop, PostgreSQL, the shipper) stalls them all: on a 2-core machine node-llama-cpp alone
+ * generated about 60-80 tokens/s with 2 threads and about 2,000-3,300 with 1 (bench/embedded.mjs;
+ * docs/BENCHMARKS.md). Leaving one core to the rest of the node keeps the threads on theirs.
+ */
+export function defaultThreads(cores = availableParallelism()): number {
+  return Math.max(1, cores - 1);
+}
+
 export interface EmbeddedRuntimeOptions {
   modelPath: string;
   /** Public model name customers send. */
   modelId: string;
   /** Sequences generating at once (the runtime's slots). */
   parallel?: number;
-  /** CPU threads for evaluation; tiny models and tests want 1. */
+  /** CPU threads for evaluation (default: defaultThreads()); tiny models and tests want 1. */
   threads?: number;
   /** 0 keeps the model on the CPU; "auto" offloads when node-llama-cpp finds a GPU. */
   gpuLayers?: "auto" | number;
@@ -148,7 +159,7 @@ export class EmbeddedRuntime implements Runtime {
       const context = await model.createContext({
         contextSize,
         sequences: this.slots,
-        threads: this.options.threads ?? availableParallelism(),
+        threads: this.options.threads ?? defaultThreads(),
       });
       const sequences = Array.from({ length: this.slots }, () => context.getSequence());
       const pool = new SequencePool(sequences, {
@@ -214,7 +225,7 @@ export class EmbeddedRuntime implements Runtime {
     if (!settings) throw new Error(`model ${this.info.id} is not configured for embeddings`);
     loaded.embedder ??= new EmbeddedEmbedder(loaded.model, {
       contextSize: this.info.contextLength,
-      threads: this.options.threads ?? availableParallelism(),
+      threads: this.options.threads ?? defaultThreads(),
       settings,
     });
     return loaded.embedder.embed(request);
