@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { withFakeNvidiaSmi } from "../test-support/fake-nvidia-smi.js";
-import { HostSampler, mountOf, parseDiskstats, parseMounts } from "./host.js";
+import { cpuLoad, HostSampler, mountOf, parseDiskstats, parseMounts, parseNetDev } from "./host.js";
 import { GpuSampler } from "./nvidia-smi.js";
 
 const dir = mkdtempSync(join(tmpdir(), "entrim-host-"));
@@ -61,4 +61,37 @@ test("a host sample has every CPU, the memory, one entry per filesystem with its
   const second = await host.sample();
   assert.ok(Number(second.networkRxBytesPerSecond) >= 0, "a rate once there are two samples");
   assert.ok(Number(second.networkTxBytesPerSecond) >= 0);
+});
+
+const NET_DEV = (rx: number, tx: number) =>
+  "Inter-|   Receive                                                |  Transmit\n" +
+  " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n" +
+  "    lo: 999999    100    0    0    0     0          0         0   999999     100    0    0    0     0       0          0\n" +
+  `  eth0: ${rx}    10    0    0    0     0          0         0   ${tx}     10    0    0    0     0       0          0\n` +
+  "  eth1: 1000    10    0    0    0     0          0         0   500     10    0    0    0     0       0          0\n";
+
+test("network throughput is every interface but loopback, as a rate between two samples", async () => {
+  assert.deepEqual(parseNetDev(NET_DEV(4000, 2000)), { rx: 5000, tx: 2500 });
+  const file = join(dir, "net-dev");
+  let now = 0;
+  const host = new HostSampler({ paths: [], netDevFile: file, now: () => now });
+  writeFileSync(file, NET_DEV(4000, 2000));
+  assert.equal((await host.sample()).networkRxBytesPerSecond, undefined);
+  writeFileSync(file, NET_DEV(4000 + 20_000, 2000 + 4000));
+  now = 2000;
+  const second = await host.sample();
+  assert.equal(second.networkRxBytesPerSecond, 10_000);
+  assert.equal(second.networkTxBytesPerSecond, 2000);
+});
+
+test("CPU load is the busy share of each core's time since the last sample", () => {
+  const before = [
+    { busy: 100, total: 200 },
+    { busy: 50, total: 1000 },
+  ];
+  const after = [
+    { busy: 175, total: 300 },
+    { busy: 50, total: 1100 },
+  ];
+  assert.deepEqual(cpuLoad(before, after), { cores: [75, 0], total: 37.5 });
 });

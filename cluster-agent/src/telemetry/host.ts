@@ -1,4 +1,5 @@
 import { readFile, realpath, statfs } from "node:fs/promises";
+import { cpus, uptime } from "node:os";
 import { basename } from "node:path";
 import type { HostFilesystem, HostStatus } from "@entrim/proto";
 import si from "systeminformation";
@@ -15,6 +16,8 @@ export interface HostSamplerOptions {
   mountsFile?: string;
   /** Block device counters (Linux), for read/write bytes per second. */
   diskstatsFile?: string;
+  /** Network interface counters (Linux), for receive/transmit bytes per second. */
+  netDevFile?: string;
   now?: () => number;
 }
 
@@ -62,6 +65,53 @@ export function parseDiskstats(text: string): Map<string, [number, number]> {
   return out;
 }
 
+/**
+ * /proc/net/dev: received and transmitted bytes summed over every interface but loopback (traffic
+ * between the agent and its own PostgreSQL or a local engine is not the node's network).
+ */
+export function parseNetDev(text: string): { rx: number; tx: number } {
+  let rx = 0;
+  let tx = 0;
+  for (const line of text.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon < 0) continue;
+    const iface = line.slice(0, colon).trim();
+    if (iface === "lo") continue;
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
+    if (f.length < 9) continue;
+    rx += Number(f[0]);
+    tx += Number(f[8]);
+  }
+  return { rx, tx };
+}
+
+type CpuTimes = { busy: number; total: number }[];
+
+function cpuTimes(): CpuTimes {
+  return cpus().map(({ times: t }) => {
+    const busy = t.user + t.nice + t.sys + t.irq;
+    return { busy, total: busy + t.idle };
+  });
+}
+
+/** Per-core and overall busy percent between two readings of the kernel's CPU time counters. */
+export function cpuLoad(before: CpuTimes, after: CpuTimes): { cores: number[]; total: number } {
+  let busy = 0;
+  let total = 0;
+  const cores = after.map((a, i) => {
+    const b = before[i] ?? { busy: 0, total: 0 };
+    const dBusy = Math.max(0, a.busy - b.busy);
+    const dTotal = Math.max(0, a.total - b.total);
+    busy += dBusy;
+    total += dTotal;
+    return dTotal > 0 ? (dBusy / dTotal) * 100 : 0;
+  });
+  return { cores, total: total > 0 ? (busy / total) * 100 : 0 };
+}
+
 /** Bytes per second between two counter readings; undefined without a previous one or on a reset. */
 function rate(before: number | undefined, after: number, seconds: number): number | undefined {
   if (before === undefined || seconds <= 0 || after < before) return undefined;
@@ -69,9 +119,11 @@ function rate(before: number | undefined, after: number, seconds: number): numbe
 }
 
 /**
- * Samples the host around the GPUs. Everything is asynchronous (systeminformation reads /proc; the
- * filesystems are statfs calls, not a `df` child per sample), the static facts (kernel, driver) are
- * read once, and rates are computed here from counter deltas between samples so they cover exactly the
+ * Samples the host around the GPUs. Everything is asynchronous and starts no process: systeminformation
+ * reads memory from /proc; CPU load (from the kernel's counters since the last sample), uptime, network
+ * counters and filesystems are read here directly (its `currentLoad()`, `time()` and `networkStats()`
+ * run commands synchronously, which would stall the agent's event
+ * loop, and so request latency, every second), the static facts (kernel, driver) are read once, and rates are computed here from counter deltas between samples so they cover exactly the
  * telemetry interval. A part that fails leaves its fields unset and says why in `error`; the rest of
  * the sample is still reported.
  */
@@ -80,6 +132,7 @@ export class HostSampler {
   private driver: Promise<string> | undefined;
   private network: { at: number; rx: number; tx: number } | undefined;
   private disks: Counters | undefined;
+  private cpu: CpuTimes = cpuTimes();
   private readonly now: () => number;
 
   constructor(private readonly options: HostSamplerOptions) {
@@ -99,8 +152,10 @@ export class HostSampler {
       if (!v) this.driver = undefined;
       return v;
     });
-    const [load, mem, net, filesystems, kernel, driver] = await Promise.all([
-      part("cpu", si.currentLoad()),
+    const times = cpuTimes();
+    const load = cpuLoad(this.cpu, times);
+    this.cpu = times;
+    const [mem, net, filesystems, kernel, driver] = await Promise.all([
       part("memory", si.mem()),
       part("network", this.sampleNetwork()),
       part("filesystems", this.sampleFilesystems()),
@@ -108,13 +163,13 @@ export class HostSampler {
       this.driver.catch(() => ""),
     ]);
     const host: HostStatus = {
-      cpuLoadPercent: load?.cpus.map((c) => c.load) ?? [],
-      cpuLoadTotalPercent: load?.currentLoad ?? 0,
+      cpuLoadPercent: load.cores,
+      cpuLoadTotalPercent: load.total,
       memoryTotalBytes: mem?.total ?? 0,
       memoryUsedBytes: mem ? mem.total - mem.available : 0,
       memoryAvailableBytes: mem?.available ?? 0,
       filesystems: filesystems ?? [],
-      uptimeSeconds: Math.floor(si.time().uptime),
+      uptimeSeconds: Math.floor(uptime()),
       kernelVersion: kernel ?? "",
       driverVersion: driver ?? "",
       error: errors.join("; "),
@@ -127,14 +182,7 @@ export class HostSampler {
   }
 
   private async sampleNetwork(): Promise<{ rx: number; tx: number } | undefined> {
-    const stats = await si.networkStats("*");
-    let rx = 0;
-    let tx = 0;
-    for (const s of stats) {
-      if (s.iface === "lo" || s.iface.startsWith("lo:")) continue;
-      rx += s.rx_bytes;
-      tx += s.tx_bytes;
-    }
+    const { rx, tx } = parseNetDev(await readFile(this.options.netDevFile ?? "/proc/net/dev", "utf8"));
     const at = this.now();
     const before = this.network;
     this.network = { at, rx, tx };

@@ -1,12 +1,25 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { promisify } from "node:util";
-import { defaultFakeState, withFakeNvidiaSmi, writeFakeState } from "../test-support/fake-nvidia-smi.js";
-import { GPU_ARGS, GpuSampler, PROCESS_ARGS, parseGpuCsv, parseProcessCsv, readGpus } from "./nvidia-smi.js";
+import {
+  defaultFakeState,
+  fakeNvidiaSmiDir,
+  withFakeNvidiaSmi,
+  writeFakeState,
+} from "../test-support/fake-nvidia-smi.js";
+import {
+  ABSENT_RECHECK_MS,
+  GPU_ARGS,
+  GpuSampler,
+  PROCESS_ARGS,
+  parseGpuCsv,
+  parseProcessCsv,
+  readGpus,
+} from "./nvidia-smi.js";
 
 const MIB = 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), "entrim-nvsmi-"));
@@ -126,6 +139,28 @@ test("concurrent samples share one read", async () => {
 test("no nvidia-smi means source none, without an error", async () => {
   const reading = await readGpus({ env: { PATH: join(dir, "empty") } });
   assert.deepEqual(reading, { source: "none", gpus: [], processes: [], error: "" });
+});
+
+test("a node without nvidia-smi looks for it again once a minute, and finds it once installed", async () => {
+  const bin = join(dir, "later-bin");
+  mkdirSync(bin);
+  let now = 1_000_000;
+  const sampler = new GpuSampler({
+    binary: join(bin, "nvidia-smi"),
+    env: withFakeNvidiaSmi(),
+    now: () => now,
+  });
+  assert.equal((await sampler.sample()).source, "none");
+  // Installed now, but not looked for again within the minute: no process is started meanwhile.
+  symlinkSync(join(fakeNvidiaSmiDir(), "nvidia-smi"), join(bin, "nvidia-smi"));
+  now += ABSENT_RECHECK_MS - 1;
+  assert.equal((await sampler.sample()).source, "none");
+  assert.equal(await sampler.driverVersion(), "");
+  now += 1;
+  const found = await sampler.sample();
+  assert.equal(found.source, "nvidia-smi");
+  assert.equal(found.gpus.length, defaultFakeState().gpus.length);
+  assert.notEqual(await sampler.driverVersion(), "");
 });
 
 test("a failing or hanging nvidia-smi leaves its error text, never a throw", async () => {

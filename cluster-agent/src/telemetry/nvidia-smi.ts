@@ -147,6 +147,9 @@ export interface NvidiaSmiOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** How long a node without nvidia-smi waits before looking for it again. */
+export const ABSENT_RECHECK_MS = 60_000;
+
 interface ExecFailure extends Error {
   code?: string | number;
   killed?: boolean;
@@ -209,8 +212,14 @@ export async function readGpus(options: NvidiaSmiOptions = {}): Promise<GpuReadi
 export class GpuSampler {
   private running: Promise<GpuReading> | null = null;
   private driver: Promise<string> | undefined;
+  /** Set while nvidia-smi is not installed: no process is started before this time (epoch ms). */
+  private absentUntil = 0;
+  private absent: GpuReading | undefined;
+  private readonly now: () => number;
 
-  constructor(private readonly options: NvidiaSmiOptions = {}) {}
+  constructor(private readonly options: NvidiaSmiOptions & { now?: () => number } = {}) {
+    this.now = options.now ?? Date.now;
+  }
 
   get busy(): boolean {
     return this.running !== null;
@@ -218,6 +227,7 @@ export class GpuSampler {
 
   /** The NVIDIA driver version (asked once, it cannot change while the driver is loaded); "" when none. */
   driverVersion(): Promise<string> {
+    if (this.now() < this.absentUntil) return Promise.resolve("");
     const { binary = "nvidia-smi", timeoutMs = 5000, env = process.env } = this.options;
     this.driver ??= run(binary, DRIVER_ARGS, timeoutMs, env).then(
       (out) => text(out.split(/\r?\n/)[0]),
@@ -231,9 +241,24 @@ export class GpuSampler {
   }
 
   sample(): Promise<GpuReading> {
-    this.running ??= readGpus(this.options).finally(() => {
-      this.running = null;
-    });
+    // A node without nvidia-smi (a CPU node) is asked again once a minute, not every second: starting
+    // a process forks the agent, which blocks its event loop for milliseconds each time (request
+    // latency), and the answer does not change until a driver is installed.
+    if (this.absent && this.now() < this.absentUntil) return Promise.resolve(this.absent);
+    this.running ??= readGpus(this.options)
+      .then((reading) => {
+        if (reading.source === "none") {
+          this.absent = reading;
+          this.absentUntil = this.now() + ABSENT_RECHECK_MS;
+        } else {
+          this.absent = undefined;
+          this.absentUntil = 0;
+        }
+        return reading;
+      })
+      .finally(() => {
+        this.running = null;
+      });
     return this.running;
   }
 }
