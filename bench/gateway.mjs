@@ -108,6 +108,7 @@ async function overhead() {
     addedP99: ours.p99 - direct.p99,
     portkeyRps: pk.achievedRps,
     portkeyP50: pk.p50,
+    portkeyP90: pk.p90,
     portkeyP99: pk.p99,
     portkeyAddedP50: pk.p50 - direct.p50,
     portkeyAddedP99: pk.p99 - direct.p99,

@@ -8,7 +8,7 @@ import { barChart, lineChart } from "./plot.mjs";
 const MIB = 2 ** 20;
 
 /** The SVG files (name → markup) for the given results; pure, so it can be tested without a run. */
-export function benchmarkPlots({ gateway, suspension, console: consoleRun }) {
+export function benchmarkPlots({ gateway, suspension, console: consoleRun, soak }) {
   const plots = [];
   const o = gateway?.overhead;
   if (o) {
@@ -24,6 +24,9 @@ export function benchmarkPlots({ gateway, suspension, console: consoleRun }) {
         categories,
         series: [
           { name: "upstream directly (baseline)", values: pick("direct") },
+          ...(categories.every((c) => o[`portkey${c.toUpperCase()}`] != null)
+            ? [{ name: "through the Portkey gateway", values: pick("portkey") }]
+            : []),
           { name: "through the agent", values: pick("agent") },
         ],
       }),
@@ -44,6 +47,17 @@ export function benchmarkPlots({ gateway, suspension, console: consoleRun }) {
         categories: ["per request (concurrency 64)", "per streamed token"],
         series: [
           { name: "bare pass-through proxy (baseline)", values: [1, 1] },
+          ...(c.portkeyCpuMicros != null && s.portkey
+            ? [
+                {
+                  name: "Portkey gateway",
+                  values: [
+                    c.portkeyCpuMicros / c.bareCpuMicros,
+                    s.bare.tokensPerCoreSecond / s.portkey.tokensPerCoreSecond,
+                  ],
+                },
+              ]
+            : []),
           {
             name: "entrim agent",
             values: [
@@ -102,6 +116,39 @@ export function benchmarkPlots({ gateway, suspension, console: consoleRun }) {
           { name: "idle page PSS (baseline)", points: minutes(idle, (p) => p.pss / MIB) },
           { name: "renderer PSS", points: minutes(watched, (p) => p.pss / MIB) },
           { name: "JS heap", points: minutes(watched, (p) => p.heap / MIB) },
+        ],
+      }),
+    });
+  }
+  if (soak?.samples?.length > 1) {
+    const minutes = (value) =>
+      soak.samples.map((p) => ({ x: p.t / 60, y: value(p) })).filter((p) => Number.isFinite(p.y));
+    plots.push({
+      file: "bench-soak-memory.svg",
+      alt: `The agent's RSS and JS heap every 10 s over a ${soak.minutes}-minute soak at a steady mixed load`,
+      svg: lineChart({
+        title: `Agent memory over a ${soak.minutes}-minute soak (no growth expected)`,
+        xLabel: "minutes into the run",
+        yLabel: "MiB",
+        series: [
+          { name: "RSS", points: minutes((p) => p.rssBytes / MIB) },
+          { name: "JS heap used", points: minutes((p) => p.heapUsedBytes / MIB) },
+        ],
+      }),
+    });
+    plots.push({
+      file: "bench-soak-latency.svg",
+      alt: `Event-loop delay and request latency every 10 s over a ${soak.minutes}-minute soak`,
+      svg: lineChart({
+        title: `Agent event-loop delay and latency over a ${soak.minutes}-minute soak`,
+        xLabel: "minutes into the run",
+        yLabel: "milliseconds",
+        series: [
+          { name: "event-loop delay p99", points: minutes((p) => p.eventLoopP99Ms) },
+          ...soak.classes.map((c, i) => ({
+            name: `${c.name} p99`,
+            points: minutes((p) => p.latency[i]?.p99),
+          })),
         ],
       }),
     });

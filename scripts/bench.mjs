@@ -11,6 +11,7 @@ const { runMeteringBenchmark } = await import("../bench/metering.mjs");
 const { runWatcherBenchmark } = await import("../bench/control-watchers.mjs");
 const { runConsoleBenchmark } = await import("../bench/console-browser.mjs");
 const { runEmbeddedBenchmark } = await import("../bench/embedded.mjs");
+const { runSoakBenchmark } = await import("../bench/soak.mjs");
 const { machine } = await import("../bench/lib.mjs");
 const { writeBenchmarkPlots } = await import("../bench/report-plots.mjs");
 
@@ -21,16 +22,17 @@ const suspension = await runSuspensionBenchmark(200);
 const metering = await runMeteringBenchmark();
 const watching = await runWatcherBenchmark({ watchers: 50 });
 const consoleRun = await runConsoleBenchmark();
+const soak = await runSoakBenchmark();
 const host = machine();
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(
   join(root, "bench", "results", "gateway.json"),
-  `${JSON.stringify({ host, started, gateway, embedded, suspension, metering, watching, console: consoleRun }, null, 2)}\n`,
+  `${JSON.stringify({ host, started, gateway, embedded, suspension, metering, watching, console: consoleRun, soak }, null, 2)}\n`,
 );
 
 // Plots beside the tables, drawn from the same numbers; the report shows only those that were drawn.
 const images = writeBenchmarkPlots(
-  { gateway, suspension, console: consoleRun },
+  { gateway, suspension, console: consoleRun, soak },
   join(root, "docs", "images"),
 );
 const image = (file) => images[file] ?? "";
@@ -238,11 +240,36 @@ ${image("bench-console-busy.svg")}
 
 ${image("bench-console-memory.svg")}
 
+## Soak: ${f(soak.minutes)} minutes of steady mixed load
+
+One agent (production features on) serving an external upstream (answering after 20 ms) and the
+embedded tiny GGUF, under open-loop load at fixed rates for ${f(soak.minutes)} minutes
+(\`bench/soak.mjs\`, \`BENCH_SOAK_MINUTES\` changes the length). Every 10 s: the agent's RSS from
+\`/proc\`, its JS heap and event-loop delay from its own \`/metrics\` (prom-client's default series), and
+each class's latency over those 10 s. Growth is the least-squares slope after the first minute.
+
+| class | requests/s offered | sent | answered 200 | failed |
+| --- | ---: | ---: | ---: | ---: |
+${soak.classes.map((c) => `| ${c.name} (\`max_tokens\` ${c.maxTokens}) | ${c.rate} | ${f(c.sent)} | ${f(c.ok)} | ${f(c.failed)} |`).join("\n")}
+
+| | value |
+| --- | ---: |
+| agent RSS, after the first minute → end | ${mib(soak.rssStartBytes)} → ${mib(soak.rssEndBytes)} MiB |
+| **RSS trend** | **${f(soak.rssSlopeBytesPerMinute / 2 ** 20, 2)} MiB/min** |
+| **JS heap trend** | **${f(soak.heapSlopeBytesPerMinute / 2 ** 20, 2)} MiB/min** |
+| event-loop delay p99, worst 10 s | ${f(soak.eventLoopP99MaxMs, 1)} ms |
+| agent CPU | ${f(soak.agentCores, 2)} cores |
+
+${image("bench-soak-memory.svg")}
+
+${image("bench-soak-latency.svg")}
+
 ## Reproduce
 
 \`\`\`sh
 npm run bench                    # all benchmarks, rewrites this file
 BENCH_DURATION=30 npm run bench  # longer runs for steadier numbers
+BENCH_SOAK_MINUTES=5 npm run bench  # a shorter soak (default 30 minutes)
 \`\`\`
 `;
 // The history of single changes' before/after measurements is written by hand and kept.

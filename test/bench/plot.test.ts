@@ -111,3 +111,44 @@ test("the report draws the console's plots only when the run recorded its sample
   assert.ok(plots[3].svg.includes("watching 200 agents"));
   assert.ok(plots[1].svg.includes(">2.9×<"), "423 µs against 145 µs per request");
 });
+
+test("the report draws Portkey beside the agent when it was measured, and the soak's plots", () => {
+  const gateway = {
+    capacity: { bareCpuMicros: 100, portkeyCpuMicros: 2000, agentCpuMicros: 300 },
+    overhead: {
+      offeredRps: 500,
+      directP50: 100,
+      directP99: 110,
+      portkeyP50: 140,
+      portkeyP99: 600,
+      agentP50: 101,
+      agentP99: 115,
+    },
+    streaming: {
+      bare: { tokensPerCoreSecond: 900000 },
+      portkey: { tokensPerCoreSecond: 30000 },
+      agent: { tokensPerCoreSecond: 100000 },
+    },
+  };
+  const sample = (t: number, rss: number) => ({
+    t,
+    rssBytes: rss,
+    heapUsedBytes: 4e7,
+    eventLoopP99Ms: 12,
+    latency: [{ p50: 21, p99: 30, n: 600 }],
+  });
+  const soak = { minutes: 30, classes: [{ name: "external" }], samples: [sample(10, 2e8), sample(20, 2e8)] };
+  const plots = benchmarkPlots({ gateway, soak });
+  assert.deepEqual(
+    plots.map((p: { file: string }) => p.file),
+    [
+      "bench-gateway-latency.svg",
+      "bench-gateway-cost.svg",
+      "bench-soak-memory.svg",
+      "bench-soak-latency.svg",
+    ],
+  );
+  assert.ok(plots[0].svg.includes("through the Portkey gateway"));
+  assert.ok(plots[1].svg.includes(">20×<"), "Portkey: 2000 µs against 100 µs per request");
+  assert.ok(plots[3].svg.includes("external p99"));
+});
