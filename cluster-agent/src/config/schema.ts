@@ -373,10 +373,24 @@ export const configSchema = z
           .object({
             enabled: z.boolean().default(true),
             /** Mean event-loop delay over a sample, ms; 0 turns this check off. */
-            maxEventLoopDelayMs: z.number().int().min(0).max(60_000).default(OVERLOAD_DEFAULTS.maxEventLoopDelayMs),
+            maxEventLoopDelayMs: z
+              .number()
+              .int()
+              .min(0)
+              .max(60_000)
+              .default(OVERLOAD_DEFAULTS.maxEventLoopDelayMs),
             /** Event-loop utilisation over a sample, 0..1; 0 turns this check off. */
-            maxEventLoopUtilization: z.number().min(0).max(1).default(OVERLOAD_DEFAULTS.maxEventLoopUtilization),
-            sampleIntervalMs: z.number().int().min(10).max(10_000).default(OVERLOAD_DEFAULTS.sampleIntervalMs),
+            maxEventLoopUtilization: z
+              .number()
+              .min(0)
+              .max(1)
+              .default(OVERLOAD_DEFAULTS.maxEventLoopUtilization),
+            sampleIntervalMs: z
+              .number()
+              .int()
+              .min(10)
+              .max(10_000)
+              .default(OVERLOAD_DEFAULTS.sampleIntervalMs),
             retryAfterSeconds: z.number().int().min(1).max(3600).default(OVERLOAD_DEFAULTS.retryAfterSeconds),
           })
           .strict()
