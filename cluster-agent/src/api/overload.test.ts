@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { after, afterEach, describe, it } from "node:test";
+import { Registry } from "prom-client";
 import { createLogger } from "../common/log.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 import { ModelRegistry } from "../serving/models.js";
+import { addSheddingMetrics } from "../telemetry/shedding-metrics.js";
 import { HeldRuntime } from "../test-support/held-runtime.js";
 import { until } from "../test-support/until.js";
 import type { OverloadOptions } from "./overload.js";
@@ -23,7 +25,10 @@ after(() => Promise.all(servers.map((s) => s.close())));
 async function startServer(overload: OverloadOptions) {
   const runtime = new HeldRuntime();
   const models = new ModelRegistry();
-  models.add({ runtime, scheduler: new Scheduler({ name: "held", slots: 4, queueLimit: 16, queueTimeoutMs: 60_000 }) });
+  models.add({
+    runtime,
+    scheduler: new Scheduler({ name: "held", slots: 4, queueLimit: 16, queueTimeoutMs: 60_000 }),
+  });
   await models.loadAll();
   let authentications = 0;
   const app = createApiServer({
@@ -92,7 +97,14 @@ describe("load shedding (api.overload)", () => {
     // Refused before the key was looked at or anything was queued or started.
     assert.equal(server.authentications(), 0);
     assert.equal(server.runtime.stats().active, 0);
-    assert.ok(server.app.shedding.shed().event_loop_delay >= 1);
+    const shedSoFar = server.app.shedding.shed().event_loop_delay;
+    assert.ok(shedSoFar >= 1);
+    const registry = new Registry();
+    addSheddingMetrics(registry, server.app.shedding);
+    const counted = /^entrim_requests_shed_total\{reason="event_loop_delay"\} (\d+)$/m.exec(
+      await registry.metrics(),
+    );
+    assert.ok(Number(counted?.[1]) >= shedSoFar, "the shed requests reach /metrics");
 
     // Liveness answers throughout; readiness tells the balancer to send traffic elsewhere.
     await until("/healthz answers while requests are shed", async () => {

@@ -177,9 +177,9 @@ const IP_BLOCK_DEFAULTS = {
 /** api.overload; why these values: docs/configuration.md (Overload). */
 const OVERLOAD_DEFAULTS = {
   enabled: true,
-  maxEventLoopDelayMs: 100,
+  maxEventLoopDelayMs: 50,
   maxEventLoopUtilization: 0,
-  sampleIntervalMs: 250,
+  sampleIntervalMs: 200,
   retryAfterSeconds: 2,
 };
 
