@@ -192,6 +192,7 @@ export async function openLoop({ url, headers, body, rate, duration, timeoutMs =
   });
   const total = Math.round(rate * duration);
   const latencies = new Float64Array(total);
+  const sendLags = new Float64Array(total);
   const admitted = [];
   const refused = [];
   const byStatus = {};
@@ -206,6 +207,8 @@ export async function openLoop({ url, headers, body, rate, duration, timeoutMs =
     const at = started + (i * 1000) / rate;
     const wait = at - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    // How late the generator itself sends: when this grows, the client is the bottleneck, not the server.
+    sendLags[i] = Math.max(0, performance.now() - at);
     sends.push(
       pool
         .request({ path: target.pathname, method: "POST", headers, body })
@@ -264,5 +267,6 @@ export async function openLoop({ url, headers, body, rate, duration, timeoutMs =
     timeouts,
     clientErrors,
     elapsedSeconds: elapsed,
+    sendLagP99: Array.from(sendLags).sort((a, b) => a - b)[Math.floor(0.99 * (total - 1))] ?? 0,
   };
 }

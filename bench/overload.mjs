@@ -36,6 +36,8 @@ async function offer(url, headers, rate) {
     shedP99Ms: r.refused.p99,
     timeouts: r.timeouts,
     clientErrors: r.clientErrors,
+    // Over a few ms, the load generator could not keep its own schedule: the latencies then measure it too.
+    generatorSendLagP99Ms: r.sendLagP99,
   };
 }
 
