@@ -35,7 +35,7 @@ before(async () => {
     overload: {
       enabled: true,
       maxEventLoopDelayMs: 50,
-      maxEventLoopUtilization: 0,
+      maxEventLoopUtilization: 0.9,
       sampleIntervalMs: 20,
       retryAfterSeconds: 2,
     },

@@ -178,7 +178,7 @@ const IP_BLOCK_DEFAULTS = {
 const OVERLOAD_DEFAULTS = {
   enabled: true,
   maxEventLoopDelayMs: 50,
-  maxEventLoopUtilization: 0,
+  maxEventLoopUtilization: 0.9,
   sampleIntervalMs: 200,
   retryAfterSeconds: 2,
 };
@@ -372,14 +372,14 @@ export const configSchema = z
         overload: z
           .object({
             enabled: z.boolean().default(true),
-            /** Mean event-loop delay over a sample, ms; 0 turns this check off. */
+            /** Mean event-loop delay over a sample, ms, past which the loop is late; 0: not checked. */
             maxEventLoopDelayMs: z
               .number()
               .int()
               .min(0)
               .max(60_000)
               .default(OVERLOAD_DEFAULTS.maxEventLoopDelayMs),
-            /** Event-loop utilisation over a sample, 0..1; 0 turns this check off. */
+            /** Event-loop utilisation over a sample, 0..1, past which it is busy; 0: not checked. Shed: late and busy. */
             maxEventLoopUtilization: z
               .number()
               .min(0)

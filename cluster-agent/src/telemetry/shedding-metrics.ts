@@ -2,24 +2,23 @@ import { Counter, Gauge, type Registry } from "prom-client";
 
 /** The public API's load shedding as the metrics read it (api/overload.ts LoadShedding). */
 export interface SheddingSource {
-  shed(): Readonly<Record<string, number>>;
+  shed(): number;
   overloaded(): boolean;
 }
 
 /**
- * `entrim_requests_shed_total{reason}`: public API requests answered 503 server_overloaded because the
- * agent's event loop was saturated (reason: event_loop_delay or event_loop_utilization), and
+ * `entrim_requests_shed_total`: public API requests answered 503 server_overloaded because the agent's
+ * event loop was saturated, and
  * `entrim_api_overloaded`: 1 while new requests are shed. Read at scrape time, like the rest.
  */
 export function addSheddingMetrics(registry: Registry, source: SheddingSource): void {
   new Counter({
     name: "entrim_requests_shed_total",
-    help: "Public API requests refused with 503 server_overloaded since the agent started, by reason.",
-    labelNames: ["reason"],
+    help: "Public API requests refused with 503 server_overloaded since the agent started.",
     registers: [registry],
     collect() {
       this.reset();
-      for (const [reason, count] of Object.entries(source.shed())) this.inc({ reason }, count);
+      this.inc(source.shed());
     },
   });
   new Gauge({
