@@ -3,7 +3,7 @@
 // it are offered open-loop: at 2x the requests admitted should keep a bounded p99, and the rest be
 // refused at once (503 server_overloaded / 429 / 503 model_overloaded, with Retry-After) instead of
 // every request queueing into client timeouts. Production features stay on (startAgent).
-import { load, openLoop, startAgent, startUpstream } from "./lib.mjs";
+import { cpuSeconds, load, openLoop, startAgent, startUpstream } from "./lib.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 /** Closed-loop capacity run, seconds: a few are enough for a rate. */
@@ -17,9 +17,17 @@ const body = JSON.stringify({
   max_tokens: 16,
 });
 
-/** One open-loop run, summed up as the report shows it. */
-async function offer(url, headers, rate) {
+/**
+ * One open-loop run, summed up as the report shows it, with the CPU cores the agent and the upstream
+ * used: shedding is for an agent whose own loop is the limit (about one core busy); an upstream or a
+ * load generator that saturates first shows up here instead.
+ */
+async function offer(url, headers, rate, pids) {
+  const before = pids.map(cpuSeconds);
+  const started = performance.now();
   const r = await openLoop({ url, headers, body, rate, duration: DURATION, timeoutMs: CLIENT_TIMEOUT_MS });
+  const wall = (performance.now() - started) / 1000;
+  const [agentCores, upstreamCores] = pids.map((pid, i) => (cpuSeconds(pid) - before[i]) / wall);
   const shed = r.refused.count;
   return {
     offeredRps: rate,
@@ -38,6 +46,8 @@ async function offer(url, headers, rate) {
     clientErrors: r.clientErrors,
     // Over a few ms, the load generator could not keep its own schedule: the latencies then measure it too.
     generatorSendLagP99Ms: r.sendLagP99,
+    agentCores,
+    upstreamCores,
   };
 }
 
@@ -61,8 +71,9 @@ export async function runOverloadBenchmark() {
     if (!(capacityRps > 0))
       throw new Error(`no request succeeded in the capacity run (${closed.non2xx} non-2xx)`);
     const rate = Math.round(capacityRps);
-    const atCapacity = await offer(url, headers, rate);
-    const atTwice = await offer(url, headers, 2 * rate);
+    const pids = [agent.pid, upstream.pid];
+    const atCapacity = await offer(url, headers, rate, pids);
+    const atTwice = await offer(url, headers, 2 * rate, pids);
     return {
       durationSeconds: DURATION,
       clientTimeoutMs: CLIENT_TIMEOUT_MS,
