@@ -181,11 +181,19 @@ export function machine() {
  * 503) answers' latencies apart, how many refusals carried Retry-After, and client-side errors
  * (`timeoutMs`: no answer by then counts as a timeout).
  */
-export async function openLoop({ url, headers, body, rate, duration, timeoutMs = 300_000 }) {
+export async function openLoop({
+  url,
+  headers,
+  body,
+  rate,
+  duration,
+  timeoutMs = 300_000,
+  connections = 512,
+}) {
   const { Pool, errors } = await import("undici");
   const target = new URL(url);
   const pool = new Pool(target.origin, {
-    connections: 512,
+    connections,
     keepAliveTimeout: 30_000,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,

@@ -10,6 +10,12 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CAPACITY_SECONDS = Math.min(5, DURATION);
 /** A client that gets no answer within this long gives up, as SDKs do (openai-node: 10 min; ours is shorter). */
 const CLIENT_TIMEOUT_MS = 30_000;
+/**
+ * Client connections of the open-loop generator. Capped, the excess waits in the generator's own pool,
+ * where no server signal can see it (and the latency still counts it); many more fill the agent's
+ * accept queue instead. Both are overload as clients see it; which one the agent can detect differs.
+ */
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 512);
 
 const body = JSON.stringify({
   model: "bench",
@@ -25,7 +31,15 @@ const body = JSON.stringify({
 async function offer(url, headers, rate, pids) {
   const before = pids.map(cpuSeconds);
   const started = performance.now();
-  const r = await openLoop({ url, headers, body, rate, duration: DURATION, timeoutMs: CLIENT_TIMEOUT_MS });
+  const r = await openLoop({
+    url,
+    headers,
+    body,
+    rate,
+    duration: DURATION,
+    timeoutMs: CLIENT_TIMEOUT_MS,
+    connections: CONNECTIONS,
+  });
   const wall = (performance.now() - started) / 1000;
   const [agentCores, upstreamCores] = pids.map((pid, i) => (cpuSeconds(pid) - before[i]) / wall);
   const shed = r.refused.count;
@@ -77,6 +91,7 @@ export async function runOverloadBenchmark() {
     return {
       durationSeconds: DURATION,
       clientTimeoutMs: CLIENT_TIMEOUT_MS,
+      clientConnections: CONNECTIONS,
       capacity: {
         connections: 64,
         seconds: CAPACITY_SECONDS,
