@@ -176,30 +176,76 @@ export function machine() {
  * ones have finished, and its latency counts from that time, so a stall shows up in the percentiles
  * instead of silently lowering the offered load (coordinated omission). autocannon's rate-limited mode
  * measures from the actual send, which hides exactly that.
+ *
+ * Beyond the overall percentiles it reports answers by status, the admitted (2xx) and refused (429,
+ * 503) answers' latencies apart, how many refusals carried Retry-After, and client-side errors
+ * (`timeoutMs`: no answer by then counts as a timeout).
  */
-export async function openLoop({ url, headers, body, rate, duration }) {
-  const { Pool } = await import("undici");
+export async function openLoop({
+  url,
+  headers,
+  body,
+  rate,
+  duration,
+  timeoutMs = 300_000,
+  connections = 512,
+}) {
+  const { Pool, errors } = await import("undici");
   const target = new URL(url);
-  const pool = new Pool(target.origin, { connections: 512, keepAliveTimeout: 30_000 });
+  const pool = new Pool(target.origin, {
+    connections,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
   const total = Math.round(rate * duration);
   const latencies = new Float64Array(total);
+  const sendLags = new Float64Array(total);
+  const admitted = [];
+  const refused = [];
+  const byStatus = {};
+  const byCode = {};
   let failed = 0;
+  let timeouts = 0;
+  let clientErrors = 0;
+  let refusedWithRetryAfter = 0;
   const started = performance.now();
   const sends = [];
   for (let i = 0; i < total; i++) {
     const at = started + (i * 1000) / rate;
     const wait = at - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    // How late the generator itself sends: when this grows, the client is the bottleneck, not the server.
+    sendLags[i] = Math.max(0, performance.now() - at);
     sends.push(
       pool
         .request({ path: target.pathname, method: "POST", headers, body })
         .then(async (response) => {
-          await response.body.arrayBuffer();
-          if (response.statusCode !== 200) failed++;
-          latencies[i] = performance.now() - at;
+          const status = response.statusCode;
+          const text = await response.body.text();
+          if (status >= 300) {
+            let code = "unparsed";
+            try {
+              code = JSON.parse(text).error?.code ?? "none";
+            } catch {}
+            byCode[code] = (byCode[code] ?? 0) + 1;
+          }
+          const latency = performance.now() - at;
+          byStatus[status] = (byStatus[status] ?? 0) + 1;
+          if (status !== 200) failed++;
+          if (status >= 200 && status < 300) admitted.push(latency);
+          else if (status === 429 || status === 503) {
+            refused.push(latency);
+            if (response.headers["retry-after"] !== undefined) refusedWithRetryAfter++;
+          }
+          latencies[i] = latency;
         })
-        .catch(() => {
+        .catch((error) => {
           failed++;
+          if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError)
+            timeouts++;
+          else clientErrors++;
+          latencies[i] = performance.now() - at;
         }),
     );
   }
@@ -208,6 +254,12 @@ export async function openLoop({ url, headers, body, rate, duration }) {
   await pool.close();
   const sorted = Array.from(latencies).sort((a, b) => a - b);
   const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  const percentiles = (values) => {
+    if (values.length === 0) return { count: 0, p50: null, p99: null, max: null };
+    values.sort((a, b) => a - b);
+    const at = (p) => values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+    return { count: values.length, p50: at(50), p99: at(99), max: values.at(-1) };
+  };
   return {
     sent: total,
     failed,
@@ -216,5 +268,13 @@ export async function openLoop({ url, headers, body, rate, duration }) {
     p90: pct(90),
     p99: pct(99),
     max: sorted.at(-1),
+    byStatus,
+    byCode,
+    admitted: { ...percentiles(admitted), rps: admitted.length / elapsed },
+    refused: { ...percentiles(refused), withRetryAfter: refusedWithRetryAfter },
+    timeouts,
+    clientErrors,
+    elapsedSeconds: elapsed,
+    sendLagP99: Array.from(sendLags).sort((a, b) => a - b)[Math.floor(0.99 * (total - 1))] ?? 0,
   };
 }

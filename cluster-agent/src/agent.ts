@@ -282,6 +282,7 @@ export async function startAgent(
       forwardedHeader: config.api.forwardedHeader,
       proxyProtocol: config.api.proxyProtocol,
       tls: config.api.tls,
+      overload: config.api.overload,
     });
     const address = await server.listen(parseListenAddress(config.api.listen));
     // Stopping (SIGTERM) waits for requests already running, as a drain does, and like a drain ends
@@ -364,6 +365,7 @@ export async function startAgent(
     const metrics = await startMetricsServer({
       listen: config.metrics.listen,
       telemetry,
+      shedding: server.shedding,
       certificates: [
         ...(config.api.tls ? [{ name: "api", file: config.api.tls.certFile }] : []),
         { name: "control", file: controlTls.certFile },

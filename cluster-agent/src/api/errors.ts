@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 
-function errorBody(error: ApiError) {
+export function errorBody(error: ApiError) {
   return { error: { message: error.message, type: error.type, param: error.param, code: error.code } };
 }
 

@@ -101,6 +101,9 @@ export function responseAccounting(app: FastifyInstance, options: ResponseAccoun
       code: reply.errorCode,
       route: request.routeOptions.url ?? "unmatched",
     });
+    // Shed requests (api/overload.ts) are counted and logged per state change: a line each would
+    // add log work by the thousand per second to a loop that is already saturated.
+    if (reply.errorCode === "server_overloaded") return done();
     logger.info(
       {
         reqId: request.id,

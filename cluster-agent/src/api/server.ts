@@ -15,6 +15,7 @@ import { type Authenticator, authentication } from "./auth.js";
 import { type ForwardedHeader, parseTrustedProxies } from "./client-address.js";
 import { errorHandling, type RetiredModels } from "./errors.js";
 import { responseAccounting } from "./metering-hooks.js";
+import { type LoadShedding, loadShedding, type OverloadOptions } from "./overload.js";
 import { acceptProxyProtocol } from "./proxy-protocol.js";
 import { embeddingsRoutes } from "./routes/embeddings.js";
 import { generationRoutes } from "./routes/generation.js";
@@ -26,6 +27,7 @@ import { type ApiTlsFiles, httpsOptions, reloadTls, type ServedCertificate } fro
 export type { Authenticator, AuthFailure, AuthOutcome } from "./auth.js";
 export { sendError, toApiError } from "./errors.js";
 export { billedModelName } from "./metering-hooks.js";
+export type { LoadShedding, OverloadOptions } from "./overload.js";
 
 export interface ApiServerOptions {
   models: ModelRegistry;
@@ -63,12 +65,16 @@ export interface ApiServerOptions {
   statusPage?: (() => Promise<RenderedStatus>) | undefined;
   /** Serve HTTPS with this certificate and key instead of plain HTTP. */
   tls?: ApiTlsFiles | undefined;
+  /** Load shedding while the agent's event loop is saturated (api.overload); absent: none. */
+  overload?: OverloadOptions | undefined;
 }
 
 /** The public API server; `reloadTls` re-reads the certificate files (SIGHUP) when serving HTTPS. */
 export type ApiServer = FastifyInstance & {
   /** Null without api.tls. Throws (and keeps the old certificate) when the new files do not load. */
   reloadTls(): ServedCertificate | null;
+  /** Requests shed for overload so far, and whether they are shed now (for /metrics). */
+  shedding: LoadShedding;
 };
 
 declare module "fastify" {
@@ -141,7 +147,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   // Plain functions rather than registered plugins (fastify-plugin is not a dependency): each adds its
   // hooks and routes to this instance at once, in this order, with no encapsulation to see through;
-  // the hooks come before the not-found handler and the routes, so those run behind them.
+  // the hooks come before the not-found handler and the routes, so those run behind them. Shedding
+  // comes first: an overloaded node must not spend the address, key and gate work on a refusal.
+  const shedding = loadShedding(app, options.overload ?? DISABLED, logger);
   authentication(app, { authenticator, gate, trusted, forwardedHeader });
   responseAccounting(app, {
     models,
@@ -152,7 +160,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     catalogue: options.catalogue,
   });
   errorHandling(app, { logger, bodyLimitBytes: options.bodyLimitBytes });
-  healthRoutes(app, { models, accepting, meter: options.meter });
+  healthRoutes(app, { models, accepting, meter: options.meter, overloaded: shedding.overloaded });
   const retirements = retiredModels(options.catalogue);
   modelRoutes(app, { models, prices: options.prices, retirements });
   if (options.statusPage) statusRoutes(app, { page: options.statusPage });
@@ -173,9 +181,18 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   }
   const tlsFiles = options.tls;
   return Object.assign(app, {
+    shedding,
     reloadTls: () => (tlsFiles ? reloadTls(app.server as HttpsServer, tlsFiles, logger) : null),
   });
 }
+
+const DISABLED: OverloadOptions = {
+  enabled: false,
+  maxEventLoopDelayMs: 0,
+  maxEventLoopUtilization: 0,
+  sampleIntervalMs: 1000,
+  retryAfterSeconds: 1,
+};
 
 /** The catalogue's retirements when it tracks them (a catalogue of names alone retires nothing). */
 function retiredModels(

@@ -174,6 +174,15 @@ const IP_BLOCK_DEFAULTS = {
   allowList: [],
 };
 
+/** api.overload; why these values: docs/configuration.md (Overload). */
+const OVERLOAD_DEFAULTS = {
+  enabled: true,
+  maxEventLoopDelayMs: 50,
+  maxEventLoopUtilization: 0.9,
+  sampleIntervalMs: 200,
+  retryAfterSeconds: 2,
+};
+
 const METERING_DEFAULTS = {
   maxBytes: 1024 * 1024 * 1024,
   segmentBytes: 16 * 1024 * 1024,
@@ -356,6 +365,36 @@ export const configSchema = z
         forwardedHeader: z.enum(["x-forwarded-for", "forwarded"]).default("x-forwarded-for"),
         /** Expect a PROXY protocol v2 header (HAProxy `send-proxy-v2`) on every API connection. */
         proxyProtocol: z.boolean().default(false),
+        /**
+         * Load shedding while the agent's own event loop is saturated (api/overload.ts): new requests
+         * get 503 server_overloaded with Retry-After at once instead of queueing into client timeouts.
+         */
+        overload: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Mean event-loop delay over a sample, ms, past which the loop is late; 0: not checked. */
+            maxEventLoopDelayMs: z
+              .number()
+              .int()
+              .min(0)
+              .max(60_000)
+              .default(OVERLOAD_DEFAULTS.maxEventLoopDelayMs),
+            /** Event-loop utilisation over a sample, 0..1, past which it is busy; 0: not checked. Shed: late and busy. */
+            maxEventLoopUtilization: z
+              .number()
+              .min(0)
+              .max(1)
+              .default(OVERLOAD_DEFAULTS.maxEventLoopUtilization),
+            sampleIntervalMs: z
+              .number()
+              .int()
+              .min(10)
+              .max(10_000)
+              .default(OVERLOAD_DEFAULTS.sampleIntervalMs),
+            retryAfterSeconds: z.number().int().min(1).max(3600).default(OVERLOAD_DEFAULTS.retryAfterSeconds),
+          })
+          .strict()
+          .default(OVERLOAD_DEFAULTS),
         /** Serve HTTPS with these PEM files (reloaded on SIGHUP); without it the API is plain HTTP. */
         tls: z
           .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
@@ -376,6 +415,7 @@ export const configSchema = z
         trustedProxies: [],
         forwardedHeader: "x-forwarded-for",
         proxyProtocol: false,
+        overload: OVERLOAD_DEFAULTS,
       }),
     scheduler: z
       .object({

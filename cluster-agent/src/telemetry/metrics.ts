@@ -5,6 +5,7 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { Logger } from "../common/log.js";
 import { parseListenAddress } from "../config/listen-address.js";
 import { addCertificateMetrics, type WatchedCertificate } from "./certificates.js";
+import { addSheddingMetrics, type SheddingSource } from "./shedding-metrics.js";
 
 /** Where the metrics come from: the shared snapshot (a Telemetry), read at scrape time. */
 export interface SnapshotSource {
@@ -404,11 +405,14 @@ export async function startMetricsServer(options: {
   telemetry: SnapshotSource;
   /** Certificate files whose expiry is exported (entrim_certificate_not_after_seconds). */
   certificates?: WatchedCertificate[];
+  /** The public API's load shedding (entrim_requests_shed_total, entrim_api_overloaded). */
+  shedding?: SheddingSource | undefined;
   logger?: Logger | undefined;
 }): Promise<MetricsServer> {
   if (options.listen === "") return { address: "", stop: async () => {} };
   const registry = createMetricsRegistry(options.telemetry);
   addCertificateMetrics(registry, options.certificates ?? []);
+  if (options.shedding) addSheddingMetrics(registry, options.shedding);
   const server = createServer((request, response) => {
     const path = (request.url ?? "").split("?")[0];
     if (request.method !== "GET" || path !== "/metrics") {

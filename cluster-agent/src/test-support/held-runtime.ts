@@ -86,6 +86,7 @@ export async function heldApiServer(options: {
   slots?: number;
   queueLimit?: number;
   accountQueueShare?: number;
+  overload?: ApiServerOptions["overload"];
 }) {
   const runtime = new HeldRuntime(options.slots);
   const scheduler = new Scheduler({
@@ -116,6 +117,7 @@ export async function heldApiServer(options: {
     inFlight,
     meter: options.meter,
     catalogue: options.catalogue,
+    overload: options.overload,
   });
   await app.ready();
   const generate = (stream = false, key = "test") =>

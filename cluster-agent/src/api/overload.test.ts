@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { after, afterEach, describe, it } from "node:test";
+import { Registry } from "prom-client";
+import { createLogger } from "../common/log.js";
+import { Scheduler } from "../scheduler/scheduler.js";
+import { ModelRegistry } from "../serving/models.js";
+import { addSheddingMetrics } from "../telemetry/shedding-metrics.js";
+import { HeldRuntime } from "../test-support/held-runtime.js";
+import { until } from "../test-support/until.js";
+import type { OverloadOptions } from "./overload.js";
+import { type ApiServer, createApiServer } from "./server.js";
+
+// Sampled every 20 ms; a loop blocked 150 ms at a time is far past 50 ms of mean delay and 90 % busy.
+const OVERLOAD: OverloadOptions = {
+  enabled: true,
+  maxEventLoopDelayMs: 50,
+  maxEventLoopUtilization: 0.9,
+  sampleIntervalMs: 20,
+  retryAfterSeconds: 2,
+};
+
+const servers: ApiServer[] = [];
+after(() => Promise.all(servers.map((s) => s.close())));
+
+async function startServer(overload: OverloadOptions) {
+  const runtime = new HeldRuntime();
+  const models = new ModelRegistry();
+  models.add({
+    runtime,
+    scheduler: new Scheduler({ name: "held", slots: 4, queueLimit: 16, queueTimeoutMs: 60_000 }),
+  });
+  await models.loadAll();
+  let authentications = 0;
+  const app = createApiServer({
+    models,
+    authenticator: {
+      authenticate: () => {
+        authentications++;
+        return { ok: true, keyId: "abcdefghijkl", accountId: "acct_test" };
+      },
+    },
+    logger: createLogger({ level: "silent" }),
+    bodyLimitBytes: 1 << 20,
+    requestTimeoutMs: 30_000,
+    overload,
+  });
+  servers.push(app);
+  const url = await app.listen({ host: "127.0.0.1", port: 0 });
+  const auth = { authorization: "Bearer test" };
+  return {
+    app,
+    runtime,
+    authentications: () => authentications,
+    generate: () =>
+      fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ model: "held", messages: [{ role: "user", content: "x" }], max_tokens: 4 }),
+      }),
+    models: () => fetch(`${url}/v1/models`, { headers: auth }),
+    get: (path: string) => fetch(`${url}${path}`),
+  };
+}
+
+/** Keeps the event loop saturated: a timer that blocks it 150 ms each time, with short gaps for I/O. */
+function busyLoop(): () => void {
+  const timer = setInterval(() => {
+    const end = performance.now() + 150;
+    while (performance.now() < end) {}
+  }, 1);
+  return () => clearInterval(timer);
+}
+
+describe("load shedding (api.overload)", () => {
+  let free: (() => void) | undefined;
+  afterEach(() => free?.());
+
+  it("refuses new requests with 503 server_overloaded and Retry-After while the loop is saturated", async () => {
+    const server = await startServer(OVERLOAD);
+    free = busyLoop();
+    const shed = await until("a generation is shed", async () => {
+      const response = await server.generate();
+      return response.status === 503 && response;
+    });
+    assert.equal(shed.headers.get("retry-after"), "2");
+    assert.match(shed.headers.get("content-type") ?? "", /^application\/json/);
+    assert.ok(shed.headers.get("x-request-id")?.startsWith("req_"));
+    const body = (await shed.json()) as { error: Record<string, unknown> };
+    assert.deepEqual(body, {
+      error: {
+        message: "This node is overloaded right now; retry after 2 s (another node may serve sooner).",
+        type: "server_error",
+        param: null,
+        code: "server_overloaded",
+      },
+    });
+    // Refused before the key was looked at or anything was queued or started.
+    assert.equal(server.authentications(), 0);
+    assert.equal(server.runtime.stats().active, 0);
+    const shedSoFar = server.app.shedding.shed();
+    assert.ok(shedSoFar >= 1);
+    const registry = new Registry();
+    addSheddingMetrics(registry, server.app.shedding);
+    const counted = /^entrim_requests_shed_total (\d+)$/m.exec(await registry.metrics());
+    assert.ok(Number(counted?.[1]) >= shedSoFar, "the shed requests reach /metrics");
+
+    // Liveness answers throughout; readiness tells the balancer to send traffic elsewhere.
+    await until("/healthz answers while requests are shed", async () => {
+      if (!server.app.shedding.overloaded()) return false;
+      const live = await server.get("/healthz");
+      return live.status === 200 && server.app.shedding.overloaded();
+    });
+    const ready = await until("/readyz says overloaded", async () => {
+      const response = await server.get("/readyz");
+      return response.status === 503 && response;
+    });
+    assert.ok(ready.headers.get("retry-after"));
+    assert.deepEqual(await ready.json(), { status: "not_ready", reason: "overloaded" });
+
+    free();
+    free = undefined;
+    await until("requests are served again once the loop is free", async () => {
+      const response = await server.models();
+      return response.status === 200;
+    });
+    assert.equal((await server.get("/readyz")).status, 200);
+    assert.equal(server.app.shedding.overloaded(), false);
+  });
+
+  it("serves every request under the same load when switched off", async () => {
+    const server = await startServer({ ...OVERLOAD, enabled: false });
+    free = busyLoop();
+    for (let i = 0; i < 5; i++) {
+      const response = await server.models();
+      assert.equal(response.status, 200);
+    }
+    assert.equal((await server.get("/readyz")).status, 200);
+    assert.equal(server.app.shedding.shed(), 0);
+  });
+});
