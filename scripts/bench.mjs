@@ -12,12 +12,14 @@ const { runWatcherBenchmark } = await import("../bench/control-watchers.mjs");
 const { runConsoleBenchmark } = await import("../bench/console-browser.mjs");
 const { runEmbeddedBenchmark } = await import("../bench/embedded.mjs");
 const { runSoakBenchmark } = await import("../bench/soak.mjs");
+const { runOverloadBenchmark } = await import("../bench/overload.mjs");
 const { machine } = await import("../bench/lib.mjs");
 const { writeBenchmarkPlots } = await import("../bench/report-plots.mjs");
 
 const started = new Date();
 const gateway = await runGatewayBenchmarks();
 const embedded = await runEmbeddedBenchmark();
+const overload = await runOverloadBenchmark();
 const suspension = await runSuspensionBenchmark(200);
 const metering = await runMeteringBenchmark();
 const watching = await runWatcherBenchmark({ watchers: 50 });
@@ -27,7 +29,7 @@ const host = machine();
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(
   join(root, "bench", "results", "gateway.json"),
-  `${JSON.stringify({ host, started, gateway, embedded, suspension, metering, watching, console: consoleRun, soak }, null, 2)}\n`,
+  `${JSON.stringify({ host, started, gateway, embedded, overload, suspension, metering, watching, console: consoleRun, soak }, null, 2)}\n`,
 );
 
 // Plots beside the tables, drawn from the same numbers; the report shows only those that were drawn.
@@ -129,6 +131,29 @@ with \`stream_options.include_usage\`. CPU is the relaying process's own user+sy
 The ratio is the agent's tokens per CPU-second over the baseline's, each process's own CPU time.
 
 ${image("bench-gateway-cost.svg")}
+
+### Overload: twice the capacity
+
+The same agent and instant upstream. Capacity is measured closed-loop (autocannon, concurrency 64,
+answered requests only); then the open-loop generator offers that rate and twice it, over at most
+${overload.clientConnections} connections, each request timing out after ${f(overload.clientTimeoutMs / 1000)} s.
+
+| offered | requests/s offered | admitted (2xx) req/s | admitted p50 | admitted p99 | refused 429/503 | with Retry-After | refusals' p99 | timeouts |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${[
+  ["capacity (1×)", overload.atCapacity],
+  ["twice the capacity (2×)", overload.atTwice],
+]
+  .map(
+    ([name, r]) =>
+      `| ${name} | ${f(r.offeredRps)} | ${f(r.admittedRps)} | ${f(r.admittedP50Ms, 1)} ms | ${f(r.admittedP99Ms, 1)} ms | ${f(r.shed)} | ${r.shedWithRetryAfter === null ? "–" : `${f(r.shedWithRetryAfter * 100)} %`} | ${r.shed ? `${f(r.shedP99Ms, 1)} ms` : "–"} | ${f(r.timeouts)} |`,
+  )
+  .join("\n")}
+
+The agent refuses at once (503 \`server_overloaded\`, \`Retry-After\`) while its own event loop is late
+and busy (\`api.overload\`), and a model's slots and queue refuse with 503/429 and \`Retry-After\` when
+full (\`scheduler\`); on a machine where the load generator shares the agent's cores, the backlog forms
+in the client's connections and the kernel's accept queue, which neither signal sees.
 
 ## Embedded runtime: the agent against node-llama-cpp alone
 
