@@ -4,11 +4,10 @@
 // `npm start` runs it, its own process with its embedded PostgreSQL, metering and every admission
 // feature on, and is measured through its API. Thread counts are compared for both, because llama.cpp's
 // threads spin at their barriers and lose most of their speed when anything else wants the same core.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, cpuSeconds, root, spawnService } from "./lib.mjs";
+import { cpuSeconds, root, startAgentServing } from "./lib.mjs";
 
 const TOKENS = Number(process.env.BENCH_EMBEDDED_TOKENS ?? 256);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -43,37 +42,6 @@ async function nodeLlamaCpp(modelPath, threads) {
   await context.dispose();
   await model.dispose();
   return { tokensPerSecond: tokens / seconds, threads: usedThreads, gpu: llama.gpu || "none" };
-}
-
-/** An agent serving the embedded runtime with `args` after `serve`, an account and a key. */
-async function startEmbeddedAgent(args) {
-  const dataDir = mkdtempSync(join(tmpdir(), "entrim-bench-embedded-"));
-  const cli = (...rest) => {
-    const result = spawnSync(process.execPath, [BIN, "--json", "--data-dir", dataDir, ...rest], {
-      encoding: "utf8",
-    });
-    if (result.status !== 0) throw new Error(result.stderr);
-    return JSON.parse(result.stdout);
-  };
-  const agent = await spawnService(
-    [
-      BIN,
-      "--data-dir",
-      dataDir,
-      "serve",
-      "--listen",
-      "127.0.0.1:0",
-      "--metrics-listen",
-      "127.0.0.1:0",
-      "--artifacts-listen",
-      "127.0.0.1:0",
-      ...args,
-    ],
-    /"api":"([^"]+)"/,
-  );
-  const account = cli("accounts", "create", "--name", "Bench", "--email", "bench@example.com");
-  const key = cli("keys", "create", "--account", account.id);
-  return { ...agent, token: key.token, dataDir };
 }
 
 /** Tokens per second through the agent's API: one request at a time, `TOKENS` completion tokens each. */
@@ -120,17 +88,17 @@ export async function runEmbeddedBenchmark() {
   const aloneDefault = await nodeLlamaCpp(modelPath, undefined);
 
   // `npm start`: no model configured, so the agent serves the tiny model with its defaults.
-  const defaults = await startEmbeddedAgent([]);
+  const defaults = await startAgentServing([]);
   const agentDefaults = await throughAgent(defaults);
   await defaults.stop();
   // The same GGUF configured as an operator would, at each thread count.
   const agentThreads = {};
   for (const threads of [1, cores]) {
-    const agent = await startEmbeddedAgent(["--model", `tiny=${modelPath}`, "--threads", String(threads)]);
+    const agent = await startAgentServing(["--model", `tiny=${modelPath}`, "--threads", String(threads)]);
     agentThreads[threads] = await throughAgent(agent);
     await agent.stop();
   }
-  const configuredDefault = await startEmbeddedAgent(["--model", `tiny=${modelPath}`]);
+  const configuredDefault = await startAgentServing(["--model", `tiny=${modelPath}`]);
   const agentConfiguredDefault = await throughAgent(configuredDefault);
   await configuredDefault.stop();
 

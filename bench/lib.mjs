@@ -97,7 +97,15 @@ export function portkeyHeaders(upstreamBase) {
 }
 
 /** A real agent on its own data dir, fronting `upstreamBase` through the external adapter, with a key. */
-export async function startAgent(upstreamBase, model = "bench") {
+export function startAgent(upstreamBase, model = "bench") {
+  return startAgentServing(["--model", `${model}=${upstreamBase}`]);
+}
+
+/**
+ * A real agent on its own data dir (`serve` with `serveArgs`, every listener on a free port), an
+ * account and a key: `url` is its API, `ready` its readiness line, `cli` runs its CLI on that data dir.
+ */
+export async function startAgentServing(serveArgs) {
   const dataDir = mkdtempSync(join(tmpdir(), "entrim-bench-"));
   const cli = (...args) => {
     const result = spawnSync(process.execPath, [BIN, "--json", "--data-dir", dataDir, ...args], {
@@ -118,13 +126,13 @@ export async function startAgent(upstreamBase, model = "bench") {
       "127.0.0.1:0",
       "--artifacts-listen",
       "127.0.0.1:0",
-      "--model",
-      `${model}=${upstreamBase}`,
+      ...serveArgs,
     ],
-    /"api":"([^"]+)"/,
+    /^(\{"event":"ready".*)$/,
     // The access log is on, as in production; it goes to a file-like sink, not a terminal.
     { stderr: "ignore" },
   );
+  const ready = JSON.parse(agent.url);
   const account = cli("accounts", "create", "--name", "Bench", "--email", "bench@example.com");
   const key = cli("keys", "create", "--account", account.id);
   // Limits far above what the benchmark sends: every request still goes through the reservation path.
@@ -140,7 +148,7 @@ export async function startAgent(upstreamBase, model = "bench") {
     "--concurrency",
     "100000",
   );
-  return { ...agent, token: key.token, dataDir };
+  return { ...agent, url: ready.api, ready, token: key.token, dataDir, cli };
 }
 
 const TICKS_PER_SECOND = 100;

@@ -3,11 +3,10 @@
 // runtime (the tiny GGUF), open-loop at fixed rates. Every 10 s it records the agent's RSS (/proc), its
 // JS heap and event-loop delay (the agent's own /metrics: prom-client's default metrics) and the
 // latency of each class, so growth shows as a trend (least squares over the run) and a plot.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, cpuSeconds, root, spawnService, startUpstream } from "./lib.mjs";
+import { cpuSeconds, root, startAgentServing, startUpstream } from "./lib.mjs";
 
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 30);
 const SAMPLE_EVERY_S = 10;
@@ -59,56 +58,15 @@ const percentile = (sorted, p) =>
 export async function runSoakBenchmark({ minutes = MINUTES } = {}) {
   const { Pool } = await import("undici");
   const { writeTinyModel } = await import(join(root, "cluster-agent", "dist", "runtime", "tiny-model.js"));
-  const dataDir = mkdtempSync(join(tmpdir(), "entrim-bench-soak-"));
-  const gguf = join(dataDir, "tiny.gguf");
+  const gguf = join(mkdtempSync(join(tmpdir(), "entrim-bench-soak-")), "tiny.gguf");
   await writeTinyModel({ out: gguf, seed: 1 });
   const upstream = await startUpstream({ "delay-ms": 20, tokens: 64 });
-  const agent = await spawnService(
-    [
-      BIN,
-      "--data-dir",
-      dataDir,
-      "serve",
-      "--listen",
-      "127.0.0.1:0",
-      "--metrics-listen",
-      "127.0.0.1:0",
-      "--artifacts-listen",
-      "127.0.0.1:0",
-      "--model",
-      `bench=${upstream.url}`,
-      "--model",
-      `tiny=${gguf}`,
-    ],
-    /^(\{"event":"ready".*)$/,
-  );
-  const ready = JSON.parse(agent.url);
-  const cli = (...args) => {
-    const result = spawnSync(process.execPath, [BIN, "--json", "--data-dir", dataDir, ...args], {
-      encoding: "utf8",
-    });
-    if (result.status !== 0) throw new Error(result.stderr);
-    return JSON.parse(result.stdout);
-  };
-  const account = cli("accounts", "create", "--name", "Soak", "--email", "soak@example.com");
-  const key = cli("keys", "create", "--account", account.id);
-  cli(
-    "limits",
-    "set",
-    "--account",
-    account.id,
-    "--rpm",
-    "10000000",
-    "--tpm",
-    "10000000000",
-    "--concurrency",
-    "10000",
-  );
-
+  const agent = await startAgentServing(["--model", `bench=${upstream.url}`, "--model", `tiny=${gguf}`]);
+  const { ready } = agent;
   const target = new URL(ready.api);
   const metricsUrl = ready.metrics.startsWith("http") ? ready.metrics : `http://${ready.metrics}`;
   const pool = new Pool(target.origin, { connections: 256, keepAliveTimeout: 30_000 });
-  const headers = { authorization: `Bearer ${key.token}`, "content-type": "application/json" };
+  const headers = { authorization: `Bearer ${agent.token}`, "content-type": "application/json" };
   const stats = CLASSES.map(() => ({ sent: 0, ok: 0, failed: 0, statuses: {}, latencies: [] }));
   const inFlight = new Set();
   const send = (c, i) => {

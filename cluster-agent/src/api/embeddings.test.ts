@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { getLlama, type LlamaEmbeddingContext, type LlamaModel } from "node-llama-cpp";
 import { createLogger } from "../common/log.js";
-import { Meter } from "../metering/meter.js";
+import type { Meter } from "../metering/meter.js";
 import { StorePriceBook } from "../metering/price-book.js";
 import { EmbeddedRuntime } from "../runtime/embedded.js";
 import { ExternalRuntime } from "../runtime/external.js";
@@ -11,6 +11,7 @@ import { writeTinyModel } from "../runtime/tiny-model.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 import { ModelRegistry } from "../serving/models.js";
 import { addPriceVersion } from "../store/prices.js";
+import { startTestMeter } from "../test-support/meter.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
 import { startUpstream, type Upstream } from "../test-support/upstream.js";
 import { upstreamEmbedding, upstreamEmbeddingTokens } from "../test-support/upstream-embeddings.js";
@@ -99,21 +100,7 @@ before(async () => {
   });
   prices = new StorePriceBook({ store: t.store });
   await prices.start();
-  meter = await Meter.start({
-    dir: join(t.dataDir, "spool"),
-    db: t.store.pool,
-    node: "node-1",
-    priceBook: prices,
-    maxBytes: 1 << 20,
-    segmentBytes: 64 * 1024,
-    fsyncIntervalMs: 2,
-    batchSize: 100,
-    shipIntervalMs: 20,
-    backoffInitialMs: 20,
-    backoffMaxMs: 50,
-    alarmAfterMs: 10_000,
-    alarmDepthFraction: 0.5,
-  });
+  meter = await startTestMeter(t, { priceBook: prices });
   const { path } = await writeTinyModel({ out: join(t.dataDir, "tiny.gguf"), seed: 1 });
   upstream = await startUpstream();
   models = new ModelRegistry();

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { Meter } from "../metering/meter.js";
+import type { Meter } from "../metering/meter.js";
 import { heldApiServer } from "../test-support/held-runtime.js";
+import { startTestMeter } from "../test-support/meter.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
 import { until } from "../test-support/until.js";
 
@@ -12,20 +12,7 @@ let api: Awaited<ReturnType<typeof heldApiServer>>;
 
 before(async () => {
   t = await openTestStore();
-  meter = await Meter.start({
-    dir: join(t.dataDir, "spool"),
-    db: t.store.pool,
-    node: "node-1",
-    maxBytes: 1 << 20,
-    segmentBytes: 64 * 1024,
-    fsyncIntervalMs: 2,
-    batchSize: 100,
-    shipIntervalMs: 20,
-    backoffInitialMs: 20,
-    backoffMaxMs: 50,
-    alarmAfterMs: 10_000,
-    alarmDepthFraction: 0.5,
-  });
+  meter = await startTestMeter(t);
   api = await heldApiServer({
     gates: [],
     isAcceptingTraffic: () => true,

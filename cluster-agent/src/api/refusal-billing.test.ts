@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { Meter } from "../metering/meter.js";
+import type { Meter } from "../metering/meter.js";
 import { CatalogueNames } from "../metering/model-names.js";
 import { createModel } from "../store/models.js";
 import { heldApiServer } from "../test-support/held-runtime.js";
+import { startTestMeter } from "../test-support/meter.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
 
 let t: TestStore;
@@ -18,20 +18,7 @@ before(async () => {
   await createModel(t.store.pool, { name: "catalogued-70b", createdBy: "test" });
   catalogue = new CatalogueNames({ store: t.store });
   await catalogue.start();
-  meter = await Meter.start({
-    dir: join(t.dataDir, "spool"),
-    db: t.store.pool,
-    node: "node-1",
-    maxBytes: 1 << 20,
-    segmentBytes: 64 * 1024,
-    fsyncIntervalMs: 2,
-    batchSize: 100,
-    shipIntervalMs: 20,
-    backoffInitialMs: 20,
-    backoffMaxMs: 50,
-    alarmAfterMs: 10_000,
-    alarmDepthFraction: 0.5,
-  });
+  meter = await startTestMeter(t);
   api = await heldApiServer({ gates: [], isAcceptingTraffic: () => true, meter, catalogue });
 });
 

@@ -1,0 +1,26 @@
+import { join } from "node:path";
+import type { PriceBook } from "../domain/pricing.js";
+import { Meter } from "../metering/meter.js";
+import type { TestStore } from "./postgres.js";
+
+/**
+ * The API tests' meter: a small spool in the test store's data dir that ships to its database within
+ * tens of milliseconds, so a test sees its usage rows soon after the response.
+ */
+export function startTestMeter(t: TestStore, options: { priceBook?: PriceBook } = {}): Promise<Meter> {
+  return Meter.start({
+    dir: join(t.dataDir, "spool"),
+    db: t.store.pool,
+    node: "node-1",
+    ...(options.priceBook ? { priceBook: options.priceBook } : {}),
+    maxBytes: 1 << 20,
+    segmentBytes: 64 * 1024,
+    fsyncIntervalMs: 2,
+    batchSize: 100,
+    shipIntervalMs: 20,
+    backoffInitialMs: 20,
+    backoffMaxMs: 50,
+    alarmAfterMs: 10_000,
+    alarmDepthFraction: 0.5,
+  });
+}
