@@ -22,6 +22,12 @@ export interface TestSmtp {
   received: ReceivedMail[];
   /** Attempts at DATA so far, accepted or not. */
   attempts: number;
+  /**
+   * Connection errors the server reported (a client that drops mid-transaction, as an agent stopped
+   * or a timed-out send does). A relay logs these and goes on; so does this one, instead of letting
+   * an unheard "error" event end the test process.
+   */
+  errors: Error[];
   close(): Promise<void>;
 }
 
@@ -37,7 +43,7 @@ export interface TestSmtpOptions {
  * STARTTLS offered), and it keeps what it receives so tests read what a recipient would get.
  */
 export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<TestSmtp> {
-  const state: TestSmtp = { port: 0, received: [], attempts: 0, close: async () => {} };
+  const state: TestSmtp = { port: 0, received: [], attempts: 0, errors: [], close: async () => {} };
   const server = new SMTPServer({
     disabledCommands: options.login ? ["STARTTLS"] : ["STARTTLS", "AUTH"],
     authOptional: !options.login,
@@ -75,7 +81,11 @@ export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<Test
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      server.on("error", (error) => state.errors.push(error));
+      resolve();
+    });
   });
   state.port = (server.server.address() as AddressInfo).port;
   state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
