@@ -17,9 +17,15 @@ process.on("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
 
-/** Starts a process and resolves with the URL from its first line matching `pattern` (group 1). */
+/**
+ * Starts a process and resolves with the URL from its first line matching `pattern` (group 1).
+ * `options.cpus` (a taskset list such as "0" or "1-3") pins it and every process it starts.
+ */
 export function spawnService(args, pattern, options = {}) {
-  const child = spawn(process.execPath, args, {
+  const [command, argv] = options.cpus
+    ? ["taskset", ["-c", options.cpus, process.execPath, ...args]]
+    : [process.execPath, args];
+  const child = spawn(command, argv, {
     stdio: ["ignore", "pipe", options.stderr ?? "ignore"],
     env: options.env ?? process.env,
   });
@@ -45,10 +51,29 @@ function stopChild(child) {
   });
 }
 
-export function startUpstream(options = {}) {
+export function startUpstream(options = {}, { cpus } = {}) {
   const args = [join(root, "cluster-agent", "dist", "test-support", "upstream-main.js"), "--port", "0"];
   for (const [flag, value] of Object.entries(options)) args.push(`--${flag}`, String(value));
-  return spawnService(args, /listening (\S+)/);
+  return spawnService(args, /listening (\S+)/, { cpus });
+}
+
+/**
+ * Where a benchmark whose subject must be the only thing saturated puts its processes: the agent
+ * (with its PostgreSQL) alone on core 0, the load generator (this process) and the upstream on the
+ * others. Without it, on a small machine the generator runs out of CPU before the agent does and the
+ * latencies measure the generator's own queue. Null on one core or without taskset (util-linux).
+ */
+export function cpuSplit() {
+  const cores = cpus().length;
+  if (cores < 2 || spawnSync("taskset", ["-V"]).status !== 0) return null;
+  const rest = cores === 2 ? "1" : `1-${cores - 1}`;
+  const pinned = spawnSync("taskset", ["-a", "-p", "-c", rest, String(process.pid)]);
+  if (pinned.status !== 0) return null;
+  return {
+    agent: "0",
+    rest,
+    describe: `agent on core 0; load generator and upstream on ${rest === "1" ? "core 1" : `cores ${rest}`}`,
+  };
 }
 
 export function startBareProxy(upstreamOrigin) {
@@ -97,15 +122,15 @@ export function portkeyHeaders(upstreamBase) {
 }
 
 /** A real agent on its own data dir, fronting `upstreamBase` through the external adapter, with a key. */
-export function startAgent(upstreamBase, model = "bench") {
-  return startAgentServing(["--model", `${model}=${upstreamBase}`]);
+export function startAgent(upstreamBase, model = "bench", { cpus } = {}) {
+  return startAgentServing(["--model", `${model}=${upstreamBase}`], { cpus });
 }
 
 /**
  * A real agent on its own data dir (`serve` with `serveArgs`, every listener on a free port), an
  * account and a key: `url` is its API, `ready` its readiness line, `cli` runs its CLI on that data dir.
  */
-export async function startAgentServing(serveArgs) {
+export async function startAgentServing(serveArgs, { cpus } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "entrim-bench-"));
   const cli = (...args) => {
     const result = spawnSync(process.execPath, [BIN, "--json", "--data-dir", dataDir, ...args], {
@@ -130,7 +155,7 @@ export async function startAgentServing(serveArgs) {
     ],
     /^(\{"event":"ready".*)$/,
     // The access log is on, as in production; it goes to a file-like sink, not a terminal.
-    { stderr: "ignore" },
+    { stderr: "ignore", cpus },
   );
   const ready = JSON.parse(agent.url);
   const account = cli("accounts", "create", "--name", "Bench", "--email", "bench@example.com");

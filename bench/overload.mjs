@@ -3,7 +3,7 @@
 // it are offered open-loop: at 2x the requests admitted should keep a bounded p99, and the rest be
 // refused at once (503 server_overloaded / 429 / 503 model_overloaded, with Retry-After) instead of
 // every request queueing into client timeouts. Production features stay on (startAgent).
-import { cpuSeconds, load, openLoop, startAgent, startUpstream } from "./lib.mjs";
+import { cpuSeconds, cpuSplit, load, openLoop, startAgent, startUpstream } from "./lib.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 /** Closed-loop capacity run, seconds: a few are enough for a rate. */
@@ -66,8 +66,9 @@ async function offer(url, headers, rate, pids) {
 }
 
 export async function runOverloadBenchmark() {
-  const upstream = await startUpstream({ "delay-ms": 0, tokens: 16 });
-  const agent = await startAgent(upstream.url);
+  const split = cpuSplit();
+  const upstream = await startUpstream({ "delay-ms": 0, tokens: 16 }, { cpus: split?.rest });
+  const agent = await startAgent(upstream.url, "bench", { cpus: split?.agent });
   try {
     const url = `${agent.url}/v1/chat/completions`;
     const headers = { "content-type": "application/json", authorization: `Bearer ${agent.token}` };
@@ -89,6 +90,7 @@ export async function runOverloadBenchmark() {
     const atCapacity = await offer(url, headers, rate, pids);
     const atTwice = await offer(url, headers, 2 * rate, pids);
     return {
+      placement: split?.describe ?? "all processes share every core",
       durationSeconds: DURATION,
       clientTimeoutMs: CLIENT_TIMEOUT_MS,
       clientConnections: CONNECTIONS,

@@ -25,6 +25,7 @@ before(async () => {
       maxEventLoopUtilization: 0.9,
       sampleIntervalMs: 20,
       retryAfterSeconds: 2,
+      minInFlight: 4,
     },
   });
 });

@@ -7,7 +7,7 @@ import { ModelRegistry } from "../serving/models.js";
 import { addSheddingMetrics } from "../telemetry/shedding-metrics.js";
 import { HeldRuntime } from "../test-support/held-runtime.js";
 import { until } from "../test-support/until.js";
-import type { OverloadOptions } from "./overload.js";
+import { InFlightLimit, type OverloadOptions } from "./overload.js";
 import { type ApiServer, createApiServer } from "./server.js";
 
 // Sampled every 20 ms; a loop blocked 150 ms at a time is far past 50 ms of mean delay and 90 % busy.
@@ -17,6 +17,7 @@ const OVERLOAD: OverloadOptions = {
   maxEventLoopUtilization: 0.9,
   sampleIntervalMs: 20,
   retryAfterSeconds: 2,
+  minInFlight: 4,
 };
 
 const servers: ApiServer[] = [];
@@ -51,9 +52,10 @@ async function startServer(overload: OverloadOptions) {
     app,
     runtime,
     authentications: () => authentications,
-    generate: () =>
+    generate: (signal?: AbortSignal) =>
       fetch(`${url}/v1/chat/completions`, {
         method: "POST",
+        signal,
         headers: { ...auth, "content-type": "application/json" },
         body: JSON.stringify({ model: "held", messages: [{ role: "user", content: "x" }], max_tokens: 4 }),
       }),
@@ -136,5 +138,63 @@ describe("load shedding (api.overload)", () => {
     }
     assert.equal((await server.get("/readyz")).status, 200);
     assert.equal(server.app.shedding.shed(), 0);
+  });
+});
+
+describe("the adaptive in-flight limit", () => {
+  it("is cut below what was in flight by a late and busy sample, never under its floor", () => {
+    const limit = new InFlightLimit(4);
+    for (let i = 0; i < 20; i++) assert.ok(limit.tryAcquire());
+    assert.equal(limit.limit, Number.POSITIVE_INFINITY, "no limit until the loop is over");
+    limit.sample(true, false);
+    assert.equal(limit.limit, 16, "0.8 of the 20 in flight");
+    assert.equal(limit.tryAcquire(), false, "over the limit: refused");
+    assert.equal(limit.current, 20, "a refusal takes no place");
+    limit.sample(true, false);
+    assert.equal(limit.limit, 12, "cut again from the limit, not from the 20 still in flight");
+    for (let i = 0; i < 10; i++) limit.sample(true, false);
+    assert.equal(limit.limit, 4, "the floor");
+  });
+
+  it("grows where it binds while the loop keeps up, and is lifted when the loop has room", () => {
+    const limit = new InFlightLimit(4);
+    for (let i = 0; i < 10; i++) limit.tryAcquire();
+    limit.sample(true, false);
+    assert.equal(limit.limit, 8);
+    for (let i = 0; i < 10; i++) limit.release();
+    limit.sample(false, false);
+    assert.equal(limit.limit, 8, "not reached in that sample: unchanged");
+    for (let i = 0; i < 8; i++) assert.ok(limit.tryAcquire());
+    assert.equal(limit.tryAcquire(), false);
+    limit.sample(false, false);
+    assert.equal(limit.limit, 10, "reached and the loop kept up: 1.25 times");
+    assert.ok(limit.tryAcquire());
+    limit.sample(false, true);
+    assert.equal(limit.limit, Number.POSITIVE_INFINITY, "a loop with room lifts it");
+  });
+
+  it("counts API requests from arrival until their response closes, aborted ones too, and not health checks", async () => {
+    const server = await startServer(OVERLOAD);
+    const aborts = Array.from({ length: 3 }, () => new AbortController());
+    const held = aborts.map((abort) =>
+      server.generate(abort.signal).then(
+        (response) => response.status,
+        () => "aborted",
+      ),
+    );
+    await until("three generations are running", () => server.runtime.stats().active === 3);
+    assert.equal(server.app.shedding.inFlight(), 3);
+    assert.equal((await server.get("/healthz")).status, 200);
+    assert.equal(server.app.shedding.inFlight(), 3, "health checks are not counted");
+    const registry = new Registry();
+    addSheddingMetrics(registry, server.app.shedding);
+    const metrics = await registry.metrics();
+    assert.match(metrics, /^entrim_api_requests_in_flight 3$/m);
+    assert.match(metrics, /^entrim_api_in_flight_limit \+Inf$/m, "no limit while the loop has room");
+    aborts[0]!.abort();
+    await until("the aborted request's place is free", () => server.app.shedding.inFlight() === 2);
+    server.runtime.releaseAll();
+    assert.deepEqual(await Promise.all(held), ["aborted", 200, 200]);
+    await until("every place is free", () => server.app.shedding.inFlight() === 0);
   });
 });

@@ -21,12 +21,21 @@ export interface OverloadOptions {
   sampleIntervalMs: number;
   /** Retry-After (whole seconds) of a shed request. */
   retryAfterSeconds: number;
+  /**
+   * The adaptive limit on API requests in flight never goes below this: enough requests at once to
+   * keep one core busy, so a limit cut by a stall cannot starve a node (see InFlightLimit).
+   */
+  minInFlight: number;
 }
 
 /** What the metrics read at scrape time: requests shed since start, and whether the node sheds now. */
 export interface LoadShedding {
   shed(): number;
   overloaded(): boolean;
+  /** API requests being answered now (health and status routes not counted). */
+  inFlight(): number;
+  /** The adaptive limit on them; Infinity while the loop has room and nothing is limited. */
+  inFlightLimit(): number;
 }
 
 declare module "fastify" {
@@ -48,6 +57,63 @@ const LOG_INTERVAL_MS = 1000;
  * only refuse requests the loop could now serve; saturation that lasts is what queues requests up.
  */
 const SUSTAINED_SAMPLES = 2;
+
+/** A late and busy sample cuts the in-flight limit to this fraction of what was in flight in it. */
+const LIMIT_DECREASE = 0.8;
+/** A sample that is not over, in which the limit refused requests or was reached, raises it by this factor. */
+const LIMIT_INCREASE = 1.25;
+/**
+ * A sample this much below the utilisation threshold lifts the limit altogether: the loop has ample
+ * room, and a limit left from an old burst would only refuse the next legitimate one while it grows.
+ */
+const LIMIT_RELEASE_UTILIZATION_FRACTION = 0.5;
+
+/**
+ * The adaptive in-flight limit (additive-free AIMD on the event loop's own signal): requests admitted
+ * and not yet answered are what a saturated loop divides its time between, so their latency grows with
+ * their number. A sample that is late and busy cuts the limit below what was in flight during it;
+ * requests over the limit are refused at once, which frees the connections they would have held while
+ * the admitted ones finish in bounded time. Samples that are not over raise it again where it binds;
+ * a loop with ample room lifts it. Streams waiting on a model cost the loop little, so they count but
+ * never make a sample busy by themselves.
+ */
+export class InFlightLimit {
+  current = 0;
+  limit = Number.POSITIVE_INFINITY;
+  /** Most in flight during the current sample, and whether the limit was reached in it. */
+  private peak = 0;
+  private reached = false;
+
+  constructor(private readonly floor: number) {}
+
+  tryAcquire(): boolean {
+    if (this.current >= this.limit) {
+      this.reached = true;
+      return false;
+    }
+    this.current++;
+    if (this.current > this.peak) this.peak = this.current;
+    if (this.current >= this.limit) this.reached = true;
+    return true;
+  }
+
+  release(): void {
+    this.current--;
+  }
+
+  /** One sample's verdict: over (late and busy), or the loop's utilisation when not. */
+  sample(over: boolean, roomy: boolean): void {
+    if (over) {
+      this.limit = Math.max(this.floor, Math.floor(Math.min(this.limit, this.peak) * LIMIT_DECREASE));
+    } else if (roomy) {
+      this.limit = Number.POSITIVE_INFINITY;
+    } else if (this.reached && Number.isFinite(this.limit)) {
+      this.limit = Math.ceil(this.limit * LIMIT_INCREASE);
+    }
+    this.peak = this.current;
+    this.reached = false;
+  }
+}
 
 export function overloaded(retryAfterSeconds: number): ApiError {
   return new ApiError(
@@ -72,8 +138,14 @@ export function loadShedding(app: FastifyInstance, options: OverloadOptions, log
   let shedCount = 0;
   const maxDelay = options.maxEventLoopDelayMs;
   const maxUtilization = options.maxEventLoopUtilization;
+  const limit = new InFlightLimit(options.minInFlight);
   if (!options.enabled || (maxDelay <= 0 && maxUtilization <= 0)) {
-    return { shed: () => shedCount, overloaded: () => false };
+    return {
+      shed: () => shedCount,
+      overloaded: () => false,
+      inFlight: () => 0,
+      inFlightLimit: () => limit.limit,
+    };
   }
   // The library calls the handler when either check of its last sample is over; shedding needs both
   // (when both are on) for SUSTAINED_SAMPLES samples in a row, which this watcher keeps track of.
@@ -102,8 +174,13 @@ export function loadShedding(app: FastifyInstance, options: OverloadOptions, log
     if (key !== lastSample || now - lastSampleAt >= 2 * options.sampleIntervalMs) {
       lastSample = key;
       lastSampleAt = now;
-      overInARow = over() ? overInARow + 1 : 0;
+      const isOver = over();
+      overInARow = isOver ? overInARow + 1 : 0;
       saturated = overInARow >= SUSTAINED_SAMPLES;
+      limit.sample(
+        isOver,
+        maxUtilization > 0 && sample.eventLoopUtilized < maxUtilization * LIMIT_RELEASE_UTILIZATION_FRACTION,
+      );
     }
     if (saturated === logged || now - loggedAt < LOG_INTERVAL_MS) return;
     logged = saturated;
@@ -130,20 +207,34 @@ export function loadShedding(app: FastifyInstance, options: OverloadOptions, log
   const refusal = overloaded(options.retryAfterSeconds);
   const body = errorBody(refusal);
   const retryAfter = String(options.retryAfterSeconds);
-  const shed = (request: FastifyRequest, reply: FastifyReply) => {
-    if (!saturated) return undefined;
+  const refuse = (request: FastifyRequest, reply: FastifyReply) => {
     shedCount++;
     reply.errorCode = refusal.code;
-    reply
+    return reply
       .header("x-request-id", request.id)
       .header("retry-after", retryAfter)
       .code(503)
       .type("application/json; charset=utf-8");
+  };
+  const shed = (request: FastifyRequest, reply: FastifyReply) => {
+    if (!saturated) return undefined;
+    refuse(request, reply);
     // The library sends what the handler returns (README: "any other return value than a promise or
     // nullish will be sent"), without calling the next hook; nullish lets the request through. Its
     // typings only know void.
     return body;
   };
+  // The in-flight limit, ahead of the library's hook (registered plugins add theirs at ready): every
+  // API request counts from here until its response closes, however it ends.
+  app.addHook("onRequest", (request, reply, done) => {
+    if (request.routeOptions.config.pressureHandler) return done();
+    if (!limit.tryAcquire()) {
+      refuse(request, reply).send(body);
+      return;
+    }
+    reply.raw.once("close", () => limit.release());
+    done();
+  });
   app.register(underPressure, {
     // 0 turns a check off in the library too.
     maxEventLoopDelay: maxDelay,
@@ -154,5 +245,10 @@ export function loadShedding(app: FastifyInstance, options: OverloadOptions, log
     pressureHandler: shed as unknown as FastifyUnderPressureOptions["pressureHandler"],
   });
 
-  return { shed: () => shedCount, overloaded: () => saturated };
+  return {
+    shed: () => shedCount,
+    overloaded: () => saturated,
+    inFlight: () => limit.current,
+    inFlightLimit: () => limit.limit,
+  };
 }

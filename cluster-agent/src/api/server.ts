@@ -192,6 +192,7 @@ const DISABLED: OverloadOptions = {
   maxEventLoopUtilization: 0,
   sampleIntervalMs: 1000,
   retryAfterSeconds: 1,
+  minInFlight: 1,
 };
 
 /** The catalogue's retirements when it tracks them (a catalogue of names alone retires nothing). */

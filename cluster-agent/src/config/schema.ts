@@ -181,6 +181,7 @@ const OVERLOAD_DEFAULTS = {
   maxEventLoopUtilization: 0.9,
   sampleIntervalMs: 200,
   retryAfterSeconds: 2,
+  minInFlight: 16,
 };
 
 const METERING_DEFAULTS = {
@@ -392,6 +393,8 @@ export const configSchema = z
               .max(10_000)
               .default(OVERLOAD_DEFAULTS.sampleIntervalMs),
             retryAfterSeconds: z.number().int().min(1).max(3600).default(OVERLOAD_DEFAULTS.retryAfterSeconds),
+            /** The adaptive in-flight limit never goes below this many API requests at once. */
+            minInFlight: z.number().int().min(1).max(100_000).default(OVERLOAD_DEFAULTS.minInFlight),
           })
           .strict()
           .default(OVERLOAD_DEFAULTS),

@@ -4,12 +4,16 @@ import { Counter, Gauge, type Registry } from "prom-client";
 export interface SheddingSource {
   shed(): number;
   overloaded(): boolean;
+  inFlight(): number;
+  inFlightLimit(): number;
 }
 
 /**
  * `entrim_requests_shed_total`: public API requests answered 503 server_overloaded because the agent's
  * event loop was saturated, and
- * `entrim_api_overloaded`: 1 while new requests are shed. Read at scrape time, like the rest.
+ * `entrim_api_overloaded`: 1 while new requests are shed,
+ * `entrim_api_requests_in_flight` and `entrim_api_in_flight_limit` (the adaptive limit; +Inf while
+ * there is none). Read at scrape time, like the rest.
  */
 export function addSheddingMetrics(registry: Registry, source: SheddingSource): void {
   new Counter({
@@ -27,6 +31,22 @@ export function addSheddingMetrics(registry: Registry, source: SheddingSource): 
     registers: [registry],
     collect() {
       this.set(source.overloaded() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "entrim_api_requests_in_flight",
+    help: "Public API requests being answered now (health and status routes not counted).",
+    registers: [registry],
+    collect() {
+      this.set(source.inFlight());
+    },
+  });
+  new Gauge({
+    name: "entrim_api_in_flight_limit",
+    help: "The adaptive limit on public API requests in flight, set while the event loop is strained; +Inf while there is none.",
+    registers: [registry],
+    collect() {
+      this.set(source.inFlightLimit());
     },
   });
 }
