@@ -16,20 +16,49 @@ const { runOverloadBenchmark } = await import("../bench/overload.mjs");
 const { machine } = await import("../bench/lib.mjs");
 const { writeBenchmarkPlots } = await import("../bench/report-plots.mjs");
 
+// `npm run bench -- --only soak,overload` runs those benchmarks alone and takes the others from the
+// last run's bench/results/gateway.json (same machine), so one section can be measured again, at length,
+// without the whole hour; the report says which sections come from which run.
+const RUNS = {
+  gateway: () => runGatewayBenchmarks(),
+  embedded: () => runEmbeddedBenchmark(),
+  overload: () => runOverloadBenchmark(),
+  suspension: () => runSuspensionBenchmark(200),
+  metering: () => runMeteringBenchmark(),
+  watching: () => runWatcherBenchmark({ watchers: 50 }),
+  console: () => runConsoleBenchmark(),
+  soak: () => runSoakBenchmark(),
+};
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt === -1 ? null : (process.argv[onlyAt + 1] ?? "").split(",").filter(Boolean);
+const unknown = (only ?? []).filter((name) => !(name in RUNS));
+if (only && (only.length === 0 || unknown.length > 0)) {
+  console.error(
+    `--only takes a comma-separated list of: ${Object.keys(RUNS).join(", ")}${unknown.length ? ` (not ${unknown.join(", ")})` : ""}`,
+  );
+  process.exit(2);
+}
+const resultsFile = join(root, "bench", "results", "gateway.json");
+const lastRun = only && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : null;
+if (only && !lastRun) {
+  console.error(`--only needs an earlier full run's ${resultsFile}: run npm run bench once first`);
+  process.exit(2);
+}
 const started = new Date();
-const gateway = await runGatewayBenchmarks();
-const embedded = await runEmbeddedBenchmark();
-const overload = await runOverloadBenchmark();
-const suspension = await runSuspensionBenchmark(200);
-const metering = await runMeteringBenchmark();
-const watching = await runWatcherBenchmark({ watchers: 50 });
-const consoleRun = await runConsoleBenchmark();
-const soak = await runSoakBenchmark();
+const results = {};
+for (const [name, runBenchmark] of Object.entries(RUNS)) {
+  results[name] = only && !only.includes(name) ? lastRun[name] : await runBenchmark();
+}
+const { gateway, embedded, overload, suspension, metering, watching, console: consoleRun, soak } = results;
+/** Sections measured in an earlier run (with --only), and when that run started. */
+const carried = only
+  ? { names: Object.keys(RUNS).filter((name) => !only.includes(name)), started: lastRun.started }
+  : null;
 const host = machine();
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(
-  join(root, "bench", "results", "gateway.json"),
-  `${JSON.stringify({ host, started, gateway, embedded, overload, suspension, metering, watching, console: consoleRun, soak }, null, 2)}\n`,
+  resultsFile,
+  `${JSON.stringify({ host, started: carried ? lastRun.started : started, ...results }, null, 2)}\n`,
 );
 
 // Plots beside the tables, drawn from the same numbers; the report shows only those that were drawn.
@@ -50,7 +79,7 @@ const verdict = (ok) => (ok ? "meets target" : "**misses target**");
 
 const doc = `# Benchmarks
 
-Written by \`npm run bench\` on ${started.toISOString().slice(0, 10)}. Every ratio compares against a
+Written by \`npm run bench\` on ${started.toISOString().slice(0, 10)}${carried ? ` (${only.join(", ")} measured then; ${carried.names.join(", ")} from the full run of ${String(carried.started).slice(0, 10)}, same machine)` : ""}. Every ratio compares against a
 baseline measured in the same run on the same machine, so the numbers travel between machines better
 than absolute figures do. Tests never assert timings; this file is where performance is recorded.
 
@@ -134,26 +163,29 @@ ${image("bench-gateway-cost.svg")}
 
 ### Overload: twice the capacity
 
-The same agent and instant upstream. Capacity is measured closed-loop (autocannon, concurrency 64,
-answered requests only); then the open-loop generator offers that rate and twice it, over at most
-${overload.clientConnections} connections, each request timing out after ${f(overload.clientTimeoutMs / 1000)} s.
+The same agent and instant upstream, placed so that the agent is what saturates (${overload.placement ?? "all processes share every core"}).
+Capacity is measured closed-loop (autocannon, concurrency 64, answered requests only); then the
+open-loop generator offers that rate and twice it, over at most ${overload.clientConnections} connections, each request
+timing out after ${f(overload.clientTimeoutMs / 1000)} s.
 
-| offered | requests/s offered | admitted (2xx) req/s | admitted p50 | admitted p99 | refused 429/503 | with Retry-After | refusals' p99 | timeouts |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| offered | requests/s offered | sent by the generator | admitted (2xx) req/s | admitted p50 | admitted p99 | refused 429/503 | with Retry-After | refusals' p99 | timeouts |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${[
   ["capacity (1×)", overload.atCapacity],
   ["twice the capacity (2×)", overload.atTwice],
 ]
   .map(
     ([name, r]) =>
-      `| ${name} | ${f(r.offeredRps)} | ${f(r.admittedRps)} | ${f(r.admittedP50Ms, 1)} ms | ${f(r.admittedP99Ms, 1)} ms | ${f(r.shed)} | ${r.shedWithRetryAfter === null ? "–" : `${f(r.shedWithRetryAfter * 100)} %`} | ${r.shed ? `${f(r.shedP99Ms, 1)} ms` : "–"} | ${f(r.timeouts)} |`,
+      `| ${name} | ${f(r.offeredRps)} | ${f(r.sentRps)} | ${f(r.admittedRps)} | ${f(r.admittedP50Ms, 1)} ms | ${f(r.admittedP99Ms, 1)} ms | ${f(r.shed)} | ${r.shedWithRetryAfter === null ? "–" : `${f(r.shedWithRetryAfter * 100)} %`} | ${r.shed ? `${f(r.shedP99Ms, 1)} ms` : "–"} | ${f(r.timeouts)} |`,
   )
   .join("\n")}
 
-The agent refuses at once (503 \`server_overloaded\`, \`Retry-After\`) while its own event loop is late
-and busy (\`api.overload\`), and a model's slots and queue refuse with 503/429 and \`Retry-After\` when
-full (\`scheduler\`); on a machine where the load generator shares the agent's cores, the backlog forms
-in the client's connections and the kernel's accept queue, which neither signal sees.
+The agent refuses at once (503 \`server_overloaded\`, \`Retry-After\`) what is over its adaptive
+in-flight limit, which late and busy event-loop samples cut (\`api.overload\`), and a model's slots
+and queue refuse with 503/429 and \`Retry-After\` when full (\`scheduler\`). Without the pinning, on a
+small machine the load generator runs out of CPU first and the backlog forms in its own connection
+pool, where no server signal can see it. Where the generator sent clearly less than was offered, it
+could not keep its schedule and the latencies measure its own queue as well as the agent.
 
 ## Embedded runtime: the agent against node-llama-cpp alone
 

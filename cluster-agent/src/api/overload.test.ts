@@ -173,8 +173,16 @@ describe("the adaptive in-flight limit", () => {
     assert.equal(limit.limit, Number.POSITIVE_INFINITY, "a loop with room lifts it");
   });
 
-  it("counts API requests from arrival until their response closes, aborted ones too, and not health checks", async () => {
+  it("is not cut by a loop saturated while fewer than its floor are in flight", () => {
+    const limit = new InFlightLimit(4);
+    for (let i = 0; i < 3; i++) limit.tryAcquire();
+    limit.sample(true, false);
+    assert.equal(limit.limit, Number.POSITIVE_INFINITY);
+  });
+
+  it("counts API requests from arrival until their response closes, aborted ones too, and not health checks", async (t) => {
     const server = await startServer(OVERLOAD);
+    t.after(() => server.runtime.releaseAll());
     const aborts = Array.from({ length: 3 }, () => new AbortController());
     const held = aborts.map((abort) =>
       server.generate(abort.signal).then(

@@ -103,7 +103,9 @@ export class InFlightLimit {
 
   /** One sample's verdict: over (late and busy), or the loop's utilisation when not. */
   sample(over: boolean, roomy: boolean): void {
-    if (over) {
+    // Fewer than the floor in flight are not what saturates the loop (start-up, a stall elsewhere):
+    // no cut then, or a node would start with its limit at the floor.
+    if (over && this.peak >= this.floor) {
       this.limit = Math.max(this.floor, Math.floor(Math.min(this.limit, this.peak) * LIMIT_DECREASE));
     } else if (roomy) {
       this.limit = Number.POSITIVE_INFINITY;
