@@ -129,8 +129,9 @@ export function startAgent(upstreamBase, model = "bench", { cpus } = {}) {
 /**
  * A real agent on its own data dir (`serve` with `serveArgs`, every listener on a free port), an
  * account and a key: `url` is its API, `ready` its readiness line, `cli` runs its CLI on that data dir.
+ * `cpus` pins it (spawnService); `nodeArgs` go to its Node.js (e.g. --cpu-prof).
  */
-export async function startAgentServing(serveArgs, { cpus } = {}) {
+export async function startAgentServing(serveArgs, { cpus, nodeArgs = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "entrim-bench-"));
   const cli = (...args) => {
     const result = spawnSync(process.execPath, [BIN, "--json", "--data-dir", dataDir, ...args], {
@@ -141,6 +142,7 @@ export async function startAgentServing(serveArgs, { cpus } = {}) {
   };
   const agent = await spawnService(
     [
+      ...nodeArgs,
       BIN,
       "--data-dir",
       dataDir,

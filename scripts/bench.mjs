@@ -13,6 +13,7 @@ const { runConsoleBenchmark } = await import("../bench/console-browser.mjs");
 const { runEmbeddedBenchmark } = await import("../bench/embedded.mjs");
 const { runSoakBenchmark } = await import("../bench/soak.mjs");
 const { runOverloadBenchmark } = await import("../bench/overload.mjs");
+const { runProfileBenchmark } = await import("../bench/profile.mjs");
 const { machine } = await import("../bench/lib.mjs");
 const { writeBenchmarkPlots } = await import("../bench/report-plots.mjs");
 
@@ -28,6 +29,7 @@ const RUNS = {
   watching: () => runWatcherBenchmark({ watchers: 50 }),
   console: () => runConsoleBenchmark(),
   soak: () => runSoakBenchmark(),
+  profile: () => runProfileBenchmark(),
 };
 const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt === -1 ? null : (process.argv[onlyAt + 1] ?? "").split(",").filter(Boolean);
@@ -49,7 +51,17 @@ const results = {};
 for (const [name, runBenchmark] of Object.entries(RUNS)) {
   results[name] = only && !only.includes(name) ? lastRun[name] : await runBenchmark();
 }
-const { gateway, embedded, overload, suspension, metering, watching, console: consoleRun, soak } = results;
+const {
+  gateway,
+  embedded,
+  overload,
+  suspension,
+  metering,
+  watching,
+  console: consoleRun,
+  soak,
+  profile,
+} = results;
 /** Sections measured in an earlier run (with --only), and when that run started. */
 const carried = only
   ? { names: Object.keys(RUNS).filter((name) => !only.includes(name)), started: lastRun.started }
@@ -76,6 +88,40 @@ const portkeyVersion = JSON.parse(
 ).version;
 const mib = (bytes) => f(bytes / 2 ** 20, 1);
 const verdict = (ok) => (ok ? "meets target" : "**misses target**");
+
+/** The CPU-profile tables (bench/profile.mjs); runs from before it existed have none. */
+function profileSection() {
+  if (!profile) return "";
+  const pct = (share) => `${f(share * 100, 1)} %`;
+  const table = (summary) => `| component | share of the agent's busy time |
+| --- | ---: |
+${summary.components
+  .filter((c) => c.share >= 0.005)
+  .map((c) => `| ${c.name} | ${pct(c.share)} |`)
+  .join("\n")}
+
+| function (self time) | where | share |
+| --- | --- | ---: |
+${summary.functions.map((fn) => `| \`${fn.name}\` | ${fn.where ? `\`${fn.where}\`` : "–"} | ${pct(fn.share)} |`).join("\n")}`;
+  return `#### Where the agent's time goes: CPU profiles
+
+V8's sampling profiler (\`node --cpu-prof\`, one sample every ${f(profile.intervalUs)} µs) on a real agent for ${f(profile.seconds)} s of
+this capacity load, then of the streaming load below (\`bench/profile.mjs\`; the \`.cpuprofile\` files stay in
+\`bench/results/profiles/\` for a flame-graph viewer). Self time, idle excluded; the kernel's share of a
+socket write is not in a V8 profile (it is in the CPU-per-request column above).
+
+Under the capacity load (${f(profile.capacity.busyMs)} ms busy):
+
+${table(profile.capacity)}
+
+Under the streaming load (${f(profile.streaming.busyMs)} ms busy):
+
+${table(profile.streaming)}
+
+A Fastify server that only parses and re-serialises the JSON already costs about 1.4× the bare proxy
+on this machine (measured when the gateway tables were first written), so the 0.7 target leaves the
+features themselves almost no room: reaching it needs a leaner hot path than Fastify's (open work).`;
+}
 
 const doc = `# Benchmarks
 
@@ -119,12 +165,7 @@ requests/s ratio also depends on how the scheduler splits them; the CPU-per-requ
 cleaner comparison of work done per request. The agent's own store (PostgreSQL) and its usage shipper
 share those cores too.
 
-Where the agent's time goes (CPU profiles under this load): about a quarter is the kernel's loopback
-writes that any proxy pays, the rest is spread over Fastify's request cycle, parsing and validating
-the body, the admission gates, writing the usage event to the spool, the scheduler, the upstream call
-and re-framing the answer, each a few percent. A Fastify server that only parses and re-serialises the
-JSON already costs about 1.4x the bare proxy on this machine, so the 0.7 target leaves the features
-themselves almost no room; reaching it needs a leaner hot path than Fastify's (open work).
+${profileSection()}
 
 ### Overhead under realistic load: upstream answers after 100 ms, 500 requests/s offered
 

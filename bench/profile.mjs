@@ -1,0 +1,156 @@
+// Where the agent's CPU time goes: V8's sampling profiler (`node --cpu-prof`) on a real agent under the
+// gateway's capacity load (non-streamed, 64 connections, instant upstream) and under its streaming load
+// (32 streams of 256 tokens), summed up by component and by function. Profiles are kept in
+// bench/results/profiles/ for a flame-graph viewer (Chrome DevTools, speedscope).
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { load, root, startAgentServing, startUpstream } from "./lib.mjs";
+
+const SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 8);
+/** Sampling interval, µs: finer than V8's default 1 ms, so short runs still have thousands of samples. */
+const INTERVAL_US = 200;
+
+const request = (stream) =>
+  JSON.stringify({
+    model: "bench",
+    messages: [{ role: "user", content: "Say something short about benchmarks, please." }],
+    max_tokens: stream ? 256 : 16,
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  });
+
+/** The component a profile node's code belongs to, from its script URL (or, for V8's own entries, its name). */
+export function componentOf({ functionName, url }) {
+  if (url === "") {
+    if (functionName === "(garbage collector)") return "garbage collection";
+    if (functionName === "(program)") return "V8 and native code (unattributed)";
+    if (functionName === "(idle)") return "idle";
+    // JSON.parse, JSON.stringify and the like are charged to the JavaScript function that called them.
+    return "built-ins";
+  }
+  const packageMatch = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+  if (packageMatch) {
+    const name = packageMatch[1];
+    if (
+      /^(fastify|find-my-way|avvio|light-my-request|@fastify\/.*|fast-json-stringify|fast-querystring|secure-json-parse|abstract-logging|toad-cache)$/.test(
+        name,
+      )
+    )
+      return "Fastify (request cycle, routing, hooks)";
+    if (name === "undici") return "undici (upstream client)";
+    if (/^(pino|pino-std-serializers|sonic-boom|thread-stream)$/.test(name)) return "logging (pino)";
+    if (/^(pg|pg-protocol|pg-pool|pg-types)$/.test(name)) return "PostgreSQL client";
+    if (name === "zod") return "validation (zod)";
+    if (name === "prom-client") return "metrics (prom-client)";
+    return `other libraries (${name})`;
+  }
+  if (url.startsWith("node:")) {
+    const module = url.slice("node:".length);
+    if (/^(_http_|internal\/http|http$)/.test(module)) return "Node HTTP (parser, server, responses)";
+    if (/^(net$|internal\/stream_base_commons|internal\/net|internal\/tcp)/.test(module)) return "sockets";
+    if (/^internal\/streams\//.test(module) || module === "stream") return "Node streams";
+    if (/^(internal\/process\/task_queues|internal\/timers|timers)/.test(module)) return "ticks and timers";
+    if (/^(internal\/fs|fs)/.test(module)) return "file system (spool)";
+    return "Node (other)";
+  }
+  const agentMatch = /\/cluster-agent\/dist\/([^/]+)\//.exec(url);
+  if (agentMatch) return `agent: ${agentMatch[1]}/`;
+  return "other";
+}
+
+/** Self time per component and per function of one .cpuprofile, idle excluded, shares of the busy time. */
+export function summarise(profile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfUs = new Map();
+  // timeDeltas[i] is the time before sample i; it is charged to the sample before it.
+  for (let i = 0; i < profile.samples.length; i++) {
+    const delta = profile.timeDeltas[i + 1] ?? 0;
+    selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + Math.max(0, delta));
+  }
+  const components = new Map();
+  const functions = new Map();
+  let busyUs = 0;
+  for (const [id, us] of selfUs) {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) continue;
+    const component = componentOf(frame);
+    if (component === "idle") continue;
+    busyUs += us;
+    components.set(component, (components.get(component) ?? 0) + us);
+    const file = frame.url.startsWith("file://")
+      ? relative(root, fileURLToPath(frame.url)).replace(/^node_modules\//, "")
+      : frame.url;
+    const where = file ? `${file}:${frame.lineNumber + 1}` : "";
+    const key = `${frame.functionName || "(anonymous)"}\u0000${where}`;
+    functions.set(key, (functions.get(key) ?? 0) + us);
+  }
+  const share = (us) => us / busyUs;
+  return {
+    busyMs: busyUs / 1000,
+    components: [...components].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, share: share(us) })),
+    functions: [...functions]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([key, us]) => {
+        const [name, where] = key.split("\u0000");
+        return { name, where, share: share(us) };
+      }),
+  };
+}
+
+async function profileUnder(name, stream) {
+  const dir = join(root, "bench", "results", "profiles", name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const upstream = await startUpstream({ "delay-ms": 0, tokens: stream ? 256 : 16 });
+  const agent = await startAgentServing(["--model", `bench=${upstream.url}`], {
+    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${INTERVAL_US}`],
+  });
+  try {
+    const headers = { "content-type": "application/json", authorization: `Bearer ${agent.token}` };
+    const url = `${agent.url}/v1/chat/completions`;
+    const body = request(stream);
+    await load({ url, method: "POST", headers, body, connections: 8, duration: 1 });
+    const result = await load({
+      url,
+      method: "POST",
+      headers,
+      body,
+      connections: stream ? 32 : 64,
+      duration: SECONDS,
+    });
+    if (result.non2xx + result.errors > 0)
+      throw new Error(`${name}: ${result.non2xx + result.errors} requests failed`);
+  } finally {
+    // The profile is written as the agent exits cleanly (SIGTERM); start-up is in it too, and small.
+    await Promise.all([agent.stop(), upstream.stop()]);
+  }
+  const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+  if (!file) throw new Error(`${name}: the agent wrote no CPU profile`);
+  return {
+    ...summarise(JSON.parse(readFileSync(join(dir, file), "utf8"))),
+    profile: relative(root, join(dir, file)),
+  };
+}
+
+export async function runProfileBenchmark() {
+  return {
+    seconds: SECONDS,
+    intervalUs: INTERVAL_US,
+    capacity: await profileUnder("capacity", false),
+    streaming: await profileUnder("streaming", true),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results = await runProfileBenchmark();
+  for (const [name, r] of Object.entries({ capacity: results.capacity, streaming: results.streaming })) {
+    process.stdout.write(`\n${name}: ${r.busyMs.toFixed(0)} ms busy (${r.profile})\n`);
+    for (const c of r.components)
+      process.stdout.write(`  ${(c.share * 100).toFixed(1).padStart(5)} %  ${c.name}\n`);
+    process.stdout.write("  top functions:\n");
+    for (const fn of r.functions)
+      process.stdout.write(`  ${(fn.share * 100).toFixed(1).padStart(5)} %  ${fn.name}  ${fn.where}\n`);
+  }
+  process.exit(0);
+}

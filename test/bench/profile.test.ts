@@ -1,0 +1,79 @@
+// The benchmark's CPU-profile summary (bench/profile.mjs) on a real profile written by `node --cpu-prof`:
+// busy time lands on the functions and components that spent it, idle time is left out.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+
+const bench = (file: string) => new URL(`../../../bench/${file}`, import.meta.url).href;
+const { componentOf, summarise } = await import(bench("profile.mjs"));
+
+interface Summary {
+  busyMs: number;
+  components: { name: string; share: number }[];
+  functions: { name: string; where: string; share: number }[];
+}
+
+test("a real profile: the function that burned the CPU leads, and idle time is not counted", () => {
+  const dir = mkdtempSync(join(tmpdir(), "entrim-profile-"));
+  try {
+    // 300 ms of JSON round trips in a named function, then 300 ms asleep (idle).
+    const script = `
+      function burnJson() {
+        const end = Date.now() + 300;
+        const doc = { a: [1, 2, 3], b: "x".repeat(200), c: { d: true } };
+        while (Date.now() < end) JSON.parse(JSON.stringify(doc));
+      }
+      burnJson();
+      setTimeout(() => {}, 300);`;
+    const run = spawnSync(
+      process.execPath,
+      ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-interval=200", "-e", script],
+      { encoding: "utf8" },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
+    assert.ok(file, "node wrote a profile");
+    const summary: Summary = summarise(JSON.parse(readFileSync(join(dir, file), "utf8")));
+    assert.ok(
+      summary.busyMs > 250 && summary.busyMs < 550,
+      `busy ${summary.busyMs} ms: the sleep is not in it`,
+    );
+    assert.ok(!summary.components.some((c) => c.name === "idle"));
+    const total = summary.components.reduce((sum, c) => sum + c.share, 0);
+    assert.ok(Math.abs(total - 1) < 1e-9, "the shares add up to the busy time");
+    // The JSON built-ins it called are charged to it.
+    const [first] = summary.functions;
+    assert.equal(first?.name, "burnJson", JSON.stringify(summary.functions));
+    assert.ok(first.share > 0.5, `its share: ${first.share}`);
+    assert.match(first.where, /^\[eval\]:\d+$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("code is put in the component it belongs to, from its script's URL", () => {
+  const at = (url: string, functionName = "f") => componentOf({ functionName, url });
+  assert.equal(
+    at("file:///srv/x/node_modules/fastify/lib/route.js"),
+    "Fastify (request cycle, routing, hooks)",
+  );
+  assert.equal(
+    at("file:///srv/x/node_modules/@fastify/under-pressure/index.js"),
+    "Fastify (request cycle, routing, hooks)",
+  );
+  assert.equal(
+    at("file:///srv/x/node_modules/undici/lib/dispatcher/client-h1.js"),
+    "undici (upstream client)",
+  );
+  assert.equal(at("file:///srv/x/node_modules/pg-protocol/dist/parser.js"), "PostgreSQL client");
+  assert.equal(at("file:///srv/x/node_modules/left-pad/index.js"), "other libraries (left-pad)");
+  assert.equal(at("node:_http_server"), "Node HTTP (parser, server, responses)");
+  assert.equal(at("node:internal/streams/writable"), "Node streams");
+  assert.equal(at("file:///srv/x/cluster-agent/dist/metering/spool.js"), "agent: metering/");
+  assert.equal(at("", "(garbage collector)"), "garbage collection");
+  assert.equal(at("", "(idle)"), "idle");
+  assert.equal(at("", "(program)"), "V8 and native code (unattributed)");
+});
