@@ -25,8 +25,15 @@ export function componentOf({ functionName, url }) {
     if (functionName === "(garbage collector)") return "garbage collection";
     if (functionName === "(program)") return "V8 and native code (unattributed)";
     if (functionName === "(idle)") return "idle";
+    // Native bindings that enter the kernel: socket writes above all (`writev` is the response going out).
+    if (
+      /^(writev|writeBuffer|write\w*String|read|readv|close|open|fstat|statfs|realpath|fsync|fdatasync)$/.test(
+        functionName,
+      )
+    )
+      return "system calls (socket writes, file I/O)";
     // JSON.parse, JSON.stringify and the like are charged to the JavaScript function that called them.
-    return "built-ins";
+    return "V8 built-ins and other native bindings";
   }
   const packageMatch = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (packageMatch) {
@@ -58,12 +65,19 @@ export function componentOf({ functionName, url }) {
   return "other";
 }
 
-/** Self time per component and per function of one .cpuprofile, idle excluded, shares of the busy time. */
-export function summarise(profile) {
+/**
+ * Self time per component and per function of one .cpuprofile, idle excluded, shares of the busy time.
+ * `window` ({ fromUs, toUs }, on the profile's clock: CLOCK_MONOTONIC, as process.hrtime) keeps only
+ * the samples taken in it, so start-up and shutdown do not dilute a load's profile.
+ */
+export function summarise(profile, window) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map();
   // timeDeltas[i] is the time before sample i; it is charged to the sample before it.
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i];
+    if (window && (at < window.fromUs || at > window.toUs)) continue;
     const delta = profile.timeDeltas[i + 1] ?? 0;
     selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + Math.max(0, delta));
   }
@@ -103,6 +117,8 @@ async function profileUnder(name, stream) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const upstream = await startUpstream({ "delay-ms": 0, tokens: stream ? 256 : 16 });
+  /** The measured load's span on the monotonic clock the profile's timestamps use. */
+  const window = { fromUs: 0, toUs: 0 };
   const agent = await startAgentServing(["--model", `bench=${upstream.url}`], {
     nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${INTERVAL_US}`],
   });
@@ -111,6 +127,7 @@ async function profileUnder(name, stream) {
     const url = `${agent.url}/v1/chat/completions`;
     const body = request(stream);
     await load({ url, method: "POST", headers, body, connections: 8, duration: 1 });
+    window.fromUs = Number(process.hrtime.bigint() / 1000n);
     const result = await load({
       url,
       method: "POST",
@@ -119,6 +136,7 @@ async function profileUnder(name, stream) {
       connections: stream ? 32 : 64,
       duration: SECONDS,
     });
+    window.toUs = Number(process.hrtime.bigint() / 1000n);
     if (result.non2xx + result.errors > 0)
       throw new Error(`${name}: ${result.non2xx + result.errors} requests failed`);
   } finally {
@@ -128,7 +146,7 @@ async function profileUnder(name, stream) {
   const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error(`${name}: the agent wrote no CPU profile`);
   return {
-    ...summarise(JSON.parse(readFileSync(join(dir, file), "utf8"))),
+    ...summarise(JSON.parse(readFileSync(join(dir, file), "utf8")), window),
     profile: relative(root, join(dir, file)),
   };
 }

@@ -89,6 +89,16 @@ const portkeyVersion = JSON.parse(
 const mib = (bytes) => f(bytes / 2 ** 20, 1);
 const verdict = (ok) => (ok ? "meets target" : "**misses target**");
 
+/**
+ * What an overload run measured: a generator that sent clearly less than it was asked to could not keep
+ * its schedule, and its own queue is then in the latencies (so they say little about the agent).
+ */
+function limitedBy(run) {
+  const sent = run.sentRps / run.offeredRps;
+  if (sent < 0.95) return `**the load generator** (sent ${f(sent * 100)} % of the offered rate)`;
+  return `the agent (${f(run.agentCores, 2)} cores busy)`;
+}
+
 /** The CPU-profile tables (bench/profile.mjs); runs from before it existed have none. */
 function profileSection() {
   if (!profile) return "";
@@ -209,15 +219,15 @@ Capacity is measured closed-loop (autocannon, concurrency 64, answered requests 
 open-loop generator offers that rate and twice it, over at most ${overload.clientConnections} connections, each request
 timing out after ${f(overload.clientTimeoutMs / 1000)} s.
 
-| offered | requests/s offered | sent by the generator | admitted (2xx) req/s | admitted p50 | admitted p99 | refused 429/503 | with Retry-After | refusals' p99 | timeouts |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| offered | requests/s offered | sent by the generator | admitted (2xx) req/s | admitted p50 | admitted p99 | refused 429/503 | with Retry-After | refusals' p99 | timeouts | what limited the run |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 ${[
   ["capacity (1×)", overload.atCapacity],
   ["twice the capacity (2×)", overload.atTwice],
 ]
   .map(
     ([name, r]) =>
-      `| ${name} | ${f(r.offeredRps)} | ${f(r.sentRps)} | ${f(r.admittedRps)} | ${f(r.admittedP50Ms, 1)} ms | ${f(r.admittedP99Ms, 1)} ms | ${f(r.shed)} | ${r.shedWithRetryAfter === null ? "–" : `${f(r.shedWithRetryAfter * 100)} %`} | ${r.shed ? `${f(r.shedP99Ms, 1)} ms` : "–"} | ${f(r.timeouts)} |`,
+      `| ${name} | ${f(r.offeredRps)} | ${f(r.sentRps)} | ${f(r.admittedRps)} | ${f(r.admittedP50Ms, 1)} ms | ${f(r.admittedP99Ms, 1)} ms | ${f(r.shed)} | ${r.shedWithRetryAfter === null ? "–" : `${f(r.shedWithRetryAfter * 100)} %`} | ${r.shed ? `${f(r.shedP99Ms, 1)} ms` : "–"} | ${f(r.timeouts)} | ${limitedBy(r)} |`,
   )
   .join("\n")}
 

@@ -28,6 +28,7 @@ test("a real profile: the function that burned the CPU leads, and idle time is n
       }
       burnJson();
       setTimeout(() => {}, 300);`;
+    const before = Number(process.hrtime.bigint() / 1000n);
     const run = spawnSync(
       process.execPath,
       ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-interval=200", "-e", script],
@@ -36,7 +37,21 @@ test("a real profile: the function that burned the CPU leads, and idle time is n
     assert.equal(run.status, 0, run.stderr);
     const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
     assert.ok(file, "node wrote a profile");
-    const summary: Summary = summarise(JSON.parse(readFileSync(join(dir, file), "utf8")));
+    const after = Number(process.hrtime.bigint() / 1000n);
+    const profile = JSON.parse(readFileSync(join(dir, file), "utf8"));
+    // Its timestamps are on the clock process.hrtime reads, so a benchmark can cut out its load's span.
+    assert.ok(
+      profile.startTime >= before && profile.endTime <= after,
+      "the profile is on the monotonic clock",
+    );
+    const summary: Summary = summarise(profile);
+    const none: Summary = summarise(profile, { fromUs: before - 2_000_000, toUs: before });
+    assert.equal(none.busyMs, 0, "nothing before the process started");
+    const lastTenth: Summary = summarise(profile, {
+      fromUs: profile.endTime - (profile.endTime - profile.startTime) / 10,
+      toUs: profile.endTime,
+    });
+    assert.ok(lastTenth.busyMs < summary.busyMs / 2, "the asleep end of the run is nearly all idle");
     assert.ok(
       summary.busyMs > 250 && summary.busyMs < 550,
       `busy ${summary.busyMs} ms: the sleep is not in it`,
@@ -76,4 +91,6 @@ test("code is put in the component it belongs to, from its script's URL", () => 
   assert.equal(at("", "(garbage collector)"), "garbage collection");
   assert.equal(at("", "(idle)"), "idle");
   assert.equal(at("", "(program)"), "V8 and native code (unattributed)");
+  assert.equal(at("", "writev"), "system calls (socket writes, file I/O)");
+  assert.equal(at("", "parse"), "V8 built-ins and other native bindings");
 });
