@@ -378,6 +378,8 @@ ${image("bench-soak-latency.svg")}
 npm run bench                    # all benchmarks, rewrites this file
 BENCH_DURATION=30 npm run bench  # longer runs for steadier numbers
 BENCH_SOAK_MINUTES=5 npm run bench  # a shorter soak (default 30 minutes)
+npm run bench -- --only overload,profile  # these again; the rest from the last full run
+node bench/profile.mjs           # the CPU-profile summaries alone, printed
 \`\`\`
 `;
 // The history of single changes' before/after measurements is written by hand and kept.
