@@ -80,8 +80,11 @@ describe("load shedding (api.overload)", () => {
   it("refuses new requests with 503 server_overloaded and Retry-After while the loop is saturated", async () => {
     const server = await startServer(OVERLOAD);
     free = busyLoop();
+    // A generation sent before the samples say saturated would be admitted, and the held runtime would
+    // keep it (and this test) waiting: wait for the verdict first, and never wait on one for long.
+    await until("the loop counts as saturated", () => server.app.shedding.overloaded());
     const shed = await until("a generation is shed", async () => {
-      const response = await server.generate();
+      const response = await server.generate(AbortSignal.timeout(10_000));
       return response.status === 503 && response;
     });
     assert.equal(shed.headers.get("retry-after"), "2");
