@@ -6,6 +6,7 @@ import { after, test } from "node:test";
 import pg from "pg";
 import { ApiError } from "../common/errors.js";
 import type { PriceBook } from "../domain/pricing.js";
+import { FAST_SHIPPING } from "../test-support/meter.js";
 import { until } from "../test-support/until.js";
 import { Meter, type RequestOutcome } from "./meter.js";
 
@@ -43,14 +44,8 @@ function meter(dir: string, over: { maxBytes?: number; priceBook?: PriceBook } =
     node: "node-1",
     maxBytes: over.maxBytes ?? 1024 * 1024,
     priceBook: over.priceBook,
-    segmentBytes: 64 * 1024,
-    fsyncIntervalMs: 2,
-    batchSize: 100,
-    shipIntervalMs: 20,
-    backoffInitialMs: 20,
-    backoffMaxMs: 50,
+    ...FAST_SHIPPING,
     alarmAfterMs: 100,
-    alarmDepthFraction: 0.5,
   });
 }
 
