@@ -69,7 +69,7 @@ const LIMIT_INCREASE = 1.25;
 const LIMIT_RELEASE_UTILIZATION_FRACTION = 0.5;
 
 /**
- * The adaptive in-flight limit (additive-free AIMD on the event loop's own signal): requests admitted
+ * The adaptive in-flight limit (multiplicative cut and growth on the event loop's own signal): requests admitted
  * and not yet answered are what a saturated loop divides its time between, so their latency grows with
  * their number. A sample that is late and busy cuts the limit below what was in flight during it;
  * requests over the limit are refused at once, which frees the connections they would have held while
@@ -140,15 +140,15 @@ export function loadShedding(app: FastifyInstance, options: OverloadOptions, log
   let shedCount = 0;
   const maxDelay = options.maxEventLoopDelayMs;
   const maxUtilization = options.maxEventLoopUtilization;
-  const limit = new InFlightLimit(options.minInFlight);
   if (!options.enabled || (maxDelay <= 0 && maxUtilization <= 0)) {
     return {
       shed: () => shedCount,
       overloaded: () => false,
       inFlight: () => 0,
-      inFlightLimit: () => limit.limit,
+      inFlightLimit: () => Number.POSITIVE_INFINITY,
     };
   }
+  const limit = new InFlightLimit(options.minInFlight);
   // The library calls the handler when either check of its last sample is over; shedding needs both
   // (when both are on) for SUSTAINED_SAMPLES samples in a row, which this watcher keeps track of.
   const over = (): boolean => {
@@ -226,8 +226,9 @@ export function loadShedding(app: FastifyInstance, options: OverloadOptions, log
     // typings only know void.
     return body;
   };
-  // The in-flight limit, ahead of the library's hook (registered plugins add theirs at ready): every
-  // API request counts from here until its response closes, however it ends.
+  // The in-flight limit, ahead of the library's hook (Fastify adds hooks and plugins in call order, and
+  // this comes before the register below): every API request counts from here until its response
+  // closes, however it ends.
   app.addHook("onRequest", (request, reply, done) => {
     if (request.routeOptions.config.pressureHandler) return done();
     if (!limit.tryAcquire()) {
