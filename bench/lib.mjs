@@ -62,16 +62,19 @@ export function startUpstream(options = {}, { cpus } = {}) {
  * (with its PostgreSQL) alone on core 0, the load generator (this process) and the upstream on the
  * others. Without it, on a small machine the generator runs out of CPU before the agent does and the
  * latencies measure the generator's own queue. Null on one core or without taskset (util-linux).
+ * Call `restore()` when done, or every benchmark after it runs on the generator's cores.
  */
 export function cpuSplit() {
   const cores = cpus().length;
   if (cores < 2 || spawnSync("taskset", ["-V"]).status !== 0) return null;
   const rest = cores === 2 ? "1" : `1-${cores - 1}`;
-  const pinned = spawnSync("taskset", ["-a", "-p", "-c", rest, String(process.pid)]);
-  if (pinned.status !== 0) return null;
+  const pin = (list) => spawnSync("taskset", ["-a", "-p", "-c", list, String(process.pid)]).status === 0;
+  if (!pin(rest)) return null;
   return {
     agent: "0",
     rest,
+    /** Every core for this process again: processes it starts later inherit its placement. */
+    restore: () => void pin(`0-${cores - 1}`),
     describe: `agent on core 0; load generator and upstream on ${rest === "1" ? "core 1" : `cores ${rest}`}`,
   };
 }

@@ -67,6 +67,14 @@ async function offer(url, headers, rate, pids) {
 
 export async function runOverloadBenchmark() {
   const split = cpuSplit();
+  try {
+    return await measureOverload(split);
+  } finally {
+    split?.restore();
+  }
+}
+
+async function measureOverload(split) {
   const upstream = await startUpstream({ "delay-ms": 0, tokens: 16 }, { cpus: split?.rest });
   const agent = await startAgent(upstream.url, "bench", { cpus: split?.agent });
   try {
