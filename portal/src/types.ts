@@ -123,6 +123,8 @@ export interface InvoiceDocument {
   dueDate: string | null;
   taxRate: string | number;
   lines: {
+    /** The month the line bills; an earlier one than the invoice's is usage delivered late. */
+    usagePeriod?: string;
     model: string;
     requests: number | string;
     promptTokens: number | string;

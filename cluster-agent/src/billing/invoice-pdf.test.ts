@@ -42,6 +42,7 @@ const invoice: Invoice = {
 };
 const lines = [
   {
+    usagePeriod: "2026-11",
     model: "llama-70b",
     requests: 10n,
     promptTokens: 1_000_000n,
@@ -84,6 +85,16 @@ test("the invoice PDF names seller, buyer, number, dates, VAT rule wording, tota
   ]) {
     assert.ok(text.includes(expected), `missing "${expected}" in: ${text}`);
   }
+});
+
+test("usage of an earlier month delivered late is its own line, named as such, with a note", async () => {
+  const late = { ...lines[0]!, usagePeriod: "2026-10", requests: 1n, amountCents: 99n };
+  const text = await textOf(await invoicePdf(invoice, [...lines, late]));
+  assert.ok(text.includes("llama-70b (usage of 2026-10, delivered late)"), text);
+  assert.ok(text.includes("0.99"), text);
+  assert.ok(text.includes("reached billing after that month's invoice was issued"), text);
+  const plain = await textOf(await invoicePdf(invoice, lines));
+  assert.ok(!plain.includes("delivered late"), plain);
 });
 
 test("the same invoice renders to the same bytes", async () => {

@@ -1,7 +1,7 @@
 import PDFDocument from "pdfkit";
 import { formatCents } from "../store/billing.js";
 import type { CreditNote } from "../store/credit-notes.js";
-import type { Invoice, InvoiceLine } from "../store/invoices.js";
+import { type Invoice, type InvoiceLine, LATE_USAGE_NOTE, lineLabel } from "../store/invoices.js";
 
 /**
  * The invoice (or credit note) as the customer receives it: A4, the standard Helvetica fonts (no font
@@ -100,11 +100,15 @@ function row(doc: PDFKit.PDFDocument, cells: string[], bold = false): void {
   const y = doc.y;
   doc.font(bold ? "Helvetica-Bold" : "Helvetica").fontSize(9);
   let x = 50;
+  let bottom = y;
   cells.forEach((cell, i) => {
     doc.text(cell, x, y, { width: widths[i], align: i === 0 ? "left" : "right" });
+    bottom = Math.max(bottom, doc.y);
     x += widths[i]! + 5;
   });
+  // A label that wraps (a late line's) pushes the next row down, not under it.
   doc.x = 50;
+  doc.y = bottom;
   doc.moveDown(0.4);
 }
 
@@ -125,7 +129,7 @@ export function invoicePdf(invoice: Invoice, lines: InvoiceLine[]): Promise<Buff
       row(doc, ["Model", "Input tokens", "Output tokens", "Amount EUR"], true);
       for (const line of lines) {
         row(doc, [
-          line.model,
+          lineLabel(line, invoice.month),
           String(line.promptTokens),
           String(line.completionTokens),
           formatCents(line.amountCents),
@@ -140,6 +144,8 @@ export function invoicePdf(invoice: Invoice, lines: InvoiceLine[]): Promise<Buff
         formatCents(invoice.taxCents),
       ]);
       row(doc, ["Total EUR", "", "", formatCents(invoice.totalCents)], true);
+      if (lines.some((line) => line.usagePeriod !== invoice.month))
+        doc.moveDown().font("Helvetica").fontSize(9).text(LATE_USAGE_NOTE, 50, doc.y, { width: 495 });
       if (invoice.vatNote)
         doc.moveDown().font("Helvetica").fontSize(9).text(invoice.vatNote, 50, doc.y, { width: 495 });
       if (invoice.seller) {

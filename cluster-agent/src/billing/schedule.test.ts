@@ -4,7 +4,7 @@ import { createAccount } from "../store/accounts.js";
 import { listAudit } from "../store/audit-log.js";
 import { StoreAuditRecorder } from "../store/audit-recorder.js";
 import { holdInvoices, unholdInvoices } from "../store/invoice-holds.js";
-import { listInvoices } from "../store/invoices.js";
+import { getInvoice, listInvoices } from "../store/invoices.js";
 import { testBilling } from "../test-support/billing.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
 import { startTestSmtp, testMailer } from "../test-support/smtp.js";
@@ -102,6 +102,30 @@ describe("invoice schedule", () => {
       await mailer.stop();
       await smtp.close();
     }
+  });
+
+  it("bills usage a spool delivers after its month was issued on the next month's invoice, once", async () => {
+    const [a] = (await listInvoices(t.store.pool, { month: "2026-11" })).map((i) => i.accountId);
+    // A node down since the evening of 30 November ships its spool in mid-December.
+    await usage(a!, new Date("2026-11-30T21:00:00Z"));
+    const january = await runInvoiceSchedule(t.store.pool, billing, {
+      now: new Date("2027-01-01T06:00:00Z"),
+      by: "leader",
+    });
+    assert.deepEqual(january.issued, ["2027-000001"]);
+    const [december] = await listInvoices(t.store.pool, { month: "2026-12", accountId: a! });
+    const { lines } = await getInvoice(t.store.pool, december!.id);
+    assert.deepEqual(
+      lines.map((l) => [l.usagePeriod, l.requests]),
+      [["2026-11", 1n]],
+    );
+    const mail = (await queued()).find((m) => m.subject.includes("2027-000001"));
+    assert.ok(mail, "the December invoice is mailed");
+    const again = await runInvoiceSchedule(t.store.pool, billing, {
+      now: new Date("2027-02-01T06:00:00Z"),
+      by: "leader",
+    });
+    assert.deepEqual(again.issued, [], "billed once: nothing for January");
   });
 });
 

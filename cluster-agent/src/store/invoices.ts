@@ -1,13 +1,13 @@
 import { picoEurToCents } from "../domain/pricing.js";
-import { parseMonth, parseTaxRate, rollUpDay, taxCents } from "./billing.js";
+import { parseMonth, parseTaxRate, taxCents } from "./billing.js";
 import { type Db, StoreError, transaction } from "./db.js";
+import { lateUsageFrom, rollUpNewEvents, unbilledUsage } from "./unbilled-usage.js";
 
 export const INVOICE_STATUSES = ["draft", "issued", "paid", "disputed"] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 /** A dispute may be opened until exactly this long after the invoice date, not a millisecond later. */
 export const DISPUTE_WINDOW_DAYS = 30;
 export const DEFAULT_PAYMENT_TERMS_DAYS = 14;
-const DAY_MS = 86_400_000;
 
 /** Account id and amounts only: no name, email or address (see migrations/0006_billing.sql). */
 export interface Invoice {
@@ -61,6 +61,8 @@ export interface InvoiceBuyer {
 }
 
 export interface InvoiceLine {
+  /** The month whose usage the line bills, "2026-11": the invoice's own, or an earlier one delivered late. */
+  usagePeriod: string;
   model: string;
   requests: bigint;
   promptTokens: bigint;
@@ -68,6 +70,17 @@ export interface InvoiceLine {
   completionTokens: bigint;
   costPicoEur: bigint;
   amountCents: bigint;
+}
+
+/** Printed under an invoice that has late lines. */
+export const LATE_USAGE_NOTE =
+  'Lines marked "delivered late" bill usage of the month they name that reached billing after that month\'s invoice was issued; it was not billed before.';
+
+/** The line's label on every rendering: the model, and for late usage the month it is from. */
+export function lineLabel(line: Pick<InvoiceLine, "model" | "usagePeriod">, invoiceMonth: string): string {
+  return line.usagePeriod === invoiceMonth
+    ? line.model
+    : `${line.model} (usage of ${line.usagePeriod}, delivered late)`;
 }
 
 export interface GenerateOptions {
@@ -93,53 +106,41 @@ export function invoiceId(accountId: string, month: string): string {
 }
 
 /**
- * Rolls up every day of the month that still has events (late spool deliveries included), then writes
- * one draft per account with usage: a line per model, amount = picoEurToCents(line cost), subtotal =
- * sum of lines, tax rounded once. Drafts are replaced; issued invoices are left exactly as they are.
+ * Rolls up every day that has events its roll-up does not count yet (the month's, and late spool
+ * deliveries for earlier months), then writes one draft per account with anything left to bill: a
+ * line per month and model (the month's own usage, and usage of earlier invoiced months delivered
+ * after their invoices: store/unbilled-usage.ts), amount = picoEurToCents(line cost), subtotal = sum
+ * of lines, tax rounded once. Drafts are replaced; issued invoices are left exactly as they are.
  */
 export async function generateInvoices(db: Db, options: GenerateOptions): Promise<GenerateResult> {
   const month = parseMonth(options.month);
   const rate = parseTaxRate(options.taxRate);
   const now = options.now ?? new Date();
   return transaction(db, async (client) => {
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`invoices:${month.text}`]);
-    for (let day = month.start; day < month.end; day = new Date(day.getTime() + DAY_MS)) {
-      await rollUpDay(client, day);
-    }
-    const usage = await client.query(
-      `SELECT account_id, model, sum(requests)::text AS requests, sum(prompt_tokens)::text AS prompt,
-         sum(cached_tokens)::text AS cached, sum(completion_tokens)::text AS completion,
-         sum(cost_pico_eur)::text AS cost
-       FROM usage_daily WHERE day >= $1 AND day < $2
-       GROUP BY account_id, model ORDER BY account_id, model`,
-      [month.start, month.end],
-    );
+    // One generation at a time, whatever the month: a draft's lines depend on every other invoice's.
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended('invoices:generate', 0))");
+    await rollUpNewEvents(client, lateUsageFrom(month), month.end);
     const byAccount = new Map<string, InvoiceLine[]>();
-    for (const row of usage.rows) {
-      const cost = BigInt(row.cost);
-      const line: InvoiceLine = {
-        model: row.model,
-        requests: BigInt(row.requests),
-        promptTokens: BigInt(row.prompt),
-        cachedTokens: BigInt(row.cached),
-        completionTokens: BigInt(row.completion),
-        costPicoEur: cost,
-        amountCents: picoEurToCents(cost),
-      };
-      const lines = byAccount.get(row.account_id);
+    for (const usage of await unbilledUsage(client, month)) {
+      const { accountId, ...rest } = usage;
+      const line: InvoiceLine = { ...rest, amountCents: picoEurToCents(usage.costPicoEur) };
+      const lines = byAccount.get(accountId);
       if (lines) lines.push(line);
-      else byAccount.set(row.account_id, [line]);
+      else byAccount.set(accountId, [line]);
     }
     const existing = new Map(
       (await selectInvoices(client, "period = $1", [month.start])).map((i) => [i.accountId, i]),
     );
-    const result: GenerateResult = { month: month.text, drafts: [], kept: [], removed: [] };
+    const result: GenerateResult = {
+      month: month.text,
+      drafts: [],
+      kept: [...existing.values()].filter((i) => i.status !== "draft"),
+      removed: [],
+    };
     for (const [accountId, lines] of byAccount) {
       const previous = existing.get(accountId);
-      if (previous && previous.status !== "draft") {
-        result.kept.push(previous);
-        continue;
-      }
+      // Usage of the month arriving after its invoice was issued goes on the account's next one.
+      if (previous && previous.status !== "draft") continue;
       if (previous) await client.query("DELETE FROM invoices WHERE id = $1", [previous.id]);
       result.drafts.push(await insertDraft(client, accountId, month, lines, rate, options.generatedBy, now));
     }
@@ -185,10 +186,11 @@ async function insertDraft(
   );
   for (const line of lines) {
     await db.query(
-      `INSERT INTO invoice_lines (invoice_id, model, requests, prompt_tokens, cached_tokens,
-         completion_tokens, cost_pico_eur, amount_cents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO invoice_lines (invoice_id, usage_period, model, requests, prompt_tokens, cached_tokens,
+         completion_tokens, cost_pico_eur, amount_cents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         id,
+        parseMonth(line.usagePeriod).start,
         line.model,
         line.requests.toString(),
         line.promptTokens.toString(),
@@ -264,12 +266,13 @@ export async function getInvoiceOf(
 
 async function linesOf(db: Db, id: string): Promise<InvoiceLine[]> {
   const result = await db.query(
-    `SELECT model, requests::text AS requests, prompt_tokens::text AS prompt, cached_tokens::text AS cached,
+    `SELECT to_char(usage_period, 'YYYY-MM') AS usage_period, model, requests::text AS requests, prompt_tokens::text AS prompt, cached_tokens::text AS cached,
        completion_tokens::text AS completion, cost_pico_eur::text AS cost, amount_cents::text AS amount
-     FROM invoice_lines WHERE invoice_id = $1 ORDER BY model`,
+     FROM invoice_lines WHERE invoice_id = $1 ORDER BY usage_period DESC, model`,
     [id],
   );
   return result.rows.map((row) => ({
+    usagePeriod: row.usage_period as string,
     model: row.model as string,
     requests: BigInt(row.requests),
     promptTokens: BigInt(row.prompt),

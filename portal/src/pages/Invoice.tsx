@@ -135,8 +135,13 @@ export function InvoicePage({ id }: { id: string }) {
         </thead>
         <tbody>
           {invoice.lines.map((line) => (
-            <tr key={line.model}>
-              <th scope="row">{line.model}</th>
+            <tr key={`${line.usagePeriod ?? invoice.period}/${line.model}`}>
+              <th scope="row">
+                {line.model}
+                {line.usagePeriod && line.usagePeriod !== invoice.period && (
+                  <span className="muted"> (usage of {formatMonth(line.usagePeriod)}, delivered late)</span>
+                )}
+              </th>
               <td className="num">{formatTokens(Number(line.requests))}</td>
               <td className="num">{formatTokens(Number(line.promptTokens))}</td>
               <td className="num">{formatTokens(Number(line.cachedTokens))}</td>

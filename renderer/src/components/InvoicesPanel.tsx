@@ -157,8 +157,13 @@ export function InvoicesPanel({ accountId }: { accountId: string }) {
           </thead>
           <tbody>
             {open.lines.map((l) => (
-              <tr key={l.model}>
-                <td>{l.model}</td>
+              <tr key={`${l.usagePeriod}/${l.model}`}>
+                <td>
+                  {l.model}
+                  {l.usagePeriod && l.usagePeriod !== open.invoice?.period && (
+                    <span className="muted"> (usage of {l.usagePeriod}, delivered late)</span>
+                  )}
+                </td>
                 <td className="num">{compact(Number(l.requests))}</td>
                 <td className="num">{compact(Number(l.promptTokens))}</td>
                 <td className="num">{compact(Number(l.cachedTokens))}</td>

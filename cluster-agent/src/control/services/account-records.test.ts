@@ -130,7 +130,7 @@ it("lists an account's invoices with exact amounts; lines and documents as the C
   assert.equal(json.content, `${JSON.stringify(invoiceDocument(stored.invoice, stored.lines), null, 2)}\n`);
   const csv = await callUnary(viewer, "exportInvoice", { id: invoice.id, format: "INVOICE_FORMAT_CSV" });
   assert.equal(csv.content, invoiceCsv(stored.invoice, stored.lines));
-  assert.match(csv.content!, /,total,.*,2\.06\n$/);
+  assert.match(csv.content!, /,total,.*,2\.06,\n$/);
 
   // The PDF is what the customer received: none for a draft, the issued invoice's once issued.
   await assert.rejects(

@@ -51,6 +51,7 @@ export function toWireInvoice(i: Invoice): WireInvoice {
 
 function toWireLine(l: InvoiceLine): WireLine {
   return {
+    usagePeriod: l.usagePeriod,
     model: l.model,
     requests: Number(l.requests),
     promptTokens: Number(l.promptTokens),

@@ -11,6 +11,7 @@ export interface InvoiceLine {
   'costPicoEur'?: (string);
   'amountCents'?: (string);
   'amount'?: (string);
+  'usagePeriod'?: (string);
 }
 
 export interface InvoiceLine__Output {
@@ -22,4 +23,5 @@ export interface InvoiceLine__Output {
   'costPicoEur': (string);
   'amountCents': (string);
   'amount': (string);
+  'usagePeriod': (string);
 }
