@@ -23,6 +23,7 @@ import { Mailer } from "./mail/mailer.js";
 import { Meter } from "./metering/meter.js";
 import { CatalogueNames } from "./metering/model-names.js";
 import { StorePriceBook } from "./metering/price-book.js";
+import { UnshippedSpend } from "./metering/unshipped-spend.js";
 import { startPortal } from "./portal/setup.js";
 import { dropCachedPromptsOnSanctions } from "./runtime/cache-drops.js";
 import { createRuntime, defaultModels } from "./runtime/factory.js";
@@ -215,6 +216,9 @@ export async function startAgent(
     await models.loadAll();
 
     const m = config.metering;
+    // Prepaid accounts' spend waiting in the spool counts against their balance on this agent at once.
+    let admission: Awaited<ReturnType<typeof startAdmission>> | undefined;
+    const unshipped = new UnshippedSpend((accountId) => admission?.prepaid.isPrepaid(accountId) === true);
     const meter = await Meter.start({
       dir: m.spoolDir ?? join(config.dataDir, "spool"),
       db: store.pool,
@@ -231,13 +235,14 @@ export async function startAgent(
       backoffMaxMs: m.backoffMaxMs,
       alarmAfterMs: m.alarmAfterSeconds * 1000,
       alarmDepthFraction: m.alarmDepthFraction,
+      unshipped,
     });
     // Pushed before the server's close: on shutdown the server stops first, then the spool is flushed.
     cleanup.push(() => meter.stop());
 
     const inFlight = new InFlightRequests();
     const traffic = new TrafficWindow();
-    const admission = await startAdmission(config, store, inFlight, logger);
+    admission = await startAdmission(config, store, inFlight, logger, unshipped);
     cleanup.push(() => admission.stop());
     const registryWrites = new RegistryWrites();
     const drain: DrainController = await DrainController.open({

@@ -6,6 +6,7 @@
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 import type { Principal } from "../domain/principal.js";
+import type { UnshippedSpend } from "../metering/unshipped-spend.js";
 import { CREDIT_CHANNEL, prepaidBalances } from "../store/credit.js";
 import { StoreMirror } from "../store/mirror.js";
 import type { Store } from "../store/store.js";
@@ -26,22 +27,28 @@ export interface PrepaidGateOptions {
   logger?: Logger | undefined;
   /** Re-read of every balance, so usage drawing credit down is seen (default 5 s). */
   refreshMs?: number;
+  /** This agent's spend the store does not count yet (the meter feeds it), taken off each balance. */
+  unshipped?: UnshippedSpend | undefined;
 }
 
 export class PrepaidGate implements AdmissionGate {
   /** Prepaid accounts → balance in pico-euros; postpaid accounts are absent (the hot path misses fast). */
   private balances = new Map<string, bigint>();
   private readonly mirror: StoreMirror;
+  private readonly unshipped: UnshippedSpend | undefined;
 
   constructor(options: PrepaidGateOptions) {
+    this.unshipped = options.unshipped;
     this.mirror = new StoreMirror({
       store: options.store,
       channel: CREDIT_CHANNEL,
       load: async () => {
+        const mark = this.unshipped?.mark();
         const next = new Map<string, bigint>();
         for (const row of await prepaidBalances(options.store.pool))
           next.set(row.accountId, row.balancePicoEur);
         this.balances = next;
+        if (mark !== undefined) this.unshipped?.settle(mark);
       },
       resyncIntervalMs: options.refreshMs ?? 5000,
       onBackgroundError: (error) =>
@@ -65,12 +72,19 @@ export class PrepaidGate implements AdmissionGate {
     return this.mirror.resync("refresh");
   }
 
+  /** The balance as this agent sees it: the store's, less what this agent spent that it does not count. */
   balanceOf(accountId: string): bigint | undefined {
-    return this.balances.get(accountId);
+    const balance = this.balances.get(accountId);
+    return balance === undefined ? undefined : balance - (this.unshipped?.of(accountId) ?? 0n);
+  }
+
+  /** Whether the account draws down credit (its spend is worth counting locally). */
+  isPrepaid(accountId: string): boolean {
+    return this.balances.has(accountId);
   }
 
   checkPrincipal(principal: Principal): void {
-    const balance = this.balances.get(principal.accountId);
+    const balance = this.balanceOf(principal.accountId);
     if (balance !== undefined && balance <= 0n) throw insufficientQuota();
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from "../common/log.js";
 import type { AgentConfig } from "../config/schema.js";
 import { MonthlySpend } from "../metering/spend.js";
+import type { UnshippedSpend } from "../metering/unshipped-spend.js";
 import type { InFlightRequests } from "../serving/in-flight.js";
 import { startSecurityMaintenance } from "../store/security-maintenance.js";
 import type { Store } from "../store/store.js";
@@ -23,6 +24,7 @@ export interface Admission {
   /** Undefined when abuse.ipBlock.enabled is false. */
   ipBlocker: IpBlocker | undefined;
   rateLimiter: RateLimiter;
+  prepaid: PrepaidGate;
 }
 
 /**
@@ -39,6 +41,8 @@ export async function startAdmission(
   store: Store,
   inFlight: InFlightRequests,
   logger: Logger,
+  /** The meter's count of this agent's spend not yet in the store: prepaid balances subtract it. */
+  unshipped?: UnshippedSpend,
 ): Promise<Admission & { stop(): Promise<void> }> {
   const cleanup: (() => Promise<unknown>)[] = [];
   const stop = async () => {
@@ -128,14 +132,14 @@ export async function startAdmission(
     cleanup.push(async () => rateLimiter.stop());
 
     // Prepaid accounts with no credit left are refused before a slot is reserved.
-    const prepaid = new PrepaidGate({ store, logger, refreshMs: 1000 });
+    const prepaid = new PrepaidGate({ store, logger, refreshMs: 1000, unshipped });
     await prepaid.start();
     cleanup.push(() => prepaid.stop());
 
     const gates: AdmissionGate[] = [security, suspensions, prepaid];
     if (ipBlocker) gates.push(ipBlocker);
     gates.push(rateLimiter);
-    return { gates, security, suspensions, ipBlocker, rateLimiter, stop };
+    return { gates, security, suspensions, ipBlocker, rateLimiter, prepaid, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -7,6 +7,7 @@ import type { Db } from "../store/db.js";
 import { normalizeClientIp } from "./client-ip.js";
 import { Shipper } from "./shipper.js";
 import { Spool } from "./spool.js";
+import type { UnshippedSpend } from "./unshipped-spend.js";
 
 export interface MeterOptions {
   dir: string;
@@ -26,6 +27,8 @@ export interface MeterOptions {
   alarmAfterMs: number;
   /** ...or the spool holds more than this fraction of maxBytes. */
   alarmDepthFraction: number;
+  /** Told of each event's cost as it is spooled and of each shipment (prepaid balances count both). */
+  unshipped?: UnshippedSpend | undefined;
 }
 
 /** What the API knows about a finished request; the meter adds node, time of finish and cost. */
@@ -101,6 +104,7 @@ export class Meter {
       intervalMs: options.shipIntervalMs,
       backoffInitialMs: options.backoffInitialMs,
       backoffMaxMs: options.backoffMaxMs,
+      onShipped: options.unshipped && ((events) => options.unshipped?.shippedEvents(events)),
     });
     await shipper.start();
     const meter = new Meter(options, spool, shipper);
@@ -165,7 +169,9 @@ export class Meter {
    * which the API spends before the response's last byte only).
    */
   record(outcome: RequestOutcome): Promise<void> {
-    return this.spool.append(this.toEvent(outcome));
+    const event = this.toEvent(outcome);
+    this.options.unshipped?.recorded(event);
+    return this.spool.append(event);
   }
 
   /** For requests refused before they ran: never waited for, skipped (and counted) when full. */

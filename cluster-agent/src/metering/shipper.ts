@@ -16,6 +16,8 @@ export interface ShipperOptions {
   intervalMs: number;
   backoffInitialMs: number;
   backoffMaxMs: number;
+  /** Called once a batch is in the store (before its cursor is committed). */
+  onShipped?: ((events: UsageEvent[]) => void) | undefined;
 }
 
 export interface ShipperStats {
@@ -141,6 +143,7 @@ export class Shipper {
     const { logger } = this.options;
     try {
       await inserted;
+      this.options.onShipped?.(batch.events);
       await this.options.spool.commitCursor(batch.next);
     } catch (error) {
       if (this.stats.failedAttempts === 0) {
