@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { insertUsageEvent } from "../test-support/data-protection.js";
 import { openTestStore } from "../test-support/postgres.js";
+import { createAccount } from "./accounts.js";
+import { addCredit, prepaidBalances, setBillingMode } from "./credit.js";
 import { listPartitions } from "./partitions.js";
 import { startSecurityMaintenance } from "./security-maintenance.js";
 import type { Store } from "./store.js";
@@ -61,6 +63,58 @@ describe("usage retention", () => {
       for (const ahead of ["20260630", "20260701", "20260702", "20260703"]) {
         assert.ok(partitions.includes(`usage_events_${ahead}`), `partition for ${ahead}`);
       }
+    } finally {
+      client.release();
+    }
+  });
+
+  it("keeps a prepaid balance when retention deletes the usage it was drawn down by", async () => {
+    const now = at("2026-09-30T12:00:00Z");
+    const account = await createAccount(store.pool, { name: "Prepaid", email: "pp@retention.example" });
+    await setBillingMode(store.pool, account.id, "prepaid", at("2026-05-01T00:00:00Z"));
+    await addCredit(store.pool, {
+      accountId: account.id,
+      kind: "top_up",
+      amountPicoEur: 10n ** 17n,
+      by: "t",
+    });
+    const client = await store.pool.connect();
+    try {
+      await runUsageMaintenance(client, { ...retention, usageDays: 200 }, now);
+      // Before it was prepaid (not drawn from credit), two expiring days, and one that stays.
+      for (const iso of [
+        "2026-04-20T10:00:00Z",
+        "2026-05-10T10:00:00Z",
+        "2026-06-01T10:00:00Z",
+        "2026-09-01T10:00:00Z",
+      ])
+        await insertUsageEvent(client, { accountId: account.id, keyId: "k", receivedAt: at(iso) });
+      const balance = async () => (await prepaidBalances(store.pool, account.id))[0]!.balancePicoEur;
+      const before = await balance();
+      assert.equal(before, 10n ** 17n - 3n * 9_007_199_254_740_993n);
+
+      const report = await runUsageMaintenance(client, retention, now);
+      assert.equal(report.prepaidCarried, 1);
+      assert.deepEqual(
+        (await requestTimes()).filter((t) => t >= "2026-04-20" && t < "2026-09-02"),
+        ["2026-09-01T10:00:00.000Z"],
+        "the expired events are gone",
+      );
+      assert.equal(await balance(), before, "the balance did not grow back");
+      const again = await runUsageMaintenance(client, retention, at("2026-09-30T13:00:00Z"));
+      assert.equal(again.prepaidCarried, 0);
+      assert.equal(await balance(), before, "carried once");
+      const ledger = await store.pool.query(
+        "SELECT kind, amount_pico_eur::text AS amount FROM credit_ledger WHERE account_id = $1 ORDER BY id",
+        [account.id],
+      );
+      assert.deepEqual(
+        ledger.rows.map((r) => [r.kind, r.amount]),
+        [
+          ["top_up", "100000000000000000"],
+          ["usage", (-2n * 9_007_199_254_740_993n).toString()],
+        ],
+      );
     } finally {
       client.release();
     }

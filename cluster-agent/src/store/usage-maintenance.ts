@@ -1,6 +1,12 @@
 import type pg from "pg";
 import type { Logger } from "../common/log.js";
-import { type DailyPartitionSpec, maintainDailyPartitions, startMaintenance } from "./partitions.js";
+import { carryPrepaidUsage } from "./credit.js";
+import {
+  type DailyPartitionSpec,
+  maintainDailyPartitions,
+  retentionCutoff,
+  startMaintenance,
+} from "./partitions.js";
 
 /** Its own lock, not security's: both jobs may run on the same leader, or on different agents. */
 export const USAGE_RETENTION_LOCK_KEY = 7_216_853_409_551_005n;
@@ -41,8 +47,14 @@ export async function runUsageMaintenance(
   retention: UsageRetention,
   now: Date,
 ) {
+  // Prepaid spend on the events about to go is kept, in the credit ledger, before they go.
+  const prepaidCarried = await carryPrepaidUsage(client, retentionCutoff(now, retention.usageDays));
   const report = await maintainDailyPartitions(client, usageEventsPartitions(retention.usageDays), now);
-  return { ...report, invoicesKeptFrom: invoiceRetentionCutoff(now, retention.taxYears).toISOString() };
+  return {
+    ...report,
+    prepaidCarried,
+    invoicesKeptFrom: invoiceRetentionCutoff(now, retention.taxYears).toISOString(),
+  };
 }
 
 /** Runs at start and every interval on whichever agent holds the lock (the leader for this job). */
