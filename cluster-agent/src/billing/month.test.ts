@@ -14,7 +14,7 @@ import { type PortalKit, startPortalKit } from "../test-support/portal.js";
 import { type StripeStandIn, startStripeStandIn } from "../test-support/stripe.js";
 import { until } from "../test-support/until.js";
 import { DEFAULT_DUNNING, type DunningOptions, runDunning } from "./dunning.js";
-import { runInvoiceSchedule } from "./schedule.js";
+import { startInvoiceSchedule } from "./schedule.js";
 
 /**
  * Issue 16's month, with the clock in the test's hand and every other part real: usage on both sides
@@ -89,18 +89,31 @@ test("a month: invoices issued on the 1st and mailed as PDFs, one paid by webhoo
   const home = await customer("Domestic", "home@example.si", { country: "SI" });
   const abroad = await customer("Business", "abroad@example.de", { country: "DE", vatId: "DE123456789" });
 
-  // The leader's pass on the 1st (after the configured hour), twice: the second issues nothing.
-  const first = await runInvoiceSchedule(pool, billing, {
-    now: new Date(DEC1 + 7 * 3_600_000),
-    by: "leader:1",
-  });
-  assert.ok(first.months.includes("2026-11"), "catch-up looks back; only November had usage");
-  assert.deepEqual(first.issued.sort(), ["2026-000001", "2026-000002"], "numbered without gaps");
-  const again = await runInvoiceSchedule(pool, billing, {
-    now: new Date(DEC1 + 8 * 3_600_000),
-    by: "leader:1",
-  });
-  assert.deepEqual(again.issued, []);
+  // Two agents' leader jobs on the 1st after the configured hour, each run twice: whichever holds the
+  // lock issues November's invoices once, numbered without gaps; the other passes find nothing to do.
+  const clock = { now: new Date(DEC1 + 7 * 3_600_000) };
+  const leaders = ["agent-1", "agent-2"].map((node) =>
+    startInvoiceSchedule({
+      pool,
+      billing,
+      node,
+      intervalMs: 3_600_000,
+      taxYears: 10,
+      clock: () => clock.now,
+      recorder: new StoreAuditRecorder(kit.db.store, node, auditCheckpointKey(kit.pepper)),
+    }),
+  );
+  try {
+    await Promise.all(leaders.map((leader) => leader.runNow()));
+    clock.now = new Date(DEC1 + 8 * 3_600_000);
+    await Promise.all(leaders.map((leader) => leader.runNow()));
+  } finally {
+    await Promise.all(leaders.map((leader) => leader.stop()));
+  }
+  const issuedNumbers = (await listInvoices(pool, { month: "2026-11" })).map((i) => i.number).sort();
+  assert.deepEqual(issuedNumbers, ["2026-000001", "2026-000002"], "issued once, numbered without gaps");
+  const issueEntries = await listAudit(pool, { action: "billing.invoice.issue" });
+  assert.equal(issueEntries.length, 2, "one audit entry per invoice");
 
   const invoices = await listInvoices(pool, { month: "2026-11" });
   const of = (accountId: string) => invoices.find((i) => i.accountId === accountId)!;
@@ -162,6 +175,16 @@ test("a month: invoices issued on the 1st and mailed as PDFs, one paid by webhoo
     (await active()).map((s) => [s.state, s.reason]),
     [["suspended", "non_payment"]],
   );
+  // An agent's admission refuses the suspended account's requests (the suspension's NOTIFY reaches it).
+  const principal = { accountId: abroad.id, keyId: "keykeykeykey" };
+  await until("the agent refuses the suspended account", () => {
+    try {
+      kit.suspensions.checkPrincipal(principal);
+      return undefined;
+    } catch (error) {
+      return /suspended/i.test((error as Error).message) ? true : undefined;
+    }
+  });
   assert.equal((await runDunning(pool, dunning, new Date(due + 17 * DAY))).reminded, 0, "nothing sent twice");
 
   // Then pays: the webhook marks the invoice paid, the next pass lifts the suspension.
@@ -178,6 +201,14 @@ test("a month: invoices issued on the 1st and mailed as PDFs, one paid by webhoo
   );
   assert.equal((await runDunning(pool, dunning, new Date(due + 18 * DAY))).lifted, 1);
   assert.deepEqual(await active(), []);
+  await until("the agent serves the account again", () => {
+    try {
+      kit.suspensions.checkPrincipal(principal);
+      return true;
+    } catch {
+      return undefined;
+    }
+  });
   for (const subject of [/Reminder/, /overdue/i, /suspended/i, /Payment received/i]) {
     await until(`a mail to the business customer matching ${subject}`, () =>
       kit.smtp.received.some((m) => m.to.includes("abroad@example.de") && subject.test(m.subject)),
