@@ -79,5 +79,6 @@ test("tax rates read as percentages", () => {
   assert.equal(formatRate("0.1900"), "19 %");
   assert.equal(formatRate("0.2200"), "22 %");
   assert.equal(formatRate(0.095), "9.5 %");
+  assert.equal(formatRate("0.2550"), "25.5 %", "Finland's rate, charged to Finnish consumers under OSS");
   assert.equal(formatRate("x"), "x");
 });

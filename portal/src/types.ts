@@ -122,6 +122,8 @@ export interface InvoiceDocument {
   invoiceDate: string | null;
   dueDate: string | null;
   taxRate: string | number;
+  /** Why this rate: reverse charge, not EU, or the OSS country and rate; null for domestic VAT. */
+  vatNote?: string | null;
   lines: {
     /** The month the line bills; an earlier one than the invoice's is usage delivered late. */
     usagePeriod?: string;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { REVERSE_CHARGE_NOTE } from "../domain/vat.js";
 import type { Invoice } from "../store/invoices.js";
 import { testBilling } from "../test-support/billing.js";
+import { pdfText } from "../test-support/pdf-text.js";
 import { creditNotePdf, invoicePdf } from "./invoice-pdf.js";
 
 const seller = testBilling().seller!;
@@ -53,19 +53,8 @@ const lines = [
   },
 ];
 
-async function textOf(pdf: Buffer): Promise<string> {
-  const doc = await getDocument({ data: new Uint8Array(pdf), verbosity: 0 }).promise;
-  const parts: string[] = [];
-  for (let page = 1; page <= doc.numPages; page++) {
-    const content = await (await doc.getPage(page)).getTextContent();
-    for (const item of content.items) if ("str" in item) parts.push(item.str);
-  }
-  await doc.destroy();
-  return parts.join(" ").replace(/\s+/g, " ");
-}
-
 test("the invoice PDF names seller, buyer, number, dates, VAT rule wording, totals and payment details", async () => {
-  const text = await textOf(await invoicePdf(invoice, lines));
+  const text = await pdfText(await invoicePdf(invoice, lines));
   for (const expected of [
     "Invoice 2026-000042",
     "Entrim d.o.o.",
@@ -89,11 +78,11 @@ test("the invoice PDF names seller, buyer, number, dates, VAT rule wording, tota
 
 test("usage of an earlier month delivered late is its own line, named as such, with a note", async () => {
   const late = { ...lines[0]!, usagePeriod: "2026-10", requests: 1n, amountCents: 99n };
-  const text = await textOf(await invoicePdf(invoice, [...lines, late]));
+  const text = await pdfText(await invoicePdf(invoice, [...lines, late]));
   assert.ok(text.includes("llama-70b (usage of 2026-10, delivered late)"), text);
   assert.ok(text.includes("0.99"), text);
   assert.ok(text.includes("reached billing after that month's invoice was issued"), text);
-  const plain = await textOf(await invoicePdf(invoice, lines));
+  const plain = await pdfText(await invoicePdf(invoice, lines));
   assert.ok(!plain.includes("delivered late"), plain);
 });
 
@@ -115,7 +104,7 @@ test("the credit note PDF references the invoice and shows the credited amounts"
     createdBy: "ops",
     refundState: null,
   };
-  const text = await textOf(await creditNotePdf(note, invoice));
+  const text = await pdfText(await creditNotePdf(note, invoice));
   for (const expected of [
     "Credit note CN-2026-000001",
     "Credits invoice 2026-000042",

@@ -6,6 +6,8 @@ import { billingSchema, scheduleEnabled, seriesFor } from "./billing.js";
 test("billing defaults: 22 % domestic, {year}- numbering, 14 days, schedule off without a seller", () => {
   const billing = billingSchema.parse(undefined);
   assert.equal(billing.vat.domesticRate, "0.22");
+  assert.equal(billing.vat.oss, true, "EU consumers pay their own country's rate unless turned off");
+  assert.equal(billing.vat.rates, undefined);
   assert.equal(billing.series, "{year}-");
   assert.equal(billing.creditNoteSeries, "CN-{year}-");
   assert.equal(billing.paymentTermsDays, 14);
@@ -28,4 +30,24 @@ test("billing refusals say what to do", () => {
     assert.match(result.error!.issues.map((i) => i.message).join("; "), message);
   }
   assert.equal(billingSchema.parse({ seller, vat: { domesticRate: 0.2 } }).vat.domesticRate, "0.2");
+});
+
+test("vat.rates overrides EU member states' rates, written as numbers or text; refusals say what to write", () => {
+  const seller = testBilling().seller;
+  const vat = billingSchema.parse({
+    seller,
+    vat: { domesticRate: 0.22, oss: false, rates: { FI: 0.255, DE: "0.19" } },
+  }).vat;
+  assert.deepEqual(vat, { domesticRate: "0.22", oss: false, rates: { FI: "0.255", DE: "0.19" } });
+  for (const [input, message] of [
+    [{ vat: { rates: { UK: 0.2 } } }, /EU member states' ISO codes.*"UK" is not one/],
+    [{ vat: { rates: { EL: 0.24 } } }, /"GR" for Greece/],
+    [{ vat: { rates: { DE: 19 } } }, /fractions, e\.g\. 0\.19 for 19 %/],
+    [{ vat: { oss: "yes" } }, /vat\.oss is true .* or false/],
+    [{ seller, vat: { rates: { SI: 0.22 } } }, /seller's own country pay vat\.domesticRate/],
+  ] as const) {
+    const result = billingSchema.safeParse(input);
+    assert.equal(result.success, false, JSON.stringify(input));
+    assert.match(result.error!.issues.map((i) => i.message).join("; "), message);
+  }
 });

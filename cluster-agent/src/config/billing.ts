@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EU_STANDARD_VAT_RATES } from "../domain/eu-vat-rates.js";
 
 /**
  * Billing: who issues the invoices (the seller printed on every invoice), the domestic VAT rate,
@@ -52,6 +53,16 @@ const scheduleSchema = z
   })
   .strict();
 
+/** A VAT rate as a fraction, written as a number or text; kept as text (no float ever touches tax). */
+const rateSchema = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v))
+  .pipe(
+    z
+      .string()
+      .regex(/^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$/, "vat.rates values are fractions, e.g. 0.19 for 19 %"),
+  );
+
 const SERIES = /^[A-Za-z0-9/_-]*(\{year\})?[A-Za-z0-9/_-]*$/;
 
 export const billingSchema = z
@@ -69,9 +80,28 @@ export const billingSchema = z
               .regex(/^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$/, "vat.domesticRate is a fraction, e.g. 0.22"),
           )
           .default("0.22"),
+        /**
+         * One-Stop Shop: EU consumers pay their own member state's rate (Art. 58). Off only below the
+         * EUR 10 000 EU-wide threshold (Art. 59c): EU consumers then pay domesticRate.
+         */
+        oss: z
+          .boolean({ error: "vat.oss is true (EU consumers pay their own country's rate) or false" })
+          .default(true),
+        /** Overrides of the built-in standard rates (domain/eu-vat-rates.ts), e.g. { "FI": 0.255 }. */
+        rates: z.record(z.string(), rateSchema).optional(),
       })
       .strict()
-      .default({ domesticRate: "0.22" }),
+      .superRefine((vat, ctx) => {
+        for (const country of Object.keys(vat.rates ?? {})) {
+          if (!(country in EU_STANDARD_VAT_RATES))
+            ctx.addIssue({
+              code: "custom",
+              path: ["rates", country],
+              message: `vat.rates keys are EU member states' ISO codes in capitals (e.g. "DE", "GR" for Greece); "${country}" is not one: remove it`,
+            });
+        }
+      })
+      .default({ domesticRate: "0.22", oss: true }),
     /** Invoice number prefix; {year} is the invoice date's year: "{year}-" gives 2026-000001. */
     series: z
       .string()
@@ -94,6 +124,12 @@ export const billingSchema = z
         path: ["creditNoteSeries"],
         message: "credit notes need their own series: make creditNoteSeries differ from series",
       });
+    if (billing.seller && billing.vat.rates?.[billing.seller.country] !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["vat", "rates", billing.seller.country],
+        message: `buyers in the seller's own country pay vat.domesticRate: set that instead of vat.rates.${billing.seller.country}`,
+      });
     if (billing.schedule.enabled === true && billing.seller === undefined)
       ctx.addIssue({
         code: "custom",
@@ -102,7 +138,7 @@ export const billingSchema = z
       });
   })
   .default({
-    vat: { domesticRate: "0.22" },
+    vat: { domesticRate: "0.22", oss: true },
     series: "{year}-",
     creditNoteSeries: "CN-{year}-",
     paymentTermsDays: 14,

@@ -3,9 +3,12 @@
  * ID. Pure: the issuing transaction stores the rule and its wording on the invoice, so a later change
  * of the account or of this table never rewrites an issued invoice.
  *
- * EU consumers are charged the seller's domestic rate; OSS (the consumer's member-state rate) is a
- * later step, and needed once EU consumer sales pass EUR 10 000 a year.
+ * EU consumers are charged their own member state's rate under the One-Stop Shop (Art. 58: the place
+ * of supply of an electronically supplied service is the consumer's state). A seller below the
+ * EUR 10 000 EU-wide threshold (Art. 59c) may turn `oss` off and charge its domestic rate instead.
  */
+
+import { euConsumerRate, ratePercent } from "./eu-vat-rates.js";
 
 export const EU_MEMBER_STATES: ReadonlySet<string> = new Set([
   "AT",
@@ -43,6 +46,23 @@ export const REVERSE_CHARGE_NOTE =
   "Reverse charge: VAT to be accounted for by the recipient, Article 196 of Council Directive 2006/112/EC";
 export const NON_EU_NOTE = "Not subject to EU VAT (place of supply outside the EU)";
 
+export interface VatSeller {
+  country: string;
+  /** The seller's own country rate, for domestic buyers (and EU consumers when `oss` is off). */
+  domesticRate: string;
+  /** Absent means on, as in the config: EU consumers pay their own country's rate. */
+  oss?: boolean;
+  /** Per-country overrides of the built-in rate table (ISO code → fraction text). */
+  rates?: Readonly<Record<string, string>>;
+}
+
+const REGIONS = new Intl.DisplayNames(["en"], { type: "region", fallback: "code" });
+
+/** "VAT of Germany (19 %) charged under the One-Stop Shop, …": names the country whose rate applies. */
+export function ossNote(country: string, rate: string): string {
+  return `VAT of ${REGIONS.of(country)} (${ratePercent(rate)}) charged under the One-Stop Shop, Article 58 of Council Directive 2006/112/EC`;
+}
+
 export interface VatBuyer {
   country: string | null;
   vatId: string | null;
@@ -64,7 +84,7 @@ function vatIdCountry(vatId: string): string {
   return prefix === "EL" ? "GR" : prefix;
 }
 
-export function vatRule(seller: { country: string; domesticRate: string }, buyer: VatBuyer): VatRule {
+export function vatRule(seller: VatSeller, buyer: VatBuyer): VatRule {
   const domestic = { rule: "domestic" as const, rate: seller.domesticRate, note: null };
   if (!buyer.country) {
     return {
@@ -79,10 +99,11 @@ export function vatRule(seller: { country: string; domesticRate: string }, buyer
   if (buyer.vatId && vatIdCountry(buyer.vatId) === country) {
     return { rule: "eu_reverse_charge", rate: "0", note: REVERSE_CHARGE_NOTE, warning: null };
   }
+  const ossRate = seller.oss === false ? null : euConsumerRate(country, seller.rates);
   return {
     rule: "eu_consumer",
-    rate: seller.domesticRate,
-    note: null,
+    rate: ossRate ?? seller.domesticRate,
+    note: ossRate === null ? null : ossNote(country, ossRate),
     warning: buyer.vatId ? `The VAT ID ${buyer.vatId} is not from ${country}: charged as a consumer.` : null,
   };
 }

@@ -505,6 +505,33 @@ describe("portal account routes", () => {
     );
   });
 
+  it("profile: an EU VAT ID must have its member state's format, and the refusal names it", async () => {
+    const owner = as(fx.a.accountId, "owner");
+    for (const [vatId, format] of [
+      ["DE12345678", /Germany is DE followed by 9 digits, e\.g\. DE123456789/],
+      ["AT12345678", /Austria is AT followed by U and 8 digits/],
+      ["NL123456789B1", /Netherlands is NL followed by 9 digits, B and 2 digits/],
+      ["GR123456789", /start with EL/],
+    ] as const) {
+      const refused = await call(owner, "PATCH", "/api/profile", { vatId });
+      assert.equal(refused.status, 400, vatId);
+      assert.equal(refused.json.error.param, "vatId");
+      assert.match(refused.json.error.message, format);
+    }
+    for (const [typed, stored] of [
+      ["be 0123.456.789", "BE0123456789"],
+      ["FRxx123456789", "FRXX123456789"],
+      ["EL123456789", "EL123456789"],
+      ["CHE-123.456.789", "CHE123.456.789"],
+      ["GB123456789", "GB123456789"],
+    ] as const) {
+      const saved = await call(owner, "PATCH", "/api/profile", { vatId: typed });
+      assert.equal(saved.status, 200, saved.text);
+      assert.equal(saved.json.account.vatId, stored);
+    }
+    await call(owner, "PATCH", "/api/profile", { vatId: null });
+  });
+
   it("data rights: export download, requests filed once, erasure revokes every key at once", async () => {
     const owner = as(fx.a.accountId, "owner");
     const exported = await call(owner, "GET", "/api/data/export");

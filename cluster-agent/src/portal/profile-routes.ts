@@ -1,6 +1,7 @@
 // The account's profile in the portal: read by every role, rectified (name, company, billing address,
 // country, VAT ID) by owners and billing members; each change is audited.
 import type { FastifyInstance } from "fastify";
+import { normalizeVatId, vatIdProblem } from "../domain/vat-id.js";
 import {
   type AccountProfile,
   getProfile,
@@ -11,7 +12,6 @@ import { auditedChange, badInput, bodyOf, fromStore, iso } from "./account-input
 import { notFound, type PortalDeps, requirePortal } from "./context.js";
 
 const REGIONS = new Intl.DisplayNames(["en"], { type: "region", fallback: "code" });
-const VAT_ID = /^[A-Z]{2}[A-Z0-9+*.]{2,13}$/;
 
 export function profileView(p: AccountProfile) {
   return {
@@ -70,9 +70,9 @@ export function profileChange(body: Record<string, unknown>): ProfileChange {
   }
   const vat = text(body, "vatId", 40, true);
   if (vat !== undefined) {
-    const id = vat?.replace(/[\s-]/g, "").toUpperCase() ?? null;
-    if (id !== null && !VAT_ID.test(id))
-      throw badInput("Give the VAT ID with its country prefix, e.g. DE123456789.", "vatId");
+    const id = vat === null ? null : normalizeVatId(vat);
+    const problem = id === null ? null : vatIdProblem(id);
+    if (problem !== null) throw badInput(problem, "vatId");
     change.vatId = id;
   }
   return change;

@@ -67,3 +67,15 @@ test("a late line says in the CSV and the JSON which month's usage it bills", ()
     ["2026-11", "2026-10"],
   );
 });
+
+test("the JSON document carries the VAT note printed under the VAT line", () => {
+  const note =
+    "VAT of Finland (25.5 %) charged under the One-Stop Shop, Article 58 of Council Directive 2006/112/EC";
+  const finnish = { ...invoice, taxRate: "0.255", vatRule: "eu_consumer", vatNote: note };
+  const document = invoiceDocument(finnish, [line("llama-70b")]) as {
+    taxRate: string;
+    vatNote: string | null;
+  };
+  assert.deepEqual([document.taxRate, document.vatNote], ["0.255", note]);
+  assert.equal((invoiceDocument(invoice, []) as { vatNote: string | null }).vatNote, null);
+});

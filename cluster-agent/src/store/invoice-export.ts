@@ -20,6 +20,8 @@ export function invoiceDocument(invoice: Invoice, lines: InvoiceLine[]): Record<
     invoiceDate: invoice.issuedAt,
     dueDate: invoice.dueAt,
     taxRate: invoice.taxRate,
+    // Why this rate (reverse charge, non-EU, the OSS country): as printed under the VAT line.
+    vatNote: invoice.vatNote,
     lines: lines.map((line) => ({
       usagePeriod: line.usagePeriod,
       model: line.model,

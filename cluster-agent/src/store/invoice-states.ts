@@ -93,7 +93,7 @@ export function issueInvoice(db: Db, id: string, options: IssueOptions): Promise
       throw new StoreError("conflict", `${invoice.month} is not over yet; issue its invoices after it ends.`);
     }
     const buyer = await buyerOf(client, invoice.accountId);
-    const rule = vatRule({ country: seller.country, domesticRate: billing.vat.domesticRate }, buyer);
+    const rule = vatRule({ country: seller.country, ...billing.vat }, buyer);
     const tax = taxCents(invoice.subtotalCents, rule.rate);
     const series = seriesFor(billing.series, now);
     const number = await takeNumber(client, series);

@@ -173,6 +173,7 @@ export function InvoicePage({ id }: { id: string }) {
           </tr>
         </tfoot>
       </table>
+      {invoice.vatNote ? <p className="muted">{invoice.vatNote}</p> : null}
       {summary && (summary.status === "issued" || summary.status === "disputed") ? (
         <PayNow id={invoice.id} />
       ) : null}
