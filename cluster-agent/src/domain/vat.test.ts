@@ -76,3 +76,18 @@ test("VAT rule: the seller's own rate is used for domestic and EU consumers", ()
   assert.equal(vatRule(austrian, { country: "SI", vatId: null }).rule, "eu_consumer");
   assert.equal(vatRule(austrian, { country: "SI", vatId: "SI12345678" }).rule, "eu_reverse_charge");
 });
+
+test("VAT rule: a VIES check decides the reverse charge of an EU business", () => {
+  const german = { country: "DE", vatId: "DE123456789" };
+  const valid = vatRule(SELLER, { ...german, vatIdStatus: "valid" });
+  assert.deepEqual([valid.rule, valid.rate, valid.warning], ["eu_reverse_charge", "0", null]);
+  const invalid = vatRule(SELLER, { ...german, vatIdStatus: "invalid" });
+  assert.deepEqual([invalid.rule, invalid.rate, invalid.note], ["eu_consumer", "0.22", null]);
+  assert.match(invalid.warning ?? "", /DE123456789 as not valid/);
+  // An outage keeps the reverse charge, but operators are told it was not verified.
+  const unknown = vatRule(SELLER, { ...german, vatIdStatus: "unknown" });
+  assert.deepEqual([unknown.rule, unknown.note], ["eu_reverse_charge", REVERSE_CHARGE_NOTE]);
+  assert.match(unknown.warning ?? "", /could not be verified in VIES/);
+  // The status never matters where the prefix alone already decided.
+  assert.equal(vatRule(SELLER, { country: "DE", vatId: "FR12345678901", vatIdStatus: "valid" }).rule, "eu_consumer");
+});

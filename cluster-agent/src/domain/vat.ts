@@ -46,6 +46,11 @@ export const NON_EU_NOTE = "Not subject to EU VAT (place of supply outside the E
 export interface VatBuyer {
   country: string | null;
   vatId: string | null;
+  /**
+   * The last VIES check of `vatId` (billing.vat.vies on): "unknown" also for none or a stale one.
+   * Absent when VIES checks are off: the prefix alone decides, as before.
+   */
+  vatIdStatus?: "valid" | "invalid" | "unknown" | undefined;
 }
 
 export interface VatRule {
@@ -77,7 +82,20 @@ export function vatRule(seller: { country: string; domesticRate: string }, buyer
   if (country === seller.country) return { ...domestic, warning: null };
   if (!EU_MEMBER_STATES.has(country)) return { rule: "non_eu", rate: "0", note: NON_EU_NOTE, warning: null };
   if (buyer.vatId && vatIdCountry(buyer.vatId) === country) {
-    return { rule: "eu_reverse_charge", rate: "0", note: REVERSE_CHARGE_NOTE, warning: null };
+    // Zero-rating needs a buyer VIES confirmed; an outage must not bill a business as a consumer.
+    if (buyer.vatIdStatus === "invalid") {
+      return {
+        rule: "eu_consumer",
+        rate: seller.domesticRate,
+        note: null,
+        warning: `VIES reports the VAT ID ${buyer.vatId} as not valid: charged as a consumer.`,
+      };
+    }
+    const unverified =
+      buyer.vatIdStatus === "unknown"
+        ? `The VAT ID ${buyer.vatId} could not be verified in VIES: reverse charge applied unverified.`
+        : null;
+    return { rule: "eu_reverse_charge", rate: "0", note: REVERSE_CHARGE_NOTE, warning: unverified };
   }
   return {
     rule: "eu_consumer",
