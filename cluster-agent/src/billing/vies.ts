@@ -6,8 +6,9 @@
 // An answer is "unknown" whenever VIES or the member state's back-end could not say: outages must never
 // turn a business into a consumer (or into an unchecked one silently: the rule warns on "unknown").
 import type { ViesConfig } from "../config/billing.js";
+import type { VatIdStatus } from "../domain/vat.js";
 
-export type VatIdStatus = "valid" | "invalid" | "unknown";
+export type { VatIdStatus };
 
 export interface VatIdCheck {
   status: VatIdStatus;

@@ -43,6 +43,9 @@ export const REVERSE_CHARGE_NOTE =
   "Reverse charge: VAT to be accounted for by the recipient, Article 196 of Council Directive 2006/112/EC";
 export const NON_EU_NOTE = "Not subject to EU VAT (place of supply outside the EU)";
 
+/** The last VIES check of a buyer's VAT ID (billing/vies.ts). */
+export type VatIdStatus = "valid" | "invalid" | "unknown";
+
 export interface VatBuyer {
   country: string | null;
   vatId: string | null;
@@ -50,7 +53,7 @@ export interface VatBuyer {
    * The last VIES check of `vatId` (billing.vat.vies on): "unknown" also for none or a stale one.
    * Absent when VIES checks are off: the prefix alone decides, as before.
    */
-  vatIdStatus?: "valid" | "invalid" | "unknown" | undefined;
+  vatIdStatus?: VatIdStatus | undefined;
 }
 
 export interface VatRule {
