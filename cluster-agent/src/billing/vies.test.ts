@@ -46,7 +46,11 @@ test("VIES: a slow VIES is cut at the timeout and unknown; an unreachable one to
   vies.mode = "slow";
   const slow = await checkVatId({ url: vies.url, timeoutMs: 200 }, "DE123456789", "SI12345678");
   assert.deepEqual([slow.status, slow.detail], ["unknown", "timeout"]);
-  const away = await checkVatId({ url: "http://127.0.0.1:1/vies", timeoutMs: 2000 }, "DE123456789", "SI12345678");
+  const away = await checkVatId(
+    { url: "http://127.0.0.1:1/vies", timeoutMs: 2000 },
+    "DE123456789",
+    "SI12345678",
+  );
   assert.equal(away.status, "unknown");
 });
 

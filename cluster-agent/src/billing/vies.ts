@@ -51,7 +51,8 @@ export function readViesAnswer(httpStatus: number, body: unknown): VatIdCheck {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return unknown("malformed answer");
   const answer = body as Record<string, unknown>;
   const code = errorCode(answer);
-  if (code) return INVALID_CODES.has(code) ? { status: "invalid", reference: null, detail: code } : unknown(code);
+  if (code)
+    return INVALID_CODES.has(code) ? { status: "invalid", reference: null, detail: code } : unknown(code);
   if (httpStatus >= 400) return unknown(`HTTP ${httpStatus}`);
   // A 200 may still carry a member-state outage in userError, with valid: false.
   const userError = text(answer.userError);

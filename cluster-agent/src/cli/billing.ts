@@ -31,7 +31,7 @@ import { CliError, globalOptions, output, table } from "./context.js";
 import { withStore } from "./store-context.js";
 
 /** The config's billing section; refuses without a seller, which every issued invoice must name. */
-function billingConfigOf(command: Command, file: string | undefined): BillingConfig {
+export function billingConfigOf(command: Command, file: string | undefined): BillingConfig {
   const global = globalOptions(command);
   let billing: BillingConfig;
   try {

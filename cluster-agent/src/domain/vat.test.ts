@@ -89,5 +89,8 @@ test("VAT rule: a VIES check decides the reverse charge of an EU business", () =
   assert.deepEqual([unknown.rule, unknown.note], ["eu_reverse_charge", REVERSE_CHARGE_NOTE]);
   assert.match(unknown.warning ?? "", /could not be verified in VIES/);
   // The status never matters where the prefix alone already decided.
-  assert.equal(vatRule(SELLER, { country: "DE", vatId: "FR12345678901", vatIdStatus: "valid" }).rule, "eu_consumer");
+  assert.equal(
+    vatRule(SELLER, { country: "DE", vatId: "FR12345678901", vatIdStatus: "valid" }).rule,
+    "eu_consumer",
+  );
 });

@@ -33,9 +33,10 @@ export async function getVatIdCheck(db: Db, accountId: string): Promise<StoredVa
     vat_id_status: VatIdStatus | null;
     vat_id_checked_at: Date | null;
     vat_id_check_ref: string | null;
-  }>("SELECT vat_id_checked, vat_id_status, vat_id_checked_at, vat_id_check_ref FROM accounts WHERE id = $1", [
-    accountId,
-  ]);
+  }>(
+    "SELECT vat_id_checked, vat_id_status, vat_id_checked_at, vat_id_check_ref FROM accounts WHERE id = $1",
+    [accountId],
+  );
   const row = result.rows[0];
   if (!row?.vat_id_checked || !row.vat_id_status || !row.vat_id_checked_at) return undefined;
   return {

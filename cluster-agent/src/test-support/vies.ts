@@ -40,9 +40,16 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startViesStandIn(): Promise<ViesStandIn> {
   let counter = 0;
   const held = new Set<ServerResponse>();
-  const standIn: ViesStandIn = { url: "", mode: "valid", byVatId: new Map(), requests: [], close: async () => {} };
+  const standIn: ViesStandIn = {
+    url: "",
+    mode: "valid",
+    byVatId: new Map(),
+    requests: [],
+    close: async () => {},
+  };
   const server = createServer(async (req, res) => {
-    if (req.method !== "POST" || req.url !== `${BASE}/check-vat-number`) return send(res, 404, { error: "not found" });
+    if (req.method !== "POST" || req.url !== `${BASE}/check-vat-number`)
+      return send(res, 404, { error: "not found" });
     let body: ViesRequestBody;
     try {
       body = JSON.parse(await readBody(req)) as ViesRequestBody;
