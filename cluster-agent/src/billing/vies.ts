@@ -57,9 +57,11 @@ export function readViesAnswer(httpStatus: number, body: unknown): VatIdCheck {
   // A 200 may still carry a member-state outage in userError, with valid: false.
   const userError = text(answer.userError);
   if (userError && userError !== "VALID" && userError !== "INVALID") return unknown(userError);
-  if (typeof answer.valid !== "boolean") return unknown("malformed answer");
+  // check-vat-number answers `valid`; its GET sibling says `isValid`: accept either spelling.
+  const valid = typeof answer.valid === "boolean" ? answer.valid : answer.isValid;
+  if (typeof valid !== "boolean") return unknown("malformed answer");
   const reference = text(answer.requestIdentifier);
-  return answer.valid
+  return valid
     ? { status: "valid", reference, detail: null }
     : { status: "invalid", reference, detail: userError ?? "INVALID" };
 }
