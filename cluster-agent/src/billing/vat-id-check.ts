@@ -75,8 +75,26 @@ export async function recheckVatIds(
     now: options.now,
     recheckDays: viesConfig(billing).recheckDays,
   });
+  let checked = 0;
   for (const { accountId, vatId } of due.slice(0, VAT_ID_CHECKS_PER_PASS)) {
-    await checkAccountVatId(db, billing, accountId, vatId, options);
+    const check = await checkAccountVatId(db, billing, accountId, vatId, options);
+    checked++;
+    // VIES itself away (not one member state): the rest would only wait out their timeouts too.
+    if (check && viesWideOutage(check)) {
+      options.logger?.warn(
+        { detail: check.detail, left: due.length - checked },
+        "VIES unavailable: re-checks wait for the next pass",
+      );
+      break;
+    }
   }
-  return Math.min(due.length, VAT_ID_CHECKS_PER_PASS);
+  return checked;
+}
+
+/** Outages of VIES as a whole, as opposed to one member state's register (MS_UNAVAILABLE). */
+export function viesWideOutage(check: VatIdCheck): boolean {
+  if (check.status !== "unknown" || !check.detail) return false;
+  return /^(timeout|network error|HTTP 5\d\d|SERVICE_UNAVAILABLE|GLOBAL_MAX_CONCURRENT_REQ)$/.test(
+    check.detail,
+  );
 }

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import pino from "pino";
 import { errorHandling } from "../api/errors.js";
 import { runInvoiceSchedule } from "../billing/schedule.js";
+import { recheckVatIds } from "../billing/vat-id-check.js";
 import type { BillingConfig } from "../config/billing.js";
 import { createAccount } from "../store/accounts.js";
 import { createApiKey } from "../store/api-keys.js";
@@ -195,4 +196,20 @@ test("VIES off: no VIES call, no check, and the prefix alone decides as before",
   assert.equal(await getVatIdCheck(t.store.pool, accountId), undefined);
   const invoice = await issued(accountId, deps.billing);
   assert.deepEqual([invoice.vatRule, invoice.taxRate], ["eu_reverse_charge", "0"]);
+});
+
+test("VIES away as a whole: the leader's pass stops after the first failed re-check and leaves the rest unknown", async () => {
+  deps.billing = withVies(true);
+  for (const tag of ["away-1", "away-2"]) {
+    const { accountId } = await customer(tag);
+    await t.store.pool.query("UPDATE accounts SET country = 'DE', vat_id = $2 WHERE id = $1", [
+      accountId,
+      `DE00000000${tag.at(-1)}`,
+    ]);
+  }
+  vies.mode = "http_500";
+  const asked = vies.requests.length;
+  const checked = await recheckVatIds(t.store.pool, deps.billing, { now });
+  assert.equal(checked, 1);
+  assert.equal(vies.requests.length, asked + 1);
 });
