@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startViesStandIn, type ViesStandIn } from "../test-support/vies.js";
-import { checkVatId, splitVatId } from "./vies.js";
+import { checkVatId, readViesAnswer, splitVatId } from "./vies.js";
 
 let vies: ViesStandIn;
 const config = () => ({ url: vies.url, timeoutMs: 2000 });
@@ -56,4 +56,22 @@ test("VIES: a slow VIES is cut at the timeout and unknown; an unreachable one to
 
 test("VIES: Greek VAT IDs keep their EL prefix, which is VIES's code for Greece", () => {
   assert.deepEqual(splitVatId("el 094014201"), { countryCode: "EL", vatNumber: "094014201" });
+});
+
+test("VIES answers: an outage in userError or an error code is unknown; only INVALID and INVALID_INPUT are invalid", () => {
+  const status = (http: number, body: unknown) => readViesAnswer(http, body).status;
+  assert.equal(status(200, { valid: false, userError: "MS_UNAVAILABLE" }), "unknown");
+  assert.equal(status(200, { valid: false, userError: "INVALID" }), "invalid");
+  assert.equal(status(400, { actionSucceed: false, errorWrappers: [{ error: "INVALID_INPUT" }] }), "invalid");
+  assert.equal(
+    status(400, { actionSucceed: false, errorWrappers: [{ error: "INVALID_REQUESTER_INFO" }] }),
+    "unknown",
+  );
+  assert.equal(
+    status(200, { actionSucceed: false, errorWrappers: [{ error: "MS_MAX_CONCURRENT_REQ" }] }),
+    "unknown",
+  );
+  assert.equal(status(200, { isValid: true, requestIdentifier: "WAPI1" }), "valid");
+  assert.equal(status(200, { name: "---" }), "unknown");
+  assert.equal(status(200, [true]), "unknown");
 });

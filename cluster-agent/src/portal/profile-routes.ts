@@ -86,8 +86,8 @@ export function profileChange(body: Record<string, unknown>): ProfileChange {
 /** What the customer reads about the VIES check of their VAT ID: the result and what follows from it. */
 function vatIdCheckView(vatId: string, status: VatIdStatus, checkedAt: Date, reference: string | null) {
   const message = {
-    valid: `VIES confirms ${vatId} as a valid VAT ID: your invoices apply the EU reverse charge.`,
-    invalid: `VIES reports ${vatId} as not valid. Check the VAT ID for typos and correct it: until VIES confirms it, your invoices include VAT as for a consumer.`,
+    valid: `VIES confirms ${vatId} as a valid VAT ID.`,
+    invalid: `VIES reports ${vatId} as not valid. Check the VAT ID for typos and correct it: until VIES confirms it, your invoices include VAT.`,
     unknown: `${vatId} could not be checked in VIES just now (the service or the member state's register is unavailable). It will be checked again before your next invoice; nothing for you to do.`,
   }[status];
   return { vatId, status, message, checkedAt: iso(checkedAt), reference };
