@@ -93,6 +93,15 @@ function vatIdCheckView(vatId: string, status: VatIdStatus, checkedAt: Date, ref
   return { vatId, status, message, checkedAt: iso(checkedAt), reference };
 }
 
+/** The last VIES answer about the VAT ID on file (VIES on), so the page keeps showing it until it changes. */
+async function storedVatIdCheck(deps: PortalDeps, profile: AccountProfile) {
+  if (!deps.billing || !viesEnabled(deps.billing) || profile.vatId === null) return undefined;
+  const stored = await getVatIdCheck(deps.store.pool, profile.id);
+  return stored && stored.vatId === profile.vatId
+    ? vatIdCheckView(stored.vatId, stored.status, stored.checkedAt, stored.reference)
+    : undefined;
+}
+
 /**
  * The VIES check of the account's VAT ID after a change: run now when the VAT ID has no current answer
  * (new, changed, or "unknown"), so saving the form again does not ask VIES again. Undefined when VIES
@@ -120,7 +129,8 @@ export async function profileRoutes(app: FastifyInstance, deps: PortalDeps): Pro
     const principal = requirePortal(request);
     const profile = await getProfile(deps.store.pool, principal.accountId);
     if (!profile) throw notFound("account");
-    return { account: profileView(profile) };
+    const vatIdCheck = await storedVatIdCheck(deps, profile);
+    return { account: profileView(profile), ...(vatIdCheck ? { vatIdCheck } : {}) };
   });
 
   app.patch("/api/profile", async (request) => {
@@ -137,7 +147,9 @@ export async function profileRoutes(app: FastifyInstance, deps: PortalDeps): Pro
       throw fromStore(error, "account");
     });
     const vatIdCheck =
-      change.vatId !== undefined ? await vatIdCheckAfterChange(deps, principal, profile.vatId) : undefined;
+      change.vatId !== undefined
+        ? await vatIdCheckAfterChange(deps, principal, profile.vatId)
+        : await storedVatIdCheck(deps, profile);
     return { account: profileView(profile), ...(vatIdCheck ? { vatIdCheck } : {}) };
   });
 }

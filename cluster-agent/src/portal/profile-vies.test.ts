@@ -151,6 +151,9 @@ test("VIES: an invalid VAT ID is answered with what to do, and invoiced with VAT
   assert.equal(changed.status, 200);
   assert.equal(changed.json.vatIdCheck?.status, "invalid");
   assert.match(changed.json.vatIdCheck?.message ?? "", /not valid\. Check the VAT ID/);
+  // The page keeps showing the answer until the VAT ID changes.
+  const read = await fetch(`${base}/api/profile`, { headers: { "x-test-as": owner } });
+  assert.equal(((await read.json()) as ProfileAnswer).vatIdCheck?.status, "invalid");
   const invoice = await issued(accountId, deps.billing);
   assert.deepEqual([invoice.vatRule, invoice.taxRate], ["eu_consumer", "0.22"]);
 });

@@ -16,11 +16,15 @@ const KIND_LABEL: Record<DataRequestKind, string> = {
 
 function ProfileForm() {
   const { api, refreshSession } = useSignedIn();
-  const profile = useLoad(() => api.get<{ account: Account }>("/api/profile"), [api]);
+  const profile = useLoad(
+    () => api.get<{ account: Account; vatIdCheck?: VatIdCheck }>("/api/profile"),
+    [api],
+  );
   const [form, setForm] = useState({ name: "", company: "", billingAddress: "", country: "", vatId: "" });
   const [saved, setSaved] = useState(false);
   const [vatIdCheck, setVatIdCheck] = useState<VatIdCheck | null>(null);
   useEffect(() => {
+    setVatIdCheck(profile.data?.vatIdCheck ?? null);
     const a = profile.data?.account;
     if (a)
       setForm({
@@ -47,8 +51,7 @@ function ProfileForm() {
       return;
     }
     const answer = await api.patch<{ account: Account; vatIdCheck?: VatIdCheck }>("/api/profile", changes);
-    profile.setData({ account: answer.account });
-    setVatIdCheck(answer.vatIdCheck ?? null);
+    profile.setData(answer);
     setSaved(true);
     await refreshSession();
   });
