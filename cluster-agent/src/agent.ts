@@ -318,6 +318,7 @@ export async function startAgent(
             node: config.node.name,
             now: () => new Date(),
             payments: config.stripe ? stripePayments(config.stripe, process.env) : undefined,
+            billing: config.billing,
           },
           admission,
         )

@@ -24,6 +24,15 @@ export interface Account {
   createdAt?: string;
 }
 
+/** The VIES check of a VAT ID the customer just saved (billing.vat.vies on): result and what follows. */
+export interface VatIdCheck {
+  vatId: string;
+  status: "valid" | "invalid" | "unknown";
+  message: string;
+  checkedAt: string;
+  reference: string | null;
+}
+
 export interface Legal {
   termsVersion: string;
   privacyVersion: string;

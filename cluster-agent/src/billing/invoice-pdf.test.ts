@@ -86,6 +86,24 @@ test("usage of an earlier month delivered late is its own line, named as such, w
   assert.ok(!plain.includes("delivered late"), plain);
 });
 
+test("an EU consumer's invoice prints the member state's rate and the One-Stop Shop note", async () => {
+  const note =
+    "VAT of Finland (25.5 %) charged under the One-Stop Shop, Article 58 of Council Directive 2006/112/EC";
+  const finnish = {
+    ...invoice,
+    vatRule: "eu_consumer",
+    vatNote: note,
+    taxRate: "0.255",
+    subtotalCents: 10000n,
+    taxCents: 2550n,
+    totalCents: 12550n,
+    buyer: { ...invoice.buyer!, country: "FI", vatId: null },
+  };
+  const text = await pdfText(await invoicePdf(finnish, lines));
+  for (const expected of ["VAT 25.5 %", "25.50", "125.50", note])
+    assert.ok(text.includes(expected), `missing "${expected}" in: ${text}`);
+});
+
 test("the same invoice renders to the same bytes", async () => {
   assert.deepEqual(await invoicePdf(invoice, lines), await invoicePdf(invoice, lines));
 });

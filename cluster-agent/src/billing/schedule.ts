@@ -11,6 +11,7 @@ import { generateInvoices, getInvoice, listInvoices } from "../store/invoices.js
 import { startMaintenance } from "../store/partitions.js";
 import { refundPendingCreditNotes } from "./credit-refunds.js";
 import { queueInvoiceIssuedMail } from "./invoice-mail.js";
+import { recheckVatIds } from "./vat-id-check.js";
 
 /**
  * The monthly run: on the 1st from `schedule.hour` (UTC), the leader generates the previous month's
@@ -29,6 +30,8 @@ export interface SchedulePass {
   months: string[];
   issued: string[];
   held: string[];
+  /** VAT IDs checked in VIES before issuing (billing.vat.vies on). */
+  vatIdChecks?: number;
 }
 
 function monthText(year: number, month: number): string {
@@ -57,10 +60,20 @@ export async function runInvoiceSchedule(
     payBase?: string | undefined;
     /** Each issue is audited in its issuing transaction (billing.invoice.issue, invoice:<id>). */
     audit?: ScheduleAudit | undefined;
+    logger?: Logger | undefined;
   },
 ): Promise<SchedulePass> {
   const pass: SchedulePass = { months: [], issued: [], held: [] };
   if (!scheduleEnabled(billing)) return pass;
+  // Before issuing: VAT IDs never checked, changed, stale or left unknown by an outage get a check, so
+  // the invoices below apply the reverse charge on a current answer. Every pass, so "unknown" is retried.
+  const checked = await recheckVatIds(db, billing, {
+    now: options.now,
+    actor: options.audit && { operator: options.audit.operator, role: "admin", source: "agent" },
+    recorder: options.audit?.recorder,
+    logger: options.logger,
+  });
+  if (checked > 0) pass.vatIdChecks = checked;
   const held = await heldAccounts(db);
   for (const month of dueMonths(options.now, billing.schedule.hour)) {
     const existing = await listInvoices(db, { month });
@@ -83,7 +96,10 @@ export async function runInvoiceSchedule(
         by: options.by,
         billing,
         now: options.now,
-        onIssued: async (client, invoice) => {
+        onIssued: async (client, invoice, rule) => {
+          // The rule's warning (no country, an unverified or invalid VAT ID) is for operators; the log,
+          // not the audit log, carries it, since it names the VAT ID and audit entries outlive erasure.
+          if (rule.warning) options.logger?.warn({ invoice: invoice.id, vatRule: rule.rule }, rule.warning);
           await queueInvoiceIssuedMail(
             client,
             invoice,
@@ -156,6 +172,7 @@ export function startInvoiceSchedule(options: {
         by: `leader:${options.node}`,
         payBase: options.payBase,
         audit,
+        logger: options.logger,
       });
       const refunds = options.stripe
         ? await refundPendingCreditNotes(options.pool, options.stripe, options.logger)

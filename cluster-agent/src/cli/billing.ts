@@ -31,7 +31,7 @@ import { CliError, globalOptions, output, table } from "./context.js";
 import { withStore } from "./store-context.js";
 
 /** The config's billing section; refuses without a seller, which every issued invoice must name. */
-function billingConfigOf(command: Command, file: string | undefined): BillingConfig {
+export function billingConfigOf(command: Command, file: string | undefined): BillingConfig {
   const global = globalOptions(command);
   let billing: BillingConfig;
   try {
@@ -380,16 +380,25 @@ function registerInvoiceCommands(program: Command): void {
     .option("--config <file>", "agent config with the billing section (default: ENTRIM_CONFIG)")
     .action(async (id: string, o: { config?: string }, command: Command) => {
       const billing = billingConfigOf(command, o.config);
+      // The VAT rule's warning (no country, a VAT ID VIES did not confirm) is for the operator issuing.
+      let warning: string | null = null;
       const invoice = await withAuditedStore(
         command,
         { action: "billing.invoice.issue", target: `invoice:${id}` },
-        (store) => issueInvoice(store.pool, id, { by: by(), billing }).catch(withInvoiceHint),
+        (store) =>
+          issueInvoice(store.pool, id, {
+            by: by(),
+            billing,
+            onIssued: async (_db, _invoice, rule) => {
+              warning = rule.warning;
+            },
+          }).catch(withInvoiceHint),
       );
       output(
         command,
         plain(invoice),
         () =>
-          `Issued ${invoice.id} as ${invoice.number}: ${formatCents(invoice.totalCents)} EUR due ${invoice.dueAt?.toISOString().slice(0, 10)}.`,
+          `Issued ${invoice.id} as ${invoice.number}: ${formatCents(invoice.totalCents)} EUR due ${invoice.dueAt?.toISOString().slice(0, 10)}.${warning ? `\nWarning: ${warning}` : ""}`,
       );
     });
   invoices

@@ -17,6 +17,7 @@ import { registerPaymentCommands } from "./payments.js";
 import { registerSecurityCommands } from "./security.js";
 import { registerServeCommand } from "./serve.js";
 import { registerSuspensionCommands } from "./suspensions.js";
+import { registerVatIdCommands } from "./vat-ids.js";
 
 export function createProgram(): Command {
   const program = new Command("entrim-agent")
@@ -48,6 +49,7 @@ export function createProgram(): Command {
   registerSecurityCommands(program);
   registerSuspensionCommands(program);
   registerBillingCommands(program);
+  registerVatIdCommands(program);
   registerAuditCommands(program);
   registerCertCommands(program);
   registerMailCommands(program);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { testBilling } from "../test-support/billing.js";
-import { billingSchema, scheduleEnabled, seriesFor } from "./billing.js";
+import { billingSchema, scheduleEnabled, seriesFor, VIES_URL, viesConfig, viesEnabled } from "./billing.js";
 
 test("billing defaults: 22 % domestic, {year}- numbering, 14 days, schedule off without a seller", () => {
   const billing = billingSchema.parse(undefined);
@@ -50,4 +50,16 @@ test("vat.rates overrides EU member states' rates, written as numbers or text; r
     assert.equal(result.success, false, JSON.stringify(input));
     assert.match(result.error!.issues.map((i) => i.message).join("; "), message);
   }
+});
+
+test("billing.vat.vies: off by default, the Commission's service and 10 s / 30 days when turned on", () => {
+  const seller = testBilling().seller;
+  assert.equal(viesEnabled(billingSchema.parse({ seller })), false);
+  const on = billingSchema.parse({ seller, vat: { domesticRate: 0.22, vies: { enabled: true } } });
+  assert.equal(viesEnabled(on), true);
+  assert.deepEqual(viesConfig(on), { enabled: true, url: VIES_URL, timeoutMs: 10_000, recheckDays: 30 });
+  // Without a seller there is no requester to name, and no invoice to check for.
+  assert.equal(viesEnabled(billingSchema.parse({ vat: { vies: { enabled: true } } })), false);
+  const refused = billingSchema.safeParse({ vat: { vies: { enabled: true, recheckDays: 0 } } });
+  assert.equal(refused.success, false);
 });

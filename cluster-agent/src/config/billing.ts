@@ -6,6 +6,8 @@ import { EU_STANDARD_VAT_RATES } from "../domain/eu-vat-rates.js";
  * invoice numbering and the monthly schedule. Without `seller` no invoice can be issued: the schedule
  * says so once in the log and the CLI refuses with a hint.
  */
+export const VIES_URL = "https://ec.europa.eu/taxation_customs/vies/rest-api";
+
 const sellerSchema = z
   .object({
     /** The registered company name, e.g. "Entrim d.o.o.". */
@@ -63,6 +65,23 @@ const rateSchema = z
       .regex(/^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$/, "vat.rates values are fractions, e.g. 0.19 for 19 %"),
   );
 
+/**
+ * VIES checks of buyers' VAT IDs before the reverse charge (billing/vies.ts). Off by default: a cluster
+ * without outbound access to the Commission would otherwise mark every EU business unverified.
+ */
+export const viesSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** The VIES REST API's base; POST {url}/check-vat-number. */
+    url: z.string().url("vat.vies.url is the VIES REST API's base URL").default(VIES_URL),
+    timeoutMs: z.number().int().min(100).max(120_000, "vat.vies.timeoutMs is 100-120000").default(10_000),
+    /** A check older than this is repeated by the leader's billing pass. */
+    recheckDays: z.number().int().min(1).max(365, "vat.vies.recheckDays is 1-365").default(30),
+  })
+  .strict();
+
+export type ViesConfig = z.infer<typeof viesSchema>;
+
 const SERIES = /^[A-Za-z0-9/_-]*(\{year\})?[A-Za-z0-9/_-]*$/;
 
 export const billingSchema = z
@@ -89,6 +108,7 @@ export const billingSchema = z
           .default(true),
         /** Overrides of the built-in standard rates (domain/eu-vat-rates.ts), e.g. { "FI": 0.255 }. */
         rates: z.record(z.string(), rateSchema).optional(),
+        vies: viesSchema.optional(),
       })
       .strict()
       .superRefine((vat, ctx) => {
@@ -156,4 +176,13 @@ export function seriesFor(pattern: string, at: Date): string {
 /** Whether the leader issues invoices on its own: default on exactly when a seller is configured. */
 export function scheduleEnabled(billing: BillingConfig): boolean {
   return billing.seller !== undefined && billing.schedule.enabled !== false;
+}
+
+/** VIES settings with their defaults; checks run only when enabled and a seller (the requester) is set. */
+export function viesConfig(billing: BillingConfig): ViesConfig {
+  return billing.vat.vies ?? viesSchema.parse({});
+}
+
+export function viesEnabled(billing: BillingConfig): boolean {
+  return billing.seller !== undefined && viesConfig(billing).enabled;
 }

@@ -141,3 +141,25 @@ test("the rate table covers exactly the member states, each a fraction below 1",
     assert.match(ossNote(country, rate), /^VAT of [A-Z][a-z]+ \(\d+(\.\d+)? %\)/, country);
   }
 });
+
+test("VAT rule: a VIES check decides the reverse charge of an EU business", () => {
+  const german = { country: "DE", vatId: "DE123456789" };
+  const valid = vatRule(SELLER, { ...german, vatIdStatus: "valid" });
+  assert.deepEqual([valid.rule, valid.rate, valid.warning], ["eu_reverse_charge", "0", null]);
+  const invalid = vatRule(SELLER, { ...german, vatIdStatus: "invalid" });
+  // A consumer then: in another member state, at that state's rate under the One-Stop Shop.
+  assert.deepEqual(
+    [invalid.rule, invalid.rate, invalid.note],
+    ["eu_consumer", "0.19", OSS("Germany", "19 %")],
+  );
+  assert.match(invalid.warning ?? "", /DE123456789 as not valid/);
+  // An outage keeps the reverse charge, but operators are told it was not verified.
+  const unknown = vatRule(SELLER, { ...german, vatIdStatus: "unknown" });
+  assert.deepEqual([unknown.rule, unknown.note], ["eu_reverse_charge", REVERSE_CHARGE_NOTE]);
+  assert.match(unknown.warning ?? "", /could not be verified in VIES/);
+  // The status never matters where the prefix alone already decided.
+  assert.equal(
+    vatRule(SELLER, { country: "DE", vatId: "FR12345678901", vatIdStatus: "valid" }).rule,
+    "eu_consumer",
+  );
+});

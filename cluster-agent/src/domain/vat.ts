@@ -63,9 +63,17 @@ export function ossNote(country: string, rate: string): string {
   return `VAT of ${REGIONS.of(country)} (${ratePercent(rate)}) charged under the One-Stop Shop, Article 58 of Council Directive 2006/112/EC`;
 }
 
+/** The last VIES check of a buyer's VAT ID (billing/vies.ts). */
+export type VatIdStatus = "valid" | "invalid" | "unknown";
+
 export interface VatBuyer {
   country: string | null;
   vatId: string | null;
+  /**
+   * The last VIES check of `vatId` (billing.vat.vies on): "unknown" also for none or a stale one.
+   * Absent when VIES checks are off: the prefix alone decides, as before.
+   */
+  vatIdStatus?: VatIdStatus | undefined;
 }
 
 export interface VatRule {
@@ -96,14 +104,24 @@ export function vatRule(seller: VatSeller, buyer: VatBuyer): VatRule {
   const country = buyer.country.toUpperCase();
   if (country === seller.country) return { ...domestic, warning: null };
   if (!EU_MEMBER_STATES.has(country)) return { rule: "non_eu", rate: "0", note: NON_EU_NOTE, warning: null };
-  if (buyer.vatId && vatIdCountry(buyer.vatId) === country) {
-    return { rule: "eu_reverse_charge", rate: "0", note: REVERSE_CHARGE_NOTE, warning: null };
+  const ownVatId = buyer.vatId !== null && vatIdCountry(buyer.vatId) === country;
+  // Zero-rating needs a buyer VIES confirmed; an outage must not bill a business as a consumer.
+  if (ownVatId && buyer.vatIdStatus !== "invalid") {
+    const unverified =
+      buyer.vatIdStatus === "unknown"
+        ? `The VAT ID ${buyer.vatId} could not be verified in VIES: reverse charge applied unverified.`
+        : null;
+    return { rule: "eu_reverse_charge", rate: "0", note: REVERSE_CHARGE_NOTE, warning: unverified };
   }
   const ossRate = seller.oss === false ? null : euConsumerRate(country, seller.rates);
   return {
     rule: "eu_consumer",
     rate: ossRate ?? seller.domesticRate,
     note: ossRate === null ? null : ossNote(country, ossRate),
-    warning: buyer.vatId ? `The VAT ID ${buyer.vatId} is not from ${country}: charged as a consumer.` : null,
+    warning: !buyer.vatId
+      ? null
+      : ownVatId
+        ? `VIES reports the VAT ID ${buyer.vatId} as not valid: charged as a consumer.`
+        : `The VAT ID ${buyer.vatId} is not from ${country}: charged as a consumer.`,
   };
 }

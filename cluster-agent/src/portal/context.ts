@@ -4,6 +4,7 @@
 import type { FastifyRequest } from "fastify";
 import { ApiError } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
+import type { BillingConfig } from "../config/billing.js";
 import type { AuditRecorder } from "../store/audit-recorder.js";
 import type { Db } from "../store/db.js";
 import type { Store } from "../store/store.js";
@@ -43,6 +44,8 @@ export interface PortalDeps {
   now: () => Date;
   /** Card payments through Stripe (config `stripe`); absent: payment routes answer 503. */
   payments?: PaymentsDeps | undefined;
+  /** The billing section: with billing.vat.vies on, a changed VAT ID is checked in VIES at once. */
+  billing?: BillingConfig | undefined;
 }
 
 /**

@@ -1,6 +1,10 @@
 // The account's profile in the portal: read by every role, rectified (name, company, billing address,
-// country, VAT ID) by owners and billing members; each change is audited.
+// country, VAT ID) by owners and billing members; each change is audited. With billing.vat.vies on, a
+// new VAT ID is checked in VIES at once and the answer says what came of it.
 import type { FastifyInstance } from "fastify";
+import { checkAccountVatId, isEuVatId } from "../billing/vat-id-check.js";
+import { viesEnabled } from "../config/billing.js";
+import type { VatIdStatus } from "../domain/vat.js";
 import { normalizeVatId, vatIdProblem } from "../domain/vat-id.js";
 import {
   type AccountProfile,
@@ -8,8 +12,9 @@ import {
   type ProfileChange,
   updateProfile,
 } from "../store/account-profile.js";
+import { getVatIdCheck } from "../store/vat-id-checks.js";
 import { auditedChange, badInput, bodyOf, fromStore, iso } from "./account-input.js";
-import { notFound, type PortalDeps, requirePortal } from "./context.js";
+import { notFound, type PortalDeps, type PortalPrincipal, requirePortal } from "./context.js";
 
 const REGIONS = new Intl.DisplayNames(["en"], { type: "region", fallback: "code" });
 
@@ -78,12 +83,54 @@ export function profileChange(body: Record<string, unknown>): ProfileChange {
   return change;
 }
 
+/** What the customer reads about the VIES check of their VAT ID: the result and what follows from it. */
+function vatIdCheckView(vatId: string, status: VatIdStatus, checkedAt: Date, reference: string | null) {
+  const message = {
+    valid: `VIES confirms ${vatId} as a valid VAT ID.`,
+    invalid: `VIES reports ${vatId} as not valid. Check the VAT ID for typos and correct it: until VIES confirms it, your invoices include VAT.`,
+    unknown: `${vatId} could not be checked in VIES just now (the service or the member state's register is unavailable). It will be checked again before your next invoice; nothing for you to do.`,
+  }[status];
+  return { vatId, status, message, checkedAt: iso(checkedAt), reference };
+}
+
+/** The last VIES answer about the VAT ID on file (VIES on), so the page keeps showing it until it changes. */
+async function storedVatIdCheck(deps: PortalDeps, profile: AccountProfile) {
+  if (!deps.billing || !viesEnabled(deps.billing) || profile.vatId === null) return undefined;
+  const stored = await getVatIdCheck(deps.store.pool, profile.id);
+  return stored && stored.vatId === profile.vatId
+    ? vatIdCheckView(stored.vatId, stored.status, stored.checkedAt, stored.reference)
+    : undefined;
+}
+
+/**
+ * The VIES check of the account's VAT ID after a change: run now when the VAT ID has no current answer
+ * (new, changed, or "unknown"), so saving the form again does not ask VIES again. Undefined when VIES
+ * is off or the VAT ID is not an EU one.
+ */
+async function vatIdCheckAfterChange(deps: PortalDeps, principal: PortalPrincipal, vatId: string | null) {
+  const billing = deps.billing;
+  if (!billing || !viesEnabled(billing) || vatId === null || !isEuVatId(vatId)) return undefined;
+  const db = deps.store.pool;
+  const stored = await getVatIdCheck(db, principal.accountId);
+  if (stored && stored.vatId === vatId && stored.status !== "unknown")
+    return vatIdCheckView(vatId, stored.status, stored.checkedAt, stored.reference);
+  const now = deps.now();
+  const check = await checkAccountVatId(db, billing, principal.accountId, vatId, {
+    now,
+    actor: { operator: principal.userId, role: "customer", source: "portal" },
+    recorder: deps.recorder,
+    logger: deps.logger,
+  });
+  return check && vatIdCheckView(vatId, check.status, now, check.reference);
+}
+
 export async function profileRoutes(app: FastifyInstance, deps: PortalDeps): Promise<void> {
   app.get("/api/profile", async (request) => {
     const principal = requirePortal(request);
     const profile = await getProfile(deps.store.pool, principal.accountId);
     if (!profile) throw notFound("account");
-    return { account: profileView(profile) };
+    const vatIdCheck = await storedVatIdCheck(deps, profile);
+    return { account: profileView(profile), ...(vatIdCheck ? { vatIdCheck } : {}) };
   });
 
   app.patch("/api/profile", async (request) => {
@@ -99,6 +146,10 @@ export async function profileRoutes(app: FastifyInstance, deps: PortalDeps): Pro
     ).catch((error) => {
       throw fromStore(error, "account");
     });
-    return { account: profileView(profile) };
+    const vatIdCheck =
+      change.vatId !== undefined
+        ? await vatIdCheckAfterChange(deps, principal, profile.vatId)
+        : await storedVatIdCheck(deps, profile);
+    return { account: profileView(profile), ...(vatIdCheck ? { vatIdCheck } : {}) };
   });
 }

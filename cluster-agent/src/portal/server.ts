@@ -139,6 +139,7 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
     node: options.node,
     now: options.now,
     payments: options.payments,
+    billing: options.billing,
     config,
     sessions,
     baseUrl: () => baseUrl,

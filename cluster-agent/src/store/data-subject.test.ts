@@ -93,7 +93,8 @@ async function customer(name: string, email: string) {
 /** What the portal holds (migration 0017): written as the portal's stores would, straight in SQL. */
 async function portalData(accountId: string, name: string, email: string) {
   await store.pool.query(
-    "UPDATE accounts SET billing_address = $2, country = 'DE', vat_id = 'DE123456789' WHERE id = $1",
+    `UPDATE accounts SET billing_address = $2, country = 'DE', vat_id = 'DE123456789',
+       vat_id_checked = 'DE123456789', vat_id_status = 'valid', vat_id_checked_at = now() WHERE id = $1`,
     [accountId, `${name}, 1 Example Street, Berlin`],
   );
   const userId = randomId("usr");
@@ -227,12 +228,12 @@ describe("data-subject rights", () => {
               (SELECT count(*)::int FROM notices WHERE account_id = $1) AS notices,
               (SELECT count(*)::int FROM terms_acceptances WHERE account_id = $1 AND user_id = $2) AS terms,
               (SELECT details FROM data_subject_requests WHERE id = $3) AS details,
-              (SELECT row(billing_address, country, vat_id)::text FROM accounts WHERE id = $1) AS billing`,
+              (SELECT row(billing_address, country, vat_id, vat_id_checked)::text FROM accounts WHERE id = $1) AS billing`,
       [account.id, userId, requestId],
     );
     assert.deepEqual(
       left.rows[0],
-      { users: 0, sessions: 0, notices: 0, terms: 2, details: "", billing: "(,,)" },
+      { users: 0, sessions: 0, notices: 0, terms: 2, details: "", billing: "(,,,)" },
       "portal users, sessions and notices gone; terms acceptances kept as evidence; request details blanked",
     );
     const erased = await getAccount(store.pool, account.id);

@@ -119,7 +119,8 @@ export async function exportAccount(
 ): Promise<AccountExport> {
   const account = await rows(
     db,
-    `SELECT id, name, email, company, billing_address, country, vat_id, status, created_at, updated_at
+    `SELECT id, name, email, company, billing_address, country, vat_id, vat_id_checked, vat_id_status,
+       vat_id_checked_at, vat_id_check_ref, status, created_at, updated_at
      FROM accounts WHERE id = $1`,
     [accountId],
   );
@@ -280,7 +281,7 @@ export async function eraseAccount(
     };
     await client.query(
       `UPDATE accounts SET name = $2, email = $3, company = NULL, billing_address = NULL, country = NULL,
-         vat_id = NULL, status = 'closed' WHERE id = $1`,
+         vat_id = NULL, vat_id_checked = NULL, status = 'closed' WHERE id = $1`,
       [accountId, ERASED_NAME, erasedEmail(accountId)],
     );
     counts.accounts = 1;

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
-import { invoicePdf } from "../billing/invoice-pdf.js";
 import { REVERSE_CHARGE_NOTE } from "../domain/vat.js";
 import { testBilling } from "../test-support/billing.js";
-import { pdfText } from "../test-support/pdf-text.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
 import { createAccount } from "./accounts.js";
 import { deleteExpiredBillingRecords } from "./billing-retention.js";
@@ -123,7 +121,7 @@ describe("invoice numbering and issuing", () => {
     assert.equal((await getInvoice(t.store.pool, german.id)).invoice.buyer?.company, "Novak s.p.");
   });
 
-  it("charges an EU consumer their own country's rate under OSS, says so on the invoice and its PDF", async () => {
+  it("charges an EU consumer their own country's rate under OSS and says so on the invoice", async () => {
     const finnish = await issueInvoice(t.store.pool, await draft({ country: "FI" }), {
       by: "test",
       billing,
@@ -136,9 +134,7 @@ describe("invoice numbering and issuing", () => {
     const note =
       "VAT of Finland (25.5 %) charged under the One-Stop Shop, Article 58 of Council Directive 2006/112/EC";
     assert.equal(finnish.vatNote, note);
-    const text = await pdfText(await invoicePdf(finnish, (await getInvoice(t.store.pool, finnish.id)).lines));
-    for (const expected of ["VAT 25.5 %", "25.50", "125.50", note])
-      assert.ok(text.includes(expected), `missing "${expected}" in: ${text}`);
+    // The PDF prints both (billing/invoice-pdf.test.ts).
 
     // Below the EUR 10 000 threshold the seller may keep its own rate: no OSS note then.
     const small = testBilling({ vat: { domesticRate: "0.22", oss: false } });

@@ -1,5 +1,5 @@
-import { type BillingConfig, seriesFor } from "../config/billing.js";
-import { vatRule } from "../domain/vat.js";
+import { type BillingConfig, seriesFor, viesEnabled } from "../config/billing.js";
+import { type VatRule, vatRule } from "../domain/vat.js";
 import { parseMonth, taxCents } from "./billing.js";
 import { type Db, StoreError, transaction } from "./db.js";
 import {
@@ -11,6 +11,7 @@ import {
   listInvoices,
 } from "./invoices.js";
 import { createSuspension, listSuspensions, type Suspension } from "./suspensions.js";
+import { vatIdStatusFor } from "./vat-id-checks.js";
 
 /** An invoice's life: draft → issued → paid, or issued/paid → disputed → paid. */
 
@@ -66,7 +67,7 @@ export interface IssueOptions {
   billing: BillingConfig;
   now?: Date;
   /** Called inside the issuing transaction (e.g. to queue the invoice email): it commits or not with it. */
-  onIssued?: (client: Db, invoice: Invoice) => Promise<void>;
+  onIssued?: (client: Db, invoice: Invoice, rule: VatRule) => Promise<void>;
 }
 
 /**
@@ -93,7 +94,11 @@ export function issueInvoice(db: Db, id: string, options: IssueOptions): Promise
       throw new StoreError("conflict", `${invoice.month} is not over yet; issue its invoices after it ends.`);
     }
     const buyer = await buyerOf(client, invoice.accountId);
-    const rule = vatRule({ country: seller.country, ...billing.vat }, buyer);
+    // With VIES on, the last check of this VAT ID decides the reverse charge (missing or stale: unknown).
+    const vatIdStatus = viesEnabled(billing)
+      ? await vatIdStatusFor(client, invoice.accountId, buyer.vatId)
+      : undefined;
+    const rule = vatRule({ country: seller.country, ...billing.vat }, { ...buyer, vatIdStatus });
     const tax = taxCents(invoice.subtotalCents, rule.rate);
     const series = seriesFor(billing.series, now);
     const number = await takeNumber(client, series);
@@ -118,7 +123,7 @@ export function issueInvoice(db: Db, id: string, options: IssueOptions): Promise
       ],
     );
     const issued = (await getInvoice(client, id)).invoice;
-    await options.onIssued?.(client, issued);
+    await options.onIssued?.(client, issued, rule);
     return issued;
   });
 }

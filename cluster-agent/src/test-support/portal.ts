@@ -9,6 +9,7 @@ import { SecurityEventsGate } from "../admission/security-events.js";
 import { SecurityEventRecorder } from "../admission/security-recorder.js";
 import { SuspensionGate } from "../admission/suspensions.js";
 import { createLogger, type Logger } from "../common/log.js";
+import type { BillingConfig } from "../config/billing.js";
 import { loadConfig } from "../config/load.js";
 import { type PortalConfig, portalSchema } from "../config/portal.js";
 import { Mailer } from "../mail/mailer.js";
@@ -123,6 +124,7 @@ export async function startPortalKit(
     ipBlockFailures?: number;
     trustedProxies?: string[];
     payments?: PaymentsDeps;
+    billing?: BillingConfig;
   } = {},
 ): Promise<PortalKit> {
   const db = await openTestStore();
@@ -176,6 +178,7 @@ export async function startPortalKit(
     config,
     trustedProxies: options.trustedProxies,
     payments: options.payments,
+    billing: options.billing,
     guard: admissionGuard({ suspensions, ipBlocker, security }),
   });
   const seen = new Map<string, number>();

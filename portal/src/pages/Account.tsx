@@ -6,7 +6,7 @@ import { useSignedIn } from "../components/context.js";
 import { NotificationSettings } from "../components/NotificationSettings.js";
 import { ErrorText, Field, Loading, Notice, useLoad, useSubmit } from "../components/ui.js";
 import { daysUntil, formatDate } from "../format.js";
-import type { Account, DataRequest, DataRequestKind } from "../types.js";
+import type { Account, DataRequest, DataRequestKind, VatIdCheck } from "../types.js";
 
 const KIND_LABEL: Record<DataRequestKind, string> = {
   erasure: "Erasure (close the account)",
@@ -16,10 +16,15 @@ const KIND_LABEL: Record<DataRequestKind, string> = {
 
 function ProfileForm() {
   const { api, refreshSession } = useSignedIn();
-  const profile = useLoad(() => api.get<{ account: Account }>("/api/profile"), [api]);
+  const profile = useLoad(
+    () => api.get<{ account: Account; vatIdCheck?: VatIdCheck }>("/api/profile"),
+    [api],
+  );
   const [form, setForm] = useState({ name: "", company: "", billingAddress: "", country: "", vatId: "" });
   const [saved, setSaved] = useState(false);
+  const [vatIdCheck, setVatIdCheck] = useState<VatIdCheck | null>(null);
   useEffect(() => {
+    setVatIdCheck(profile.data?.vatIdCheck ?? null);
     const a = profile.data?.account;
     if (a)
       setForm({
@@ -32,6 +37,7 @@ function ProfileForm() {
   }, [profile.data]);
   const save = useSubmit(async () => {
     setSaved(false);
+    setVatIdCheck(null);
     const loaded = profile.data?.account;
     // Only what changed goes out (rectification is audited field by field); a cleared field is null.
     const changes: Record<string, string | null> = {};
@@ -44,7 +50,7 @@ function ProfileForm() {
       setSaved(true);
       return;
     }
-    const answer = await api.patch<{ account: Account }>("/api/profile", changes);
+    const answer = await api.patch<{ account: Account; vatIdCheck?: VatIdCheck }>("/api/profile", changes);
     profile.setData(answer);
     setSaved(true);
     await refreshSession();
@@ -81,6 +87,16 @@ function ProfileForm() {
       <Field label="VAT ID" value={form.vatId} onChange={set("vatId")} />
       <ErrorText error={save.error} />
       {saved ? <Notice>Your details were saved.</Notice> : null}
+      {/* The VIES answer on a new VAT ID: an invalid one is an error to fix, the others information. */}
+      {vatIdCheck?.status === "invalid" ? (
+        <p className="error" role="alert">
+          {vatIdCheck.message}
+        </p>
+      ) : vatIdCheck ? (
+        <p className="muted" role="status">
+          {vatIdCheck.message}
+        </p>
+      ) : null}
       <button type="submit" className="primary" disabled={save.busy}>
         Save
       </button>
