@@ -32,7 +32,7 @@ export class UnshippedSpend {
     this.shipments++;
     for (const event of events) {
       const entry = this.pending.get(event.requestId);
-      if (!entry || entry.shipment !== 0) continue;
+      if (!entry) continue;
       entry.shipment = this.shipments;
       this.shipped.push(entry);
       this.pending.delete(event.requestId);
