@@ -17,6 +17,7 @@ import { auditedChange, badInput, bodyOf, fromStore, iso } from "./account-input
 import { notFound, type PortalDeps, type PortalPrincipal, requirePortal } from "./context.js";
 
 const REGIONS = new Intl.DisplayNames(["en"], { type: "region", fallback: "code" });
+const PORTAL_CHECK_SPACING_MS = 60_000;
 
 export function profileView(p: AccountProfile) {
   return {
@@ -115,6 +116,10 @@ async function vatIdCheckAfterChange(deps: PortalDeps, principal: PortalPrincipa
   if (stored && stored.vatId === vatId && stored.status !== "unknown")
     return vatIdCheckView(vatId, stored.status, stored.checkedAt, stored.reference);
   const now = deps.now();
+  // One VIES call per account a minute from the portal: a customer saving VAT ID after VAT ID cannot
+  // spend the seller's VIES quota (VIES limits requests per requester). The leader checks it later.
+  if (stored && now.getTime() - stored.checkedAt.getTime() < PORTAL_CHECK_SPACING_MS)
+    return vatIdCheckView(vatId, "unknown", now, null);
   const check = await checkAccountVatId(db, billing, principal.accountId, vatId, {
     now,
     actor: { operator: principal.userId, role: "customer", source: "portal" },

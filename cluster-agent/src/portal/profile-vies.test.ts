@@ -143,6 +143,27 @@ test("VIES: a valid VAT ID set in the portal is confirmed, kept as evidence, and
   assert.deepEqual([invoice.vatRule, invoice.taxRate], ["eu_reverse_charge", "0"]);
 });
 
+test("VIES: a customer saving VAT ID after VAT ID asks VIES once a minute; the leader checks the last one", async () => {
+  deps.billing = withVies(true);
+  vies.mode = "valid";
+  const { accountId, owner } = await customer("flood");
+  const asked = vies.requests.length;
+  assert.equal(
+    (await patchProfile(owner, { country: "DE", vatId: "DE111111111" })).json.vatIdCheck?.status,
+    "valid",
+  );
+  for (const vatId of ["DE222222222", "DE333333333", "DE444444444"]) {
+    const answer = await patchProfile(owner, { vatId });
+    assert.equal(answer.status, 200, "the profile is saved");
+    assert.equal(answer.json.vatIdCheck?.status, "unknown");
+    assert.match(answer.json.vatIdCheck?.message ?? "", /checked again before your next invoice/);
+  }
+  assert.equal(vies.requests.length, asked + 1, "one VIES call for four saves");
+  await runInvoiceSchedule(t.store.pool, deps.billing, { now, by: "leader:test" });
+  const check = await getVatIdCheck(t.store.pool, accountId);
+  assert.deepEqual([check?.vatId, check?.status], ["DE444444444", "valid"]);
+});
+
 test("VIES: an invalid VAT ID is answered with what to do, and invoiced with VAT as a consumer", async () => {
   deps.billing = withVies(true);
   vies.mode = "invalid";
