@@ -170,8 +170,14 @@ export class Meter {
    */
   record(outcome: RequestOutcome): Promise<void> {
     const event = this.toEvent(outcome);
-    this.options.unshipped?.recorded(event);
-    return this.spool.append(event);
+    const unshipped = this.options.unshipped;
+    if (!unshipped) return this.spool.append(event);
+    unshipped.recorded(event);
+    // A write the disk refused bills nothing (the request fails): its cost leaves the local count too.
+    return this.spool.append(event).catch((error: unknown) => {
+      unshipped.dropped(event.requestId);
+      throw error;
+    });
   }
 
   /** For requests refused before they ran: never waited for, skipped (and counted) when full. */

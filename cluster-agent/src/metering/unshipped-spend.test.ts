@@ -37,3 +37,15 @@ test("free requests, untracked accounts and events from before a restart cost no
   assert.equal(spend.of("acct_postpaid"), 0n);
   assert.equal(spend.of("acct_prepaid"), 0n);
 });
+
+test("an event the spool refused is billed nowhere and leaves the local count", () => {
+  const spend = new UnshippedSpend();
+  spend.recorded(event("r1", "acct_a", 5n));
+  spend.recorded(event("r2", "acct_a", 7n));
+  spend.dropped("r1");
+  spend.dropped("unknown");
+  assert.equal(spend.of("acct_a"), 7n);
+  spend.shippedEvents([{ requestId: "r1" }, { requestId: "r2" }]);
+  spend.settle(spend.mark());
+  assert.equal(spend.of("acct_a"), 0n);
+});

@@ -27,6 +27,14 @@ export class UnshippedSpend {
     this.byAccount.set(event.accountId, (this.byAccount.get(event.accountId) ?? 0n) + event.costPicoEur);
   }
 
+  /** The event never reached the spool (its write failed): it is billed nowhere, so not here either. */
+  dropped(requestId: string): void {
+    const entry = this.pending.get(requestId);
+    if (!entry) return;
+    this.pending.delete(requestId);
+    this.subtract(entry);
+  }
+
   /** Called once the store holds these events (events from before a restart are not known here). */
   shippedEvents(events: readonly Pick<UsageEvent, "requestId">[]): void {
     this.shipments++;
@@ -52,11 +60,15 @@ export class UnshippedSpend {
         this.shipped[kept++] = entry;
         continue;
       }
-      const left = (this.byAccount.get(entry.accountId) ?? 0n) - entry.cost;
-      if (left > 0n) this.byAccount.set(entry.accountId, left);
-      else this.byAccount.delete(entry.accountId);
+      this.subtract(entry);
     }
     this.shipped.length = kept;
+  }
+
+  private subtract(entry: Entry): void {
+    const left = (this.byAccount.get(entry.accountId) ?? 0n) - entry.cost;
+    if (left > 0n) this.byAccount.set(entry.accountId, left);
+    else this.byAccount.delete(entry.accountId);
   }
 
   /** Pico-euros this agent spent for the account that the last applied read did not count. */
