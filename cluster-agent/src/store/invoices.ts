@@ -1,7 +1,7 @@
 import { picoEurToCents } from "../domain/pricing.js";
-import { parseMonth, parseTaxRate, taxCents } from "./billing.js";
+import { parseMonth, parseTaxRate, taxCents, toUsageRow } from "./billing.js";
 import { type Db, StoreError, transaction } from "./db.js";
-import { lateUsageFrom, rollUpNewEvents, unbilledUsage } from "./unbilled-usage.js";
+import { lateUsageFrom, rollUpNewEvents, type UnbilledLine, unbilledUsage } from "./unbilled-usage.js";
 
 export const INVOICE_STATUSES = ["draft", "issued", "paid", "disputed"] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -60,15 +60,7 @@ export interface InvoiceBuyer {
   vatId: string | null;
 }
 
-export interface InvoiceLine {
-  /** The month whose usage the line bills, "2026-11": the invoice's own, or an earlier one delivered late. */
-  usagePeriod: string;
-  model: string;
-  requests: bigint;
-  promptTokens: bigint;
-  cachedTokens: bigint;
-  completionTokens: bigint;
-  costPicoEur: bigint;
+export interface InvoiceLine extends Omit<UnbilledLine, "accountId"> {
   amountCents: bigint;
 }
 
@@ -271,16 +263,10 @@ async function linesOf(db: Db, id: string): Promise<InvoiceLine[]> {
      FROM invoice_lines WHERE invoice_id = $1 ORDER BY usage_period DESC, model`,
     [id],
   );
-  return result.rows.map((row) => ({
-    usagePeriod: row.usage_period as string,
-    model: row.model as string,
-    requests: BigInt(row.requests),
-    promptTokens: BigInt(row.prompt),
-    cachedTokens: BigInt(row.cached),
-    completionTokens: BigInt(row.completion),
-    costPicoEur: BigInt(row.cost),
-    amountCents: BigInt(row.amount),
-  }));
+  return result.rows.map((row) => {
+    const { day: _, ...usage } = toUsageRow(row);
+    return { usagePeriod: row.usage_period as string, ...usage, amountCents: BigInt(row.amount) };
+  });
 }
 
 function toInvoice(row: Record<string, unknown>): Invoice {

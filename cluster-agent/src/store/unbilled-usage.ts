@@ -1,4 +1,4 @@
-import { rollUpDay } from "./billing.js";
+import { rollUpDay, toUsageRow, type UsageRow } from "./billing.js";
 import type { Db } from "./db.js";
 
 /**
@@ -13,16 +13,11 @@ import type { Db } from "./db.js";
 /** How far back late usage is looked for. Usage events are kept 90 days by default; a year covers any. */
 export const LATE_USAGE_MONTHS = 12;
 
-export interface UnbilledLine {
+/** An account's usage of one model in one month that no invoice bills yet. */
+export interface UnbilledLine extends Omit<UsageRow, "day"> {
   accountId: string;
-  /** The month the usage is from, "2026-11". */
+  /** The month whose usage it is, "2026-11": the invoice's own, or an earlier one delivered late. */
   usagePeriod: string;
-  model: string;
-  requests: bigint;
-  promptTokens: bigint;
-  cachedTokens: bigint;
-  completionTokens: bigint;
-  costPicoEur: bigint;
 }
 
 /** The first day a generation for `month` looks for late usage from. */
@@ -100,14 +95,8 @@ export async function unbilledUsage(db: Db, month: { start: Date; end: Date }): 
      ORDER BY u.account_id, u.period, u.model`,
     [isoDay(month.start), isoDay(from), isoDay(month.end)],
   );
-  return result.rows.map((row) => ({
-    accountId: row.account_id as string,
-    usagePeriod: row.period as string,
-    model: row.model as string,
-    requests: BigInt(row.requests),
-    promptTokens: BigInt(row.prompt),
-    cachedTokens: BigInt(row.cached),
-    completionTokens: BigInt(row.completion),
-    costPicoEur: BigInt(row.cost),
-  }));
+  return result.rows.map((row) => {
+    const { day: _, ...usage } = toUsageRow(row);
+    return { accountId: row.account_id as string, usagePeriod: row.period as string, ...usage };
+  });
 }
