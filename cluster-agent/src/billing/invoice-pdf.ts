@@ -1,4 +1,5 @@
 import PDFDocument from "pdfkit";
+import { ratePercent } from "../domain/eu-vat-rates.js";
 import { formatCents } from "../store/billing.js";
 import type { CreditNote } from "../store/credit-notes.js";
 import { type Invoice, type InvoiceLine, LATE_USAGE_NOTE, lineLabel } from "../store/invoices.js";
@@ -18,10 +19,6 @@ const VAT_WORDING: Record<string, string> = {
 
 function day(date: Date | null): string {
   return date ? date.toISOString().slice(0, 10) : "-";
-}
-
-function percent(rate: string): string {
-  return `${(Number(rate) * 100).toFixed(2).replace(/\.?0+$/, "")} %`;
 }
 
 function render(build: (doc: PDFKit.PDFDocument) => void, title: string, createdAt: Date): Promise<Buffer> {
@@ -138,7 +135,7 @@ export function invoicePdf(invoice: Invoice, lines: InvoiceLine[]): Promise<Buff
       doc.moveDown();
       row(doc, ["Subtotal", "", "", formatCents(invoice.subtotalCents)]);
       row(doc, [
-        `${VAT_WORDING[invoice.vatRule ?? "domestic"]} ${percent(invoice.taxRate)}`,
+        `${VAT_WORDING[invoice.vatRule ?? "domestic"]} ${ratePercent(invoice.taxRate)}`,
         "",
         "",
         formatCents(invoice.taxCents),
@@ -173,7 +170,7 @@ export function creditNotePdf(note: CreditNote, invoice: Invoice): Promise<Buffe
       parties(doc, invoice);
       row(doc, ["Credited subtotal", "", "", `-${formatCents(note.subtotalCents)}`]);
       row(doc, [
-        `${VAT_WORDING[invoice.vatRule ?? "domestic"]} ${percent(invoice.taxRate)}`,
+        `${VAT_WORDING[invoice.vatRule ?? "domestic"]} ${ratePercent(invoice.taxRate)}`,
         "",
         "",
         `-${formatCents(note.taxCents)}`,

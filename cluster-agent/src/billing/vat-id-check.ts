@@ -5,7 +5,7 @@
 import type { Logger } from "../common/log.js";
 import { type BillingConfig, viesConfig, viesEnabled } from "../config/billing.js";
 import type { AuditAction } from "../domain/audit-action.js";
-import { EU_MEMBER_STATES } from "../domain/vat.js";
+import { EU_MEMBER_STATES, vatIdCountry } from "../domain/vat.js";
 import type { AuditRecorder } from "../store/audit-recorder.js";
 import type { Db } from "../store/db.js";
 import { accountsDueForVatIdCheck, recordVatIdCheck } from "../store/vat-id-checks.js";
@@ -23,8 +23,7 @@ export interface VatIdCheckOptions {
 
 /** Whether VIES can say anything about `vatId`: its prefix is an EU member state's (Greece: EL). */
 export function isEuVatId(vatId: string): boolean {
-  const prefix = vatId.slice(0, 2).toUpperCase();
-  return EU_MEMBER_STATES.has(prefix === "EL" ? "GR" : prefix);
+  return EU_MEMBER_STATES.has(vatIdCountry(vatId));
 }
 
 /** At most this many checks per leader pass: a VIES that times out must not hold the pass for hours. */

@@ -56,14 +56,11 @@ const scheduleSchema = z
   .strict();
 
 /** A VAT rate as a fraction, written as a number or text; kept as text (no float ever touches tax). */
-const rateSchema = z
-  .union([z.string(), z.number()])
-  .transform((v) => String(v))
-  .pipe(
-    z
-      .string()
-      .regex(/^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$/, "vat.rates values are fractions, e.g. 0.19 for 19 %"),
-  );
+const rateSchema = (message: string) =>
+  z
+    .union([z.string(), z.number()])
+    .transform((v) => String(v))
+    .pipe(z.string().regex(/^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$/, message));
 
 /**
  * VIES checks of buyers' VAT IDs before the reverse charge (billing/vies.ts). Off by default: a cluster
@@ -90,15 +87,7 @@ export const billingSchema = z
     vat: z
       .object({
         /** The seller's country rate as a fraction; 0.22 is Slovenia's standard rate. */
-        domesticRate: z
-          .union([z.string(), z.number()])
-          .transform((v) => String(v))
-          .pipe(
-            z
-              .string()
-              .regex(/^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$/, "vat.domesticRate is a fraction, e.g. 0.22"),
-          )
-          .default("0.22"),
+        domesticRate: rateSchema("vat.domesticRate is a fraction, e.g. 0.22").default("0.22"),
         /**
          * One-Stop Shop: EU consumers pay their own member state's rate (Art. 58). Off only below the
          * EUR 10 000 EU-wide threshold (Art. 59c): EU consumers then pay domesticRate.
@@ -107,7 +96,9 @@ export const billingSchema = z
           .boolean({ error: "vat.oss is true (EU consumers pay their own country's rate) or false" })
           .default(true),
         /** Overrides of the built-in standard rates (domain/eu-vat-rates.ts), e.g. { "FI": 0.255 }. */
-        rates: z.record(z.string(), rateSchema).optional(),
+        rates: z
+          .record(z.string(), rateSchema("vat.rates values are fractions, e.g. 0.19 for 19 %"))
+          .optional(),
         vies: viesSchema.optional(),
       })
       .strict()

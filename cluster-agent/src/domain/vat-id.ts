@@ -5,6 +5,7 @@
  * here fits the accounts.vat_id CHECK (0017: ^[A-Z]{2}[A-Za-z0-9+*.]{2,13}$).
  * A well-formed ID may still not exist: that is VIES's question, not this file's.
  */
+import { countryName, vatIdCountry } from "./vat.js";
 
 interface VatIdFormat {
   /** The part after the prefix. */
@@ -67,8 +68,6 @@ export const EU_VAT_ID_FORMATS: Readonly<Record<string, VatIdFormat>> = {
 /** Any other country's VAT or tax number: its two-letter prefix and 2–13 letters, digits, + * or . */
 const GENERIC = /^[A-Z]{2}[A-Z0-9+*.]{2,13}$/;
 
-const REGIONS = new Intl.DisplayNames(["en"], { type: "region", fallback: "code" });
-
 /**
  * As the customer typed it, in capitals, without spaces or dashes; an EU ID also without dots
  * ("BE 0123.456.789"), which only other countries' numbers may keep.
@@ -88,8 +87,7 @@ export function vatIdProblem(id: string): string | null {
   const format = EU_VAT_ID_FORMATS[prefix];
   if (format) {
     if (format.pattern.test(id.slice(2))) return null;
-    const country = prefix === "EL" ? "GR" : prefix === "XI" ? "Northern Ireland" : prefix;
-    const name = country.length === 2 ? REGIONS.of(country) : country;
+    const name = prefix === "XI" ? "Northern Ireland" : countryName(vatIdCountry(id));
     return `A VAT ID from ${name} is ${prefix} followed by ${format.shape}, e.g. ${format.example}.`;
   }
   if (GENERIC.test(id)) return null;

@@ -60,7 +60,7 @@ const REGIONS = new Intl.DisplayNames(["en"], { type: "region", fallback: "code"
 
 /** "VAT of Germany (19 %) charged under the One-Stop Shop, …": names the country whose rate applies. */
 export function ossNote(country: string, rate: string): string {
-  return `VAT of ${REGIONS.of(country)} (${ratePercent(rate)}) charged under the One-Stop Shop, Article 58 of Council Directive 2006/112/EC`;
+  return `VAT of ${countryName(country)} (${ratePercent(rate)}) charged under the One-Stop Shop, Article 58 of Council Directive 2006/112/EC`;
 }
 
 /** The last VIES check of a buyer's VAT ID (billing/vies.ts). */
@@ -86,8 +86,13 @@ export interface VatRule {
   warning: string | null;
 }
 
-/** Greece's VAT IDs start with EL, not its ISO code GR. */
-function vatIdCountry(vatId: string): string {
+/** "DE" → "Germany"; a code Intl does not know stays as it is. */
+export function countryName(code: string): string {
+  return REGIONS.of(code) ?? code;
+}
+
+/** The country a VAT ID's prefix names: Greece's VAT IDs start with EL, not its ISO code GR. */
+export function vatIdCountry(vatId: string): string {
   const prefix = vatId.slice(0, 2).toUpperCase();
   return prefix === "EL" ? "GR" : prefix;
 }

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from "fastify";
 import { checkAccountVatId, isEuVatId } from "../billing/vat-id-check.js";
 import { viesEnabled } from "../config/billing.js";
-import type { VatIdStatus } from "../domain/vat.js";
+import { countryName, type VatIdStatus } from "../domain/vat.js";
 import { normalizeVatId, vatIdProblem } from "../domain/vat-id.js";
 import {
   type AccountProfile,
@@ -16,7 +16,6 @@ import { getVatIdCheck } from "../store/vat-id-checks.js";
 import { auditedChange, badInput, bodyOf, fromStore, iso } from "./account-input.js";
 import { notFound, type PortalDeps, type PortalPrincipal, requirePortal } from "./context.js";
 
-const REGIONS = new Intl.DisplayNames(["en"], { type: "region", fallback: "code" });
 const PORTAL_CHECK_SPACING_MS = 60_000;
 
 export function profileView(p: AccountProfile) {
@@ -70,7 +69,7 @@ export function profileChange(body: Record<string, unknown>): ProfileChange {
   if (country !== undefined) {
     const code = country?.toUpperCase() ?? null;
     // A well-formed code the region list does not know (e.g. "XX") comes back unchanged.
-    if (code !== null && (!/^[A-Z]{2}$/.test(code) || REGIONS.of(code) === code))
+    if (code !== null && (!/^[A-Z]{2}$/.test(code) || countryName(code) === code))
       throw badInput("Give the country as an ISO 3166 two-letter code, e.g. DE or FR.", "country");
     change.country = code;
   }
