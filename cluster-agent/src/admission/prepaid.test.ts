@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Price } from "../domain/pricing.js";
-import { Meter } from "../metering/meter.js";
+import type { Meter } from "../metering/meter.js";
 import { UnshippedSpend } from "../metering/unshipped-spend.js";
 import { createAccount } from "../store/accounts.js";
 import { addCredit, PICO_PER_CENT, setBillingMode } from "../store/credit.js";
-import { FAST_SHIPPING } from "../test-support/meter.js";
+import { startTestMeter } from "../test-support/meter.js";
 import { openTestStore, type TestStore } from "../test-support/postgres.js";
 import { until } from "../test-support/until.js";
 import { PrepaidGate } from "./prepaid.js";
@@ -35,16 +35,7 @@ before(async () => {
   // Re-reads only when asked: the test decides when the store's figures arrive.
   gate = new PrepaidGate({ store: t.store, refreshMs: 3_600_000, unshipped });
   await gate.start();
-  meter = await Meter.start({
-    dir: `${t.dataDir}/spool`,
-    db: t.store.pool,
-    node: "node-1",
-    priceBook: { priceAt: () => PRICE },
-    maxBytes: 1 << 20,
-    ...FAST_SHIPPING,
-    alarmAfterMs: 10_000,
-    unshipped,
-  });
+  meter = await startTestMeter(t, { priceBook: { priceAt: () => PRICE }, unshipped });
 });
 
 after(async () => {
