@@ -260,25 +260,27 @@ async function stream(call: Call, slots: Release[]): Promise<TokenUsage | null> 
     stalled = true;
     call.abort.abort();
   });
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    raw.uncork();
+  // Frames that arrive in the same tick (an upstream TCP read carries many events) are joined and
+  // leave in one write: one chunk of the HTTP chunked encoding and one syscall, where a write per
+  // token cost three buffered chunks each; a lone token still goes out at once (next tick).
+  let pending = "";
+  const flush = () => {
+    if (pending.length === 0 || raw.destroyed) {
+      pending = "";
+      return;
+    }
+    const frames = pending;
+    pending = "";
+    guard.wrote(raw.write(frames));
   };
   let result: GenerationResult;
   try {
     result = await generate(call, slots, (text, choice = 0, detail) => {
       if (!started) start();
       if ((text.length === 0 && detail === undefined) || raw.destroyed) return;
-      // Deltas that arrive in the same tick (an upstream TCP read carries many events) leave in one
-      // write instead of one syscall per token; a lone token still goes out at once.
-      if (!corked) {
-        corked = true;
-        raw.cork();
-        process.nextTick(uncork);
-      }
-      guard.wrote(raw.write(framer.delta(text, choice, detail)));
-      if (raw.writableLength > MAX_BUFFERED_BYTES) {
+      if (pending.length === 0) process.nextTick(flush);
+      pending += framer.delta(text, choice, detail);
+      if (raw.writableLength + pending.length > MAX_BUFFERED_BYTES) {
         stalled = true;
         call.abort.abort();
       }
@@ -291,6 +293,7 @@ async function stream(call: Call, slots: Release[]): Promise<TokenUsage | null> 
       "stream failed",
     );
     await recordUsageQuietly(call, "failed", 200, null);
+    flush();
     raw.end(
       framer.error(
         apiError?.message ?? "The model server failed while generating.",
@@ -305,6 +308,7 @@ async function stream(call: Call, slots: Release[]): Promise<TokenUsage | null> 
     // Ended from outside: the client learns why, in the stream if it has begun.
     await recordUsageQuietly(call, "cut", started ? 200 : call.cutBy.status, result.usage);
     if (!started) throw call.cutBy;
+    flush();
     raw.end(framer.error(call.cutBy.message, call.cutBy.type, call.cutBy.code));
     guard.ended();
     return result.usage;
@@ -328,12 +332,14 @@ async function stream(call: Call, slots: Release[]): Promise<TokenUsage | null> 
   } catch (error) {
     // Not recorded, so not completed: the client sees an error instead of the end of its stream.
     logUnspooled(call, error);
+    flush();
     raw.end(
       framer.error("The server could not record this request's usage.", "server_error", "usage_unrecorded"),
     );
     guard.ended();
     return result.usage;
   }
+  flush();
   raw.end(framer.finish(result));
   guard.ended();
   logFinished(call, 200, result);

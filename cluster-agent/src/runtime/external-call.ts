@@ -446,17 +446,17 @@ export function plainDelta(data: string, chat: boolean): string | undefined {
     }
   }
   if (close < 0) return undefined;
-  // Scans stay short: the head (ids, model) and the tail (finish_reason, usage) around the text.
-  const tail = data.slice(close);
+  // Searched in place, not on slices, and each only where it belongs: forwards through the short tail
+  // after the text (finish_reason, usage, a second choice), backwards through the head before it.
   if (
-    !tail.includes(NOT_FINISHED) ||
-    tail.includes(marker) ||
-    tail.includes('"usage":{') ||
-    tail.includes('"index":1')
+    data.indexOf(NOT_FINISHED, close) < 0 ||
+    data.indexOf(marker, close) >= 0 ||
+    data.indexOf('"usage":{', close) >= 0 ||
+    data.indexOf('"index":1', close) >= 0 ||
+    data.lastIndexOf('"error":', at) >= 0 ||
+    data.lastIndexOf('"usage":{', at) >= 0
   ) {
     return undefined;
   }
-  const head = data.slice(0, at);
-  if (head.includes('"error":') || head.includes('"usage":{')) return undefined;
   return escaped ? (JSON.parse(data.slice(open, close + 1)) as string) : data.slice(open + 1, close);
 }
