@@ -53,6 +53,23 @@ interface RequestContext {
 const WHOLE: ShareSource = { share: (limit) => limit };
 const NO_BUCKET = Number.NaN;
 
+/** Header names per limit family, written once (names built per request cost a string each). */
+interface FamilyHeaders {
+  limit: string;
+  remaining: string;
+  reset: string;
+}
+const REQUESTS_HEADERS: FamilyHeaders = {
+  limit: "x-ratelimit-limit-requests",
+  remaining: "x-ratelimit-remaining-requests",
+  reset: "x-ratelimit-reset-requests",
+};
+const TOKENS_HEADERS: FamilyHeaders = {
+  limit: "x-ratelimit-limit-tokens",
+  remaining: "x-ratelimit-remaining-tokens",
+  reset: "x-ratelimit-reset-tokens",
+};
+
 /**
  * The rate-limit stage of admission: per key and per account, requests per minute, tokens per
  * minute, requests at once and a monthly spend cap. Everything is decided synchronously in
@@ -258,14 +275,14 @@ export class RateLimiter implements AdmissionGate {
     now: number,
   ): Record<string, string> {
     const out: Record<string, string> = {};
-    this.family(out, "requests", keyLimits?.rpm, key?.requests, accountLimits?.rpm, account?.requests, now);
-    this.family(out, "tokens", keyLimits?.tpm, key?.tokens, accountLimits?.tpm, account?.tokens, now);
+    this.family(out, REQUESTS_HEADERS, keyLimits?.rpm, key?.requests, accountLimits?.rpm, account?.requests, now);
+    this.family(out, TOKENS_HEADERS, keyLimits?.tpm, key?.tokens, accountLimits?.tpm, account?.tokens, now);
     return out;
   }
 
   private family(
     out: Record<string, string>,
-    name: "requests" | "tokens",
+    names: FamilyHeaders,
     keyLimit: number | null | undefined,
     keyWindow: SlidingWindow | undefined,
     accountLimit: number | null | undefined,
@@ -288,9 +305,9 @@ export class RateLimiter implements AdmissionGate {
       }
     }
     if (!window) return;
-    out[`x-ratelimit-limit-${name}`] = String(limit);
-    out[`x-ratelimit-remaining-${name}`] = String(remaining);
-    out[`x-ratelimit-reset-${name}`] = formatDuration(window.msUntilEmpty(now));
+    out[names.limit] = String(limit);
+    out[names.remaining] = String(remaining);
+    out[names.reset] = formatDuration(window.msUntilEmpty(now));
   }
 
   /** Drops counters with nothing counted and nothing running: idle customers cost no memory. */

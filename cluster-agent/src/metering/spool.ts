@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { type FileHandle, open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { UsageEvent } from "../domain/usage-event.js";
@@ -53,12 +53,13 @@ interface Batch {
 const SEGMENT = /^(\d{12})\.seg$/;
 const segmentName = (n: number) => `${String(n).padStart(12, "0")}.seg`;
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, "r");
+/** On the thread pool, not the event loop: a directory fsync can take milliseconds on a busy disk. */
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 
@@ -317,7 +318,7 @@ export class Spool {
       await handle.close();
     }
     await rename(temp, path);
-    fsyncDir(this.options.dir);
+    await fsyncDir(this.options.dir);
     for (const segment of this.segments()) {
       if (segment >= cursor.segment || segment === this.active) continue;
       await rm(this.path(segment), { force: true });
@@ -340,7 +341,7 @@ export class Spool {
   private async createSegment(segment: number): Promise<FileHandle> {
     const handle = await open(this.path(segment), "a");
     // The new file's directory entry must survive a crash, or its fsynced records would vanish.
-    fsyncDir(this.options.dir);
+    await fsyncDir(this.options.dir);
     return handle;
   }
 
