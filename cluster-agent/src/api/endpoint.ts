@@ -25,7 +25,8 @@ export interface EndpointStream {
   /** Sent with the status line, before the first delta. */
   first(): string;
   /** One piece of output of choice `choice` (text, a tool-call piece, logprobs). */
-  delta(text: string, choice: number, detail: DeltaDetail | undefined): string;
+  /** `json`: the text as a JSON string literal, when the runtime had it (written as it is). */
+  delta(text: string, choice: number, detail: DeltaDetail | undefined, json?: string): string;
   /** After the last token: closing events, usage (when the client asked), and the end marker. */
   finish(result: GenerationResult): string;
   /** An error after the stream began: the status line is gone, so the error travels as an event. */

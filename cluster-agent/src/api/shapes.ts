@@ -144,12 +144,13 @@ export class ChoiceStream implements EndpointStream {
     return out;
   }
 
-  delta(text: string, choice: number, detail: DeltaDetail | undefined): string {
+  delta(text: string, choice: number, detail: DeltaDetail | undefined, json?: string): string {
     if (detail === undefined && choice === 0) {
       if (!this.chat) this.offsets[0]! += text.length;
+      const literal = json ?? JSON.stringify(text);
       return this.chat
-        ? `${this.head}{"index":0,"delta":{"content":${JSON.stringify(text)}${this.contentTail}`
-        : `${this.head}{"text":${JSON.stringify(text)}${this.contentTail}`;
+        ? `${this.head}{"index":0,"delta":{"content":${literal}${this.contentTail}`
+        : `${this.head}{"text":${literal}${this.contentTail}`;
     }
     return `${this.head}${JSON.stringify(this.chat ? this.chatChoice(text, choice, detail) : this.textChoice(text, choice, detail))}]${this.usageSuffix}}\n\n`;
   }

@@ -6,7 +6,7 @@ import { describe, it, test } from "node:test";
 import fc from "fast-check";
 import { ApiError } from "../common/errors.js";
 import { ExternalRuntime } from "./external.js";
-import { plainDelta } from "./external-call.js";
+import { PlainDeltas, plainDelta } from "./external-call.js";
 import type { ChatGenerationRequest, DeltaDetail } from "./types.js";
 
 const chatChunk = (content: string, extra: Record<string, unknown> = {}) =>
@@ -56,6 +56,56 @@ test("events that carry more than one token's text take the full parse", () => {
   });
   assert.equal(plainDelta(twoChoices, true), undefined);
   assert.equal(plainDelta(chatChunk('"content":"sneaky'), true), '"content":"sneaky');
+});
+
+test("a stream's quick reader remembers a checked frame and still refuses what differs from it", () => {
+  const fullText = (data: string) =>
+    (JSON.parse(data) as { choices: { delta: { content: string } }[] }).choices[0]!.delta.content;
+  fc.assert(
+    fc.property(fc.array(fc.string({ unit: "binary", maxLength: 12 }), { maxLength: 20 }), (pieces) => {
+      const reader = new PlainDeltas(true);
+      for (const piece of pieces) {
+        const data = chatChunk(piece);
+        assert.ok(reader.read(data));
+        assert.equal(reader.text, piece);
+        // The literal, where given, is one a JSON parser reads back as the same text.
+        if (reader.json !== undefined) assert.equal(JSON.parse(reader.json), piece);
+      }
+    }),
+    { numRuns: 300 },
+  );
+  const reader = new PlainDeltas(true);
+  assert.ok(reader.read(chatChunk("a")));
+  // Same head as the remembered frame, different tail: the checks run again, and refuse.
+  assert.equal(reader.read(chatChunk("b").replace('"finish_reason":null', '"finish_reason":"stop"')), false);
+  assert.equal(reader.read(chatChunk("b", { usage: { prompt_tokens: 1 } })), false);
+  const second = JSON.stringify({
+    id: "chatcmpl-1",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "m",
+    choices: [
+      { index: 0, delta: { content: "c" }, logprobs: null, finish_reason: null },
+      { index: 1, delta: { content: "d" }, logprobs: null, finish_reason: null },
+    ],
+    usage: null,
+  });
+  assert.equal(reader.read(second), false);
+  // A different head (an error before the text) is checked, not assumed; so is an error after it.
+  assert.equal(reader.read(`{"error":{"message":"boom"},${chatChunk("e").slice(1)}`), false);
+  assert.equal(reader.read(chatChunk("e", { error: { message: "boom" } })), false);
+  assert.ok(reader.read(chatChunk("f")));
+  assert.equal(reader.text, "f");
+  // Escapes stay as the engine wrote them; raw control characters (lenient engines) are not relayed as
+  // written, since a client's JSON parser would refuse them.
+  assert.ok(reader.read(chatChunk('say "hi"\n')));
+  assert.equal(reader.text, 'say "hi"\n');
+  assert.equal(reader.json, JSON.stringify('say "hi"\n'));
+  const raw = chatChunk("tab").replace('"content":"tab"', '"content":"t\tb"');
+  assert.ok(reader.read(raw));
+  assert.equal(reader.text, "t\tb");
+  assert.equal(reader.json, undefined);
+  assert.equal(fullText(chatChunk("g")), "g");
 });
 
 /**

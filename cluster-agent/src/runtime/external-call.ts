@@ -74,7 +74,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   settled = false;
   readonly #ctx: CallContext;
   readonly #chat: boolean;
-  /** False for plain text requests: their ordinary stream events take the quick read (plainDelta). */
+  /** False for plain text requests: their ordinary stream events take the quick read (PlainDeltas). */
   readonly #full: boolean;
   /** Choices asked for (OpenAI's n). */
   readonly #n: number;
@@ -91,6 +91,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] | null = null;
   #bytes = 0;
   #parser: SseParser | null = null;
+  /** The quick read of plain text events (null when the request needs every event parsed). */
+  readonly #quick: PlainDeltas | null;
   readonly #first = new ChoiceState();
   /** Choices 1..n-1, created when n > 1. */
   #others: ChoiceState[] | null = null;
@@ -109,6 +111,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     const signal = request.signal;
     this.#chat = request.kind === "chat";
     this.#full = needsFullParse(request);
+    this.#quick = this.#full ? null : new PlainDeltas(this.#chat);
     this.#n = request.n !== undefined && request.n > 1 ? request.n : 1;
     this.#top = request.logprobs === undefined ? -1 : request.logprobs.top;
     if (this.#n > 1) this.#others = Array.from({ length: this.#n - 1 }, () => new ChoiceState());
@@ -308,11 +311,11 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   /** Passes one piece of text on; false when the consumer failed and the call was ended. */
-  #delta(text: string): boolean {
+  #delta(text: string, json?: string): boolean {
     this.#first.text += text;
     this.#deltas++;
     try {
-      this.#onDelta!(text);
+      this.#onDelta!(text, 0, undefined, json);
       return true;
     } catch (err) {
       // The consumer (usually the client's socket) failed: stop generating for nobody.
@@ -328,10 +331,10 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       this.#done = true;
       return;
     }
-    const quick = this.#full ? undefined : plainDelta(data, this.#chat);
-    if (quick !== undefined) {
+    const quick = this.#quick;
+    if (quick?.read(data)) {
       // The opening event announces the role with empty content: nothing to relay.
-      if (quick.length > 0) this.#delta(quick);
+      if (quick.text.length > 0) this.#delta(quick.text, quick.json);
       return;
     }
     let message: UpstreamMessage;
@@ -420,6 +423,69 @@ const CHAT_TEXT = '"content":"';
 const COMPLETION_TEXT = '"text":"';
 const NOT_FINISHED = '"finish_reason":null';
 
+/** textEnd's flags: the text has an escape (decoded by JSON.parse) / a raw control character. */
+const ESCAPED = 1;
+const RAW_CONTROL = 2;
+
+/**
+ * Where the JSON string opened at `open` ends: its closing quote's index times 4, plus ESCAPED and
+ * RAW_CONTROL as found in the text (a control character JSON does not allow, from a lenient engine:
+ * the text keeps it, the relay re-encodes it); -1 when the event ends first. A quote inside a JSON
+ * string is always escaped.
+ */
+function textEnd(data: string, open: number): number {
+  let flags = 0;
+  for (let i = open + 1; i < data.length; i++) {
+    const c = data.charCodeAt(i);
+    if (c === 0x5c) {
+      flags |= ESCAPED;
+      i++;
+    } else if (c === 0x22) {
+      return i * 4 + flags;
+    } else if (c < 0x20) {
+      flags |= RAW_CONTROL;
+    }
+  }
+  return -1;
+}
+
+/** The text between `open` and `close` (its quotes), decoded exactly by JSON.parse when escaped. */
+function textBetween(data: string, open: number, close: number, flags: number): string {
+  return (flags & ESCAPED) === 0 ? data.slice(open + 1, close) : (JSON.parse(data.slice(open, close + 1)) as string);
+}
+
+/** What a quick read found: the text's position in the event. */
+interface PlainText {
+  at: number;
+  open: number;
+  close: number;
+  flags: number;
+}
+
+function findPlainText(data: string, chat: boolean): PlainText | undefined {
+  const marker = chat ? CHAT_TEXT : COMPLETION_TEXT;
+  const at = data.indexOf(marker);
+  if (at < 0) return undefined;
+  const open = at + marker.length - 1;
+  const end = textEnd(data, open);
+  if (end < 0) return undefined;
+  const close = end >> 2;
+  // Searched in place, not on slices, and each only where it belongs: forwards through the short tail
+  // after the text (finish_reason, usage, a second choice), backwards through the head before it.
+  if (
+    data.indexOf(NOT_FINISHED, close) < 0 ||
+    data.indexOf(marker, close) >= 0 ||
+    data.indexOf('"usage":{', close) >= 0 ||
+    data.indexOf('"index":1', close) >= 0 ||
+    data.indexOf('"error":', close) >= 0 ||
+    data.lastIndexOf('"error":', at) >= 0 ||
+    data.lastIndexOf('"usage":{', at) >= 0
+  ) {
+    return undefined;
+  }
+  return { at, open, close, flags: end & 3 };
+}
+
 /**
  * The text of an ordinary mid-stream event, read without parsing the whole event: nearly every event
  * of a stream is one token of text, and JSON.parse of each was the largest cost of relaying. Only
@@ -429,34 +495,52 @@ const NOT_FINISHED = '"finish_reason":null';
  * undefined and takes the full parse. The text itself is decoded by JSON.parse, exactly.
  */
 export function plainDelta(data: string, chat: boolean): string | undefined {
-  const marker = chat ? CHAT_TEXT : COMPLETION_TEXT;
-  const at = data.indexOf(marker);
-  if (at < 0) return undefined;
-  const open = at + marker.length - 1;
-  let escaped = false;
-  let close = -1;
-  for (let i = open + 1; i < data.length; i++) {
-    const c = data.charCodeAt(i);
-    if (c === 0x5c) {
-      escaped = true;
-      i++;
-    } else if (c === 0x22) {
-      close = i;
-      break;
+  const found = findPlainText(data, chat);
+  return found && textBetween(data, found.open, found.close, found.flags);
+}
+
+/**
+ * plainDelta for one stream, with memory: an engine frames every token of a stream alike (the same
+ * id, model and field order around a different text), so once an event has passed the checks, a
+ * later one whose head and tail around the text are the same strings has passed them too; comparing
+ * two strings costs a fraction of the searches. `json` is the text as the event had it, a JSON string
+ * literal, when it needs no re-encoding (the relay writes it as it is instead of stringifying it).
+ */
+export class PlainDeltas {
+  text = "";
+  json: string | undefined = undefined;
+  #head = "";
+  #tail = "";
+  readonly #chat: boolean;
+  readonly #marker: string;
+
+  constructor(chat: boolean) {
+    this.#chat = chat;
+    this.#marker = chat ? CHAT_TEXT : COMPLETION_TEXT;
+  }
+
+  /** True when `data` is a plain text event; its text is then in `text` (and maybe `json`). */
+  read(data: string): boolean {
+    const head = this.#head;
+    if (head !== "" && data.startsWith(this.#marker, head.length) && data.slice(0, head.length) === head) {
+      const open = head.length + this.#marker.length - 1;
+      const end = textEnd(data, open);
+      if (end >= 0 && data.slice(end >> 2) === this.#tail) {
+        this.#found(data, open, end >> 2, end & 3);
+        return true;
+      }
     }
+    const found = findPlainText(data, this.#chat);
+    if (found === undefined) return false;
+    this.#head = data.slice(0, found.at);
+    this.#tail = data.slice(found.close);
+    this.#found(data, found.open, found.close, found.flags);
+    return true;
   }
-  if (close < 0) return undefined;
-  // Searched in place, not on slices, and each only where it belongs: forwards through the short tail
-  // after the text (finish_reason, usage, a second choice), backwards through the head before it.
-  if (
-    data.indexOf(NOT_FINISHED, close) < 0 ||
-    data.indexOf(marker, close) >= 0 ||
-    data.indexOf('"usage":{', close) >= 0 ||
-    data.indexOf('"index":1', close) >= 0 ||
-    data.lastIndexOf('"error":', at) >= 0 ||
-    data.lastIndexOf('"usage":{', at) >= 0
-  ) {
-    return undefined;
+
+  #found(data: string, open: number, close: number, flags: number): void {
+    this.text = textBetween(data, open, close, flags);
+    // Escapes as the engine wrote them are valid JSON (JSON.parse just read them); raw controls are not.
+    this.json = (flags & RAW_CONTROL) === 0 ? data.slice(open, close + 1) : undefined;
   }
-  return escaped ? (JSON.parse(data.slice(open, close + 1)) as string) : data.slice(open + 1, close);
 }

@@ -143,9 +143,11 @@ export interface DeltaDetail {
 
 /**
  * Receives generated output as it is produced: text (may be empty for tokens that complete no
- * character, or when only `detail` carries something), the choice it belongs to (default 0), details.
+ * character, or when only `detail` carries something), the choice it belongs to (default 0), details,
+ * and, when the runtime already has it, the text as a JSON string literal (quotes included), so that
+ * a relay need not encode it again.
  */
-export type DeltaSink = (text: string, choice?: number, detail?: DeltaDetail) => void;
+export type DeltaSink = (text: string, choice?: number, detail?: DeltaDetail, json?: string) => void;
 
 /** One embeddings call: inputs as text or as token ids, as OpenAI's `input` allows. */
 export interface EmbeddingRequest {
