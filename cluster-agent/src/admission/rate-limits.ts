@@ -275,7 +275,15 @@ export class RateLimiter implements AdmissionGate {
     now: number,
   ): Record<string, string> {
     const out: Record<string, string> = {};
-    this.family(out, REQUESTS_HEADERS, keyLimits?.rpm, key?.requests, accountLimits?.rpm, account?.requests, now);
+    this.family(
+      out,
+      REQUESTS_HEADERS,
+      keyLimits?.rpm,
+      key?.requests,
+      accountLimits?.rpm,
+      account?.requests,
+      now,
+    );
     this.family(out, TOKENS_HEADERS, keyLimits?.tpm, key?.tokens, accountLimits?.tpm, account?.tokens, now);
     return out;
   }

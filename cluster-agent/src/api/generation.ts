@@ -169,11 +169,7 @@ async function generateOn<Body>(
  * a time, one call per choice on as many slots as are free (never waiting for a second slot while
  * holding one, so two such requests cannot deadlock each other).
  */
-function generate(
-  call: Call,
-  slots: Release[],
-  onDelta?: DeltaSink,
-) {
+function generate(call: Call, slots: Release[], onDelta?: DeltaSink) {
   const { runtime } = call.served;
   const n = call.generation.n ?? 1;
   if (n === 1 || runtime.nativeChoices === true) return runtime.generate(call.generation, onDelta);

@@ -238,13 +238,17 @@ export class Spool {
     try {
       const data = batch.buffers.length === 1 ? batch.buffers[0]! : Buffer.concat(batch.buffers, batch.bytes);
       let written = 0;
-      while (written < batch.bytes) written += writeSync(this.handle.fd, data, written, batch.bytes - written);
+      while (written < batch.bytes) {
+        written += writeSync(this.handle.fd, data, written, batch.bytes - written);
+      }
     } catch (error) {
       this.writingBytes = batch.bytes;
       void this.enqueue(() => this.writeFailed(batch, error, before));
       return;
     }
-    if (performance.now() - started > SLOW_WRITE_MS) this.asyncWritesUntil = Date.now() + SLOW_WRITE_BACKOFF_MS;
+    if (performance.now() - started > SLOW_WRITE_MS) {
+      this.asyncWritesUntil = Date.now() + SLOW_WRITE_BACKOFF_MS;
+    }
     this.written(batch);
   };
 

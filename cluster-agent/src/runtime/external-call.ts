@@ -451,7 +451,9 @@ function textEnd(data: string, open: number): number {
 
 /** The text between `open` and `close` (its quotes), decoded exactly by JSON.parse when escaped. */
 function textBetween(data: string, open: number, close: number, flags: number): string {
-  return (flags & ESCAPED) === 0 ? data.slice(open + 1, close) : (JSON.parse(data.slice(open, close + 1)) as string);
+  return (flags & ESCAPED) === 0
+    ? data.slice(open + 1, close)
+    : (JSON.parse(data.slice(open, close + 1)) as string);
 }
 
 /** What a quick read found: the text's position in the event. */
