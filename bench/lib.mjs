@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { AGENT_NODE_FLAGS } from "../cluster-agent/dist/common/node-flags.js";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 export const BIN = join(root, "cluster-agent", "bin", "entrim-agent.js");
@@ -132,7 +133,8 @@ export function startAgent(upstreamBase, model = "bench", { cpus } = {}) {
 /**
  * A real agent on its own data dir (`serve` with `serveArgs`, every listener on a free port), an
  * account and a key: `url` is its API, `ready` its readiness line, `cli` runs its CLI on that data dir.
- * `cpus` pins it (spawnService); `nodeArgs` go to its Node.js (e.g. --cpu-prof).
+ * `cpus` pins it (spawnService); `nodeArgs` go to its Node.js (e.g. --cpu-prof), after the flags the
+ * systemd unit runs it with (AGENT_NODE_FLAGS), so the benchmarks measure the agent as deployed.
  */
 export async function startAgentServing(serveArgs, { cpus, nodeArgs = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "entrim-bench-"));
@@ -145,6 +147,7 @@ export async function startAgentServing(serveArgs, { cpus, nodeArgs = [] } = {})
   };
   const agent = await spawnService(
     [
+      ...AGENT_NODE_FLAGS,
       ...nodeArgs,
       BIN,
       "--data-dir",

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 import { startConsoleFor } from "./console-start.mjs";
 import { startMailCatcher } from "./mail-catcher.mjs";
 import { root, setup } from "./setup.mjs";
@@ -58,7 +59,11 @@ if (!existsSync(join(dataDir, "tls", "node.pem"))) {
 if (!existsSync(join(operators, "admin.pem")))
   cli("certs", "issue-operator", "--name", "admin", "--role", "admin");
 
-const agent = spawn(process.execPath, [bin, "serve", ...process.argv.slice(2)], {
+// The same Node.js flags as the systemd unit (built by setup() above).
+const { AGENT_NODE_FLAGS } = await import(
+  pathToFileURL(join(root, "cluster-agent", "dist", "common", "node-flags.js")).href
+);
+const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, bin, "serve", ...process.argv.slice(2)], {
   cwd: root,
   env,
   stdio: ["ignore", "pipe", "inherit"],

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { AGENT_NODE_FLAGS } from "@entrim/cluster-agent/dist/common/node-flags.js";
 import { loadConfig } from "@entrim/cluster-agent/dist/config/load.js";
 
 /**
@@ -55,6 +56,10 @@ test("the unit runs the agent as its own user and restarts it with backoff on fa
   assert.ok(seconds(one("RestartSec")) >= 1);
   assert.ok(seconds(one("RestartMaxDelaySec")) > seconds(one("RestartSec")), "the delay grows");
   assert.match(one("ExecStart"), /\/bin\/entrim-agent\.js serve --config \S+\.json$/);
+  // The Node.js flags `npm start` and the benchmarks run the agent with, before the script.
+  const [node, ...args] = one("ExecStart").split(" ");
+  assert.ok(node?.endsWith("/node"));
+  assert.deepEqual(args.slice(0, AGENT_NODE_FLAGS.length), [...AGENT_NODE_FLAGS]);
   assert.ok(one("EnvironmentFile").startsWith("/etc/entrim/"), "secrets come from an environment file");
   assert.ok(Number(one("LimitNOFILE")) >= 65536);
   assert.ok(unit.get("Install")?.get("WantedBy")?.includes("multi-user.target"));
