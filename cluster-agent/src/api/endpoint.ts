@@ -20,6 +20,12 @@ export interface ResponseMeta {
   model: string;
 }
 
+/** The bytes before and after a token's text literal in a plain frame (EndpointStream.plainFrame). */
+export interface PlainFrame {
+  readonly prefix: Buffer;
+  readonly suffix: Buffer;
+}
+
 /** Frames one streamed response; one instance per request. */
 export interface EndpointStream {
   /** Sent with the status line, before the first delta. */
@@ -27,6 +33,12 @@ export interface EndpointStream {
   /** One piece of output of choice `choice` (text, a tool-call piece, logprobs). */
   /** `json`: the text as a JSON string literal, when the runtime had it (written as it is). */
   delta(text: string, choice: number, detail: DeltaDetail | undefined, json?: string): string;
+  /**
+   * Optional: the frame of a plain text token of choice 0 as the bytes around its text's JSON string
+   * literal, so a relay can splice the engine's own literal in between (DeltaSink.raw). Those frames
+   * must be exactly what `delta(text, 0, undefined, literal)` returns.
+   */
+  plainFrame?(): PlainFrame;
   /** After the last token: closing events, usage (when the client asked), and the end marker. */
   finish(result: GenerationResult): string;
   /** An error after the stream began: the status line is gone, so the error travels as an event. */

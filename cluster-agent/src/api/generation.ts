@@ -14,6 +14,7 @@ import { checkCapabilities } from "./capabilities.js";
 import { runChoices } from "./choices.js";
 import type { GenerationEndpoint, ResponseMeta } from "./endpoint.js";
 import { modelNotFound, type RetiredModels, refuseIfRetired } from "./errors.js";
+import { FrameBuffer } from "./frame-buffer.js";
 import { reservationBound, settleMaxTokens } from "./generation-request.js";
 import { logUnspooled, recordCompleted, recordUsage, recordUsageQuietly } from "./usage-record.js";
 import { WriteStallGuard } from "./write-stall.js";
@@ -235,6 +236,29 @@ async function stream(call: Call, slots: Release[]): Promise<TokenUsage | null> 
   const { reply, deps } = call;
   const raw = reply.raw;
   const framer = call.endpoint.streamer(call.meta, call.body);
+  // Frames that arrive in the same tick (an upstream TCP read carries many events) are joined and
+  // leave in one write: one chunk of the HTTP chunked encoding and one syscall, where a write per
+  // token cost three buffered chunks each; a lone token still goes out at once (after the tick's I/O).
+  // Once the generation has ended, what waits leaves with the closing frames instead, in the same
+  // write as the end of the response: the closing frames wait for the usage record anyway.
+  const pending = new FrameBuffer();
+  let ended = false;
+  const flush = () => {
+    if (ended) return;
+    if (pending.length === 0) {
+      // A stream with no opening frames (legacy completions) still shows its status at once.
+      if (started && !raw.headersSent && !raw.destroyed) raw.flushHeaders();
+      return;
+    }
+    const frames = pending.take();
+    if (!raw.destroyed) guard.wrote(raw.write(frames));
+  };
+  /** Ends the response: what waits, then `last`, in one write. */
+  const end = (last: string) => {
+    pending.text(last);
+    raw.end(pending.take());
+    guard.ended();
+  };
   // The status line waits for the first token, so a failure before any output is still a plain
   // HTTP error with the right status.
   let started = false;
@@ -249,37 +273,46 @@ async function stream(call: Call, slots: Release[]): Promise<TokenUsage | null> 
       connection: "keep-alive",
       "x-accel-buffering": "no",
     });
-    raw.write(framer.first());
+    // The headers and the opening frames leave with the first tick's frames, in one write.
+    if (pending.length === 0) setImmediate(flush);
+    pending.text(framer.first());
   };
   let stalled = false;
   const guard = new WriteStallGuard(raw, deps.writeTimeoutMs, () => {
     stalled = true;
     call.abort.abort();
   });
-  // Frames that arrive in the same tick (an upstream TCP read carries many events) are joined and
-  // leave in one write: one chunk of the HTTP chunked encoding and one syscall, where a write per
-  // token cost three buffered chunks each; a lone token still goes out at once (next tick). Grown by
-  // += (a rope, flattened once by the write), which measured cheaper than an array joined.
-  let pending = "";
-  const flush = () => {
-    if (pending.length === 0) return;
-    const frames = pending;
-    pending = "";
-    if (!raw.destroyed) guard.wrote(raw.write(frames));
+  const queued = () => {
+    if (raw.writableLength + pending.length > MAX_BUFFERED_BYTES) {
+      stalled = true;
+      call.abort.abort();
+    }
   };
+  const sink: DeltaSink = (text, choice = 0, detail, json) => {
+    if (!started) start();
+    if ((text.length === 0 && detail === undefined) || raw.destroyed) return;
+    if (pending.length === 0) setImmediate(flush);
+    pending.text(framer.delta(text, choice, detail, json));
+    queued();
+  };
+  const plain = framer.plainFrame?.();
+  if (plain !== undefined) {
+    // A plain token as the engine encoded it: its literal spliced between this frame's own bytes.
+    const { prefix, suffix } = plain;
+    sink.raw = (bytes, from, to) => {
+      if (!started) start();
+      if (raw.destroyed) return;
+      if (pending.length === 0) setImmediate(flush);
+      pending.splice(prefix, bytes, from, to, suffix);
+      queued();
+    };
+  }
   let result: GenerationResult;
   try {
-    result = await generate(call, slots, (text, choice = 0, detail, json) => {
-      if (!started) start();
-      if ((text.length === 0 && detail === undefined) || raw.destroyed) return;
-      if (pending.length === 0) process.nextTick(flush);
-      pending += framer.delta(text, choice, detail, json);
-      if (raw.writableLength + pending.length > MAX_BUFFERED_BYTES) {
-        stalled = true;
-        call.abort.abort();
-      }
-    });
+    result = await generate(call, slots, sink);
+    ended = true;
   } catch (error) {
+    ended = true;
     if (!started) throw error;
     const apiError = error instanceof ApiError ? error : null;
     deps.logger.error(
@@ -287,24 +320,20 @@ async function stream(call: Call, slots: Release[]): Promise<TokenUsage | null> 
       "stream failed",
     );
     await recordUsageQuietly(call, "failed", 200, null);
-    flush();
-    raw.end(
+    end(
       framer.error(
         apiError?.message ?? "The model server failed while generating.",
         apiError?.type ?? "server_error",
         apiError?.code ?? "generation_failed",
       ),
     );
-    guard.ended();
     return null;
   }
   if (call.cutBy) {
     // Ended from outside: the client learns why, in the stream if it has begun.
     await recordUsageQuietly(call, "cut", started ? 200 : call.cutBy.status, result.usage);
     if (!started) throw call.cutBy;
-    flush();
-    raw.end(framer.error(call.cutBy.message, call.cutBy.type, call.cutBy.code));
-    guard.ended();
+    end(framer.error(call.cutBy.message, call.cutBy.type, call.cutBy.code));
     return result.usage;
   }
   if (result.aborted) {
@@ -326,16 +355,12 @@ async function stream(call: Call, slots: Release[]): Promise<TokenUsage | null> 
   } catch (error) {
     // Not recorded, so not completed: the client sees an error instead of the end of its stream.
     logUnspooled(call, error);
-    flush();
-    raw.end(
+    end(
       framer.error("The server could not record this request's usage.", "server_error", "usage_unrecorded"),
     );
-    guard.ended();
     return result.usage;
   }
-  flush();
-  raw.end(framer.finish(result));
-  guard.ended();
+  end(framer.finish(result));
   logFinished(call, 200, result);
   return result.usage;
 }

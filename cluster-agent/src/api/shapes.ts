@@ -6,7 +6,7 @@ import type {
   TokenLogprob,
   ToolCall,
 } from "../runtime/types.js";
-import type { EndpointStream, ResponseMeta } from "./endpoint.js";
+import type { EndpointStream, PlainFrame, ResponseMeta } from "./endpoint.js";
 
 /**
  * Chat completion and legacy completion bodies and stream chunks in exactly OpenAI's shapes, so the
@@ -153,6 +153,17 @@ export class ChoiceStream implements EndpointStream {
         : `${this.head}{"text":${literal}${this.contentTail}`;
     }
     return `${this.head}${JSON.stringify(this.chat ? this.chatChoice(text, choice, detail) : this.textChoice(text, choice, detail))}]${this.usageSuffix}}\n\n`;
+  }
+
+  /**
+   * The plain frame as bytes. A legacy completion's text_offset is not advanced by frames spliced
+   * this way: offsets are only sent with logprobs, and a request with logprobs never has plain frames.
+   */
+  plainFrame(): PlainFrame {
+    return {
+      prefix: Buffer.from(this.chat ? `${this.head}{"index":0,"delta":{"content":` : `${this.head}{"text":`),
+      suffix: Buffer.from(this.contentTail),
+    };
   }
 
   private chatChoice(text: string, index: number, detail: DeltaDetail | undefined) {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { isUtf8 } from "node:buffer";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,7 +8,7 @@ import fc from "fast-check";
 import { ApiError } from "../common/errors.js";
 import { ExternalRuntime } from "./external.js";
 import { PlainDeltas, plainDelta } from "./external-call.js";
-import type { ChatGenerationRequest, DeltaDetail } from "./types.js";
+import type { ChatGenerationRequest, DeltaDetail, DeltaSink } from "./types.js";
 
 const chatChunk = (content: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -108,11 +109,149 @@ test("a stream's quick reader remembers a checked frame and still refuses what d
   assert.equal(fullText(chatChunk("g")), "g");
 });
 
+/** A text literal's bytes as an engine might write them, valid or not. */
+const literalBytes = fc.oneof(
+  // What a JSON encoder writes for any text (escapes, non-ASCII, astral characters).
+  fc.string({ unit: "binary", maxLength: 12 }).map((t) => Buffer.from(JSON.stringify(t).slice(1, -1))),
+  // Arbitrary bytes with the quote escaped: invalid UTF-8, raw controls, bad escapes, a lone backslash.
+  fc.uint8Array({ maxLength: 12 }).map((bytes) => {
+    const out: number[] = [];
+    for (const b of bytes) {
+      if (b === 0x22) out.push(0x5c);
+      out.push(b);
+    }
+    return Buffer.from(out);
+  }),
+  fc
+    .constantFrom("\\q", "\\u12G4", "\\u00e9", "a\\", "\\ud83d\\ude00", "\xff", "\xe2\x82", "\xed\xa0\x80")
+    .map((t) => Buffer.from(t, "latin1")),
+);
+
+test("the byte reader takes only literals it can relay as they are, and reads them as the string reader does", () => {
+  const head = Buffer.from(chatChunk("")).subarray(0, chatChunk("").indexOf('"content":"'));
+  const tail = Buffer.from(
+    chatChunk("").slice(chatChunk("").indexOf('"content":"') + '"content":""'.length - 1),
+  );
+  const event = (literal: Buffer) =>
+    Buffer.concat([Buffer.from("junk"), head, Buffer.from('"content":"'), literal, tail]);
+  fc.assert(
+    fc.property(fc.array(literalBytes, { maxLength: 12 }), (literals) => {
+      const reader = new PlainDeltas(true);
+      // Before any event has passed the string reader, nothing is taken as bytes.
+      const first = event(Buffer.from("x"));
+      assert.equal(reader.readBytes(first, 4, first.length), false);
+      assert.ok(reader.read(first.toString("utf8", 4)));
+      for (const literal of literals) {
+        const buf = event(literal);
+        const taken = reader.readBytes(buf, 4, buf.length);
+        let parsed: string | undefined;
+        try {
+          parsed = JSON.parse(`"${literal.toString("utf8")}"`) as string;
+        } catch {
+          parsed = undefined;
+        }
+        if (!taken) {
+          // Declined: invalid JSON, invalid UTF-8 or a raw control character, and nothing else.
+          const raw = literal.some((b) => b < 0x20);
+          assert.ok(parsed === undefined || !isUtf8(literal) || raw, `declined ${literal.toString("hex")}`);
+          continue;
+        }
+        const found = buf.subarray(reader.open, reader.close + 1);
+        assert.deepEqual(found.subarray(1, -1), literal);
+        assert.ok(isUtf8(found));
+        assert.ok(parsed !== undefined, `took invalid JSON ${literal.toString("hex")}`);
+        assert.equal(reader.escaped, literal.includes(0x5c));
+        // The string reader, on the decoded event, finds the same text.
+        assert.ok(reader.read(buf.toString("utf8", 4)));
+        assert.equal(reader.text, parsed);
+      }
+    }),
+    { numRuns: 1000 },
+  );
+  // A different head or tail is declined, as the string reader would refuse or recheck it.
+  const reader = new PlainDeltas(true);
+  assert.ok(reader.read(chatChunk("a")));
+  const ok = Buffer.from(chatChunk("b"));
+  assert.ok(reader.readBytes(ok, 0, ok.length));
+  const finished = Buffer.from(chatChunk("b").replace('"finish_reason":null', '"finish_reason":"stop"'));
+  assert.equal(reader.readBytes(finished, 0, finished.length), false);
+  const usage = Buffer.from(chatChunk("b", { usage: { prompt_tokens: 1 } }));
+  assert.equal(reader.readBytes(usage, 0, usage.length), false);
+  const errorHead = Buffer.from(`{"error":{"message":"boom"},${chatChunk("e").slice(1)}`);
+  assert.equal(reader.readBytes(errorHead, 0, errorHead.length), false);
+  // The event's bounds are respected: a tail beyond `end` is not read.
+  assert.equal(reader.readBytes(ok, 0, ok.length - 1), false);
+});
+
+test("a stream relayed as bytes gives the same text, in the same order, as one relayed as strings", async () => {
+  const pieces: (string | Buffer)[] = [
+    "Hello",
+    " wörld 🙂",
+    'say "hi"\n',
+    Buffer.from("bad \xff byte", "latin1"),
+    "",
+    "t\tb (a raw tab from a lenient engine)",
+    "\u2028 and \\",
+    "end",
+  ];
+  const frame = (piece: string | Buffer) => {
+    const literal =
+      typeof piece === "string"
+        ? piece.includes("\t")
+          ? `"${piece}"` // written raw, as a lenient engine would
+          : JSON.stringify(piece)
+        : Buffer.concat([Buffer.from('"'), piece, Buffer.from('"')]);
+    const [before, after] = chatChunk("\u0000SPLIT").split('"\\u0000SPLIT"');
+    return Buffer.concat([Buffer.from(`data: ${before}`), Buffer.from(literal), Buffer.from(`${after}\n\n`)]);
+  };
+  const body = Buffer.concat([
+    Buffer.from(
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] })}\n\n`,
+    ),
+    ...pieces.map(frame),
+    Buffer.from(sse({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })),
+  ]);
+  const engine = await scriptedEngine(() => body);
+  try {
+    const request = (): ChatGenerationRequest => ({
+      kind: "chat",
+      messages: [{ role: "user", content: "hi" }],
+      maxTokens: 16,
+      signal: new AbortController().signal,
+    });
+    const viaStrings: string[] = [];
+    const plain = await engine.rt.generate(request(), (text) => {
+      if (text !== "") viaStrings.push(text);
+    });
+    const viaBytes: string[] = [];
+    let rawCalls = 0;
+    const sink: DeltaSink = (text) => {
+      if (text !== "") viaBytes.push(text);
+    };
+    sink.raw = (bytes, start, end) => {
+      rawCalls++;
+      const literal = bytes.subarray(start, end);
+      assert.ok(isUtf8(literal));
+      viaBytes.push(JSON.parse(literal.toString("utf8")) as string);
+    };
+    const spliced = await engine.rt.generate(request(), sink);
+    assert.deepEqual(viaBytes, viaStrings);
+    assert.equal(spliced.text, plain.text);
+    assert.equal(spliced.text, viaStrings.join(""));
+    assert.ok(plain.text.includes("bad \ufffd byte") && plain.text.includes("t\tb"));
+    // The first plain event teaches the reader; the ASCII, non-ASCII and escaped ones after it go as bytes.
+    assert.ok(rawCalls >= 3, `only ${rawCalls} tokens went as bytes`);
+    assert.deepEqual(spliced.usage, plain.usage);
+  } finally {
+    await engine.close();
+  }
+});
+
 /**
  * An engine whose answers the test writes byte for byte: how vLLM, SGLang or llama-server variants
  * (and broken builds of them) shape tool calls, which the stand-in's own answers do not cover.
  */
-async function scriptedEngine(answer: (stream: boolean) => string) {
+async function scriptedEngine(answer: (stream: boolean) => string | Buffer) {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));

@@ -3,6 +3,7 @@
  * onResponseData and are parsed in place (SSE when streaming, one JSON document otherwise), so the hot
  * path has no Readable stream, no async iteration and exactly one JSON.parse per upstream message.
  */
+import { isUtf8 } from "node:buffer";
 import type { Dispatcher } from "undici";
 import type { CancelSignal } from "../common/cancellation.js";
 import type { Logger } from "../common/log.js";
@@ -82,6 +83,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   readonly #top: number;
   readonly #signal: CancelSignal;
   readonly #onDelta: DeltaSink | undefined;
+  /** The consumer's byte sink for plain tokens (DeltaSink.raw), when it has one and the request is plain. */
+  readonly #onRaw: ((bytes: Buffer, start: number, end: number) => void) | null;
   readonly #resolve: (result: GenerationResult) => void;
   readonly #reject: (err: unknown) => void;
   #controller: Dispatcher.DispatchController | null = null;
@@ -97,6 +100,14 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   /** Choices 1..n-1, created when n > 1. */
   #others: ChoiceState[] | null = null;
   #deltas = 0;
+  /**
+   * Text relayed as bytes and not yet decoded into the first choice's text: the contents of the
+   * tokens' JSON string literals, joined (valid JSON string contents joined are one), decoded once
+   * when the text is needed. `#textEscaped`: some of it has escapes (JSON.parse decodes them).
+   */
+  #textBytes: Buffer | null = null;
+  #textLength = 0;
+  #textEscaped = false;
   #usage: TokenUsage | null = null;
   #done = false;
 
@@ -117,6 +128,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     if (this.#n > 1) this.#others = Array.from({ length: this.#n - 1 }, () => new ChoiceState());
     this.#signal = signal;
     this.#onDelta = onDelta;
+    this.#onRaw = this.#quick !== null && onDelta?.raw !== undefined ? onDelta.raw : null;
     this.#resolve = resolve;
     this.#reject = reject;
     ctx.stats.active++;
@@ -158,6 +170,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   #result(usage: TokenUsage, aborted: boolean): GenerationResult {
+    this.#decodeText();
     const first = this.#first;
     if (!this.#full) {
       return {
@@ -208,7 +221,10 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       this.#retryAfter = typeof retryAfter === "string" ? retryAfter : null;
       this.#chunks = [];
     } else if (this.#onDelta !== undefined) {
-      this.#parser = new SseParser(this.#onEvent);
+      this.#parser = new SseParser(
+        this.#onEvent,
+        this.#onRaw === null ? undefined : { onRaw: this.#onRawEvent },
+      );
     } else {
       this.#chunks = [];
     }
@@ -312,6 +328,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
 
   /** Passes one piece of text on; false when the consumer failed and the call was ended. */
   #delta(text: string, json?: string): boolean {
+    this.#decodeText();
     this.#first.text += text;
     this.#deltas++;
     try {
@@ -322,6 +339,52 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       this.fail(err);
       return false;
     }
+  }
+
+  /**
+   * An event as bytes (see SseParser): a plain text token of a stream seen before is relayed as the
+   * engine encoded it, without decoding; anything else is declined and comes back as a string.
+   */
+  readonly #onRawEvent = (buf: Buffer, start: number, end: number): boolean => {
+    if (this.settled || this.#done) return true;
+    const quick = this.#quick!;
+    if (!quick.readBytes(buf, start, end)) return false;
+    const open = quick.open;
+    const close = quick.close;
+    // An empty text (a token that completes no character) has nothing to relay.
+    if (close === open + 1) return true;
+    this.#keepText(buf, open + 1, close, quick.escaped);
+    this.#deltas++;
+    try {
+      this.#onRaw!(buf, open, close + 1);
+    } catch (err) {
+      // The consumer (usually the client's socket) failed: stop generating for nobody.
+      this.fail(err);
+    }
+    return true;
+  };
+
+  #keepText(buf: Buffer, from: number, to: number, escaped: boolean): void {
+    const length = this.#textLength;
+    const needed = length + (to - from);
+    let kept = this.#textBytes;
+    if (kept === null || kept.length < needed) {
+      const grown = Buffer.allocUnsafe(Math.max(1024, needed * 2));
+      if (kept !== null) kept.copy(grown, 0, 0, length);
+      this.#textBytes = kept = grown;
+    }
+    for (let i = from, at = length; i < to; i++, at++) kept[at] = buf[i]!;
+    this.#textLength = needed;
+    if (escaped) this.#textEscaped = true;
+  }
+
+  /** Appends the text kept as bytes to the first choice's text, in order with what came as strings. */
+  #decodeText(): void {
+    if (this.#textLength === 0) return;
+    const contents = this.#textBytes!.toString("utf8", 0, this.#textLength);
+    this.#first.text += this.#textEscaped ? (JSON.parse(`"${contents}"`) as string) : contents;
+    this.#textLength = 0;
+    this.#textEscaped = false;
   }
 
   readonly #onEvent = (data: string): void => {
@@ -421,6 +484,41 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
 
 const CHAT_TEXT = '"content":"';
 const COMPLETION_TEXT = '"text":"';
+const CHAT_TEXT_BYTES = Buffer.from(CHAT_TEXT);
+const COMPLETION_TEXT_BYTES = Buffer.from(COMPLETION_TEXT);
+const EMPTY = Buffer.alloc(0);
+
+/** True for the bytes 0-9, a-f, A-F. */
+function isHex(c: number | undefined): boolean {
+  return (
+    c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46))
+  );
+}
+
+/**
+ * The length of the JSON escape whose letter is at `buf[i]` (after its backslash), within `end`: 1
+ * for \" \\ \/ \b \f \n \r \t, 5 for \uXXXX; 0 when it is not a valid escape.
+ */
+function escapeLength(buf: Buffer, i: number, end: number): number {
+  if (i >= end) return 0;
+  switch (buf[i]) {
+    case 0x22:
+    case 0x5c:
+    case 0x2f:
+    case 0x62:
+    case 0x66:
+    case 0x6e:
+    case 0x72:
+    case 0x74:
+      return 1;
+    case 0x75:
+      return i + 4 < end && isHex(buf[i + 1]) && isHex(buf[i + 2]) && isHex(buf[i + 3]) && isHex(buf[i + 4])
+        ? 5
+        : 0;
+    default:
+      return 0;
+  }
+}
 const NOT_FINISHED = '"finish_reason":null';
 
 /** textEnd's flags: the text has an escape (decoded by JSON.parse) / a raw control character. */
@@ -511,14 +609,69 @@ export function plainDelta(data: string, chat: boolean): string | undefined {
 export class PlainDeltas {
   text = "";
   json: string | undefined = undefined;
+  /** What readBytes found: the text's JSON string literal is bytes[open, close], quotes included. */
+  open = 0;
+  close = 0;
+  /** The literal readBytes found has escapes. */
+  escaped = false;
   #head = "";
   #tail = "";
+  /** #head and #tail as UTF-8, for readBytes; empty until read has passed an event. */
+  #headBytes: Buffer = EMPTY;
+  #tailBytes: Buffer = EMPTY;
   readonly #chat: boolean;
   readonly #marker: string;
+  readonly #markerBytes: Buffer;
 
   constructor(chat: boolean) {
     this.#chat = chat;
     this.#marker = chat ? CHAT_TEXT : COMPLETION_TEXT;
+    this.#markerBytes = chat ? CHAT_TEXT_BYTES : COMPLETION_TEXT_BYTES;
+  }
+
+  /**
+   * read, on the event's bytes `buf[start, end)` and without decoding them: true when the event has
+   * the head and tail of the plain events read before, around a JSON string literal that is valid
+   * JSON (escapes checked) and valid UTF-8, with no raw control character; its place is then in
+   * `open`, `close` and `escaped`. False for anything else, which read (on the decoded string) decides.
+   */
+  readBytes(buf: Buffer, start: number, end: number): boolean {
+    const head = this.#headBytes;
+    const marker = this.#markerBytes;
+    const tail = this.#tailBytes;
+    const headLength = head.length;
+    if (headLength === 0 || end - start < headLength + marker.length + tail.length) return false;
+    // A native compare: a byte loop in JavaScript costs more than twice as much over a head's ~170 bytes.
+    if (buf.compare(head, 0, headLength, start, start + headLength) !== 0) return false;
+    const at = start + headLength;
+    for (let i = 0; i < marker.length; i++) if (buf[at + i] !== marker[i]) return false;
+    const open = at + marker.length - 1;
+    let escaped = false;
+    let high = false;
+    let i = open + 1;
+    for (;;) {
+      if (i >= end) return false;
+      const c = buf[i]!;
+      if (c === 0x22) break;
+      if (c < 0x20) return false;
+      if (c === 0x5c) {
+        const step = escapeLength(buf, i + 1, end);
+        if (step === 0) return false;
+        escaped = true;
+        i += step + 1;
+      } else {
+        if (c >= 0x80) high = true;
+        i++;
+      }
+    }
+    const close = i;
+    if (end - close !== tail.length) return false;
+    if (buf.compare(tail, 0, tail.length, close, end) !== 0) return false;
+    if (high && !isUtf8(buf.subarray(open + 1, close))) return false;
+    this.open = open;
+    this.close = close;
+    this.escaped = escaped;
+    return true;
   }
 
   /** True when `data` is a plain text event; its text is then in `text` (and maybe `json`). */
@@ -536,6 +689,8 @@ export class PlainDeltas {
     if (found === undefined) return false;
     this.#head = data.slice(0, found.at);
     this.#tail = data.slice(found.close);
+    this.#headBytes = Buffer.from(this.#head);
+    this.#tailBytes = Buffer.from(this.#tail);
     this.#found(data, found.open, found.close, found.flags);
     return true;
   }

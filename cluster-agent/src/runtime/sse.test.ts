@@ -16,6 +16,29 @@ function parseAll(chunks: Buffer[]): Ev[] {
   return out;
 }
 
+/**
+ * parseAll with a raw sink that takes the events whose data has an even number of bytes; each event
+ * is marked with the way it came. The chunks are overwritten after each push, as a socket's buffer
+ * may be: what the raw sink saw must have been read during the call.
+ */
+function parseAllRaw(chunks: Buffer[]): (Ev & { raw: boolean })[] {
+  const out: (Ev & { raw: boolean })[] = [];
+  const parser = new SseParser((data, event) => out.push({ data, event, raw: false }), {
+    onRaw: (buf, start, end) => {
+      if ((end - start) % 2 !== 0) return false;
+      out.push({ data: buf.toString("utf8", start, end), event: "message", raw: true });
+      return true;
+    },
+  });
+  for (const c of chunks) {
+    const copy = Buffer.from(c);
+    parser.push(copy);
+    copy.fill(0x78);
+  }
+  parser.end();
+  return out;
+}
+
 function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
   const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
   const chunks: Buffer[] = [];
@@ -53,6 +76,18 @@ describe("SseParser", () => {
     assert.deepEqual(events, [{ data: " two", event: "e" }]);
   });
 
+  it("hands a one-line event to the raw sink as bytes, and what it declines to the event sink", () => {
+    const events = parseAllRaw([
+      Buffer.from('data: {"a":1}\n\ndata: [DONE]\n\nevent: x\ndata: ab\n\ndata: a\ndata: b\n\n'),
+    ]);
+    assert.deepEqual(events, [
+      { data: '{"a":1}', event: "message", raw: false },
+      { data: "[DONE]", event: "message", raw: true },
+      { data: "ab", event: "x", raw: false },
+      { data: "a\nb", event: "message", raw: false },
+    ]);
+  });
+
   it("rejects a line larger than its limit instead of buffering without end", () => {
     const parser = new SseParser(() => {}, { maxEventBytes: 16 });
     assert.throws(() => parser.push(Buffer.from("data: 0123456789abcdefghij")));
@@ -63,6 +98,7 @@ describe("SseParser", () => {
     const event = fc.record({
       lines: fc.array(line, { minLength: 1, maxLength: 3 }),
       type: fc.option(fc.stringMatching(/^[a-z]{1,6}$/), { nil: undefined }),
+      typeAfter: fc.boolean(),
       comment: fc.boolean(),
     });
     const eol = fc.constantFrom("\n", "\r\n", "\r");
@@ -75,12 +111,28 @@ describe("SseParser", () => {
           let text = bom ? "\ufeff" : "";
           for (const [e, nl] of events) {
             if (e.comment) text += `: ping${nl}`;
-            if (e.type !== undefined) text += `event: ${e.type}${nl}`;
+            if (e.type !== undefined && !e.typeAfter) text += `event: ${e.type}${nl}`;
             for (const l of e.lines) text += `data: ${l}${nl}`;
+            if (e.type !== undefined && e.typeAfter) text += `event: ${e.type}${nl}`;
             text += nl;
           }
           const expected = events.map(([e]) => ({ data: e.lines.join("\n"), event: e.type ?? "message" }));
-          assert.deepEqual(parseAll(splitAt(Buffer.from(text), cuts)), expected);
+          const chunks = splitAt(Buffer.from(text), cuts);
+          assert.deepEqual(parseAll(chunks), expected);
+          // With a raw sink: the same events in the same order, and only one-line untyped ones taken raw.
+          const raw = parseAllRaw(chunks);
+          assert.deepEqual(
+            raw.map(({ data, event }) => ({ data, event })),
+            expected,
+          );
+          raw.forEach((got, i) => {
+            const [e] = events[i]!;
+            if (got.raw) assert.ok(e.lines.length === 1 && e.type === undefined);
+            else if (e.lines.length === 1 && e.type === undefined) {
+              // Declined (odd length), or its blank line came in a later chunk than its data line.
+              assert.ok(Buffer.byteLength(got.data) % 2 !== 0 || cuts.length > 0);
+            }
+          });
         },
       ),
       { numRuns: 500 },

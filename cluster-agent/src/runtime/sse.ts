@@ -8,6 +8,13 @@
 /** Receives one dispatched event: its data (data lines joined by "\n") and its type ("message" if unset). */
 export type SseEventSink = (data: string, event: string) => void;
 
+/**
+ * Receives an event of one data line and no type as bytes, before anything is decoded: its data is
+ * `buf[start, end)`, valid only during the call. True when it took the event; false to have it
+ * decoded and passed to the SseEventSink as usual.
+ */
+export type SseRawSink = (buf: Buffer, start: number, end: number) => boolean;
+
 const LF = 0x0a;
 const CR = 0x0d;
 const COLON = 0x3a;
@@ -18,11 +25,16 @@ const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
 export class SseParser {
   readonly #onEvent: SseEventSink;
+  readonly #onRaw: SseRawSink | null;
   readonly #maxEventBytes: number;
   /** Bytes of an unterminated line carried over from the previous chunk. */
   #rest: Buffer | null = null;
   #data = "";
   #hasData = false;
+  /** The event's one data line, not yet decoded (the raw sink may take it as it is): in #rawBuf. */
+  #rawBuf: Buffer | null = null;
+  #rawStart = 0;
+  #rawEnd = 0;
   #event = "";
   #eventBytes = 0;
   /** A chunk ended in CR: an LF opening the next chunk belongs to that CRLF, not a new empty line. */
@@ -30,8 +42,9 @@ export class SseParser {
   #first = true;
   #lastEventId = "";
 
-  constructor(onEvent: SseEventSink, options: { maxEventBytes?: number } = {}) {
+  constructor(onEvent: SseEventSink, options: { maxEventBytes?: number; onRaw?: SseRawSink } = {}) {
     this.#onEvent = onEvent;
+    this.#onRaw = options.onRaw ?? null;
     this.#maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   }
 
@@ -76,6 +89,8 @@ export class SseParser {
       }
       lineStart = i;
     }
+    // The chunk is the caller's and the joined buffer is gone after this call: decode what waits.
+    if (this.#rawBuf !== null) this.#decodeRaw();
     if (lineStart < n) {
       const pending = n - lineStart;
       if (this.#eventBytes + pending > this.#maxEventBytes) {
@@ -92,9 +107,15 @@ export class SseParser {
     this.#reset();
   }
 
+  #decodeRaw(): void {
+    this.#data = this.#rawBuf!.toString("utf8", this.#rawStart, this.#rawEnd);
+    this.#rawBuf = null;
+  }
+
   #reset(): void {
     this.#data = "";
     this.#hasData = false;
+    this.#rawBuf = null;
     this.#event = "";
     this.#eventBytes = 0;
   }
@@ -110,6 +131,17 @@ export class SseParser {
     }
     if (start === end) {
       if (this.#hasData) {
+        const rawBuf = this.#rawBuf;
+        if (rawBuf !== null && this.#event === "") {
+          const rawStart = this.#rawStart;
+          const rawEnd = this.#rawEnd;
+          this.#reset();
+          if (!this.#onRaw!(rawBuf, rawStart, rawEnd)) {
+            this.#onEvent(rawBuf.toString("utf8", rawStart, rawEnd), "message");
+          }
+          return;
+        }
+        if (rawBuf !== null) this.#decodeRaw();
         const data = this.#data;
         const event = this.#event === "" ? "message" : this.#event;
         this.#reset();
@@ -144,6 +176,15 @@ export class SseParser {
 
   #field(name: string, buf: Buffer, valueStart: number, end: number): void {
     const from = valueStart < end && buf[valueStart] === SPACE ? valueStart + 1 : valueStart;
+    if (name === "data" && !this.#hasData && this.#onRaw !== null) {
+      this.#rawBuf = buf;
+      this.#rawStart = from;
+      this.#rawEnd = end;
+      this.#hasData = true;
+      return;
+    }
+    // A second data line joins the first: from here on the event is a string.
+    if (name === "data" && this.#rawBuf !== null) this.#decodeRaw();
     const value = buf.toString("utf8", from, end);
     switch (name) {
       case "data":

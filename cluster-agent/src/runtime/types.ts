@@ -147,7 +147,17 @@ export interface DeltaDetail {
  * and, when the runtime already has it, the text as a JSON string literal (quotes included), so that
  * a relay need not encode it again.
  */
-export type DeltaSink = (text: string, choice?: number, detail?: DeltaDetail, json?: string) => void;
+export interface DeltaSink {
+  (text: string, choice?: number, detail?: DeltaDetail, json?: string): void;
+  /**
+   * Optional, for a relay that writes bytes: one plain text token of choice 0 as the engine encoded it,
+   * `bytes[start, end)`, a JSON string literal (quotes included) already checked to be valid JSON and
+   * valid UTF-8 with no raw control character, so it can be written as it is. The bytes are valid only
+   * during the call. A runtime that relays an engine's stream calls this instead of the function when
+   * it is there, so such a token's text is never decoded on the way through.
+   */
+  raw?: (bytes: Buffer, start: number, end: number) => void;
+}
 
 /** One embeddings call: inputs as text or as token ids, as OpenAI's `input` allows. */
 export interface EmbeddingRequest {
