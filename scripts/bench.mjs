@@ -204,7 +204,7 @@ with \`stream_options.include_usage\`. CPU is the relaying process's own user+sy
 | --- | ---: | ---: | ---: | ---: |
 | bare pass-through proxy (bytes copied, no parsing) — baseline | ${f(s.bare.streamsPerSecond)} | ${f(s.bare.tokensPerSecond)} | ${f(s.bare.cpuCores, 2)} | ${f(s.bare.tokensPerCoreSecond)} |
 | Portkey AI gateway — second baseline | ${f(s.portkey.streamsPerSecond)} | ${f(s.portkey.tokensPerSecond)} | ${f(s.portkey.cpuCores, 2)} | ${f(s.portkey.tokensPerCoreSecond)} |
-| entrim agent (parses each upstream event, re-frames it, counts usage) | ${f(s.agent.streamsPerSecond)} | ${f(s.agent.tokensPerSecond)} | ${f(s.agent.cpuCores, 2)} | ${f(s.agent.tokensPerCoreSecond)} |
+| entrim agent (reads each upstream event, checks it, splices its text into its own frame, counts usage) | ${f(s.agent.streamsPerSecond)} | ${f(s.agent.tokensPerSecond)} | ${f(s.agent.cpuCores, 2)} | ${f(s.agent.tokensPerCoreSecond)} |
 | **ratio per core, agent / bare proxy** | | | | **${f(s.ratioPerCore, 2)}** (target ≥ 0.5: ${verdict(s.ratioPerCore >= 0.5)}) |
 | ratio per core, agent / Portkey | | | | ${f(s.ratioPortkeyPerCore, 1)}× |
 
