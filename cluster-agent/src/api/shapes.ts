@@ -114,6 +114,8 @@ export function completionBody(result: GenerationResult, meta: ResponseMeta) {
  */
 export class ChoiceStream implements EndpointStream {
   private readonly head: string;
+  /** A plain content frame of choice 0 up to its text's literal, and after it. */
+  private readonly contentHead: string;
   private readonly contentTail: string;
   private readonly usageSuffix: string;
   /** Where each choice's legacy text_offset has got to. */
@@ -128,6 +130,7 @@ export class ChoiceStream implements EndpointStream {
     const object = chat ? "chat.completion.chunk" : "text_completion";
     this.head = `data: {"id":${JSON.stringify(meta.id)},"object":"${object}","created":${meta.created},"model":${JSON.stringify(meta.model)},"system_fingerprint":"${SYSTEM_FINGERPRINT}","choices":[`;
     this.usageSuffix = includeUsage ? ',"usage":null' : "";
+    this.contentHead = chat ? `${this.head}{"index":0,"delta":{"content":` : `${this.head}{"text":`;
     this.contentTail = chat
       ? `},"logprobs":null,"finish_reason":null}]${this.usageSuffix}}\n\n`
       : `,"index":0,"logprobs":null,"finish_reason":null}]${this.usageSuffix}}\n\n`;
@@ -148,9 +151,7 @@ export class ChoiceStream implements EndpointStream {
     if (detail === undefined && choice === 0) {
       if (!this.chat) this.offsets[0]! += text.length;
       const literal = json ?? JSON.stringify(text);
-      return this.chat
-        ? `${this.head}{"index":0,"delta":{"content":${literal}${this.contentTail}`
-        : `${this.head}{"text":${literal}${this.contentTail}`;
+      return `${this.contentHead}${literal}${this.contentTail}`;
     }
     return `${this.head}${JSON.stringify(this.chat ? this.chatChoice(text, choice, detail) : this.textChoice(text, choice, detail))}]${this.usageSuffix}}\n\n`;
   }
@@ -161,7 +162,7 @@ export class ChoiceStream implements EndpointStream {
    */
   plainFrame(): PlainFrame {
     return {
-      prefix: Buffer.from(this.chat ? `${this.head}{"index":0,"delta":{"content":` : `${this.head}{"text":`),
+      prefix: Buffer.from(this.contentHead),
       suffix: Buffer.from(this.contentTail),
     };
   }
