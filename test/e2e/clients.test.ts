@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { endPool } from "@entrim/cluster-agent/dist/store/db.js";
 import { type EmbeddedServer, startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
 import { makeTempDataDir } from "@entrim/cluster-agent/test-support/postgres.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
@@ -117,7 +118,7 @@ before(async () => {
 
 after(async () => {
   await agent?.stop();
-  await pool?.end();
+  if (pool) await endPool(pool);
   await upstream?.close();
   await server?.stop();
   removeDir(dataDir);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { endPool } from "@entrim/cluster-agent/dist/store/db.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { type Alert__Output, loadAgentProto } from "@entrim/proto";
 import pg from "pg";
@@ -66,7 +67,7 @@ after(async () => {
   await browser?.close();
   for (const c of consoles) await c.stop();
   for (const a of agents) await a?.stop();
-  await pool?.end();
+  if (pool) await endPool(pool);
   await cluster?.stop();
   for (const dir of dirs) removeDir(dir);
 });

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setNonEssential } from "@entrim/cluster-agent/dist/notices/notify.js";
+import { endPool } from "@entrim/cluster-agent/dist/store/db.js";
 import { startTestSmtp, type TestSmtp } from "@entrim/cluster-agent/test-support/smtp.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
@@ -77,7 +78,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   for (const c of consoles) await c.stop();
-  await pool?.end();
+  if (pool) await endPool(pool);
   await agent?.stop();
   await smtp?.close();
   await upstream?.close();

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileRequest } from "@entrim/cluster-agent/dist/store/data-subject-requests.js";
+import { endPool } from "@entrim/cluster-agent/dist/store/db.js";
 import { disputeInvoice } from "@entrim/cluster-agent/dist/store/invoice-states.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
@@ -108,7 +109,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   for (const c of consoles) await c.stop();
-  await pool?.end();
+  if (pool) await endPool(pool);
   await agent?.stop();
   await upstream?.close();
   await cluster?.stop();

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { writeTinyModel } from "@entrim/cluster-agent/dist/runtime/tiny-model.js";
 import { upsertAbuseFlags } from "@entrim/cluster-agent/dist/store/abuse-flags.js";
+import { endPool } from "@entrim/cluster-agent/dist/store/db.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { type ListModelsResponse__Output, loadAgentProto } from "@entrim/proto";
 import pg from "pg";
@@ -111,7 +112,7 @@ after(async () => {
   await browser?.close();
   for (const c of consoles) await c.stop();
   rollouts?.close();
-  await pool?.end();
+  if (pool) await endPool(pool);
   await agent?.stop();
   await cluster?.stop();
   for (const dir of dirs) removeDir(dir);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { endPool } from "@entrim/cluster-agent/dist/store/db.js";
 import { enqueueMail, getMailLogEntry } from "@entrim/cluster-agent/dist/store/mail.js";
 import { startTestSmtp, type TestSmtp } from "@entrim/cluster-agent/test-support/smtp.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
@@ -20,7 +21,7 @@ before(async () => {
   pool = new pg.Pool({ connectionString: cluster.env.DATABASE_URL });
 });
 after(async () => {
-  await pool?.end();
+  if (pool) await endPool(pool);
   await smtp?.close();
   await cluster?.stop();
   for (const dir of dirs) removeDir(dir);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { endPool } from "@entrim/cluster-agent/dist/store/db.js";
 import { type EmbeddedServer, startEmbeddedPostgres } from "@entrim/cluster-agent/dist/store/embedded.js";
 import { makeTempDataDir } from "@entrim/cluster-agent/test-support/postgres.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
@@ -42,7 +43,7 @@ before(async () => {
 
 after(async () => {
   for (const agent of agents) await agent.stop();
-  await pool?.end();
+  if (pool) await endPool(pool);
   await upstream?.close();
   await server?.stop();
   for (const dir of dirs) removeDir(dir);

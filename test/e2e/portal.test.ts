@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { endPool } from "@entrim/cluster-agent/dist/store/db.js";
 import { startTestSmtp, type TestSmtp } from "@entrim/cluster-agent/test-support/smtp.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { startUpstream, type Upstream } from "@entrim/cluster-agent/test-support/upstream.js";
@@ -82,7 +83,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   for (const stop of stops.reverse()) await stop().catch(() => {});
-  await pool?.end();
+  if (pool) await endPool(pool);
   await agent?.stop();
   await upstream?.close();
   await smtp?.close();

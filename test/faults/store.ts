@@ -4,6 +4,7 @@
  * event instead of sleeping for it.
  */
 
+import { endPool } from "@entrim/cluster-agent/dist/store/db.js";
 import { until } from "@entrim/cluster-agent/test-support/until.js";
 import { type AgentV1, loadAgentProto, type NodeSnapshot__Output } from "@entrim/proto";
 import type { ChannelCredentials } from "@grpc/grpc-js";
@@ -60,7 +61,7 @@ export class UsageStore {
   }
 
   close(): Promise<void> {
-    return this.pool.end();
+    return endPool(this.pool);
   }
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import pg from "pg";
+import { endPool } from "../store/db.js";
 import { type EmbeddedServer, startEmbeddedPostgres } from "../store/embedded.js";
 import { migrate } from "../store/migrate.js";
 import { makeTempDataDir } from "../test-support/postgres.js";
@@ -26,7 +27,7 @@ before(async () => {
   await migrate({ pool });
 });
 after(async () => {
-  await pool.end();
+  await endPool(pool);
   await server.stop();
   rmSync(pgDir, { recursive: true, force: true });
   rmSync(root, { recursive: true, force: true });

@@ -56,3 +56,32 @@ export async function transaction<T>(db: Db, fn: (client: Db) => Promise<T>, beg
     client.release();
   }
 }
+
+/**
+ * Ends a pool and waits until its connections have closed, at most `waitMs`. `pool.end()` resolves
+ * as soon as it has asked each client to end, before their sockets close: a server stopped right
+ * after (the embedded PostgreSQL at shutdown, a test's server) tells a still-open connection
+ * "terminating connection due to administrator command", and the pool re-emits that as `error`,
+ * which is an uncaught exception where nobody listens and a false "connection lost" where one does.
+ */
+export async function endPool(pool: pg.Pool, waitMs = 5_000): Promise<void> {
+  let open = pool.totalCount;
+  let timer: NodeJS.Timeout | undefined;
+  let onRemove = () => {};
+  const closed = new Promise<void>((resolve) => {
+    onRemove = () => {
+      open -= 1;
+      if (open <= 0) resolve();
+    };
+    timer = setTimeout(resolve, waitMs);
+    timer.unref();
+  });
+  pool.on("remove", onRemove);
+  try {
+    await pool.end();
+    if (open > 0) await closed;
+  } finally {
+    clearTimeout(timer);
+    pool.off("remove", onRemove);
+  }
+}

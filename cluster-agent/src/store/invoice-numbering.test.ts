@@ -7,6 +7,7 @@ import { openTestStore, type TestStore } from "../test-support/postgres.js";
 import { createAccount } from "./accounts.js";
 import { deleteExpiredBillingRecords } from "./billing-retention.js";
 import { createCreditNote, splitGross } from "./credit-notes.js";
+import { endPool } from "./db.js";
 import { issueInvoice } from "./invoice-states.js";
 import { getInvoice, invoiceId } from "./invoices.js";
 
@@ -41,11 +42,9 @@ describe("invoice numbering and issuing", () => {
   before(async () => {
     t = await openTestStore();
     second = new pg.Pool({ connectionString: t.url, max: 4 });
-    // An idle connection of this second pool is cut when the test server stops.
-    second.on("error", () => {});
   });
   after(async () => {
-    await second.end();
+    await endPool(second);
     await t.close();
   });
 

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import pg from "pg";
 import { type Logger, redactUrl } from "../common/log.js";
+import { endPool } from "./db.js";
 import { startEmbeddedPostgres } from "./embedded.js";
 import { Listener } from "./listener.js";
 import { migrate } from "./migrate.js";
@@ -95,7 +96,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       if (closed) return;
       closed = true;
       await listener.close();
-      await pool.end();
+      await endPool(pool);
       await embedded?.stop();
     },
   };
