@@ -36,7 +36,7 @@ describe("endPool", () => {
     assert.equal(counts.ended, 4, "every client's connection has ended");
   });
 
-  it("ends a pool that never connected, and one already ending", async () => {
+  it("ends a pool that never connected, and still waits when end() is called again meanwhile", async () => {
     const { pool } = countedPool();
     await endPool(pool);
     assert.equal(pool.ended, true);

@@ -57,14 +57,17 @@ export async function transaction<T>(db: Db, fn: (client: Db) => Promise<T>, beg
   }
 }
 
+/** How long endPool waits for a pool's connections to close once it has ended the pool. */
+const END_WAIT_MS = 5_000;
+
 /**
- * Ends a pool and waits until its connections have closed, at most `waitMs`. `pool.end()` resolves
- * as soon as it has asked each client to end, before their sockets close: a server stopped right
- * after (the embedded PostgreSQL at shutdown, a test's server) tells a still-open connection
+ * Ends a pool and waits until its connections have closed, at most END_WAIT_MS. `pool.end()`
+ * resolves as soon as it has asked each client to end, before their sockets close: a server stopped
+ * right after (the embedded PostgreSQL at shutdown, a test's server) tells a still-open connection
  * "terminating connection due to administrator command", and the pool re-emits that as `error`,
  * which is an uncaught exception where nobody listens and a false "connection lost" where one does.
  */
-export async function endPool(pool: pg.Pool, waitMs = 5_000): Promise<void> {
+export async function endPool(pool: pg.Pool): Promise<void> {
   let open = pool.totalCount;
   let timer: NodeJS.Timeout | undefined;
   let onRemove = () => {};
@@ -73,7 +76,7 @@ export async function endPool(pool: pg.Pool, waitMs = 5_000): Promise<void> {
       open -= 1;
       if (open <= 0) resolve();
     };
-    timer = setTimeout(resolve, waitMs);
+    timer = setTimeout(resolve, END_WAIT_MS);
     timer.unref();
   });
   pool.on("remove", onRemove);
