@@ -22,14 +22,54 @@ describe("SlidingCounter", () => {
     for (let i = 0; i < 10; i++) assert.equal(counter.hit("a", T0 + i * 2 * MIN), undefined);
   });
 
-  it("sees a burst that straddles a window boundary", () => {
-    const counter = new SlidingCounter({ threshold: 4, windowSeconds: 60 });
-    counter.hit("a", T0 + 58_000);
-    counter.hit("a", T0 + 59_000);
-    counter.hit("a", T0 + 59_500);
-    // 1 s into the next window: 1 + 3 × 59/60 ≥ 4 is not reached, 2 + 2.95 is.
-    assert.equal(counter.hit("a", T0 + 61_000), undefined);
-    assert.equal(counter.hit("a", T0 + 61_500), 5);
+  it("trips on a burst that straddles the clock's minute, at its threshold-th event", () => {
+    // 20 failures 100 ms apart from 59 s: what IP blocking blocks at 20/60 s must be flagged at 20/60 s.
+    const counter = new SlidingCounter({ threshold: 20, windowSeconds: 60 });
+    const trips = Array.from({ length: 20 }, (_, i) => counter.hit("a", T0 + 59_000 + i * 100));
+    assert.deepEqual(trips.slice(0, 19), new Array(19).fill(undefined));
+    assert.equal(trips[19], 20);
+  });
+
+  it("never misses threshold events within the window and never counts one older than its last step", () => {
+    // Random arrivals against a plain log of the events since the last trip.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (const [threshold, windowSeconds] of [
+      [5, 60],
+      [20, 60],
+      [3, 7],
+      [10, 300],
+      [4, 61],
+    ] as const) {
+      const windowMs = windowSeconds * 1000;
+      const stepMs = Math.ceil(windowSeconds / 12) * 1000;
+      // An event stays counted for at most this long: one step past the window, two where the step
+      // does not divide it (61 s in steps of 6 s: 72 s).
+      const longestMs = (Math.ceil(windowMs / stepMs) + 1) * stepMs;
+      const counter = new SlidingCounter({ threshold, windowSeconds });
+      let log: number[] = [];
+      let now = T0 + random() * windowMs;
+      let trips = 0;
+      for (let i = 0; i < 5_000; i++) {
+        // Gaps averaging two thirds of window / threshold: bursts above the threshold and lulls below.
+        now += Math.floor(random() ** 2 * ((2 * windowMs) / threshold));
+        log.push(now);
+        const exact = log.filter((t) => t > now - windowMs).length;
+        const loose = log.filter((t) => t > now - longestMs).length;
+        const trip = counter.hit("a", now);
+        if (exact >= threshold)
+          assert.notEqual(trip, undefined, `${threshold}/${windowSeconds} s missed at event ${i}`);
+        if (trip !== undefined) {
+          assert.ok(loose >= threshold, `${threshold}/${windowSeconds} s tripped on ${loose} at event ${i}`);
+          trips++;
+          log = [];
+        }
+      }
+      assert.ok(trips > 50, `${threshold}/${windowSeconds} s tripped ${trips} times`);
+    }
   });
 
   it("is off with threshold 0 and forgets idle subjects on sweep", () => {

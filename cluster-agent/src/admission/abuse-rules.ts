@@ -1,6 +1,7 @@
 import { clientNetwork, formatCidr, parseIp } from "../domain/cidr.js";
 import type { AbuseSubjectType } from "../store/abuse-flags.js";
 import type { SecurityEventKind } from "../store/security-events.js";
+import { SlidingWindow } from "./sliding-window.js";
 
 /**
  * The subject an address is flagged as: IPv4 the address, IPv6 its /64, the way IP blocking counts
@@ -54,61 +55,54 @@ export interface Spike {
 }
 
 const MAX_SUBJECTS = 100_000;
-
-interface Window {
-  start: number;
-  current: number;
-  previous: number;
-}
+/** A rule's window is counted in this many steps (5 s for a minute). */
+const STEPS = 12;
 
 /**
- * Counts events per subject over a sliding window, estimated from the current and previous fixed
- * windows (the previous one weighted by how much of it still overlaps): O(1) memory per subject, and a
- * burst straddling a window boundary is still seen. A trip resets the subject, so a steady stream of
- * events trips once per `threshold` events.
+ * Counts events per subject over a sliding window, with the rate limits' bucketed `SlidingWindow`: an
+ * event stays counted for at least the window and at most one step (a twelfth of it, in whole
+ * seconds) longer, two where the step does not divide the window. So `threshold` events within
+ * `windowSeconds` always trip the rule, wherever they fall against the clock's minutes (an address IP
+ * blocking blocks at the same threshold is always flagged), and events a step or two older than the
+ * window may count too. Memory is one ring of about 13 numbers per subject, at most `maxSubjects` of
+ * them. A trip resets the subject, so a steady stream of events trips once per `threshold` events.
  */
 export class SlidingCounter {
-  private readonly windows = new Map<string, Window>();
+  private readonly windows = new Map<string, SlidingWindow>();
   private readonly windowMs: number;
+  private readonly stepMs: number;
 
   constructor(
     private readonly rule: WindowRule,
     private readonly maxSubjects = MAX_SUBJECTS,
   ) {
     this.windowMs = rule.windowSeconds * 1000;
+    this.stepMs = Math.ceil(rule.windowSeconds / STEPS) * 1000;
   }
 
   get size(): number {
     return this.windows.size;
   }
 
-  /** Counts one event; returns the estimated count when it reaches the threshold. */
+  /** Counts one event; returns the count when it reaches the threshold. */
   hit(subject: string, now: number): number | undefined {
     if (this.rule.threshold <= 0) return undefined;
-    const aligned = now - (now % this.windowMs);
     let w = this.windows.get(subject);
     if (!w) {
       if (this.windows.size >= this.maxSubjects) this.windows.delete(this.windows.keys().next().value!);
-      w = { start: aligned, current: 0, previous: 0 };
+      w = new SlidingWindow(this.windowMs, this.stepMs);
       this.windows.set(subject, w);
-    } else if (aligned > w.start) {
-      w.previous = aligned - w.start === this.windowMs ? w.current : 0;
-      w.current = 0;
-      w.start = aligned;
     }
-    w.current++;
-    const overlap = 1 - (now - w.start) / this.windowMs;
-    const estimate = w.current + w.previous * overlap;
-    if (estimate < this.rule.threshold) return undefined;
-    w.current = 0;
-    w.previous = 0;
-    return Math.round(estimate);
+    w.add(now, 1);
+    const count = w.used(now);
+    if (count < this.rule.threshold) return undefined;
+    this.windows.delete(subject);
+    return count;
   }
 
-  /** Forgets subjects with nothing left in either window. */
+  /** Forgets subjects with nothing left counted. */
   sweep(now: number): void {
-    for (const [subject, w] of this.windows)
-      if (now - w.start >= 2 * this.windowMs) this.windows.delete(subject);
+    for (const [subject, w] of this.windows) if (w.used(now) === 0) this.windows.delete(subject);
   }
 }
 

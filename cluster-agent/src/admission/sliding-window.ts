@@ -3,10 +3,11 @@
  * more than `windowMs`, so the amounts admitted in ANY sliding window of `windowMs` never exceed what
  * the caller allowed at the moment of the last admission in it (see docs/rate-limits.md).
  *
- * Usage is kept in `windowMs / bucketMs + 1` buckets of `bucketMs` (61 one-second buckets for a
+ * Usage is kept in `ceil(windowMs / bucketMs) + 1` buckets of `bucketMs` (61 one-second buckets for a
  * minute): an amount added in bucket b expires when bucket b + 61 begins, i.e. between 60 and 61 s
  * after it was added. The extra bucket is what turns the usual "approximately a minute" of bucketed
- * counters into "never less than a minute"; the price is up to one second of conservatism.
+ * counters into "never less than a minute"; the price is up to one bucket of conservatism (up to two
+ * where `bucketMs` does not divide `windowMs`).
  * Memory is one small typed array; every operation is O(1) amortised and allocates nothing.
  */
 export class SlidingWindow {
@@ -20,8 +21,8 @@ export class SlidingWindow {
     readonly windowMs = 60_000,
     readonly bucketMs = 1_000,
   ) {
-    if (windowMs % bucketMs !== 0) throw new Error("windowMs must be a multiple of bucketMs");
-    this.slots = windowMs / bucketMs + 1;
+    if (!(bucketMs > 0 && windowMs >= bucketMs)) throw new Error("needs 0 < bucketMs <= windowMs");
+    this.slots = Math.ceil(windowMs / bucketMs) + 1;
     this.counts = new Float64Array(this.slots);
   }
 
