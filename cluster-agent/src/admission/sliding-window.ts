@@ -8,10 +8,12 @@
  * after it was added. The extra bucket is what turns the usual "approximately a minute" of bucketed
  * counters into "never less than a minute"; the price is up to one bucket of conservatism (up to two
  * where `bucketMs` does not divide `windowMs`).
- * Memory is one small typed array; every operation is O(1) amortised and allocates nothing.
+ * Memory is one small array of numbers (on the heap: a typed array's separate buffer would cost
+ * more than the counts for the abuse rules' 13-entry rings, one per client address); every operation
+ * is O(1) amortised and allocates nothing.
  */
 export class SlidingWindow {
-  private readonly counts: Float64Array;
+  private readonly counts: number[];
   private readonly slots: number;
   private total = 0;
   /** Absolute number (time / bucketMs) of the newest bucket the ring holds. */
@@ -23,7 +25,7 @@ export class SlidingWindow {
   ) {
     if (!(bucketMs > 0 && windowMs >= bucketMs)) throw new Error("needs 0 < bucketMs <= windowMs");
     this.slots = Math.ceil(windowMs / bucketMs) + 1;
-    this.counts = new Float64Array(this.slots);
+    this.counts = Array.from({ length: this.slots }, () => 0);
   }
 
   /** What is counted at `now`. */
