@@ -132,8 +132,9 @@ test("invalid-key-flood: 401s (then ip_blocked), events and flags recorded, cust
         .filter((f) => f.rule === "auth_failures" && f.subjectType === "ip")
         .map((f) => f.subject),
     );
-  // Flags are written after the trips that raise them: read the queue (one CLI run per check) until
-  // every repeat offender is in it; should one never be, the per-address assertion below names it.
+  // The recorder upserts flags after the events of the same flush, so the events having landed does
+  // not mean the flags have: read the queue (one CLI run per check) until every repeat offender is in
+  // it; should one never be, the per-address assertion below names it.
   const flagged = await until(
     "the repeat offenders flagged",
     () => {
