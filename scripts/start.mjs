@@ -69,6 +69,11 @@ const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, bin, "serve", ...pro
   stdio: ["ignore", "pipe", "inherit"],
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => agent.kill(signal));
+// The terminal was closed: nobody is left to read this output or press Ctrl+C, so the agent stops
+// too. (To the agent itself SIGHUP means "reload the API certificate", so it is not forwarded as is;
+// without this the agent and its PostgreSQL went on running, holding their ports, after this
+// process had died of the SIGHUP.)
+process.on("SIGHUP", () => agent.kill("SIGTERM"));
 agent.on("exit", (code) => process.exit(code ?? 0));
 
 const lines = createInterface({ input: agent.stdout });

@@ -51,6 +51,8 @@ export async function startAgent(
   args: string[] = [],
   config?: unknown,
   env: NodeJS.ProcessEnv = {},
+  /** In a process group of its own, as a shell starts a job (the group a terminal's Ctrl+C signals). */
+  { ownProcessGroup = false }: { ownProcessGroup?: boolean } = {},
 ): Promise<AgentProcess> {
   const extra = [...args];
   if (!args.includes("--control-listen")) extra.push("--control-listen", "127.0.0.1:0");
@@ -67,6 +69,7 @@ export async function startAgent(
     {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ENTRIM_LOG_LEVEL: process.env.ENTRIM_LOG_LEVEL ?? "info", ...env },
+      detached: ownProcessGroup,
     },
   );
   let stderr = "";

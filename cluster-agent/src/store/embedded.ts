@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import pg from "pg";
 import type { Logger } from "../common/log.js";
-import { loadEmbeddedPostgres } from "./embedded-binaries.js";
+import { loadEmbeddedPostgres, spawnInOwnProcessGroup } from "./embedded-binaries.js";
 import {
   ensureDirectory,
   ensureTraversable,
@@ -183,6 +183,8 @@ async function launch(
     },
     onError: (error) => options.logger?.warn({ err: error }, "embedded PostgreSQL reported an error"),
   });
+  // Ctrl+C reaches the agent alone, which stops the server after closing its own connections.
+  spawnInOwnProcessGroup(instance);
   if (fresh) {
     // A folder without PG_VERSION is a crashed initdb of ours (it runs under the start lock).
     await rm(pgdata, { recursive: true, force: true });

@@ -78,6 +78,12 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   pool.on("error", (error) =>
     log?.warn({ err: error.message, store: location }, "idle database connection lost"),
   );
+  // The pool listens only to its idle clients. A client checked out of it (a transaction, a
+  // maintenance job, the rollout leader's lock) whose server goes away fails its query, which the
+  // holder sees and handles, and then emits `error` as well: unheard, an uncaught exception that took
+  // the agent down (a failover, a restart, Ctrl+C reaching the embedded server). Heard here, once per
+  // client, for the client's whole life.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const listener = new Listener({
     connectionString: url,
     logger: log,
