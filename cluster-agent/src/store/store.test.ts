@@ -28,7 +28,7 @@ describe("openStore's pool", () => {
       let terminated = 0;
       for (let tries = 0; terminated === 0 && tries < 100; tries++) {
         const { rowCount } = await admin.query(
-          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND pid <> pg_backend_pid()",
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(30)' AND pid <> pg_backend_pid()",
         );
         terminated = rowCount ?? 0;
         if (terminated === 0) await new Promise((resolve) => setTimeout(resolve, 20));

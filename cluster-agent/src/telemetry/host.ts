@@ -126,8 +126,8 @@ function rate(before: number | undefined, after: number, seconds: number): numbe
  * second); the kernel is `os.release()`, as its `osInfo()` reports it (which would also run `hostname`,
  * `ip` and more synchronously: a stall of about 30 ms on the first sample, while the node already
  * serves); the driver is asked once; and rates are computed here from counter deltas between samples
- * so they cover exactly the telemetry interval. A part that fails leaves its fields unset and says why in `error`; the rest of
- * the sample is still reported.
+ * so they cover exactly the telemetry interval. A part that fails leaves its fields unset and says
+ * why in `error`; the rest of the sample is still reported.
  */
 export class HostSampler {
   private driver: Promise<string> | undefined;
