@@ -98,8 +98,8 @@ export class RolloutLeader {
     const client = await this.o.store.pool.connect();
     let keep = false;
     try {
-      // An error on a held, idle connection must not crash the agent; the next pass notices it.
-      client.on("error", () => {});
+      // An error on this held connection cannot crash the agent (openStore's pool hears every
+      // client's errors); the next pass's SELECT 1 notices the loss.
       const locked = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [
         ROLLOUT_LEADER_LOCK_KEY.toString(),
       ]);
