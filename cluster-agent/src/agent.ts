@@ -231,6 +231,7 @@ export async function startAgent(
       durability: m.durability,
       batchSize: m.batchSize,
       shipIntervalMs: m.shipIntervalMs,
+      shipMinIntervalMs: m.shipMinIntervalMs,
       backoffInitialMs: m.backoffInitialMs,
       backoffMaxMs: m.backoffMaxMs,
       alarmAfterMs: m.alarmAfterSeconds * 1000,

@@ -191,6 +191,7 @@ const METERING_DEFAULTS = {
   durability: "write" as const,
   batchSize: 5000,
   shipIntervalMs: 1000,
+  shipMinIntervalMs: 250,
   backoffInitialMs: 500,
   backoffMaxMs: 30_000,
   alarmAfterSeconds: 60,
@@ -225,6 +226,11 @@ const meteringSchema = z
     batchSize: z.number().int().min(1).max(50_000).default(METERING_DEFAULTS.batchSize),
     /** How often an idle shipper looks for new events (it also wakes after each fsync). */
     shipIntervalMs: z.number().int().min(10).max(60_000).default(METERING_DEFAULTS.shipIntervalMs),
+    /**
+     * The shortest time between two shipments: events made durable sooner go in the next, larger
+     * batch (fewer INSERTs and cursor commits; the store sees usage up to this much later).
+     */
+    shipMinIntervalMs: z.number().int().min(0).max(60_000).default(METERING_DEFAULTS.shipMinIntervalMs),
     backoffInitialMs: z.number().int().min(10).max(60_000).default(METERING_DEFAULTS.backoffInitialMs),
     backoffMaxMs: z.number().int().min(10).max(600_000).default(METERING_DEFAULTS.backoffMaxMs),
     /** The alarm is raised when the store has been unreachable this long... */

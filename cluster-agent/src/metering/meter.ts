@@ -21,6 +21,8 @@ export interface MeterOptions {
   durability?: "write" | "fsync";
   batchSize: number;
   shipIntervalMs: number;
+  /** The shortest time between two shipments (see ShipperOptions.minIntervalMs); default 0. */
+  shipMinIntervalMs?: number | undefined;
   backoffInitialMs: number;
   backoffMaxMs: number;
   /** The alarm is raised when the store has been unreachable this long... */
@@ -102,6 +104,7 @@ export class Meter {
       logger: options.logger,
       batchSize: options.batchSize,
       intervalMs: options.shipIntervalMs,
+      minIntervalMs: options.shipMinIntervalMs,
       backoffInitialMs: options.backoffInitialMs,
       backoffMaxMs: options.backoffMaxMs,
       onShipped: options.unshipped && ((events) => options.unshipped?.shippedEvents(events)),

@@ -163,3 +163,64 @@ test("an event the store refuses is dropped and counted; the rest of its batch s
   await shipper.stop();
   await spool.close();
 });
+
+test("records durable within minIntervalMs of a shipment wait and ship together in the next one", async () => {
+  const spool = await Spool.open(spoolOptions());
+  const shipments: { ids: string[]; at: number }[] = [];
+  const shipper = new Shipper({
+    ...shipperOptions(spool),
+    intervalMs: 60_000,
+    minIntervalMs: 1500,
+    onShipped: (events) => {
+      // A batch that only moves the cursor past an empty segment carries no events.
+      if (events.length > 0) shipments.push({ ids: events.map((e) => e.requestId), at: performance.now() });
+    },
+  });
+  await shipper.start();
+  const [first, ...later] = Array.from({ length: 4 }, (_, i) => sampleEvent(30_000 + i));
+  await spool.append(first!);
+  await spool.flush();
+  await until("the first record shipped", () => shipper.stats.shippedTotal === 1);
+  // Three records, each durable on its own group fsync, 100 ms apart: each wakes the shipper.
+  for (const event of later) {
+    await spool.append(event);
+    await spool.flush();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await until("the later records shipped", () => shipper.stats.shippedTotal === 4);
+  assert.deepEqual(
+    shipments.map((s) => s.ids),
+    [[first!.requestId], later.map((e) => e.requestId)],
+    "one INSERT for the three records, not one per group fsync",
+  );
+  // Started no sooner than 1500 ms after the first shipment started (which ended before `at`).
+  const gap = shipments[1]!.at - shipments[0]!.at;
+  assert.ok(gap >= 1000, `the second shipment came ${gap.toFixed(0)} ms after the first`);
+  await shipper.stop();
+  await spool.close();
+});
+
+test("stop() does not wait out a shipment held back by minIntervalMs, and the stop's drain ships it", async () => {
+  const spool = await Spool.open(spoolOptions());
+  const shipper = new Shipper({ ...shipperOptions(spool), intervalMs: 600_000, minIntervalMs: 600_000 });
+  await shipper.start();
+  const [first, held] = [sampleEvent(31_000), sampleEvent(31_001)];
+  await spool.append(first!);
+  await spool.flush();
+  await until("the first record shipped", () => shipper.stats.shippedTotal === 1);
+  await spool.append(held!);
+  await spool.flush();
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([
+    shipper.stop().then(() => "stopped"),
+    new Promise((resolve) => {
+      timer = setTimeout(() => resolve("still waiting after 10 s"), 10_000);
+    }),
+  ]);
+  clearTimeout(timer);
+  assert.equal(stopped, "stopped");
+  assert.equal(shipper.stats.shippedTotal, 1, "the held record was not shipped early");
+  assert.equal(await shipper.drain(), true);
+  assert.deepEqual(await rowsFor([held!.requestId]), [{ request_id: held!.requestId, n: "1" }]);
+  await spool.close();
+});
