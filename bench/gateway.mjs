@@ -12,6 +12,33 @@ import {
 } from "./lib.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+/**
+ * Each subject (baseline, Portkey, agent) is measured in ROUNDS interleaved turns of DURATION / ROUNDS
+ * seconds, the order rotating each round, and the turns are pooled. On a shared machine the speed of
+ * everything drifts within a run (the bare proxy's capacity has varied 2× between runs of one day), so
+ * measuring each subject once, one after the other, put that drift into the ratios.
+ */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const TURN_SECONDS = Math.max(2, Math.round(DURATION / ROUNDS));
+
+/** Calls `measure(subject)` for each subject in each round, starting one later each round. */
+async function interleaved(subjects, measure) {
+  const turns = subjects.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < subjects.length; k++) {
+      const i = (round + k) % subjects.length;
+      turns[i].push(await measure(subjects[i], round));
+    }
+  }
+  return turns;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const sum = (values) => values.reduce((a, b) => a + b, 0);
 const body = (stream) =>
   JSON.stringify({
     model: "bench",
@@ -28,7 +55,7 @@ async function measure(name, url, headers, options) {
     method: "POST",
     headers,
     body: options.body,
-    duration: DURATION,
+    duration: TURN_SECONDS,
     ...options,
   });
   const bad = result.non2xx + result.errors + result.timeouts;
@@ -45,30 +72,45 @@ async function capacity() {
   const json = { "content-type": "application/json" };
   const auth = { ...json, authorization: `Bearer ${agent.token}` };
   const opts = { body: body(false), connections: 64 };
-  const run = async (name, url, headers, pid) => {
+  const subjects = [
+    { name: "bare proxy", url: `${proxy.url}/v1/chat/completions`, headers: json, pid: proxy.pid },
+    {
+      name: "Portkey",
+      url: `${portkey.url}/v1/chat/completions`,
+      headers: portkeyHeaders(upstream.url),
+      pid: portkey.pid,
+    },
+    { name: "agent", url: `${agent.url}/v1/chat/completions`, headers: auth, pid: agent.pid },
+  ];
+  const [bareTurns, pkTurns, ourTurns] = await interleaved(subjects, async ({ name, url, headers, pid }) => {
     const before = cpuSeconds(pid);
     const result = await measure(name, url, headers, opts);
     return {
-      rps: result.requests.average,
+      requests: result.requests.total,
+      seconds: result.duration,
+      cpu: cpuSeconds(pid) - before,
       p99: result.latency.p99,
-      cpuMicrosPerRequest: ((cpuSeconds(pid) - before) / result.requests.total) * 1e6,
     };
-  };
-  const bare = await run("bare proxy", `${proxy.url}/v1/chat/completions`, json, proxy.pid);
-  const pk = await run(
-    "Portkey",
-    `${portkey.url}/v1/chat/completions`,
-    portkeyHeaders(upstream.url),
-    portkey.pid,
-  );
-  const ours = await run("agent", `${agent.url}/v1/chat/completions`, auth, agent.pid);
+  });
   await Promise.all([upstream.stop(), proxy.stop(), portkey.stop(), agent.stop()]);
+  const pooled = (turns) => ({
+    rps: sum(turns.map((t) => t.requests)) / sum(turns.map((t) => t.seconds)),
+    p99: median(turns.map((t) => t.p99)),
+    cpuMicrosPerRequest: (sum(turns.map((t) => t.cpu)) / sum(turns.map((t) => t.requests))) * 1e6,
+  });
+  const [bare, pk, ours] = [pooled(bareTurns), pooled(pkTurns), pooled(ourTurns)];
+  const rps = (t) => t.requests / t.seconds;
   return {
+    rounds: ROUNDS,
+    turnSeconds: TURN_SECONDS,
     bareRps: bare.rps,
     portkeyRps: pk.rps,
     agentRps: ours.rps,
     ratio: ours.rps / bare.rps,
     ratioPortkey: ours.rps / pk.rps,
+    // Each round's own ratio, to show the spread the pooled one hides.
+    roundRatios: ourTurns.map((t, i) => rps(t) / rps(bareTurns[i])),
+    roundRatiosPortkey: ourTurns.map((t, i) => rps(t) / rps(pkTurns[i])),
     bareP99: bare.p99,
     portkeyP99: pk.p99,
     agentP99: ours.p99,
@@ -84,18 +126,45 @@ async function overhead() {
   const agent = await startAgent(upstream.url);
   const json = { "content-type": "application/json" };
   const auth = { ...json, authorization: `Bearer ${agent.token}` };
-  const run = async (name, url, headers) => {
-    await openLoop({ url, headers, body: body(false), rate: 500, duration: 2 });
-    const result = await openLoop({ url, headers, body: body(false), rate: 500, duration: DURATION });
-    if (result.failed > 0) throw new Error(`${name}: ${result.failed} of ${result.sent} requests failed`);
-    return result;
-  };
-  const direct = await run("direct", `${upstream.url}/chat/completions`, json);
-  const pk = await run("Portkey", `${portkey.url}/v1/chat/completions`, portkeyHeaders(upstream.url));
-  const ours = await run("agent", `${agent.url}/v1/chat/completions`, auth);
+  const subjects = [
+    { name: "direct", url: `${upstream.url}/chat/completions`, headers: json },
+    { name: "Portkey", url: `${portkey.url}/v1/chat/completions`, headers: portkeyHeaders(upstream.url) },
+    { name: "agent", url: `${agent.url}/v1/chat/completions`, headers: auth },
+  ];
+  const [directTurns, pkTurns, ourTurns] = await interleaved(
+    subjects,
+    async ({ name, url, headers }, round) => {
+      // A fresh connection pool each turn: its first second opens the connections and is not counted.
+      await openLoop({ url, headers, body: body(false), rate: 500, duration: round === 0 ? 2 : 1 });
+      const result = await openLoop({
+        url,
+        headers,
+        body: body(false),
+        rate: 500,
+        duration: TURN_SECONDS,
+        keepLatencies: true,
+      });
+      if (result.failed > 0) throw new Error(`${name}: ${result.failed} of ${result.sent} requests failed`);
+      return result;
+    },
+  );
   await Promise.all([upstream.stop(), portkey.stop(), agent.stop()]);
+  // Percentiles over every turn's requests together.
+  const pooled = (turns) => {
+    const latencies = turns.flatMap((t) => t.latencies).sort((a, b) => a - b);
+    const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+    return {
+      achievedRps: sum(turns.map((t) => t.sent)) / sum(turns.map((t) => t.elapsedSeconds)),
+      p50: at(50),
+      p90: at(90),
+      p99: at(99),
+    };
+  };
+  const [direct, pk, ours] = [pooled(directTurns), pooled(pkTurns), pooled(ourTurns)];
   return {
     offeredRps: 500,
+    rounds: ROUNDS,
+    turnSeconds: TURN_SECONDS,
     directRps: direct.achievedRps,
     agentRps: ours.achievedRps,
     directP50: direct.p50,
@@ -106,6 +175,9 @@ async function overhead() {
     agentP99: ours.p99,
     addedP50: ours.p50 - direct.p50,
     addedP99: ours.p99 - direct.p99,
+    // Each round's own added p50 and p99 (agent's turn minus the direct turn of the same round).
+    roundAddedP50: ourTurns.map((t, i) => t.p50 - directTurns[i].p50),
+    roundAddedP99: ourTurns.map((t, i) => t.p99 - directTurns[i].p99),
     portkeyRps: pk.achievedRps,
     portkeyP50: pk.p50,
     portkeyP90: pk.p90,
@@ -124,39 +196,54 @@ async function streaming() {
   const agent = await startAgent(upstream.url);
   const json = { "content-type": "application/json" };
   const auth = { ...json, authorization: `Bearer ${agent.token}` };
-  const run = async (name, url, headers, pid) => {
+  const subjects = [
+    { name: "bare proxy stream", url: `${proxy.url}/v1/chat/completions`, headers: json, pid: proxy.pid },
+    {
+      name: "Portkey stream",
+      url: `${portkey.url}/v1/chat/completions`,
+      headers: portkeyHeaders(upstream.url),
+      pid: portkey.pid,
+    },
+    { name: "agent stream", url: `${agent.url}/v1/chat/completions`, headers: auth, pid: agent.pid },
+  ];
+  const turns = await interleaved(subjects, async ({ name, url, headers, pid }) => {
     const before = cpuSeconds(pid);
     const started = performance.now();
     const result = await measure(name, url, headers, {
       body: body(true).replace('"max_tokens":16', `"max_tokens":${tokens}`),
       connections: 32,
     });
-    const wall = (performance.now() - started) / 1000;
-    const cpu = cpuSeconds(pid) - before;
-    const tokensPerSecond = (result.requests.total * tokens) / wall;
     return {
-      streamsPerSecond: result.requests.average,
-      tokensPerSecond,
+      streams: result.requests.total,
+      seconds: result.duration,
+      wall: (performance.now() - started) / 1000,
+      cpu: cpuSeconds(pid) - before,
+    };
+  });
+  await Promise.all([upstream.stop(), proxy.stop(), portkey.stop(), agent.stop()]);
+  const pooled = (list) => {
+    const streams = sum(list.map((t) => t.streams));
+    const wall = sum(list.map((t) => t.wall));
+    const cpu = sum(list.map((t) => t.cpu));
+    return {
+      streamsPerSecond: streams / sum(list.map((t) => t.seconds)),
+      tokensPerSecond: (streams * tokens) / wall,
       cpuCores: cpu / wall,
-      tokensPerCoreSecond: (result.requests.total * tokens) / cpu,
+      tokensPerCoreSecond: (streams * tokens) / cpu,
     };
   };
-  const bare = await run("bare proxy stream", `${proxy.url}/v1/chat/completions`, json, proxy.pid);
-  const pk = await run(
-    "Portkey stream",
-    `${portkey.url}/v1/chat/completions`,
-    portkeyHeaders(upstream.url),
-    portkey.pid,
-  );
-  const ours = await run("agent stream", `${agent.url}/v1/chat/completions`, auth, agent.pid);
-  await Promise.all([upstream.stop(), proxy.stop(), portkey.stop(), agent.stop()]);
+  const [bare, pk, ours] = turns.map(pooled);
+  const perCore = (t) => (t.streams * tokens) / t.cpu;
   return {
     tokensPerStream: tokens,
+    rounds: ROUNDS,
+    turnSeconds: TURN_SECONDS,
     bare,
     portkey: pk,
     agent: ours,
     ratioPerCore: ours.tokensPerCoreSecond / bare.tokensPerCoreSecond,
     ratioPortkeyPerCore: ours.tokensPerCoreSecond / pk.tokensPerCoreSecond,
+    roundRatiosPerCore: turns[2].map((t, i) => perCore(t) / perCore(turns[0][i])),
   };
 }
 

@@ -230,6 +230,7 @@ export async function openLoop({
   duration,
   timeoutMs = 300_000,
   connections = 512,
+  keepLatencies = false,
 }) {
   const { Pool, errors } = await import("undici");
   const target = new URL(url);
@@ -317,5 +318,7 @@ export async function openLoop({
     clientErrors,
     elapsedSeconds: elapsed,
     sendLagP99: Array.from(sendLags).sort((a, b) => a - b)[Math.floor(0.99 * (total - 1))] ?? 0,
+    // Every request's latency, sorted, for pooling several runs' percentiles (large: not kept by default).
+    ...(keepLatencies ? { latencies: sorted } : {}),
   };
 }

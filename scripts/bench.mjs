@@ -87,6 +87,12 @@ const portkeyVersion = JSON.parse(
   readFileSync(join(root, "node_modules", "@portkey-ai", "gateway", "package.json"), "utf8"),
 ).version;
 const mib = (bytes) => f(bytes / 2 ** 20, 1);
+const list = (values, digits, unit = "") => values.map((v) => `${f(v, digits)}${unit}`).join(", ");
+/** How a gateway section's subjects were measured (runs from before the interleaving have no rounds). */
+const turns = (section) =>
+  section.rounds
+    ? `Each subject was measured in ${section.rounds} turns of ${section.turnSeconds} s, interleaved (baseline, Portkey, agent, the order rotating each round), and each row pools its turns, so a drift of the machine's speed during the run falls on all three alike.`
+    : "Each subject was measured once, one after the other.";
 const verdict = (ok) => (ok ? "meets target" : "**misses target**");
 
 /**
@@ -165,6 +171,7 @@ request validation and the scheduler; its store is the embedded PostgreSQL). Eve
 
 The requests/s ratio is the agent's requests/s over the baseline's; the CPU ratio is the baseline's
 CPU per request over the agent's (1.0 against the bare proxy would mean our features cost nothing).
+${turns(c)}${c.roundRatios ? ` The ratio to the bare proxy in each round alone: ${list(c.roundRatios, 2)}; to Portkey: ${list(c.roundRatiosPortkey, 1, "×")}. The p99 column is the median of the turns' p99.` : ""}
 Portkey is the open-source gateway from npm, started as its own Node server (\`build/start-server.js
 --headless\`, \`NODE_ENV=production\`), each request naming the provider \`openai\` and the same upstream
 as its custom host (\`x-portkey-custom-host\`); it does no authentication, metering or rate limiting of
@@ -187,7 +194,7 @@ ${profileSection()}
 | added by Portkey | | ${f(o.portkeyAddedP50, 1)} ms | ${f(o.portkeyAddedP99, 1)} ms |
 | **added by the agent** | | **${f(o.addedP50, 1)} ms** (target < 1 ms: ${verdict(o.addedP50 < 1)}) | **${f(o.addedP99, 1)} ms** (target < 5 ms: ${verdict(o.addedP99 < 5)}) |
 
-"Added by the agent" is the agent's percentile minus the direct call's, each from its own run.
+"Added by the agent" is the agent's percentile minus the direct call's. ${turns(o)}${o.roundAddedP99 ? ` Added by the agent in each round alone (its turn against the direct turn of the same round): p50 ${list(o.roundAddedP50, 1, " ms")}; p99 ${list(o.roundAddedP99, 1, " ms")}.` : ""}
 Latencies come from an open-loop generator (\`openLoop\` in \`bench/lib.mjs\`): each request is sent
 at its scheduled time and timed from then, so queueing anywhere shows up in the percentiles instead of
 quietly lowering the offered rate.
@@ -209,6 +216,7 @@ with \`stream_options.include_usage\`. CPU is the relaying process's own user+sy
 | ratio per core, agent / Portkey | | | | ${f(s.ratioPortkeyPerCore, 1)}× |
 
 The ratio is the agent's tokens per CPU-second over the baseline's, each process's own CPU time.
+${turns(s)}${s.roundRatiosPerCore ? ` The ratio in each round alone: ${list(s.roundRatiosPerCore, 2)}.` : ""}
 
 ${image("bench-gateway-cost.svg")}
 
