@@ -385,6 +385,7 @@ ${image("bench-soak-latency.svg")}
 \`\`\`sh
 npm run bench                    # all benchmarks, rewrites this file
 BENCH_DURATION=30 npm run bench  # longer runs for steadier numbers
+BENCH_ROUNDS=5 npm run bench -- --only gateway  # more interleaved turns per gateway subject
 BENCH_SOAK_MINUTES=5 npm run bench  # a shorter soak (default 30 minutes)
 npm run bench -- --only overload,profile  # these again; the rest from the last full run
 node bench/profile.mjs           # the CPU-profile summaries alone, printed
