@@ -224,3 +224,35 @@ test("stop() does not wait out a shipment held back by minIntervalMs, and the st
   assert.deepEqual(await rowsFor([held!.requestId]), [{ request_id: held!.requestId, n: "1" }]);
   await spool.close();
 });
+
+test("under a steady trickle of records, shipments stay minIntervalMs apart (a drain does not chase new records)", async () => {
+  const spool = await Spool.open(spoolOptions());
+  const shipments: number[] = [];
+  const shipper = new Shipper({
+    ...shipperOptions(spool),
+    batchSize: 5000,
+    minIntervalMs: 300,
+    onShipped: (events) => {
+      if (events.length > 0) shipments.push(performance.now());
+    },
+  });
+  await shipper.start();
+  // A record durable every few milliseconds, as from a busy API: each shipment's insert and cursor
+  // commit take longer than that, so a drain that kept reading would ship again and again.
+  const started = performance.now();
+  let n = 0;
+  while (performance.now() - started < 1500) {
+    await spool.append(sampleEvent(32_000 + n++));
+    await spool.flush();
+  }
+  const elapsed = performance.now() - started;
+  await until("everything shipped", () => shipper.stats.shippedTotal === n);
+  assert.ok(n > 100, `only ${n} records were appended`);
+  const allowed = Math.floor(elapsed / 300) + 2;
+  assert.ok(
+    shipments.length <= allowed,
+    `${shipments.length} shipments of ${n} records in ${elapsed.toFixed(0)} ms; at most ${allowed} expected`,
+  );
+  await shipper.stop();
+  await spool.close();
+});

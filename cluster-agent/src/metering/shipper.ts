@@ -60,6 +60,8 @@ export class Shipper {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** Records became durable since the current (or last) drain began: a bounded drain left them. */
+  private durableSinceDrain = false;
   private unsubscribe: (() => void) | null = null;
   readonly stats: ShipperStats = {
     shippedTotal: 0,
@@ -78,7 +80,10 @@ export class Shipper {
   async start(): Promise<void> {
     this.cursor = await this.options.spool.readCursor();
     this.running = true;
-    this.unsubscribe = this.options.spool.onDurable(() => this.wake?.());
+    this.unsubscribe = this.options.spool.onDurable(() => {
+      this.durableSinceDrain = true;
+      this.wake?.();
+    });
     this.loop = this.run();
   }
 
@@ -89,14 +94,19 @@ export class Shipper {
     await this.loop;
   }
 
-  /** Ships everything readable now; resolves when nothing is left or an attempt fails. */
-  async drain(): Promise<boolean> {
+  /**
+   * Ships everything readable now; resolves when nothing is left or an attempt fails. With `bounded`,
+   * it starts no batch beyond what was readable when it began: records made durable meanwhile wait
+   * for the next shipment, so a steady trickle does not keep one drain going with small batches.
+   */
+  async drain(bounded = false): Promise<boolean> {
     // Up to PIPELINE inserts in flight: the store works on one batch while the next is read and sent,
     // and a multi-core store inserts both at once. Cursors are still committed strictly in order.
     const inFlight: { batch: Batch; inserted: Promise<void> }[] = [];
+    const end = bounded ? this.readableEnd() : null;
     let from = this.cursor;
     for (;;) {
-      while (inFlight.length < PIPELINE) {
+      while (inFlight.length < PIPELINE && (end === null || before(from, end))) {
         const batch = await this.read(from);
         if (!batch) break;
         from = batch.next;
@@ -118,9 +128,11 @@ export class Shipper {
     let delay = this.options.backoffInitialMs;
     while (this.running) {
       const started = performance.now();
+      const shippedBefore = this.stats.shippedTotal;
+      this.durableSinceDrain = false;
       let ok: boolean;
       try {
-        ok = await this.drain();
+        ok = await this.drain(true);
       } catch (error) {
         this.options.logger?.error({ err: { message: (error as Error).message } }, "usage shipper failed");
         ok = false;
@@ -128,8 +140,15 @@ export class Shipper {
       if (!this.running) break;
       const wait = ok ? this.options.intervalMs : delay;
       delay = ok ? this.options.backoffInitialMs : Math.min(delay * 2, this.options.backoffMaxMs);
+      // After a shipment that carried nothing there is nothing to gather for: the next record goes at once.
+      const shipped = this.stats.shippedTotal > shippedBefore;
+      const notBefore = shipped ? started + (this.options.minIntervalMs ?? 0) : 0;
+      if (ok && this.durableSinceDrain) {
+        // Records came while it shipped (their wake-up found no sleeper): they go at notBefore.
+        await this.sleep(Math.max(0, notBefore - performance.now()), false, 0);
+        continue;
+      }
       // Jitter spreads the retries of many agents after an outage of the shared store.
-      const notBefore = started + (this.options.minIntervalMs ?? 0);
       await this.sleep(ok ? wait : wait / 2 + Math.random() * (wait / 2), ok, notBefore);
     }
   }
@@ -218,6 +237,13 @@ export class Shipper {
     }
   }
 
+  /** Where the readable records end now: the last segment's readable bytes. */
+  private readableEnd(): SpoolCursor {
+    const { spool } = this.options;
+    const segment = spool.segments().at(-1) ?? this.cursor.segment;
+    return { segment, offset: spool.readableBytes(segment) };
+  }
+
   /** The next batch from `from`, or null when everything readable has been shipped. */
   private async read(from: SpoolCursor): Promise<Batch | null> {
     const { spool, batchSize } = this.options;
@@ -250,6 +276,11 @@ export class Shipper {
     if (events.length === 0 && segment === from.segment && offset === from.offset) return null;
     return { events, skipped, next: { segment, offset } };
   }
+}
+
+/** Whether cursor `a` is before `b` in the spool. */
+function before(a: SpoolCursor, b: SpoolCursor): boolean {
+  return a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
 }
 
 async function readAt(path: string, position: number, length: number): Promise<Buffer> {
