@@ -63,25 +63,35 @@ async function measure(name, url, headers, options) {
   return result;
 }
 
+/** The bare proxy, Portkey and the agent as subjects of `interleaved`, each with its process id. */
+function proxied({ proxy, portkey, agent, upstream }, suffix = "") {
+  const json = { "content-type": "application/json" };
+  const path = "/v1/chat/completions";
+  return [
+    { name: `bare proxy${suffix}`, url: `${proxy.url}${path}`, headers: json, pid: proxy.pid },
+    {
+      name: `Portkey${suffix}`,
+      url: `${portkey.url}${path}`,
+      headers: portkeyHeaders(upstream.url),
+      pid: portkey.pid,
+    },
+    {
+      name: `agent${suffix}`,
+      url: `${agent.url}${path}`,
+      headers: { ...json, authorization: `Bearer ${agent.token}` },
+      pid: agent.pid,
+    },
+  ];
+}
+
 async function capacity() {
   const upstream = await startUpstream({ "delay-ms": 0, tokens: 16 });
   const origin = new URL(upstream.url).origin;
   const proxy = await startBareProxy(origin);
   const portkey = await startPortkey();
   const agent = await startAgent(upstream.url);
-  const json = { "content-type": "application/json" };
-  const auth = { ...json, authorization: `Bearer ${agent.token}` };
   const opts = { body: body(false), connections: 64 };
-  const subjects = [
-    { name: "bare proxy", url: `${proxy.url}/v1/chat/completions`, headers: json, pid: proxy.pid },
-    {
-      name: "Portkey",
-      url: `${portkey.url}/v1/chat/completions`,
-      headers: portkeyHeaders(upstream.url),
-      pid: portkey.pid,
-    },
-    { name: "agent", url: `${agent.url}/v1/chat/completions`, headers: auth, pid: agent.pid },
-  ];
+  const subjects = proxied({ proxy, portkey, agent, upstream });
   const [bareTurns, pkTurns, ourTurns] = await interleaved(subjects, async ({ name, url, headers, pid }) => {
     const before = cpuSeconds(pid);
     const result = await measure(name, url, headers, opts);
@@ -194,18 +204,7 @@ async function streaming() {
   const proxy = await startBareProxy(origin);
   const portkey = await startPortkey();
   const agent = await startAgent(upstream.url);
-  const json = { "content-type": "application/json" };
-  const auth = { ...json, authorization: `Bearer ${agent.token}` };
-  const subjects = [
-    { name: "bare proxy stream", url: `${proxy.url}/v1/chat/completions`, headers: json, pid: proxy.pid },
-    {
-      name: "Portkey stream",
-      url: `${portkey.url}/v1/chat/completions`,
-      headers: portkeyHeaders(upstream.url),
-      pid: portkey.pid,
-    },
-    { name: "agent stream", url: `${agent.url}/v1/chat/completions`, headers: auth, pid: agent.pid },
-  ];
+  const subjects = proxied({ proxy, portkey, agent, upstream }, " stream");
   const turns = await interleaved(subjects, async ({ name, url, headers, pid }) => {
     const before = cpuSeconds(pid);
     const started = performance.now();
