@@ -4,6 +4,7 @@ import {
   cpuSeconds,
   load,
   openLoop,
+  percentile,
   portkeyHeaders,
   startAgent,
   startBareProxy,
@@ -162,7 +163,7 @@ async function overhead() {
   // Percentiles over every turn's requests together.
   const pooled = (turns) => {
     const latencies = turns.flatMap((t) => t.latencies).sort((a, b) => a - b);
-    const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+    const at = (p) => percentile(latencies, p);
     return {
       achievedRps: sum(turns.map((t) => t.sent)) / sum(turns.map((t) => t.elapsedSeconds)),
       p50: at(50),

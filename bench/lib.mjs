@@ -222,6 +222,11 @@ export function machine() {
  * 503) answers' latencies apart, how many refusals carried Retry-After, and client-side errors
  * (`timeoutMs`: no answer by then counts as a timeout).
  */
+/** The `p`th percentile (0-100) of ascending `sorted` values: the value below which p % of them lie. */
+export function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
 export async function openLoop({
   url,
   headers,
@@ -295,12 +300,16 @@ export async function openLoop({
   const elapsed = (performance.now() - started) / 1000;
   await pool.close();
   const sorted = Array.from(latencies).sort((a, b) => a - b);
-  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  const pct = (p) => percentile(sorted, p);
   const percentiles = (values) => {
     if (values.length === 0) return { count: 0, p50: null, p99: null, max: null };
     values.sort((a, b) => a - b);
-    const at = (p) => values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
-    return { count: values.length, p50: at(50), p99: at(99), max: values.at(-1) };
+    return {
+      count: values.length,
+      p50: percentile(values, 50),
+      p99: percentile(values, 99),
+      max: values.at(-1),
+    };
   };
   return {
     sent: total,

@@ -143,13 +143,11 @@ export class Shipper {
       // After a shipment that carried nothing there is nothing to gather for: the next record goes at once.
       const shipped = this.stats.shippedTotal > shippedBefore;
       const notBefore = shipped ? started + (this.options.minIntervalMs ?? 0) : 0;
-      if (ok && this.durableSinceDrain) {
-        // Records came while it shipped (their wake-up found no sleeper): they go at notBefore.
-        await this.sleep(Math.max(0, notBefore - performance.now()), false, 0);
-        continue;
-      }
       // Jitter spreads the retries of many agents after an outage of the shared store.
-      await this.sleep(ok ? wait : wait / 2 + Math.random() * (wait / 2), ok, notBefore);
+      const sleeping = this.sleep(ok ? wait : wait / 2 + Math.random() * (wait / 2), ok, notBefore);
+      // Records that came while it shipped found no sleeper to wake: they wake this one (at notBefore).
+      if (ok && this.durableSinceDrain) this.wake?.();
+      await sleeping;
     }
   }
 
