@@ -2,10 +2,12 @@
 // and against calling the upstream directly, all measured in the same run on the same machine.
 import {
   cpuSeconds,
+  interleaved,
   load,
   openLoop,
   percentile,
   portkeyHeaders,
+  ROUNDS,
   startAgent,
   startBareProxy,
   startPortkey,
@@ -13,26 +15,8 @@ import {
 } from "./lib.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-/**
- * Each subject (baseline, Portkey, agent) is measured in ROUNDS interleaved turns of DURATION / ROUNDS
- * seconds, the order rotating each round, and the turns are pooled. On a shared machine the speed of
- * everything drifts within a run (the bare proxy's capacity has varied 2× between runs of one day), so
- * measuring each subject once, one after the other, put that drift into the ratios.
- */
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+/** Each subject gets ROUNDS turns (`interleaved`, bench/lib.mjs) of DURATION / ROUNDS seconds, pooled. */
 const TURN_SECONDS = Math.max(2, Math.round(DURATION / ROUNDS));
-
-/** Calls `measure(subject)` for each subject in each round, starting one later each round. */
-async function interleaved(subjects, measure) {
-  const turns = subjects.map(() => []);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (let k = 0; k < subjects.length; k++) {
-      const i = (round + k) % subjects.length;
-      turns[i].push(await measure(subjects[i], round));
-    }
-  }
-  return turns;
-}
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -222,6 +222,27 @@ export function machine() {
  * 503) answers' latencies apart, how many refusals carried Retry-After, and client-side errors
  * (`timeoutMs`: no answer by then counts as a timeout).
  */
+/**
+ * How many interleaved turns each subject of a comparison gets (BENCH_ROUNDS, default 3). On a shared
+ * machine the speed of everything drifts within a run (the bare proxy's capacity has varied 2× between
+ * runs of one day, node-llama-cpp's tokens/s 30 % from one minute to the next), so measuring each
+ * subject once, one after the other, put that drift into the ratios; turns in rotating order, pooled,
+ * let it fall on every subject alike.
+ */
+export const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+
+/** Calls `measure(subject, round)` for each subject in each of ROUNDS rounds, starting one later each round. */
+export async function interleaved(subjects, measure) {
+  const turns = subjects.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < subjects.length; k++) {
+      const i = (round + k) % subjects.length;
+      turns[i].push(await measure(subjects[i], round));
+    }
+  }
+  return turns;
+}
+
 /** The `p`th percentile (0-100) of ascending `sorted` values: the value below which p % of them lie. */
 export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

@@ -105,6 +105,21 @@ function limitedBy(run) {
   return `the agent (${f(run.agentCores, 2)} cores busy)`;
 }
 
+/**
+ * The embedded ratio: interleaved turns (bench/embedded.mjs), or, for a run from before that, the
+ * single runs it was taken from then.
+ */
+function embeddedRatioRows() {
+  const target = `(target ≥ 0.9: ${verdict(embedded.ratioDefaults >= 0.9)})`;
+  if (!embedded.roundRatios)
+    return `| **agent with \`npm start\`'s defaults** | 1 | **${f(embedded.agentDefaults.tokensPerSecond)}** |
+| **ratio, \`npm start\`'s agent / node-llama-cpp alone (best)** | | **${f(embedded.ratioDefaults, 2)}** ${target} |`;
+  const turns = `${embedded.rounds} interleaved turns of ${f(embedded.turnSeconds, 1)} s each`;
+  return `| node-llama-cpp alone at its best thread count, ${turns} | ${embedded.baselineThreads} | ${f(embedded.baselineTokensPerSecond)} |
+| **agent with \`npm start\`'s defaults**, the same turns | 1 | **${f(embedded.agentDefaults.tokensPerSecond)}** |
+| **ratio, \`npm start\`'s agent / node-llama-cpp alone** (each round alone: ${embedded.roundRatios.map((r) => f(r, 2)).join(", ")}) | | **${f(embedded.ratioDefaults, 2)}** ${target} |`;
+}
+
 /** The CPU-profile tables (bench/profile.mjs); runs from before it existed have none. */
 function profileSection() {
   if (!profile) return "";
@@ -250,9 +265,9 @@ could not keep its schedule and the latencies measure its own queue as well as t
 
 The project's tiny GGUF (as \`npm start\` serves it) on ${embedded.cores} cores, GPU: ${embedded.gpu}. One stream at a
 time, ${embedded.tokensPerRequest} tokens per request, greedy. node-llama-cpp alone runs one sequence in the benchmark's process
-with nothing else running (baseline: its best thread count); the agent is a real \`entrim-agent serve\`
+with nothing else running; the agent is a real \`entrim-agent serve\`
 process (embedded PostgreSQL, metering, admission) measured through its API (\`/v1/chat/completions\`,
-tokens from the answer's \`usage\`).
+tokens from the answer's \`usage\`). The thread-count rows are one run each, one after the other.
 
 | | threads | tokens/s |
 | --- | ---: | ---: |
@@ -267,8 +282,7 @@ ${Object.entries(embedded.agentThreads)
   )
   .join("\n")}
 | agent, the GGUF configured with the default \`threads: 0\` (every core but one) | ${Math.max(1, embedded.cores - 1)} | ${f(embedded.agentConfiguredDefault.tokensPerSecond)} |
-| **agent with \`npm start\`'s defaults** | 1 | **${f(embedded.agentDefaults.tokensPerSecond)}** |
-| **ratio, \`npm start\`'s agent / node-llama-cpp alone (best)** | | **${f(embedded.ratioDefaults, 2)}** (target ≥ 0.9: ${verdict(embedded.ratioDefaults >= 0.9)}) |
+${embeddedRatioRows()}
 
 llama.cpp's threads wait for each other at every step by spinning, so a thread that shares its core
 with anything else (the agent's event loop, PostgreSQL, another benchmark process) stalls them all;
