@@ -61,6 +61,10 @@ describe("client address behind trusted balancers", () => {
     // A dual-stack socket reports IPv4 balancers as ::ffff:a.b.c.d.
     assert.equal(xff("::ffff:10.0.0.5", "203.0.113.7"), "203.0.113.7");
     assert.equal(xff("::ffff:198.51.100.9", "203.0.113.7"), "198.51.100.9");
+    // However the mapped address is written, the client is the IPv4 address.
+    assert.equal(xff("::FFFF:198.51.100.9", "203.0.113.7"), "198.51.100.9");
+    assert.equal(xff("::ffff:c633:6409", "203.0.113.7"), "198.51.100.9");
+    assert.equal(xff("0:0:0:0:0:ffff:198.51.100.9", "203.0.113.7"), "198.51.100.9");
     assert.equal(xff("2001:db8:ffff:1::2", "2001:db8:1::9"), "2001:db8:1::9");
   });
 

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { Socket } from "node:net";
+import { isIPv4, type Socket } from "node:net";
 import { type Cidr, cidrContains, formatIp, parseCidr, parseIp } from "../domain/cidr.js";
 
 /** Which header a trusted balancer writes the client chain into. */
@@ -107,6 +107,10 @@ export function isTrustedPeer(trusted: readonly Cidr[], address: string): boolea
 
 /** IPv4-mapped IPv6 (::ffff:a.b.c.d, what a dual-stack socket reports) as the IPv4 address. */
 function canonical(address: string): string {
+  // The common cases need no BigInt round trip: a dotted IPv4 address as Node's parser accepts it (no
+  // leading zeros, no spaces) is already canonical, and so is the one a dual-stack socket maps.
+  if (isIPv4(address)) return address;
+  if (address.startsWith("::ffff:") && isIPv4(address.slice(7))) return address.slice(7);
   const ip = parseIp(address);
   return ip ? formatIp(ip.version, ip.value) : address;
 }

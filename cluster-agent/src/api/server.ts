@@ -17,6 +17,7 @@ import { errorHandling, type RetiredModels } from "./errors.js";
 import { responseAccounting } from "./metering-hooks.js";
 import { type LoadShedding, loadShedding, type OverloadOptions } from "./overload.js";
 import { acceptProxyProtocol } from "./proxy-protocol.js";
+import { lazyRequestLogger } from "./request-logger.js";
 import { embeddingsRoutes } from "./routes/embeddings.js";
 import { generationRoutes } from "./routes/generation.js";
 import { healthRoutes } from "./routes/health.js";
@@ -113,6 +114,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     ...(tls ? { https: tls.options } : {}),
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log is made on a request's first log line, not for every request (request-logger.ts).
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: options.bodyLimitBytes,
     requestTimeout: options.requestTimeoutMs,
     http: {
