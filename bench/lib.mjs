@@ -231,10 +231,10 @@ export function machine() {
  */
 export const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 
-/** Calls `measure(subject, round)` for each subject in each of ROUNDS rounds, starting one later each round. */
-export async function interleaved(subjects, measure) {
+/** Calls `measure(subject, round)` for each subject in each of `rounds` rounds, starting one later each round. */
+export async function interleaved(subjects, measure, rounds = ROUNDS) {
   const turns = subjects.map(() => []);
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < subjects.length; k++) {
       const i = (round + k) % subjects.length;
       turns[i].push(await measure(subjects[i], round));

@@ -62,15 +62,31 @@ const {
   soak,
   profile,
 } = results;
-/** Sections measured in an earlier run (with --only), and when that run started. */
+/**
+ * When each section was measured (ISO date and time): this run for those it ran, the earlier run's
+ * record for the others (its start, for a results file from before sections had their own dates).
+ */
+const measured = Object.fromEntries(
+  Object.keys(RUNS).map((name) => [
+    name,
+    only && !only.includes(name) ? (lastRun.measured?.[name] ?? lastRun.started) : started.toISOString(),
+  ]),
+);
+/** Sections measured in earlier runs (with --only), grouped by the day they were measured. */
 const carried = only
-  ? { names: Object.keys(RUNS).filter((name) => !only.includes(name)), started: lastRun.started }
+  ? Object.keys(RUNS)
+      .filter((name) => !only.includes(name))
+      .reduce((days, name) => {
+        const day = String(measured[name]).slice(0, 10);
+        days.set(day, [...(days.get(day) ?? []), name]);
+        return days;
+      }, new Map())
   : null;
 const host = machine();
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(
   resultsFile,
-  `${JSON.stringify({ host, started: carried ? lastRun.started : started, ...results }, null, 2)}\n`,
+  `${JSON.stringify({ host, started: only ? lastRun.started : started, measured, ...results }, null, 2)}\n`,
 );
 
 // Plots beside the tables, drawn from the same numbers; the report shows only those that were drawn.
@@ -114,7 +130,8 @@ function embeddedRatioRows() {
   if (!embedded.roundRatios)
     return `| **agent with \`npm start\`'s defaults** | 1 | **${f(embedded.agentDefaults.tokensPerSecond)}** |
 | **ratio, \`npm start\`'s agent / node-llama-cpp alone (best)** | | **${f(embedded.ratioDefaults, 2)}** ${target} |`;
-  const turns = `${embedded.rounds} interleaved turns of ${f(embedded.turnSeconds, 1)} s each`;
+  const warm = embedded.warmSeconds ? ` after ${f(embedded.warmSeconds)} s unmeasured` : "";
+  const turns = `${embedded.rounds} interleaved turns of ${f(embedded.turnSeconds, 1)} s each${warm}`;
   return `| node-llama-cpp alone at its best thread count, ${turns} | ${embedded.baselineThreads} | ${f(embedded.baselineTokensPerSecond)} |
 | **agent with \`npm start\`'s defaults**, the same turns | 1 | **${f(embedded.agentDefaults.tokensPerSecond)}** |
 | **ratio, \`npm start\`'s agent / node-llama-cpp alone** (each round alone: ${embedded.roundRatios.map((r) => f(r, 2)).join(", ")}) | | **${f(embedded.ratioDefaults, 2)}** ${target} |`;
@@ -156,7 +173,7 @@ features themselves almost no room: reaching it needs a leaner hot path than Fas
 
 const doc = `# Benchmarks
 
-Written by \`npm run bench\` on ${started.toISOString().slice(0, 10)}${carried ? ` (${only.join(", ")} measured then; ${carried.names.join(", ")} from the full run of ${String(carried.started).slice(0, 10)}, same machine)` : ""}. Every ratio compares against a
+Written by \`npm run bench\` on ${started.toISOString().slice(0, 10)}${carried ? ` (${only.join(", ")} measured then; ${[...carried].map(([day, names]) => `${names.join(", ")} from an earlier run of ${day}`).join("; ")}; same machine)` : ""}. Every ratio compares against a
 baseline measured in the same run on the same machine, so the numbers travel between machines better
 than absolute figures do. Tests never assert timings; this file is where performance is recorded.
 
