@@ -9,7 +9,7 @@
 import { mkdtempSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { cpuSeconds, interleaved, ROUNDS, root, startAgentServing } from "./lib.mjs";
+import { cpuSeconds, interleaved, ROUNDS, root, startAgentServing, sum } from "./lib.mjs";
 
 const TOKENS = Number(process.env.BENCH_EMBEDDED_TOKENS ?? 256);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -23,8 +23,6 @@ const TURN_SECONDS = Math.max(1.5, DURATION / RATIO_ROUNDS);
 /** Unmeasured generation before the ratio's turns, so neither subject is measured while it warms up. */
 const WARM_SECONDS = 2;
 const dist = (p) => join(root, "cluster-agent", "dist", p);
-
-const sum = (values) => values.reduce((a, b) => a + b, 0);
 
 /** Generates `round()` for `seconds` after one warm-up round: tokens and seconds measured. */
 async function turn(round, seconds) {
@@ -156,6 +154,7 @@ export async function runEmbeddedBenchmark() {
   );
   await Promise.all([baseline.close(), defaults.stop()]);
   const rate = (turns) => sum(turns.map((t) => t.tokens)) / sum(turns.map((t) => t.seconds));
+  const [aloneRate, agentRate] = [rate(aloneTurns), rate(agentTurns)];
   const agentSeconds = sum(agentTurns.map((t) => t.seconds));
   return {
     tokensPerRequest: TOKENS,
@@ -169,17 +168,15 @@ export async function runEmbeddedBenchmark() {
     turnSeconds: TURN_SECONDS,
     warmSeconds: WARM_SECONDS,
     baselineThreads: baseline.threads,
-    baselineTokensPerSecond: rate(aloneTurns),
+    baselineTokensPerSecond: aloneRate,
     agentDefaults: {
-      tokensPerSecond: rate(agentTurns),
+      tokensPerSecond: agentRate,
       cores: sum(agentTurns.map((t) => t.cpu)) / agentSeconds,
       model: agent.model,
     },
-    ratioDefaults: rate(agentTurns) / rate(aloneTurns),
+    ratioDefaults: agentRate / aloneRate,
     // Each round's own ratio, to show the spread the pooled one hides.
-    roundRatios: agentTurns.map(
-      (t, i) => t.tokens / t.seconds / (aloneTurns[i].tokens / aloneTurns[i].seconds),
-    ),
+    roundRatios: agentTurns.map((t, i) => rate([t]) / rate([aloneTurns[i]])),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   startBareProxy,
   startPortkey,
   startUpstream,
+  sum,
 } from "./lib.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -23,7 +24,6 @@ const median = (values) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const sum = (values) => values.reduce((a, b) => a + b, 0);
 const body = (stream) =>
   JSON.stringify({
     model: "bench",

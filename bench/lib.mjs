@@ -213,16 +213,6 @@ export function machine() {
 }
 
 /**
- * Open-loop load at a fixed rate: each request is sent at its scheduled time whether or not earlier
- * ones have finished, and its latency counts from that time, so a stall shows up in the percentiles
- * instead of silently lowering the offered load (coordinated omission). autocannon's rate-limited mode
- * measures from the actual send, which hides exactly that.
- *
- * Beyond the overall percentiles it reports answers by status, the admitted (2xx) and refused (429,
- * 503) answers' latencies apart, how many refusals carried Retry-After, and client-side errors
- * (`timeoutMs`: no answer by then counts as a timeout).
- */
-/**
  * How many interleaved turns each subject of a comparison gets (BENCH_ROUNDS, default 3). On a shared
  * machine the speed of everything drifts within a run (the bare proxy's capacity has varied 2× between
  * runs of one day, node-llama-cpp's tokens/s 30 % from one minute to the next), so measuring each
@@ -243,11 +233,24 @@ export async function interleaved(subjects, measure, rounds = ROUNDS) {
   return turns;
 }
 
+/** The sum of `values`. */
+export const sum = (values) => values.reduce((a, b) => a + b, 0);
+
 /** The `p`th percentile (0-100) of ascending `sorted` values: the value below which p % of them lie. */
 export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/**
+ * Open-loop load at a fixed rate: each request is sent at its scheduled time whether or not earlier
+ * ones have finished, and its latency counts from that time, so a stall shows up in the percentiles
+ * instead of silently lowering the offered load (coordinated omission). autocannon's rate-limited mode
+ * measures from the actual send, which hides exactly that.
+ *
+ * Beyond the overall percentiles it reports answers by status, the admitted (2xx) and refused (429,
+ * 503) answers' latencies apart, how many refusals carried Retry-After, and client-side errors
+ * (`timeoutMs`: no answer by then counts as a timeout).
+ */
 export async function openLoop({
   url,
   headers,
