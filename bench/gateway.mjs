@@ -4,6 +4,7 @@ import {
   cpuSeconds,
   interleaved,
   load,
+  mainThreadCpuSeconds,
   openLoop,
   percentile,
   portkeyHeaders,
@@ -32,9 +33,16 @@ const body = (stream) =>
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   });
 
-async function measure(name, url, headers, options) {
-  const warm = await load({ url, method: "POST", headers, body: options.body, connections: 8, duration: 1 });
-  void warm;
+/**
+ * One turn: a second of warm-up, then the measured load. The CPU of process `pid` (all its threads,
+ * and its main thread: the event loop) and the wall time are taken around the measured load alone, so
+ * the warm-up's work is not charged to the measured requests.
+ */
+async function measure(name, url, headers, options, pid) {
+  await load({ url, method: "POST", headers, body: options.body, connections: 8, duration: 1 });
+  const cpuBefore = cpuSeconds(pid);
+  const mainBefore = mainThreadCpuSeconds(pid);
+  const started = performance.now();
   const result = await load({
     url,
     method: "POST",
@@ -43,9 +51,12 @@ async function measure(name, url, headers, options) {
     duration: TURN_SECONDS,
     ...options,
   });
+  const wall = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  const mainCpu = mainThreadCpuSeconds(pid) - mainBefore;
   const bad = result.non2xx + result.errors + result.timeouts;
   if (bad > 0) throw new Error(`${name}: ${bad} of ${result.requests.total} requests failed`);
-  return result;
+  return { result, cpu, mainCpu, wall };
 }
 
 /** The bare proxy, Portkey and the agent as subjects of `interleaved`, each with its process id. */
@@ -78,12 +89,13 @@ async function capacity() {
   const opts = { body: body(false), connections: 64 };
   const subjects = proxied({ proxy, portkey, agent, upstream });
   const [bareTurns, pkTurns, ourTurns] = await interleaved(subjects, async ({ name, url, headers, pid }) => {
-    const before = cpuSeconds(pid);
-    const result = await measure(name, url, headers, opts);
+    const { result, cpu, mainCpu, wall } = await measure(name, url, headers, opts, pid);
     return {
       requests: result.requests.total,
       seconds: result.duration,
-      cpu: cpuSeconds(pid) - before,
+      wall,
+      cpu,
+      mainCpu,
       p99: result.latency.p99,
     };
   });
@@ -92,6 +104,10 @@ async function capacity() {
     rps: sum(turns.map((t) => t.requests)) / sum(turns.map((t) => t.seconds)),
     p99: median(turns.map((t) => t.p99)),
     cpuMicrosPerRequest: (sum(turns.map((t) => t.cpu)) / sum(turns.map((t) => t.requests))) * 1e6,
+    // Cores the process kept busy, all threads (V8's collector helpers, libuv's pool) and the event
+    // loop's thread alone: a single event loop can use one core at most.
+    cores: sum(turns.map((t) => t.cpu)) / sum(turns.map((t) => t.wall)),
+    mainCores: sum(turns.map((t) => t.mainCpu)) / sum(turns.map((t) => t.wall)),
   });
   const [bare, pk, ours] = [pooled(bareTurns), pooled(pkTurns), pooled(ourTurns)];
   const rps = (t) => t.requests / t.seconds;
@@ -112,6 +128,12 @@ async function capacity() {
     bareCpuMicros: bare.cpuMicrosPerRequest,
     portkeyCpuMicros: pk.cpuMicrosPerRequest,
     agentCpuMicros: ours.cpuMicrosPerRequest,
+    bareCores: bare.cores,
+    portkeyCores: pk.cores,
+    agentCores: ours.cores,
+    bareMainCores: bare.mainCores,
+    portkeyMainCores: pk.mainCores,
+    agentMainCores: ours.mainCores,
   };
 }
 
@@ -191,18 +213,14 @@ async function streaming() {
   const agent = await startAgent(upstream.url);
   const subjects = proxied({ proxy, portkey, agent, upstream }, " stream");
   const turns = await interleaved(subjects, async ({ name, url, headers, pid }) => {
-    const before = cpuSeconds(pid);
-    const started = performance.now();
-    const result = await measure(name, url, headers, {
-      body: body(true).replace('"max_tokens":16', `"max_tokens":${tokens}`),
-      connections: 32,
-    });
-    return {
-      streams: result.requests.total,
-      seconds: result.duration,
-      wall: (performance.now() - started) / 1000,
-      cpu: cpuSeconds(pid) - before,
-    };
+    const { result, cpu, wall } = await measure(
+      name,
+      url,
+      headers,
+      { body: body(true).replace('"max_tokens":16', `"max_tokens":${tokens}`), connections: 32 },
+      pid,
+    );
+    return { streams: result.requests.total, seconds: result.duration, wall, cpu };
   });
   await Promise.all([upstream.stop(), proxy.stop(), portkey.stop(), agent.stop()]);
   const pooled = (list) => {
