@@ -24,9 +24,13 @@ const TURN_SECONDS = Math.max(1.5, DURATION / RATIO_ROUNDS);
 const WARM_SECONDS = 2;
 const dist = (p) => join(root, "cluster-agent", "dist", p);
 
-/** Generates `round()` for `seconds` after one warm-up round: tokens and seconds measured. */
-async function turn(round, seconds) {
+/**
+ * Generates `round()` for `seconds` after one warm-up round: tokens and seconds measured. `onStart`
+ * runs between the two, to take readings (CPU) that must not include the warm-up.
+ */
+async function turn(round, seconds, onStart = () => {}) {
   await round();
+  onStart();
   let tokens = 0;
   const started = performance.now();
   while (performance.now() - started < seconds * 1000) tokens += await round();
@@ -99,8 +103,10 @@ async function throughAgent(agent) {
   return {
     model,
     measure: async (seconds) => {
-      const cpuBefore = cpuSeconds(agent.pid);
-      const result = await turn(round, seconds);
+      let cpuBefore = 0;
+      const result = await turn(round, seconds, () => {
+        cpuBefore = cpuSeconds(agent.pid);
+      });
       return { ...result, cpu: cpuSeconds(agent.pid) - cpuBefore };
     },
   };
