@@ -11,6 +11,7 @@ import {
   ROUNDS,
   startAgent,
   startBareProxy,
+  startJsonProxy,
   startPortkey,
   startUpstream,
   sum,
@@ -59,8 +60,11 @@ async function measure(name, url, headers, options, pid) {
   return { result, cpu, mainCpu, wall };
 }
 
-/** The bare proxy, Portkey and the agent as subjects of `interleaved`, each with its process id. */
-function proxied({ proxy, portkey, agent, upstream }, suffix = "") {
+/**
+ * The bare proxy, Portkey, the JSON proxy where given (it does not stream) and the agent as subjects of
+ * `interleaved`, in that order, each with its process id.
+ */
+function proxied({ proxy, portkey, jsonProxy, agent, upstream }, suffix = "") {
   const json = { "content-type": "application/json" };
   const path = "/v1/chat/completions";
   return [
@@ -71,6 +75,9 @@ function proxied({ proxy, portkey, agent, upstream }, suffix = "") {
       headers: portkeyHeaders(upstream.url),
       pid: portkey.pid,
     },
+    ...(jsonProxy
+      ? [{ name: `JSON proxy${suffix}`, url: `${jsonProxy.url}${path}`, headers: json, pid: jsonProxy.pid }]
+      : []),
     {
       name: `agent${suffix}`,
       url: `${agent.url}${path}`,
@@ -85,21 +92,25 @@ async function capacity() {
   const origin = new URL(upstream.url).origin;
   const proxy = await startBareProxy(origin);
   const portkey = await startPortkey();
+  const jsonProxy = await startJsonProxy(origin);
   const agent = await startAgent(upstream.url);
   const opts = { body: body(false), connections: 64 };
-  const subjects = proxied({ proxy, portkey, agent, upstream });
-  const [bareTurns, pkTurns, ourTurns] = await interleaved(subjects, async ({ name, url, headers, pid }) => {
-    const { result, cpu, mainCpu, wall } = await measure(name, url, headers, opts, pid);
-    return {
-      requests: result.requests.total,
-      seconds: result.duration,
-      wall,
-      cpu,
-      mainCpu,
-      p99: result.latency.p99,
-    };
-  });
-  await Promise.all([upstream.stop(), proxy.stop(), portkey.stop(), agent.stop()]);
+  const subjects = proxied({ proxy, portkey, jsonProxy, agent, upstream });
+  const [bareTurns, pkTurns, jsonTurns, ourTurns] = await interleaved(
+    subjects,
+    async ({ name, url, headers, pid }) => {
+      const { result, cpu, mainCpu, wall } = await measure(name, url, headers, opts, pid);
+      return {
+        requests: result.requests.total,
+        seconds: result.duration,
+        wall,
+        cpu,
+        mainCpu,
+        p99: result.latency.p99,
+      };
+    },
+  );
+  await Promise.all([upstream.stop(), proxy.stop(), portkey.stop(), jsonProxy.stop(), agent.stop()]);
   const pooled = (turns) => ({
     rps: sum(turns.map((t) => t.requests)) / sum(turns.map((t) => t.seconds)),
     p99: median(turns.map((t) => t.p99)),
@@ -109,7 +120,7 @@ async function capacity() {
     cores: sum(turns.map((t) => t.cpu)) / sum(turns.map((t) => t.wall)),
     mainCores: sum(turns.map((t) => t.mainCpu)) / sum(turns.map((t) => t.wall)),
   });
-  const [bare, pk, ours] = [pooled(bareTurns), pooled(pkTurns), pooled(ourTurns)];
+  const [bare, pk, jsonRef, ours] = [pooled(bareTurns), pooled(pkTurns), pooled(jsonTurns), pooled(ourTurns)];
   const rps = (t) => t.requests / t.seconds;
   return {
     rounds: ROUNDS,
@@ -134,6 +145,14 @@ async function capacity() {
     bareMainCores: bare.mainCores,
     portkeyMainCores: pk.mainCores,
     agentMainCores: ours.mainCores,
+    // The JSON-reading Fastify proxy: what the framework and the JSON cost before any feature.
+    json: {
+      rps: jsonRef.rps,
+      p99: jsonRef.p99,
+      cpuMicros: jsonRef.cpuMicrosPerRequest,
+      cores: jsonRef.cores,
+      mainCores: jsonRef.mainCores,
+    },
   };
 }
 

@@ -84,6 +84,17 @@ export function startBareProxy(upstreamOrigin) {
   return spawnService([join(root, "bench", "bare-proxy.mjs"), upstreamOrigin, "0"], /listening (\S+)/);
 }
 
+/**
+ * The JSON-reading Fastify proxy (bench/json-proxy.mjs), the reference between the bare proxy and the
+ * agent. `nodeArgs` go to its Node.js (e.g. --cpu-prof).
+ */
+export function startJsonProxy(upstreamOrigin, { nodeArgs = [] } = {}) {
+  return spawnService(
+    [...nodeArgs, join(root, "bench", "json-proxy.mjs"), upstreamOrigin, "0"],
+    /listening (\S+)/,
+  );
+}
+
 /** A port nothing listens on now (for programs that take a port but cannot report the one they got). */
 export function freePort() {
   return new Promise((resolve, reject) => {

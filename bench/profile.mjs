@@ -1,11 +1,13 @@
 // Where the agent's CPU time goes: V8's sampling profiler (`node --cpu-prof`) on a real agent under the
 // gateway's capacity load (non-streamed, 64 connections, instant upstream) and under its streaming load
-// (32 streams of 256 tokens), summed up by component and by function. Profiles are kept in
-// bench/results/profiles/ for a flame-graph viewer (Chrome DevTools, speedscope).
+// (32 streams of 256 tokens), summed up by component and by function; and on the JSON-reading Fastify
+// proxy (bench/json-proxy.mjs) under the capacity load, so that the agent's busy time per request can be
+// set beside it component by component. Profiles are kept in bench/results/profiles/ for a flame-graph
+// viewer (Chrome DevTools, speedscope).
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { load, root, startAgentServing, startUpstream } from "./lib.mjs";
+import { load, root, startAgentServing, startJsonProxy, startUpstream } from "./lib.mjs";
 
 const SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 8);
 /** Sampling interval, µs: finer than V8's default 1 ms, so short runs still have thousands of samples. */
@@ -112,19 +114,28 @@ export function summarise(profile, window) {
   };
 }
 
-async function profileUnder(name, stream) {
+/**
+ * Profiles the agent (or, with `jsonProxy`, the JSON-reading Fastify proxy of bench/json-proxy.mjs)
+ * under the capacity or streaming load; the summary gets the measured load's request count.
+ */
+async function profileUnder(name, stream, { jsonProxy = false } = {}) {
   const dir = join(root, "bench", "results", "profiles", name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const upstream = await startUpstream({ "delay-ms": 0, tokens: stream ? 256 : 16 });
   /** The measured load's span on the monotonic clock the profile's timestamps use. */
   const window = { fromUs: 0, toUs: 0 };
-  const agent = await startAgentServing(["--model", `bench=${upstream.url}`], {
-    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${INTERVAL_US}`],
-  });
+  const nodeArgs = ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${INTERVAL_US}`];
+  const subject = jsonProxy
+    ? await startJsonProxy(new URL(upstream.url).origin, { nodeArgs })
+    : await startAgentServing(["--model", `bench=${upstream.url}`], { nodeArgs });
+  let requests = 0;
   try {
-    const headers = { "content-type": "application/json", authorization: `Bearer ${agent.token}` };
-    const url = `${agent.url}/v1/chat/completions`;
+    const headers = {
+      "content-type": "application/json",
+      ...(subject.token ? { authorization: `Bearer ${subject.token}` } : {}),
+    };
+    const url = `${subject.url}/v1/chat/completions`;
     const body = request(stream);
     await load({ url, method: "POST", headers, body, connections: 8, duration: 1 });
     window.fromUs = Number(process.hrtime.bigint() / 1000n);
@@ -139,16 +150,31 @@ async function profileUnder(name, stream) {
     window.toUs = Number(process.hrtime.bigint() / 1000n);
     if (result.non2xx + result.errors > 0)
       throw new Error(`${name}: ${result.non2xx + result.errors} requests failed`);
+    requests = result.requests.total;
   } finally {
-    // The profile is written as the agent exits cleanly (SIGTERM); start-up is in it too, and small.
-    await Promise.all([agent.stop(), upstream.stop()]);
+    // The profile is written as the process exits cleanly (SIGTERM); start-up is in it too, and small.
+    await Promise.all([subject.stop(), upstream.stop()]);
   }
   const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
-  if (!file) throw new Error(`${name}: the agent wrote no CPU profile`);
+  if (!file) throw new Error(`${name}: no CPU profile was written`);
   return {
     ...summarise(JSON.parse(readFileSync(join(dir, file), "utf8")), window),
+    requests,
     profile: relative(root, join(dir, file)),
   };
+}
+
+/**
+ * Busy time per request by component, of a reference and a subject summary (each with its `requests`),
+ * the components the subject spends most on beyond the reference first: where its extra cost lies.
+ */
+export function componentsPerRequest(reference, subject) {
+  const perRequest = (summary) =>
+    new Map(summary.components.map((c) => [c.name, (c.share * summary.busyMs * 1000) / summary.requests]));
+  const [ref, sub] = [perRequest(reference), perRequest(subject)];
+  return [...new Set([...sub.keys(), ...ref.keys()])]
+    .map((name) => ({ name, referenceUs: ref.get(name) ?? 0, subjectUs: sub.get(name) ?? 0 }))
+    .sort((a, b) => b.subjectUs - b.referenceUs - (a.subjectUs - a.referenceUs));
 }
 
 export async function runProfileBenchmark() {
@@ -156,13 +182,16 @@ export async function runProfileBenchmark() {
     seconds: SECONDS,
     intervalUs: INTERVAL_US,
     capacity: await profileUnder("capacity", false),
+    // The same load on the JSON proxy: what the framework and the JSON cost, per request, without features.
+    jsonProxy: await profileUnder("json-proxy", false, { jsonProxy: true }),
     streaming: await profileUnder("streaming", true),
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const results = await runProfileBenchmark();
-  for (const [name, r] of Object.entries({ capacity: results.capacity, streaming: results.streaming })) {
+  const { capacity, jsonProxy, streaming } = results;
+  for (const [name, r] of Object.entries({ capacity, "JSON proxy": jsonProxy, streaming })) {
     process.stdout.write(`\n${name}: ${r.busyMs.toFixed(0)} ms busy (${r.profile})\n`);
     for (const c of r.components)
       process.stdout.write(`  ${(c.share * 100).toFixed(1).padStart(5)} %  ${c.name}\n`);
@@ -170,5 +199,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     for (const fn of r.functions)
       process.stdout.write(`  ${(fn.share * 100).toFixed(1).padStart(5)} %  ${fn.name}  ${fn.where}\n`);
   }
+  process.stdout.write("\ncapacity, µs of busy time per request: JSON proxy, agent\n");
+  for (const row of componentsPerRequest(jsonProxy, capacity))
+    process.stdout.write(
+      `  ${row.referenceUs.toFixed(1).padStart(6)} ${row.subjectUs.toFixed(1).padStart(6)}  ${row.name}\n`,
+    );
   process.exit(0);
 }

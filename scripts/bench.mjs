@@ -13,8 +13,8 @@ const { runConsoleBenchmark } = await import("../bench/console-browser.mjs");
 const { runEmbeddedBenchmark } = await import("../bench/embedded.mjs");
 const { runSoakBenchmark } = await import("../bench/soak.mjs");
 const { runOverloadBenchmark } = await import("../bench/overload.mjs");
-const { runProfileBenchmark } = await import("../bench/profile.mjs");
-const { machine } = await import("../bench/lib.mjs");
+const { componentsPerRequest, runProfileBenchmark } = await import("../bench/profile.mjs");
+const { machine, sum } = await import("../bench/lib.mjs");
 const { writeBenchmarkPlots } = await import("../bench/report-plots.mjs");
 
 // `npm run bench -- --only soak,overload` runs those benchmarks alone and takes the others from the
@@ -107,7 +107,7 @@ const list = (values, digits, unit = "") => values.map((v) => `${f(v, digits)}${
 /** How a gateway section's subjects were measured (runs from before the interleaving have no rounds). */
 const turns = (section) =>
   section.rounds
-    ? `Each subject was measured in ${section.rounds} turns of ${section.turnSeconds} s, interleaved (baseline, Portkey, agent, the order rotating each round), and each row pools its turns, so a drift of the machine's speed during the run falls on all three alike.`
+    ? `Each subject was measured in ${section.rounds} turns of ${section.turnSeconds} s, interleaved (each subject once per round, the order rotating each round), and each row pools its turns, so a drift of the machine's speed during the run falls on all three alike.`
     : "Each subject was measured once, one after the other.";
 const verdict = (ok) => (ok ? "meets target" : "**misses target**");
 /** Cores a process kept busy, all threads and the event loop's; "–" for runs from before they were measured. */
@@ -139,6 +139,36 @@ function embeddedRatioRows() {
 | **ratio, \`npm start\`'s agent / node-llama-cpp alone** (each round alone: ${embedded.roundRatios.map((r) => f(r, 2)).join(", ")}) | | **${f(embedded.ratioDefaults, 2)}** ${target} |`;
 }
 
+/**
+ * The capacity table's reference row and its ratios: the JSON-reading Fastify proxy (bench/json-proxy.mjs);
+ * runs from before it was measured have none.
+ */
+function jsonProxyRow() {
+  if (!c.json) return "";
+  return `| Fastify proxy reading both bodies as JSON, no features (\`bench/json-proxy.mjs\`) — reference | ${f(c.json.rps)} | ${f(c.json.p99)} ms | ${f(c.json.cpuMicros)} µs | ${cores(c.json.cores, c.json.mainCores)} |
+`;
+}
+
+function jsonProxyRatios() {
+  if (!c.json) return "";
+  return `| ratio agent / JSON proxy | ${f(c.agentRps / c.json.rps, 2)} | | ${f(c.json.cpuMicros / c.agentCpuMicros, 2)} | |
+| ratio JSON proxy / bare proxy | ${f(c.json.rps / c.bareRps, 2)} | | ${f(c.bareCpuMicros / c.json.cpuMicros, 2)} | |
+`;
+}
+
+/** A difference of CPU per request in words. */
+const moreOrLess = (us) => (us >= 0.5 ? `${f(us)} µs more` : us <= -0.5 ? `${f(-us)} µs less` : "the same");
+
+function jsonProxyText() {
+  if (!c.json) return "";
+  return `The JSON proxy is the least a gateway that reads what passes through it must do, on the agent's
+framework: Fastify with its defaults parses the request as JSON, sends it on with undici, parses the
+answer and answers it, with no authentication, limits, metering or log. Its CPU per request against
+the bare proxy's is the price of the framework and the JSON (in this run ${moreOrLess(c.json.cpuMicros - c.bareCpuMicros)}); the
+agent's against the JSON proxy's is the price of the features (${moreOrLess(c.agentCpuMicros - c.json.cpuMicros)}).
+`;
+}
+
 /** The CPU-profile tables (bench/profile.mjs); runs from before it existed have none. */
 function profileSection() {
   if (!profile) return "";
@@ -168,9 +198,24 @@ Under the streaming load (${f(profile.streaming.busyMs)} ms busy):
 
 ${table(profile.streaming)}
 
-A Fastify server that only parses and re-serialises the JSON already costs about 1.4× the bare proxy
-on this machine (measured when the gateway tables were first written), so the 0.7 target leaves the
-features themselves almost no room: reaching it needs a leaner hot path than Fastify's (open work).`;
+${jsonProxyProfile()}`;
+}
+
+/** The agent's busy time per request beside the JSON proxy's, by component; absent in older runs. */
+function jsonProxyProfile() {
+  if (!profile.jsonProxy) return "";
+  const all = componentsPerRequest(profile.jsonProxy, profile.capacity);
+  const rows = all.filter((row) => row.subjectUs >= 0.5 || row.referenceUs >= 0.5);
+  const total = (key) => sum(all.map((row) => row[key]));
+  return `The same capacity load on the JSON proxy (\`bench/json-proxy.mjs\`, ${f(profile.jsonProxy.busyMs)} ms busy), and the two side by side in
+busy time per request: the event loop's time as the profiler saw it (its own overhead in it, the
+other threads not), so it does not add up to the CPU column. The components where the agent spends
+most beyond the proxy come first; those under 0.5 µs in both are left out of the rows, not the totals.
+
+| component | JSON proxy, µs per request | agent, µs per request | agent beyond the proxy |
+| --- | ---: | ---: | ---: |
+${rows.map((row) => `| ${row.name} | ${f(row.referenceUs, 1)} | ${f(row.subjectUs, 1)} | ${f(row.subjectUs - row.referenceUs, 1)} |`).join("\n")}
+| **all** | **${f(total("referenceUs"), 1)}** | **${f(total("subjectUs"), 1)}** | **${f(total("subjectUs") - total("referenceUs"), 1)}** |`;
 }
 
 const doc = `# Benchmarks
@@ -199,14 +244,14 @@ request validation and the scheduler; its store is the embedded PostgreSQL). Eve
 | --- | ---: | ---: | ---: | ---: |
 | bare pass-through proxy (node:http + undici, nothing else) — baseline | ${f(c.bareRps)} | ${f(c.bareP99)} ms | ${f(c.bareCpuMicros)} µs | ${cores(c.bareCores, c.bareMainCores)} |
 | Portkey AI gateway (\`@portkey-ai/gateway\` ${portkeyVersion}, custom host) — second baseline | ${f(c.portkeyRps)} | ${f(c.portkeyP99)} ms | ${f(c.portkeyCpuMicros)} µs | ${cores(c.portkeyCores, c.portkeyMainCores)} |
-| entrim agent | ${f(c.agentRps)} | ${f(c.agentP99)} ms | ${f(c.agentCpuMicros)} µs | ${cores(c.agentCores, c.agentMainCores)} |
+${jsonProxyRow()}| entrim agent | ${f(c.agentRps)} | ${f(c.agentP99)} ms | ${f(c.agentCpuMicros)} µs | ${cores(c.agentCores, c.agentMainCores)} |
 | **ratio agent / bare proxy** | **${f(c.ratio, 2)}** (target ≥ 0.7: ${verdict(c.ratio >= 0.7)}) | | ${f(c.bareCpuMicros / c.agentCpuMicros, 2)} | |
 | **ratio agent / Portkey** | **${f(c.ratioPortkey, 1)}×** (target ≥ 10×: ${verdict(c.ratioPortkey >= 10)}) | | ${f(c.portkeyCpuMicros / c.agentCpuMicros, 1)}× | |
-
+${jsonProxyRatios()}
 The requests/s ratio is the agent's requests/s over the baseline's; the CPU ratio is the baseline's
 CPU per request over the agent's (1.0 against the bare proxy would mean our features cost nothing).
 ${turns(c)}${c.roundRatios ? ` The ratio to the bare proxy in each round alone: ${list(c.roundRatios, 2)}; to Portkey: ${list(c.roundRatiosPortkey, 1, "×")}. The p99 column is the median of the turns' p99.` : ""}
-Portkey is the open-source gateway from npm, started as its own Node server (\`build/start-server.js
+${jsonProxyText()}Portkey is the open-source gateway from npm, started as its own Node server (\`build/start-server.js
 --headless\`, \`NODE_ENV=production\`), each request naming the provider \`openai\` and the same upstream
 as its custom host (\`x-portkey-custom-host\`); it does no authentication, metering or rate limiting of
 its own in this setup.

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 
 const bench = (file: string) => new URL(`../../../bench/${file}`, import.meta.url).href;
-const { componentOf, summarise } = await import(bench("profile.mjs"));
+const { componentOf, componentsPerRequest, summarise } = await import(bench("profile.mjs"));
 
 interface Summary {
   busyMs: number;
@@ -93,4 +93,48 @@ test("code is put in the component it belongs to, from its script's URL", () => 
   assert.equal(at("", "(program)"), "V8 and native code (unattributed)");
   assert.equal(at("", "writev"), "system calls (socket writes, file I/O)");
   assert.equal(at("", "parse"), "V8 built-ins and other native bindings");
+});
+
+test("busy time per request beside a reference, the components the subject spends most on beyond it first", () => {
+  // 1,000 ms busy over 10,000 requests is 100 µs per request; 400 ms over 8,000 is 50.
+  const reference = {
+    busyMs: 400,
+    requests: 8000,
+    components: [
+      { name: "undici (upstream client)", share: 0.5 },
+      { name: "Fastify (request cycle, routing, hooks)", share: 0.5 },
+    ],
+  };
+  const subject = {
+    busyMs: 1000,
+    requests: 10_000,
+    components: [
+      { name: "undici (upstream client)", share: 0.3 },
+      { name: "agent: admission/", share: 0.2 },
+      { name: "Fastify (request cycle, routing, hooks)", share: 0.5 },
+    ],
+  };
+  const rows: { name: string; referenceUs: number; subjectUs: number }[] = componentsPerRequest(
+    reference,
+    subject,
+  );
+  const close = (a: number, b: number) => Math.abs(a - b) < 1e-9;
+  assert.deepEqual(
+    rows.map((r) => r.name),
+    ["Fastify (request cycle, routing, hooks)", "agent: admission/", "undici (upstream client)"],
+  );
+  const [fastify, admission, undici] = rows;
+  assert.ok(close(fastify!.referenceUs, 25) && close(fastify!.subjectUs, 50), JSON.stringify(fastify));
+  assert.ok(
+    close(admission!.referenceUs, 0) && close(admission!.subjectUs, 20),
+    "only in the subject: 0 in the reference",
+  );
+  assert.ok(close(undici!.referenceUs, 25) && close(undici!.subjectUs, 30));
+  // A component only the reference has still gets its row.
+  const reversed = componentsPerRequest(subject, reference);
+  assert.ok(
+    reversed.some(
+      (r: { name: string; subjectUs: number }) => r.name === "agent: admission/" && r.subjectUs === 0,
+    ),
+  );
 });
