@@ -9,8 +9,21 @@ export function formatDuration(ms: number): string {
   if (whole === 0) return "0s";
   if (whole < 1000) return `${whole}ms`;
   const minutes = Math.floor(whole / 60_000);
-  const seconds = `${Number(((whole % 60_000) / 1000).toFixed(3))}s`;
+  const seconds = secondsText(whole - minutes * 60_000);
   return minutes > 0 ? `${minutes}m${seconds}` : seconds;
+}
+
+/**
+ * Whole milliseconds as seconds with at most three decimals, trailing zeros dropped (1500 → "1.5s",
+ * 1050 → "1.05s"), in integers: every response with rate limits carries two of these.
+ */
+function secondsText(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const frac = ms - seconds * 1000;
+  if (frac === 0) return `${seconds}s`;
+  if (frac % 100 === 0) return `${seconds}.${frac / 100}s`;
+  if (frac % 10 === 0) return `${seconds}.${frac < 100 ? "0" : ""}${frac / 10}s`;
+  return `${seconds}.${frac < 10 ? "00" : frac < 100 ? "0" : ""}${frac}s`;
 }
 
 /** Retry-After is whole seconds, never 0: "now" would invite a tight retry loop. */

@@ -211,5 +211,17 @@ describe("rate limiter", () => {
       "1m1s",
       "6m0s",
     ]);
+    // Fractions keep their leading zeros and lose their trailing ones; partial milliseconds round up.
+    assert.deepEqual([1005, 1050, 1010, 1200, 10_090, 60_500, 61_230, 119_999.2, 0.2].map(formatDuration), [
+      "1.005s",
+      "1.05s",
+      "1.01s",
+      "1.2s",
+      "10.09s",
+      "1m0.5s",
+      "1m1.23s",
+      "2m0s",
+      "1ms",
+    ]);
   });
 });

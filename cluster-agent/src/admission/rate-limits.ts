@@ -132,21 +132,16 @@ export class RateLimiter implements AdmissionGate {
     const keyBucket = this.commit(key, keyLimits, need, now);
     const accountBucket = this.commit(account, accountLimits, need, now);
     const holder = { keyLimits, key, accountLimits, account };
-    return new Held(this, holder, keyBucket, accountBucket, need, this.currentHeaders());
+    return new Held(this, holder, keyBucket, accountBucket, need, now);
   }
 
   /**
    * A reservation's tokens change from `held` to `need` (its exact count replaces the bound it was
    * admitted on). Growth is checked like a new reservation, so even a tokenizer that beats the bound
-   * cannot push a window over its limit; shrinking always succeeds. Returns the new headers.
+   * cannot push a window over its limit; shrinking always succeeds. Returns the time it resized at,
+   * which the reservation's headers are then made for.
    */
-  resize(
-    holder: Holder,
-    keyBucket: number,
-    accountBucket: number,
-    held: number,
-    need: number,
-  ): Record<string, string> {
+  resize(holder: Holder, keyBucket: number, accountBucket: number, held: number, need: number): number {
     const { keyLimits, key, accountLimits, account } = holder;
     const now = this.now();
     this.setCurrent(keyLimits, key, accountLimits, account, now);
@@ -159,7 +154,12 @@ export class RateLimiter implements AdmissionGate {
       if (key?.tokens && !Number.isNaN(keyBucket)) key.tokens.adjust(keyBucket, delta, now);
       if (account?.tokens && !Number.isNaN(accountBucket)) account.tokens.adjust(accountBucket, delta, now);
     }
-    return this.currentHeaders();
+    return now;
+  }
+
+  /** The headers of a held reservation, as of `now`. */
+  headersOf(holder: Holder, now: number): Record<string, string> {
+    return this.headers(holder.keyLimits, holder.key, holder.accountLimits, holder.account, now);
   }
 
   private commit(
@@ -354,6 +354,8 @@ interface Holder {
 /** One admitted request's hold on its counters; settled exactly once. */
 class Held implements Reservation {
   private settled = false;
+  /** Made on first read: a reservation that is reconciled (every generation) is read only after that. */
+  private made: Readonly<Record<string, string>> | undefined;
 
   constructor(
     private readonly limiter: RateLimiter,
@@ -361,13 +363,20 @@ class Held implements Reservation {
     private readonly keyBucket: number,
     private readonly accountBucket: number,
     private reserved: number,
-    public headers: Readonly<Record<string, string>>,
+    /** When it was reserved or last resized: the headers describe the counters at that time. */
+    private at: number,
   ) {}
+
+  get headers(): Readonly<Record<string, string>> {
+    this.made ??= this.limiter.headersOf(this.holder, this.at);
+    return this.made;
+  }
 
   reconcile(promptTokens: number, maxTokens: number): void {
     if (this.settled) return;
     const need = promptTokens + maxTokens;
-    this.headers = this.limiter.resize(this.holder, this.keyBucket, this.accountBucket, this.reserved, need);
+    this.at = this.limiter.resize(this.holder, this.keyBucket, this.accountBucket, this.reserved, need);
+    this.made = undefined;
     this.reserved = need;
   }
 
