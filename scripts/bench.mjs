@@ -107,7 +107,7 @@ const list = (values, digits, unit = "") => values.map((v) => `${f(v, digits)}${
 /** How a gateway section's subjects were measured (runs from before the interleaving have no rounds). */
 const turns = (section) =>
   section.rounds
-    ? `Each subject was measured in ${section.rounds} turns of ${section.turnSeconds} s, interleaved (each subject once per round, the order rotating each round), and each row pools its turns, so a drift of the machine's speed during the run falls on all three alike.`
+    ? `Each subject was measured in ${section.rounds} turns of ${section.turnSeconds} s, interleaved (each subject once per round, the order rotating each round), and each row pools its turns, so a drift of the machine's speed during the run falls on all of them alike.`
     : "Each subject was measured once, one after the other.";
 const verdict = (ok) => (ok ? "meets target" : "**misses target**");
 /** Cores a process kept busy, all threads and the event loop's; "–" for runs from before they were measured. */
