@@ -363,7 +363,10 @@ class Held implements Reservation {
     private readonly keyBucket: number,
     private readonly accountBucket: number,
     private reserved: number,
-    /** When it was reserved or last resized: the headers describe the counters at that time. */
+    /**
+     * When it was reserved or last resized: the headers are made for that time, on first read. Every
+     * caller reads them in the same tick as the reserve or reconcile, so no other request counts between.
+     */
     private at: number,
   ) {}
 
