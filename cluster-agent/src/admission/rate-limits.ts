@@ -157,11 +157,6 @@ export class RateLimiter implements AdmissionGate {
     return now;
   }
 
-  /** The headers of a held reservation, as of `now`. */
-  headersOf(holder: Holder, now: number): Record<string, string> {
-    return this.headers(holder.keyLimits, holder.key, holder.accountLimits, holder.account, now);
-  }
-
   private commit(
     usage: Usage | undefined,
     limits: LimitValues | undefined,
@@ -259,21 +254,15 @@ export class RateLimiter implements AdmissionGate {
   }
 
   private currentHeaders(): Record<string, string> {
-    const { keyLimits, key, accountLimits, account, now } = this.current;
-    return this.headers(keyLimits, key, accountLimits, account, now);
+    return this.headers(this.current, this.current.now);
   }
 
   /**
    * x-ratelimit-* for the tighter of the key's and the account's limits (the one with less
-   * remaining). Limits are this node's shares: what a client can count on from this server.
+   * remaining), as of `now`. Limits are this node's shares: what a client can count on from this server.
    */
-  headers(
-    keyLimits: LimitValues | undefined,
-    key: Usage | undefined,
-    accountLimits: LimitValues | undefined,
-    account: Usage | undefined,
-    now: number,
-  ): Record<string, string> {
+  headers(holder: Holder, now: number): Record<string, string> {
+    const { keyLimits, key, accountLimits, account } = holder;
     const out: Record<string, string> = {};
     this.family(
       out,
@@ -371,7 +360,7 @@ class Held implements Reservation {
   ) {}
 
   get headers(): Readonly<Record<string, string>> {
-    this.made ??= this.limiter.headersOf(this.holder, this.at);
+    this.made ??= this.limiter.headers(this.holder, this.at);
     return this.made;
   }
 
