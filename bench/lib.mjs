@@ -340,6 +340,9 @@ export async function openLoop({
         }),
     );
   }
+  // The schedule's span: requests handed to the client up to the last one. An agent that answers
+  // slower than the offered rate leaves a backlog that drains after it, which `elapsed` includes.
+  const sendSeconds = Math.max((performance.now() - started) / 1000, total / rate);
   await Promise.all(sends);
   const elapsed = (performance.now() - started) / 1000;
   await pool.close();
@@ -359,6 +362,8 @@ export async function openLoop({
     sent: total,
     failed,
     achievedRps: total / elapsed,
+    /** Requests per second handed to the client while sending (its own pace, not the server's). */
+    sentRps: total / sendSeconds,
     p50: pct(50),
     p90: pct(90),
     p99: pct(99),

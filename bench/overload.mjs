@@ -3,7 +3,20 @@
 // it are offered open-loop: at 2x the requests admitted should keep a bounded p99, and the rest be
 // refused at once (503 server_overloaded / 429 / 503 model_overloaded, with Retry-After) instead of
 // every request queueing into client timeouts. Production features stay on (startAgent).
-import { cpuSeconds, cpuSplit, load, openLoop, startAgent, startUpstream } from "./lib.mjs";
+// The same, second, where a model's slots are the limit (an upstream answering after 100 ms, the model
+// configured with few slots), as when an inference engine is full: the scheduler's queue bounds the wait.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  cpuSeconds,
+  cpuSplit,
+  load,
+  openLoop,
+  startAgent,
+  startAgentServing,
+  startUpstream,
+} from "./lib.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 /** Closed-loop capacity run, seconds: a few are enough for a rate. */
@@ -45,7 +58,11 @@ async function offer(url, headers, rate, pids) {
   const shed = r.refused.count;
   return {
     offeredRps: rate,
-    sentRps: r.achievedRps,
+    // The generator's own pace while sending; what the agent answered (every status) over the whole run,
+    // the backlog it left draining after the last send included: lower than offered, the rest waited
+    // in the clients' connection pools.
+    sentRps: r.sentRps,
+    answeredRps: r.achievedRps,
     admittedRps: r.admitted.rps,
     admittedP50Ms: r.admitted.p50,
     admittedP99Ms: r.admitted.p99,
@@ -65,12 +82,67 @@ async function offer(url, headers, rate, pids) {
   };
 }
 
+/** The model-bound run: requests a model sends upstream at once, and how long the upstream takes. */
+const MODEL_SLOTS = 32;
+const MODEL_UPSTREAM_MS = 100;
+
 export async function runOverloadBenchmark() {
   const split = cpuSplit();
   try {
-    return await measureOverload(split);
+    return { ...(await measureOverload(split)), modelBound: await measureModelBound(split) };
   } finally {
     split?.restore();
+  }
+}
+
+/**
+ * Overload of a model, not of the agent: MODEL_SLOTS slots in front of an upstream answering after
+ * MODEL_UPSTREAM_MS, so capacity is about MODEL_SLOTS / MODEL_UPSTREAM_MS requests per second, far
+ * below what the agent's loop can carry. Capacity is measured closed-loop with as many connections as
+ * slots (nothing waits), then that rate and twice it are offered as above.
+ */
+async function measureModelBound(split) {
+  const upstream = await startUpstream({ "delay-ms": MODEL_UPSTREAM_MS, tokens: 16 }, { cpus: split?.rest });
+  let agent;
+  try {
+    const config = join(mkdtempSync(join(tmpdir(), "entrim-bench-overload-")), "config.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        models: [{ id: "bench", runtime: "external", url: upstream.url, slots: MODEL_SLOTS }],
+      }),
+    );
+    agent = await startAgentServing(["--config", config], { cpus: split?.agent });
+    const url = `${agent.url}/v1/chat/completions`;
+    const headers = { "content-type": "application/json", authorization: `Bearer ${agent.token}` };
+    await load({ url, method: "POST", headers, body, connections: MODEL_SLOTS, duration: 1 });
+    const closed = await load({
+      url,
+      method: "POST",
+      headers,
+      body,
+      connections: MODEL_SLOTS,
+      duration: CAPACITY_SECONDS,
+    });
+    const capacityRps = closed["2xx"] / CAPACITY_SECONDS;
+    if (!(capacityRps > 0))
+      throw new Error(`no request succeeded in the model-bound capacity run (${closed.non2xx} non-2xx)`);
+    const rate = Math.round(capacityRps);
+    const pids = [agent.pid, upstream.pid];
+    return {
+      slots: MODEL_SLOTS,
+      upstreamDelayMs: MODEL_UPSTREAM_MS,
+      capacity: {
+        connections: MODEL_SLOTS,
+        seconds: CAPACITY_SECONDS,
+        rps: capacityRps,
+        p99Ms: closed.latency.p99,
+      },
+      atCapacity: await offer(url, headers, rate, pids),
+      atTwice: await offer(url, headers, 2 * rate, pids),
+    };
+  } finally {
+    await Promise.all([upstream.stop(), agent?.stop()]);
   }
 }
 

@@ -123,6 +123,36 @@ function limitedBy(run) {
   return `the agent (${f(run.agentCores, 2)} cores busy)`;
 }
 
+/** An overload table's rows: at capacity and at twice it. */
+function overloadRows(section) {
+  return [
+    ["capacity (1×)", section.atCapacity],
+    ["twice the capacity (2×)", section.atTwice],
+  ]
+    .map(
+      ([name, r]) =>
+        `| ${name} | ${f(r.offeredRps)} | ${f(r.sentRps)} | ${r.answeredRps === undefined ? "–" : f(r.answeredRps)} | ${f(r.admittedRps)} | ${f(r.admittedP50Ms, 1)} ms | ${f(r.admittedP99Ms, 1)} ms | ${f(r.shed)} | ${r.shedWithRetryAfter === null ? "–" : `${f(r.shedWithRetryAfter * 100)} %`} | ${r.shed ? `${f(r.shedP99Ms, 1)} ms` : "–"} | ${f(r.timeouts)} | ${limitedBy(r)} |`,
+    )
+    .join("\n");
+}
+
+const OVERLOAD_HEADER = `| offered | requests/s offered | sent by the generator | answered (any status) req/s | admitted (2xx) req/s | admitted p50 | admitted p99 | refused 429/503 | with Retry-After | refusals' p99 | timeouts | what limited the run |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`;
+
+/** The model-bound overload run (absent from results older than it): its table and a word on it. */
+function overloadModelBound() {
+  const m = overload.modelBound;
+  if (!m) return "";
+  return `When a model's slots are the limit instead (${m.slots} slots in front of an upstream answering after
+${f(m.upstreamDelayMs)} ms, so at most ${f((m.slots * 1000) / m.upstreamDelayMs)} requests/s; capacity measured closed-loop with ${m.capacity.connections} connections:
+${f(m.capacity.rps)} req/s), as when an inference engine is full, the same open-loop runs:
+
+${OVERLOAD_HEADER}
+${overloadRows(m)}
+
+`;
+}
+
 /**
  * The embedded ratio: interleaved turns (bench/embedded.mjs), or, for a run from before that, the
  * single runs it was taken from then.
@@ -311,24 +341,18 @@ Capacity is measured closed-loop (autocannon, concurrency 64, answered requests 
 open-loop generator offers that rate and twice it, over at most ${overload.clientConnections} connections, each request
 timing out after ${f(overload.clientTimeoutMs / 1000)} s.
 
-| offered | requests/s offered | sent by the generator | admitted (2xx) req/s | admitted p50 | admitted p99 | refused 429/503 | with Retry-After | refusals' p99 | timeouts | what limited the run |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
-${[
-  ["capacity (1×)", overload.atCapacity],
-  ["twice the capacity (2×)", overload.atTwice],
-]
-  .map(
-    ([name, r]) =>
-      `| ${name} | ${f(r.offeredRps)} | ${f(r.sentRps)} | ${f(r.admittedRps)} | ${f(r.admittedP50Ms, 1)} ms | ${f(r.admittedP99Ms, 1)} ms | ${f(r.shed)} | ${r.shedWithRetryAfter === null ? "–" : `${f(r.shedWithRetryAfter * 100)} %`} | ${r.shed ? `${f(r.shedP99Ms, 1)} ms` : "–"} | ${f(r.timeouts)} | ${limitedBy(r)} |`,
-  )
-  .join("\n")}
+${OVERLOAD_HEADER}
+${overloadRows(overload)}
 
-The agent refuses at once (503 \`server_overloaded\`, \`Retry-After\`) what is over its adaptive
+${overloadModelBound()}The agent refuses at once (503 \`server_overloaded\`, \`Retry-After\`) what is over its adaptive
 in-flight limit, which late and busy event-loop samples cut (\`api.overload\`), and a model's slots
 and queue refuse with 503/429 and \`Retry-After\` when full (\`scheduler\`). Without the pinning, on a
 small machine the load generator runs out of CPU first and the backlog forms in its own connection
 pool, where no server signal can see it. Where the generator sent clearly less than was offered, it
-could not keep its schedule and the latencies measure its own queue as well as the agent.
+could not keep its schedule and the latencies measure its own queue as well as the agent. "Answered"
+counts every response over the whole run, the backlog left after the last request was sent included:
+where it is below the rate offered, the agent answered (admitted or refused) slower than requests
+came, and the rest waited in the clients' connection pools, which the latencies include.
 
 ## Embedded runtime: the agent against node-llama-cpp alone
 

@@ -175,9 +175,9 @@ const IP_BLOCK_DEFAULTS = {
 };
 
 /** api.overload; why these values: docs/configuration.md (Overload). */
-const OVERLOAD_DEFAULTS = {
+export const OVERLOAD_DEFAULTS = {
   enabled: true,
-  maxEventLoopDelayMs: 50,
+  maxEventLoopDelayMs: 8,
   maxEventLoopUtilization: 0.9,
   sampleIntervalMs: 200,
   retryAfterSeconds: 2,
