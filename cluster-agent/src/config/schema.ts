@@ -175,9 +175,9 @@ const IP_BLOCK_DEFAULTS = {
 };
 
 /** api.overload; why these values: docs/configuration.md (Overload). */
-export const OVERLOAD_DEFAULTS = {
+const OVERLOAD_DEFAULTS = {
   enabled: true,
-  maxEventLoopDelayMs: 8,
+  maxEventLoopDelayMs: 50,
   maxEventLoopUtilization: 0.9,
   sampleIntervalMs: 200,
   retryAfterSeconds: 2,
