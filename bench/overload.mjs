@@ -113,77 +113,57 @@ async function measureModelBound(split) {
       }),
     );
     agent = await startAgentServing(["--config", config], { cpus: split?.agent });
-    const url = `${agent.url}/v1/chat/completions`;
-    const headers = { "content-type": "application/json", authorization: `Bearer ${agent.token}` };
-    await load({ url, method: "POST", headers, body, connections: MODEL_SLOTS, duration: 1 });
-    const closed = await load({
-      url,
-      method: "POST",
-      headers,
-      body,
-      connections: MODEL_SLOTS,
-      duration: CAPACITY_SECONDS,
-    });
-    const capacityRps = closed["2xx"] / CAPACITY_SECONDS;
-    if (!(capacityRps > 0))
-      throw new Error(`no request succeeded in the model-bound capacity run (${closed.non2xx} non-2xx)`);
-    const rate = Math.round(capacityRps);
-    const pids = [agent.pid, upstream.pid];
     return {
       slots: MODEL_SLOTS,
       upstreamDelayMs: MODEL_UPSTREAM_MS,
-      capacity: {
-        connections: MODEL_SLOTS,
-        seconds: CAPACITY_SECONDS,
-        rps: capacityRps,
-        p99Ms: closed.latency.p99,
-      },
-      atCapacity: await offer(url, headers, rate, pids),
-      atTwice: await offer(url, headers, 2 * rate, pids),
+      ...(await capacityThenOffers("model-bound", agent, upstream, MODEL_SLOTS, MODEL_SLOTS)),
     };
   } finally {
     await Promise.all([upstream.stop(), agent?.stop()]);
   }
 }
 
+/**
+ * Capacity closed-loop (`connections` clients, after a warm-up with `warmConnections`), answered
+ * requests only, then that rate and twice it offered open-loop (offer). `name` labels an error.
+ */
+async function capacityThenOffers(name, agent, upstream, warmConnections, connections) {
+  const url = `${agent.url}/v1/chat/completions`;
+  const headers = { "content-type": "application/json", authorization: `Bearer ${agent.token}` };
+  await load({ url, method: "POST", headers, body, connections: warmConnections, duration: 1 });
+  const closed = await load({ url, method: "POST", headers, body, connections, duration: CAPACITY_SECONDS });
+  // Only answered requests count: a refusal is not capacity.
+  const capacityRps = closed["2xx"] / CAPACITY_SECONDS;
+  if (!(capacityRps > 0))
+    throw new Error(
+      `no request succeeded in the ${name ? `${name} ` : ""}capacity run (${closed.non2xx} non-2xx)`,
+    );
+  const rate = Math.round(capacityRps);
+  const pids = [agent.pid, upstream.pid];
+  return {
+    capacity: {
+      connections,
+      seconds: CAPACITY_SECONDS,
+      rps: capacityRps,
+      p99Ms: closed.latency.p99,
+      non2xx: closed.non2xx,
+      errors: closed.errors + closed.timeouts,
+    },
+    atCapacity: await offer(url, headers, rate, pids),
+    atTwice: await offer(url, headers, 2 * rate, pids),
+  };
+}
+
 async function measureOverload(split) {
   const upstream = await startUpstream({ "delay-ms": 0, tokens: 16 }, { cpus: split?.rest });
   const agent = await startAgent(upstream.url, "bench", { cpus: split?.agent });
   try {
-    const url = `${agent.url}/v1/chat/completions`;
-    const headers = { "content-type": "application/json", authorization: `Bearer ${agent.token}` };
-    await load({ url, method: "POST", headers, body, connections: 8, duration: 1 });
-    const closed = await load({
-      url,
-      method: "POST",
-      headers,
-      body,
-      connections: 64,
-      duration: CAPACITY_SECONDS,
-    });
-    // Only answered requests count: a refusal is not capacity.
-    const capacityRps = closed["2xx"] / CAPACITY_SECONDS;
-    if (!(capacityRps > 0))
-      throw new Error(`no request succeeded in the capacity run (${closed.non2xx} non-2xx)`);
-    const rate = Math.round(capacityRps);
-    const pids = [agent.pid, upstream.pid];
-    const atCapacity = await offer(url, headers, rate, pids);
-    const atTwice = await offer(url, headers, 2 * rate, pids);
     return {
       placement: split?.describe ?? "all processes share every core",
       durationSeconds: DURATION,
       clientTimeoutMs: CLIENT_TIMEOUT_MS,
       clientConnections: CONNECTIONS,
-      capacity: {
-        connections: 64,
-        seconds: CAPACITY_SECONDS,
-        rps: capacityRps,
-        p99Ms: closed.latency.p99,
-        non2xx: closed.non2xx,
-        errors: closed.errors + closed.timeouts,
-      },
-      atCapacity,
-      atTwice,
+      ...(await capacityThenOffers("", agent, upstream, 8, 64)),
     };
   } finally {
     await Promise.all([upstream.stop(), agent.stop()]);
