@@ -26,6 +26,8 @@ before(async () => {
       sampleIntervalMs: 20,
       retryAfterSeconds: 2,
       minInFlight: 4,
+      limitEventLoopDelayMs: 0,
+      limitAboveInFlight: 64,
     },
   });
 });

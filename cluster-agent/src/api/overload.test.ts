@@ -18,6 +18,8 @@ const OVERLOAD: OverloadOptions = {
   sampleIntervalMs: 20,
   retryAfterSeconds: 2,
   minInFlight: 4,
+  limitEventLoopDelayMs: 0,
+  limitAboveInFlight: 64,
 };
 
 const servers: ApiServer[] = [];
@@ -144,43 +146,145 @@ describe("load shedding (api.overload)", () => {
   });
 });
 
+/** Keeps the event loop late but never stalled: blocks it 40 ms at a time, with short gaps for I/O. */
+function lateLoop(): () => void {
+  const timer = setInterval(() => {
+    const end = performance.now() + 40;
+    while (performance.now() < end) {}
+  }, 1);
+  return () => clearInterval(timer);
+}
+
 describe("the adaptive in-flight limit", () => {
   it("is cut below what was in flight by a late and busy sample, never under its floor", () => {
     const limit = new InFlightLimit(4);
     for (let i = 0; i < 20; i++) assert.ok(limit.tryAcquire());
     assert.equal(limit.limit, Number.POSITIVE_INFINITY, "no limit until the loop is over");
-    limit.sample(true, false);
+    limit.sample("saturated");
     assert.equal(limit.limit, 16, "0.8 of the 20 in flight");
     assert.equal(limit.tryAcquire(), false, "over the limit: refused");
     assert.equal(limit.current, 20, "a refusal takes no place");
-    limit.sample(true, false);
+    limit.sample("saturated");
     assert.equal(limit.limit, 12, "cut again from the limit, not from the 20 still in flight");
-    for (let i = 0; i < 10; i++) limit.sample(true, false);
+    for (let i = 0; i < 10; i++) limit.sample("saturated");
     assert.equal(limit.limit, 4, "the floor");
   });
 
   it("grows where it binds while the loop keeps up, and is lifted when the loop has room", () => {
     const limit = new InFlightLimit(4);
     for (let i = 0; i < 10; i++) limit.tryAcquire();
-    limit.sample(true, false);
+    limit.sample("saturated");
     assert.equal(limit.limit, 8);
     for (let i = 0; i < 10; i++) limit.release();
-    limit.sample(false, false);
+    limit.sample("keepsUp");
     assert.equal(limit.limit, 8, "not reached in that sample: unchanged");
     for (let i = 0; i < 8; i++) assert.ok(limit.tryAcquire());
     assert.equal(limit.tryAcquire(), false);
-    limit.sample(false, false);
+    limit.sample("keepsUp");
     assert.equal(limit.limit, 10, "reached and the loop kept up: 1.25 times");
     assert.ok(limit.tryAcquire());
-    limit.sample(false, true);
+    limit.sample("roomy");
     assert.equal(limit.limit, Number.POSITIVE_INFINITY, "a loop with room lifts it");
   });
 
   it("is not cut by a loop saturated while fewer than its floor are in flight", () => {
     const limit = new InFlightLimit(4);
     for (let i = 0; i < 3; i++) limit.tryAcquire();
-    limit.sample(true, false);
+    limit.sample("saturated");
     assert.equal(limit.limit, Number.POSITIVE_INFINITY);
+  });
+
+  it("is started by a loop only somewhat late with more than cutAbove in flight, cut while reached, never raised by it", () => {
+    const limit = new InFlightLimit(4, 100);
+    for (let i = 0; i < 100; i++) assert.ok(limit.tryAcquire());
+    limit.sample("late");
+    assert.equal(
+      limit.limit,
+      Number.POSITIVE_INFINITY,
+      "100 in flight, not more: a node at capacity keeps its clients",
+    );
+    for (let i = 0; i < 150; i++) assert.ok(limit.tryAcquire());
+    limit.sample("late");
+    assert.equal(limit.limit, 200, "0.8 of the 250 in flight");
+    limit.sample("late");
+    assert.equal(limit.limit, 160, "still over cutAbove in flight: cut again");
+    for (let i = 0; i < 150; i++) limit.release();
+    limit.sample("keepsUp");
+    assert.equal(limit.limit, 160, "not reached: unchanged");
+    limit.sample("late");
+    assert.equal(limit.limit, 160, "100 in flight throughout: held, neither cut nor raised");
+    for (let i = 0; i < 60; i++) assert.ok(limit.tryAcquire());
+    assert.equal(limit.tryAcquire(), false, "160 reached");
+    limit.sample("late");
+    assert.equal(limit.limit, 128, "reached while late: cut, not raised");
+    limit.sample("late");
+    assert.equal(limit.limit, 102, "the 160 still in flight were over cutAbove");
+    for (let i = 0; i < 60; i++) limit.release();
+    limit.sample("keepsUp");
+    for (let i = 0; i < 20; i++) limit.sample("late");
+    assert.equal(limit.limit, 102, "not reached, and at or under cutAbove in flight: held");
+    assert.ok(limit.tryAcquire() && limit.tryAcquire());
+    limit.sample("late");
+    assert.equal(limit.limit, 81, "a limit reached while late is cut, whatever the number in flight");
+    limit.sample("saturated");
+    assert.equal(limit.limit, 64, "a saturated loop cuts it too, towards the floor");
+  });
+
+  it("refuses the requests over it when a somewhat late loop has many in flight, and leaves a few alone", async (t) => {
+    // Never saturated (the stall threshold out of reach), so every refusal here is the limit's; samples
+    // long enough that each has measurements (one without any counts as a stall).
+    const server = await startServer({
+      ...OVERLOAD,
+      sampleIntervalMs: 200,
+      maxEventLoopDelayMs: 10_000,
+      limitEventLoopDelayMs: 2,
+      limitAboveInFlight: 8,
+    });
+    t.after(() => server.runtime.releaseAll());
+    const held: Promise<number>[] = [];
+    const hold = (n: number) => {
+      for (let i = 0; i < n; i++) held.push(server.generate().then((response) => response.status));
+    };
+    const stopLate = lateLoop();
+    t.after(stopLate);
+    hold(6);
+    await until("six generations in flight", () => server.app.shedding.inFlight() === 6);
+    // Several late samples pass while the six wait on the held runtime.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.equal(
+      server.app.shedding.inFlightLimit(),
+      Number.POSITIVE_INFINITY,
+      "8 or fewer in flight: no limit",
+    );
+    assert.equal(server.app.shedding.shed(), 0);
+
+    hold(6);
+    await until("the limit is cut", () => Number.isFinite(server.app.shedding.inFlightLimit()));
+    const refused = await until("a request over the limit is refused", async () => {
+      const response = await server.models();
+      return response.status === 503 && response;
+    });
+    assert.equal(refused.headers.get("retry-after"), "2");
+    assert.equal(((await refused.json()) as { error: { code: string } }).error.code, "server_overloaded");
+    assert.equal(server.app.shedding.overloaded(), false, "only the excess is refused, not everything");
+
+    stopLate();
+    // Four run at once (the model's slots): those queued behind them are released as they start.
+    const releasing = setInterval(() => server.runtime.releaseAll(), 5);
+    t.after(() => clearInterval(releasing));
+    // The six sent last may have met the limit too (it is cut once more than 8 are in flight).
+    const statuses = await Promise.all(held);
+    clearInterval(releasing);
+    const admitted = statuses.filter((status) => status === 200).length;
+    assert.ok(
+      statuses.every((status) => status === 200 || status === 503),
+      `admitted or refused: ${statuses}`,
+    );
+    assert.ok(admitted >= 9, `the first six and those that took it past 8 were admitted: ${statuses}`);
+    assert.equal(server.authentications(), admitted, "a refused request's key was never looked at");
+    await until("the limit is lifted once the loop has room", async () => {
+      return (await server.models()).status === 200 && !Number.isFinite(server.app.shedding.inFlightLimit());
+    });
   });
 
   it("counts API requests from arrival until their response closes, aborted ones too, and not health checks", async (t) => {

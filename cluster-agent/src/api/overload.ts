@@ -26,6 +26,14 @@ export interface OverloadOptions {
    * keep one core busy, so a limit cut by a stall cannot starve a node (see InFlightLimit).
    */
   minInFlight: number;
+  /**
+   * Mean event-loop delay (ms) over which a busy sample already cuts the in-flight limit, far below
+   * the stall-level maxEventLoopDelayMs, but only while more than limitAboveInFlight requests were in
+   * flight in it; 0: the limit is cut only by saturated samples.
+   */
+  limitEventLoopDelayMs: number;
+  /** Requests in flight above which limitEventLoopDelayMs applies (see InFlightLimit). */
+  limitAboveInFlight: number;
 }
 
 /** What the metrics read at scrape time: requests shed since start, and whether the node sheds now. */
@@ -58,7 +66,7 @@ const LOG_INTERVAL_MS = 1000;
  */
 const SUSTAINED_SAMPLES = 2;
 
-/** A late and busy sample cuts the in-flight limit to this fraction of what was in flight in it. */
+/** A cutting sample sets the in-flight limit to this fraction of what was in flight in it. */
 const LIMIT_DECREASE = 0.8;
 /** A sample that is not over, in which the limit refused requests or was reached, raises it by this factor. */
 const LIMIT_INCREASE = 1.25;
@@ -69,13 +77,27 @@ const LIMIT_INCREASE = 1.25;
 const LIMIT_RELEASE_UTILIZATION_FRACTION = 0.5;
 
 /**
+ * What one sample of the event loop says, for the in-flight limit: `saturated`, late (past
+ * maxEventLoopDelayMs) and busy; `late`, busy and late past limitEventLoopDelayMs only; `keepsUp`,
+ * neither; `roomy`, well under the utilisation threshold.
+ */
+export type LoopSample = "saturated" | "late" | "keepsUp" | "roomy";
+
+/**
  * The adaptive in-flight limit (multiplicative cut and growth on the event loop's own signal): requests admitted
  * and not yet answered are what a saturated loop divides its time between, so their latency grows with
- * their number. A sample that is late and busy cuts the limit below what was in flight during it;
+ * their number. A sample that is saturated cuts the limit below what was in flight during it;
  * requests over the limit are refused at once, which frees the connections they would have held while
- * the admitted ones finish in bounded time. Samples that are not over raise it again where it binds;
+ * the admitted ones finish in bounded time. Samples that keep up raise it again where it binds;
  * a loop with ample room lifts it. Streams waiting on a model cost the loop little, so they count but
  * never make a sample busy by themselves.
+ *
+ * A loop only somewhat late (`late`) cuts the limit too, once more than `cutAbove` requests were in
+ * flight during a sample, and then in every late sample in which the limit was reached: many clients
+ * that do not wait for each other (an open loop past capacity) then get quick refusals instead of a
+ * backlog that grows for as long as the overload lasts, while a node at capacity with fewer clients
+ * waiting on their own answers (a closed loop, which is as late but keeps up) is left whole. Such a
+ * sample never raises the limit.
  */
 export class InFlightLimit {
   current = 0;
@@ -84,7 +106,11 @@ export class InFlightLimit {
   private peak = 0;
   private reached = false;
 
-  constructor(private readonly floor: number) {}
+  /** `floor`: the limit never goes below it; `cutAbove`: a `late` sample cuts only above it in flight. */
+  constructor(
+    private readonly floor: number,
+    private readonly cutAbove = Number.POSITIVE_INFINITY,
+  ) {}
 
   tryAcquire(): boolean {
     if (this.current >= this.limit) {
@@ -101,15 +127,21 @@ export class InFlightLimit {
     this.current--;
   }
 
-  /** One sample's verdict: over (late and busy), or the loop's utilisation when not. */
-  sample(over: boolean, roomy: boolean): void {
+  /** One sample's verdict (see LoopSample). */
+  sample(verdict: LoopSample): void {
     // Fewer than the floor in flight are not what saturates the loop (start-up, a stall elsewhere):
     // no cut then, or a node would start with its limit at the floor.
-    if (over && this.peak >= this.floor) {
+    // Somewhat late: many in flight start the limit, and a limit that is reached goes on being cut.
+    const cut =
+      (verdict === "saturated" && this.peak >= this.floor) ||
+      (verdict === "late" &&
+        (this.peak > this.cutAbove ||
+          (this.reached && Number.isFinite(this.limit) && this.peak >= this.floor)));
+    if (cut) {
       this.limit = Math.max(this.floor, Math.floor(Math.min(this.limit, this.peak) * LIMIT_DECREASE));
-    } else if (roomy) {
+    } else if (verdict === "roomy") {
       this.limit = Number.POSITIVE_INFINITY;
-    } else if (this.reached && Number.isFinite(this.limit)) {
+    } else if (verdict === "keepsUp" && this.reached && Number.isFinite(this.limit)) {
       this.limit = Math.ceil(this.limit * LIMIT_INCREASE);
     }
     this.peak = this.current;
@@ -148,15 +180,20 @@ export function loadShedding(app: FastifyInstance, options: OverloadOptions, log
       inFlightLimit: () => Number.POSITIVE_INFINITY,
     };
   }
-  const limit = new InFlightLimit(options.minInFlight);
+  const limitDelay = options.limitEventLoopDelayMs;
+  const limit = new InFlightLimit(
+    options.minInFlight,
+    limitDelay > 0 ? options.limitAboveInFlight : Number.POSITIVE_INFINITY,
+  );
   // The library calls the handler when either check of its last sample is over; shedding needs both
   // (when both are on) for SUSTAINED_SAMPLES samples in a row, which this watcher keeps track of.
-  const over = (): boolean => {
-    const { eventLoopDelay, eventLoopUtilized } = app.memoryUsage();
-    return (
-      (maxDelay <= 0 || eventLoopDelay > maxDelay) &&
-      (maxUtilization <= 0 || eventLoopUtilized > maxUtilization)
-    );
+  const verdict = (eventLoopDelay: number, eventLoopUtilized: number): LoopSample => {
+    const busy = maxUtilization <= 0 || eventLoopUtilized > maxUtilization;
+    if (busy && (maxDelay <= 0 || eventLoopDelay > maxDelay)) return "saturated";
+    if (busy && limitDelay > 0 && eventLoopDelay > limitDelay) return "late";
+    return maxUtilization > 0 && eventLoopUtilized < maxUtilization * LIMIT_RELEASE_UTILIZATION_FRACTION
+      ? "roomy"
+      : "keepsUp";
   };
   let saturated = false;
   let overInARow = 0;
@@ -176,13 +213,10 @@ export function loadShedding(app: FastifyInstance, options: OverloadOptions, log
     if (key !== lastSample || now - lastSampleAt >= 2 * options.sampleIntervalMs) {
       lastSample = key;
       lastSampleAt = now;
-      const isOver = over();
-      overInARow = isOver ? overInARow + 1 : 0;
+      const seen = verdict(sample.eventLoopDelay, sample.eventLoopUtilized);
+      overInARow = seen === "saturated" ? overInARow + 1 : 0;
       saturated = overInARow >= SUSTAINED_SAMPLES;
-      limit.sample(
-        isOver,
-        maxUtilization > 0 && sample.eventLoopUtilized < maxUtilization * LIMIT_RELEASE_UTILIZATION_FRACTION,
-      );
+      limit.sample(seen);
     }
     if (saturated === logged || now - loggedAt < LOG_INTERVAL_MS) return;
     logged = saturated;

@@ -196,6 +196,8 @@ const DISABLED: OverloadOptions = {
   sampleIntervalMs: 1000,
   retryAfterSeconds: 1,
   minInFlight: 1,
+  limitEventLoopDelayMs: 0,
+  limitAboveInFlight: 1,
 };
 
 /** The catalogue's retirements when it tracks them (a catalogue of names alone retires nothing). */

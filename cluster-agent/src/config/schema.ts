@@ -182,6 +182,8 @@ const OVERLOAD_DEFAULTS = {
   sampleIntervalMs: 200,
   retryAfterSeconds: 2,
   minInFlight: 16,
+  limitEventLoopDelayMs: 8,
+  limitAboveInFlight: 128,
 };
 
 const METERING_DEFAULTS = {
@@ -401,6 +403,19 @@ export const configSchema = z
             retryAfterSeconds: z.number().int().min(1).max(3600).default(OVERLOAD_DEFAULTS.retryAfterSeconds),
             /** The adaptive in-flight limit never goes below this many API requests at once. */
             minInFlight: z.number().int().min(1).max(100_000).default(OVERLOAD_DEFAULTS.minInFlight),
+            /** Mean delay, ms, past which a busy sample cuts the in-flight limit above limitAboveInFlight; 0: off. */
+            limitEventLoopDelayMs: z
+              .number()
+              .int()
+              .min(0)
+              .max(60_000)
+              .default(OVERLOAD_DEFAULTS.limitEventLoopDelayMs),
+            limitAboveInFlight: z
+              .number()
+              .int()
+              .min(1)
+              .max(100_000)
+              .default(OVERLOAD_DEFAULTS.limitAboveInFlight),
           })
           .strict()
           .default(OVERLOAD_DEFAULTS),
