@@ -182,7 +182,7 @@ const OVERLOAD_DEFAULTS = {
   sampleIntervalMs: 200,
   retryAfterSeconds: 2,
   minInFlight: 16,
-  limitEventLoopDelayMs: 8,
+  limitEventLoopDelayMs: 4,
   limitAboveInFlight: 128,
 };
 
