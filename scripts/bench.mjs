@@ -366,7 +366,8 @@ ${overloadModelBound()}${[
   .join(" ")}
 
 The agent refuses at once (503 \`server_overloaded\`, \`Retry-After\`) what is over its adaptive
-in-flight limit, which late and busy event-loop samples cut (\`api.overload\`), and a model's slots
+in-flight limit, which busy event-loop samples cut (\`api.overload\`: late past 4 ms once more than 128
+requests are in flight, past 50 ms whatever the number), and a model's slots
 and queue refuse with 503/429 and \`Retry-After\` when full (\`scheduler\`). Without the pinning, on a
 small machine the load generator runs out of CPU first and the backlog forms in its own connection
 pool, where no server signal can see it. Where the generator sent clearly less than was offered, it
