@@ -66,10 +66,13 @@ async function startServer(overload: OverloadOptions) {
   };
 }
 
-/** Keeps the event loop saturated: a timer that blocks it 150 ms each time, with short gaps for I/O. */
-function busyLoop(): () => void {
+/**
+ * Blocks the event loop `ms` at a time, with short gaps for I/O: 150 keeps it saturated (far past 50 ms
+ * of mean delay and 90 % busy), 40 keeps it late but never stalled.
+ */
+function blockLoop(ms: number): () => void {
   const timer = setInterval(() => {
-    const end = performance.now() + 150;
+    const end = performance.now() + ms;
     while (performance.now() < end) {}
   }, 1);
   return () => clearInterval(timer);
@@ -81,7 +84,7 @@ describe("load shedding (api.overload)", () => {
 
   it("refuses new requests with 503 server_overloaded and Retry-After while the loop is saturated", async () => {
     const server = await startServer(OVERLOAD);
-    free = busyLoop();
+    free = blockLoop(150);
     // A generation sent before the samples say saturated would be admitted, and the held runtime would
     // keep it (and this test) waiting: wait for the verdict first, and never wait on one for long.
     await until("the loop counts as saturated", () => server.app.shedding.overloaded());
@@ -136,7 +139,7 @@ describe("load shedding (api.overload)", () => {
 
   it("serves every request under the same load when switched off", async () => {
     const server = await startServer({ ...OVERLOAD, enabled: false });
-    free = busyLoop();
+    free = blockLoop(150);
     for (let i = 0; i < 5; i++) {
       const response = await server.models();
       assert.equal(response.status, 200);
@@ -145,15 +148,6 @@ describe("load shedding (api.overload)", () => {
     assert.equal(server.app.shedding.shed(), 0);
   });
 });
-
-/** Keeps the event loop late but never stalled: blocks it 40 ms at a time, with short gaps for I/O. */
-function lateLoop(): () => void {
-  const timer = setInterval(() => {
-    const end = performance.now() + 40;
-    while (performance.now() < end) {}
-  }, 1);
-  return () => clearInterval(timer);
-}
 
 describe("the adaptive in-flight limit", () => {
   it("is cut below what was in flight by a late and busy sample, never under its floor", () => {
@@ -245,7 +239,7 @@ describe("the adaptive in-flight limit", () => {
     const hold = (n: number) => {
       for (let i = 0; i < n; i++) held.push(server.generate().then((response) => response.status));
     };
-    const stopLate = lateLoop();
+    const stopLate = blockLoop(40);
     t.after(stopLate);
     hold(6);
     await until("six generations in flight", () => server.app.shedding.inFlight() === 6);
