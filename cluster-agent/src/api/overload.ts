@@ -68,7 +68,7 @@ const SUSTAINED_SAMPLES = 2;
 
 /** A cutting sample sets the in-flight limit to this fraction of what was in flight in it. */
 const LIMIT_DECREASE = 0.8;
-/** A sample that is not over, in which the limit refused requests or was reached, raises it by this factor. */
+/** A sample that keeps up, in which the limit refused requests or was reached, raises it by this factor. */
 const LIMIT_INCREASE = 1.25;
 /**
  * A sample this much below the utilisation threshold lifts the limit altogether: the loop has ample
@@ -106,7 +106,10 @@ export class InFlightLimit {
   private peak = 0;
   private reached = false;
 
-  /** `floor`: the limit never goes below it; `cutAbove`: a `late` sample cuts only above it in flight. */
+  /**
+   * `floor`: the limit never goes below it; `cutAbove`: a `late` sample starts the limit only with more
+   * than this in flight.
+   */
   constructor(
     private readonly floor: number,
     private readonly cutAbove = Number.POSITIVE_INFINITY,
@@ -181,10 +184,8 @@ export function loadShedding(app: FastifyInstance, options: OverloadOptions, log
     };
   }
   const limitDelay = options.limitEventLoopDelayMs;
-  const limit = new InFlightLimit(
-    options.minInFlight,
-    limitDelay > 0 ? options.limitAboveInFlight : Number.POSITIVE_INFINITY,
-  );
+  // With limitDelay 0 no sample is `late` (verdict below), so cutAbove then never applies.
+  const limit = new InFlightLimit(options.minInFlight, options.limitAboveInFlight);
   // The library calls the handler when either check of its last sample is over; shedding needs both
   // (when both are on) for SUSTAINED_SAMPLES samples in a row, which this watcher keeps track of.
   const verdict = (eventLoopDelay: number, eventLoopUtilized: number): LoopSample => {
