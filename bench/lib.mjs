@@ -145,12 +145,13 @@ export function startAgent(upstreamBase, model = "bench", { cpus } = {}) {
  * A real agent on its own data dir (`serve` with `serveArgs`, every listener on a free port), an
  * account and a key: `url` is its API, `ready` its readiness line, `cli` runs its CLI on that data dir.
  * `cpus` pins it (spawnService); `nodeArgs` go to its Node.js (e.g. --cpu-prof), after the flags the
- * systemd unit runs it with (AGENT_NODE_FLAGS), so the benchmarks measure the agent as deployed.
+ * systemd unit runs it with (AGENT_NODE_FLAGS), so the benchmarks measure the agent as deployed. `bin`
+ * runs another build of the agent (bench/compare-builds.mjs).
  */
-export async function startAgentServing(serveArgs, { cpus, nodeArgs = [] } = {}) {
+export async function startAgentServing(serveArgs, { cpus, nodeArgs = [], bin = BIN } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "entrim-bench-"));
   const cli = (...args) => {
-    const result = spawnSync(process.execPath, [BIN, "--json", "--data-dir", dataDir, ...args], {
+    const result = spawnSync(process.execPath, [bin, "--json", "--data-dir", dataDir, ...args], {
       encoding: "utf8",
     });
     if (result.status !== 0) throw new Error(result.stderr);
@@ -160,7 +161,7 @@ export async function startAgentServing(serveArgs, { cpus, nodeArgs = [] } = {})
     [
       ...AGENT_NODE_FLAGS,
       ...nodeArgs,
-      BIN,
+      bin,
       "--data-dir",
       dataDir,
       "serve",

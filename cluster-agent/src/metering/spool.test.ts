@@ -10,6 +10,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -75,8 +76,9 @@ test("with write durability (the default), appends resolve once written; readers
 });
 
 test("writes made at once and writes queued behind fsyncs and rotations land every record once, in order", async () => {
-  // A 1 ms fsync window and small segments: most ticks find a sync or a rotation holding the file (their
-  // writes queue behind it on the thread pool), the others write at once from the event loop.
+  // A 1 ms fsync window and small segments: many ticks find a rotation holding the file (their writes
+  // queue behind it on the thread pool), the others write at once from the event loop, also while a
+  // group fsync runs.
   const spool = await Spool.open(options({ fsyncIntervalMs: 1, segmentBytes: 8 * 1024 }));
   let n = 0;
   for (let wave = 0; wave < 200; wave++) {
@@ -99,6 +101,104 @@ test("writes made at once and writes queued behind fsyncs and rotations land eve
   for (const segment of spool.segments()) {
     assert.equal(spool.readableBytes(segment), statSync(spool.path(segment)).size, `segment ${segment}`);
   }
+});
+
+/**
+ * Holds every FileHandle.datasync (the real call runs once released): a disk slow to sync, on demand.
+ * `started` resolves when a sync is waiting; `release` lets the waiting ones run.
+ */
+async function slowSyncs(t: { after(fn: () => void): void }, dir: string) {
+  mkdirSync(dir, { recursive: true });
+  const probe = await open(join(dir, "probe"), "w");
+  const prototype = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+  await probe.close();
+  const real = prototype.datasync;
+  let held: (() => void)[] = [];
+  let onStart: (() => void) | null = null;
+  prototype.datasync = function (this: unknown) {
+    onStart?.();
+    return new Promise<void>((resolve) => held.push(resolve)).then(() => real.call(this));
+  };
+  t.after(() => {
+    prototype.datasync = real;
+  });
+  return {
+    started: () => new Promise<void>((resolve) => (onStart = resolve)),
+    release: () => {
+      const waiting = held;
+      held = [];
+      for (const go of waiting) go();
+    },
+  };
+}
+
+const settledWithin = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([
+    promise.then(() => "resolved"),
+    new Promise((resolve) => setTimeout(resolve, ms, "waiting")),
+  ]);
+
+test("a slow group fsync holds no write: appends made during it resolve at once, and it makes readable only what it covers", async (t) => {
+  const opts = options({ fsyncIntervalMs: 1, segmentBytes: 1024 * 1024 });
+  const disk = await slowSyncs(t, opts.dir);
+  const spool = await Spool.open(opts);
+  const [segment] = spool.segments();
+  const sizeOf = (n: number) => encodeRecord(sampleEvent(n)).length;
+  const syncing = disk.started();
+  await spool.append(sampleEvent(1));
+  await syncing;
+  // The fsync of record 1 is on the disk now; record 2 goes to the file meanwhile.
+  assert.equal(await settledWithin(spool.append(sampleEvent(2)), 500), "resolved");
+  assert.equal(statSync(spool.path(segment!)).size, sizeOf(1) + sizeOf(2));
+  assert.equal(spool.readableBytes(segment!), 0, "nothing readable before its fsync");
+  assert.equal(spool.depthBytes({ segment: 0, offset: 0 }), sizeOf(1) + sizeOf(2));
+  const durable = new Promise<void>((resolve) => spool.onDurable(resolve));
+  disk.release();
+  await durable;
+  assert.equal(spool.readableBytes(segment!), sizeOf(1), "the fsync covers only what was written before it");
+  assert.equal(spool.depthBytes({ segment: 0, offset: 0 }), sizeOf(1) + sizeOf(2));
+  const flushed = spool.flush();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  disk.release();
+  await flushed;
+  assert.equal(spool.readableBytes(segment!), sizeOf(1) + sizeOf(2));
+  const closed = spool.close();
+  disk.release();
+  await closed;
+});
+
+test("a segment filled while its fsync runs is sealed with the records written meanwhile, synced too", async (t) => {
+  const record = encodeRecord(sampleEvent(1)).length;
+  const opts = options({ fsyncIntervalMs: 1, segmentBytes: 2 * record, durability: "fsync" });
+  const disk = await slowSyncs(t, opts.dir);
+  const spool = await Spool.open(opts);
+  const [first] = spool.segments();
+  const syncing = disk.started();
+  const full = Promise.all([spool.append(sampleEvent(1)), spool.append(sampleEvent(2))]);
+  await syncing;
+  // Written during the fsync that fills the segment: waits for a sync of its own (fsync durability).
+  const late = spool.append(sampleEvent(3));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(statSync(spool.path(first!)).size, 3 * record, "written while the first fsync ran");
+  assert.equal(await settledWithin(late, 50), "waiting");
+  disk.release(); // the fsync that filled the segment
+  const second = disk.started();
+  await second; // sealing syncs the late record too before the segment is closed
+  disk.release();
+  await Promise.all([full, late]);
+  const [sealed, active] = spool.segments();
+  assert.equal(sealed, first);
+  assert.equal(spool.isSealed(first!), true);
+  assert.equal(spool.readableBytes(first!), 3 * record, "sealed with every record in it");
+  assert.equal(statSync(spool.path(active!)).size, 0);
+  const decoded = decodeRecords(readFileSync(spool.path(first!)), true);
+  assert.deepEqual(
+    decoded.events.map((event) => event.requestId),
+    [1, 2, 3].map((n) => sampleEvent(n).requestId),
+  );
+  const closed = spool.close();
+  disk.release();
+  await closed;
 });
 
 test("a reopened spool keeps its cursor and old segments, and writes a fresh segment", async () => {

@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, statSync, writeSync } from "node:fs";
-import { type FileHandle, open, readFile, rename, rm } from "node:fs/promises";
+import { type FileHandle, open, readFile, rename, rm, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import type { UsageEvent } from "../domain/usage-event.js";
 import { encodeRecord } from "./record.js";
@@ -97,8 +97,13 @@ export class Spool {
   private syncTimer: NodeJS.Timeout | null = null;
   /** Writes, syncs and rotations run one at a time, in order. */
   private chain: Promise<void> = Promise.resolve();
-  /** Steps queued on the chain and not yet finished: a synchronous write needs none. */
-  private steps = 0;
+  /**
+   * Steps queued or running that hold the file (a write on the thread pool, a rotation, the cleanup
+   * after a failure): a tick's write waits behind them. A group fsync does not hold it: the bytes
+   * it covers are those written before it began, so writes go on meanwhile instead of every response
+   * finishing in that window waiting for the disk.
+   */
+  private holding = 0;
   /** Until when (epoch ms) writes stay on the thread pool after a slow synchronous one. */
   private asyncWritesUntil = 0;
   private closed = false;
@@ -206,27 +211,38 @@ export class Spool {
 
   /** Writes and fsyncs everything appended so far. */
   async flush(): Promise<void> {
-    await this.enqueue(() => this.writeOut());
-    await this.enqueue(() => this.syncOut());
+    await this.enqueue(() => this.writeOut(), true);
+    await this.enqueue(() => this.syncOut(), false);
   }
 
-  private enqueue(step: () => Promise<void>): Promise<void> {
-    this.steps++;
+  /** Queues a step on the chain; `holdsFile` steps keep the ticks' writes behind them (see `holding`). */
+  private enqueue(step: () => Promise<void>, holdsFile: boolean): Promise<void> {
+    if (holdsFile) this.holding++;
     const counted = async () => {
       try {
         await step();
       } finally {
-        this.steps--;
+        if (holdsFile) this.holding--;
       }
     };
     this.chain = this.chain.then(counted, counted);
     return this.chain;
   }
 
-  /** The tick's appends: written at once when no other step holds the file, else queued behind it. */
+  /** Runs `work` holding the file, from inside a step that does not hold it. */
+  private async holdingFile(work: () => Promise<void>): Promise<void> {
+    this.holding++;
+    try {
+      await work();
+    } finally {
+      this.holding--;
+    }
+  }
+
+  /** The tick's appends: written at once when no step holds the file, else queued behind it. */
   private readonly writeTick = (): void => {
-    if (this.steps > 0 || this.handle === null || Date.now() < this.asyncWritesUntil) {
-      void this.enqueue(() => this.writeOut());
+    if (this.holding > 0 || this.handle === null || Date.now() < this.asyncWritesUntil) {
+      void this.enqueue(() => this.writeOut(), true);
       return;
     }
     this.writeScheduled = false;
@@ -243,7 +259,9 @@ export class Spool {
       }
     } catch (error) {
       this.writingBytes = batch.bytes;
-      void this.enqueue(() => this.writeFailed(batch, error, before));
+      // Queued: a group fsync running now may seal this segment first, so the batch names its own.
+      const segment = this.active;
+      void this.enqueue(() => this.writeFailed(batch, error, segment, before), true);
       return;
     }
     if (performance.now() - started > SLOW_WRITE_MS) {
@@ -267,25 +285,26 @@ export class Spool {
         written += (await handle.write(data, written, batch.bytes - written)).bytesWritten;
       }
     } catch (error) {
-      await this.writeFailed(batch, error, before);
+      await this.writeFailed(batch, error, this.active, before);
       return;
     }
     this.written(batch);
   }
 
   /** A batch the disk refused: its appends fail, and none of its bytes stay in the segment. */
-  private async writeFailed(batch: Batch, error: unknown, before: number): Promise<void> {
+  private async writeFailed(batch: Batch, error: unknown, segment: number, before: number): Promise<void> {
     this.writingBytes = 0;
     this.fail(error);
     for (const waiter of batch.waiters) waiter.reject(error as Error);
     // A full disk often takes part of a batch. Cut the segment back to where the batch began, so that
     // no record of a request answered with an error is shipped (and billed) after all; the
-    // truncation frees the space it took. If even that fails, seal whatever reached the file.
-    const cut = await this.handle!.truncate(before).then(
+    // truncation frees the space it took. If even that fails, seal whatever reached the file (a
+    // segment sealed meanwhile ends before the batch already).
+    const cut = await truncate(this.path(segment), before).then(
       () => true,
       () => false,
     );
-    if (!cut) await this.sealAfterFailure();
+    if (!cut && segment === this.active) await this.sealAfterFailure();
   }
 
   /** A batch now in the file: its appends resolve (or wait for the next fsync, per durability). */
@@ -299,40 +318,80 @@ export class Spool {
     }
     this.syncTimer ??= setTimeout(() => {
       this.syncTimer = null;
-      void this.enqueue(() => this.syncOut());
+      void this.enqueue(() => this.syncOut(), false);
     }, this.options.fsyncIntervalMs);
   }
 
+  /**
+   * The group fsync. Ticks go on writing while it runs (it does not hold the file), so it covers, and
+   * makes readable, exactly the bytes written before it began; those written meanwhile wait for the
+   * next one. Sealing a full segment holds the file, and syncs those too first.
+   */
   private async syncOut(): Promise<void> {
     if (this.syncTimer) clearTimeout(this.syncTimer);
     this.syncTimer = null;
     if (this.unsyncedBytes === 0) return;
-    // Nothing else is written meanwhile (the chain runs one step at a time), so the bytes stay in
-    // unsyncedBytes until they are readable: depthBytes must not see them nowhere while the fsync runs,
-    // or "the spool drained" would be true before the shipper has even seen them.
+    // The bytes stay in unsyncedBytes until they are readable: depthBytes must not see them nowhere
+    // while the fsync runs, or "the spool drained" would be true before the shipper has even seen them.
     const bytes = this.unsyncedBytes;
     const waiters = this.syncWaiters;
     this.syncWaiters = [];
     try {
       await this.handle!.datasync();
     } catch (error) {
-      this.fail(error);
-      for (const waiter of waiters) waiter.reject(error as Error);
-      await this.sealAfterFailure();
+      // What was written meanwhile is in the same file, unsynced: those appends fail with the rest.
+      await this.syncFailed(error, [...waiters, ...this.syncWaiters]);
       return;
     }
     const size = (this.sizes.get(this.active) ?? 0) + bytes;
-    const rotated =
-      size >= this.options.segmentBytes &&
-      (await this.rotate(size).then(
-        () => true,
-        () => false,
-      ));
-    if (!rotated) {
-      // Not full, or the next segment cannot be created now: this one grows on; the next sync retries.
+    if (size >= this.options.segmentBytes) {
+      await this.holdingFile(() => this.sealFull(waiters));
+      return;
+    }
+    // Not full: this segment grows on.
+    this.sizes.set(this.active, size);
+    this.unsyncedBytes -= bytes;
+    this.durable(waiters);
+  }
+
+  /**
+   * A segment synced past its size is sealed holding the file: the bytes written during that fsync are
+   * synced first, so the sealed segment is readable to its end. If the next segment cannot be created
+   * now, this one grows on and the next sync retries.
+   */
+  private async sealFull(waiters: Waiter[]): Promise<void> {
+    const late = this.syncWaiters;
+    this.syncWaiters = [];
+    try {
+      await this.handle!.datasync();
+    } catch (error) {
+      await this.syncFailed(error, late);
+      // The first fsync's bytes are in the segment just sealed.
+      this.durable(waiters);
+      return;
+    }
+    waiters.push(...late);
+    const size = (this.sizes.get(this.active) ?? 0) + this.unsyncedBytes;
+    const sealed = await this.rotate(size).then(
+      () => true,
+      () => false,
+    );
+    if (!sealed) {
       this.sizes.set(this.active, size);
       this.unsyncedBytes = 0;
     }
+    this.durable(waiters);
+  }
+
+  /** An fsync the disk refused: its appends fail, and the segment is sealed with what reached it. */
+  private async syncFailed(error: unknown, waiters: Waiter[]): Promise<void> {
+    this.fail(error);
+    for (const waiter of waiters) waiter.reject(error as Error);
+    this.syncWaiters = [];
+    await this.holdingFile(() => this.sealAfterFailure());
+  }
+
+  private durable(waiters: Waiter[]): void {
     for (const waiter of waiters) waiter.resolve();
     for (const listener of this.listeners) listener();
   }
