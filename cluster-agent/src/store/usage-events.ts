@@ -1,8 +1,10 @@
 import type { UsageEvent } from "../domain/usage-event.js";
 import type { Db } from "./db.js";
+import { numberArray, textArray } from "./pg-array.js";
 
-// One statement per batch, the rows passed as one array per column: the statement text and its plan
-// are the same for any batch size, and PostgreSQL parses 19 parameters instead of 19 per row.
+// One statement per batch, the rows passed as one array literal per column (store/pg-array.ts): the
+// statement text and its plan are the same for any batch size, and PostgreSQL parses 19 parameters
+// instead of 19 per row.
 // Times travel as epoch milliseconds and are turned into timestamps exactly (no float rounding).
 const INSERT = `
 INSERT INTO usage_events (
@@ -24,33 +26,29 @@ ON CONFLICT DO NOTHING`;
  */
 export async function insertUsageEvents(db: Db, events: readonly UsageEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  const columns: unknown[][] = Array.from({ length: 19 }, () => new Array(events.length));
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    const row = [
-      e.requestId,
-      e.receivedAt,
-      e.firstTokenAt,
-      e.finishedAt,
-      e.accountId,
-      e.keyId,
-      e.model,
-      e.modelVersion,
-      e.node,
-      e.status,
-      e.httpStatus,
-      e.promptTokens,
-      e.cachedTokens,
-      e.completionTokens,
-      e.costPicoEur.toString(),
-      e.priceVersion,
-      e.userAgent,
-      e.clientIp,
-      e.endpoint,
-    ];
-    for (let c = 0; c < 19; c++) columns[c]![i] = row[c];
-  }
-  const result = await db.query(INSERT, columns);
+  const text = (field: (e: UsageEvent) => string | null) => textArray(events.map(field));
+  const numbers = (field: (e: UsageEvent) => number | bigint | null) => numberArray(events.map(field));
+  const result = await db.query(INSERT, [
+    text((e) => e.requestId),
+    numbers((e) => e.receivedAt),
+    numbers((e) => e.firstTokenAt),
+    numbers((e) => e.finishedAt),
+    text((e) => e.accountId),
+    text((e) => e.keyId),
+    text((e) => e.model),
+    text((e) => e.modelVersion),
+    text((e) => e.node),
+    text((e) => e.status),
+    numbers((e) => e.httpStatus),
+    numbers((e) => e.promptTokens),
+    numbers((e) => e.cachedTokens),
+    numbers((e) => e.completionTokens),
+    numbers((e) => e.costPicoEur),
+    numbers((e) => e.priceVersion),
+    text((e) => e.userAgent),
+    text((e) => e.clientIp),
+    text((e) => e.endpoint),
+  ]);
   return result.rowCount ?? 0;
 }
 
