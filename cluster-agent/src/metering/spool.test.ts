@@ -14,6 +14,7 @@ import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { until } from "../test-support/until.js";
 import { sampleEvent } from "../test-support/usage-events.js";
 import { decodeRecords, encodeRecord } from "./record.js";
 import { Spool, type SpoolOptions } from "./spool.js";
@@ -105,7 +106,7 @@ test("writes made at once and writes queued behind fsyncs and rotations land eve
 
 /**
  * Holds every FileHandle.datasync (the real call runs once released): a disk slow to sync, on demand.
- * `started` resolves when a sync is waiting; `release` lets the waiting ones run.
+ * `started` resolves when a sync is waiting (at once if one is); `release` lets the waiting ones run.
  */
 async function slowSyncs(t: { after(fn: () => void): void }, dir: string) {
   mkdirSync(dir, { recursive: true });
@@ -123,7 +124,8 @@ async function slowSyncs(t: { after(fn: () => void): void }, dir: string) {
     prototype.datasync = real;
   });
   return {
-    started: () => new Promise<void>((resolve) => (onStart = resolve)),
+    started: () =>
+      held.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => (onStart = resolve)),
     release: () => {
       const waiting = held;
       held = [];
@@ -157,14 +159,13 @@ test("a slow group fsync holds no write: appends made during it resolve at once,
   await durable;
   assert.equal(spool.readableBytes(segment!), sizeOf(1), "the fsync covers only what was written before it");
   assert.equal(spool.depthBytes({ segment: 0, offset: 0 }), sizeOf(1) + sizeOf(2));
+  const syncingRest = disk.started();
   const flushed = spool.flush();
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await syncingRest;
   disk.release();
   await flushed;
   assert.equal(spool.readableBytes(segment!), sizeOf(1) + sizeOf(2));
-  const closed = spool.close();
-  disk.release();
-  await closed;
+  await spool.close(); // nothing left to sync
 });
 
 test("a segment filled while its fsync runs is sealed with the records written meanwhile, synced too", async (t) => {
@@ -178,8 +179,13 @@ test("a segment filled while its fsync runs is sealed with the records written m
   await syncing;
   // Written during the fsync that fills the segment: waits for a sync of its own (fsync durability).
   const late = spool.append(sampleEvent(3));
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(statSync(spool.path(first!)).size, 3 * record, "written while the first fsync ran");
+  await until(
+    "record 3 written while the first fsync runs",
+    () => statSync(spool.path(first!)).size === 3 * record,
+    {
+      timeoutMs: 2_000,
+    },
+  );
   assert.equal(await settledWithin(late, 50), "waiting");
   disk.release(); // the fsync that filled the segment
   const second = disk.started();
@@ -196,9 +202,7 @@ test("a segment filled while its fsync runs is sealed with the records written m
     decoded.events.map((event) => event.requestId),
     [1, 2, 3].map((n) => sampleEvent(n).requestId),
   );
-  const closed = spool.close();
-  disk.release();
-  await closed;
+  await spool.close(); // nothing left to sync
 });
 
 test("a reopened spool keeps its cursor and old segments, and writes a fresh segment", async () => {
