@@ -17,7 +17,15 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { cpuSeconds, load, openLoop, percentile, startAgentServing, startUpstream } from "./lib.mjs";
+import {
+  cpuSeconds,
+  interleaved,
+  load,
+  openLoop,
+  percentile,
+  startAgentServing,
+  startUpstream,
+} from "./lib.mjs";
 
 const USAGE = `usage: node bench/compare-builds.mjs --before DIR --after DIR [--load latency|capacity] [--rounds N] [--busy-disk]
   DIR is a checkout with a built agent (DIR/cluster-agent/bin/entrim-agent.js; build it with
@@ -103,13 +111,8 @@ for (const build of builds) {
 }
 const stopDisk = values["busy-disk"] ? busyDisk() : () => {};
 
-const turns = Object.fromEntries(subjects.map((s) => [s.name, []]));
-for (let round = 0; round < rounds; round++) {
-  for (let k = 0; k < subjects.length; k++) {
-    const subject = subjects[(round + k) % subjects.length];
-    turns[subject.name].push(await measure(subject, round));
-  }
-}
+const turnLists = await interleaved(subjects, measure, rounds);
+const turns = Object.fromEntries(subjects.map((s, i) => [s.name, turnLists[i]]));
 stopDisk();
 await Promise.all([upstream.stop(), ...subjects.filter((s) => s.agent).map((s) => s.agent.stop())]);
 
