@@ -7,7 +7,7 @@ import { describe, it, test } from "node:test";
 import fc from "fast-check";
 import { ApiError } from "../common/errors.js";
 import { ExternalRuntime } from "./external.js";
-import { PlainDeltas, plainDelta } from "./external-call.js";
+import { PlainDeltas, plainDelta, shortUtf8 } from "./external-call.js";
 import type { ChatGenerationRequest, DeltaDetail, DeltaSink } from "./types.js";
 
 const chatChunk = (content: string, extra: Record<string, unknown> = {}) =>
@@ -181,6 +181,65 @@ test("the byte reader takes only literals it can relay as they are, and reads th
   assert.equal(reader.readBytes(errorHead, 0, errorHead.length), false);
   // The event's bounds are respected: a tail beyond `end` is not read.
   assert.equal(reader.readBytes(ok, 0, ok.length - 1), false);
+});
+
+test("shortUtf8 decides as node:buffer's isUtf8 does", () => {
+  const edges = ["\xc0\x80", "\xc2\x80", "\xe0\x9f\xbf", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xed\xa0\x80"]
+    .concat(["\xef\xbf\xbf", "\xf0\x8f\xbf\xbf", "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf", "\xf4\x90\x80\x80"])
+    .concat(["\xf5\x80\x80\x80", "\xe2\x82", "\x80", "a\xc3", "\xc3\xa9\xe4\xb8\x96"])
+    .map((s) => Buffer.from(s, "latin1"));
+  for (const bytes of edges)
+    assert.equal(shortUtf8(bytes, 0, bytes.length), isUtf8(bytes), bytes.toString("hex"));
+  const bytes = fc.oneof(
+    fc.uint8Array({ maxLength: 16 }),
+    fc.string({ unit: "grapheme", maxLength: 8 }).map((t) => new Uint8Array(Buffer.from(t))),
+    // Valid text with one byte changed: the near misses a validator gets wrong.
+    fc
+      .tuple(
+        fc.string({ unit: "grapheme", minLength: 1, maxLength: 8 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+      )
+      .map(([t, at, b]) => {
+        const out = Buffer.from(t);
+        out[at % out.length] = b;
+        return new Uint8Array(out);
+      }),
+  );
+  fc.assert(
+    fc.property(bytes, fc.nat(4), (raw, pad) => {
+      // Read in the middle of a larger buffer, as the relay does: nothing outside the bounds counts.
+      const buf = Buffer.concat([Buffer.alloc(pad, 0xff), raw, Buffer.alloc(pad, 0xc3)]);
+      assert.equal(shortUtf8(buf, pad, pad + raw.length), isUtf8(raw));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test("the byte reader finds an event's end in a run of events, as it reads one whose end is known", () => {
+  const reader = new PlainDeltas(true);
+  assert.ok(reader.read(chatChunk("a")));
+  const events = ["b", "wörld", 'say "hi"', "🙂"].map((t) => Buffer.from(`data: ${chatChunk(t)}\n\n`));
+  const run = Buffer.concat(events);
+  let at = 0;
+  for (const event of events) {
+    const start = at + "data: ".length;
+    const end = at + event.length - 2;
+    assert.equal(reader.matchBytes(run, start, run.length), end);
+    assert.equal(reader.readBytes(run, start, end), true);
+    assert.equal(reader.matchBytes(run, start, end - 1), -1, "reads no further than its limit");
+    at += event.length;
+  }
+  // A literal that runs into a line break is no event's: its end is not claimed.
+  const broken = Buffer.from(`data: ${chatChunk("x").replace('"x"', '"x\n')}\n\n`);
+  assert.equal(reader.matchBytes(broken, "data: ".length, broken.length), -1);
+  // A frame learnt from data of two lines (joined by LF) is never matched in bytes: no one line holds it.
+  const split = new PlainDeltas(true);
+  const twoLines = chatChunk("a").replace('"object"', '\n"object"');
+  assert.ok(split.read(twoLines));
+  const same = Buffer.from(twoLines);
+  assert.equal(split.matchBytes(same, 0, same.length), -1);
+  assert.equal(split.readBytes(same, 0, same.length), false);
 });
 
 test("a stream relayed as bytes gives the same text, in the same order, as one relayed as strings", async () => {

@@ -39,6 +39,38 @@ function parseAllRaw(chunks: Buffer[]): (Ev & { raw: boolean })[] {
   return out;
 }
 
+/**
+ * parseAllRaw with a run sink too, which takes the one-line events whose data starts with "r" (the
+ * others go the usual ways). It finds each event's end itself, as a real one does.
+ */
+function parseAllRun(chunks: Buffer[]): (Ev & { via: string })[] {
+  const out: (Ev & { via: string })[] = [];
+  const parser = new SseParser((data, event) => out.push({ data, event, via: "string" }), {
+    onRaw: (buf, start, end) => {
+      out.push({ data: buf.toString("utf8", start, end), event: "message", via: "raw" });
+      return true;
+    },
+    run: {
+      match: (buf, start, limit) => {
+        if (buf[start] !== 0x72) return -1;
+        let end = start;
+        while (end < limit && buf[end] !== 0x0a && buf[end] !== 0x0d) end++;
+        return end < limit ? end : -1;
+      },
+      take: (buf, start, end) => {
+        out.push({ data: buf.toString("utf8", start, end), event: "message", via: "run" });
+      },
+    },
+  });
+  for (const c of chunks) {
+    const copy = Buffer.from(c);
+    parser.push(copy);
+    copy.fill(0x78);
+  }
+  parser.end();
+  return out;
+}
+
 function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
   const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
   const chunks: Buffer[] = [];
@@ -88,6 +120,30 @@ describe("SseParser", () => {
     ]);
   });
 
+  it("hands whole events to the run sink only where one begins with nothing pending, all in the chunk", () => {
+    const text =
+      "data: r1\n\ndata: r2\n\nevent: e\ndata: r3\n\ndata: r4\ndata: r5\n\n: c\ndata: r6\n\n" +
+      "data:r7\n\ndata: r8\r\n\r\ndata: s9\n\ndata: r10\n\n";
+    assert.deepEqual(parseAllRun([Buffer.from(text)]), [
+      // The stream's first line is read as a line: a byte-order mark may open it.
+      { data: "r1", event: "message", via: "raw" },
+      { data: "r2", event: "message", via: "run" },
+      { data: "r3", event: "e", via: "string" },
+      { data: "r4\nr5", event: "message", via: "string" },
+      // After a comment line the event begins at the data line: the run sink may take it.
+      { data: "r6", event: "message", via: "run" },
+      { data: "r7", event: "message", via: "raw" },
+      { data: "r8", event: "message", via: "raw" },
+      { data: "s9", event: "message", via: "raw" },
+      { data: "r10", event: "message", via: "run" },
+    ]);
+    // An event whose blank line is in the next chunk is not the run sink's: the parser finishes it.
+    assert.deepEqual(parseAllRun([Buffer.from("data: r1\n"), Buffer.from("\ndata: r2\n\n")]), [
+      { data: "r1", event: "message", via: "string" },
+      { data: "r2", event: "message", via: "run" },
+    ]);
+  });
+
   it("rejects a line larger than its limit instead of buffering without end", () => {
     const parser = new SseParser(() => {}, { maxEventBytes: 16 });
     assert.throws(() => parser.push(Buffer.from("data: 0123456789abcdefghij")));
@@ -125,6 +181,16 @@ describe("SseParser", () => {
             raw.map(({ data, event }) => ({ data, event })),
             expected,
           );
+          // With a run sink as well: still the same events, and only one-line untyped ones taken whole.
+          const run = parseAllRun(chunks);
+          assert.deepEqual(
+            run.map(({ data, event }) => ({ data, event })),
+            expected,
+          );
+          run.forEach((got, i) => {
+            const [e] = events[i]!;
+            if (got.via === "run") assert.ok(e.lines.length === 1 && e.type === undefined);
+          });
           raw.forEach((got, i) => {
             const [e] = events[i]!;
             if (got.raw) assert.ok(e.lines.length === 1 && e.type === undefined);
