@@ -10,6 +10,8 @@
 // --load latency: 500 requests/s offered in an open loop, upstream answering after 100 ms; the direct
 //   call to the upstream is a third subject, so each build's added latency is read against it.
 // --load capacity: 64 connections, upstream answering at once; requests/s and CPU per request.
+// --load streaming: 32 streams at once, 256 tokens each with usage, upstream streaming as fast as it
+//   can; tokens per CPU-second of the agent process, as the gateway benchmark's streaming row.
 // --busy-disk: a process writes and fsyncs 256 MiB over and over in the temp directory meanwhile, as
 //   a node loading a model or a database checkpointing would.
 import { spawn } from "node:child_process";
@@ -27,7 +29,7 @@ import {
   startUpstream,
 } from "./lib.mjs";
 
-const USAGE = `usage: node bench/compare-builds.mjs --before DIR --after DIR [--load latency|capacity] [--rounds N] [--busy-disk]
+const USAGE = `usage: node bench/compare-builds.mjs --before DIR --after DIR [--load latency|capacity|streaming] [--rounds N] [--busy-disk]
   DIR is a checkout with a built agent (DIR/cluster-agent/bin/entrim-agent.js; build it with
   \`npx tsc -b cluster-agent\` there).`;
 
@@ -56,8 +58,8 @@ if (values.help) {
   process.exit(0);
 }
 if (!values.before || !values.after) fail("--before and --after are both required");
-if (!["latency", "capacity"].includes(values.load))
-  fail(`--load must be latency or capacity, not ${values.load}`);
+if (!["latency", "capacity", "streaming"].includes(values.load))
+  fail(`--load must be latency, capacity or streaming, not ${values.load}`);
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1)
   fail(`--rounds must be a whole number of 1 or more, not ${values.rounds}`);
@@ -69,10 +71,13 @@ const builds = ["before", "after"].map((name) => {
 });
 
 const TURN_SECONDS = 3;
+const streaming = values.load === "streaming";
+const TOKENS = streaming ? 256 : 16;
 const body = JSON.stringify({
   model: "bench",
   messages: [{ role: "user", content: "Say something short about benchmarks, please." }],
-  max_tokens: 16,
+  max_tokens: TOKENS,
+  ...(streaming ? { stream: true, stream_options: { include_usage: true } } : {}),
 });
 const json = { "content-type": "application/json" };
 
@@ -95,7 +100,7 @@ function busyDisk() {
   };
 }
 
-const upstream = await startUpstream({ "delay-ms": values.load === "latency" ? 100 : 0, tokens: 16 });
+const upstream = await startUpstream({ "delay-ms": values.load === "latency" ? 100 : 0, tokens: TOKENS });
 const subjects = [];
 if (values.load === "latency") {
   subjects.push({ name: "direct", url: `${upstream.url}/chat/completions`, headers: json });
@@ -131,7 +136,7 @@ async function measure({ name, url, headers, agent }, round) {
     if (result.failed > 0) throw new Error(`${name}: ${result.failed} of ${result.sent} requests failed`);
     return { latencies: result.latencies, p50: result.p50, p99: result.p99 };
   }
-  const options = { url, method: "POST", headers, body, connections: 64 };
+  const options = { url, method: "POST", headers, body, connections: streaming ? 32 : 64 };
   await load({ ...options, duration: 1 });
   const cpuBefore = cpuSeconds(agent.pid);
   const result = await load({ ...options, duration: TURN_SECONDS });
@@ -163,9 +168,21 @@ if (values.load === "latency") {
       rps: Math.round(requests / list.reduce((sum, t) => sum + t.seconds, 0)),
       cpuMicrosPerRequest: fixed((list.reduce((sum, t) => sum + t.cpu, 0) / requests) * 1e6),
       roundsRps: list.map((t) => Math.round(t.requests / t.seconds)),
+      ...(streaming
+        ? {
+            tokensPerCpuSecond: Math.round((requests * TOKENS) / list.reduce((sum, t) => sum + t.cpu, 0)),
+            roundsTokensPerCpuSecond: list.map((t) => Math.round((t.requests * TOKENS) / t.cpu)),
+          }
+        : {}),
     };
   }
   summary.afterOverBefore = fixed(summary.after.rps / summary.before.rps, 3);
+  if (streaming) {
+    summary.tokensPerCpuSecondAfterOverBefore = fixed(
+      summary.after.tokensPerCpuSecond / summary.before.tokensPerCpuSecond,
+      3,
+    );
+  }
 }
 process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 process.exit(0);
