@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import {
+import fs, {
   appendFileSync,
   mkdirSync,
   mkdtempSync,
@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { open } from "node:fs/promises";
+import { syncBuiltinESMExports } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -284,5 +285,67 @@ test("a disk that refuses a write: its records are cut back, the spool says why,
   rmSync(filler);
   assert.equal(await spool.probe(), true);
   assert.equal(spool.writeFailure, null);
+  await spool.close();
+});
+
+/**
+ * Makes the next `count` synchronous writes take `ms` longer (the thread blocked, as in a throttled
+ * write() or a preemption), and counts every synchronous write.
+ */
+function slowWrites(t: { after(fn: () => void): void }) {
+  const real = fs.writeSync;
+  let slow = 0;
+  let calls = 0;
+  const blocker = new Int32Array(new SharedArrayBuffer(4));
+  fs.writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
+    calls++;
+    if (slow > 0) {
+      slow--;
+      Atomics.wait(blocker, 0, 0, 8);
+    }
+    return real(...args);
+  }) as typeof fs.writeSync;
+  syncBuiltinESMExports();
+  t.after(() => {
+    fs.writeSync = real;
+    syncBuiltinESMExports();
+  });
+  return {
+    get calls() {
+      return calls;
+    },
+    next(count: number) {
+      slow = count;
+    },
+  };
+}
+
+test("one slow synchronous write keeps the writes synchronous; two in a row send them to the thread pool", async (t) => {
+  const writes = slowWrites(t);
+  const spool = await Spool.open(options());
+  const [segment] = spool.segments();
+  const sizeOf = (n: number) => encodeRecord(sampleEvent(n)).length;
+  writes.next(1);
+  await spool.append(sampleEvent(1));
+  const afterOne = writes.calls;
+  await spool.append(sampleEvent(2));
+  assert.equal(writes.calls, afterOne + 1, "a single slow write (a preemption, say) changes nothing");
+  writes.next(2);
+  await spool.append(sampleEvent(3));
+  await spool.append(sampleEvent(4));
+  const afterTwo = writes.calls;
+  await Promise.all([spool.append(sampleEvent(5)), spool.append(sampleEvent(6))]);
+  assert.equal(writes.calls, afterTwo, "after two in a row, the writes leave the event loop");
+  await spool.flush();
+  // Every record is in the segment, in order, whichever way it was written.
+  const { events } = decodeRecords(readFileSync(spool.path(segment!)), true);
+  assert.deepEqual(
+    events.map((event) => event.requestId),
+    [1, 2, 3, 4, 5, 6].map((n) => sampleEvent(n).requestId),
+  );
+  assert.equal(
+    spool.readableBytes(segment!),
+    [1, 2, 3, 4, 5, 6].reduce((sum, n) => sum + sizeOf(n), 0),
+  );
   await spool.close();
 });
