@@ -230,6 +230,19 @@ test("the byte reader finds an event's end in a run of events, as it reads one w
     assert.equal(reader.matchBytes(run, start, end - 1), -1, "reads no further than its limit");
     at += event.length;
   }
+  // Heads of every length modulo four (the compare's last word overlaps the one before); a head that
+  // differs in one byte, and a tail that differs in its last byte only, are not matched.
+  for (const id of ["c-1", "c-12", "c-123", "c-1234"]) {
+    const withId = (text: string) => chatChunk(text).replace('"chatcmpl-1"', `"${id}"`);
+    const own = new PlainDeltas(true);
+    assert.ok(own.read(withId("a")));
+    const event = Buffer.from(`data: ${withId("b")}\n\n`);
+    assert.equal(own.matchBytes(event, 6, event.length), event.length - 2);
+    const other = Buffer.from(`data: ${withId("b").replace(`"${id}"`, `"${id.slice(0, -1)}9"`)}\n\n`);
+    assert.equal(own.matchBytes(other, 6, other.length), -1);
+    const lastByte = Buffer.from(`data: ${withId("b").slice(0, -1)}]\n\n`);
+    assert.equal(own.matchBytes(lastByte, 6, lastByte.length), -1);
+  }
   // A literal that runs into a line break is no event's: its end is not claimed.
   const broken = Buffer.from(`data: ${chatChunk("x").replace('"x"', '"x\n')}\n\n`);
   assert.equal(reader.matchBytes(broken, "data: ".length, broken.length), -1);

@@ -497,8 +497,6 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
 
 const CHAT_TEXT = '"content":"';
 const COMPLETION_TEXT = '"text":"';
-const CHAT_TEXT_BYTES = Buffer.from(CHAT_TEXT);
-const COMPLETION_TEXT_BYTES = Buffer.from(COMPLETION_TEXT);
 const EMPTY = Buffer.alloc(0);
 const LINE_BREAK = /[\r\n]/;
 const NO_WORDS: readonly number[] = [];
@@ -538,22 +536,24 @@ export function shortUtf8(buf: Buffer, from: number, to: number): boolean {
 }
 
 /**
- * `bytes` as little-endian 32-bit words (signed, as DataView.getInt32 reads them), its last 0–3 bytes
- * left out (sameBytes reads them one by one). A plain array of small integers: a typed array of a
+ * `bytes` as little-endian 32-bit words (signed, as DataView.getInt32 reads them) for sameBytes: each
+ * whole word, and last the four bytes that end it, overlapping the word before when the length is not
+ * a multiple of four. None under four bytes. A plain array of small integers: a typed array of a
  * head's size gets its own backing store, which cost more per stream than all its compares.
  */
 function words(bytes: Buffer): number[] {
   const out: number[] = [];
-  for (let i = 0; i + 4 <= bytes.length; i += 4) {
-    out.push(bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
-  }
+  const word = (i: number) =>
+    bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+  for (let i = 0; i + 4 <= bytes.length; i += 4) out.push(word(i));
+  if (bytes.length >= 4 && bytes.length % 4 !== 0) out.push(word(bytes.length - 4));
   return out;
 }
 
 /**
- * Whether `buf` holds `expected` at `at` (the caller has checked that it fits): four bytes at a time
- * through `view` (a DataView of `buf`), which costs about half of a native Buffer.compare's call for a
- * head of ~140 bytes and a third of a byte loop's.
+ * Whether `buf` holds `expected` (its `length` bytes, `expectedWords` its words) at `at`; the caller
+ * has checked that it fits. Four bytes at a time through `view`, a DataView of `buf`: for a head of
+ * ~140 bytes about half of a native Buffer.compare's call and a third of a byte loop.
  */
 function sameBytes(
   view: DataView,
@@ -561,11 +561,15 @@ function sameBytes(
   at: number,
   expected: Buffer,
   expectedWords: readonly number[],
+  length: number,
 ): boolean {
-  const n = expectedWords.length;
-  for (let k = 0; k < n; k++) if (view.getInt32(at + k * 4, true) !== expectedWords[k]) return false;
-  for (let k = n * 4; k < expected.length; k++) if (buf[at + k] !== expected[k]) return false;
-  return true;
+  if (length < 4) {
+    for (let k = 0; k < length; k++) if (buf[at + k] !== expected[k]) return false;
+    return true;
+  }
+  const last = expectedWords.length - 1;
+  for (let k = 0; k < last; k++) if (view.getInt32(at + k * 4, true) !== expectedWords[k]) return false;
+  return view.getInt32(at + length - 4, true) === expectedWords[last];
 }
 
 /** True for the bytes 0-9, a-f, A-F. */
@@ -696,12 +700,17 @@ export class PlainDeltas {
   escaped = false;
   #head = "";
   #tail = "";
-  /** #head and #tail as UTF-8, for readBytes; empty until read has passed an event. */
-  #headBytes: Buffer = EMPTY;
+  /**
+   * #head with the text's marker after it, and #tail, as UTF-8 for matchBytes; empty until read has
+   * passed an event, and when either has a line break.
+   */
+  #frontBytes: Buffer = EMPTY;
   #tailBytes: Buffer = EMPTY;
-  /** #headBytes and #tailBytes as words, for sameBytes. */
-  #headWords: readonly number[] = NO_WORDS;
+  /** #frontBytes and #tailBytes as words and lengths, for sameBytes. */
+  #frontWords: readonly number[] = NO_WORDS;
   #tailWords: readonly number[] = NO_WORDS;
+  #frontLength = 0;
+  #tailLength = 0;
   /**
    * A view of the last buffer read (#viewed), for sameBytes: one per upstream read, not per event. It
    * keeps that one read's buffer alive until the next read or the end of the call.
@@ -710,12 +719,10 @@ export class PlainDeltas {
   #viewed: Buffer | null = null;
   readonly #chat: boolean;
   readonly #marker: string;
-  readonly #markerBytes: Buffer;
 
   constructor(chat: boolean) {
     this.#chat = chat;
     this.#marker = chat ? CHAT_TEXT : COMPLETION_TEXT;
-    this.#markerBytes = chat ? CHAT_TEXT_BYTES : COMPLETION_TEXT_BYTES;
   }
 
   /**
@@ -734,16 +741,12 @@ export class PlainDeltas {
    * control character, and the head and tail are kept for this only when they have none.
    */
   matchBytes(buf: Buffer, start: number, limit: number): number {
-    const head = this.#headBytes;
-    const marker = this.#markerBytes;
-    const tail = this.#tailBytes;
-    const headLength = head.length;
-    if (headLength === 0 || limit - start < headLength + marker.length + tail.length) return -1;
+    const frontLength = this.#frontLength;
+    const tailLength = this.#tailLength;
+    if (frontLength === 0 || limit - start < frontLength + tailLength) return -1;
     const view = this.#viewOf(buf);
-    if (!sameBytes(view, buf, start, head, this.#headWords)) return -1;
-    const at = start + headLength;
-    for (let i = 0; i < marker.length; i++) if (buf[at + i] !== marker[i]) return -1;
-    const open = at + marker.length - 1;
+    if (!sameBytes(view, buf, start, this.#frontBytes, this.#frontWords, frontLength)) return -1;
+    const open = start + frontLength - 1;
     let escaped = false;
     let high = false;
     let i = open + 1;
@@ -763,9 +766,9 @@ export class PlainDeltas {
       }
     }
     const close = i;
-    const end = close + tail.length;
+    const end = close + tailLength;
     if (end > limit) return -1;
-    if (!sameBytes(view, buf, close, tail, this.#tailWords)) return -1;
+    if (!sameBytes(view, buf, close, this.#tailBytes, this.#tailWords, tailLength)) return -1;
     if (
       high &&
       !(close - open <= 64 ? shortUtf8(buf, open + 1, close) : isUtf8(buf.subarray(open + 1, close)))
@@ -801,10 +804,12 @@ export class PlainDeltas {
     this.#tail = data.slice(found.close);
     // Data of several lines, joined by LF: no one line can match it, and matchBytes must not try.
     const oneLine = !LINE_BREAK.test(this.#head) && !LINE_BREAK.test(this.#tail);
-    this.#headBytes = oneLine ? Buffer.from(this.#head) : EMPTY;
+    this.#frontBytes = oneLine ? Buffer.from(this.#head + this.#marker) : EMPTY;
     this.#tailBytes = oneLine ? Buffer.from(this.#tail) : EMPTY;
-    this.#headWords = words(this.#headBytes);
+    this.#frontWords = words(this.#frontBytes);
     this.#tailWords = words(this.#tailBytes);
+    this.#frontLength = this.#frontBytes.length;
+    this.#tailLength = this.#tailBytes.length;
     this.#found(data, found.open, found.close, found.flags);
     return true;
   }
