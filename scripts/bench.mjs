@@ -519,7 +519,8 @@ BENCH_SOAK_MINUTES=5 npm run bench  # a shorter soak (default 30 minutes)
 npm run bench -- --only overload,profile  # these again; the rest from the last full run
 node bench/profile.mjs           # the CPU-profile summaries alone, printed
 node bench/compare-builds.mjs --before ../before --after . --load latency --busy-disk
-                                 # two builds under one load, interleaved (see the script for making ../before)
+                                 # two builds under one load, interleaved (see the script for making ../before);
+                                 # --load capacity or streaming for CPU per request or per token
 \`\`\`
 `;
 // The history of single changes' before/after measurements is written by hand and kept.
