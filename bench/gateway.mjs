@@ -35,12 +35,28 @@ const body = (stream) =>
   });
 
 /**
- * One turn: a second of warm-up, then the measured load. The CPU of process `pid` (all its threads,
- * and its main thread: the event loop) and the wall time are taken around the measured load alone, so
- * the warm-up's work is not charged to the measured requests.
+ * Seconds of the measured load each subject gets once, unmeasured, before the first round. Without it
+ * the agent's first turn ran at about 60 % of its later ones (a fresh process: its code not yet
+ * optimised, its heap not yet grown), a bias against it in every pooled figure.
+ */
+const WARM_SECONDS = 3;
+
+/** Loads each subject for WARM_SECONDS, unmeasured. */
+async function warm(subjects, options) {
+  for (const { url, headers } of subjects) {
+    await load({ url, method: "POST", headers, ...options, duration: WARM_SECONDS });
+  }
+}
+
+/**
+ * One turn: a second of the same load as warm-up, then the measured load. The CPU of process `pid`
+ * (all its threads, and its main thread: the event loop) and the wall time are taken around the
+ * measured load alone, so the warm-up's work is not charged to the measured requests. The warm-up
+ * runs at the measured concurrency: at 8 connections it left the agent short of its steady state, and
+ * its streaming turns read a fifth to a quarter low (BENCHMARKS.md, History).
  */
 async function measure(name, url, headers, options, pid) {
-  await load({ url, method: "POST", headers, body: options.body, connections: 8, duration: 1 });
+  await load({ url, method: "POST", headers, ...options, duration: 1 });
   const cpuBefore = cpuSeconds(pid);
   const mainBefore = mainThreadCpuSeconds(pid);
   const started = performance.now();
@@ -96,6 +112,7 @@ async function capacity() {
   const agent = await startAgent(upstream.url);
   const opts = { body: body(false), connections: 64 };
   const subjects = proxied({ proxy, portkey, jsonProxy, agent, upstream });
+  await warm(subjects, opts);
   const [bareTurns, pkTurns, jsonTurns, ourTurns] = await interleaved(
     subjects,
     async ({ name, url, headers, pid }) => {
@@ -125,6 +142,7 @@ async function capacity() {
   return {
     rounds: ROUNDS,
     turnSeconds: TURN_SECONDS,
+    warmSeconds: WARM_SECONDS,
     bareRps: bare.rps,
     portkeyRps: pk.rps,
     agentRps: ours.rps,
@@ -231,14 +249,10 @@ async function streaming() {
   const portkey = await startPortkey();
   const agent = await startAgent(upstream.url);
   const subjects = proxied({ proxy, portkey, agent, upstream }, " stream");
+  const options = { body: body(true).replace('"max_tokens":16', `"max_tokens":${tokens}`), connections: 32 };
+  await warm(subjects, options);
   const turns = await interleaved(subjects, async ({ name, url, headers, pid }) => {
-    const { result, cpu, wall } = await measure(
-      name,
-      url,
-      headers,
-      { body: body(true).replace('"max_tokens":16', `"max_tokens":${tokens}`), connections: 32 },
-      pid,
-    );
+    const { result, cpu, wall } = await measure(name, url, headers, options, pid);
     return { streams: result.requests.total, seconds: result.duration, wall, cpu };
   });
   await Promise.all([upstream.stop(), proxy.stop(), portkey.stop(), agent.stop()]);
@@ -259,6 +273,7 @@ async function streaming() {
     tokensPerStream: tokens,
     rounds: ROUNDS,
     turnSeconds: TURN_SECONDS,
+    warmSeconds: WARM_SECONDS,
     bare,
     portkey: pk,
     agent: ours,

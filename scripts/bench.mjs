@@ -304,7 +304,7 @@ All three processes (load generator, upstream, proxy or agent) share the machine
 requests/s ratio also depends on how the scheduler splits them; the CPU-per-request column is the
 cleaner comparison of work done per request. The agent's own store (PostgreSQL) and its usage shipper
 share those cores too. The CPU columns are read around each turn's measured load, not its 1-s
-warm-up. "Cores used" is CPU time over the turns' time, of the whole process (V8's
+warm-up (the same load, unmeasured)${c.warmSeconds ? `; before the first round each subject ran ${c.warmSeconds} s of it once, unmeasured, so that none is measured while its code warms up` : ""}. "Cores used" is CPU time over the turns' time, of the whole process (V8's
 garbage-collector helpers and libuv's thread pool included) and of its main thread alone, the event
 loop, which can use one core at most. Where the two event loops get about the same share of a core,
 the requests/s ratio follows the CPU-per-request ratio: the 0.7 target then asks the agent for at
@@ -333,7 +333,8 @@ ${image("bench-gateway-latency.svg")}
 
 Upstream streams ${s.tokensPerStream} tokens per response as fast as it can; 32 concurrent streams
 with \`stream_options.include_usage\`. CPU is the relaying process's own user+system time from
-\`/proc/<pid>/stat\`, read around each turn's measured load (not its 1-s warm-up).
+\`/proc/<pid>/stat\`, read around each turn's measured load (not its 1-s warm-up at the same
+concurrency${s.warmSeconds ? `, nor the ${s.warmSeconds} s each subject ran once before the first round` : ""}).
 
 | | streams/s | tokens/s | cores used | tokens per CPU-second |
 | --- | ---: | ---: | ---: | ---: |
