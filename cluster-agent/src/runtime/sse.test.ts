@@ -17,9 +17,22 @@ function parseAll(chunks: Buffer[]): Ev[] {
 }
 
 /**
+ * Pushes each chunk as a copy that is overwritten right after, as a socket's buffer may be (what a
+ * sink saw must have been read during the call), then ends the stream; returns `out`.
+ */
+function feedOverwriting<T>(parser: SseParser, chunks: Buffer[], out: T): T {
+  for (const c of chunks) {
+    const copy = Buffer.from(c);
+    parser.push(copy);
+    copy.fill(0x78);
+  }
+  parser.end();
+  return out;
+}
+
+/**
  * parseAll with a raw sink that takes the events whose data has an even number of bytes; each event
- * is marked with the way it came. The chunks are overwritten after each push, as a socket's buffer
- * may be: what the raw sink saw must have been read during the call.
+ * is marked with the way it came. The chunks are overwritten after each push (feedOverwriting).
  */
 function parseAllRaw(chunks: Buffer[]): (Ev & { raw: boolean })[] {
   const out: (Ev & { raw: boolean })[] = [];
@@ -30,13 +43,7 @@ function parseAllRaw(chunks: Buffer[]): (Ev & { raw: boolean })[] {
       return true;
     },
   });
-  for (const c of chunks) {
-    const copy = Buffer.from(c);
-    parser.push(copy);
-    copy.fill(0x78);
-  }
-  parser.end();
-  return out;
+  return feedOverwriting(parser, chunks, out);
 }
 
 /**
@@ -62,13 +69,7 @@ function parseAllRun(chunks: Buffer[]): (Ev & { via: string })[] {
       },
     },
   });
-  for (const c of chunks) {
-    const copy = Buffer.from(c);
-    parser.push(copy);
-    copy.fill(0x78);
-  }
-  parser.end();
-  return out;
+  return feedOverwriting(parser, chunks, out);
 }
 
 function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
