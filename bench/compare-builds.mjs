@@ -14,6 +14,9 @@
 //   can; tokens per CPU-second of the agent process, as the gateway benchmark's streaming row.
 // --busy-disk: a process writes and fsyncs 256 MiB over and over in the temp directory meanwhile, as
 //   a node loading a model or a database checkpointing would.
+// --agents N (default 2): agents started per build. Two agent processes of one build can differ by a
+//   fifth or more in CPU per request for a whole run (the JIT inlines their hot paths differently), so
+//   each build's figures pool several, and each agent's own figure is printed too.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +32,7 @@ import {
   startUpstream,
 } from "./lib.mjs";
 
-const USAGE = `usage: node bench/compare-builds.mjs --before DIR --after DIR [--load latency|capacity|streaming] [--rounds N] [--busy-disk]
+const USAGE = `usage: node bench/compare-builds.mjs --before DIR --after DIR [--load latency|capacity|streaming] [--rounds N] [--agents N] [--busy-disk]
   DIR is a checkout with a built agent (DIR/cluster-agent/bin/entrim-agent.js; build it with
   \`npx tsc -b cluster-agent\` there).`;
 
@@ -46,6 +49,7 @@ try {
       after: { type: "string" },
       load: { type: "string", default: "latency" },
       rounds: { type: "string", default: "6" },
+      agents: { type: "string", default: "2" },
       "busy-disk": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -63,6 +67,9 @@ if (!["latency", "capacity", "streaming"].includes(values.load))
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1)
   fail(`--rounds must be a whole number of 1 or more, not ${values.rounds}`);
+const agentsPerBuild = Number(values.agents);
+if (!Number.isInteger(agentsPerBuild) || agentsPerBuild < 1)
+  fail(`--agents must be a whole number of 1 or more, not ${values.agents}`);
 const builds = ["before", "after"].map((name) => {
   const bin = join(resolve(values[name]), "cluster-agent", "bin", "entrim-agent.js");
   const built = join(resolve(values[name]), "cluster-agent", "dist", "cli", "main.js");
@@ -105,19 +112,32 @@ const subjects = [];
 if (values.load === "latency") {
   subjects.push({ name: "direct", url: `${upstream.url}/chat/completions`, headers: json });
 }
-for (const build of builds) {
-  const agent = await startAgentServing(["--model", `bench=${upstream.url}`], { bin: build.bin });
-  subjects.push({
-    name: build.name,
-    url: `${agent.url}/v1/chat/completions`,
-    headers: { ...json, authorization: `Bearer ${agent.token}` },
-    agent,
-  });
+for (let k = 0; k < agentsPerBuild; k++) {
+  for (const build of builds) {
+    const agent = await startAgentServing(["--model", `bench=${upstream.url}`], { bin: build.bin });
+    subjects.push({
+      name: build.name,
+      url: `${agent.url}/v1/chat/completions`,
+      headers: { ...json, authorization: `Bearer ${agent.token}` },
+      agent,
+    });
+  }
 }
 const stopDisk = values["busy-disk"] ? busyDisk() : () => {};
 
+const loadOptions = { method: "POST", body, connections: streaming ? 32 : 64 };
+if (values.load !== "latency") {
+  // Once, before the first round: a fresh agent's first turn runs well below its later ones.
+  for (const { url, headers } of subjects) await load({ ...loadOptions, url, headers, duration: 3 });
+}
 const turnLists = await interleaved(subjects, measure, rounds);
-const turns = Object.fromEntries(subjects.map((s, i) => [s.name, turnLists[i]]));
+/** Each build's turns (all its agents'), and each of its agents' turns apart. */
+const turns = {};
+const agentTurns = {};
+subjects.forEach((s, i) => {
+  turns[s.name] = [...(turns[s.name] ?? []), ...turnLists[i]];
+  if (s.agent) agentTurns[s.name] = [...(agentTurns[s.name] ?? []), turnLists[i]];
+});
 stopDisk();
 await Promise.all([upstream.stop(), ...subjects.filter((s) => s.agent).map((s) => s.agent.stop())]);
 
@@ -136,7 +156,7 @@ async function measure({ name, url, headers, agent }, round) {
     if (result.failed > 0) throw new Error(`${name}: ${result.failed} of ${result.sent} requests failed`);
     return { latencies: result.latencies, p50: result.p50, p99: result.p99 };
   }
-  const options = { url, method: "POST", headers, body, connections: streaming ? 32 : 64 };
+  const options = { ...loadOptions, url, headers };
   await load({ ...options, duration: 1 });
   const cpuBefore = cpuSeconds(agent.pid);
   const result = await load({ ...options, duration: TURN_SECONDS });
@@ -146,7 +166,13 @@ async function measure({ name, url, headers, agent }, round) {
 }
 
 const fixed = (value, digits = 1) => Number(value.toFixed(digits));
-const summary = { load: values.load, rounds, turnSeconds: TURN_SECONDS, busyDisk: values["busy-disk"] };
+const summary = {
+  load: values.load,
+  rounds,
+  agentsPerBuild,
+  turnSeconds: TURN_SECONDS,
+  busyDisk: values["busy-disk"],
+};
 if (values.load === "latency") {
   for (const [name, list] of Object.entries(turns)) {
     const all = list.flatMap((t) => t.latencies).sort((a, b) => a - b);
@@ -154,7 +180,7 @@ if (values.load === "latency") {
       p50: fixed(percentile(all, 50)),
       p90: fixed(percentile(all, 90)),
       p99: fixed(percentile(all, 99)),
-      roundsP99: list.map((t) => fixed(t.p99)),
+      turnsP99: list.map((t) => fixed(t.p99)),
     };
   }
   for (const { name } of builds) {
@@ -162,16 +188,23 @@ if (values.load === "latency") {
     summary[name].addedP99 = fixed(summary[name].p99 - summary.direct.p99);
   }
 } else {
+  const cpuMicros = (list) =>
+    fixed((list.reduce((sum, t) => sum + t.cpu, 0) / list.reduce((sum, t) => sum + t.requests, 0)) * 1e6);
+  const tokensPerCpuSecond = (list) =>
+    Math.round(
+      (list.reduce((sum, t) => sum + t.requests, 0) * TOKENS) / list.reduce((sum, t) => sum + t.cpu, 0),
+    );
   for (const [name, list] of Object.entries(turns)) {
     const requests = list.reduce((sum, t) => sum + t.requests, 0);
     summary[name] = {
       rps: Math.round(requests / list.reduce((sum, t) => sum + t.seconds, 0)),
-      cpuMicrosPerRequest: fixed((list.reduce((sum, t) => sum + t.cpu, 0) / requests) * 1e6),
-      roundsRps: list.map((t) => Math.round(t.requests / t.seconds)),
+      cpuMicrosPerRequest: cpuMicros(list),
+      agentsCpuMicrosPerRequest: agentTurns[name].map(cpuMicros),
+      turnsRps: list.map((t) => Math.round(t.requests / t.seconds)),
       ...(streaming
         ? {
-            tokensPerCpuSecond: Math.round((requests * TOKENS) / list.reduce((sum, t) => sum + t.cpu, 0)),
-            roundsTokensPerCpuSecond: list.map((t) => Math.round((t.requests * TOKENS) / t.cpu)),
+            tokensPerCpuSecond: tokensPerCpuSecond(list),
+            agentsTokensPerCpuSecond: agentTurns[name].map(tokensPerCpuSecond),
           }
         : {}),
     };
