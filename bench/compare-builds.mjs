@@ -30,6 +30,7 @@ import {
   percentile,
   startAgentServing,
   startUpstream,
+  warmUp,
 } from "./lib.mjs";
 
 const USAGE = `usage: node bench/compare-builds.mjs --before DIR --after DIR [--load latency|capacity|streaming] [--rounds N] [--agents N] [--busy-disk]
@@ -126,17 +127,14 @@ for (let k = 0; k < agentsPerBuild; k++) {
 const stopDisk = values["busy-disk"] ? busyDisk() : () => {};
 
 const loadOptions = { method: "POST", body, connections: streaming ? 32 : 64 };
-if (values.load !== "latency") {
-  // Once, before the first round: a fresh agent's first turn runs well below its later ones.
-  for (const { url, headers } of subjects) await load({ ...loadOptions, url, headers, duration: 3 });
-}
+if (values.load !== "latency") await warmUp(subjects, loadOptions);
 const turnLists = await interleaved(subjects, measure, rounds);
 /** Each build's turns (all its agents'), and each of its agents' turns apart. */
-const turns = {};
-const agentTurns = {};
+const turns = Object.fromEntries(subjects.map((s) => [s.name, []]));
+const agentTurns = Object.fromEntries(subjects.map((s) => [s.name, []]));
 subjects.forEach((s, i) => {
-  turns[s.name] = [...(turns[s.name] ?? []), ...turnLists[i]];
-  if (s.agent) agentTurns[s.name] = [...(agentTurns[s.name] ?? []), turnLists[i]];
+  turns[s.name].push(...turnLists[i]);
+  agentTurns[s.name].push(turnLists[i]);
 });
 stopDisk();
 await Promise.all([upstream.stop(), ...subjects.filter((s) => s.agent).map((s) => s.agent.stop())]);

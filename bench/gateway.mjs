@@ -15,6 +15,8 @@ import {
   startPortkey,
   startUpstream,
   sum,
+  WARM_SECONDS,
+  warmUp,
 } from "./lib.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -33,20 +35,6 @@ const body = (stream) =>
     max_tokens: 16,
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   });
-
-/**
- * Seconds of the measured load each subject gets once, unmeasured, before the first round. Without it
- * the agent's first turn ran at about 60 % of its later ones (a fresh process: its code not yet
- * optimised, its heap not yet grown), a bias against it in every pooled figure.
- */
-const WARM_SECONDS = 3;
-
-/** Loads each subject for WARM_SECONDS, unmeasured. */
-async function warm(subjects, options) {
-  for (const { url, headers } of subjects) {
-    await load({ url, method: "POST", headers, ...options, duration: WARM_SECONDS });
-  }
-}
 
 /**
  * One turn: a second of the same load as warm-up, then the measured load. The CPU of process `pid`
@@ -112,7 +100,7 @@ async function capacity() {
   const agent = await startAgent(upstream.url);
   const opts = { body: body(false), connections: 64 };
   const subjects = proxied({ proxy, portkey, jsonProxy, agent, upstream });
-  await warm(subjects, opts);
+  await warmUp(subjects, opts);
   const [bareTurns, pkTurns, jsonTurns, ourTurns] = await interleaved(
     subjects,
     async ({ name, url, headers, pid }) => {
@@ -250,7 +238,7 @@ async function streaming() {
   const agent = await startAgent(upstream.url);
   const subjects = proxied({ proxy, portkey, agent, upstream }, " stream");
   const options = { body: body(true).replace('"max_tokens":16', `"max_tokens":${tokens}`), connections: 32 };
-  await warm(subjects, options);
+  await warmUp(subjects, options);
   const turns = await interleaved(subjects, async ({ name, url, headers, pid }) => {
     const { result, cpu, wall } = await measure(name, url, headers, options, pid);
     return { streams: result.requests.total, seconds: result.duration, wall, cpu };

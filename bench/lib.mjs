@@ -242,6 +242,20 @@ export function machine() {
  */
 export const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 
+/**
+ * Seconds of the measured load each subject of a closed-loop comparison gets once, unmeasured, before
+ * the first round: a fresh agent's first turn ran at about 60 % of its later ones (its code not yet
+ * optimised, its heap not yet grown), a bias against it in every pooled figure.
+ */
+export const WARM_SECONDS = 3;
+
+/** Loads each subject (`url`, `headers`) with `options` for WARM_SECONDS, one after the other, unmeasured. */
+export async function warmUp(subjects, options) {
+  for (const { url, headers } of subjects) {
+    await load({ url, method: "POST", headers, ...options, duration: WARM_SECONDS });
+  }
+}
+
 /** Calls `measure(subject, round)` for each subject in each of `rounds` rounds, starting one later each round. */
 export async function interleaved(subjects, measure, rounds = ROUNDS) {
   const turns = subjects.map(() => []);
