@@ -35,9 +35,17 @@ const LF = 0x0a;
 const CR = 0x0d;
 const COLON = 0x3a;
 const SPACE = 0x20;
-const D = 0x64;
-const A = 0x61;
-const T = 0x74;
+
+/** Whether `buf` holds "data:" at `at` (the caller has checked that five bytes fit). */
+function isDataField(buf: Buffer, at: number): boolean {
+  return (
+    buf[at] === 0x64 &&
+    buf[at + 1] === 0x61 &&
+    buf[at + 2] === 0x74 &&
+    buf[at + 3] === 0x61 &&
+    buf[at + 4] === COLON
+  );
+}
 
 /** Guards memory against an upstream that never ends a line or an event. */
 const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
@@ -101,15 +109,7 @@ export class SseParser {
     while (i < n) {
       if (run !== null && lineStart === i && !this.#hasData && this.#event === "" && !this.#first) {
         // Whole events the run sink recognises, back to back: "data: ", its data, "\n\n".
-        while (
-          i + 6 < n &&
-          buf[i] === D &&
-          buf[i + 1] === A &&
-          buf[i + 2] === T &&
-          buf[i + 3] === A &&
-          buf[i + 4] === COLON &&
-          buf[i + 5] === SPACE
-        ) {
+        while (i + 6 < n && isDataField(buf, i) && buf[i + 5] === SPACE) {
           const end = run.match(buf, i + 6, n);
           if (end < 0 || end + 1 >= n || buf[end] !== LF || buf[end + 1] !== LF) break;
           this.#eventBytes = 0;
@@ -201,14 +201,7 @@ export class SseParser {
     }
     if (buf[start] === COLON) return;
     // Fast path: "data:" is by far the most common field in token streams.
-    if (
-      end - start >= 5 &&
-      buf[start] === D &&
-      buf[start + 1] === A &&
-      buf[start + 2] === T &&
-      buf[start + 3] === A &&
-      buf[start + 4] === COLON
-    ) {
+    if (end - start >= 5 && isDataField(buf, start)) {
       this.#field("data", buf, start + 5, end);
       return;
     }
