@@ -499,7 +499,6 @@ const CHAT_TEXT = '"content":"';
 const COMPLETION_TEXT = '"text":"';
 const EMPTY = Buffer.alloc(0);
 const LINE_BREAK = /[\r\n]/;
-const NO_WORDS: readonly number[] = [];
 
 /**
  * Whether `buf[from, to)` is valid UTF-8 (no overlong form, surrogate or code point past U+10FFFF), as
@@ -536,41 +535,42 @@ export function shortUtf8(buf: Buffer, from: number, to: number): boolean {
 }
 
 /**
- * `bytes` as little-endian 32-bit words (signed, as DataView.getInt32 reads them) for sameBytes: each
- * whole word, and last the four bytes that end it, overlapping the word before when the length is not
- * a multiple of four. None under four bytes. A plain array of small integers: a typed array of a
- * head's size gets its own backing store, which cost more per stream than all its compares.
+ * A run of bytes to find at a known place, compared four at a time through a DataView of the buffer
+ * read: for a head of ~140 bytes about half of a native Buffer.compare's call and a third of a byte
+ * loop. The words are little-endian 32-bit (signed, as DataView.getInt32 reads them): each whole word,
+ * and last the four bytes that end the run, overlapping the word before when the length is not a
+ * multiple of four. A plain array of small integers: a typed array of a head's size gets its own
+ * backing store, which cost more per stream than all its compares.
  */
-function words(bytes: Buffer): number[] {
-  const out: number[] = [];
-  const word = (i: number) =>
-    bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-  for (let i = 0; i + 4 <= bytes.length; i += 4) out.push(word(i));
-  if (bytes.length >= 4 && bytes.length % 4 !== 0) out.push(word(bytes.length - 4));
-  return out;
+class BytePattern {
+  readonly length: number;
+  readonly #bytes: Buffer;
+  readonly #words: number[] = [];
+
+  constructor(bytes: Buffer) {
+    this.#bytes = bytes;
+    this.length = bytes.length;
+    const word = (i: number) =>
+      bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    for (let i = 0; i + 4 <= bytes.length; i += 4) this.#words.push(word(i));
+    if (bytes.length >= 4 && bytes.length % 4 !== 0) this.#words.push(word(bytes.length - 4));
+  }
+
+  /** Whether `buf` (`view` is a DataView of it) holds the pattern at `at`; the caller has checked that it fits. */
+  at(view: DataView, buf: Buffer, at: number): boolean {
+    const length = this.length;
+    if (length < 4) {
+      for (let k = 0; k < length; k++) if (buf[at + k] !== this.#bytes[k]) return false;
+      return true;
+    }
+    const words = this.#words;
+    const last = words.length - 1;
+    for (let k = 0; k < last; k++) if (view.getInt32(at + k * 4, true) !== words[k]) return false;
+    return view.getInt32(at + length - 4, true) === words[last];
+  }
 }
 
-/**
- * Whether `buf` holds `expected` (its `length` bytes, `expectedWords` its words) at `at`; the caller
- * has checked that it fits. Four bytes at a time through `view`, a DataView of `buf`: for a head of
- * ~140 bytes about half of a native Buffer.compare's call and a third of a byte loop.
- */
-function sameBytes(
-  view: DataView,
-  buf: Buffer,
-  at: number,
-  expected: Buffer,
-  expectedWords: readonly number[],
-  length: number,
-): boolean {
-  if (length < 4) {
-    for (let k = 0; k < length; k++) if (buf[at + k] !== expected[k]) return false;
-    return true;
-  }
-  const last = expectedWords.length - 1;
-  for (let k = 0; k < last; k++) if (view.getInt32(at + k * 4, true) !== expectedWords[k]) return false;
-  return view.getInt32(at + length - 4, true) === expectedWords[last];
-}
+const NO_PATTERN = new BytePattern(EMPTY);
 
 /** True for the bytes 0-9, a-f, A-F. */
 function isHex(c: number | undefined): boolean {
@@ -704,15 +704,10 @@ export class PlainDeltas {
    * #head with the text's marker after it, and #tail, as UTF-8 for matchBytes; empty until read has
    * passed an event, and when either has a line break.
    */
-  #frontBytes: Buffer = EMPTY;
-  #tailBytes: Buffer = EMPTY;
-  /** #frontBytes and #tailBytes as words and lengths, for sameBytes. */
-  #frontWords: readonly number[] = NO_WORDS;
-  #tailWords: readonly number[] = NO_WORDS;
-  #frontLength = 0;
-  #tailLength = 0;
+  #front = NO_PATTERN;
+  #tailPattern = NO_PATTERN;
   /**
-   * A view of the last buffer read (#viewed), for sameBytes: one per upstream read, not per event. It
+   * A view of the last buffer read (#viewed), for the patterns: one per upstream read, not per event. It
    * keeps that one read's buffer alive until the next read or the end of the call.
    */
   #view: DataView | null = null;
@@ -741,12 +736,12 @@ export class PlainDeltas {
    * control character, and the head and tail are kept for this only when they have none.
    */
   matchBytes(buf: Buffer, start: number, limit: number): number {
-    const frontLength = this.#frontLength;
-    const tailLength = this.#tailLength;
-    if (frontLength === 0 || limit - start < frontLength + tailLength) return -1;
+    const front = this.#front;
+    const tail = this.#tailPattern;
+    if (front.length === 0 || limit - start < front.length + tail.length) return -1;
     const view = this.#viewOf(buf);
-    if (!sameBytes(view, buf, start, this.#frontBytes, this.#frontWords, frontLength)) return -1;
-    const open = start + frontLength - 1;
+    if (!front.at(view, buf, start)) return -1;
+    const open = start + front.length - 1;
     let escaped = false;
     let high = false;
     let i = open + 1;
@@ -766,9 +761,9 @@ export class PlainDeltas {
       }
     }
     const close = i;
-    const end = close + tailLength;
+    const end = close + tail.length;
     if (end > limit) return -1;
-    if (!sameBytes(view, buf, close, this.#tailBytes, this.#tailWords, tailLength)) return -1;
+    if (!tail.at(view, buf, close)) return -1;
     if (
       high &&
       !(close - open <= 64 ? shortUtf8(buf, open + 1, close) : isUtf8(buf.subarray(open + 1, close)))
@@ -804,12 +799,8 @@ export class PlainDeltas {
     this.#tail = data.slice(found.close);
     // Data of several lines, joined by LF: no one line can match it, and matchBytes must not try.
     const oneLine = !LINE_BREAK.test(this.#head) && !LINE_BREAK.test(this.#tail);
-    this.#frontBytes = oneLine ? Buffer.from(this.#head + this.#marker) : EMPTY;
-    this.#tailBytes = oneLine ? Buffer.from(this.#tail) : EMPTY;
-    this.#frontWords = words(this.#frontBytes);
-    this.#tailWords = words(this.#tailBytes);
-    this.#frontLength = this.#frontBytes.length;
-    this.#tailLength = this.#tailBytes.length;
+    this.#front = oneLine ? new BytePattern(Buffer.from(this.#head + this.#marker)) : NO_PATTERN;
+    this.#tailPattern = oneLine ? new BytePattern(Buffer.from(this.#tail)) : NO_PATTERN;
     this.#found(data, found.open, found.close, found.flags);
     return true;
   }
