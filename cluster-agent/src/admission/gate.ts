@@ -96,20 +96,33 @@ export function composeGates(gates: AdmissionGate[]): Required<AdmissionGate> {
       }
       if (held.length === 0) return undefined;
       if (held.length === 1) return held[0];
-      return {
-        get headers() {
-          return Object.assign({}, ...held.map((r) => r.headers));
-        },
-        reconcile: (promptTokens, maxTokens) => {
-          for (const reservation of held) reservation.reconcile?.(promptTokens, maxTokens);
-        },
-        settle: (usage) => {
-          for (const reservation of held) reservation.settle(usage);
-        },
-      };
+      return new Reservations(held);
     },
     onRefused: (refusal) => {
       for (const gate of refusals) gate.onRefused!(refusal);
     },
   };
+}
+
+/**
+ * Several gates' reservations as one. A class, not an object literal with a getter: V8 gives every
+ * such literal a hidden class (map) of its own, made in the old generation. Each dead map then held
+ * its request's closures, and through them the whole request, alive through the next scavenges, so
+ * every request was copied and promoted and the old generation filled with them (docs/BENCHMARKS.md,
+ * History of 2026-12-06, night).
+ */
+class Reservations implements Reservation {
+  constructor(private readonly held: readonly Reservation[]) {}
+
+  get headers(): Readonly<Record<string, string>> {
+    return Object.assign({}, ...this.held.map((r) => r.headers));
+  }
+
+  reconcile(promptTokens: number, maxTokens: number): void {
+    for (const reservation of this.held) reservation.reconcile?.(promptTokens, maxTokens);
+  }
+
+  settle(usage: TokenUsage | null): void {
+    for (const reservation of this.held) reservation.settle(usage);
+  }
 }
