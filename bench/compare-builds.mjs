@@ -15,8 +15,10 @@
 // --busy-disk: a process writes and fsyncs 256 MiB over and over in the temp directory meanwhile, as
 //   a node loading a model or a database checkpointing would.
 // --agents N (default 2): agents started per build. Two agent processes of one build can differ by a
-//   fifth or more in CPU per request for a whole run (the JIT inlines their hot paths differently), so
-//   each build's figures pool several, and each agent's own figure is printed too.
+//   fifth or more in CPU per request for a whole run (the JIT inlines their hot paths differently; and
+//   until 2026-12-06 half of them promoted every request, docs/BENCHMARKS.md History), so each build's
+//   figures pool several, and each agent's own figure is printed too. Each build runs with its own
+//   Node.js flags (its dist/common/node-flags.js), so a change of flags compares like one of code.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

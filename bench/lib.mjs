@@ -4,9 +4,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, release, tmpdir, totalmem, type } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import { AGENT_NODE_FLAGS } from "../cluster-agent/dist/common/node-flags.js";
 
@@ -146,9 +146,11 @@ export function startAgent(upstreamBase, model = "bench", { cpus } = {}) {
  * account and a key: `url` is its API, `ready` its readiness line, `cli` runs its CLI on that data dir.
  * `cpus` pins it (spawnService); `nodeArgs` go to its Node.js (e.g. --cpu-prof), after the flags the
  * systemd unit runs it with (AGENT_NODE_FLAGS), so the benchmarks measure the agent as deployed. `bin`
- * runs another build of the agent (bench/compare-builds.mjs).
+ * runs another build of the agent (bench/compare-builds.mjs), with that build's own flags, so that a
+ * change of flags can be compared like a change of code.
  */
 export async function startAgentServing(serveArgs, { cpus, nodeArgs = [], bin = BIN } = {}) {
+  const flags = bin === BIN ? AGENT_NODE_FLAGS : await nodeFlagsOf(bin);
   const dataDir = mkdtempSync(join(tmpdir(), "entrim-bench-"));
   const cli = (...args) => {
     const result = spawnSync(process.execPath, [bin, "--json", "--data-dir", dataDir, ...args], {
@@ -159,7 +161,7 @@ export async function startAgentServing(serveArgs, { cpus, nodeArgs = [], bin = 
   };
   const agent = await spawnService(
     [
-      ...AGENT_NODE_FLAGS,
+      ...flags,
       ...nodeArgs,
       bin,
       "--data-dir",
@@ -194,6 +196,12 @@ export async function startAgentServing(serveArgs, { cpus, nodeArgs = [], bin = 
     "100000",
   );
   return { ...agent, url: ready.api, ready, token: key.token, dataDir, cli };
+}
+
+/** The Node.js flags of the build whose `bin/entrim-agent.js` is `bin`. */
+async function nodeFlagsOf(bin) {
+  const module = pathToFileURL(join(dirname(bin), "..", "dist", "common", "node-flags.js")).href;
+  return (await import(module)).AGENT_NODE_FLAGS;
 }
 
 const TICKS_PER_SECOND = 100;
