@@ -32,6 +32,7 @@ import {
   percentile,
   startAgentServing,
   startUpstream,
+  sum,
   warmUp,
 } from "./lib.mjs";
 
@@ -188,16 +189,12 @@ if (values.load === "latency") {
     summary[name].addedP99 = fixed(summary[name].p99 - summary.direct.p99);
   }
 } else {
-  const cpuMicros = (list) =>
-    fixed((list.reduce((sum, t) => sum + t.cpu, 0) / list.reduce((sum, t) => sum + t.requests, 0)) * 1e6);
-  const tokensPerCpuSecond = (list) =>
-    Math.round(
-      (list.reduce((sum, t) => sum + t.requests, 0) * TOKENS) / list.reduce((sum, t) => sum + t.cpu, 0),
-    );
+  const total = (list, field) => sum(list.map((t) => t[field]));
+  const cpuMicros = (list) => fixed((total(list, "cpu") / total(list, "requests")) * 1e6);
+  const tokensPerCpuSecond = (list) => Math.round((total(list, "requests") * TOKENS) / total(list, "cpu"));
   for (const [name, list] of Object.entries(turns)) {
-    const requests = list.reduce((sum, t) => sum + t.requests, 0);
     summary[name] = {
-      rps: Math.round(requests / list.reduce((sum, t) => sum + t.seconds, 0)),
+      rps: Math.round(total(list, "requests") / total(list, "seconds")),
       cpuMicrosPerRequest: cpuMicros(list),
       agentsCpuMicrosPerRequest: agentTurns[name].map(cpuMicros),
       turnsRps: list.map((t) => Math.round(t.requests / t.seconds)),
