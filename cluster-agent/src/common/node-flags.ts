@@ -14,8 +14,9 @@
  * body's validation (zod's output objects): with the request path cut back to validation alone, 0.6 MB
  * was promoted per scavenge under load, and nothing without the pretenuring. Each parsed body then
  * died in the old generation and kept the young objects it pointed to through the next scavenges.
- * With the whole agent at 500 requests/s: 0.13 instead of 0.3 MB promoted per scavenge, pauses of 2.7
- * instead of 4 ms, about 1.3 ms less added p99 (docs/BENCHMARKS.md, History of 2026-12-06, night).
+ * With the whole agent at 500 requests/s (4 alternating runs each): 0.13 instead of 0.32 MB promoted
+ * per scavenge, pauses of 2.6-3.3 instead of 3.8-4.5 ms, p99 about half a millisecond lower; no
+ * difference in CPU per request at capacity (docs/BENCHMARKS.md, History of 2026-12-06, night).
  */
 export const AGENT_NODE_FLAGS: readonly string[] = [
   "--max-semi-space-size=32",
