@@ -12,6 +12,7 @@ import type {
   Token,
 } from "node-llama-cpp";
 import { isLlamaText, LlamaGrammarEvaluationState } from "node-llama-cpp";
+import { Detokenizer } from "./detokenizer.js";
 import { tokenLogprob } from "./logprobs.js";
 import { TextStream } from "./text-stream.js";
 import { ToolCallRun, type ToolPlan } from "./tool-calls.js";
@@ -62,6 +63,22 @@ function repeatPenalty(
   };
 }
 
+/** End-of-generation tokens by model: a model's set never changes, and asking llama.cpp costs a call. */
+const eogByModel = new WeakMap<LlamaModel, Map<Token, boolean>>();
+
+/** model.isEogToken, remembered per token. */
+function eogTest(model: LlamaModel): (token: Token) => boolean {
+  const memo = eogByModel.get(model) ?? new Map<Token, boolean>();
+  eogByModel.set(model, memo);
+  return (token) => {
+    const known = memo.get(token);
+    if (known !== undefined) return known;
+    const eog = model.isEogToken(token);
+    memo.set(token, eog);
+    return eog;
+  };
+}
+
 interface Sampled {
   token: Token;
   probabilities?: ReadonlyMap<Token, number>;
@@ -100,7 +117,8 @@ export async function decode(input: DecodeInput): Promise<GenerationResult> {
   );
   const emitDetail = (detail: DeltaDetail) => onDelta?.("", 0, detail);
 
-  const accepted: Token[] = [];
+  const detokenizer = new Detokenizer(model);
+  const isEog = eogTest(model);
   const partial: Token[] = [];
   const partialLogprobs: TokenLogprob[] = [];
   const sampled: Token[] = [];
@@ -147,22 +165,23 @@ export async function decode(input: DecodeInput): Promise<GenerationResult> {
       ? undefined
       : sequence.evaluateWithMetadata(evaluateFirst, { probabilities: true }, options);
   const plain = withMetadata ? undefined : sequence.evaluate(evaluateFirst, options);
-  const pull = async (next: Token[] | undefined): Promise<Sampled | undefined> => {
-    if (plain) {
-      const r = await plain.next(next);
-      return r.done ? undefined : { token: r.value };
-    }
-    const r = await (withMetadata as NonNullable<typeof withMetadata>).next(next);
-    return r.done ? undefined : r.value;
-  };
-
   let replacement: Token[] | undefined;
   try {
     for (;;) {
-      const next = await pull(replacement);
+      // Read in place, not through a helper: a helper's promise and result object per token are time
+      // on the event loop, and the next token waits for the loop.
+      let token: Token;
+      let probabilities: Sampled["probabilities"];
+      if (plain) {
+        const r = await plain.next(replacement);
+        if (r.done) break;
+        token = r.value;
+      } else {
+        const r = await (withMetadata as NonNullable<typeof withMetadata>).next(replacement);
+        if (r.done) break;
+        ({ token, probabilities } = r.value);
+      }
       replacement = undefined;
-      if (!next) break;
-      const { token } = next;
       generated++;
       sampled.push(token);
       if (run) {
@@ -178,15 +197,18 @@ export async function decode(input: DecodeInput): Promise<GenerationResult> {
           replacement = step.next;
         }
       } else {
-        if (model.isEogToken(token)) break;
+        if (isEog(token)) break;
         partial.push(token);
-        if (top !== undefined) partialLogprobs.push(tokenLogprob(model, token, next.probabilities, top));
-        const text = model.detokenize(partial, false, accepted);
+        if (top !== undefined) partialLogprobs.push(tokenLogprob(model, token, probabilities, top));
+        const text = detokenizer.text(partial);
         // Byte tokens of one multi-byte character arrive one by one; wait for the character to complete.
         if (!text.endsWith(REPLACEMENT_CHARACTER) || partial.length >= MAX_PARTIAL_CHARACTER_TOKENS) {
-          accepted.push(...partial);
+          detokenizer.accept(partial);
           partial.length = 0;
-          for (const entry of partialLogprobs.splice(0)) logprobs.push({ entry, start: pushed });
+          if (partialLogprobs.length > 0) {
+            for (const entry of partialLogprobs) logprobs.push({ entry, start: pushed });
+            partialLogprobs.length = 0;
+          }
           pushed += text.length;
           if (stream.push(text)) {
             const then = triggers?.get(stream.stoppedBy ?? "");
@@ -218,7 +240,7 @@ export async function decode(input: DecodeInput): Promise<GenerationResult> {
   }
   if (partial.length > 0 && !stream.hasStopped) {
     for (const entry of partialLogprobs) logprobs.push({ entry, start: pushed });
-    stream.push(model.detokenize(partial, false, accepted));
+    stream.push(detokenizer.text(partial));
   }
   return result(finishReason);
 

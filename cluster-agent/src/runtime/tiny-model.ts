@@ -12,6 +12,12 @@ export interface TinyModelOptions {
   out: string;
   /** Same seed, byte-identical file; another seed, other weights (a "new model version"). */
   seed?: number;
+  /**
+   * SentencePiece's space prefix (off by default): a text then begins with a space its tokens leave
+   * out, and a word's leading space is dropped at the start of a text, so a token's text depends on
+   * what comes before it, as with many real models' tokenizers.
+   */
+  addSpacePrefix?: boolean;
 }
 
 export interface TinyModelFile {
@@ -133,7 +139,7 @@ function buildTensors(seed: number, vocab: Vocab, silentTokens: ReadonlySet<numb
 }
 
 /** The complete file image; exported for tests and for callers that hash without writing. */
-export function encodeTinyModel(seed = TINY_MODEL_DEFAULT_SEED): Buffer {
+export function encodeTinyModel(seed = TINY_MODEL_DEFAULT_SEED, { addSpacePrefix = false } = {}): Buffer {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
     throw new RangeError("seed must be an integer between 0 and 4294967295");
   const vocab = buildVocab();
@@ -168,14 +174,16 @@ export function encodeTinyModel(seed = TINY_MODEL_DEFAULT_SEED): Buffer {
     ["tokenizer.ggml.eot_token_id", { type: "uint32", value: id("<|im_end|>") }],
     ["tokenizer.ggml.add_bos_token", { type: "bool", value: true }],
     ["tokenizer.ggml.add_eos_token", { type: "bool", value: false }],
-    ["tokenizer.ggml.add_space_prefix", { type: "bool", value: false }],
+    ["tokenizer.ggml.add_space_prefix", { type: "bool", value: addSpacePrefix }],
     ["tokenizer.chat_template", { type: "string", value: CHATML_TEMPLATE }],
   ];
   return encodeGguf(metadata, buildTensors(seed, vocab, silent));
 }
 
 export async function writeTinyModel(options: TinyModelOptions): Promise<TinyModelFile> {
-  const image = encodeTinyModel(options.seed ?? TINY_MODEL_DEFAULT_SEED);
+  const image = encodeTinyModel(options.seed ?? TINY_MODEL_DEFAULT_SEED, {
+    addSpacePrefix: options.addSpacePrefix ?? false,
+  });
   const path = resolve(options.out);
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, image);
