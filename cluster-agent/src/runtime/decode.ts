@@ -13,6 +13,7 @@ import type {
 } from "node-llama-cpp";
 import { isLlamaText, LlamaGrammarEvaluationState } from "node-llama-cpp";
 import { Detokenizer } from "./detokenizer.js";
+import { eogTest } from "./eog-tokens.js";
 import { tokenLogprob } from "./logprobs.js";
 import { TextStream } from "./text-stream.js";
 import { ToolCallRun, type ToolPlan } from "./tool-calls.js";
@@ -61,27 +62,6 @@ function repeatPenalty(
     presencePenalty: presence,
     frequencyPenalty: frequency,
   };
-}
-
-/** End-of-generation tokens by model: a model's set never changes, and asking llama.cpp costs a call. */
-const eogByModel = new WeakMap<LlamaModel, Map<Token, boolean>>();
-
-/** model.isEogToken, remembered per token. */
-function eogTest(model: LlamaModel): (token: Token) => boolean {
-  const memo = eogByModel.get(model) ?? new Map<Token, boolean>();
-  eogByModel.set(model, memo);
-  return (token) => {
-    const known = memo.get(token);
-    if (known !== undefined) return known;
-    const eog = model.isEogToken(token);
-    memo.set(token, eog);
-    return eog;
-  };
-}
-
-interface Sampled {
-  token: Token;
-  probabilities?: ReadonlyMap<Token, number>;
 }
 
 export async function decode(input: DecodeInput): Promise<GenerationResult> {
@@ -171,7 +151,7 @@ export async function decode(input: DecodeInput): Promise<GenerationResult> {
       // Read in place, not through a helper: a helper's promise and result object per token are time
       // on the event loop, and the next token waits for the loop.
       let token: Token;
-      let probabilities: Sampled["probabilities"];
+      let probabilities: ReadonlyMap<Token, number> | undefined;
       if (plain) {
         const r = await plain.next(replacement);
         if (r.done) break;

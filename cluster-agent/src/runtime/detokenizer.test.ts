@@ -82,7 +82,7 @@ function compareWithNodeLlamaCpp(name: string, model: LlamaModel): void {
     const length = 1 + Math.floor(next() * 60);
     for (let i = 0; i < length; i++) {
       const pick = next();
-      const pool = pick < 0.4 ? words : pick < 0.6 && bytes.length > 0 ? bytes : usable;
+      const pool = pick < 0.4 ? words : pick < 0.6 ? bytes : usable;
       tokens.push(pool[Math.floor(next() * pool.length)]!);
     }
     const reference = emitted(tokens, (partial, accepted) => model.detokenize(partial, false, accepted));

@@ -10,6 +10,7 @@ import { randomInt } from "node:crypto";
 import type { ChatWrapper, Llama, LlamaGrammar, LlamaModel, Token } from "node-llama-cpp";
 import { LlamaGrammarEvaluationState, LlamaText } from "node-llama-cpp";
 import { ApiError } from "../common/errors.js";
+import { eogTest } from "./eog-tokens.js";
 import { jsonSchemaGrammar } from "./json-grammar.js";
 import { argumentsSchema } from "./prompt.js";
 import { grammarSchema } from "./tool-schema.js";
@@ -205,6 +206,7 @@ export class ToolCallRun {
     private readonly model: LlamaModel,
     private readonly emit: (detail: DeltaDetail) => void,
   ) {
+    this.isEog = eogTest(model);
     this.enter("name");
   }
 
@@ -213,11 +215,13 @@ export class ToolCallRun {
     return plan.syntax.opening.tokenize(model.tokenizer);
   }
 
+  private readonly isEog: (token: Token) => boolean;
+
   /** The grammar the next token is sampled under (none between calls). */
   readonly grammarState = (): LlamaGrammarEvaluationState | undefined => this.state;
 
   push(token: Token): Step {
-    const eog = this.model.isEogToken(token);
+    const eog = this.isEog(token);
     if (this.stage === "name") {
       // The grammar admits end-of-generation only once the text is a complete name.
       if (!eog) this.stageTokens.push(token);
