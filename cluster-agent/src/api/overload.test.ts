@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, afterEach, describe, it } from "node:test";
 import { Registry } from "prom-client";
+import { Client } from "undici";
 import { createLogger } from "../common/log.js";
 import { Scheduler } from "../scheduler/scheduler.js";
 import { ModelRegistry } from "../serving/models.js";
@@ -34,6 +35,8 @@ async function startServer(overload: OverloadOptions) {
   });
   await models.loadAll();
   let authentications = 0;
+  /** Statuses of the finished generations, as the traffic telemetry got them. */
+  const traffic: number[] = [];
   const app = createApiServer({
     models,
     authenticator: {
@@ -46,13 +49,16 @@ async function startServer(overload: OverloadOptions) {
     bodyLimitBytes: 1 << 20,
     requestTimeoutMs: 30_000,
     overload,
+    traffic: { record: (status) => traffic.push(status) },
   });
   servers.push(app);
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   const auth = { authorization: "Bearer test" };
   return {
     app,
+    url,
     runtime,
+    traffic,
     authentications: () => authentications,
     generate: (signal?: AbortSignal) =>
       fetch(`${url}/v1/chat/completions`, {
@@ -82,8 +88,25 @@ describe("load shedding (api.overload)", () => {
   let free: (() => void) | undefined;
   afterEach(() => free?.());
 
-  it("refuses new requests with 503 server_overloaded and Retry-After while the loop is saturated", async () => {
+  it("refuses new requests with 503 server_overloaded and Retry-After while the loop is saturated", async (t) => {
     const server = await startServer(OVERLOAD);
+    // One keep-alive connection, opened before the loop is blocked: a refusal leaves it usable.
+    const client = new Client(server.url, { pipelining: 1 });
+    let connections = 0;
+    let disconnections = 0;
+    client.on("connect", () => connections++);
+    client.on("disconnect", () => disconnections++);
+    t.after(() => client.close());
+    const modelsOnClient = () =>
+      client.request({
+        path: "/v1/models?limit=1",
+        method: "GET",
+        headers: { authorization: "Bearer test" },
+      });
+    const first = await modelsOnClient();
+    assert.equal(first.statusCode, 200);
+    await first.body.dump();
+    const authenticated = server.authentications();
     free = blockLoop(150);
     // A generation sent before the samples say saturated would be admitted, and the held runtime would
     // keep it (and this test) waiting: wait for the verdict first, and never wait on one for long.
@@ -105,8 +128,18 @@ describe("load shedding (api.overload)", () => {
       },
     });
     // Refused before the key was looked at or anything was queued or started.
-    assert.equal(server.authentications(), 0);
+    assert.equal(server.authentications(), authenticated);
     assert.equal(server.runtime.stats().active, 0);
+    assert.ok(
+      server.traffic.length >= 1 && server.traffic.every((status) => status === 503),
+      "in the traffic",
+    );
+    const onClient = await until("a request on the kept-alive connection is shed", async () => {
+      const response = await modelsOnClient();
+      await response.body.dump();
+      return response.statusCode === 503 && response;
+    });
+    assert.equal(onClient.headers["retry-after"], "2");
     const shedSoFar = server.app.shedding.shed();
     assert.ok(shedSoFar >= 1);
     const registry = new Registry();
@@ -117,7 +150,7 @@ describe("load shedding (api.overload)", () => {
     // Liveness answers throughout; readiness tells the balancer to send traffic elsewhere.
     await until("/healthz answers while requests are shed", async () => {
       if (!server.app.shedding.overloaded()) return false;
-      const live = await server.get("/healthz");
+      const live = await server.get("/healthz?probe=liveness");
       return live.status === 200 && server.app.shedding.overloaded();
     });
     const ready = await until("/readyz says overloaded", async () => {
@@ -135,6 +168,10 @@ describe("load shedding (api.overload)", () => {
     });
     assert.equal((await server.get("/readyz")).status, 200);
     assert.equal(server.app.shedding.overloaded(), false);
+    const again = await modelsOnClient();
+    assert.equal(again.statusCode, 200, "served again on the connection that got refusals");
+    await again.body.dump();
+    assert.deepEqual([connections, disconnections], [1, 0], "no refusal closed the connection");
   });
 
   it("serves every request under the same load when switched off", async () => {
