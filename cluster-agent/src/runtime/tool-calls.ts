@@ -200,6 +200,8 @@ export class ToolCallRun {
   private stageTokens: Token[] = [];
   private sent = 0;
   private state: LlamaGrammarEvaluationState | undefined;
+  /** model.isEogToken, remembered (eog-tokens.ts). */
+  private readonly isEog: (token: Token) => boolean;
 
   constructor(
     private readonly plan: ToolPlan,
@@ -214,8 +216,6 @@ export class ToolCallRun {
   static opening(plan: ToolPlan, model: LlamaModel): Token[] {
     return plan.syntax.opening.tokenize(model.tokenizer);
   }
-
-  private readonly isEog: (token: Token) => boolean;
 
   /** The grammar the next token is sampled under (none between calls). */
   readonly grammarState = (): LlamaGrammarEvaluationState | undefined => this.state;
