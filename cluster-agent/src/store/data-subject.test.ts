@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { findTextAnywhere, insertUsageEvent } from "../test-support/data-protection.js";
 import { openTestStore } from "../test-support/postgres.js";
@@ -107,7 +108,7 @@ async function portalData(accountId: string, name: string, email: string) {
   await store.pool.query(
     `INSERT INTO portal_sessions (id, token_hash, user_id, account_id, expires_at, ip, user_agent)
      VALUES ($1, $2, $3, $4, now() + interval '1 day', '198.51.100.24', $5)`,
-    [sessionId, Buffer.alloc(32, Math.floor(Math.random() * 255)), userId, accountId, `Browser of ${name}`],
+    [sessionId, randomBytes(32), userId, accountId, `Browser of ${name}`],
   );
   await store.pool.query(
     `INSERT INTO terms_acceptances (account_id, user_id, document, version, age_confirmed)
