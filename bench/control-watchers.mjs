@@ -1,7 +1,10 @@
 // The control plane's cost of watching: one agent (8 GPUs through the fake nvidia-smi, so every
-// snapshot is full-sized) streaming NodeService.WatchStatus at 1 Hz to N operators, each on its own
-// mutually authenticated channel as separate consoles would be. The agent's CPU with N watchers minus
-// its CPU with none, over the same time, divided by N, is what one watcher costs.
+// snapshot is full-sized) streaming NodeService.WatchStatus at 1 Hz to N operators, each with their own
+// certificate on their own mutually authenticated channel, as separate consoles would be. The agent's
+// CPU with N watchers minus its CPU with none, over the same time, divided by N, is what one watcher
+// costs. Every watcher must be served: a stream refused or failed fails the benchmark (one certificate
+// may hold only DEFAULT_MAX_STREAMS_PER_CERTIFICATE streams, so one shared certificate would quietly
+// measure fewer watchers than it divides by).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +14,7 @@ import { BIN, cpuSeconds, root, spawnService } from "./lib.mjs";
 const { loadAgentProto } = await import(join(root, "proto", "dist", "index.js"));
 const { credentials } = await import("@grpc/grpc-js");
 const fake = await import(join(root, "cluster-agent", "dist", "test-support", "fake-nvidia-smi.js"));
+const { issueOperatorCertificate } = await import(join(root, "cluster-agent", "dist", "control", "certs.js"));
 
 function cli(dataDir, ...args) {
   const result = spawnSync(process.execPath, [BIN, "--json", "--data-dir", dataDir, ...args], {
@@ -33,7 +37,15 @@ export async function runWatcherBenchmark({
   const dataDir = mkdtempSync(join(tmpdir(), "entrim-bench-watch-"));
   cli(dataDir, "certs", "init-ca");
   cli(dataDir, "certs", "issue-node", "--name", "bench-gpu");
-  cli(dataDir, "certs", "issue-operator", "--name", "watcher", "--role", "viewer");
+  const ops = join(dataDir, "operators");
+  for (let i = 0; i < watchers; i++) {
+    await issueOperatorCertificate({
+      caDir: join(dataDir, "ca"),
+      name: `watcher-${i}`,
+      role: "viewer",
+      outDir: ops,
+    });
+  }
   const stateFile = join(dataDir, "gpus.json");
   fake.writeFakeState(stateFile, fake.defaultFakeState());
   const agent = await spawnService(
@@ -56,12 +68,11 @@ export async function runWatcherBenchmark({
     /"control":"([^"]+)"/,
     { env: fake.withFakeNvidiaSmi(process.env, stateFile) },
   );
-  const ops = join(dataDir, "operators");
-  const creds = () =>
+  const creds = (i) =>
     credentials.createSsl(
       readFileSync(join(ops, "ca.pem")),
-      readFileSync(join(ops, "watcher-key.pem")),
-      readFileSync(join(ops, "watcher.pem")),
+      readFileSync(join(ops, `watcher-${i}-key.pem`)),
+      readFileSync(join(ops, `watcher-${i}.pem`)),
     );
   const v1 = loadAgentProto();
   // Settle after start (model load, first samples) before measuring.
@@ -72,25 +83,33 @@ export async function runWatcherBenchmark({
   let messages = 0;
   let bytes = 0;
   const streams = [];
+  const received = new Array(watchers).fill(0);
+  let failure = null;
+  let ending = false;
   for (let i = 0; i < watchers; i++) {
-    const client = new v1.NodeService(agent.url, creds(), { "grpc.ssl_target_name_override": "localhost" });
+    const client = new v1.NodeService(agent.url, creds(i), { "grpc.ssl_target_name_override": "localhost" });
     clients.push(client);
     const stream = client.WatchStatus({ intervalMs: 1000 });
     stream.on("data", (snapshot) => {
       messages++;
+      received[i]++;
       if (messages === 1) bytes = JSON.stringify(snapshot).length;
     });
-    stream.on("error", () => {});
+    stream.on("error", (error) => {
+      if (!ending) failure ??= new Error(`watcher ${i}: ${error.message}`);
+    });
     streams.push(stream);
   }
-  // Let every channel finish its TLS handshake before measuring the steady state.
-  while (messages < watchers) await new Promise((resolve) => setTimeout(resolve, 100));
+  // Let every channel finish its TLS handshake and get its first snapshot before measuring the steady state.
+  while (!failure && received.some((n) => n === 0)) await new Promise((resolve) => setTimeout(resolve, 100));
   const before = messages;
-  const watchedCores = await cpuOver(agent.pid, seconds);
+  const watchedCores = failure ? 0 : await cpuOver(agent.pid, seconds);
   const delivered = (messages - before) / seconds;
+  ending = true;
   for (const stream of streams) stream.cancel();
   for (const client of clients) client.close();
   await agent.stop();
+  if (failure) throw failure;
   const perWatcherCores = (watchedCores - idleCores) / watchers;
   return {
     watchers,

@@ -438,8 +438,9 @@ PostgreSQL with fsync on.
 
 One agent with eight GPUs (the fake \`nvidia-smi\` the tests use, printing the real tool's format, so
 every snapshot is full-sized: ${f(watching.snapshotJsonBytes)} bytes as JSON) streams
-\`NodeService.WatchStatus\` at 1 Hz to ${watching.watchers} watchers, each on its own mutually authenticated
-gRPC channel as separate consoles would be. CPU is the agent process's own user+system time from
+\`NodeService.WatchStatus\` at 1 Hz to ${watching.watchers} watchers, each an operator with their own
+certificate on their own mutually authenticated gRPC channel, as separate consoles would be (one
+certificate may hold 32 streams on an agent; a watcher refused or cut off fails the benchmark). CPU is the agent process's own user+system time from
 \`/proc\`, over ${watching.seconds} s with no watcher (baseline: sampling, heartbeats, idle) and then over
 ${watching.seconds} s with all of them.
 
