@@ -101,7 +101,12 @@ export async function runWatcherBenchmark({
     streams.push(stream);
   }
   // Let every channel finish its TLS handshake and get its first snapshot before measuring the steady state.
-  while (!failure && received.some((n) => n === 0)) await new Promise((resolve) => setTimeout(resolve, 100));
+  const deadline = Date.now() + 60_000;
+  while (!failure && received.some((n) => n === 0)) {
+    if (Date.now() > deadline)
+      failure = new Error(`${received.filter((n) => n === 0).length} watchers had no snapshot in 60 s`);
+    else await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const before = messages;
   const watchedCores = failure ? 0 : await cpuOver(agent.pid, seconds);
   const delivered = (messages - before) / seconds;
