@@ -98,6 +98,9 @@ export async function runWatcherBenchmark({
     stream.on("error", (error) => {
       if (!ending) failure ??= new Error(`watcher ${i}: ${error.message}`);
     });
+    stream.on("end", () => {
+      if (!ending) failure ??= new Error(`watcher ${i}: the agent ended the stream`);
+    });
     streams.push(stream);
   }
   // Let every channel finish its TLS handshake and get its first snapshot before measuring the steady state.
