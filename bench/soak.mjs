@@ -34,6 +34,11 @@ async function agentMetrics(metricsUrl) {
   };
   return {
     heapUsedBytes: value("nodejs_heap_size_used_bytes"),
+    // What the RSS holds besides the live objects: the heap as V8 reserved it (the young generation's
+    // semi-spaces included) and memory outside the heap (Buffers and native allocations V8 knows of).
+    heapTotalBytes: value("nodejs_heap_size_total_bytes"),
+    newSpaceBytes: value('nodejs_heap_space_size_total_bytes\\{space="new"\\}'),
+    externalBytes: value("nodejs_external_memory_bytes"),
     eventLoopP99Ms: value("nodejs_eventloop_lag_p99_seconds") * 1000,
     eventLoopMaxMs: value("nodejs_eventloop_lag_max_seconds") * 1000,
   };

@@ -103,6 +103,20 @@ const portkeyVersion = JSON.parse(
   readFileSync(join(root, "node_modules", "@portkey-ai", "gateway", "package.json"), "utf8"),
 ).version;
 const mib = (bytes) => f(bytes / 2 ** 20, 1);
+/**
+ * What the soak's RSS holds besides live objects, first sample after the first minute → end: the heap
+ * as V8 reserved it (its young generation in it) and memory outside the heap V8 accounts for. Rows only
+ * for a run that recorded them.
+ */
+const soakReserved = (soak) => {
+  const steady = soak.samples.filter((s) => s.t >= 60 && Number.isFinite(s.heapTotalBytes));
+  if (steady.length === 0) return "";
+  const [first, last] = [steady[0], steady.at(-1)];
+  return (
+    `| V8's heap as reserved (young generation ${mib(first.newSpaceBytes)} → ${mib(last.newSpaceBytes)} MiB of it) | ${mib(first.heapTotalBytes)} → ${mib(last.heapTotalBytes)} MiB |\n` +
+    `| memory outside the JS heap that V8 accounts for (Buffers, native) | ${mib(first.externalBytes)} → ${mib(last.externalBytes)} MiB |\n`
+  );
+};
 const list = (values, digits, unit = "") => values.map((v) => `${f(v, digits)}${unit}`).join(", ");
 /** How a gateway section's subjects were measured (runs from before the interleaving have no rounds). */
 const turns = (section) =>
@@ -492,7 +506,7 @@ ${image("bench-console-memory.svg")}
 One agent (production features on) serving an external upstream (answering after 20 ms) and the
 embedded tiny GGUF, under open-loop load at fixed rates for ${f(soak.minutes)} minutes
 (\`bench/soak.mjs\`, \`BENCH_SOAK_MINUTES\` changes the length). Every 10 s: the agent's RSS from
-\`/proc\`, its JS heap and event-loop delay from its own \`/metrics\` (prom-client's default series), and
+\`/proc\`, its JS heap (live, and as reserved), its memory outside the heap and its event-loop delay from its own \`/metrics\` (prom-client's default series), and
 each class's latency over those 10 s. Growth is the least-squares slope after the first minute.
 
 | class | requests/s offered | sent | answered 200 | failed |
@@ -502,7 +516,7 @@ ${soak.classes.map((c) => `| ${c.name} (\`max_tokens\` ${c.maxTokens}) | ${c.rat
 | | value |
 | --- | ---: |
 | agent RSS, after the first minute → end | ${mib(soak.rssStartBytes)} → ${mib(soak.rssEndBytes)} MiB |
-| **RSS trend** | **${f(soak.rssSlopeBytesPerMinute / 2 ** 20, 2)} MiB/min** |
+${soakReserved(soak)}| **RSS trend** | **${f(soak.rssSlopeBytesPerMinute / 2 ** 20, 2)} MiB/min** |
 | **JS heap trend** | **${f(soak.heapSlopeBytesPerMinute / 2 ** 20, 2)} MiB/min** |
 | event-loop delay p99, worst 10 s | ${f(soak.eventLoopP99MaxMs, 1)} ms |
 | agent CPU | ${f(soak.agentCores, 2)} cores |
