@@ -80,7 +80,6 @@ export async function runWatcherBenchmark({
   const idleCores = await cpuOver(agent.pid, seconds);
 
   const clients = [];
-  let messages = 0;
   let bytes = 0;
   const streams = [];
   const received = new Array(watchers).fill(0);
@@ -91,9 +90,8 @@ export async function runWatcherBenchmark({
     clients.push(client);
     const stream = client.WatchStatus({ intervalMs: 1000 });
     stream.on("data", (snapshot) => {
-      messages++;
       received[i]++;
-      if (messages === 1) bytes = JSON.stringify(snapshot).length;
+      if (bytes === 0) bytes = JSON.stringify(snapshot).length;
     });
     stream.on("error", (error) => {
       if (!ending) failure ??= new Error(`watcher ${i}: ${error.message}`);
@@ -110,9 +108,10 @@ export async function runWatcherBenchmark({
       failure = new Error(`${received.filter((n) => n === 0).length} watchers had no snapshot in 60 s`);
     else await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const before = messages;
+  const delivered = () => received.reduce((sum, n) => sum + n, 0);
+  const before = delivered();
   const watchedCores = failure ? 0 : await cpuOver(agent.pid, seconds);
-  const delivered = (messages - before) / seconds;
+  const snapshotsPerSecond = (delivered() - before) / seconds;
   ending = true;
   for (const stream of streams) stream.cancel();
   for (const client of clients) client.close();
@@ -126,7 +125,7 @@ export async function runWatcherBenchmark({
     watchedCores,
     perWatcherCores,
     perWatcherMsPerSecond: perWatcherCores * 1000,
-    snapshotsPerSecond: delivered,
+    snapshotsPerSecond,
     snapshotJsonBytes: bytes,
   };
 }

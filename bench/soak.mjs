@@ -146,6 +146,11 @@ export async function runSoakBenchmark({ minutes = MINUTES } = {}) {
   // Growth is judged after the first minute (caches, JIT and pools warm up).
   const steady = samples.filter((s) => s.t >= 60);
   const perMinute = (value) => slope(steady.map((s) => ({ x: s.t / 60, y: value(s) })));
+  // The heap as reserved and the memory outside it, over the same span as the RSS (a sample whose
+  // /metrics read failed has none).
+  const withReserved = steady.filter((s) => Number.isFinite(s.heapTotalBytes));
+  const reserved = (s) =>
+    s && { heapTotalBytes: s.heapTotalBytes, newSpaceBytes: s.newSpaceBytes, externalBytes: s.externalBytes };
   return {
     minutes,
     seconds,
@@ -160,6 +165,8 @@ export async function runSoakBenchmark({ minutes = MINUTES } = {}) {
     samples,
     rssStartBytes: steady[0]?.rssBytes ?? samples[0]?.rssBytes,
     rssEndBytes: samples.at(-1)?.rssBytes,
+    reservedStart: reserved(withReserved[0]),
+    reservedEnd: reserved(withReserved.at(-1)),
     rssSlopeBytesPerMinute: perMinute((s) => s.rssBytes),
     heapSlopeBytesPerMinute: perMinute((s) => s.heapUsedBytes),
     eventLoopP99MaxMs: Math.max(...samples.map((s) => s.eventLoopP99Ms).filter(Number.isFinite)),

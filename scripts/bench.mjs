@@ -104,19 +104,15 @@ const portkeyVersion = JSON.parse(
 ).version;
 const mib = (bytes) => f(bytes / 2 ** 20, 1);
 /**
- * What the soak's RSS holds besides live objects, first sample after the first minute → end: the heap
- * as V8 reserved it (its young generation in it) and memory outside the heap V8 accounts for. Rows only
- * for a run that recorded them.
+ * What the soak's RSS holds besides live objects, after the first minute → end: the heap as V8 reserved
+ * it (its young generation in it) and memory outside the heap V8 accounts for. Rows only for a run that
+ * recorded them.
  */
-const soakReserved = (soak) => {
-  const steady = soak.samples.filter((s) => s.t >= 60 && Number.isFinite(s.heapTotalBytes));
-  if (steady.length === 0) return "";
-  const [first, last] = [steady[0], steady.at(-1)];
-  return (
-    `| V8's heap as reserved (young generation ${mib(first.newSpaceBytes)} → ${mib(last.newSpaceBytes)} MiB of it) | ${mib(first.heapTotalBytes)} → ${mib(last.heapTotalBytes)} MiB |\n` +
-    `| memory outside the JS heap that V8 accounts for (Buffers, native) | ${mib(first.externalBytes)} → ${mib(last.externalBytes)} MiB |\n`
-  );
-};
+const soakReserved = ({ reservedStart: first, reservedEnd: last }) =>
+  first === undefined
+    ? ""
+    : `| V8's heap as reserved (young generation ${mib(first.newSpaceBytes)} → ${mib(last.newSpaceBytes)} MiB of it) | ${mib(first.heapTotalBytes)} → ${mib(last.heapTotalBytes)} MiB |\n` +
+      `| memory outside the JS heap that V8 accounts for (Buffers, native) | ${mib(first.externalBytes)} → ${mib(last.externalBytes)} MiB |\n`;
 const list = (values, digits, unit = "") => values.map((v) => `${f(v, digits)}${unit}`).join(", ");
 /** How a gateway section's subjects were measured (runs from before the interleaving have no rounds). */
 const turns = (section) =>
