@@ -11,6 +11,7 @@ import {
   ROUNDS,
   startAgent,
   startBareProxy,
+  startFeatureFloor,
   startJsonProxy,
   startPortkey,
   startUpstream,
@@ -97,11 +98,20 @@ async function capacity() {
   const proxy = await startBareProxy(origin);
   const portkey = await startPortkey();
   const jsonProxy = await startJsonProxy(origin);
+  const floor = await startFeatureFloor(origin);
   const agent = await startAgent(upstream.url);
   const opts = { body: body(false), connections: 64 };
   const subjects = proxied({ proxy, portkey, jsonProxy, agent, upstream });
+  // The floor of the features' work goes before the agent, so the order stays bare, Portkey, JSON
+  // proxy, floor, agent.
+  subjects.splice(subjects.length - 1, 0, {
+    name: "feature floor",
+    url: `${floor.url}/v1/chat/completions`,
+    headers: { "content-type": "application/json", authorization: `Bearer ${floor.token}` },
+    pid: floor.pid,
+  });
   await warmUp(subjects, opts);
-  const [bareTurns, pkTurns, jsonTurns, ourTurns] = await interleaved(
+  const [bareTurns, pkTurns, jsonTurns, floorTurns, ourTurns] = await interleaved(
     subjects,
     async ({ name, url, headers, pid }) => {
       const { result, cpu, mainCpu, wall } = await measure(name, url, headers, opts, pid);
@@ -115,7 +125,14 @@ async function capacity() {
       };
     },
   );
-  await Promise.all([upstream.stop(), proxy.stop(), portkey.stop(), jsonProxy.stop(), agent.stop()]);
+  await Promise.all([
+    upstream.stop(),
+    proxy.stop(),
+    portkey.stop(),
+    jsonProxy.stop(),
+    floor.stop(),
+    agent.stop(),
+  ]);
   const pooled = (turns) => ({
     rps: sum(turns.map((t) => t.requests)) / sum(turns.map((t) => t.seconds)),
     p99: median(turns.map((t) => t.p99)),
@@ -125,7 +142,13 @@ async function capacity() {
     cores: sum(turns.map((t) => t.cpu)) / sum(turns.map((t) => t.wall)),
     mainCores: sum(turns.map((t) => t.mainCpu)) / sum(turns.map((t) => t.wall)),
   });
-  const [bare, pk, jsonRef, ours] = [pooled(bareTurns), pooled(pkTurns), pooled(jsonTurns), pooled(ourTurns)];
+  const [bare, pk, jsonRef, floorRef, ours] = [
+    pooled(bareTurns),
+    pooled(pkTurns),
+    pooled(jsonTurns),
+    pooled(floorTurns),
+    pooled(ourTurns),
+  ];
   const rps = (t) => t.requests / t.seconds;
   return {
     rounds: ROUNDS,
@@ -158,6 +181,16 @@ async function capacity() {
       cpuMicros: jsonRef.cpuMicrosPerRequest,
       cores: jsonRef.cores,
       mainCores: jsonRef.mainCores,
+    },
+    // The hand-written floor of the features' essential work: what any implementation of them must
+    // spend at least, so the agent's CPU above it is what a leaner agent could win.
+    floor: {
+      rps: floorRef.rps,
+      p99: floorRef.p99,
+      cpuMicros: floorRef.cpuMicrosPerRequest,
+      cores: floorRef.cores,
+      mainCores: floorRef.mainCores,
+      roundRatios: floorTurns.map((t, i) => rps(t) / rps(bareTurns[i])),
     },
   };
 }

@@ -95,6 +95,19 @@ export function startJsonProxy(upstreamOrigin, { nodeArgs = [] } = {}) {
   );
 }
 
+/**
+ * The hand-written floor of the features' essential work (bench/feature-floor.mjs), a reference for the
+ * capacity target: `url` is where it listens, `token` the bearer it accepts.
+ */
+export async function startFeatureFloor(upstreamOrigin) {
+  const floor = await spawnService(
+    [join(root, "bench", "feature-floor.mjs"), upstreamOrigin, "0"],
+    /listening (\S+ \S+)/,
+  );
+  const [url, token] = floor.url.split(" ");
+  return { ...floor, url, token };
+}
+
 /** A port nothing listens on now (for programs that take a port but cannot report the one they got). */
 export function freePort() {
   return new Promise((resolve, reject) => {
