@@ -18,13 +18,13 @@
 //   records of one tick written with one synchronous write before their answers leave, a group
 //   fdatasync every 20 ms, and every 250 ms the new records decoded again (checksum and JSON) as a
 //   shipper must before it inserts them;
-// - the security events' per-account request count and the access log line (JSON, one write per
-//   tick, to stderr).
+// - the security events' per-account request count, and the traffic telemetry's counters and
+//   latency histogram (the agent writes a log line for refusals only, none for an answered request).
 // Not done here, so the floor is if anything too low: the shipper's PostgreSQL insert (about 2 µs of
 // client CPU per event in the agent's profile) and the store's notifications.
 //
 //   node bench/feature-floor.mjs <upstream origin> [port]   prints "listening <url>" and a bearer token
-import { hash } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
@@ -50,12 +50,15 @@ const securityCounts = new Map();
 let slotsFree = 1_000_000;
 const inFlight = new Set();
 let requestCounter = 0;
+const ID_PREFIX = randomBytes(8).toString("hex");
 
 const spoolDir = mkdtempSync(join(tmpdir(), "entrim-floor-"));
 const spoolFd = openSync(join(spoolDir, "spool"), "a");
 let pendingRecords = [];
 let pendingWaiters = [];
-let logLines = "";
+/** Traffic telemetry: per-second counters and a latency histogram of 16 buckets per doubling. */
+const traffic = { requests: 0, serverErrors: 0, promptTokens: 0, completionTokens: 0 };
+const latencyBuckets = new Float64Array(384);
 let tickScheduled = false;
 let shipQueue = [];
 let unsynced = false;
@@ -149,10 +152,6 @@ function writeTick() {
     shipQueue.push(buf);
   }
   for (const resolve of waiters) resolve();
-  if (logLines !== "") {
-    writeSync(2, logLines);
-    logLines = "";
-  }
 }
 
 function schedule() {
@@ -189,7 +188,9 @@ setInterval(() => {
 
 async function handle(req, res, raw) {
   const receivedAt = Date.now();
-  const requestId = `req_${(++requestCounter).toString(36).padStart(8, "0")}`;
+  const started = performance.now();
+  // The agent's ids: a per-process random prefix and a counter.
+  const requestId = `${ID_PREFIX}${(++requestCounter).toString(36).padStart(8, "0")}`;
   const ip = req.socket.remoteAddress ?? "";
   if (suspendedIps.has(ip)) return fail(res, 403, "permission_error", "suspended");
   const principal = authenticate(req.headers.authorization);
@@ -232,7 +233,7 @@ async function handle(req, res, raw) {
     const finishedAt = Date.now();
     pendingRecords.push(
       encodeRecord([
-        requestId,
+        `req_${requestId}`,
         receivedAt,
         finishedAt,
         finishedAt,
@@ -261,6 +262,7 @@ async function handle(req, res, raw) {
       object: "chat.completion",
       created: Math.floor(receivedAt / 1000),
       model: body.model,
+      system_fingerprint: "fp_floor",
       choices: [
         {
           index: 0,
@@ -273,12 +275,14 @@ async function handle(req, res, raw) {
         prompt_tokens: usage.prompt,
         completion_tokens: usage.completion,
         total_tokens: usage.prompt + usage.completion,
+        prompt_tokens_details: { cached_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0 },
       },
     });
     res.writeHead(200, {
       "content-type": "application/json",
       "content-length": Buffer.byteLength(out),
-      "x-request-id": requestId,
+      "x-request-id": `req_${requestId}`,
       ...rateHeaders(window, receivedAt),
     });
     res.end(out);
@@ -291,18 +295,14 @@ async function handle(req, res, raw) {
     window.concurrent--;
     window.tokens -= estimate - (usage === null ? 0 : usage.prompt + usage.completion);
   }
-  logLines += `${JSON.stringify({
-    level: 30,
-    time: Date.now(),
-    reqId: requestId,
-    method: req.method,
-    url: req.url,
-    statusCode: status,
-    accountId: principal.accountId,
-    responseTime: Date.now() - receivedAt,
-    msg: "request completed",
-  })}\n`;
-  schedule();
+  res.once("finish", () => {
+    const ms = performance.now() - started;
+    traffic.requests++;
+    if (status >= 500) traffic.serverErrors++;
+    traffic.promptTokens += usage?.prompt ?? 0;
+    traffic.completionTokens += usage?.completion ?? 0;
+    latencyBuckets[Math.min(383, Math.max(0, Math.floor(16 * Math.log2(ms / 0.1))))]++;
+  });
 }
 
 const server = http.createServer((req, res) => {

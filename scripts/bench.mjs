@@ -235,10 +235,10 @@ function floorText() {
 per request (the key's digest compared in memory, suspensions, the rate limits reserved and settled
 with their headers, a hand-written check of the body, the upstream call, the usage record encoded as
 the agent's spool record and written once per tick before the answer leaves, a group fdatasync, the
-records decoded again as a shipper does, the access-log line), on node:http with nothing general in
-the way; it leaves out the shipper's PostgreSQL insert, so it is if anything too low. Its ratio to
-the bare proxy (in each round alone: ${list(c.floor.roundRatios, 2)}) is about the most an implementation of these
-features can reach here. At this run's bare proxy, 0.7 asks for at most ${f(budget)} µs per request: the
+records decoded again as a shipper does, the traffic telemetry; an answer of the agent's shape), on
+node:http with nothing general in the way; it leaves out the shipper's PostgreSQL insert, so it is if
+anything too low. Its ratio to the bare proxy (in each round alone: ${list(c.floor.roundRatios, 2)}) is about the most
+an implementation of these features can reach here. At this run's bare proxy, 0.7 asks for at most ${f(budget)} µs per request: the
 floor is ${f(Math.abs(over))} µs ${over >= 0 ? "over" : "under"} it, and the agent ${moreOrLess(c.agentCpuMicros - c.floor.cpuMicros)} than the floor.
 `;
 }
