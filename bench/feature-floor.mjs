@@ -56,7 +56,7 @@ const spoolDir = mkdtempSync(join(tmpdir(), "entrim-floor-"));
 const spoolFd = openSync(join(spoolDir, "spool"), "a");
 let pendingRecords = [];
 let pendingWaiters = [];
-/** Traffic telemetry: per-second counters and a latency histogram of 16 buckets per doubling. */
+/** Traffic telemetry: counters and a latency histogram of 16 buckets per doubling from 0.1 ms. */
 const traffic = { requests: 0, serverErrors: 0, promptTokens: 0, completionTokens: 0 };
 const latencyBuckets = new Float64Array(384);
 let tickScheduled = false;
@@ -138,7 +138,7 @@ function encodeRecord(fields) {
   return out;
 }
 
-/** The records and log lines of one tick: one write each, then their answers may leave. */
+/** The usage records of one tick: one write, then their answers may leave. */
 function writeTick() {
   tickScheduled = false;
   const records = pendingRecords;
@@ -216,6 +216,14 @@ async function handle(req, res, raw) {
   inFlight.add(flight);
   let usage = null;
   let status = 200;
+  res.once("finish", () => {
+    const ms = performance.now() - started;
+    traffic.requests++;
+    if (status >= 500) traffic.serverErrors++;
+    traffic.promptTokens += usage?.prompt ?? 0;
+    traffic.completionTokens += usage?.completion ?? 0;
+    latencyBuckets[Math.min(383, Math.max(0, Math.floor(16 * Math.log2(ms / 0.1))))]++;
+  });
   try {
     const upstream = await pool.request({
       path: "/v1/chat/completions",
@@ -295,14 +303,6 @@ async function handle(req, res, raw) {
     window.concurrent--;
     window.tokens -= estimate - (usage === null ? 0 : usage.prompt + usage.completion);
   }
-  res.once("finish", () => {
-    const ms = performance.now() - started;
-    traffic.requests++;
-    if (status >= 500) traffic.serverErrors++;
-    traffic.promptTokens += usage?.prompt ?? 0;
-    traffic.completionTokens += usage?.completion ?? 0;
-    latencyBuckets[Math.min(383, Math.max(0, Math.floor(16 * Math.log2(ms / 0.1))))]++;
-  });
 }
 
 const server = http.createServer((req, res) => {
