@@ -7,7 +7,7 @@
 // The fake nvidia-smi runs once per second and every agent's sampler shares that reading (200
 // processes a second would measure fork(), not the console).
 // Prints one JSON line {"event":"ready",...} with the seed address and the operator's files.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -166,5 +166,6 @@ process.on("SIGTERM", async () => {
   for (const n of nodes) n.telemetry.stop();
   await Promise.all(nodes.map((n) => n.server.stop(0)));
   await test.close().catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 });

@@ -6,7 +6,7 @@
 // may hold only DEFAULT_MAX_STREAMS_PER_CERTIFICATE streams, so one shared certificate would quietly
 // measure fewer watchers than it divides by).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, cpuSeconds, root, spawnService } from "./lib.mjs";
@@ -116,6 +116,7 @@ export async function runWatcherBenchmark({
   for (const stream of streams) stream.cancel();
   for (const client of clients) client.close();
   await agent.stop();
+  rmSync(dataDir, { recursive: true, force: true });
   if (failure) throw failure;
   const perWatcherCores = (watchedCores - idleCores) / watchers;
   return {

@@ -6,9 +6,9 @@
 // threads spin at their barriers and lose most of their speed when anything else wants the same core.
 // The ratio row then measures the two in interleaved turns (bench/lib.mjs), as the gateway does: this
 // machine's speed drifts by a third from one minute to the next, more than the difference measured.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { cpuSeconds, interleaved, ROUNDS, root, startAgentServing, sum } from "./lib.mjs";
 
 const TOKENS = Number(process.env.BENCH_EMBEDDED_TOKENS ?? 256);
@@ -159,6 +159,7 @@ export async function runEmbeddedBenchmark() {
     RATIO_ROUNDS,
   );
   await Promise.all([baseline.close(), defaults.stop()]);
+  rmSync(dirname(modelPath), { recursive: true, force: true });
   const rate = (turns) => sum(turns.map((t) => t.tokens)) / sum(turns.map((t) => t.seconds));
   const [aloneRate, agentRate] = [rate(aloneTurns), rate(agentTurns)];
   const agentSeconds = sum(agentTurns.map((t) => t.seconds));

@@ -1,7 +1,7 @@
 // Shared pieces of the benchmarks: child processes that announce their URL, CPU accounting from
 // /proc, and autocannon runs.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, release, tmpdir, totalmem, type } from "node:os";
 import { dirname, join } from "node:path";
@@ -14,8 +14,11 @@ export const root = fileURLToPath(new URL("..", import.meta.url));
 export const BIN = join(root, "cluster-agent", "bin", "entrim-agent.js");
 const children = new Set();
 
+// A benchmark that ends with children still running (it failed, or it exits without stopping them)
+// asks them to stop rather than killing them: an agent killed outright leaves its embedded PostgreSQL
+// running, while one asked to stop shuts it down.
 process.on("exit", () => {
-  for (const child of children) child.kill("SIGKILL");
+  for (const child of children) child.kill("SIGTERM");
 });
 
 /**
@@ -208,7 +211,21 @@ export async function startAgentServing(serveArgs, { cpus, nodeArgs = [], bin = 
     "--concurrency",
     "100000",
   );
-  return { ...agent, url: ready.api, ready, token: key.token, dataDir, cli };
+  return { ...removedOnStop(agent, dataDir), url: ready.api, ready, token: key.token, dataDir, cli };
+}
+
+/**
+ * `service` whose stop() also removes `dir` once the process has exited: an agent's data dir holds its
+ * embedded PostgreSQL, about 100 MB, and a full run starts dozens of agents.
+ */
+export function removedOnStop(service, dir) {
+  return {
+    ...service,
+    stop: async () => {
+      await service.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The Node.js flags of the build whose `bin/entrim-agent.js` is `bin`. */

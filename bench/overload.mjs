@@ -5,7 +5,7 @@
 // every request queueing into client timeouts. Production features stay on (startAgent).
 // The same, second, where a model's slots are the limit (an upstream answering after 100 ms, the model
 // configured with few slots), as when an inference engine is full: the scheduler's queue bounds the wait.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -104,8 +104,9 @@ export async function runOverloadBenchmark() {
 async function measureModelBound(split) {
   const upstream = await startUpstream({ "delay-ms": MODEL_UPSTREAM_MS, tokens: 16 }, { cpus: split?.rest });
   let agent;
+  const configDir = mkdtempSync(join(tmpdir(), "entrim-bench-overload-"));
   try {
-    const config = join(mkdtempSync(join(tmpdir(), "entrim-bench-overload-")), "config.json");
+    const config = join(configDir, "config.json");
     writeFileSync(
       config,
       JSON.stringify({
@@ -120,6 +121,7 @@ async function measureModelBound(split) {
     };
   } finally {
     await Promise.all([upstream.stop(), agent?.stop()]);
+    rmSync(configDir, { recursive: true, force: true });
   }
 }
 

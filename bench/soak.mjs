@@ -3,9 +3,9 @@
 // runtime (the tiny GGUF), open-loop at fixed rates. Every 10 s it records the agent's RSS (/proc), its
 // JS heap and event-loop delay (the agent's own /metrics: prom-client's default metrics) and the
 // latency of each class, so growth shows as a trend (least squares over the run) and a plot.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { cpuSeconds, root, startAgentServing, startUpstream } from "./lib.mjs";
 
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 30);
@@ -142,6 +142,7 @@ export async function runSoakBenchmark({ minutes = MINUTES } = {}) {
   await pool.close();
   await agent.stop();
   await upstream.stop();
+  rmSync(dirname(gguf), { recursive: true, force: true });
 
   // Growth is judged after the first minute (caches, JIT and pools warm up).
   const steady = samples.filter((s) => s.t >= 60);

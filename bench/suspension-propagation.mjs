@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
-import { BIN, root, spawnService, startUpstream } from "./lib.mjs";
+import { BIN, removedOnStop, root, spawnService, startUpstream } from "./lib.mjs";
 
 const dist = (path) => import(pathToFileURL(join(root, "cluster-agent", "dist", path)).href);
 const AGENTS = 3;
@@ -54,7 +54,7 @@ async function startAgent(name, upstreamUrl, env, onApplied) {
     const entry = JSON.parse(line);
     onApplied(name, entry.suspension, entry.lifted, entry.at);
   });
-  return agent;
+  return removedOnStop(agent, dataDir);
 }
 
 export async function runSuspensionBenchmark(count = 200) {
