@@ -1,9 +1,9 @@
 // A reference for the capacity target, not a product: the least work a gateway must do per request to
 // offer the agent's features, written by hand on node:http with nothing general in the way, so that
-// its CPU per request is a floor under what any implementation of those features could reach on
-// Node.js here. Where even this floor costs more than 1/0.7 of the bare proxy's CPU per request, the
-// 0.7 target cannot be met with every feature on; where it costs less, the difference between it and
-// the agent is what a leaner agent could win.
+// its CPU per request is about the least an implementation of those features spends on Node.js here.
+// Where even this floor costs more than 1/0.7 of the bare proxy's CPU per request, the 0.7 target is
+// out of reach with every feature on; where it costs less, the difference between it and the agent
+// is about what a leaner agent could win.
 //
 // Per request, each feature's essential work, as the agent's production settings do it:
 // - the body read and parsed as JSON, checked by hand (model, messages, max_tokens, stream);

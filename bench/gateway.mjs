@@ -182,8 +182,8 @@ async function capacity() {
       cores: jsonRef.cores,
       mainCores: jsonRef.mainCores,
     },
-    // The hand-written floor of the features' essential work: what any implementation of them must
-    // spend at least, so the agent's CPU above it is what a leaner agent could win.
+    // The hand-written floor of the features' essential work: about the least an implementation of
+    // them spends, so the agent's CPU above it is about what a leaner agent could win.
     floor: {
       rps: floorRef.rps,
       p99: floorRef.p99,

@@ -239,7 +239,11 @@ records decoded again as a shipper does, the traffic telemetry; an answer of the
 node:http with nothing general in the way; it leaves out the shipper's PostgreSQL insert, so it is if
 anything too low. Its ratio to the bare proxy (in each round alone: ${list(c.floor.roundRatios, 2)}) is about the most
 an implementation of these features can reach here. At this run's bare proxy, 0.7 asks for at most ${f(budget)} µs per request: the
-floor is ${f(Math.abs(over))} µs ${over >= 0 ? "over" : "under"} it, and the agent ${moreOrLess(c.agentCpuMicros - c.floor.cpuMicros)} than the floor.
+floor is ${f(Math.abs(over))} µs ${over >= 0 ? "over" : "under"} it, and the agent costs ${moreOrLess(
+    c.agentCpuMicros - c.floor.cpuMicros,
+  )
+    .replace("the same", "the same as the floor")
+    .replace(/(more|less)$/, "$1 than the floor")}.
 `;
 }
 
