@@ -6,10 +6,10 @@
 // may hold only DEFAULT_MAX_STREAMS_PER_CERTIFICATE streams, so one shared certificate would quietly
 // measure fewer watchers than it divides by).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, cpuSeconds, root, spawnService } from "./lib.mjs";
+import { BIN, cpuSeconds, removedOnStop, root, spawnService } from "./lib.mjs";
 
 const { loadAgentProto } = await import(join(root, "proto", "dist", "index.js"));
 const { credentials } = await import("@grpc/grpc-js");
@@ -48,7 +48,7 @@ export async function runWatcherBenchmark({
   }
   const stateFile = join(dataDir, "gpus.json");
   fake.writeFakeState(stateFile, fake.defaultFakeState());
-  const agent = await spawnService(
+  const service = await spawnService(
     [
       BIN,
       "--data-dir",
@@ -68,6 +68,7 @@ export async function runWatcherBenchmark({
     /"control":"([^"]+)"/,
     { env: fake.withFakeNvidiaSmi(process.env, stateFile) },
   );
+  const agent = removedOnStop(service, dataDir);
   const creds = (i) =>
     credentials.createSsl(
       readFileSync(join(ops, "ca.pem")),
@@ -116,7 +117,6 @@ export async function runWatcherBenchmark({
   for (const stream of streams) stream.cancel();
   for (const client of clients) client.close();
   await agent.stop();
-  rmSync(dataDir, { recursive: true, force: true });
   if (failure) throw failure;
   const perWatcherCores = (watchedCores - idleCores) / watchers;
   return {

@@ -66,10 +66,10 @@ async function measure(name, url, headers, options, pid) {
 }
 
 /**
- * The bare proxy, Portkey, the JSON proxy where given (it does not stream) and the agent as subjects of
- * `interleaved`, in that order, each with its process id.
+ * The bare proxy, Portkey, the JSON proxy and the feature floor where given (neither streams) and the
+ * agent as subjects of `interleaved`, in that order, each with its process id.
  */
-function proxied({ proxy, portkey, jsonProxy, agent, upstream }, suffix = "") {
+function proxied({ proxy, portkey, jsonProxy, floor, agent, upstream }, suffix = "") {
   const json = { "content-type": "application/json" };
   const path = "/v1/chat/completions";
   return [
@@ -82,6 +82,16 @@ function proxied({ proxy, portkey, jsonProxy, agent, upstream }, suffix = "") {
     },
     ...(jsonProxy
       ? [{ name: `JSON proxy${suffix}`, url: `${jsonProxy.url}${path}`, headers: json, pid: jsonProxy.pid }]
+      : []),
+    ...(floor
+      ? [
+          {
+            name: `feature floor${suffix}`,
+            url: `${floor.url}${path}`,
+            headers: { ...json, authorization: `Bearer ${floor.token}` },
+            pid: floor.pid,
+          },
+        ]
       : []),
     {
       name: `agent${suffix}`,
@@ -101,15 +111,7 @@ async function capacity() {
   const floor = await startFeatureFloor(origin);
   const agent = await startAgent(upstream.url);
   const opts = { body: body(false), connections: 64 };
-  const subjects = proxied({ proxy, portkey, jsonProxy, agent, upstream });
-  // The floor of the features' work goes before the agent, so the order stays bare, Portkey, JSON
-  // proxy, floor, agent.
-  subjects.splice(subjects.length - 1, 0, {
-    name: "feature floor",
-    url: `${floor.url}/v1/chat/completions`,
-    headers: { "content-type": "application/json", authorization: `Bearer ${floor.token}` },
-    pid: floor.pid,
-  });
+  const subjects = proxied({ proxy, portkey, jsonProxy, floor, agent, upstream });
   await warmUp(subjects, opts);
   const [bareTurns, pkTurns, jsonTurns, floorTurns, ourTurns] = await interleaved(
     subjects,

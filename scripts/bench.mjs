@@ -231,6 +231,7 @@ function floorText() {
   if (!c.floor) return "";
   const budget = c.bareCpuMicros / 0.7;
   const over = c.floor.cpuMicros - budget;
+  const beyond = c.agentCpuMicros - c.floor.cpuMicros;
   return `The feature floor is a reference for the 0.7 target, not a product: each feature's essential work
 per request (the key's digest compared in memory, suspensions, the rate limits reserved and settled
 with their headers, a hand-written check of the body, the upstream call, the usage record encoded as
@@ -239,11 +240,7 @@ records decoded again as a shipper does, the traffic telemetry; an answer of the
 node:http with nothing general in the way; it leaves out the shipper's PostgreSQL insert, so it is if
 anything too low. Its ratio to the bare proxy (in each round alone: ${list(c.floor.roundRatios, 2)}) is about the most
 an implementation of these features can reach here. At this run's bare proxy, 0.7 asks for at most ${f(budget)} µs per request: the
-floor is ${f(Math.abs(over))} µs ${over >= 0 ? "over" : "under"} it, and the agent costs ${moreOrLess(
-    c.agentCpuMicros - c.floor.cpuMicros,
-  )
-    .replace("the same", "the same as the floor")
-    .replace(/(more|less)$/, "$1 than the floor")}.
+floor is ${f(Math.abs(over))} µs ${over >= 0 ? "over" : "under"} it, and the agent costs ${Math.abs(beyond) < 0.5 ? "the same as the floor" : `${f(Math.abs(beyond))} µs ${beyond > 0 ? "more" : "less"} than the floor`}.
 `;
 }
 
