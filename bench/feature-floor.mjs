@@ -14,7 +14,7 @@
 // - a scheduler slot taken and given back, the request registered as in flight;
 // - the upstream call (undici, JSON body made from the checked fields), its answer parsed, its usage
 //   read, and the client's answer rendered with the gateway's own id and model;
-// - metering: the usage event encoded as the agent's spool record (JSON array, CRC-32, header), the
+// - metering: the usage event encoded as the agent's spool record (its own codec), the
 //   records of one tick written with one synchronous write before their answers leave, a group
 //   fdatasync every 20 ms, and every 250 ms the new records decoded again (checksum and JSON) as a
 //   shipper must before it inserts them;
@@ -29,8 +29,8 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } fr
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
 import { Pool } from "undici";
+import { decodeRecords, encodeRecord } from "../cluster-agent/dist/metering/record.js";
 
 const [upstreamOrigin, portArg] = process.argv.slice(2);
 const pool = new Pool(upstreamOrigin, { connections: 256, keepAliveTimeout: 60_000 });
@@ -128,16 +128,6 @@ function rateHeaders(w, now) {
   };
 }
 
-function encodeRecord(fields) {
-  const payload = JSON.stringify(fields);
-  const out = Buffer.allocUnsafe(12 + payload.length);
-  out.writeUInt32BE(0xe75eb19a, 0);
-  out.writeUInt32BE(payload.length, 4);
-  out.latin1Write(payload, 12, payload.length);
-  out.writeUInt32BE(crc32(out.subarray(12)), 8);
-  return out;
-}
-
 /** The usage records of one tick: one write, then their answers may leave. */
 function writeTick() {
   tickScheduled = false;
@@ -174,14 +164,9 @@ setInterval(() => {
   shipQueue = [];
   let events = 0;
   for (const buf of bufs) {
-    for (let at = 0; at < buf.length; ) {
-      const length = buf.readUInt32BE(at + 4);
-      const payload = buf.subarray(at + 12, at + 12 + length);
-      if (crc32(payload) !== buf.readUInt32BE(at + 8)) throw new Error("damaged record");
-      const f = JSON.parse(payload.toString("latin1"));
-      if (f.length === 19) events++;
-      at += 12 + length;
-    }
+    const { events: decoded, skipped } = decodeRecords(buf, true);
+    if (skipped > 0) throw new Error("damaged record");
+    events += decoded.length;
   }
   return events;
 }, 250).unref();
@@ -240,27 +225,27 @@ async function handle(req, res, raw) {
     usage = { prompt: u.prompt_tokens, completion: u.completion_tokens };
     const finishedAt = Date.now();
     pendingRecords.push(
-      encodeRecord([
-        `req_${requestId}`,
+      encodeRecord({
+        requestId: `req_${requestId}`,
         receivedAt,
+        firstTokenAt: finishedAt,
         finishedAt,
-        finishedAt,
-        principal.accountId,
-        principal.keyId,
-        body.model,
-        "",
-        "node-a",
-        "completed",
-        200,
-        usage.prompt,
-        0,
-        usage.completion,
-        String(BigInt(usage.prompt) * 150n + BigInt(usage.completion) * 600n),
-        1,
-        (req.headers["user-agent"] ?? "").replace(/[^\x20-\x7e]/g, "?").slice(0, 512),
-        ip,
-        "chat.completions",
-      ]),
+        accountId: principal.accountId,
+        keyId: principal.keyId,
+        model: body.model,
+        modelVersion: "",
+        node: "node-a",
+        status: "completed",
+        httpStatus: 200,
+        promptTokens: usage.prompt,
+        cachedTokens: 0,
+        completionTokens: usage.completion,
+        costPicoEur: BigInt(usage.prompt) * 150n + BigInt(usage.completion) * 600n,
+        priceVersion: 1,
+        userAgent: req.headers["user-agent"],
+        clientIp: ip,
+        endpoint: "chat.completions",
+      }),
     );
     const written = new Promise((resolve) => pendingWaiters.push(resolve));
     schedule();
